@@ -1,1 +1,218 @@
-fn main() {}
+//! `shangliang`: the one binary. `serve` runs the web app (and the worker
+//! unless told not to); `migrate`, `demo`, `admin` and `worker` do one job each.
+mod config;
+mod demo;
+mod worker;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use domain::{Grant, Password, RegionId, Role, Scope, Username};
+
+use crate::config::{Config, Overrides};
+
+#[derive(Parser)]
+#[command(name = "shangliang", version, about = "商量：基层协商议事平台")]
+struct Cli {
+    /// TOML configuration file (default: ./shangliang.toml when present).
+    #[arg(long, global = true)]
+    config: Option<String>,
+    /// Database: sqlite://shangliang.db (default) or postgres://user@host/db.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Log format: text or json.
+    #[arg(long, global = true)]
+    log_format: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (and the background worker).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Fill an empty database with the demo subdistrict first.
+        #[arg(long)]
+        demo: bool,
+        /// Do not run background jobs in this process.
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Load the demo subdistrict into an empty database.
+    Demo,
+    /// Run background jobs only.
+    Worker,
+    /// Accounts and roles.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create a user who signs in with a password (read from SHANGLIANG_PASSWORD or --password).
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        title: String,
+        #[arg(long, env = "SHANGLIANG_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Grant a role: resident (global); committee_member, leader, admin (--region);
+    /// convener (--room); department_staff, department_head (--department).
+    Grant {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// Region id or exact name.
+        #[arg(long)]
+        region: Option<String>,
+        /// Room code.
+        #[arg(long)]
+        room: Option<String>,
+        /// Department code.
+        #[arg(long)]
+        department: Option<String>,
+    },
+}
+
+fn init_tracing(format: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let b = tracing_subscriber::fmt().with_env_filter(filter);
+    if format == "json" {
+        b.json().init();
+    } else {
+        b.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => listen.clone(),
+        _ => None,
+    };
+    let cfg = Config::load(
+        cli.config.as_deref(),
+        Overrides { database_url: cli.database_url.clone(), listen, log_format: cli.log_format.clone() },
+    )?;
+    init_tracing(&cfg.log_format);
+    let store = store::Store::connect(&cfg.database_url).await.context("cannot open the database")?;
+    store.migrate().await.context("migration failed")?;
+    match cli.command {
+        Command::Migrate => println!("数据库已是最新结构 (database is up to date)"),
+        Command::Demo => {
+            demo::load(&store).await?;
+            demo::print_logins();
+        }
+        Command::Worker => worker::run(store, cfg.worker_interval_secs, shutdown_signal()).await,
+        Command::Serve { demo, no_worker, .. } => serve(store, &cfg, demo, no_worker).await?,
+        Command::Admin(a) => admin(&store, a).await?,
+    }
+    Ok(())
+}
+
+async fn serve(store: store::Store, cfg: &Config, demo: bool, no_worker: bool) -> anyhow::Result<()> {
+    if demo {
+        if store.is_empty().await? {
+            demo::load(&store).await?;
+        } else {
+            println!("数据库中已有数据，跳过演示数据 (database not empty, demo data not loaded)");
+        }
+        demo::print_logins();
+    }
+    let listener = tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("cannot listen on {}", cfg.listen))?;
+    let addr = listener.local_addr()?;
+    println!("商量已启动，请打开 http://{addr}/ (Shangliang is running at http://{addr}/)");
+    tracing::info!(%addr, "listening");
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = (!no_worker).then(|| {
+        let store = store.clone();
+        let interval = cfg.worker_interval_secs;
+        let mut rx = stop_rx.clone();
+        tokio::spawn(async move { worker::run(store, interval, async move { let _ = rx.changed().await; }).await })
+    });
+    let state = web::AppState::new(store.clone(), cfg.web(), Arc::new(web::LogSmsSender));
+    let shutdown = async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stop_tx.send(true);
+    };
+    web::serve(listener, state, shutdown).await?;
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
+    store.close().await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+async fn admin(store: &store::Store, a: Admin) -> anyhow::Result<()> {
+    match a {
+        Admin::CreateUser { username, name, title, password } => {
+            let username = Username::parse(&username)?;
+            let password = Password::parse(&password)?;
+            let hash = web::hash_password(password).await?;
+            let id = store
+                .create_user(store::NewUser {
+                    username: Some(&username),
+                    phone: None,
+                    display_name: name.trim(),
+                    title: title.trim(),
+                    categories: &[],
+                    password_hash: Some(hash),
+                })
+                .await?;
+            println!("已创建用户 {username}（id {id}）");
+        }
+        Admin::Grant { username, role, region, room, department } => {
+            let user = store.user_by_username(&username).await?.context("no such user")?;
+            let role = Role::parse(&role).context("unknown role")?;
+            let scope = if let Some(r) = region {
+                let regions = store.regions().await?;
+                let found = regions
+                    .iter()
+                    .find(|x| x.name == r || x.id.to_string() == r)
+                    .context("no such region")?;
+                Scope::Region(store.region_path(RegionId(found.id)).await?)
+            } else if let Some(code) = room {
+                Scope::Room(domain::RoomId(store.room_by_code(&code).await?.id))
+            } else if let Some(code) = department {
+                Scope::Department(domain::DepartmentId(store.department_by_code(&code).await?.id))
+            } else {
+                Scope::Global
+            };
+            store.grant(domain::UserId(user.id), &Grant::new(role, scope)?).await?;
+            println!("已授予 {username} {} 角色", role.label_zh());
+        }
+    }
+    Ok(())
+}

@@ -1,1 +1,37 @@
+//! The consultation chain as types and rules, with no I/O.
+//!
+//! Handlers and the store never decide a move themselves: they build a
+//! context, ask [`decide`], [`decide_task`] or [`decide_meeting`], and write
+//! what comes back (the new state and the timeline event) or refuse with the
+//! [`DomainError`].
 
+mod channel;
+mod error;
+mod event;
+mod ids;
+mod labels;
+mod meeting;
+mod people;
+mod region;
+mod task;
+mod topic;
+mod values;
+
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
+mod tests;
+
+pub use channel::Channel;
+pub use error::DomainError;
+pub use event::EventKind;
+pub use ids::{DepartmentId, MeetingId, RegionId, RoomId, TaskId, TopicId, UserId};
+pub use meeting::{MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, decide_meeting, plan_meeting};
+pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
+pub use region::{RegionLevel, RegionPath};
+pub use task::{TaskCommand, TaskCtx, TaskState, TaskTransition, decide_task};
+pub use topic::{Submitter, TopicCommand, TopicCtx, TopicState, TopicTransition, decide, submit};
+pub use values::{
+    Decision, Note, Password, PersonName, PhoneNumber, Reason, RoomCode, Satisfaction, TopicBody, TopicTitle, TrackingNo,
+    Username,
+};

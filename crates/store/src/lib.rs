@@ -1,1 +1,146 @@
+//! Persistence of the consultation chain on SQLite (default) and PostgreSQL.
+//!
+//! One set of sea-orm entities and migrations serves both backends; the only
+//! backend difference kept here is SQLite's durability pragmas and its single
+//! writer (see [`Store`]). Every state change and its timeline event are
+//! written in one transaction, after the domain crate has decided the move.
 
+pub mod entity;
+mod error;
+mod migration;
+
+mod auth;
+mod directory;
+mod likes;
+mod seed;
+pub mod testing;
+mod meetings;
+mod tasks;
+mod topics;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};
+use sea_orm_migration::MigratorTrait;
+use tokio::sync::{Mutex, MutexGuard};
+
+pub use auth::{OtpCheck, LoginLock};
+pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
+pub use error::StoreError;
+pub use likes::LikeOutcome;
+pub use meetings::NewMeeting;
+pub use tasks::TaskAction;
+pub use topics::{NewTopic, TopicAction, TopicFilter, Who};
+
+/// Read models handed to the web layer as they are stored.
+pub type Topic = entity::topic::Model;
+pub type TopicEvent = entity::topic_event::Model;
+pub type Room = entity::room::Model;
+pub type Region = entity::region::Model;
+pub type Department = entity::department::Model;
+pub type User = entity::user::Model;
+pub type Meeting = entity::meeting::Model;
+pub type Task = entity::task::Model;
+pub type ResearchRecord = entity::research_record::Model;
+pub type Opinion = entity::opinion::Model;
+pub type Rating = entity::rating::Model;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database handle shared by every request.
+///
+/// SQLite allows one writer at a time; rather than let concurrent write
+/// transactions fail with `SQLITE_BUSY` when a deferred transaction upgrades
+/// its lock, writes on SQLite queue on `write_gate`. Reads never wait for it.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction; on SQLite it also holds the writer's turn.
+pub(crate) struct WriteTx<'a> {
+    pub tx: DatabaseTransaction,
+    _turn: Option<MutexGuard<'a, ()>>,
+}
+
+impl Store {
+    /// Opens (and on SQLite creates) the database named by `url`.
+    ///
+    /// SQLite runs in WAL mode with `synchronous=FULL`, so a commit that has
+    /// returned has reached the disk: an acknowledged write survives power loss.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10));
+        let sqlite = url.starts_with("sqlite:");
+        if sqlite {
+            opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        } else {
+            opts.max_connections(16);
+        }
+        let db = Database::connect(opts).await?;
+        Ok(Store { db, write_gate: sqlite.then(|| Arc::new(Mutex::new(()))) })
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<()> {
+        migration::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// True when the schema has never been created (used to decide whether demo data may be loaded).
+    pub async fn is_empty(&self) -> Result<bool> {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        Ok(entity::region::Entity::find().count(&self.db).await? == 0)
+    }
+
+    /// Round-trips a trivial query; used by /readyz.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub(crate) async fn write(&self) -> Result<WriteTx<'_>> {
+        let turn = match &self.write_gate {
+            Some(gate) => Some(gate.lock().await),
+            None => None,
+        };
+        let tx = self.db.begin().await?;
+        Ok(WriteTx { tx, _turn: turn })
+    }
+
+    pub(crate) fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+impl WriteTx<'_> {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}

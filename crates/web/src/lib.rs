@@ -1,1 +1,69 @@
+//! HTTP for Shangliang: server-rendered pages in Simplified Chinese and a
+//! JSON API over the same handlers' logic, all declared in one route table
+//! ([`routes`]) with the access policy of every route beside it.
 
+mod actions;
+mod api;
+mod auth;
+mod error;
+mod forms;
+mod ops;
+mod pages;
+mod routes;
+mod sms;
+mod view;
+
+use std::sync::Arc;
+
+pub use auth::hash_password;
+pub use routes::{Policy, RouteInfo, route_table};
+pub use sms::{LogSmsSender, SmsSender};
+
+/// Settings the web layer needs; built once by the binary and passed in.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    pub session_hours: i64,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    pub request_timeout_secs: u64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { secure_cookies: false, session_hours: 12, body_limit: 1 << 20, request_timeout_secs: 30 }
+    }
+}
+
+/// Everything a handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: store::Store,
+    pub config: Arc<WebConfig>,
+    pub sms: Arc<dyn SmsSender>,
+}
+
+impl AppState {
+    pub fn new(store: store::Store, config: WebConfig, sms: Arc<dyn SmsSender>) -> Self {
+        AppState { store, config: Arc::new(config), sms }
+    }
+}
+
+/// The whole application as a router, with every cross-cutting layer.
+pub fn app(state: AppState) -> axum::Router {
+    routes::router(state)
+}
+
+/// Serves until `shutdown` resolves, then stops accepting and lets
+/// in-flight requests (and so their writes) finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

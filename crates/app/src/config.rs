@@ -1,0 +1,68 @@
+//! Configuration: built once at start from defaults, an optional TOML file,
+//! `SHANGLIANG_*` environment variables and command-line flags (in that
+//! order of precedence, last wins), then passed to whatever needs it.
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Config {
+    /// `sqlite://file.db` (default, created if missing) or `postgres://…`.
+    pub database_url: String,
+    pub listen: String,
+    /// `text` (readable) or `json`.
+    pub log_format: String,
+    pub secure_cookies: bool,
+    pub session_hours: i64,
+    pub body_limit_bytes: usize,
+    pub request_timeout_secs: u64,
+    /// How often the background worker runs its housekeeping.
+    pub worker_interval_secs: u64,
+}
+
+/// Values given on the command line, which override every other source.
+#[derive(Default)]
+pub struct Overrides {
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+    pub log_format: Option<String>,
+}
+
+impl Config {
+    pub fn load(file: Option<&str>, o: Overrides) -> anyhow::Result<Config> {
+        let mut b = config::Config::builder()
+            .set_default("database_url", "sqlite://shangliang.db")?
+            .set_default("listen", "127.0.0.1:8080")?
+            .set_default("log_format", "text")?
+            .set_default("secure_cookies", false)?
+            .set_default("session_hours", 12)?
+            .set_default("body_limit_bytes", 1 << 20)?
+            .set_default("request_timeout_secs", 30)?
+            .set_default("worker_interval_secs", 300)?;
+        b = match file {
+            Some(path) => b.add_source(config::File::with_name(path).required(true)),
+            None => b.add_source(config::File::with_name("shangliang").required(false)),
+        };
+        b = b.add_source(config::Environment::with_prefix("SHANGLIANG").try_parsing(true));
+        b = b
+            .set_override_option("database_url", o.database_url)?
+            .set_override_option("listen", o.listen)?
+            .set_override_option("log_format", o.log_format)?;
+        let mut cfg: Config = b.build()?.try_deserialize()?;
+        if cfg.database_url.starts_with("sqlite:") && !cfg.database_url.contains("mode=") {
+            cfg.database_url = with_param(&cfg.database_url, "mode=rwc");
+        }
+        Ok(cfg)
+    }
+
+    pub fn web(&self) -> web::WebConfig {
+        web::WebConfig {
+            secure_cookies: self.secure_cookies,
+            session_hours: self.session_hours,
+            body_limit: self.body_limit_bytes,
+            request_timeout_secs: self.request_timeout_secs,
+        }
+    }
+}
+
+fn with_param(url: &str, param: &str) -> String {
+    if url.contains('?') { format!("{url}&{param}") } else { format!("{url}?{param}") }
+}

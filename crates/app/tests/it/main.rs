@@ -1,0 +1,2 @@
+//! Tests of the real `shangliang` binary as a separate process.
+mod durability;

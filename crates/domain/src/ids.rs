@@ -1,0 +1,34 @@
+//! Typed ids, so a room id can never be passed where a department id is meant.
+use serde::{Deserialize, Serialize};
+
+macro_rules! id {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    )*};
+}
+
+id!(
+    /// A node of the region tree.
+    RegionId,
+    /// A deliberation room (议事室).
+    RoomId,
+    /// A functional department (职能部门).
+    DepartmentId,
+    /// A person with an account.
+    UserId,
+    /// A topic (议题).
+    TopicId,
+    /// A deliberation meeting (协商议事会).
+    MeetingId,
+    /// A department task (工单).
+    TaskId,
+);

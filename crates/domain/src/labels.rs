@@ -1,0 +1,37 @@
+//! One macro for the many small enums that have a stable code (stored and
+//! used in URLs and JSON) and a Chinese label (shown to people).
+
+macro_rules! labelled {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $code:literal, $zh:literal;)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The stable code stored in the database and used by the API.
+            pub fn code(&self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            pub fn parse(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)* _ => None }
+            }
+
+            /// How people see it, in Chinese.
+            pub fn label_zh(&self) -> &'static str {
+                match self { $($name::$variant => $zh),* }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label_zh())
+            }
+        }
+    };
+}
+
+pub(crate) use labelled;

@@ -1,0 +1,117 @@
+//! The meeting state machine: planned → notified → in session → closed.
+use crate::labels::labelled;
+use crate::{Actor, DomainError, EventKind, RoomId};
+
+labelled!(
+    MeetingState {
+        Planned => "planned", "筹备中";
+        Notified => "notified", "已通知";
+        InSession => "in_session", "进行中";
+        Closed => "closed", "已结束";
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingCtx {
+    pub state: MeetingState,
+    pub room: RoomId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingCommand {
+    /// Put a topic on the agenda (allowed until the meeting starts).
+    AddAgenda,
+    Notify,
+    Start,
+    Close,
+}
+
+impl MeetingCommand {
+    pub fn name_zh(&self) -> &'static str {
+        match self {
+            MeetingCommand::AddAgenda => "列入议程",
+            MeetingCommand::Notify => "发出会议通知",
+            MeetingCommand::Start => "开始会议",
+            MeetingCommand::Close => "结束会议",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingTransition {
+    pub to: MeetingState,
+    /// Written on the timeline of every topic on the agenda.
+    pub event: Option<EventKind>,
+}
+
+/// Only a room's convener plans its meetings.
+pub fn plan_meeting(actor: &Actor, room: RoomId) -> Result<MeetingState, DomainError> {
+    if !actor.is_convener_of(room) {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(MeetingState::Planned)
+}
+
+pub fn decide_meeting(ctx: &MeetingCtx, actor: &Actor, cmd: &MeetingCommand) -> Result<MeetingTransition, DomainError> {
+    use MeetingState::*;
+    if !actor.is_convener_of(ctx.room) {
+        return Err(DomainError::Forbidden);
+    }
+    let (to, event) = match (cmd, ctx.state) {
+        (MeetingCommand::AddAgenda, s @ (Planned | Notified)) => (s, None),
+        (MeetingCommand::Notify, Planned) => (Notified, Some(EventKind::MeetingNotified)),
+        (MeetingCommand::Start, Planned | Notified) => (InSession, Some(EventKind::MeetingStarted)),
+        (MeetingCommand::Close, InSession) => (Closed, Some(EventKind::MeetingClosed)),
+        (_, s) => return Err(DomainError::WrongState { from: s.label_zh(), action: cmd.name_zh() }),
+    };
+    Ok(MeetingTransition { to, event })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{Who, actor_for, everyone};
+
+    const ALL_CMDS: [MeetingCommand; 4] = [MeetingCommand::AddAgenda, MeetingCommand::Notify, MeetingCommand::Start, MeetingCommand::Close];
+
+    fn allowed(state: MeetingState, cmd: MeetingCommand) -> Option<MeetingState> {
+        use MeetingState::*;
+        match (state, cmd) {
+            (Planned, MeetingCommand::AddAgenda) => Some(Planned),
+            (Notified, MeetingCommand::AddAgenda) => Some(Notified),
+            (Planned, MeetingCommand::Notify) => Some(Notified),
+            (Planned | Notified, MeetingCommand::Start) => Some(InSession),
+            (InSession, MeetingCommand::Close) => Some(Closed),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn exhaustive() {
+        let mut ok = 0;
+        for state in MeetingState::ALL {
+            for cmd in ALL_CMDS {
+                for who in everyone() {
+                    let ctx = MeetingCtx { state: *state, room: crate::testkit::ROOM };
+                    let got = decide_meeting(&ctx, &actor_for(who), &cmd);
+                    match (who == Who::Convener, allowed(*state, cmd)) {
+                        (true, Some(to)) => {
+                            assert_eq!(got.unwrap().to, to);
+                            ok += 1;
+                        }
+                        (false, _) => assert_eq!(got, Err(DomainError::Forbidden), "{state:?} {cmd:?} {who:?}"),
+                        (true, None) => assert!(matches!(got, Err(DomainError::WrongState { .. })), "{state:?} {cmd:?}"),
+                    }
+                }
+            }
+        }
+        assert_eq!(ok, 6);
+    }
+
+    #[test]
+    fn only_the_convener_plans() {
+        for who in everyone() {
+            assert_eq!(plan_meeting(&actor_for(who), crate::testkit::ROOM).is_ok(), who == Who::Convener, "{who:?}");
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! People, their roles and where those roles apply.
+use serde::{Deserialize, Serialize};
+
+use crate::labels::labelled;
+use crate::{DepartmentId, DomainError, RegionPath, RoomId, UserId};
+
+labelled!(
+    /// Who someone is in a meeting's mix of participants.
+    ParticipantCategory {
+        PartyMember => "party_member", "党员";
+        DeputyPeoplesCongress => "npc_deputy", "人大代表";
+        CppccMember => "cppcc_member", "政协委员";
+        ResidentRepresentative => "resident_rep", "村/居民代表";
+        Expert => "expert", "专家/行家里手";
+        DepartmentRepresentative => "department_rep", "部门代表";
+        Public => "public", "群众";
+    }
+);
+
+labelled!(
+    /// What someone may do; always held within a scope (see [`Role::scope_kind`]).
+    Role {
+        Resident => "resident", "群众";
+        CommitteeMember => "committee_member", "委员";
+        Convener => "convener", "召集人";
+        DepartmentStaff => "department_staff", "部门工作人员";
+        DepartmentHead => "department_head", "部门负责人";
+        Leader => "leader", "领导";
+        Administrator => "admin", "管理员";
+    }
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ScopeKind {
+    Global,
+    Region,
+    Room,
+    Department,
+}
+
+impl Role {
+    /// The kind of place this role is held in.
+    pub fn scope_kind(&self) -> ScopeKind {
+        match self {
+            Role::Resident => ScopeKind::Global,
+            Role::CommitteeMember | Role::Leader | Role::Administrator => ScopeKind::Region,
+            Role::Convener => ScopeKind::Room,
+            Role::DepartmentStaff | Role::DepartmentHead => ScopeKind::Department,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Scope {
+    Global,
+    Region(RegionPath),
+    Room(RoomId),
+    Department(DepartmentId),
+}
+
+impl Scope {
+    pub fn kind(&self) -> ScopeKind {
+        match self {
+            Scope::Global => ScopeKind::Global,
+            Scope::Region(_) => ScopeKind::Region,
+            Scope::Room(_) => ScopeKind::Room,
+            Scope::Department(_) => ScopeKind::Department,
+        }
+    }
+}
+
+/// A role held in a scope of the right kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Grant {
+    pub fn new(role: Role, scope: Scope) -> Result<Grant, DomainError> {
+        if role.scope_kind() != scope.kind() {
+            return Err(DomainError::InvalidGrant);
+        }
+        Ok(Grant { role, scope })
+    }
+}
+
+/// Whoever is acting: a signed-in person with grants, or an anonymous phone with a device token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user: Option<UserId>,
+    pub device: Option<String>,
+    pub grants: Vec<Grant>,
+}
+
+impl Actor {
+    pub fn anonymous(device: Option<String>) -> Actor {
+        Actor { user: None, device, grants: Vec::new() }
+    }
+
+    pub fn user(user: UserId, grants: Vec<Grant>) -> Actor {
+        Actor { user: Some(user), device: None, grants }
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    fn region_role_covers(&self, role: Role, path: &RegionPath) -> bool {
+        self.grants.iter().any(|g| g.role == role && matches!(&g.scope, Scope::Region(r) if r.covers(path)))
+    }
+
+    pub fn is_convener_of(&self, room: RoomId) -> bool {
+        self.grants.iter().any(|g| g.role == Role::Convener && g.scope == Scope::Room(room))
+    }
+
+    /// A leader of this region or of one above it.
+    pub fn leads(&self, path: &RegionPath) -> bool {
+        self.region_role_covers(Role::Leader, path)
+    }
+
+    pub fn is_committee_member_for(&self, path: &RegionPath) -> bool {
+        self.region_role_covers(Role::CommitteeMember, path)
+    }
+
+    pub fn administers(&self, path: &RegionPath) -> bool {
+        self.region_role_covers(Role::Administrator, path)
+    }
+
+    pub fn is_staff_of(&self, dept: DepartmentId) -> bool {
+        self.grants.iter().any(|g| {
+            matches!(g.role, Role::DepartmentStaff | Role::DepartmentHead) && g.scope == Scope::Department(dept)
+        })
+    }
+
+    pub fn is_head_of(&self, dept: DepartmentId) -> bool {
+        self.grants.iter().any(|g| g.role == Role::DepartmentHead && g.scope == Scope::Department(dept))
+    }
+
+    /// Anyone we could recognise again: an account or a device token.
+    pub fn is_identified(&self) -> bool {
+        self.user.is_some() || self.device.is_some()
+    }
+
+    /// Whether this actor's region roles reach a place (below it, never beside it).
+    pub fn sees(&self, path: &RegionPath) -> bool {
+        self.leads(path) || self.administers(path) || self.is_committee_member_for(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RegionId;
+
+    #[test]
+    fn grants_need_the_right_kind_of_scope() {
+        let region = Scope::Region(RegionPath(vec![RegionId(1)]));
+        for role in Role::ALL {
+            for scope in [Scope::Global, region.clone(), Scope::Room(RoomId(1)), Scope::Department(DepartmentId(1))] {
+                assert_eq!(Grant::new(*role, scope.clone()).is_ok(), role.scope_kind() == scope.kind(), "{role:?} {scope:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_subdistrict_leader_sees_below_not_beside() {
+        let sub_a = RegionPath(vec![RegionId(1), RegionId(2)]);
+        let village_a = RegionPath(vec![RegionId(1), RegionId(2), RegionId(5)]);
+        let village_b = RegionPath(vec![RegionId(1), RegionId(3), RegionId(6)]);
+        let a = Actor::user(UserId(1), vec![Grant::new(Role::Leader, Scope::Region(sub_a)).unwrap()]);
+        assert!(a.leads(&village_a) && a.sees(&village_a));
+        assert!(!a.leads(&village_b) && !a.sees(&village_b));
+        assert!(!a.is_committee_member_for(&village_a) && !a.administers(&village_a));
+    }
+
+    #[test]
+    fn department_roles() {
+        let head = Actor::user(UserId(1), vec![Grant::new(Role::DepartmentHead, Scope::Department(DepartmentId(4))).unwrap()]);
+        let staff = Actor::user(UserId(2), vec![Grant::new(Role::DepartmentStaff, Scope::Department(DepartmentId(4))).unwrap()]);
+        assert!(head.is_staff_of(DepartmentId(4)) && head.is_head_of(DepartmentId(4)));
+        assert!(staff.is_staff_of(DepartmentId(4)) && !staff.is_head_of(DepartmentId(4)));
+        assert!(!staff.is_staff_of(DepartmentId(5)));
+        assert!(Actor::anonymous(Some("d".into())).is_identified());
+        assert!(!Actor::anonymous(None).is_identified());
+    }
+}

@@ -1,0 +1,253 @@
+//! Exhaustive tests of the topic and task state machines: every allowed
+//! (state, command, actor) succeeds with the right result, every other one is refused.
+use chrono::NaiveDate;
+
+use crate::testkit::{DEPT, ROOM, SUBMITTER, SUBMITTER_DEVICE, Who, actor_for, everyone, village};
+use crate::*;
+
+fn reason() -> Reason {
+    Reason::parse("理由充分").unwrap()
+}
+
+fn topic_commands() -> Vec<TopicCommand> {
+    vec![
+        TopicCommand::Accept,
+        TopicCommand::Reject { reason: reason() },
+        TopicCommand::Merge { into: TopicId(9) },
+        TopicCommand::Refer { department: DEPT },
+        TopicCommand::AddResearch,
+        TopicCommand::Schedule { meeting: MeetingId(1) },
+        TopicCommand::RecordOpinion { meeting_state: MeetingState::InSession },
+        TopicCommand::Review { decision: Decision::Adopt },
+        TopicCommand::DispatchTask { department: DEPT },
+        TopicCommand::Complete,
+        TopicCommand::Rate { satisfaction: Satisfaction::Satisfied },
+        TopicCommand::Rate { satisfaction: Satisfaction::Unsatisfied },
+        TopicCommand::Resume,
+    ]
+}
+
+/// The whole allowed table: (state, command) → new state, and who may do it.
+fn topic_allowed(state: TopicState, cmd: &TopicCommand) -> Option<(TopicState, EventKind)> {
+    use TopicCommand as C;
+    use TopicState::*;
+    Some(match (cmd, state) {
+        (C::Accept, Submitted) => (Accepted, EventKind::Accepted),
+        (C::Reject { .. }, Submitted) => (Rejected, EventKind::Rejected),
+        (C::Merge { .. }, Submitted) => (Merged, EventKind::Merged),
+        (C::Refer { .. }, Submitted) => (Referred, EventKind::Referred),
+        (C::AddResearch, Accepted | Researching) => (Researching, EventKind::ResearchAdded),
+        (C::Schedule { .. }, Researching) => (Scheduled, EventKind::Scheduled),
+        (C::RecordOpinion { .. }, Scheduled) => (Deliberated, EventKind::OpinionRecorded),
+        (C::Review { .. }, Deliberated) => (Reviewed, EventKind::Reviewed),
+        (C::DispatchTask { .. }, Reviewed | Implementing | Reopened) => (Implementing, EventKind::TaskDispatched),
+        (C::Complete, Implementing | Referred) => (Completed, EventKind::Completed),
+        (C::Rate { satisfaction: Satisfaction::Satisfied }, Completed) => (Evaluated, EventKind::Rated),
+        (C::Rate { satisfaction: Satisfaction::Unsatisfied }, Completed) => (Reopened, EventKind::Reopened),
+        (C::Resume, Reopened) => (Implementing, EventKind::Resumed),
+        _ => return None,
+    })
+}
+
+fn topic_permitted(cmd: &TopicCommand, who: Who, submitter: &Submitter) -> bool {
+    match cmd {
+        TopicCommand::Review { .. } | TopicCommand::DispatchTask { .. } => matches!(who, Who::Leader | Who::ParentLeader),
+        TopicCommand::Rate { .. } => matches!(
+            (submitter, who),
+            (Submitter::User(_), Who::SubmitterUser) | (Submitter::Device(_), Who::SubmitterDevice)
+        ),
+        _ => who == Who::Convener,
+    }
+}
+
+fn ctx(state: TopicState, submitter: Submitter) -> TopicCtx {
+    TopicCtx {
+        state,
+        channel: Channel::Resident,
+        room: ROOM,
+        region: village(),
+        submitter,
+        decision: Some(Decision::Adopt),
+        open_tasks: 0,
+    }
+}
+
+#[test]
+fn topic_machine_is_exactly_the_table() {
+    let mut allowed = 0;
+    for submitter in [Submitter::User(SUBMITTER), Submitter::Device(SUBMITTER_DEVICE.into()), Submitter::Nobody] {
+        for state in TopicState::ALL {
+            for cmd in topic_commands() {
+                for who in everyone() {
+                    let got = decide(&ctx(*state, submitter.clone()), &actor_for(who), &cmd);
+                    let case = format!("{state:?} {cmd:?} {who:?} {submitter:?}");
+                    match (topic_permitted(&cmd, who, &submitter), topic_allowed(*state, &cmd)) {
+                        (false, _) => assert_eq!(got, Err(DomainError::Forbidden), "{case}"),
+                        (true, None) => assert!(
+                            matches!(got, Err(DomainError::WrongState { .. } | DomainError::Precondition(_))),
+                            "{case}: {got:?}"
+                        ),
+                        (true, Some((to, event))) => {
+                            assert_eq!(got, Ok(TopicTransition { to, event }), "{case}");
+                            allowed += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // 11 convener/leader moves counted 3 times (for each kind of submitter), with
+    // two leaders for review and dispatch, plus rating by the two kinds of submitter.
+    let convener_moves = 4 + 2 + 1 + 1 + 2 + 1; // triage, research x2, schedule, opinion, complete x2, resume
+    let leader_moves = 2 * (1 + 3);
+    assert_eq!(allowed, 3 * (convener_moves + leader_moves) + 2 * 2);
+}
+
+#[test]
+fn no_research_no_proposal() {
+    let got = decide(&ctx(TopicState::Accepted, Submitter::Nobody), &actor_for(Who::Convener), &TopicCommand::Schedule { meeting: MeetingId(1) });
+    assert!(matches!(got, Err(DomainError::Precondition(m)) if m.contains("商前调研")));
+}
+
+#[test]
+fn opinions_need_a_meeting_that_has_begun() {
+    let c = ctx(TopicState::Scheduled, Submitter::Nobody);
+    for (ms, ok) in [(MeetingState::Planned, false), (MeetingState::Notified, false), (MeetingState::InSession, true), (MeetingState::Closed, true)] {
+        let got = decide(&c, &actor_for(Who::Convener), &TopicCommand::RecordOpinion { meeting_state: ms });
+        assert_eq!(got.is_ok(), ok, "{ms:?}");
+    }
+}
+
+#[test]
+fn only_adopted_opinions_become_tasks() {
+    for (decision, ok) in [(Some(Decision::Adopt), true), (Some(Decision::PartlyAdopt), true), (Some(Decision::NotAdopt), false), (None, false)] {
+        let mut c = ctx(TopicState::Reviewed, Submitter::Nobody);
+        c.decision = decision;
+        let got = decide(&c, &actor_for(Who::Leader), &TopicCommand::DispatchTask { department: DEPT });
+        assert_eq!(got.is_ok(), ok, "{decision:?}");
+    }
+}
+
+#[test]
+fn completion_waits_for_every_task() {
+    let mut c = ctx(TopicState::Implementing, Submitter::Nobody);
+    c.open_tasks = 1;
+    assert!(matches!(decide(&c, &actor_for(Who::Convener), &TopicCommand::Complete), Err(DomainError::Precondition(_))));
+}
+
+#[test]
+fn basic_satisfaction_closes_the_topic() {
+    let c = ctx(TopicState::Completed, Submitter::User(SUBMITTER));
+    let got = decide(&c, &actor_for(Who::SubmitterUser), &TopicCommand::Rate { satisfaction: Satisfaction::Basic });
+    assert_eq!(got.unwrap().to, TopicState::Evaluated);
+}
+
+#[test]
+fn who_may_submit_on_each_channel() {
+    for who in everyone() {
+        let a = actor_for(who);
+        assert!(submit(Channel::Resident, &a, ROOM, &village()).is_ok(), "{who:?}");
+        assert_eq!(submit(Channel::Committee, &a, ROOM, &village()).is_ok(), who == Who::Member, "{who:?}");
+        let lead = submit(Channel::Leadership, &a, ROOM, &village());
+        assert_eq!(lead.is_ok(), matches!(who, Who::Leader | Who::ParentLeader), "{who:?}");
+        if let Ok(t) = lead {
+            assert_eq!(t.to, TopicState::Accepted, "党政点题 is accepted on creation");
+        }
+    }
+    assert_eq!(submit(Channel::Resident, &Actor::anonymous(None), ROOM, &village()).unwrap().to, TopicState::Submitted);
+}
+
+fn task_commands() -> Vec<TaskCommand> {
+    vec![
+        TaskCommand::Sign,
+        TaskCommand::Return { reason: reason() },
+        TaskCommand::Reassign { department: DepartmentId(2) },
+        TaskCommand::PostProgress,
+        TaskCommand::RequestExtension { until: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap() },
+        TaskCommand::GrantExtension,
+        TaskCommand::DenyExtension,
+        TaskCommand::Complete,
+        TaskCommand::Verify,
+        TaskCommand::SendBack { reason: reason() },
+    ]
+}
+
+fn task_allowed(state: TaskState, cmd: &TaskCommand) -> Option<TaskState> {
+    use TaskCommand as C;
+    use TaskState::*;
+    Some(match (cmd, state) {
+        (C::Sign, Assigned) => Signed,
+        (C::Return { .. }, Assigned) => Returned,
+        (C::Reassign { .. }, Returned) => Assigned,
+        (C::PostProgress, Signed | InProgress) => InProgress,
+        (C::RequestExtension { .. }, Signed | InProgress) => ExtensionRequested,
+        (C::GrantExtension | C::DenyExtension, ExtensionRequested) => InProgress,
+        (C::Complete, Signed | InProgress) => Done,
+        (C::Verify, Done) => Verified,
+        (C::SendBack { .. }, Done) => InProgress,
+        _ => return None,
+    })
+}
+
+fn task_permitted(cmd: &TaskCommand, who: Who) -> bool {
+    match cmd {
+        TaskCommand::Reassign { .. } | TaskCommand::GrantExtension | TaskCommand::DenyExtension => {
+            matches!(who, Who::Leader | Who::ParentLeader)
+        }
+        TaskCommand::Verify | TaskCommand::SendBack { .. } => who == Who::Convener,
+        _ => matches!(who, Who::Staff | Who::Head),
+    }
+}
+
+#[test]
+fn task_machine_is_exactly_the_table() {
+    let mut allowed = 0;
+    for state in TaskState::ALL {
+        for cmd in task_commands() {
+            for who in everyone() {
+                let c = TaskCtx { state: *state, department: DEPT, room: ROOM, region: village() };
+                let got = decide_task(&c, &actor_for(who), &cmd);
+                let case = format!("{state:?} {cmd:?} {who:?}");
+                match (task_permitted(&cmd, who), task_allowed(*state, &cmd)) {
+                    (false, _) => assert_eq!(got, Err(DomainError::Forbidden), "{case}"),
+                    (true, None) => assert!(matches!(got, Err(DomainError::WrongState { .. })), "{case}: {got:?}"),
+                    (true, Some(to)) => {
+                        assert_eq!(got.map(|t| t.to), Ok(to), "{case}");
+                        allowed += 1;
+                    }
+                }
+            }
+        }
+    }
+    // Staff moves (sign, return, progress x2, extension x2, complete x2) by staff and head,
+    // leader moves (reassign, grant, deny) by two leaders, convener moves (verify, send back).
+    assert_eq!(allowed, 8 * 2 + 3 * 2 + 2);
+}
+
+#[test]
+fn overdue_means_open_past_due() {
+    let due = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let later = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    assert!(TaskState::InProgress.is_overdue(due, later));
+    assert!(!TaskState::InProgress.is_overdue(due, due));
+    assert!(!TaskState::Verified.is_overdue(due, later));
+    assert!(!TaskState::Done.is_overdue(due, later));
+}
+
+#[test]
+fn codes_round_trip_and_labels_are_chinese() {
+    for s in TopicState::ALL {
+        assert_eq!(TopicState::parse(s.code()), Some(*s));
+        assert!(s.label_zh().chars().all(|c| !c.is_ascii()));
+    }
+    for s in TaskState::ALL {
+        assert_eq!(TaskState::parse(s.code()), Some(*s));
+    }
+    for e in EventKind::ALL {
+        assert_eq!(EventKind::parse(e.code()), Some(*e));
+    }
+    for c in Channel::ALL {
+        assert_eq!(Channel::parse(c.code()), Some(*c));
+    }
+    assert_eq!(Channel::Leadership.label_zh(), "党政点题");
+}

@@ -1,0 +1,284 @@
+//! Parsed value types: each can only exist valid, so handlers and the store
+//! never see a too-long title or a malformed phone number.
+use serde::{Serialize, Serializer};
+
+use crate::DomainError;
+use crate::labels::labelled;
+
+/// Characters that hide or reorder text: refused in everything people write.
+fn is_sneaky(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Trimmed text of `min..=max` chars; newlines and tabs only where `multiline`.
+fn text(field: &'static str, label: &str, raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, DomainError> {
+    let s = raw.trim();
+    let n = s.chars().count();
+    if n < min || n > max {
+        let msg = if min <= 1 { format!("请填写{label}（不超过{max}字）") } else { format!("{label}需要{min}到{max}个字") };
+        return Err(DomainError::invalid(field, msg));
+    }
+    let bad = s.chars().any(|c| is_sneaky(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r'))));
+    if bad {
+        return Err(DomainError::invalid(field, format!("{label}含有不允许的字符")));
+    }
+    Ok(s.to_owned())
+}
+
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $label:literal, $min:expr, $max:expr, $multi:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, DomainError> {
+                text($field, $label, raw, $min, $max, $multi).map($name)
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+    };
+}
+
+text_type!(/// A topic's title: 4 to 60 characters, one line.
+    TopicTitle, "title", "标题", 4, 60, false);
+text_type!(/// What the submitter says about the problem.
+    TopicBody, "body", "具体情况", 1, 5000, true);
+text_type!(/// Why something is refused or returned; the other side sees it.
+    Reason, "reason", "理由", 2, 500, true);
+text_type!(/// A research record, an opinion, a progress report.
+    Note, "note", "内容", 2, 5000, true);
+text_type!(/// A person's name as shown on the timeline.
+    PersonName, "name", "姓名", 1, 32, false);
+
+/// A mainland mobile number, kept as its 11 digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let bad = || DomainError::invalid("phone", "请输入正确的11位手机号");
+        let cleaned: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        let digits = cleaned.strip_prefix("+86").or_else(|| cleaned.strip_prefix("86").filter(|d| d.len() == 11)).unwrap_or(&cleaned);
+        let b = digits.as_bytes();
+        if b.len() != 11 || !b.iter().all(u8::is_ascii_digit) || b[0] != b'1' || !(b'3'..=b'9').contains(&b[1]) {
+            return Err(bad());
+        }
+        Ok(PhoneNumber(digits.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// "138****5678", for showing without revealing.
+    pub fn masked(&self) -> String {
+        format!("{}****{}", &self.0[..3], &self.0[7..])
+    }
+}
+
+impl std::fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+/// 查询码: ten digits a resident can read out over the phone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TrackingNo(String);
+
+impl TrackingNo {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let s = raw.trim();
+        let b = s.as_bytes();
+        if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) || b[0] == b'0' {
+            return Err(DomainError::invalid("tracking_no", "查询码是10位数字"));
+        }
+        Ok(TrackingNo(s.to_owned()))
+    }
+
+    pub fn from_number(n: u64) -> Option<Self> {
+        (1_000_000_000..=9_999_999_999).contains(&n).then(|| TrackingNo(n.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A room's permanent short code, printed under its QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RoomCode(String);
+
+impl RoomCode {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let s = raw.trim().to_ascii_lowercase();
+        let ok = (3..=16).contains(&s.len())
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes().next().is_some_and(|b| b != b'-');
+        if !ok {
+            return Err(DomainError::invalid("code", "议事室代码为3到16位小写字母、数字或连字符"));
+        }
+        Ok(RoomCode(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An official's login name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let s = raw.trim();
+        let ok = (3..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+        if !ok {
+            return Err(DomainError::invalid("username", "用户名为3到32位字母、数字或 _ . -"));
+        }
+        Ok(Username(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+macro_rules! display_str {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+    )*};
+}
+display_str!(TrackingNo, RoomCode, Username);
+
+/// A password on its way to being hashed; never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let n = raw.chars().count();
+        if !(8..=128).contains(&n) {
+            return Err(DomainError::invalid("password", "密码需要8到128个字符"));
+        }
+        Ok(Password(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+labelled!(
+    /// A resident's verdict on a result.
+    Satisfaction {
+        Satisfied => "satisfied", "满意";
+        Basic => "basic", "基本满意";
+        Unsatisfied => "unsatisfied", "不满意";
+    }
+);
+
+impl Satisfaction {
+    pub fn is_satisfied(&self) -> bool {
+        matches!(self, Satisfaction::Satisfied | Satisfaction::Basic)
+    }
+}
+
+labelled!(
+    /// The leadership's decision on a consultation opinion (上会研究).
+    Decision {
+        Adopt => "adopt", "采纳";
+        PartlyAdopt => "partly_adopt", "部分采纳";
+        NotAdopt => "not_adopt", "不予采纳";
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles() {
+        assert_eq!(TopicTitle::parse("  府前路破损井盖修缮 ").unwrap().as_str(), "府前路破损井盖修缮");
+        assert!(TopicTitle::parse("井盖").is_err());
+        assert!(TopicTitle::parse(&"路".repeat(61)).is_err());
+        assert!(TopicTitle::parse(&"路".repeat(60)).is_ok());
+        for bad in ["路灯\u{200B}不亮", "路灯\u{202E}不亮", "路灯\0不亮", "路灯\n不亮了"] {
+            let e = TopicTitle::parse(bad).unwrap_err();
+            assert!(matches!(e, DomainError::Invalid { field: "title", .. }), "{bad:?}");
+        }
+        assert!(TopicTitle::parse("abc").unwrap_err().message_zh().contains("4到60"));
+    }
+
+    #[test]
+    fn bodies_keep_lines() {
+        assert!(TopicBody::parse("第一行\n第二行").is_ok());
+        assert!(TopicBody::parse("   ").is_err());
+        assert!(TopicBody::parse("x\u{0007}").is_err());
+        assert!(Reason::parse("好").is_err());
+        assert!(Note::parse("已完成").is_ok());
+    }
+
+    #[test]
+    fn phones() {
+        for ok in ["13800138000", "+86 138 0013 8000", "86-138-0013-8000", "19912345678"] {
+            assert_eq!(PhoneNumber::parse(ok).unwrap().as_str().len(), 11, "{ok}");
+        }
+        for bad in ["12345678901", "1380013800", "138001380000", "23800138000", "1380013800a", ""] {
+            assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(PhoneNumber::parse("13812345678").unwrap().masked(), "138****5678");
+    }
+
+    #[test]
+    fn tracking_numbers() {
+        assert!(TrackingNo::parse("1234567890").is_ok());
+        assert!(TrackingNo::parse("0234567890").is_err());
+        assert!(TrackingNo::parse("123456789").is_err());
+        assert!(TrackingNo::parse("12345678901").is_err());
+        assert_eq!(TrackingNo::from_number(999_999_999), None);
+        assert_eq!(TrackingNo::from_number(1_000_000_000).unwrap().as_str(), "1000000000");
+    }
+
+    #[test]
+    fn codes_names_passwords() {
+        assert_eq!(RoomCode::parse("ChenShi-Cun").unwrap().as_str(), "chenshi-cun");
+        assert!(RoomCode::parse("-abc").is_err() && RoomCode::parse("ab").is_err() && RoomCode::parse("陈师").is_err());
+        assert!(Username::parse("leader.chenshi").is_ok() && Username::parse("李四").is_err());
+        assert!(Password::parse("short").is_err());
+        assert_eq!(format!("{:?}", Password::parse("long enough").unwrap()), "***");
+        assert!(Satisfaction::Basic.is_satisfied() && !Satisfaction::Unsatisfied.is_satisfied());
+        assert_eq!(Decision::parse("partly_adopt"), Some(Decision::PartlyAdopt));
+    }
+}

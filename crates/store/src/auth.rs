@@ -1,0 +1,169 @@
+//! Sessions, one-time codes and login lockout. Hashing happens in the caller;
+//! this module only keeps hashes and counters.
+use chrono::{DateTime, Duration, Utc};
+use domain::UserId;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::entity::{otp_code, session, user};
+use crate::{Result, Store, now};
+
+/// Failed password attempts before an account is locked, and for how long.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const LOCKOUT_MINUTES: i64 = 15;
+/// Wrong guesses allowed against one code before it is void.
+pub const MAX_OTP_ATTEMPTS: i32 = 5;
+
+pub enum LoginLock {
+    Open,
+    LockedUntil(DateTime<Utc>),
+}
+
+pub enum OtpCheck {
+    Valid,
+    Wrong,
+    /// No live code: none sent, expired, used, or too many wrong guesses.
+    Expired,
+}
+
+impl Store {
+    pub async fn login_lock(&self, user: &crate::User) -> LoginLock {
+        match user.locked_until {
+            Some(t) if t > now() => LoginLock::LockedUntil(t),
+            _ => LoginLock::Open,
+        }
+    }
+
+    /// Counts a failed password; the fifth in a row locks the account for a while.
+    pub async fn record_login_failure(&self, id: UserId) -> Result<()> {
+        let w = self.write().await?;
+        if let Some(u) = user::Entity::find_by_id(id.0).one(&w.tx).await? {
+            let failed = u.failed_logins + 1;
+            let mut am: user::ActiveModel = u.into();
+            if failed >= MAX_FAILED_LOGINS {
+                am.failed_logins = Set(0);
+                am.locked_until = Set(Some(now() + Duration::minutes(LOCKOUT_MINUTES)));
+            } else {
+                am.failed_logins = Set(failed);
+            }
+            am.update(&w.tx).await?;
+        }
+        w.commit().await
+    }
+
+    pub async fn record_login_success(&self, id: UserId) -> Result<()> {
+        let w = self.write().await?;
+        user::Entity::update_many()
+            .col_expr(user::Column::FailedLogins, Expr::value(0))
+            .col_expr(user::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(user::Column::Id.eq(id.0))
+            .exec(&w.tx)
+            .await?;
+        w.commit().await
+    }
+
+    pub async fn set_password_hash(&self, id: UserId, hash: String) -> Result<()> {
+        let w = self.write().await?;
+        user::Entity::update_many()
+            .col_expr(user::Column::PasswordHash, Expr::value(hash))
+            .filter(user::Column::Id.eq(id.0))
+            .exec(&w.tx)
+            .await?;
+        w.commit().await
+    }
+
+    pub async fn create_session(&self, token_hash: String, user: UserId, ttl: Duration) -> Result<()> {
+        let w = self.write().await?;
+        session::ActiveModel {
+            token_hash: Set(token_hash),
+            user_id: Set(user.0),
+            created_at: Set(now()),
+            expires_at: Set(now() + ttl),
+        }
+        .insert(&w.tx)
+        .await?;
+        w.commit().await
+    }
+
+    /// The user of a live session, or None when unknown or expired.
+    pub async fn session_user(&self, token_hash: &str) -> Result<Option<UserId>> {
+        let s = session::Entity::find_by_id(token_hash.to_owned()).one(self.conn()).await?;
+        Ok(s.filter(|s| s.expires_at > now()).map(|s| UserId(s.user_id)))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        let w = self.write().await?;
+        session::Entity::delete_by_id(token_hash.to_owned()).exec(&w.tx).await?;
+        w.commit().await
+    }
+
+    pub async fn store_otp(&self, phone: &domain::PhoneNumber, code_hash: String, ttl: Duration) -> Result<()> {
+        let w = self.write().await?;
+        // A new code voids the older ones, so only the latest SMS works.
+        otp_code::Entity::update_many()
+            .col_expr(otp_code::Column::Used, Expr::value(true))
+            .filter(otp_code::Column::Phone.eq(phone.as_str()))
+            .exec(&w.tx)
+            .await?;
+        otp_code::ActiveModel {
+            phone: Set(phone.as_str().to_owned()),
+            code_hash: Set(code_hash),
+            attempts: Set(0),
+            used: Set(false),
+            created_at: Set(now()),
+            expires_at: Set(now() + ttl),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await?;
+        w.commit().await
+    }
+
+    /// How many codes were sent to this phone since `since` (for rate limits).
+    pub async fn otp_sent_since(&self, phone: &domain::PhoneNumber, since: DateTime<Utc>) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(otp_code::Entity::find()
+            .filter(otp_code::Column::Phone.eq(phone.as_str()))
+            .filter(otp_code::Column::CreatedAt.gt(since))
+            .count(self.conn())
+            .await?)
+    }
+
+    /// Checks a code against the latest live one; a right code is used up,
+    /// a wrong one counts against the attempt limit.
+    pub async fn check_otp(&self, phone: &domain::PhoneNumber, code_hash: &str) -> Result<OtpCheck> {
+        let w = self.write().await?;
+        let latest = otp_code::Entity::find()
+            .filter(otp_code::Column::Phone.eq(phone.as_str()))
+            .filter(otp_code::Column::Used.eq(false))
+            .order_by_desc(otp_code::Column::Id)
+            .one(&w.tx)
+            .await?;
+        let Some(code) = latest.filter(|c| c.expires_at > now() && c.attempts < MAX_OTP_ATTEMPTS) else {
+            return Ok(OtpCheck::Expired);
+        };
+        let right = code.code_hash == code_hash;
+        let attempts = code.attempts + 1;
+        let mut am: otp_code::ActiveModel = code.into();
+        if right {
+            am.used = Set(true);
+        } else {
+            am.attempts = Set(attempts);
+        }
+        am.update(&w.tx).await?;
+        w.commit().await?;
+        Ok(if right { OtpCheck::Valid } else { OtpCheck::Wrong })
+    }
+
+    /// Deletes expired sessions and codes; run by the worker.
+    pub async fn purge_expired(&self) -> Result<u64> {
+        let w = self.write().await?;
+        let s = session::Entity::delete_many().filter(session::Column::ExpiresAt.lt(now())).exec(&w.tx).await?;
+        let o = otp_code::Entity::delete_many()
+            .filter(otp_code::Column::ExpiresAt.lt(now() - Duration::days(1)))
+            .exec(&w.tx)
+            .await?;
+        w.commit().await?;
+        Ok(s.rows_affected + o.rows_affected)
+    }
+}

@@ -1,0 +1,259 @@
+//! Regions, rooms, departments, people and their roles.
+use domain::{Actor, DepartmentId, Grant, RegionId, RegionLevel, RegionPath, Role, RoomId, Scope, UserId};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::entity::{department, grant, region, room, user};
+use crate::{Department, Region, Result, Room, Store, StoreError, User, now};
+
+pub struct NewRegion<'a> {
+    pub parent: Option<RegionId>,
+    pub name: &'a str,
+    pub level: RegionLevel,
+}
+
+pub struct NewRoom<'a> {
+    pub region: RegionId,
+    pub code: &'a domain::RoomCode,
+    pub name: &'a str,
+    pub place: &'a str,
+    pub description: &'a str,
+    pub allow_anonymous: bool,
+}
+
+pub struct NewDepartment<'a> {
+    pub region: RegionId,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub short_name: &'a str,
+}
+
+pub struct NewUser<'a> {
+    pub username: Option<&'a domain::Username>,
+    pub phone: Option<&'a domain::PhoneNumber>,
+    pub display_name: &'a str,
+    pub title: &'a str,
+    pub categories: &'a [domain::ParticipantCategory],
+    /// An argon2id PHC string; hashing is the caller's job (it is CPU-heavy).
+    pub password_hash: Option<String>,
+}
+
+impl Store {
+    pub async fn create_region(&self, new: NewRegion<'_>) -> Result<RegionId> {
+        let w = self.write().await?;
+        let parent_path = match new.parent {
+            Some(p) => region::Entity::find_by_id(p.0)
+                .one(&w.tx)
+                .await?
+                .ok_or(StoreError::NotFound("上级地区"))?
+                .path,
+            None => "/".to_owned(),
+        };
+        let row = region::ActiveModel {
+            parent_id: Set(new.parent.map(|p| p.0)),
+            name: Set(new.name.to_owned()),
+            level: Set(new.level.code().to_owned()),
+            path: Set(String::new()),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await?;
+        let path = format!("{parent_path}{}/", row.id);
+        let mut row: region::ActiveModel = row.into();
+        row.path = Set(path);
+        let row = row.update(&w.tx).await?;
+        w.commit().await?;
+        Ok(RegionId(row.id))
+    }
+
+    pub async fn region(&self, id: RegionId) -> Result<Region> {
+        region::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("地区"))
+    }
+
+    pub async fn regions(&self) -> Result<Vec<Region>> {
+        Ok(region::Entity::find().order_by_asc(region::Column::Path).all(self.conn()).await?)
+    }
+
+    /// The region and its ancestors, root first.
+    pub async fn region_chain(&self, id: RegionId) -> Result<Vec<Region>> {
+        let r = self.region(id).await?;
+        let ids = path_ids(&r.path);
+        let mut rows = region::Entity::find().filter(region::Column::Id.is_in(ids.clone())).all(self.conn()).await?;
+        rows.sort_by_key(|row| ids.iter().position(|i| *i == row.id));
+        Ok(rows)
+    }
+
+    pub async fn region_path(&self, id: RegionId) -> Result<RegionPath> {
+        let r = self.region(id).await?;
+        RegionPath::decode(&r.path).ok_or(StoreError::NotFound("地区"))
+    }
+
+    pub async fn create_room(&self, new: NewRoom<'_>) -> Result<RoomId> {
+        self.region(new.region).await?;
+        let w = self.write().await?;
+        let row = room::ActiveModel {
+            region_id: Set(new.region.0),
+            code: Set(new.code.as_str().to_owned()),
+            name: Set(new.name.to_owned()),
+            place: Set(new.place.to_owned()),
+            description: Set(new.description.to_owned()),
+            allow_anonymous: Set(new.allow_anonymous),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(RoomId(row.id))
+    }
+
+    pub async fn room(&self, id: RoomId) -> Result<Room> {
+        room::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("议事室"))
+    }
+
+    pub async fn room_by_code(&self, code: &str) -> Result<Room> {
+        room::Entity::find()
+            .filter(room::Column::Code.eq(code.to_ascii_lowercase()))
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("议事室"))
+    }
+
+    pub async fn rooms(&self) -> Result<Vec<Room>> {
+        Ok(room::Entity::find().order_by_asc(room::Column::Id).all(self.conn()).await?)
+    }
+
+    pub async fn create_department(&self, new: NewDepartment<'_>) -> Result<DepartmentId> {
+        let w = self.write().await?;
+        let row = department::ActiveModel {
+            region_id: Set(new.region.0),
+            code: Set(new.code.to_owned()),
+            name: Set(new.name.to_owned()),
+            short_name: Set(new.short_name.to_owned()),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(DepartmentId(row.id))
+    }
+
+    pub async fn department(&self, id: DepartmentId) -> Result<Department> {
+        department::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("部门"))
+    }
+
+    pub async fn department_by_code(&self, code: &str) -> Result<Department> {
+        department::Entity::find()
+            .filter(department::Column::Code.eq(code))
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("部门"))
+    }
+
+    pub async fn departments(&self) -> Result<Vec<Department>> {
+        Ok(department::Entity::find().order_by_asc(department::Column::Id).all(self.conn()).await?)
+    }
+
+    pub async fn create_user(&self, new: NewUser<'_>) -> Result<UserId> {
+        let w = self.write().await?;
+        let categories: Vec<&str> = new.categories.iter().map(|c| c.code()).collect();
+        let row = user::ActiveModel {
+            username: Set(new.username.map(|u| u.as_str().to_owned())),
+            phone: Set(new.phone.map(|p| p.as_str().to_owned())),
+            display_name: Set(new.display_name.to_owned()),
+            title: Set(new.title.to_owned()),
+            categories: Set(categories.join(",")),
+            password_hash: Set(new.password_hash),
+            failed_logins: Set(0),
+            locked_until: Set(None),
+            created_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict("用户名或手机号已被使用".into()),
+            other => other,
+        })?;
+        w.commit().await?;
+        Ok(UserId(row.id))
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<User> {
+        user::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("用户"))
+    }
+
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        Ok(user::Entity::find().filter(user::Column::Username.eq(username)).one(self.conn()).await?)
+    }
+
+    /// The resident account behind a verified phone number, created on first use.
+    pub async fn resident_by_phone(&self, phone: &domain::PhoneNumber) -> Result<UserId> {
+        let existing = user::Entity::find().filter(user::Column::Phone.eq(phone.as_str())).one(self.conn()).await?;
+        if let Some(u) = existing {
+            return Ok(UserId(u.id));
+        }
+        let id = self
+            .create_user(NewUser {
+                username: None,
+                phone: Some(phone),
+                display_name: &format!("居民{}", &phone.as_str()[7..]),
+                title: "",
+                categories: &[domain::ParticipantCategory::Public],
+                password_hash: None,
+            })
+            .await?;
+        self.grant(id, &Grant::new(Role::Resident, Scope::Global)?).await?;
+        Ok(id)
+    }
+
+    pub async fn grant(&self, user: UserId, g: &Grant) -> Result<()> {
+        let (kind, scope_id) = match &g.scope {
+            Scope::Global => ("global", 0),
+            Scope::Region(path) => ("region", path.id().map_or(0, |r| r.0)),
+            Scope::Room(r) => ("room", r.0),
+            Scope::Department(d) => ("department", d.0),
+        };
+        let w = self.write().await?;
+        grant::ActiveModel {
+            user_id: Set(user.0),
+            role: Set(g.role.code().to_owned()),
+            scope_kind: Set(kind.to_owned()),
+            scope_id: Set(scope_id),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Everything the domain needs to know about a signed-in user.
+    pub async fn actor(&self, id: UserId) -> Result<Actor> {
+        let rows = grant::Entity::find().filter(grant::Column::UserId.eq(id.0)).all(self.conn()).await?;
+        let mut grants = Vec::with_capacity(rows.len());
+        for row in rows {
+            let Some(role) = Role::parse(&row.role) else { continue };
+            let scope = match row.scope_kind.as_str() {
+                "region" => Scope::Region(self.region_path(RegionId(row.scope_id)).await?),
+                "room" => Scope::Room(RoomId(row.scope_id)),
+                "department" => Scope::Department(DepartmentId(row.scope_id)),
+                _ => Scope::Global,
+            };
+            grants.push(Grant::new(role, scope)?);
+        }
+        Ok(Actor::user(id, grants))
+    }
+
+    /// Rooms this user convenes and departments this user works in.
+    pub async fn scopes_of(&self, id: UserId) -> Result<(Vec<Room>, Vec<Department>)> {
+        let rows = grant::Entity::find().filter(grant::Column::UserId.eq(id.0)).all(self.conn()).await?;
+        let room_ids: Vec<i64> = rows.iter().filter(|g| g.scope_kind == "room").map(|g| g.scope_id).collect();
+        let dept_ids: Vec<i64> = rows.iter().filter(|g| g.scope_kind == "department").map(|g| g.scope_id).collect();
+        let rooms = room::Entity::find().filter(room::Column::Id.is_in(room_ids)).all(self.conn()).await?;
+        let depts = department::Entity::find().filter(department::Column::Id.is_in(dept_ids)).all(self.conn()).await?;
+        Ok((rooms, depts))
+    }
+}
+
+pub(crate) fn path_ids(path: &str) -> Vec<i64> {
+    path.split('/').filter_map(|s| s.parse().ok()).collect()
+}

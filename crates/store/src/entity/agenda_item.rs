@@ -1,0 +1,17 @@
+//! A topic on a meeting's agenda.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "agenda_items")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(indexed, unique_key = "agenda")]
+    pub meeting_id: i64,
+    #[sea_orm(indexed, unique_key = "agenda")]
+    pub topic_id: i64,
+    pub position: i32,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,21 @@
+//! 协商意见 reached at a meeting, and the leadership's decision on it.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "opinions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(indexed)]
+    pub topic_id: i64,
+    pub meeting_id: i64,
+    #[sea_orm(column_type = "Text")]
+    pub text: String,
+    pub decision: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub instructions: String,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,18 @@
+//! A resident's satisfaction rating of a completed topic.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "ratings")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(indexed)]
+    pub topic_id: i64,
+    pub satisfaction: String,
+    #[sea_orm(column_type = "Text")]
+    pub comment: String,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

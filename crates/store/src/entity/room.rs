@@ -1,0 +1,22 @@
+//! 议事室: a deliberation room in a village or community.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "rooms")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(indexed)]
+    pub region_id: i64,
+    /// Permanent short code printed in the room's QR poster; survives renames.
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name: String,
+    pub place: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub allow_anonymous: bool,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,17 @@
+//! A signed-in session; the cookie holds a random token, the table only its hash.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sessions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub token_hash: String,
+    #[sea_orm(indexed)]
+    pub user_id: i64,
+    pub created_at: DateTimeUtc,
+    #[sea_orm(indexed)]
+    pub expires_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,24 @@
+//! 工单: a task for a functional department with a due date.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "tasks")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(indexed)]
+    pub topic_id: i64,
+    #[sea_orm(indexed)]
+    pub department_id: i64,
+    pub title: String,
+    #[sea_orm(indexed)]
+    pub state: String,
+    pub due_date: Date,
+    /// The new due date a department asked for, until a leader decides.
+    pub requested_due: Option<Date>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,38 @@
+//! 议题: one local problem on its way through the chain.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "topics")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// 查询码 given to the submitter.
+    #[sea_orm(unique)]
+    pub tracking_no: String,
+    #[sea_orm(indexed)]
+    pub room_id: i64,
+    /// The room's region path, copied so a leader's view is one prefix query.
+    #[sea_orm(indexed)]
+    pub region_path: String,
+    /// 党政点题 / 群众出题 / 委员荐题, fixed at birth.
+    pub channel: String,
+    #[sea_orm(indexed)]
+    pub state: String,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    pub category: String,
+    pub place: String,
+    pub submitter_user_id: Option<i64>,
+    pub submitter_device: Option<String>,
+    pub submitter_name: String,
+    pub submitter_phone: Option<String>,
+    pub decision: Option<String>,
+    pub merged_into: Option<i64>,
+    pub like_count: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,22 @@
+//! One entry of a topic's public timeline: who, in which role, when, what.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "topic_events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(indexed)]
+    pub topic_id: i64,
+    pub task_id: Option<i64>,
+    pub kind: String,
+    pub actor_user_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_role: String,
+    #[sea_orm(column_type = "Text")]
+    pub detail: String,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,24 @@
+//! A person: an official or member with a password, or a resident known by phone.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub username: Option<String>,
+    #[sea_orm(unique)]
+    pub phone: Option<String>,
+    pub display_name: String,
+    pub title: String,
+    /// Participant categories as comma-separated codes (党员, 人大代表, …).
+    pub categories: String,
+    pub password_hash: Option<String>,
+    pub failed_logins: i32,
+    pub locked_until: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,112 @@
+//! Deliberation meetings: planning, agenda, notice, session, close.
+use chrono::{DateTime, Utc};
+use domain::{MeetingCommand, MeetingCtx, MeetingId, MeetingState, Role, RoomId};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+
+use crate::entity::{agenda_item, meeting, topic};
+use crate::topics::add_event;
+use crate::{Meeting, Result, Store, StoreError, Topic, Who, now};
+
+pub struct NewMeeting<'a> {
+    pub room: RoomId,
+    pub title: &'a str,
+    pub place: &'a str,
+    pub starts_at: DateTime<Utc>,
+}
+
+impl Store {
+    pub async fn plan_meeting(&self, new: NewMeeting<'_>, who: &Who) -> Result<Meeting> {
+        let state = domain::plan_meeting(&who.actor, new.room)?;
+        let title = new.title.trim();
+        if title.chars().count() < 2 || title.chars().count() > 60 {
+            return Err(domain::DomainError::Invalid { field: "title", message: "会议名称需要2到60个字".into() }.into());
+        }
+        let w = self.write().await?;
+        let row = meeting::ActiveModel {
+            room_id: Set(new.room.0),
+            title: Set(title.to_owned()),
+            place: Set(new.place.trim().to_owned()),
+            starts_at: Set(new.starts_at),
+            state: Set(state.code().to_owned()),
+            created_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(row)
+    }
+
+    pub async fn meeting(&self, id: MeetingId) -> Result<Meeting> {
+        meeting::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("会议"))
+    }
+
+    /// Meetings of a room, newest first.
+    pub async fn meetings_of_room(&self, room: RoomId) -> Result<Vec<Meeting>> {
+        Ok(meeting::Entity::find()
+            .filter(meeting::Column::RoomId.eq(room.0))
+            .order_by_desc(meeting::Column::StartsAt)
+            .limit(100)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn agenda(&self, id: MeetingId) -> Result<Vec<Topic>> {
+        let ids: Vec<i64> = agenda_item::Entity::find()
+            .select_only()
+            .column(agenda_item::Column::TopicId)
+            .filter(agenda_item::Column::MeetingId.eq(id.0))
+            .order_by_asc(agenda_item::Column::Position)
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        let mut topics = topic::Entity::find().filter(topic::Column::Id.is_in(ids.clone())).all(self.conn()).await?;
+        topics.sort_by_key(|t| ids.iter().position(|i| *i == t.id));
+        Ok(topics)
+    }
+
+    /// Meetings whose agenda holds this topic.
+    pub async fn meetings_of_topic(&self, topic_id: i64) -> Result<Vec<Meeting>> {
+        let ids: Vec<i64> = agenda_item::Entity::find()
+            .select_only()
+            .column(agenda_item::Column::MeetingId)
+            .filter(agenda_item::Column::TopicId.eq(topic_id))
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        Ok(meeting::Entity::find().filter(meeting::Column::Id.is_in(ids)).all(self.conn()).await?)
+    }
+
+    /// Notify, start or close a meeting; each agenda topic's timeline records it.
+    pub async fn apply_meeting(&self, id: MeetingId, who: &Who, cmd: MeetingCommand) -> Result<Meeting> {
+        let w = self.write().await?;
+        let row = meeting::Entity::find_by_id(id.0)
+            .lock_exclusive()
+            .one(&w.tx)
+            .await?
+            .ok_or(StoreError::NotFound("会议"))?;
+        let ctx = MeetingCtx {
+            state: MeetingState::parse(&row.state).ok_or(StoreError::NotFound("会议状态"))?,
+            room: RoomId(row.room_id),
+        };
+        let t = domain::decide_meeting(&ctx, &who.actor, &cmd)?;
+        let mut am: meeting::ActiveModel = row.clone().into();
+        am.state = Set(t.to.code().to_owned());
+        let updated = am.update(&w.tx).await?;
+        if let Some(event) = t.event {
+            let topic_ids: Vec<i64> = agenda_item::Entity::find()
+                .select_only()
+                .column(agenda_item::Column::TopicId)
+                .filter(agenda_item::Column::MeetingId.eq(row.id))
+                .into_tuple()
+                .all(&w.tx)
+                .await?;
+            let detail = format!("「{}」，{}，{}", row.title, row.starts_at.format("%Y-%m-%d %H:%M"), row.place);
+            for tid in topic_ids {
+                add_event(&w, tid, None, event, who, Role::Convener, detail.clone()).await?;
+            }
+        }
+        w.commit().await?;
+        Ok(updated)
+    }
+}

@@ -1,0 +1,46 @@
+//! Versioned migrations, shared by both backends.
+//!
+//! `m0001` creates the schema from the entity definitions as they stood at
+//! that version; every later change must be a new, explicit migration.
+use sea_orm::Schema;
+use sea_orm_migration::prelude::*;
+
+use crate::entity::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(M0001Initial)]
+    }
+}
+
+#[derive(DeriveMigrationName)]
+struct M0001Initial;
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0001Initial {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        Schema::new(manager.get_database_backend())
+            .builder()
+            .register(region::Entity)
+            .register(room::Entity)
+            .register(department::Entity)
+            .register(user::Entity)
+            .register(grant::Entity)
+            .register(session::Entity)
+            .register(otp_code::Entity)
+            .register(topic::Entity)
+            .register(topic_event::Entity)
+            .register(research_record::Entity)
+            .register(meeting::Entity)
+            .register(agenda_item::Entity)
+            .register(opinion::Entity)
+            .register(task::Entity)
+            .register(rating::Entity)
+            .register(topic_like::Entity)
+            .apply(manager.get_connection())
+            .await
+    }
+}

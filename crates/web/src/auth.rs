@@ -1,0 +1,198 @@
+//! Who is asking: sessions for signed-in people, a device token for
+//! anonymous residents, and the extractors handlers use to say whom they serve.
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::Argon2;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use domain::{Actor, Role};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+
+pub const SESSION_COOKIE: &str = "sl_session";
+pub const DEVICE_COOKIE: &str = "sl_device";
+
+/// The person (or phone) behind a request, resolved once per request.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub user: Option<store::User>,
+    pub actor: Actor,
+    /// The anonymous device token, also present for signed-in users.
+    pub device: String,
+}
+
+impl Viewer {
+    pub fn who(&self) -> store::Who {
+        let name = match &self.user {
+            Some(u) => u.display_name.clone(),
+            None => "匿名群众".to_owned(),
+        };
+        store::Who { actor: self.actor.clone(), name }
+    }
+
+    /// The key a like or support is counted under: the account when signed in, else the device.
+    pub fn liker_key(&self) -> String {
+        match self.actor.user {
+            Some(u) => format!("u:{u}"),
+            None => format!("d:{}", self.device),
+        }
+    }
+
+    pub fn is_official(&self) -> bool {
+        self.actor.grants.iter().any(|g| g.role != Role::Resident)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> AppResult<Self> {
+        parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("identify layer missing")))
+    }
+}
+
+/// A signed-in person; a handler taking this cannot run for anonymous visitors.
+#[derive(Clone, Debug)]
+pub struct SignedIn(pub Viewer);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> AppResult<Self> {
+        let v = Viewer::from_request_parts(parts, s).await?;
+        if v.user.is_none() {
+            return Err(AppError::Unauthorized);
+        }
+        Ok(SignedIn(v))
+    }
+}
+
+/// Resolves the session and device cookies into a [`Viewer`] for the rest
+/// of the request, and hands a new visitor a device token.
+pub async fn identify(State(state): State<AppState>, jar: CookieJar, mut req: Request, next: Next) -> Response {
+    let mut user = None;
+    let mut actor = None;
+    if let Some(c) = jar.get(SESSION_COOKIE) {
+        let hash = token_hash(c.value());
+        if let Ok(Some(uid)) = state.store.session_user(&hash).await {
+            if let (Ok(u), Ok(a)) = (state.store.user(uid).await, state.store.actor(uid).await) {
+                user = Some(u);
+                actor = Some(a);
+            }
+        }
+    }
+    let existing = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned()).filter(|d| valid_device(d));
+    let device = existing.clone().unwrap_or_else(new_token);
+    let mut actor = actor.unwrap_or_else(|| Actor::anonymous(None));
+    actor.device = Some(device.clone());
+    req.extensions_mut().insert(Viewer { user, actor, device: device.clone() });
+    let resp = next.run(req).await;
+    if existing.is_none() {
+        let cookie = Cookie::build((DEVICE_COOKIE, device))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(state.config.secure_cookies)
+            .max_age(time_days(365 * 3))
+            .build();
+        let mut resp = resp;
+        if let Ok(v) = cookie.to_string().parse() {
+            resp.headers_mut().append(axum::http::header::SET_COOKIE, v);
+        }
+        return resp;
+    }
+    resp
+}
+
+fn time_days(d: i64) -> axum_extra::extract::cookie::time::Duration {
+    axum_extra::extract::cookie::time::Duration::days(d)
+}
+
+fn valid_device(d: &str) -> bool {
+    d.len() == 32 && d.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// 128 random bits as hex: session tokens, device tokens.
+pub fn new_token() -> String {
+    let mut b = [0u8; 16];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Only hashes of tokens and codes are stored, so a leaked table opens no session.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// argon2id with a random salt, off the async runtime (it is deliberately slow).
+pub async fn hash_password(password: domain::Password) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hash: {e}"))
+    })
+    .await?
+}
+
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Starts a session for `user` and returns the cookie to set.
+pub async fn start_session(state: &AppState, user: domain::UserId) -> AppResult<Cookie<'static>> {
+    let token = new_token();
+    state.store.create_session(token_hash(&token), user, chrono::Duration::hours(state.config.session_hours)).await?;
+    Ok(Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies)
+        .max_age(axum_extra::extract::cookie::time::Duration::hours(state.config.session_hours))
+        .build())
+}
+
+pub async fn end_session(state: &AppState, jar: CookieJar) -> AppResult<CookieJar> {
+    if let Some(c) = jar.get(SESSION_COOKIE) {
+        state.store.delete_session(&token_hash(c.value())).await?;
+    }
+    Ok(jar.remove(Cookie::build(SESSION_COOKIE).path("/")))
+}
+
+/// Checks a username and password, counting failures and honouring lockout.
+pub async fn password_login(state: &AppState, username: &str, password: &str) -> AppResult<domain::UserId> {
+    let wrong = || AppError::BadRequest("用户名或密码不正确".into());
+    let Some(user) = state.store.user_by_username(username.trim()).await? else {
+        // Spend the same time as a real check so unknown names are not revealed by timing.
+        let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+        return Err(wrong());
+    };
+    if let store::LoginLock::LockedUntil(t) = state.store.login_lock(&user).await {
+        let local = t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")));
+        return Err(AppError::TooMany(format!("密码错误次数过多，账号已锁定至 {}", local.format("%H:%M"))));
+    }
+    let Some(hash) = user.password_hash.clone() else { return Err(wrong()) };
+    let uid = domain::UserId(user.id);
+    if verify_password(password.to_owned(), hash).await {
+        state.store.record_login_success(uid).await?;
+        Ok(uid)
+    } else {
+        state.store.record_login_failure(uid).await?;
+        Err(wrong())
+    }
+}
+
+/// A valid argon2id hash of a random string, for constant-time misses.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Xq0nLk2N0xH8xWQ1m6l7a3mR9n4c6tO5Yx6cQ4pGk0Q";

@@ -1,0 +1,132 @@
+//! One error type, mapped to HTTP once: problem JSON for the API, a friendly
+//! Chinese page for everything else (see [`render_errors`]).
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::DomainError;
+use store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("请先登录")]
+    Unauthorized,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    TooMany(String),
+    #[error("internal: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<DomainError> for AppError {
+    fn from(e: DomainError) -> Self {
+        AppError::Store(StoreError::Domain(e))
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Attached to error responses so [`render_errors`] can re-render them as pages.
+#[derive(Clone, Debug)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl AppError {
+    fn parts(&self) -> (StatusCode, String, Option<&'static str>) {
+        match self {
+            AppError::Store(StoreError::Domain(d)) => {
+                let status = match d {
+                    DomainError::Forbidden | DomainError::InvalidGrant => StatusCode::FORBIDDEN,
+                    DomainError::WrongState { .. } | DomainError::Precondition(_) => StatusCode::CONFLICT,
+                    DomainError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                let field = if let DomainError::Invalid { field, .. } = d { Some(*field) } else { None };
+                (status, d.message_zh(), field)
+            }
+            AppError::Store(StoreError::NotFound(what)) => (StatusCode::NOT_FOUND, format!("{what}不存在"), None),
+            AppError::Store(StoreError::Conflict(m)) => (StatusCode::CONFLICT, m.clone(), None),
+            AppError::Store(StoreError::Db(e)) => {
+                tracing::error!(error = %e, "database error");
+                (StatusCode::SERVICE_UNAVAILABLE, "系统繁忙，请稍后再试".into(), None)
+            }
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "请先登录".into(), None),
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), None),
+            AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone(), None),
+            AppError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "系统出现问题，请稍后再试".into(), None)
+            }
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, message, field) = self.parts();
+        problem(status, message, field)
+    }
+}
+
+/// An RFC 9457 problem document, tagged for page rendering.
+pub fn problem(status: StatusCode, message: String, field: Option<&'static str>) -> Response {
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": message,
+        "field": field,
+    });
+    let mut resp = (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(body)).into_response();
+    resp.extensions_mut().insert(ErrorInfo { status, message });
+    resp
+}
+
+/// Outside /api, errors become a page in Chinese; an anonymous visitor
+/// sent to a page that needs a login is taken to the login page instead.
+pub async fn render_errors(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let api = path.starts_with("/api/");
+    let resp = next.run(req).await;
+    if api {
+        return resp;
+    }
+    let info = resp.extensions().get::<ErrorInfo>().cloned().or_else(|| {
+        // Errors from layers and extractors (body too large, bad form, timeout…).
+        let s = resp.status();
+        (s.is_client_error() || s.is_server_error()).then(|| ErrorInfo { status: s, message: generic_message(s) })
+    });
+    match info {
+        Some(i) if i.status == StatusCode::UNAUTHORIZED => {
+            Redirect::to(&format!("/login?next={}", crate::view::urlencode(&path))).into_response()
+        }
+        Some(i) if !is_html(&resp) => {
+            let page = crate::view::ErrorPage { status: i.status.as_u16(), message: i.message };
+            (i.status, Html(crate::view::render(&page))).into_response()
+        }
+        _ => resp,
+    }
+}
+
+fn is_html(resp: &Response) -> bool {
+    resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+}
+
+fn generic_message(s: StatusCode) -> String {
+    match s {
+        StatusCode::NOT_FOUND => "页面不存在".into(),
+        StatusCode::PAYLOAD_TOO_LARGE => "提交的内容太大".into(),
+        StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT => "处理超时，请稍后再试".into(),
+        StatusCode::METHOD_NOT_ALLOWED => "不支持这种请求方式".into(),
+        StatusCode::FORBIDDEN => "无权进行此操作".into(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交的格式不正确".into(),
+        StatusCode::TOO_MANY_REQUESTS => "操作太频繁，请稍后再试".into(),
+        s if s.is_server_error() => "系统出现问题，请稍后再试".into(),
+        _ => "请求有误，请检查后重试".into(),
+    }
+}

@@ -1,0 +1,172 @@
+//! 工作台: what waits for this person, whatever roles they hold.
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use domain::{DepartmentId, RegionPath, Role, RoomId, Scope, TaskState, TopicState};
+
+use crate::AppState;
+use crate::auth::{SignedIn, Viewer};
+use crate::error::AppResult;
+use crate::forms::CATEGORIES;
+use crate::pages::public::{MeetingRow, meeting_rows};
+use crate::view::{Nav, TopicRow, render, today};
+
+/// The lists behind the desk page and `/api/desk`.
+#[derive(Default)]
+pub struct Desk {
+    pub to_triage: Vec<store::Topic>,
+    pub in_progress: Vec<store::Topic>,
+    pub to_review: Vec<store::Topic>,
+    pub tasks: Vec<store::Task>,
+    pub leader_tasks: Vec<store::Task>,
+    pub to_verify: Vec<store::Task>,
+    pub meetings: Vec<(store::Room, Vec<store::Meeting>)>,
+    pub proposal_rooms: Vec<store::Room>,
+}
+
+fn led_regions(v: &Viewer) -> Vec<RegionPath> {
+    v.actor
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::Leader)
+        .filter_map(|g| if let Scope::Region(p) = &g.scope { Some(p.clone()) } else { None })
+        .collect()
+}
+
+pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
+    let mut d = Desk::default();
+    let Some(user) = &v.user else { return Ok(d) };
+    let (rooms, depts) = state.store.scopes_of(domain::UserId(user.id)).await?;
+    for room in &rooms {
+        let rid = RoomId(room.id);
+        let f = |states: Vec<TopicState>| store::TopicFilter { room: Some(rid), states, limit: 200, ..Default::default() };
+        d.to_triage.extend(state.store.topics(&f(vec![TopicState::Submitted])).await?);
+        d.in_progress.extend(
+            state
+                .store
+                .topics(&f(vec![
+                    TopicState::Accepted,
+                    TopicState::Researching,
+                    TopicState::Scheduled,
+                    TopicState::Reopened,
+                    TopicState::Implementing,
+                    TopicState::Referred,
+                ]))
+                .await?,
+        );
+        d.meetings.push((room.clone(), state.store.meetings_of_room(rid).await?));
+    }
+    if !rooms.is_empty() {
+        let ids: Vec<i64> = rooms.iter().map(|r| r.id).collect();
+        let all_rooms_tasks = state.store.tasks_of_rooms(&ids, &[TaskState::Done]).await?;
+        d.to_verify = all_rooms_tasks;
+    }
+    let dept_ids: Vec<DepartmentId> = depts.iter().map(|x| DepartmentId(x.id)).collect();
+    if !dept_ids.is_empty() {
+        d.tasks = state.store.tasks_of_departments(&dept_ids, true).await?;
+    }
+    for region in led_regions(v) {
+        let f = store::TopicFilter { region: Some(region.clone()), states: vec![TopicState::Deliberated, TopicState::Reviewed], limit: 200, ..Default::default() };
+        d.to_review.extend(
+            state.store.topics(&f).await?.into_iter().filter(|t| {
+                t.state == TopicState::Deliberated.code() || t.decision.as_deref().is_some_and(|x| x != "not_adopt")
+            }),
+        );
+        d.leader_tasks.extend(state.store.tasks_in_region(&region, &[TaskState::Returned, TaskState::ExtensionRequested]).await?);
+    }
+    if v.actor.has_role(Role::CommitteeMember) || v.actor.has_role(Role::Leader) {
+        let all = state.store.rooms().await?;
+        let regions = state.store.regions().await?;
+        d.proposal_rooms = all
+            .into_iter()
+            .filter(|r| {
+                regions
+                    .iter()
+                    .find(|g| g.id == r.region_id)
+                    .and_then(|g| RegionPath::decode(&g.path))
+                    .is_some_and(|p| v.actor.is_committee_member_for(&p) || v.actor.leads(&p))
+            })
+            .collect();
+    }
+    Ok(d)
+}
+
+#[derive(Template)]
+#[template(path = "desk.html")]
+struct DeskPage {
+    nav: Nav,
+    roles: String,
+    to_triage: Vec<TopicRow>,
+    in_progress: Vec<TopicRow>,
+    to_review: Vec<TopicRow>,
+    tasks: Vec<TaskLine>,
+    leader_tasks: Vec<TaskLine>,
+    to_verify: Vec<TaskLine>,
+    meetings: Vec<RoomMeetings>,
+    proposal_rooms: Vec<(String, String)>,
+    can_propose_committee: bool,
+    can_propose_leadership: bool,
+    categories: &'static [&'static str],
+}
+
+struct RoomMeetings {
+    code: String,
+    name: String,
+    place: String,
+    meetings: Vec<MeetingRow>,
+}
+
+struct TaskLine {
+    id: i64,
+    title: String,
+    department: String,
+    state_label: String,
+    due: String,
+    overdue: bool,
+    tracking_no: String,
+}
+
+async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<TaskLine>> {
+    let depts = state.store.departments().await?;
+    let mut out = Vec::with_capacity(tasks.len());
+    for k in tasks {
+        let st = TaskState::parse(&k.state);
+        out.push(TaskLine {
+            id: k.id,
+            title: k.title.clone(),
+            department: depts.iter().find(|d| d.id == k.department_id).map(|d| d.name.clone()).unwrap_or_default(),
+            state_label: st.map(|s| s.label_zh()).unwrap_or("").to_owned(),
+            due: k.due_date.to_string(),
+            overdue: st.is_some_and(|s| s.is_overdue(k.due_date, today())),
+            tracking_no: state.store.topic(domain::TopicId(k.topic_id)).await?.tracking_no,
+        });
+    }
+    Ok(out)
+}
+
+pub async fn desk(State(state): State<AppState>, SignedIn(viewer): SignedIn) -> AppResult<Html<String>> {
+    let d = gather(&state, &viewer).await?;
+    let rooms = state.store.rooms().await?;
+    let mut roles: Vec<&str> = viewer.actor.grants.iter().map(|g| g.role.label_zh()).collect();
+    roles.dedup();
+    let page = DeskPage {
+        nav: Nav::of(&viewer),
+        roles: roles.join("、"),
+        to_triage: TopicRow::list(&d.to_triage, &rooms),
+        in_progress: TopicRow::list(&d.in_progress, &rooms),
+        to_review: TopicRow::list(&d.to_review, &rooms),
+        tasks: task_lines(&state, &d.tasks).await?,
+        leader_tasks: task_lines(&state, &d.leader_tasks).await?,
+        to_verify: task_lines(&state, &d.to_verify).await?,
+        meetings: d
+            .meetings
+            .iter()
+            .map(|(r, ms)| RoomMeetings { code: r.code.clone(), name: r.name.clone(), place: r.place.clone(), meetings: meeting_rows(ms) })
+            .collect(),
+        proposal_rooms: d.proposal_rooms.iter().map(|r| (r.code.clone(), r.name.clone())).collect(),
+        can_propose_committee: viewer.actor.has_role(Role::CommitteeMember),
+        can_propose_leadership: viewer.actor.has_role(Role::Leader),
+        categories: CATEGORIES,
+    };
+    Ok(Html(render(&page)))
+}

@@ -1,0 +1,140 @@
+//! Signing in: password for officials and members, phone + one-time code for residents.
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use chrono::Duration;
+use domain::PhoneNumber;
+use rand::Rng;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{self, Viewer, token_hash};
+use crate::error::{AppError, AppResult};
+use crate::forms::PageForm;
+use crate::view::{Nav, render};
+
+/// How long a code lives, and how many may be sent to one phone per hour.
+const CODE_MINUTES: i64 = 10;
+const CODES_PER_HOUR: u64 = 5;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    nav: Nav,
+    next: String,
+    error: String,
+    phone: String,
+    code_sent: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    pub next: Option<String>,
+}
+
+/// Only local paths are followed after login, never another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/desk".to_owned(),
+    }
+}
+
+fn page(viewer: &Viewer, next: String, error: String, phone: String, code_sent: bool) -> Html<String> {
+    Html(render(&LoginPage { nav: Nav::of(viewer), next, error, phone, code_sent }))
+}
+
+pub async fn login_form(viewer: Viewer, Query(q): Query<LoginQuery>) -> Html<String> {
+    page(&viewer, safe_next(q.next.as_deref()), String::new(), String::new(), false)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub next: Option<String>,
+}
+
+pub async fn login(State(state): State<AppState>, viewer: Viewer, jar: CookieJar, PageForm(f): PageForm<LoginForm>) -> AppResult<Response> {
+    let next = safe_next(f.next.as_deref());
+    match auth::password_login(&state, f.username.as_deref().unwrap_or(""), f.password.as_deref().unwrap_or("")).await {
+        Ok(uid) => {
+            let cookie = auth::start_session(&state, uid).await?;
+            Ok((jar.add(cookie), Redirect::to(&next)).into_response())
+        }
+        Err(AppError::BadRequest(m) | AppError::TooMany(m)) => {
+            Ok((axum::http::StatusCode::UNAUTHORIZED, page(&viewer, next, m, String::new(), false)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
+    let jar = auth::end_session(&state, jar).await?;
+    Ok((jar, Redirect::to("/")).into_response())
+}
+
+/// Sends a 6-digit code, at most five an hour to one phone.
+pub async fn send_code(state: &AppState, phone: &PhoneNumber) -> AppResult<()> {
+    let since = chrono::Utc::now() - Duration::hours(1);
+    if state.store.otp_sent_since(phone, since).await? >= CODES_PER_HOUR {
+        return Err(AppError::TooMany("验证码发送太频繁，请一小时后再试".into()));
+    }
+    let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
+    state.store.store_otp(phone, token_hash(&format!("{}:{code}", phone.as_str())), Duration::minutes(CODE_MINUTES)).await?;
+    let text = format!("【商量】您的验证码是{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。");
+    state.sms.send(phone.as_str(), &text).await.map_err(AppError::Internal)?;
+    Ok(())
+}
+
+/// Checks a code and returns the resident's account (created on first sign-in).
+pub async fn check_code(state: &AppState, phone: &PhoneNumber, code: &str) -> AppResult<domain::UserId> {
+    let hash = token_hash(&format!("{}:{}", phone.as_str(), code.trim()));
+    match state.store.check_otp(phone, &hash).await? {
+        store::OtpCheck::Valid => Ok(state.store.resident_by_phone(phone).await?),
+        store::OtpCheck::Wrong => Err(AppError::BadRequest("验证码不正确".into())),
+        store::OtpCheck::Expired => Err(AppError::BadRequest("验证码已失效，请重新获取".into())),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PhoneForm {
+    pub phone: Option<String>,
+    pub code: Option<String>,
+    pub next: Option<String>,
+}
+
+pub async fn request_code(State(state): State<AppState>, viewer: Viewer, PageForm(f): PageForm<PhoneForm>) -> AppResult<Response> {
+    let next = safe_next(f.next.as_deref());
+    let raw = f.phone.unwrap_or_default();
+    let result = match PhoneNumber::parse(&raw) {
+        Ok(p) => send_code(&state, &p).await.map(|()| p),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(p) => Ok(page(&viewer, next, String::new(), p.as_str().to_owned(), true).into_response()),
+        Err(AppError::TooMany(m)) => Ok((axum::http::StatusCode::TOO_MANY_REQUESTS, page(&viewer, next, m, raw, false)).into_response()),
+        Err(AppError::Store(store::StoreError::Domain(d))) => {
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page(&viewer, next, d.message_zh(), raw, false)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn phone_login(State(state): State<AppState>, viewer: Viewer, jar: CookieJar, PageForm(f): PageForm<PhoneForm>) -> AppResult<Response> {
+    let next = match f.next.as_deref() {
+        Some(n) if n != "/desk" => safe_next(Some(n)),
+        _ => "/".to_owned(),
+    };
+    let raw = f.phone.unwrap_or_default();
+    let phone = PhoneNumber::parse(&raw)?;
+    match check_code(&state, &phone, f.code.as_deref().unwrap_or("")).await {
+        Ok(uid) => {
+            let cookie = auth::start_session(&state, uid).await?;
+            Ok((jar.add(cookie), Redirect::to(&next)).into_response())
+        }
+        Err(AppError::BadRequest(m)) => Ok((axum::http::StatusCode::UNAUTHORIZED, page(&viewer, next, m, raw, true)).into_response()),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,6 @@
+//! Server-rendered pages, one module per part of the chain.
+pub mod desk;
+pub mod login;
+pub mod meeting;
+pub mod public;
+pub mod topic;

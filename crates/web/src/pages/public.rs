@@ -1,0 +1,117 @@
+//! The public face: home, a room's page (the QR code's target), lookup by tracking number.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::{RegionId, RoomId, TopicState};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::forms::CATEGORIES;
+use crate::view::{Nav, TopicRow, fmt_time, render};
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct Home {
+    nav: Nav,
+    rooms: Vec<RoomCard>,
+    recent: Vec<TopicRow>,
+    resolved: Vec<TopicRow>,
+    total: u64,
+    completed: u64,
+}
+
+struct RoomCard {
+    code: String,
+    name: String,
+    place: String,
+}
+
+pub async fn home(State(state): State<AppState>, viewer: Viewer) -> AppResult<Html<String>> {
+    let rooms = state.store.rooms().await?;
+    let recent = state.store.topics(&store::TopicFilter { limit: 10, ..Default::default() }).await?;
+    let done = store::TopicFilter { states: vec![TopicState::Completed, TopicState::Evaluated], limit: 10, ..Default::default() };
+    let resolved = state.store.topics(&done).await?;
+    let page = Home {
+        nav: Nav::of(&viewer),
+        recent: TopicRow::list(&recent, &rooms),
+        resolved: TopicRow::list(&resolved, &rooms),
+        total: state.store.count_topics(&store::TopicFilter::default()).await?,
+        completed: state.store.count_topics(&done).await?,
+        rooms: rooms.into_iter().map(|r| RoomCard { code: r.code, name: r.name, place: r.place }).collect(),
+    };
+    Ok(Html(render(&page)))
+}
+
+#[derive(Template)]
+#[template(path = "room.html")]
+struct RoomPage {
+    nav: Nav,
+    code: String,
+    name: String,
+    region: String,
+    place: String,
+    description: String,
+    allow_anonymous: bool,
+    signed_in: bool,
+    is_convener: bool,
+    categories: &'static [&'static str],
+    topics: Vec<TopicRow>,
+    meetings: Vec<MeetingRow>,
+}
+
+pub struct MeetingRow {
+    pub id: i64,
+    pub title: String,
+    pub starts: String,
+    pub state_label: String,
+}
+
+pub fn meeting_rows(ms: &[store::Meeting]) -> Vec<MeetingRow> {
+    ms.iter()
+        .map(|m| MeetingRow {
+            id: m.id,
+            title: m.title.clone(),
+            starts: fmt_time(m.starts_at),
+            state_label: domain::MeetingState::parse(&m.state).map(|s| s.label_zh()).unwrap_or("").to_owned(),
+        })
+        .collect()
+}
+
+pub async fn room(State(state): State<AppState>, viewer: Viewer, Path(code): Path<String>) -> AppResult<Html<String>> {
+    let room = state.store.room_by_code(&code).await?;
+    let chain = state.store.region_chain(RegionId(room.region_id)).await?;
+    let f = store::TopicFilter { room: Some(RoomId(room.id)), limit: 30, ..Default::default() };
+    let topics = state.store.topics(&f).await?;
+    let meetings = state.store.meetings_of_room(RoomId(room.id)).await?;
+    let rooms = vec![room.clone()];
+    let page = RoomPage {
+        nav: Nav::of(&viewer),
+        is_convener: viewer.actor.is_convener_of(RoomId(room.id)),
+        signed_in: viewer.user.is_some(),
+        code: room.code,
+        name: room.name,
+        region: chain.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(" · "),
+        place: room.place,
+        description: room.description,
+        allow_anonymous: room.allow_anonymous,
+        categories: CATEGORIES,
+        topics: TopicRow::list(&topics, &rooms),
+        meetings: meeting_rows(&meetings),
+    };
+    Ok(Html(render(&page)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LookupQuery {
+    pub no: Option<String>,
+}
+
+/// 查情: find a topic by the number given at submission, no login needed.
+pub async fn lookup(State(state): State<AppState>, Query(q): Query<LookupQuery>) -> AppResult<Response> {
+    let raw = q.no.unwrap_or_default();
+    let no = domain::TrackingNo::parse(raw.trim()).map_err(|_| AppError::BadRequest("查询码是10位数字，请检查后再试".into()))?;
+    let topic = state.store.topic_by_tracking(no.as_str()).await?;
+    Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)).into_response())
+}

@@ -1,0 +1,201 @@
+//! A topic's public page: what was raised, where it stands, its whole
+//! timeline — and, for whoever may move it on, the forms to do so.
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use domain::{
+    Decision, DepartmentId, MeetingId, MeetingState, Reason, RegionPath, RoomId, Satisfaction, TaskCommand,
+    TaskCtx, TaskState, TopicCommand, TopicId,
+};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::api::EventJson;
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::view::{Nav, channel_label, fmt_time, render, state_label, today};
+
+#[derive(Template)]
+#[template(path = "topic.html")]
+struct TopicPage {
+    nav: Nav,
+    t: store::Topic,
+    state_label: String,
+    channel_label: String,
+    room_code: String,
+    room_name: String,
+    created: String,
+    submitted: bool,
+    merged_into: Option<String>,
+    timeline: Vec<EventJson>,
+    research: Vec<store::ResearchRecord>,
+    opinions: Vec<OpinionRow>,
+    tasks: Vec<TaskRow>,
+    actions: Vec<&'static str>,
+    can_rate: bool,
+    can_like: bool,
+    liked: bool,
+    departments: Vec<(i64, String)>,
+    meetings: Vec<(i64, String)>,
+    today: String,
+}
+
+impl TopicPage {
+    fn can(&self, action: &str) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
+struct OpinionRow {
+    text: String,
+    decision: String,
+    instructions: String,
+}
+
+struct TaskRow {
+    id: i64,
+    title: String,
+    department: String,
+    state_label: String,
+    due: String,
+    overdue: bool,
+    requested_due: String,
+    actions: Vec<&'static str>,
+}
+
+impl TaskRow {
+    fn can(&self, action: &str) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TopicQuery {
+    pub submitted: Option<String>,
+}
+
+/// Topic moves the viewer could take now, judged by the domain itself.
+fn allowed_topic_actions(ctx: &domain::TopicCtx, actor: &domain::Actor) -> Vec<&'static str> {
+    let reason = Reason::parse("示例理由").ok();
+    let candidates: Vec<(&'static str, Option<TopicCommand>)> = vec![
+        ("accept", Some(TopicCommand::Accept)),
+        ("reject", reason.clone().map(|reason| TopicCommand::Reject { reason })),
+        ("merge", Some(TopicCommand::Merge { into: TopicId(0) })),
+        ("refer", Some(TopicCommand::Refer { department: DepartmentId(0) })),
+        ("research", Some(TopicCommand::AddResearch)),
+        ("schedule", Some(TopicCommand::Schedule { meeting: MeetingId(0) })),
+        ("opinion", Some(TopicCommand::RecordOpinion { meeting_state: MeetingState::InSession })),
+        ("review", Some(TopicCommand::Review { decision: Decision::Adopt })),
+        ("dispatch", Some(TopicCommand::DispatchTask { department: DepartmentId(0) })),
+        ("complete", Some(TopicCommand::Complete)),
+        ("resume", Some(TopicCommand::Resume)),
+    ];
+    candidates
+        .into_iter()
+        .filter_map(|(name, cmd)| cmd.map(|c| (name, c)))
+        .filter(|(_, cmd)| domain::decide(ctx, actor, cmd).is_ok())
+        .map(|(name, _)| name)
+        .collect()
+}
+
+fn allowed_task_actions(ctx: &TaskCtx, actor: &domain::Actor) -> Vec<&'static str> {
+    let Ok(reason) = Reason::parse("示例理由") else { return Vec::new() };
+    let candidates = [
+        ("sign", TaskCommand::Sign),
+        ("return", TaskCommand::Return { reason: reason.clone() }),
+        ("reassign", TaskCommand::Reassign { department: DepartmentId(0) }),
+        ("progress", TaskCommand::PostProgress),
+        ("extend", TaskCommand::RequestExtension { until: today() }),
+        ("grant-extension", TaskCommand::GrantExtension),
+        ("deny-extension", TaskCommand::DenyExtension),
+        ("complete", TaskCommand::Complete),
+        ("verify", TaskCommand::Verify),
+        ("send-back", TaskCommand::SendBack { reason }),
+    ];
+    candidates.into_iter().filter(|(_, c)| domain::decide_task(ctx, actor, c).is_ok()).map(|(n, _)| n).collect()
+}
+
+pub async fn topic(State(state): State<AppState>, viewer: Viewer, Path(no): Path<String>, Query(q): Query<TopicQuery>) -> AppResult<Html<String>> {
+    let t = state.store.topic_by_tracking(&no).await?;
+    let id = TopicId(t.id);
+    let room = state.store.room(RoomId(t.room_id)).await?;
+    let ctx = state.store.topic_context(&t).await?;
+    let depts = state.store.departments().await?;
+    let dept_name = |id: i64| depts.iter().find(|d| d.id == id).map(|d| d.name.clone()).unwrap_or_default();
+    let region = RegionPath::decode(&t.region_path).unwrap_or(RegionPath(Vec::new()));
+    let tasks = state
+        .store
+        .tasks_of_topic(id)
+        .await?
+        .into_iter()
+        .map(|k| {
+            let st = TaskState::parse(&k.state);
+            let actions = match st {
+                Some(s) => {
+                    let tctx = TaskCtx { state: s, department: DepartmentId(k.department_id), room: RoomId(t.room_id), region: region.clone() };
+                    allowed_task_actions(&tctx, &viewer.actor)
+                }
+                None => Vec::new(),
+            };
+            TaskRow {
+                id: k.id,
+                title: k.title.clone(),
+                department: dept_name(k.department_id),
+                state_label: st.map(|s| s.label_zh()).unwrap_or("").to_owned(),
+                due: k.due_date.to_string(),
+                overdue: st.is_some_and(|s| s.is_overdue(k.due_date, today())),
+                requested_due: k.requested_due.map(|d| d.to_string()).unwrap_or_default(),
+                actions,
+            }
+        })
+        .collect();
+    let opinions = state
+        .store
+        .opinions(id)
+        .await?
+        .into_iter()
+        .map(|o| OpinionRow {
+            text: o.text,
+            decision: o.decision.as_deref().and_then(Decision::parse).map(|d| d.label_zh()).unwrap_or("待审议").to_owned(),
+            instructions: o.instructions,
+        })
+        .collect();
+    let meetings = state
+        .store
+        .meetings_of_room(RoomId(t.room_id))
+        .await?
+        .into_iter()
+        .filter(|m| matches!(MeetingState::parse(&m.state), Some(MeetingState::Planned | MeetingState::Notified)))
+        .map(|m| (m.id, format!("{}（{}）", m.title, fmt_time(m.starts_at))))
+        .collect();
+    let merged_into = match t.merged_into {
+        Some(m) => Some(state.store.topic(TopicId(m)).await?.tracking_no),
+        None => None,
+    };
+    let can_rate = domain::decide(&ctx, &viewer.actor, &TopicCommand::Rate { satisfaction: Satisfaction::Satisfied }).is_ok();
+    let can_like = ctx.state.is_public_result();
+    let liked = can_like && state.store.has_liked(id, &viewer.liker_key()).await?;
+    let page = TopicPage {
+        nav: Nav::of(&viewer),
+        state_label: state_label(&t.state),
+        channel_label: channel_label(&t.channel),
+        room_code: room.code,
+        room_name: room.name,
+        created: fmt_time(t.created_at),
+        submitted: q.submitted.is_some(),
+        merged_into,
+        timeline: state.store.timeline(id).await?.iter().map(EventJson::new).collect(),
+        research: state.store.research_records(id).await?,
+        opinions,
+        tasks,
+        actions: allowed_topic_actions(&ctx, &viewer.actor),
+        can_rate,
+        can_like,
+        liked,
+        departments: depts.iter().map(|d| (d.id, d.name.clone())).collect(),
+        meetings,
+        today: today().to_string(),
+        t,
+    };
+    Ok(Html(render(&page)))
+}

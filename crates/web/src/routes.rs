@@ -1,0 +1,165 @@
+//! The one route table: every path, its method, its handler and who may call it.
+//!
+//! The policy column is enforced here, before the handler runs; the finer
+//! rule (convener of *this* room, staff of *this* department, leader *above*
+//! this village) is the domain state machine's, asked by the handler.
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{MethodRouter, get, post};
+use axum::Router;
+use domain::Role;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::Viewer;
+use crate::error::{AppError, problem};
+use crate::{AppState, actions, api, ops, pages};
+
+/// Who may call a route at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// Reading public pages and data.
+    Public,
+    /// Writes open to anonymous residents (submit, like, rate as submitter, sign in).
+    Anyone,
+    /// Any signed-in person.
+    SignedIn,
+    /// A signed-in person holding one of these roles somewhere; scope is checked by the domain.
+    AnyOf(&'static [Role]),
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteInfo {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub policy: Policy,
+}
+
+const CONVENER: &[Role] = &[Role::Convener];
+const OFFICIAL: &[Role] = &[Role::Convener, Role::Leader];
+const TASK_ACTORS: &[Role] = &[Role::DepartmentStaff, Role::DepartmentHead, Role::Leader, Role::Convener];
+const PROPOSERS: &[Role] = &[Role::CommitteeMember, Role::Leader];
+
+macro_rules! table {
+    ($( $method:ident $path:literal $policy:expr => $handler:path; )*) => {
+        /// Every route with its policy, for the router and for the authorization tests.
+        pub fn route_table() -> Vec<RouteInfo> {
+            vec![$( RouteInfo { method: stringify!($method), path: $path, policy: $policy } ),*]
+        }
+
+        fn routes() -> Router<AppState> {
+            let mut r = Router::new();
+            $( r = r.route($path, guarded($method($handler), $policy)); )*
+            r
+        }
+    };
+}
+
+table! {
+    get  "/"                               Policy::Public   => pages::public::home;
+    get  "/r/{code}"                       Policy::Public   => pages::public::room;
+    post "/r/{code}/topics"                Policy::Anyone   => actions::submit_page;
+    post "/r/{code}/meetings"              Policy::AnyOf(CONVENER) => actions::plan_meeting_page;
+    get  "/t/{no}"                         Policy::Public   => pages::topic::topic;
+    get  "/lookup"                         Policy::Public   => pages::public::lookup;
+    post "/t/{no}/act/{action}"            Policy::AnyOf(OFFICIAL) => actions::topic_action_page;
+    post "/t/{no}/rate"                    Policy::Anyone   => actions::rate_page;
+    post "/t/{no}/like"                    Policy::Anyone   => actions::like_page;
+    post "/tasks/{id}/act/{action}"        Policy::AnyOf(TASK_ACTORS) => actions::task_action_page;
+    get  "/m/{id}"                         Policy::Public   => pages::meeting::meeting;
+    post "/m/{id}/act/{action}"            Policy::AnyOf(CONVENER) => actions::meeting_action_page;
+    get  "/desk"                           Policy::SignedIn => pages::desk::desk;
+    post "/desk/propose"                   Policy::AnyOf(PROPOSERS) => actions::propose_page;
+    get  "/login"                          Policy::Public   => pages::login::login_form;
+    post "/login"                          Policy::Anyone   => pages::login::login;
+    post "/login/code"                     Policy::Anyone   => pages::login::request_code;
+    post "/login/phone"                    Policy::Anyone   => pages::login::phone_login;
+    post "/logout"                         Policy::SignedIn => pages::login::logout;
+    get  "/static/app.css"                 Policy::Public   => ops::stylesheet;
+    get  "/healthz"                        Policy::Public   => ops::healthz;
+    get  "/readyz"                         Policy::Public   => ops::readyz;
+    get  "/metrics"                        Policy::Public   => ops::metrics;
+
+    get  "/api/rooms"                      Policy::Public   => api::rooms;
+    get  "/api/rooms/{code}"               Policy::Public   => api::room;
+    post "/api/rooms/{code}/topics"        Policy::Anyone   => actions::submit_api;
+    post "/api/rooms/{code}/meetings"      Policy::AnyOf(CONVENER) => actions::plan_meeting_api;
+    get  "/api/topics"                     Policy::Public   => api::topics;
+    get  "/api/topics/{no}"                Policy::Public   => api::topic;
+    post "/api/topics/{no}/actions/{action}" Policy::AnyOf(OFFICIAL) => actions::topic_action_api;
+    post "/api/topics/{no}/rating"         Policy::Anyone   => actions::rate_api;
+    post "/api/topics/{no}/likes"          Policy::Anyone   => actions::like_api;
+    get  "/api/tasks/{id}"                 Policy::AnyOf(TASK_ACTORS) => api::task;
+    post "/api/tasks/{id}/actions/{action}" Policy::AnyOf(TASK_ACTORS) => actions::task_action_api;
+    get  "/api/meetings/{id}"              Policy::Public   => api::meeting;
+    post "/api/meetings/{id}/actions/{action}" Policy::AnyOf(CONVENER) => actions::meeting_action_api;
+    get  "/api/desk"                       Policy::SignedIn => api::desk;
+    post "/api/session"                    Policy::Anyone   => api::login;
+    get  "/api/session"                    Policy::SignedIn => api::me;
+    post "/api/session/logout"             Policy::SignedIn => api::logout;
+    post "/api/otp"                        Policy::Anyone   => api::request_code;
+    post "/api/otp/verify"                 Policy::Anyone   => api::verify_code;
+}
+
+fn guarded(route: MethodRouter<AppState>, policy: Policy) -> MethodRouter<AppState> {
+    route.route_layer(middleware::from_fn(move |req: Request, next: Next| enforce(policy, req, next)))
+}
+
+async fn enforce(policy: Policy, req: Request, next: Next) -> Response {
+    let viewer = req.extensions().get::<Viewer>();
+    let signed_in = viewer.is_some_and(|v| v.user.is_some());
+    let allowed = match policy {
+        Policy::Public | Policy::Anyone => Ok(()),
+        Policy::SignedIn => if signed_in { Ok(()) } else { Err(AppError::Unauthorized) },
+        Policy::AnyOf(roles) => match viewer {
+            Some(v) if signed_in && roles.iter().any(|r| v.actor.has_role(*r)) => Ok(()),
+            _ if !signed_in => Err(AppError::Unauthorized),
+            _ => Err(AppError::from(domain::DomainError::Forbidden)),
+        },
+    };
+    match allowed {
+        Ok(()) => next.run(req).await,
+        Err(e) => axum::response::IntoResponse::into_response(e),
+    }
+}
+
+/// The router with every cross-cutting layer (outermost last).
+pub fn router(state: AppState) -> Router {
+    let cfg = state.config.clone();
+    let x_request_id = HeaderName::from_static("x-request-id");
+    let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+               frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+    routes()
+        .fallback(|| async { problem(StatusCode::NOT_FOUND, "页面不存在".into(), None) })
+        .layer(middleware::from_fn_with_state(state.clone(), crate::auth::identify))
+        .layer(middleware::from_fn(ops::track_metrics))
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }))
+                .layer(PropagateRequestIdLayer::new(x_request_id))
+                .layer(CatchPanicLayer::new())
+                .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
+                .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+                .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+                .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+                .layer(CsrfLayer::new())
+                .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(cfg.request_timeout_secs)))
+                .layer(RequestBodyLimitLayer::new(cfg.body_limit)),
+        )
+        .layer(middleware::from_fn(crate::error::render_errors))
+}

@@ -1,0 +1,127 @@
+use std::sync::Arc;
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use store::testing::{Backend, World, WORLD_PASSWORD, fresh_database};
+
+/// Runs a test body once per backend; the PostgreSQL run is skipped, and says so,
+/// when no server is configured.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(store::testing::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(store::testing::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+/// Keeps every SMS instead of sending it, so tests can read the codes.
+#[derive(Default)]
+pub struct SmsOutbox(pub std::sync::Mutex<Vec<(String, String)>>);
+
+impl web::SmsSender for SmsOutbox {
+    fn send<'a>(&'a self, phone: &'a str, text: &'a str) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        self.0.lock().unwrap().push((phone.to_owned(), text.to_owned()));
+        Box::pin(async { Ok(()) })
+    }
+}
+
+impl SmsOutbox {
+    /// The six-digit code in the latest message to `phone`.
+    pub fn last_code(&self, phone: &str) -> String {
+        let msgs = self.0.lock().unwrap();
+        let text = &msgs.iter().rev().find(|(p, _)| p == phone).expect("no SMS sent").1;
+        text.chars().filter(char::is_ascii_digit).take(6).collect()
+    }
+}
+
+pub struct TestApp {
+    pub sms: Arc<SmsOutbox>,
+    pub base: String,
+    pub store: store::Store,
+    pub world: World,
+}
+
+impl TestApp {
+    /// The real app on a free port over a fresh database with a small world in it.
+    pub async fn start(backend: Backend) -> Option<TestApp> {
+        let Some(url) = fresh_database(backend).await else {
+            eprintln!("PostgreSQL half skipped: set {} to run it", store::testing::POSTGRES_ENV);
+            return None;
+        };
+        let store = store::Store::connect(&url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let hash = web::hash_password(domain::Password::parse(WORLD_PASSWORD).unwrap()).await.unwrap();
+        let world = World::build(&store, &hash).await.expect("world");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let sms = Arc::new(SmsOutbox::default());
+        let state = web::AppState::new(store.clone(), web::WebConfig::default(), sms.clone());
+        tokio::spawn(web::serve(listener, state, std::future::pending()));
+        Some(TestApp { sms, base, store, world })
+    }
+
+    /// A browser-like client with its own cookie jar that does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    /// A client signed in as one of the world's people.
+    pub async fn login(&self, login: &str) -> Client {
+        let c = self.client();
+        let r = c
+            .post(self.url("/api/session"))
+            .json(&json!({ "username": login, "password": WORLD_PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "login as {login}");
+        c
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn post(&self, c: &Client, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = c.post(self.url(path)).json(&body).send().await.unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, c: &Client, path: &str) -> (StatusCode, Value) {
+        let r = c.get(self.url(path)).send().await.unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn page(&self, c: &Client, path: &str) -> (StatusCode, String) {
+        let r = c.get(self.url(path)).send().await.unwrap();
+        let s = r.status();
+        (s, r.text().await.unwrap())
+    }
+
+    /// Submits a topic to room A as `c` and returns its tracking number.
+    pub async fn submit(&self, c: &Client, title: &str) -> String {
+        let (s, v) = self
+            .post(
+                c,
+                "/api/rooms/room-a/topics",
+                json!({ "title": title, "body": "路面坑洼积水，老人孩子出行不便，希望尽快修缮。", "category": "交通出行", "place": "陈师村三组" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["tracking_no"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn topic_state(&self, no: &str) -> String {
+        self.store.topic_by_tracking(no).await.unwrap().state
+    }
+}

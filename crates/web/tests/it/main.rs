@@ -1,0 +1,7 @@
+//! Integration tests of the whole web app over real HTTP, each on a fresh
+//! database, each run on SQLite and (when configured) on PostgreSQL.
+mod authz;
+mod chain;
+mod helpers;
+mod pages;
+mod session;

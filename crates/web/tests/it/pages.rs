@@ -1,0 +1,75 @@
+//! The front door answers in Chinese; operations endpoints answer; bad input is refused clearly.
+use reqwest::StatusCode;
+use serde_json::json;
+use store::testing::Backend;
+
+use crate::both;
+use crate::helpers::TestApp;
+
+async fn front_door(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else { return };
+    let c = app.client();
+    let no = app.submit(&c, "破损井盖修缮").await;
+    for (path, text) in [("/", "议事室"), ("/r/room-a", "我要提议题"), (&format!("/t/{no}") as &str, "破损井盖修缮"), ("/login", "验证码")] {
+        let r = c.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let h = r.headers().clone();
+        assert!(h["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert!(h.contains_key("content-security-policy") && h["x-content-type-options"] == "nosniff", "{path}");
+        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert!(h.contains_key("x-request-id") && h.contains_key("referrer-policy"));
+        let body = r.text().await.unwrap();
+        assert!(body.contains(text) && body.contains("lang=\"zh-CN\""), "{path} lacks {text}");
+    }
+    assert_eq!(app.page(&c, "/healthz").await, (StatusCode::OK, "ok".to_owned()));
+    assert_eq!(app.page(&c, "/readyz").await, (StatusCode::OK, "ready".to_owned()));
+    let (s, metrics) = app.page(&c, "/metrics").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
+    let (s, html) = app.page(&c, "/r/no-such-room").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(html.contains("议事室不存在"));
+}
+both!(front_door);
+
+async fn bad_input_changes_nothing(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else { return };
+    let c = app.client();
+    let count = || async { app.store.count_topics(&store::TopicFilter::default()).await.unwrap() };
+    let cases = [
+        json!({ "title": "短", "body": "内容" }),
+        json!({ "title": "正常的标题\u{202E}反转", "body": "内容" }),
+        json!({ "title": "正常的标题", "body": "" }),
+        json!({ "title": "正常的标题", "body": "内容", "phone": "12345" }),
+        json!({ "title": "x".repeat(61), "body": "内容" }),
+        json!({ "title": "正常的标题", "body": "内容", "channel": "leadership" }),
+    ];
+    for body in cases {
+        let (s, v) = app.post(&c, "/api/rooms/room-a/topics", body.clone()).await;
+        assert!(s.is_client_error(), "{body} → {s}");
+        assert!(v["detail"].as_str().is_some_and(|d| d.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))), "{v}");
+    }
+    let r = c.post(app.url("/api/rooms/room-a/topics")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let r = c.post(app.url("/api/rooms/room-a/topics")).body(vec![b'a'; 2 << 20]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(count().await, 0);
+
+    // A cross-site form post is refused before it reaches any handler.
+    let r = c
+        .post(app.url("/r/room-a/topics"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("title", "跨站提交的标题"), ("body", "内容")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(count().await, 0);
+
+    // Stored markup is shown as text.
+    let no = app.submit(&c, "<script>alert(1)</script>路灯").await;
+    let (_, html) = app.page(&c, &format!("/t/{no}")).await;
+    assert!(!html.contains("<script>alert(1)") && html.contains("&lt;script&gt;"));
+}
+both!(bad_input_changes_nothing);
