@@ -64,5 +64,9 @@ impl Config {
 }
 
 fn with_param(url: &str, param: &str) -> String {
-    if url.contains('?') { format!("{url}&{param}") } else { format!("{url}?{param}") }
+    if url.contains('?') {
+        format!("{url}&{param}")
+    } else {
+        format!("{url}?{param}")
+    }
 }

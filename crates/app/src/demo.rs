@@ -6,12 +6,15 @@ use std::collections::HashMap;
 use anyhow::Context;
 use chrono::{Duration, Utc};
 use domain::{
-    Actor, Channel, Decision, DepartmentId, Grant, MeetingCommand, MeetingId, Note, ParticipantCategory, Password,
-    PhoneNumber, Reason, RegionId, RegionLevel, Role, RoomCode, RoomId, Satisfaction, Scope, TopicBody, TopicId,
-    TopicTitle, TrackingNo, UserId, Username,
+    Actor, Channel, Decision, DepartmentId, Grant, MeetingCommand, MeetingId, Note,
+    ParticipantCategory, Password, PhoneNumber, Reason, RegionId, RegionLevel, Role, RoomCode,
+    RoomId, Satisfaction, Scope, TopicBody, TopicId, TopicTitle, TrackingNo, UserId, Username,
 };
 use serde::Deserialize;
-use store::{NewDepartment, NewMeeting, NewRegion, NewRoom, NewTopic, NewUser, Store, TaskAction, TopicAction, Who};
+use store::{
+    NewDepartment, NewMeeting, NewRegion, NewRoom, NewTopic, NewUser, Store, TaskAction,
+    TopicAction, Who,
+};
 
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "shangliang2026";
@@ -124,10 +127,26 @@ enum Stop {
 
 /// A fixed mix, so every stage of the chain has topics and results dominate.
 const STOPS: [Stop; 20] = [
-    Stop::Evaluated, Stop::Submitted, Stop::Implementing, Stop::Completed, Stop::Researching,
-    Stop::Evaluated, Stop::Rejected, Stop::Scheduled, Stop::Implementing, Stop::Deliberated,
-    Stop::Evaluated, Stop::Accepted, Stop::Referred, Stop::Reviewed, Stop::Completed,
-    Stop::Evaluated, Stop::Merged, Stop::Submitted, Stop::Reopened, Stop::Implementing,
+    Stop::Evaluated,
+    Stop::Submitted,
+    Stop::Implementing,
+    Stop::Completed,
+    Stop::Researching,
+    Stop::Evaluated,
+    Stop::Rejected,
+    Stop::Scheduled,
+    Stop::Implementing,
+    Stop::Deliberated,
+    Stop::Evaluated,
+    Stop::Accepted,
+    Stop::Referred,
+    Stop::Reviewed,
+    Stop::Completed,
+    Stop::Evaluated,
+    Stop::Merged,
+    Stop::Submitted,
+    Stop::Reopened,
+    Stop::Implementing,
 ];
 
 struct People {
@@ -139,10 +158,20 @@ struct People {
 }
 
 async fn who(store: &Store, id: UserId, name: &str) -> anyhow::Result<Who> {
-    Ok(Who { actor: store.actor(id).await?, name: name.to_owned() })
+    Ok(Who {
+        actor: store.actor(id).await?,
+        name: name.to_owned(),
+    })
 }
 
-async fn user(store: &Store, login: &str, name: &str, title: &str, cats: &[ParticipantCategory], hash: &str) -> anyhow::Result<UserId> {
+async fn user(
+    store: &Store,
+    login: &str,
+    name: &str,
+    title: &str,
+    cats: &[ParticipantCategory],
+    hash: &str,
+) -> anyhow::Result<UserId> {
     let username = Username::parse(login)?;
     Ok(store
         .create_user(NewUser {
@@ -161,7 +190,8 @@ fn pick<'a>(list: &'a [String], i: usize) -> &'a str {
 }
 
 fn fill(t: &str, title: &str, place: &str) -> String {
-    t.replace("{title}", title).replace("{place}", if place.is_empty() { "现场" } else { place })
+    t.replace("{title}", title)
+        .replace("{place}", if place.is_empty() { "现场" } else { place })
 }
 
 /// Loads everything; meant for an empty database.
@@ -172,18 +202,32 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
 
     // Regions: the real hierarchy down to the villages of 陈师街道.
     let region = |parent: Option<RegionId>, name: String, level: RegionLevel| async move {
-        store.create_region(NewRegion { parent, name: &name, level }).await
+        store
+            .create_region(NewRegion {
+                parent,
+                name: &name,
+                level,
+            })
+            .await
     };
     let jiangsu = region(None, "江苏省".into(), RegionLevel::Province).await?;
     let huaian = region(Some(jiangsu), "淮安市".into(), RegionLevel::City).await?;
     let lianshui = region(Some(huaian), "涟水县".into(), RegionLevel::County).await?;
     let chenshi = region(Some(lianshui), "陈师街道".into(), RegionLevel::Township).await?;
-    let mut region_ids: HashMap<String, RegionId> =
-        [("涟水县".to_owned(), lianshui), ("陈师街道".to_owned(), chenshi)].into_iter().collect();
+    let mut region_ids: HashMap<String, RegionId> = [
+        ("涟水县".to_owned(), lianshui),
+        ("陈师街道".to_owned(), chenshi),
+    ]
+    .into_iter()
+    .collect();
     for t in &d.lianshui_townships {
-        region_ids.insert(t.name.clone(), region(Some(lianshui), t.name.clone(), RegionLevel::Township).await?);
+        region_ids.insert(
+            t.name.clone(),
+            region(Some(lianshui), t.name.clone(), RegionLevel::Township).await?,
+        );
     }
-    let mut provinces: HashMap<String, RegionId> = [("江苏省".to_owned(), jiangsu)].into_iter().collect();
+    let mut provinces: HashMap<String, RegionId> =
+        [("江苏省".to_owned(), jiangsu)].into_iter().collect();
     let mut cities: HashMap<String, RegionId> = HashMap::new();
     for o in &d.other_regions {
         let p = match provinces.get(&o.province) {
@@ -206,36 +250,108 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     }
 
     // Rooms, one per village or community, each with its convener.
-    let mut people = People { conveners: HashMap::new(), dept_staff: Vec::new(), leader: Who { actor: Actor::anonymous(None), name: String::new() }, members: Vec::new(), residents: Vec::new() };
+    let mut people = People {
+        conveners: HashMap::new(),
+        dept_staff: Vec::new(),
+        leader: Who {
+            actor: Actor::anonymous(None),
+            name: String::new(),
+        },
+        members: Vec::new(),
+        residents: Vec::new(),
+    };
     for r in &d.rooms {
         let village = region(Some(chenshi), r.village.clone(), RegionLevel::Village).await?;
         let code = RoomCode::parse(&r.code)?;
         let room = store
-            .create_room(NewRoom { region: village, code: &code, name: &r.name, place: &r.place, description: &r.description, allow_anonymous: r.allow_anonymous })
+            .create_room(NewRoom {
+                region: village,
+                code: &code,
+                name: &r.name,
+                place: &r.place,
+                description: &r.description,
+                allow_anonymous: r.allow_anonymous,
+            })
             .await?;
-        let uid = user(store, &r.convener_login, &r.convener, &format!("{}召集人", r.village), &[ParticipantCategory::PartyMember], &hash).await?;
-        store.grant(uid, &Grant::new(Role::Convener, Scope::Room(room))?).await?;
-        people.conveners.insert(r.code.clone(), (who(store, uid, &r.convener).await?, room));
+        let uid = user(
+            store,
+            &r.convener_login,
+            &r.convener,
+            &format!("{}召集人", r.village),
+            &[ParticipantCategory::PartyMember],
+            &hash,
+        )
+        .await?;
+        store
+            .grant(uid, &Grant::new(Role::Convener, Scope::Room(room))?)
+            .await?;
+        people
+            .conveners
+            .insert(r.code.clone(), (who(store, uid, &r.convener).await?, room));
     }
 
     // Departments with a head and a clerk each.
     let chenshi_path = store.region_path(chenshi).await?;
     for x in &d.departments {
-        let dept = store.create_department(NewDepartment { region: chenshi, code: &x.code, name: &x.name, short_name: &x.short }).await?;
-        let head = user(store, &x.head_login, &x.head, &format!("{}负责人", x.name), &[ParticipantCategory::DepartmentRepresentative], &hash).await?;
-        store.grant(head, &Grant::new(Role::DepartmentHead, Scope::Department(dept))?).await?;
-        let staff = user(store, &x.staff_login, &x.staff, &format!("{}工作人员", x.name), &[ParticipantCategory::DepartmentRepresentative], &hash).await?;
-        store.grant(staff, &Grant::new(Role::DepartmentStaff, Scope::Department(dept))?).await?;
-        people.dept_staff.push((dept, who(store, staff, &x.staff).await?));
+        let dept = store
+            .create_department(NewDepartment {
+                region: chenshi,
+                code: &x.code,
+                name: &x.name,
+                short_name: &x.short,
+            })
+            .await?;
+        let head = user(
+            store,
+            &x.head_login,
+            &x.head,
+            &format!("{}负责人", x.name),
+            &[ParticipantCategory::DepartmentRepresentative],
+            &hash,
+        )
+        .await?;
+        store
+            .grant(
+                head,
+                &Grant::new(Role::DepartmentHead, Scope::Department(dept))?,
+            )
+            .await?;
+        let staff = user(
+            store,
+            &x.staff_login,
+            &x.staff,
+            &format!("{}工作人员", x.name),
+            &[ParticipantCategory::DepartmentRepresentative],
+            &hash,
+        )
+        .await?;
+        store
+            .grant(
+                staff,
+                &Grant::new(Role::DepartmentStaff, Scope::Department(dept))?,
+            )
+            .await?;
+        people
+            .dept_staff
+            .push((dept, who(store, staff, &x.staff).await?));
     }
 
     // Leaders, administrators and committee members.
     for p in &d.people {
-        let cats: Vec<ParticipantCategory> = p.categories.iter().filter_map(|c| ParticipantCategory::parse(c)).collect();
+        let cats: Vec<ParticipantCategory> = p
+            .categories
+            .iter()
+            .filter_map(|c| ParticipantCategory::parse(c))
+            .collect();
         let uid = user(store, &p.login, &p.name, &p.title, &cats, &hash).await?;
         let role = Role::parse(&p.role).context("demo role")?;
         let rid = *region_ids.get(&p.region).context("demo region")?;
-        store.grant(uid, &Grant::new(role, Scope::Region(store.region_path(rid).await?))?).await?;
+        store
+            .grant(
+                uid,
+                &Grant::new(role, Scope::Region(store.region_path(rid).await?))?,
+            )
+            .await?;
         let w = who(store, uid, &p.name).await?;
         if role == Role::Leader && rid == chenshi && people.leader.name.is_empty() {
             people.leader = w;
@@ -243,20 +359,38 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
             people.members.push(w);
         }
     }
-    anyhow::ensure!(people.leader.actor.leads(&chenshi_path), "demo needs a leader of 陈师街道");
+    anyhow::ensure!(
+        people.leader.actor.leads(&chenshi_path),
+        "demo needs a leader of 陈师街道"
+    );
 
     // Residents sign in by phone; they have no password.
     for r in &d.residents {
         let phone = PhoneNumber::parse(&r.phone)?;
         let uid = store
-            .create_user(NewUser { username: None, phone: Some(&phone), display_name: &r.name, title: "", categories: &[ParticipantCategory::Public], password_hash: None })
+            .create_user(NewUser {
+                username: None,
+                phone: Some(&phone),
+                display_name: &r.name,
+                title: "",
+                categories: &[ParticipantCategory::Public],
+                password_hash: None,
+            })
             .await?;
-        store.grant(uid, &Grant::new(Role::Resident, Scope::Global)?).await?;
-        people.residents.push((who(store, uid, &r.name).await?, phone));
+        store
+            .grant(uid, &Grant::new(Role::Resident, Scope::Global)?)
+            .await?;
+        people
+            .residents
+            .push((who(store, uid, &r.name).await?, phone));
     }
 
     walk_topics(store, &d, &people).await?;
-    println!("演示数据已生成：{} 个议事室，{} 个议题。", d.rooms.len(), d.topics.len());
+    println!(
+        "演示数据已生成：{} 个议事室，{} 个议题。",
+        d.rooms.len(),
+        d.topics.len()
+    );
     Ok(())
 }
 
@@ -268,16 +402,38 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
     let mut first_in_room: HashMap<String, TrackingNo> = HashMap::new();
     for (ri, r) in d.rooms.iter().enumerate() {
         let (convener, room) = people.conveners.get(&r.code).context("convener")?;
-        let past_title = fill(pick(&d.templates.meeting_title, ri), "", "").replace("{village}", &r.village).replace("{season}", seasons[2]);
-        let next_title = fill(pick(&d.templates.meeting_title, ri + 1), "", "").replace("{village}", &r.village).replace("{season}", seasons[3]);
+        let past_title = fill(pick(&d.templates.meeting_title, ri), "", "")
+            .replace("{village}", &r.village)
+            .replace("{season}", seasons[2]);
+        let next_title = fill(pick(&d.templates.meeting_title, ri + 1), "", "")
+            .replace("{village}", &r.village)
+            .replace("{season}", seasons[3]);
         let past = store
-            .plan_meeting(NewMeeting { room: *room, title: &past_title, place: &r.place, starts_at: Utc::now() + Duration::days(1) }, convener)
+            .plan_meeting(
+                NewMeeting {
+                    room: *room,
+                    title: &past_title,
+                    place: &r.place,
+                    starts_at: Utc::now() + Duration::days(1),
+                },
+                convener,
+            )
             .await?;
         let next = store
-            .plan_meeting(NewMeeting { room: *room, title: &next_title, place: &r.place, starts_at: Utc::now() + Duration::days(9 + (ri as i64 % 12)) }, convener)
+            .plan_meeting(
+                NewMeeting {
+                    room: *room,
+                    title: &next_title,
+                    place: &r.place,
+                    starts_at: Utc::now() + Duration::days(9 + (ri as i64 % 12)),
+                },
+                convener,
+            )
             .await?;
         let past_id = MeetingId(past.id);
-        store.apply_meeting(past_id, convener, MeetingCommand::Notify).await?;
+        store
+            .apply_meeting(past_id, convener, MeetingCommand::Notify)
+            .await?;
 
         let topics: Vec<&DemoTopic> = d.topics.iter().filter(|t| t.room == r.code).collect();
         let mut walked = Vec::new();
@@ -300,7 +456,18 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
             let body = TopicBody::parse(&t.body)?;
             let phone = (channel == Channel::Resident).then_some(&resident.1);
             let topic = store
-                .submit_topic(NewTopic { room: *room, channel, title: &title, body: &body, category: &t.category, place: &t.place, phone }, &submitter)
+                .submit_topic(
+                    NewTopic {
+                        room: *room,
+                        channel,
+                        title: &title,
+                        body: &body,
+                        category: &t.category,
+                        place: &t.place,
+                        phone,
+                    },
+                    &submitter,
+                )
                 .await?;
             let id = TopicId(topic.id);
             let no = TrackingNo::parse(&topic.tracking_no)?;
@@ -314,26 +481,62 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
             match stop {
                 Stop::Submitted => {}
                 Stop::Rejected => {
-                    act(convener, TopicAction::Reject { reason: Reason::parse(&fill(pick(&d.templates.reject_reason, n), &t.title, &t.place))? }).await?;
+                    act(
+                        convener,
+                        TopicAction::Reject {
+                            reason: Reason::parse(&fill(
+                                pick(&d.templates.reject_reason, n),
+                                &t.title,
+                                &t.place,
+                            ))?,
+                        },
+                    )
+                    .await?;
                 }
                 Stop::Merged => {
-                    let into = first_in_room.get(&r.code).cloned().context("merge target")?;
+                    let into = first_in_room
+                        .get(&r.code)
+                        .cloned()
+                        .context("merge target")?;
                     act(convener, TopicAction::Merge { into }).await?;
                 }
                 Stop::Referred => {
-                    act(convener, TopicAction::Refer { department: dept, due }).await?;
+                    act(
+                        convener,
+                        TopicAction::Refer {
+                            department: dept,
+                            due,
+                        },
+                    )
+                    .await?;
                 }
                 _ => {
                     if channel == Channel::Resident || channel == Channel::Committee {
                         act(convener, TopicAction::Accept).await?;
                     }
-                    first_in_room.entry(r.code.clone()).or_insert_with(|| no.clone());
+                    first_in_room
+                        .entry(r.code.clone())
+                        .or_insert_with(|| no.clone());
                     if stop >= Stop::Researching {
-                        let note = Note::parse(&fill(pick(&d.templates.research, n), &t.title, &t.place))?;
-                        act(convener, TopicAction::AddResearch { note, participants: "党员、村民代表、行家里手".into() }).await?;
+                        let note =
+                            Note::parse(&fill(pick(&d.templates.research, n), &t.title, &t.place))?;
+                        act(
+                            convener,
+                            TopicAction::AddResearch {
+                                note,
+                                participants: "党员、村民代表、行家里手".into(),
+                            },
+                        )
+                        .await?;
                     }
                     if stop == Stop::Scheduled {
-                        act(convener, TopicAction::Schedule { meeting: MeetingId(next.id) }).await?;
+                        act(
+                            convener,
+                            TopicAction::Schedule {
+                                meeting: MeetingId(next.id),
+                            },
+                        )
+                        .await?;
                     } else if stop > Stop::Scheduled {
                         act(convener, TopicAction::Schedule { meeting: past_id }).await?;
                     }
@@ -344,7 +547,9 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
         }
 
         // The past meeting is held: opinions recorded, then the rest of the chain.
-        store.apply_meeting(past_id, convener, MeetingCommand::Start).await?;
+        store
+            .apply_meeting(past_id, convener, MeetingCommand::Start)
+            .await?;
         for (id, stop, submitter, t, dept, dept_who, i) in walked {
             if stop < Stop::Deliberated {
                 continue;
@@ -353,43 +558,105 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
                 let who = who.clone();
                 async move { store.apply_topic(id, &who, a).await }
             };
-            act(convener, TopicAction::RecordOpinion { text: Note::parse(&fill(pick(&d.templates.opinion, i), &t.title, &t.place))? }).await?;
+            act(
+                convener,
+                TopicAction::RecordOpinion {
+                    text: Note::parse(&fill(pick(&d.templates.opinion, i), &t.title, &t.place))?,
+                },
+            )
+            .await?;
             if stop >= Stop::Reviewed {
                 let instructions = fill(pick(&d.templates.instruction, i), &t.title, &t.place);
-                let decision = if i % 7 == 3 { Decision::PartlyAdopt } else { Decision::Adopt };
-                act(&people.leader, TopicAction::Review { decision, instructions }).await?;
+                let decision = if i % 7 == 3 {
+                    Decision::PartlyAdopt
+                } else {
+                    Decision::Adopt
+                };
+                act(
+                    &people.leader,
+                    TopicAction::Review {
+                        decision,
+                        instructions,
+                    },
+                )
+                .await?;
             }
             if stop >= Stop::Implementing {
                 let due = (Utc::now() + Duration::days(20 + (i as i64 % 25))).date_naive();
-                act(&people.leader, TopicAction::DispatchTask { department: dept, title: t.title.clone(), due }).await?;
-                let task = store.tasks_of_topic(id).await?.into_iter().next_back().context("task")?;
+                act(
+                    &people.leader,
+                    TopicAction::DispatchTask {
+                        department: dept,
+                        title: t.title.clone(),
+                        due,
+                    },
+                )
+                .await?;
+                let task = store
+                    .tasks_of_topic(id)
+                    .await?
+                    .into_iter()
+                    .next_back()
+                    .context("task")?;
                 let tid = domain::TaskId(task.id);
                 store.apply_task(tid, &dept_who, TaskAction::Sign).await?;
                 let note = Note::parse(&fill(pick(&d.templates.progress, i), &t.title, &t.place))?;
-                store.apply_task(tid, &dept_who, TaskAction::PostProgress { note }).await?;
+                store
+                    .apply_task(tid, &dept_who, TaskAction::PostProgress { note })
+                    .await?;
                 if stop >= Stop::Completed {
-                    let note = Note::parse(&fill(pick(&d.templates.completion, i), &t.title, &t.place))?;
-                    store.apply_task(tid, &dept_who, TaskAction::Complete { note }).await?;
+                    let note =
+                        Note::parse(&fill(pick(&d.templates.completion, i), &t.title, &t.place))?;
+                    store
+                        .apply_task(tid, &dept_who, TaskAction::Complete { note })
+                        .await?;
                     store.apply_task(tid, convener, TaskAction::Verify).await?;
                 }
             }
             if stop >= Stop::Evaluated {
-                let satisfaction = if stop == Stop::Reopened { Satisfaction::Unsatisfied } else if i % 5 == 0 { Satisfaction::Basic } else { Satisfaction::Satisfied };
-                let comment = if stop == Stop::Reopened { "路面修了一半就停工了，希望尽快把剩下的部分修好。" } else { "办得实在，感谢村里和部门！" };
-                act(&submitter, TopicAction::Rate { satisfaction, comment: comment.into() }).await?;
+                let satisfaction = if stop == Stop::Reopened {
+                    Satisfaction::Unsatisfied
+                } else if i % 5 == 0 {
+                    Satisfaction::Basic
+                } else {
+                    Satisfaction::Satisfied
+                };
+                let comment = if stop == Stop::Reopened {
+                    "路面修了一半就停工了，希望尽快把剩下的部分修好。"
+                } else {
+                    "办得实在，感谢村里和部门！"
+                };
+                act(
+                    &submitter,
+                    TopicAction::Rate {
+                        satisfaction,
+                        comment: comment.into(),
+                    },
+                )
+                .await?;
             }
             if matches!(stop, Stop::Completed | Stop::Evaluated) {
                 let likes = 20 + (i * 37) % 480;
-                let likers: Vec<String> = (0..likes).map(|k| format!("d:demo{i:03}{k:05}")).collect();
+                let likers: Vec<String> =
+                    (0..likes).map(|k| format!("d:demo{i:03}{k:05}")).collect();
                 store.bulk_likes(id, &likers).await?;
             }
         }
-        store.apply_meeting(past_id, convener, MeetingCommand::Close).await?;
-        store.set_meeting_time(past_id, Utc::now() - Duration::days(40 + ri as i64)).await?;
+        store
+            .apply_meeting(past_id, convener, MeetingCommand::Close)
+            .await?;
+        store
+            .set_meeting_time(past_id, Utc::now() - Duration::days(40 + ri as i64))
+            .await?;
     }
 
     // Spread every topic's history over the past months.
-    let all = store.topics(&store::TopicFilter { limit: 500, ..Default::default() }).await?;
+    let all = store
+        .topics(&store::TopicFilter {
+            limit: 500,
+            ..Default::default()
+        })
+        .await?;
     for (i, t) in all.iter().enumerate() {
         let days = 10 + (i as i64 * 13) % 170;
         let start = Utc::now() - Duration::days(days) - Duration::hours((i as i64 * 5) % 9);
@@ -409,14 +676,29 @@ pub fn print_logins() {
         println!("  {:<24} {}（{}，{}）", p.login, p.name, role, p.region);
     }
     if let Some(r) = d.rooms.first() {
-        println!("  {:<24} {}（召集人，{}）  — 共 {} 个议事室，召集人账号 convener-*", r.convener_login, r.convener, r.name, d.rooms.len());
+        println!(
+            "  {:<24} {}（召集人，{}）  — 共 {} 个议事室，召集人账号 convener-*",
+            r.convener_login,
+            r.convener,
+            r.name,
+            d.rooms.len()
+        );
     }
     if let Some(x) = d.departments.first() {
-        println!("  {:<24} {}（部门工作人员，{}）", x.staff_login, x.staff, x.name);
-        println!("  {:<24} {}（部门负责人，{}）", x.head_login, x.head, x.name);
+        println!(
+            "  {:<24} {}（部门工作人员，{}）",
+            x.staff_login, x.staff, x.name
+        );
+        println!(
+            "  {:<24} {}（部门负责人，{}）",
+            x.head_login, x.head, x.name
+        );
     }
     if let Some(r) = d.residents.first() {
-        println!("  群众：在登录页输入手机号 {}，验证码会打印在服务器日志中（{}）", r.phone, r.name);
+        println!(
+            "  群众：在登录页输入手机号 {}，验证码会打印在服务器日志中（{}）",
+            r.phone, r.name
+        );
     }
     if let Some(r) = d.rooms.first() {
         println!("  议事室页面示例：/r/{}", r.code);

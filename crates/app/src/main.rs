@@ -87,7 +87,8 @@ enum Admin {
 
 fn init_tracing(format: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     let b = tracing_subscriber::fmt().with_env_filter(filter);
     if format == "json" {
         b.json().init();
@@ -105,10 +106,16 @@ async fn main() -> anyhow::Result<()> {
     };
     let cfg = Config::load(
         cli.config.as_deref(),
-        Overrides { database_url: cli.database_url.clone(), listen, log_format: cli.log_format.clone() },
+        Overrides {
+            database_url: cli.database_url.clone(),
+            listen,
+            log_format: cli.log_format.clone(),
+        },
     )?;
     init_tracing(&cfg.log_format);
-    let store = store::Store::connect(&cfg.database_url).await.context("cannot open the database")?;
+    let store = store::Store::connect(&cfg.database_url)
+        .await
+        .context("cannot open the database")?;
     store.migrate().await.context("migration failed")?;
     match cli.command {
         Command::Migrate => println!("数据库已是最新结构 (database is up to date)"),
@@ -117,13 +124,20 @@ async fn main() -> anyhow::Result<()> {
             demo::print_logins();
         }
         Command::Worker => worker::run(store, cfg.worker_interval_secs, shutdown_signal()).await,
-        Command::Serve { demo, no_worker, .. } => serve(store, &cfg, demo, no_worker).await?,
+        Command::Serve {
+            demo, no_worker, ..
+        } => serve(store, &cfg, demo, no_worker).await?,
         Command::Admin(a) => admin(&store, a).await?,
     }
     Ok(())
 }
 
-async fn serve(store: store::Store, cfg: &Config, demo: bool, no_worker: bool) -> anyhow::Result<()> {
+async fn serve(
+    store: store::Store,
+    cfg: &Config,
+    demo: bool,
+    no_worker: bool,
+) -> anyhow::Result<()> {
     if demo {
         if store.is_empty().await? {
             demo::load(&store).await?;
@@ -132,7 +146,9 @@ async fn serve(store: store::Store, cfg: &Config, demo: bool, no_worker: bool) -
         }
         demo::print_logins();
     }
-    let listener = tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("cannot listen on {}", cfg.listen))?;
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", cfg.listen))?;
     let addr = listener.local_addr()?;
     println!("商量已启动，请打开 http://{addr}/ (Shangliang is running at http://{addr}/)");
     tracing::info!(%addr, "listening");
@@ -141,7 +157,12 @@ async fn serve(store: store::Store, cfg: &Config, demo: bool, no_worker: bool) -
         let store = store.clone();
         let interval = cfg.worker_interval_secs;
         let mut rx = stop_rx.clone();
-        tokio::spawn(async move { worker::run(store, interval, async move { let _ = rx.changed().await; }).await })
+        tokio::spawn(async move {
+            worker::run(store, interval, async move {
+                let _ = rx.changed().await;
+            })
+            .await
+        })
     });
     let state = web::AppState::new(store.clone(), cfg.web(), Arc::new(web::LogSmsSender));
     let shutdown = async move {
@@ -177,7 +198,12 @@ async fn shutdown_signal() {
 
 async fn admin(store: &store::Store, a: Admin) -> anyhow::Result<()> {
     match a {
-        Admin::CreateUser { username, name, title, password } => {
+        Admin::CreateUser {
+            username,
+            name,
+            title,
+            password,
+        } => {
             let username = Username::parse(&username)?;
             let password = Password::parse(&password)?;
             let hash = web::hash_password(password).await?;
@@ -193,8 +219,17 @@ async fn admin(store: &store::Store, a: Admin) -> anyhow::Result<()> {
                 .await?;
             println!("已创建用户 {username}（id {id}）");
         }
-        Admin::Grant { username, role, region, room, department } => {
-            let user = store.user_by_username(&username).await?.context("no such user")?;
+        Admin::Grant {
+            username,
+            role,
+            region,
+            room,
+            department,
+        } => {
+            let user = store
+                .user_by_username(&username)
+                .await?
+                .context("no such user")?;
             let role = Role::parse(&role).context("unknown role")?;
             let scope = if let Some(r) = region {
                 let regions = store.regions().await?;
@@ -206,11 +241,15 @@ async fn admin(store: &store::Store, a: Admin) -> anyhow::Result<()> {
             } else if let Some(code) = room {
                 Scope::Room(domain::RoomId(store.room_by_code(&code).await?.id))
             } else if let Some(code) = department {
-                Scope::Department(domain::DepartmentId(store.department_by_code(&code).await?.id))
+                Scope::Department(domain::DepartmentId(
+                    store.department_by_code(&code).await?.id,
+                ))
             } else {
                 Scope::Global
             };
-            store.grant(domain::UserId(user.id), &Grant::new(role, scope)?).await?;
+            store
+                .grant(domain::UserId(user.id), &Grant::new(role, scope)?)
+                .await?;
             println!("已授予 {username} {} 角色", role.label_zh());
         }
     }

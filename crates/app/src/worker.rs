@@ -2,7 +2,11 @@
 //! Runs inside `serve` unless `--no-worker`, or alone as `shangliang worker`.
 use std::time::Duration;
 
-pub async fn run(store: store::Store, interval_secs: u64, stop: impl std::future::Future<Output = ()>) {
+pub async fn run(
+    store: store::Store,
+    interval_secs: u64,
+    stop: impl std::future::Future<Output = ()>,
+) {
     let mut tick = tokio::time::interval(Duration::from_secs(interval_secs.max(1)));
     tokio::pin!(stop);
     loop {

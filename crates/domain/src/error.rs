@@ -3,13 +3,19 @@
 pub enum DomainError {
     /// A value that does not make sense, e.g. a title that is too short.
     #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     /// The actor may not take this action here.
     #[error("无权进行此操作")]
     Forbidden,
     /// The action does not fit the current state.
     #[error("当前状态（{from}）不能进行此操作：{action}")]
-    WrongState { from: &'static str, action: &'static str },
+    WrongState {
+        from: &'static str,
+        action: &'static str,
+    },
     /// A role given with the wrong kind of scope.
     #[error("角色与范围不匹配")]
     InvalidGrant,
@@ -24,6 +30,9 @@ impl DomainError {
     }
 
     pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        DomainError::Invalid { field, message: message.into() }
+        DomainError::Invalid {
+            field,
+            message: message.into(),
+        }
     }
 }

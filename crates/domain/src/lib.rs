@@ -26,12 +26,14 @@ pub use channel::Channel;
 pub use error::DomainError;
 pub use event::EventKind;
 pub use ids::{DepartmentId, MeetingId, RegionId, RoomId, TaskId, TopicId, UserId};
-pub use meeting::{MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, decide_meeting, plan_meeting};
+pub use meeting::{
+    MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, decide_meeting, plan_meeting,
+};
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};
 pub use task::{TaskCommand, TaskCtx, TaskState, TaskTransition, decide_task};
 pub use topic::{Submitter, TopicCommand, TopicCtx, TopicState, TopicTransition, decide, submit};
 pub use values::{
-    Decision, Note, Password, PersonName, PhoneNumber, Reason, RoomCode, Satisfaction, TopicBody, TopicTitle, TrackingNo,
-    Username,
+    Decision, Note, Password, PersonName, PhoneNumber, Reason, RoomCode, Satisfaction, TopicBody,
+    TopicTitle, TrackingNo, Username,
 };

@@ -52,7 +52,11 @@ pub fn plan_meeting(actor: &Actor, room: RoomId) -> Result<MeetingState, DomainE
     Ok(MeetingState::Planned)
 }
 
-pub fn decide_meeting(ctx: &MeetingCtx, actor: &Actor, cmd: &MeetingCommand) -> Result<MeetingTransition, DomainError> {
+pub fn decide_meeting(
+    ctx: &MeetingCtx,
+    actor: &Actor,
+    cmd: &MeetingCommand,
+) -> Result<MeetingTransition, DomainError> {
     use MeetingState::*;
     if !actor.is_convener_of(ctx.room) {
         return Err(DomainError::Forbidden);
@@ -62,7 +66,12 @@ pub fn decide_meeting(ctx: &MeetingCtx, actor: &Actor, cmd: &MeetingCommand) -> 
         (MeetingCommand::Notify, Planned) => (Notified, Some(EventKind::MeetingNotified)),
         (MeetingCommand::Start, Planned | Notified) => (InSession, Some(EventKind::MeetingStarted)),
         (MeetingCommand::Close, InSession) => (Closed, Some(EventKind::MeetingClosed)),
-        (_, s) => return Err(DomainError::WrongState { from: s.label_zh(), action: cmd.name_zh() }),
+        (_, s) => {
+            return Err(DomainError::WrongState {
+                from: s.label_zh(),
+                action: cmd.name_zh(),
+            });
+        }
     };
     Ok(MeetingTransition { to, event })
 }
@@ -72,7 +81,12 @@ mod tests {
     use super::*;
     use crate::testkit::{Who, actor_for, everyone};
 
-    const ALL_CMDS: [MeetingCommand; 4] = [MeetingCommand::AddAgenda, MeetingCommand::Notify, MeetingCommand::Start, MeetingCommand::Close];
+    const ALL_CMDS: [MeetingCommand; 4] = [
+        MeetingCommand::AddAgenda,
+        MeetingCommand::Notify,
+        MeetingCommand::Start,
+        MeetingCommand::Close,
+    ];
 
     fn allowed(state: MeetingState, cmd: MeetingCommand) -> Option<MeetingState> {
         use MeetingState::*;
@@ -92,15 +106,25 @@ mod tests {
         for state in MeetingState::ALL {
             for cmd in ALL_CMDS {
                 for who in everyone() {
-                    let ctx = MeetingCtx { state: *state, room: crate::testkit::ROOM };
+                    let ctx = MeetingCtx {
+                        state: *state,
+                        room: crate::testkit::ROOM,
+                    };
                     let got = decide_meeting(&ctx, &actor_for(who), &cmd);
                     match (who == Who::Convener, allowed(*state, cmd)) {
                         (true, Some(to)) => {
                             assert_eq!(got.unwrap().to, to);
                             ok += 1;
                         }
-                        (false, _) => assert_eq!(got, Err(DomainError::Forbidden), "{state:?} {cmd:?} {who:?}"),
-                        (true, None) => assert!(matches!(got, Err(DomainError::WrongState { .. })), "{state:?} {cmd:?}"),
+                        (false, _) => assert_eq!(
+                            got,
+                            Err(DomainError::Forbidden),
+                            "{state:?} {cmd:?} {who:?}"
+                        ),
+                        (true, None) => assert!(
+                            matches!(got, Err(DomainError::WrongState { .. })),
+                            "{state:?} {cmd:?}"
+                        ),
                     }
                 }
             }
@@ -111,7 +135,11 @@ mod tests {
     #[test]
     fn only_the_convener_plans() {
         for who in everyone() {
-            assert_eq!(plan_meeting(&actor_for(who), crate::testkit::ROOM).is_ok(), who == Who::Convener, "{who:?}");
+            assert_eq!(
+                plan_meeting(&actor_for(who), crate::testkit::ROOM).is_ok(),
+                who == Who::Convener,
+                "{who:?}"
+            );
         }
     }
 }

@@ -95,11 +95,19 @@ pub struct Actor {
 
 impl Actor {
     pub fn anonymous(device: Option<String>) -> Actor {
-        Actor { user: None, device, grants: Vec::new() }
+        Actor {
+            user: None,
+            device,
+            grants: Vec::new(),
+        }
     }
 
     pub fn user(user: UserId, grants: Vec<Grant>) -> Actor {
-        Actor { user: Some(user), device: None, grants }
+        Actor {
+            user: Some(user),
+            device: None,
+            grants,
+        }
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -107,11 +115,15 @@ impl Actor {
     }
 
     fn region_role_covers(&self, role: Role, path: &RegionPath) -> bool {
-        self.grants.iter().any(|g| g.role == role && matches!(&g.scope, Scope::Region(r) if r.covers(path)))
+        self.grants
+            .iter()
+            .any(|g| g.role == role && matches!(&g.scope, Scope::Region(r) if r.covers(path)))
     }
 
     pub fn is_convener_of(&self, room: RoomId) -> bool {
-        self.grants.iter().any(|g| g.role == Role::Convener && g.scope == Scope::Room(room))
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::Convener && g.scope == Scope::Room(room))
     }
 
     /// A leader of this region or of one above it.
@@ -129,12 +141,15 @@ impl Actor {
 
     pub fn is_staff_of(&self, dept: DepartmentId) -> bool {
         self.grants.iter().any(|g| {
-            matches!(g.role, Role::DepartmentStaff | Role::DepartmentHead) && g.scope == Scope::Department(dept)
+            matches!(g.role, Role::DepartmentStaff | Role::DepartmentHead)
+                && g.scope == Scope::Department(dept)
         })
     }
 
     pub fn is_head_of(&self, dept: DepartmentId) -> bool {
-        self.grants.iter().any(|g| g.role == Role::DepartmentHead && g.scope == Scope::Department(dept))
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::DepartmentHead && g.scope == Scope::Department(dept))
     }
 
     /// Anyone we could recognise again: an account or a device token.
@@ -157,8 +172,17 @@ mod tests {
     fn grants_need_the_right_kind_of_scope() {
         let region = Scope::Region(RegionPath(vec![RegionId(1)]));
         for role in Role::ALL {
-            for scope in [Scope::Global, region.clone(), Scope::Room(RoomId(1)), Scope::Department(DepartmentId(1))] {
-                assert_eq!(Grant::new(*role, scope.clone()).is_ok(), role.scope_kind() == scope.kind(), "{role:?} {scope:?}");
+            for scope in [
+                Scope::Global,
+                region.clone(),
+                Scope::Room(RoomId(1)),
+                Scope::Department(DepartmentId(1)),
+            ] {
+                assert_eq!(
+                    Grant::new(*role, scope.clone()).is_ok(),
+                    role.scope_kind() == scope.kind(),
+                    "{role:?} {scope:?}"
+                );
             }
         }
     }
@@ -168,7 +192,10 @@ mod tests {
         let sub_a = RegionPath(vec![RegionId(1), RegionId(2)]);
         let village_a = RegionPath(vec![RegionId(1), RegionId(2), RegionId(5)]);
         let village_b = RegionPath(vec![RegionId(1), RegionId(3), RegionId(6)]);
-        let a = Actor::user(UserId(1), vec![Grant::new(Role::Leader, Scope::Region(sub_a)).unwrap()]);
+        let a = Actor::user(
+            UserId(1),
+            vec![Grant::new(Role::Leader, Scope::Region(sub_a)).unwrap()],
+        );
         assert!(a.leads(&village_a) && a.sees(&village_a));
         assert!(!a.leads(&village_b) && !a.sees(&village_b));
         assert!(!a.is_committee_member_for(&village_a) && !a.administers(&village_a));
@@ -176,8 +203,14 @@ mod tests {
 
     #[test]
     fn department_roles() {
-        let head = Actor::user(UserId(1), vec![Grant::new(Role::DepartmentHead, Scope::Department(DepartmentId(4))).unwrap()]);
-        let staff = Actor::user(UserId(2), vec![Grant::new(Role::DepartmentStaff, Scope::Department(DepartmentId(4))).unwrap()]);
+        let head = Actor::user(
+            UserId(1),
+            vec![Grant::new(Role::DepartmentHead, Scope::Department(DepartmentId(4))).unwrap()],
+        );
+        let staff = Actor::user(
+            UserId(2),
+            vec![Grant::new(Role::DepartmentStaff, Scope::Department(DepartmentId(4))).unwrap()],
+        );
         assert!(head.is_staff_of(DepartmentId(4)) && head.is_head_of(DepartmentId(4)));
         assert!(staff.is_staff_of(DepartmentId(4)) && !staff.is_head_of(DepartmentId(4)));
         assert!(!staff.is_staff_of(DepartmentId(5)));

@@ -56,7 +56,11 @@ impl RegionPath {
         if inner.is_empty() {
             return None;
         }
-        inner.split('/').map(|p| p.parse().ok().map(RegionId)).collect::<Option<Vec<_>>>().map(RegionPath)
+        inner
+            .split('/')
+            .map(|p| p.parse().ok().map(RegionId))
+            .collect::<Option<Vec<_>>>()
+            .map(RegionPath)
     }
 }
 

@@ -73,7 +73,11 @@ pub struct TaskTransition {
     pub event: EventKind,
 }
 
-pub fn decide_task(ctx: &TaskCtx, actor: &Actor, cmd: &TaskCommand) -> Result<TaskTransition, DomainError> {
+pub fn decide_task(
+    ctx: &TaskCtx,
+    actor: &Actor,
+    cmd: &TaskCommand,
+) -> Result<TaskTransition, DomainError> {
     use TaskCommand as C;
     use TaskState::*;
     let permitted = match cmd {
@@ -89,13 +93,20 @@ pub fn decide_task(ctx: &TaskCtx, actor: &Actor, cmd: &TaskCommand) -> Result<Ta
         (C::Return { .. }, Assigned) => (Returned, EventKind::TaskReturned),
         (C::Reassign { .. }, Returned) => (Assigned, EventKind::TaskReassigned),
         (C::PostProgress, Signed | InProgress) => (InProgress, EventKind::ProgressPosted),
-        (C::RequestExtension { .. }, Signed | InProgress) => (ExtensionRequested, EventKind::ExtensionRequested),
+        (C::RequestExtension { .. }, Signed | InProgress) => {
+            (ExtensionRequested, EventKind::ExtensionRequested)
+        }
         (C::GrantExtension, ExtensionRequested) => (InProgress, EventKind::ExtensionGranted),
         (C::DenyExtension, ExtensionRequested) => (InProgress, EventKind::ExtensionDenied),
         (C::Complete, Signed | InProgress) => (Done, EventKind::TaskDone),
         (C::Verify, Done) => (Verified, EventKind::TaskVerified),
         (C::SendBack { .. }, Done) => (InProgress, EventKind::TaskSentBack),
-        (_, s) => return Err(DomainError::WrongState { from: s.label_zh(), action: cmd.name_zh() }),
+        (_, s) => {
+            return Err(DomainError::WrongState {
+                from: s.label_zh(),
+                action: cmd.name_zh(),
+            });
+        }
     };
     Ok(TaskTransition { to, event })
 }

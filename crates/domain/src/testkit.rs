@@ -36,8 +36,20 @@ pub enum Who {
 pub fn everyone() -> [Who; 14] {
     use Who::*;
     [
-        SubmitterDevice, OtherDevice, SubmitterUser, OtherResident, Member, Convener, OtherConvener, Staff, Head,
-        OtherStaff, Leader, ParentLeader, SiblingLeader, Admin,
+        SubmitterDevice,
+        OtherDevice,
+        SubmitterUser,
+        OtherResident,
+        Member,
+        Convener,
+        OtherConvener,
+        Staff,
+        Head,
+        OtherStaff,
+        Leader,
+        ParentLeader,
+        SiblingLeader,
+        Admin,
     ]
 }
 
@@ -51,15 +63,41 @@ pub fn actor_for(who: Who) -> Actor {
         Who::OtherDevice => Actor::anonymous(Some("another-device".into())),
         Who::SubmitterUser => Actor::user(SUBMITTER, grant(Role::Resident, Scope::Global)),
         Who::OtherResident => Actor::user(UserId(12), grant(Role::Resident, Scope::Global)),
-        Who::Member => Actor::user(UserId(13), grant(Role::CommitteeMember, Scope::Region(path(&[1, 2, 3])))),
+        Who::Member => Actor::user(
+            UserId(13),
+            grant(Role::CommitteeMember, Scope::Region(path(&[1, 2, 3]))),
+        ),
         Who::Convener => Actor::user(UserId(14), grant(Role::Convener, Scope::Room(ROOM))),
-        Who::OtherConvener => Actor::user(UserId(15), grant(Role::Convener, Scope::Room(RoomId(2)))),
-        Who::Staff => Actor::user(UserId(16), grant(Role::DepartmentStaff, Scope::Department(DEPT))),
-        Who::Head => Actor::user(UserId(17), grant(Role::DepartmentHead, Scope::Department(DEPT))),
-        Who::OtherStaff => Actor::user(UserId(18), grant(Role::DepartmentStaff, Scope::Department(DepartmentId(2)))),
-        Who::Leader => Actor::user(UserId(19), grant(Role::Leader, Scope::Region(path(&[1, 2, 3, 4])))),
-        Who::ParentLeader => Actor::user(UserId(20), grant(Role::Leader, Scope::Region(path(&[1, 2, 3])))),
-        Who::SiblingLeader => Actor::user(UserId(21), grant(Role::Leader, Scope::Region(path(&[1, 2, 3, 9])))),
-        Who::Admin => Actor::user(UserId(22), grant(Role::Administrator, Scope::Region(path(&[1, 2, 3, 4])))),
+        Who::OtherConvener => {
+            Actor::user(UserId(15), grant(Role::Convener, Scope::Room(RoomId(2))))
+        }
+        Who::Staff => Actor::user(
+            UserId(16),
+            grant(Role::DepartmentStaff, Scope::Department(DEPT)),
+        ),
+        Who::Head => Actor::user(
+            UserId(17),
+            grant(Role::DepartmentHead, Scope::Department(DEPT)),
+        ),
+        Who::OtherStaff => Actor::user(
+            UserId(18),
+            grant(Role::DepartmentStaff, Scope::Department(DepartmentId(2))),
+        ),
+        Who::Leader => Actor::user(
+            UserId(19),
+            grant(Role::Leader, Scope::Region(path(&[1, 2, 3, 4]))),
+        ),
+        Who::ParentLeader => Actor::user(
+            UserId(20),
+            grant(Role::Leader, Scope::Region(path(&[1, 2, 3]))),
+        ),
+        Who::SiblingLeader => Actor::user(
+            UserId(21),
+            grant(Role::Leader, Scope::Region(path(&[1, 2, 3, 9]))),
+        ),
+        Who::Admin => Actor::user(
+            UserId(22),
+            grant(Role::Administrator, Scope::Region(path(&[1, 2, 3, 4]))),
+        ),
     }
 }

@@ -16,13 +16,23 @@ fn topic_commands() -> Vec<TopicCommand> {
         TopicCommand::Merge { into: TopicId(9) },
         TopicCommand::Refer { department: DEPT },
         TopicCommand::AddResearch,
-        TopicCommand::Schedule { meeting: MeetingId(1) },
-        TopicCommand::RecordOpinion { meeting_state: MeetingState::InSession },
-        TopicCommand::Review { decision: Decision::Adopt },
+        TopicCommand::Schedule {
+            meeting: MeetingId(1),
+        },
+        TopicCommand::RecordOpinion {
+            meeting_state: MeetingState::InSession,
+        },
+        TopicCommand::Review {
+            decision: Decision::Adopt,
+        },
         TopicCommand::DispatchTask { department: DEPT },
         TopicCommand::Complete,
-        TopicCommand::Rate { satisfaction: Satisfaction::Satisfied },
-        TopicCommand::Rate { satisfaction: Satisfaction::Unsatisfied },
+        TopicCommand::Rate {
+            satisfaction: Satisfaction::Satisfied,
+        },
+        TopicCommand::Rate {
+            satisfaction: Satisfaction::Unsatisfied,
+        },
         TopicCommand::Resume,
     ]
 }
@@ -40,10 +50,22 @@ fn topic_allowed(state: TopicState, cmd: &TopicCommand) -> Option<(TopicState, E
         (C::Schedule { .. }, Researching) => (Scheduled, EventKind::Scheduled),
         (C::RecordOpinion { .. }, Scheduled) => (Deliberated, EventKind::OpinionRecorded),
         (C::Review { .. }, Deliberated) => (Reviewed, EventKind::Reviewed),
-        (C::DispatchTask { .. }, Reviewed | Implementing | Reopened) => (Implementing, EventKind::TaskDispatched),
+        (C::DispatchTask { .. }, Reviewed | Implementing | Reopened) => {
+            (Implementing, EventKind::TaskDispatched)
+        }
         (C::Complete, Implementing | Referred) => (Completed, EventKind::Completed),
-        (C::Rate { satisfaction: Satisfaction::Satisfied }, Completed) => (Evaluated, EventKind::Rated),
-        (C::Rate { satisfaction: Satisfaction::Unsatisfied }, Completed) => (Reopened, EventKind::Reopened),
+        (
+            C::Rate {
+                satisfaction: Satisfaction::Satisfied,
+            },
+            Completed,
+        ) => (Evaluated, EventKind::Rated),
+        (
+            C::Rate {
+                satisfaction: Satisfaction::Unsatisfied,
+            },
+            Completed,
+        ) => (Reopened, EventKind::Reopened),
         (C::Resume, Reopened) => (Implementing, EventKind::Resumed),
         _ => return None,
     })
@@ -51,7 +73,9 @@ fn topic_allowed(state: TopicState, cmd: &TopicCommand) -> Option<(TopicState, E
 
 fn topic_permitted(cmd: &TopicCommand, who: Who, submitter: &Submitter) -> bool {
     match cmd {
-        TopicCommand::Review { .. } | TopicCommand::DispatchTask { .. } => matches!(who, Who::Leader | Who::ParentLeader),
+        TopicCommand::Review { .. } | TopicCommand::DispatchTask { .. } => {
+            matches!(who, Who::Leader | Who::ParentLeader)
+        }
         TopicCommand::Rate { .. } => matches!(
             (submitter, who),
             (Submitter::User(_), Who::SubmitterUser) | (Submitter::Device(_), Who::SubmitterDevice)
@@ -75,16 +99,26 @@ fn ctx(state: TopicState, submitter: Submitter) -> TopicCtx {
 #[test]
 fn topic_machine_is_exactly_the_table() {
     let mut allowed = 0;
-    for submitter in [Submitter::User(SUBMITTER), Submitter::Device(SUBMITTER_DEVICE.into()), Submitter::Nobody] {
+    for submitter in [
+        Submitter::User(SUBMITTER),
+        Submitter::Device(SUBMITTER_DEVICE.into()),
+        Submitter::Nobody,
+    ] {
         for state in TopicState::ALL {
             for cmd in topic_commands() {
                 for who in everyone() {
                     let got = decide(&ctx(*state, submitter.clone()), &actor_for(who), &cmd);
                     let case = format!("{state:?} {cmd:?} {who:?} {submitter:?}");
-                    match (topic_permitted(&cmd, who, &submitter), topic_allowed(*state, &cmd)) {
+                    match (
+                        topic_permitted(&cmd, who, &submitter),
+                        topic_allowed(*state, &cmd),
+                    ) {
                         (false, _) => assert_eq!(got, Err(DomainError::Forbidden), "{case}"),
                         (true, None) => assert!(
-                            matches!(got, Err(DomainError::WrongState { .. } | DomainError::Precondition(_))),
+                            matches!(
+                                got,
+                                Err(DomainError::WrongState { .. } | DomainError::Precondition(_))
+                            ),
                             "{case}: {got:?}"
                         ),
                         (true, Some((to, event))) => {
@@ -105,25 +139,49 @@ fn topic_machine_is_exactly_the_table() {
 
 #[test]
 fn no_research_no_proposal() {
-    let got = decide(&ctx(TopicState::Accepted, Submitter::Nobody), &actor_for(Who::Convener), &TopicCommand::Schedule { meeting: MeetingId(1) });
+    let got = decide(
+        &ctx(TopicState::Accepted, Submitter::Nobody),
+        &actor_for(Who::Convener),
+        &TopicCommand::Schedule {
+            meeting: MeetingId(1),
+        },
+    );
     assert!(matches!(got, Err(DomainError::Precondition(m)) if m.contains("商前调研")));
 }
 
 #[test]
 fn opinions_need_a_meeting_that_has_begun() {
     let c = ctx(TopicState::Scheduled, Submitter::Nobody);
-    for (ms, ok) in [(MeetingState::Planned, false), (MeetingState::Notified, false), (MeetingState::InSession, true), (MeetingState::Closed, true)] {
-        let got = decide(&c, &actor_for(Who::Convener), &TopicCommand::RecordOpinion { meeting_state: ms });
+    for (ms, ok) in [
+        (MeetingState::Planned, false),
+        (MeetingState::Notified, false),
+        (MeetingState::InSession, true),
+        (MeetingState::Closed, true),
+    ] {
+        let got = decide(
+            &c,
+            &actor_for(Who::Convener),
+            &TopicCommand::RecordOpinion { meeting_state: ms },
+        );
         assert_eq!(got.is_ok(), ok, "{ms:?}");
     }
 }
 
 #[test]
 fn only_adopted_opinions_become_tasks() {
-    for (decision, ok) in [(Some(Decision::Adopt), true), (Some(Decision::PartlyAdopt), true), (Some(Decision::NotAdopt), false), (None, false)] {
+    for (decision, ok) in [
+        (Some(Decision::Adopt), true),
+        (Some(Decision::PartlyAdopt), true),
+        (Some(Decision::NotAdopt), false),
+        (None, false),
+    ] {
         let mut c = ctx(TopicState::Reviewed, Submitter::Nobody);
         c.decision = decision;
-        let got = decide(&c, &actor_for(Who::Leader), &TopicCommand::DispatchTask { department: DEPT });
+        let got = decide(
+            &c,
+            &actor_for(Who::Leader),
+            &TopicCommand::DispatchTask { department: DEPT },
+        );
         assert_eq!(got.is_ok(), ok, "{decision:?}");
     }
 }
@@ -132,13 +190,22 @@ fn only_adopted_opinions_become_tasks() {
 fn completion_waits_for_every_task() {
     let mut c = ctx(TopicState::Implementing, Submitter::Nobody);
     c.open_tasks = 1;
-    assert!(matches!(decide(&c, &actor_for(Who::Convener), &TopicCommand::Complete), Err(DomainError::Precondition(_))));
+    assert!(matches!(
+        decide(&c, &actor_for(Who::Convener), &TopicCommand::Complete),
+        Err(DomainError::Precondition(_))
+    ));
 }
 
 #[test]
 fn basic_satisfaction_closes_the_topic() {
     let c = ctx(TopicState::Completed, Submitter::User(SUBMITTER));
-    let got = decide(&c, &actor_for(Who::SubmitterUser), &TopicCommand::Rate { satisfaction: Satisfaction::Basic });
+    let got = decide(
+        &c,
+        &actor_for(Who::SubmitterUser),
+        &TopicCommand::Rate {
+            satisfaction: Satisfaction::Basic,
+        },
+    );
     assert_eq!(got.unwrap().to, TopicState::Evaluated);
 }
 
@@ -146,24 +213,48 @@ fn basic_satisfaction_closes_the_topic() {
 fn who_may_submit_on_each_channel() {
     for who in everyone() {
         let a = actor_for(who);
-        assert!(submit(Channel::Resident, &a, ROOM, &village()).is_ok(), "{who:?}");
-        assert_eq!(submit(Channel::Committee, &a, ROOM, &village()).is_ok(), who == Who::Member, "{who:?}");
+        assert!(
+            submit(Channel::Resident, &a, ROOM, &village()).is_ok(),
+            "{who:?}"
+        );
+        assert_eq!(
+            submit(Channel::Committee, &a, ROOM, &village()).is_ok(),
+            who == Who::Member,
+            "{who:?}"
+        );
         let lead = submit(Channel::Leadership, &a, ROOM, &village());
-        assert_eq!(lead.is_ok(), matches!(who, Who::Leader | Who::ParentLeader), "{who:?}");
+        assert_eq!(
+            lead.is_ok(),
+            matches!(who, Who::Leader | Who::ParentLeader),
+            "{who:?}"
+        );
         if let Ok(t) = lead {
-            assert_eq!(t.to, TopicState::Accepted, "党政点题 is accepted on creation");
+            assert_eq!(
+                t.to,
+                TopicState::Accepted,
+                "党政点题 is accepted on creation"
+            );
         }
     }
-    assert_eq!(submit(Channel::Resident, &Actor::anonymous(None), ROOM, &village()).unwrap().to, TopicState::Submitted);
+    assert_eq!(
+        submit(Channel::Resident, &Actor::anonymous(None), ROOM, &village())
+            .unwrap()
+            .to,
+        TopicState::Submitted
+    );
 }
 
 fn task_commands() -> Vec<TaskCommand> {
     vec![
         TaskCommand::Sign,
         TaskCommand::Return { reason: reason() },
-        TaskCommand::Reassign { department: DepartmentId(2) },
+        TaskCommand::Reassign {
+            department: DepartmentId(2),
+        },
         TaskCommand::PostProgress,
-        TaskCommand::RequestExtension { until: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap() },
+        TaskCommand::RequestExtension {
+            until: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+        },
         TaskCommand::GrantExtension,
         TaskCommand::DenyExtension,
         TaskCommand::Complete,
@@ -205,12 +296,20 @@ fn task_machine_is_exactly_the_table() {
     for state in TaskState::ALL {
         for cmd in task_commands() {
             for who in everyone() {
-                let c = TaskCtx { state: *state, department: DEPT, room: ROOM, region: village() };
+                let c = TaskCtx {
+                    state: *state,
+                    department: DEPT,
+                    room: ROOM,
+                    region: village(),
+                };
                 let got = decide_task(&c, &actor_for(who), &cmd);
                 let case = format!("{state:?} {cmd:?} {who:?}");
                 match (task_permitted(&cmd, who), task_allowed(*state, &cmd)) {
                     (false, _) => assert_eq!(got, Err(DomainError::Forbidden), "{case}"),
-                    (true, None) => assert!(matches!(got, Err(DomainError::WrongState { .. })), "{case}: {got:?}"),
+                    (true, None) => assert!(
+                        matches!(got, Err(DomainError::WrongState { .. })),
+                        "{case}: {got:?}"
+                    ),
                     (true, Some(to)) => {
                         assert_eq!(got.map(|t| t.to), Ok(to), "{case}");
                         allowed += 1;

@@ -1,8 +1,8 @@
 //! The topic state machine: the whole chain from submission to evaluation.
 use crate::labels::labelled;
 use crate::{
-    Actor, Channel, Decision, DepartmentId, DomainError, EventKind, MeetingId, MeetingState, Reason, RegionPath, RoomId,
-    Satisfaction, TopicId, UserId,
+    Actor, Channel, Decision, DepartmentId, DomainError, EventKind, MeetingId, MeetingState,
+    Reason, RegionPath, RoomId, Satisfaction, TopicId, UserId,
 };
 
 labelled!(
@@ -31,7 +31,10 @@ impl TopicState {
 
     /// Nothing more happens to it (a reviewed topic that was not adopted also ends; see its decision).
     pub fn is_closed(&self) -> bool {
-        matches!(self, TopicState::Rejected | TopicState::Merged | TopicState::Evaluated)
+        matches!(
+            self,
+            TopicState::Rejected | TopicState::Merged | TopicState::Evaluated
+        )
     }
 }
 
@@ -100,14 +103,22 @@ pub struct TopicTransition {
 /// A new topic: residents may raise one anonymously; committee members
 /// recommend within their region; leadership assigns, and its topics are
 /// accepted on creation.
-pub fn submit(channel: Channel, actor: &Actor, _room: RoomId, region: &RegionPath) -> Result<TopicTransition, DomainError> {
+pub fn submit(
+    channel: Channel,
+    actor: &Actor,
+    _room: RoomId,
+    region: &RegionPath,
+) -> Result<TopicTransition, DomainError> {
     let to = match channel {
         Channel::Resident => TopicState::Submitted,
         Channel::Committee if actor.is_committee_member_for(region) => TopicState::Submitted,
         Channel::Leadership if actor.leads(region) => TopicState::Accepted,
         _ => return Err(DomainError::Forbidden),
     };
-    Ok(TopicTransition { to, event: EventKind::Submitted })
+    Ok(TopicTransition {
+        to,
+        event: EventKind::Submitted,
+    })
 }
 
 fn is_submitter(ctx: &TopicCtx, actor: &Actor) -> bool {
@@ -120,7 +131,11 @@ fn is_submitter(ctx: &TopicCtx, actor: &Actor) -> bool {
 
 /// Decides one move: first who may take it, then whether the state allows it,
 /// then the chain's preconditions.
-pub fn decide(ctx: &TopicCtx, actor: &Actor, cmd: &TopicCommand) -> Result<TopicTransition, DomainError> {
+pub fn decide(
+    ctx: &TopicCtx,
+    actor: &Actor,
+    cmd: &TopicCommand,
+) -> Result<TopicTransition, DomainError> {
     use TopicCommand as C;
     use TopicState::*;
     let permitted = match cmd {
@@ -131,7 +146,10 @@ pub fn decide(ctx: &TopicCtx, actor: &Actor, cmd: &TopicCommand) -> Result<Topic
     if !permitted {
         return Err(DomainError::Forbidden);
     }
-    let wrong = || DomainError::WrongState { from: ctx.state.label_zh(), action: cmd.name_zh() };
+    let wrong = || DomainError::WrongState {
+        from: ctx.state.label_zh(),
+        action: cmd.name_zh(),
+    };
     let (to, event) = match (cmd, ctx.state) {
         (C::Accept, Submitted) => (Accepted, EventKind::Accepted),
         (C::Reject { .. }, Submitted) => (Rejected, EventKind::Rejected),
@@ -141,11 +159,18 @@ pub fn decide(ctx: &TopicCtx, actor: &Actor, cmd: &TopicCommand) -> Result<Topic
         (C::Schedule { .. }, Researching) => (Scheduled, EventKind::Scheduled),
         // No research, no proposal.
         (C::Schedule { .. }, Accepted) => {
-            return Err(DomainError::Precondition("尚未开展商前调研，不能安排上会".into()));
+            return Err(DomainError::Precondition(
+                "尚未开展商前调研，不能安排上会".into(),
+            ));
         }
         (C::RecordOpinion { meeting_state }, Scheduled) => {
-            if !matches!(meeting_state, MeetingState::InSession | MeetingState::Closed) {
-                return Err(DomainError::Precondition("会议尚未召开，不能形成协商意见".into()));
+            if !matches!(
+                meeting_state,
+                MeetingState::InSession | MeetingState::Closed
+            ) {
+                return Err(DomainError::Precondition(
+                    "会议尚未召开，不能形成协商意见".into(),
+                ));
             }
             (Deliberated, EventKind::OpinionRecorded)
         }
@@ -156,7 +181,9 @@ pub fn decide(ctx: &TopicCtx, actor: &Actor, cmd: &TopicCommand) -> Result<Topic
             }
             (Implementing, EventKind::TaskDispatched)
         }
-        (C::DispatchTask { .. }, Implementing | Reopened) => (Implementing, EventKind::TaskDispatched),
+        (C::DispatchTask { .. }, Implementing | Reopened) => {
+            (Implementing, EventKind::TaskDispatched)
+        }
         (C::Complete, Implementing | Referred) => {
             if ctx.open_tasks > 0 {
                 return Err(DomainError::Precondition("还有未核实的任务".into()));

@@ -11,16 +11,32 @@ fn is_sneaky(c: char) -> bool {
 }
 
 /// Trimmed text of `min..=max` chars; newlines and tabs only where `multiline`.
-fn text(field: &'static str, label: &str, raw: &str, min: usize, max: usize, multiline: bool) -> Result<String, DomainError> {
+fn text(
+    field: &'static str,
+    label: &str,
+    raw: &str,
+    min: usize,
+    max: usize,
+    multiline: bool,
+) -> Result<String, DomainError> {
     let s = raw.trim();
     let n = s.chars().count();
     if n < min || n > max {
-        let msg = if min <= 1 { format!("请填写{label}（不超过{max}字）") } else { format!("{label}需要{min}到{max}个字") };
+        let msg = if min <= 1 {
+            format!("请填写{label}（不超过{max}字）")
+        } else {
+            format!("{label}需要{min}到{max}个字")
+        };
         return Err(DomainError::invalid(field, msg));
     }
-    let bad = s.chars().any(|c| is_sneaky(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r'))));
+    let bad = s.chars().any(|c| {
+        is_sneaky(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r')))
+    });
     if bad {
-        return Err(DomainError::invalid(field, format!("{label}含有不允许的字符")));
+        return Err(DomainError::invalid(
+            field,
+            format!("{label}含有不允许的字符"),
+        ));
     }
     Ok(s.to_owned())
 }
@@ -72,10 +88,21 @@ pub struct PhoneNumber(String);
 impl PhoneNumber {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let bad = || DomainError::invalid("phone", "请输入正确的11位手机号");
-        let cleaned: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-        let digits = cleaned.strip_prefix("+86").or_else(|| cleaned.strip_prefix("86").filter(|d| d.len() == 11)).unwrap_or(&cleaned);
+        let cleaned: String = raw
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .collect();
+        let digits = cleaned
+            .strip_prefix("+86")
+            .or_else(|| cleaned.strip_prefix("86").filter(|d| d.len() == 11))
+            .unwrap_or(&cleaned);
         let b = digits.as_bytes();
-        if b.len() != 11 || !b.iter().all(u8::is_ascii_digit) || b[0] != b'1' || !(b'3'..=b'9').contains(&b[1]) {
+        if b.len() != 11
+            || !b.iter().all(u8::is_ascii_digit)
+            || b[0] != b'1'
+            || !(b'3'..=b'9').contains(&b[1])
+        {
             return Err(bad());
         }
         Ok(PhoneNumber(digits.to_owned()))
@@ -112,7 +139,9 @@ impl TrackingNo {
     }
 
     pub fn from_number(n: u64) -> Option<Self> {
-        (1_000_000_000..=9_999_999_999).contains(&n).then(|| TrackingNo(n.to_string()))
+        (1_000_000_000..=9_999_999_999)
+            .contains(&n)
+            .then(|| TrackingNo(n.to_string()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -128,10 +157,14 @@ impl RoomCode {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let s = raw.trim().to_ascii_lowercase();
         let ok = (3..=16).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && s.bytes().next().is_some_and(|b| b != b'-');
         if !ok {
-            return Err(DomainError::invalid("code", "议事室代码为3到16位小写字母、数字或连字符"));
+            return Err(DomainError::invalid(
+                "code",
+                "议事室代码为3到16位小写字母、数字或连字符",
+            ));
         }
         Ok(RoomCode(s))
     }
@@ -148,9 +181,14 @@ pub struct Username(String);
 impl Username {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let s = raw.trim();
-        let ok = (3..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+        let ok = (3..=32).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
         if !ok {
-            return Err(DomainError::invalid("username", "用户名为3到32位字母、数字或 _ . -"));
+            return Err(DomainError::invalid(
+                "username",
+                "用户名为3到32位字母、数字或 _ . -",
+            ));
         }
         Ok(Username(s.to_owned()))
     }
@@ -230,15 +268,31 @@ mod tests {
 
     #[test]
     fn titles() {
-        assert_eq!(TopicTitle::parse("  府前路破损井盖修缮 ").unwrap().as_str(), "府前路破损井盖修缮");
+        assert_eq!(
+            TopicTitle::parse("  府前路破损井盖修缮 ").unwrap().as_str(),
+            "府前路破损井盖修缮"
+        );
         assert!(TopicTitle::parse("井盖").is_err());
         assert!(TopicTitle::parse(&"路".repeat(61)).is_err());
         assert!(TopicTitle::parse(&"路".repeat(60)).is_ok());
-        for bad in ["路灯\u{200B}不亮", "路灯\u{202E}不亮", "路灯\0不亮", "路灯\n不亮了"] {
+        for bad in [
+            "路灯\u{200B}不亮",
+            "路灯\u{202E}不亮",
+            "路灯\0不亮",
+            "路灯\n不亮了",
+        ] {
             let e = TopicTitle::parse(bad).unwrap_err();
-            assert!(matches!(e, DomainError::Invalid { field: "title", .. }), "{bad:?}");
+            assert!(
+                matches!(e, DomainError::Invalid { field: "title", .. }),
+                "{bad:?}"
+            );
         }
-        assert!(TopicTitle::parse("abc").unwrap_err().message_zh().contains("4到60"));
+        assert!(
+            TopicTitle::parse("abc")
+                .unwrap_err()
+                .message_zh()
+                .contains("4到60")
+        );
     }
 
     #[test]
@@ -252,13 +306,28 @@ mod tests {
 
     #[test]
     fn phones() {
-        for ok in ["13800138000", "+86 138 0013 8000", "86-138-0013-8000", "19912345678"] {
+        for ok in [
+            "13800138000",
+            "+86 138 0013 8000",
+            "86-138-0013-8000",
+            "19912345678",
+        ] {
             assert_eq!(PhoneNumber::parse(ok).unwrap().as_str().len(), 11, "{ok}");
         }
-        for bad in ["12345678901", "1380013800", "138001380000", "23800138000", "1380013800a", ""] {
+        for bad in [
+            "12345678901",
+            "1380013800",
+            "138001380000",
+            "23800138000",
+            "1380013800a",
+            "",
+        ] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(PhoneNumber::parse("13812345678").unwrap().masked(), "138****5678");
+        assert_eq!(
+            PhoneNumber::parse("13812345678").unwrap().masked(),
+            "138****5678"
+        );
     }
 
     #[test]
@@ -268,16 +337,29 @@ mod tests {
         assert!(TrackingNo::parse("123456789").is_err());
         assert!(TrackingNo::parse("12345678901").is_err());
         assert_eq!(TrackingNo::from_number(999_999_999), None);
-        assert_eq!(TrackingNo::from_number(1_000_000_000).unwrap().as_str(), "1000000000");
+        assert_eq!(
+            TrackingNo::from_number(1_000_000_000).unwrap().as_str(),
+            "1000000000"
+        );
     }
 
     #[test]
     fn codes_names_passwords() {
-        assert_eq!(RoomCode::parse("ChenShi-Cun").unwrap().as_str(), "chenshi-cun");
-        assert!(RoomCode::parse("-abc").is_err() && RoomCode::parse("ab").is_err() && RoomCode::parse("陈师").is_err());
+        assert_eq!(
+            RoomCode::parse("ChenShi-Cun").unwrap().as_str(),
+            "chenshi-cun"
+        );
+        assert!(
+            RoomCode::parse("-abc").is_err()
+                && RoomCode::parse("ab").is_err()
+                && RoomCode::parse("陈师").is_err()
+        );
         assert!(Username::parse("leader.chenshi").is_ok() && Username::parse("李四").is_err());
         assert!(Password::parse("short").is_err());
-        assert_eq!(format!("{:?}", Password::parse("long enough").unwrap()), "***");
+        assert_eq!(
+            format!("{:?}", Password::parse("long enough").unwrap()),
+            "***"
+        );
         assert!(Satisfaction::Basic.is_satisfied() && !Satisfaction::Unsatisfied.is_satisfied());
         assert_eq!(Decision::parse("partly_adopt"), Some(Decision::PartlyAdopt));
     }

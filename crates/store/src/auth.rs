@@ -55,7 +55,10 @@ impl Store {
         let w = self.write().await?;
         user::Entity::update_many()
             .col_expr(user::Column::FailedLogins, Expr::value(0))
-            .col_expr(user::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(
+                user::Column::LockedUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .filter(user::Column::Id.eq(id.0))
             .exec(&w.tx)
             .await?;
@@ -72,7 +75,12 @@ impl Store {
         w.commit().await
     }
 
-    pub async fn create_session(&self, token_hash: String, user: UserId, ttl: Duration) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: String,
+        user: UserId,
+        ttl: Duration,
+    ) -> Result<()> {
         let w = self.write().await?;
         session::ActiveModel {
             token_hash: Set(token_hash),
@@ -87,17 +95,27 @@ impl Store {
 
     /// The user of a live session, or None when unknown or expired.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<UserId>> {
-        let s = session::Entity::find_by_id(token_hash.to_owned()).one(self.conn()).await?;
-        Ok(s.filter(|s| s.expires_at > now()).map(|s| UserId(s.user_id)))
+        let s = session::Entity::find_by_id(token_hash.to_owned())
+            .one(self.conn())
+            .await?;
+        Ok(s.filter(|s| s.expires_at > now())
+            .map(|s| UserId(s.user_id)))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         let w = self.write().await?;
-        session::Entity::delete_by_id(token_hash.to_owned()).exec(&w.tx).await?;
+        session::Entity::delete_by_id(token_hash.to_owned())
+            .exec(&w.tx)
+            .await?;
         w.commit().await
     }
 
-    pub async fn store_otp(&self, phone: &domain::PhoneNumber, code_hash: String, ttl: Duration) -> Result<()> {
+    pub async fn store_otp(
+        &self,
+        phone: &domain::PhoneNumber,
+        code_hash: String,
+        ttl: Duration,
+    ) -> Result<()> {
         let w = self.write().await?;
         // A new code voids the older ones, so only the latest SMS works.
         otp_code::Entity::update_many()
@@ -120,7 +138,11 @@ impl Store {
     }
 
     /// How many codes were sent to this phone since `since` (for rate limits).
-    pub async fn otp_sent_since(&self, phone: &domain::PhoneNumber, since: DateTime<Utc>) -> Result<u64> {
+    pub async fn otp_sent_since(
+        &self,
+        phone: &domain::PhoneNumber,
+        since: DateTime<Utc>,
+    ) -> Result<u64> {
         use sea_orm::PaginatorTrait;
         Ok(otp_code::Entity::find()
             .filter(otp_code::Column::Phone.eq(phone.as_str()))
@@ -131,7 +153,11 @@ impl Store {
 
     /// Checks a code against the latest live one; a right code is used up,
     /// a wrong one counts against the attempt limit.
-    pub async fn check_otp(&self, phone: &domain::PhoneNumber, code_hash: &str) -> Result<OtpCheck> {
+    pub async fn check_otp(
+        &self,
+        phone: &domain::PhoneNumber,
+        code_hash: &str,
+    ) -> Result<OtpCheck> {
         let w = self.write().await?;
         let latest = otp_code::Entity::find()
             .filter(otp_code::Column::Phone.eq(phone.as_str()))
@@ -139,7 +165,8 @@ impl Store {
             .order_by_desc(otp_code::Column::Id)
             .one(&w.tx)
             .await?;
-        let Some(code) = latest.filter(|c| c.expires_at > now() && c.attempts < MAX_OTP_ATTEMPTS) else {
+        let Some(code) = latest.filter(|c| c.expires_at > now() && c.attempts < MAX_OTP_ATTEMPTS)
+        else {
             return Ok(OtpCheck::Expired);
         };
         let right = code.code_hash == code_hash;
@@ -152,13 +179,20 @@ impl Store {
         }
         am.update(&w.tx).await?;
         w.commit().await?;
-        Ok(if right { OtpCheck::Valid } else { OtpCheck::Wrong })
+        Ok(if right {
+            OtpCheck::Valid
+        } else {
+            OtpCheck::Wrong
+        })
     }
 
     /// Deletes expired sessions and codes; run by the worker.
     pub async fn purge_expired(&self) -> Result<u64> {
         let w = self.write().await?;
-        let s = session::Entity::delete_many().filter(session::Column::ExpiresAt.lt(now())).exec(&w.tx).await?;
+        let s = session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lt(now()))
+            .exec(&w.tx)
+            .await?;
         let o = otp_code::Entity::delete_many()
             .filter(otp_code::Column::ExpiresAt.lt(now() - Duration::days(1)))
             .exec(&w.tx)

@@ -1,5 +1,7 @@
 //! Regions, rooms, departments, people and their roles.
-use domain::{Actor, DepartmentId, Grant, RegionId, RegionLevel, RegionPath, Role, RoomId, Scope, UserId};
+use domain::{
+    Actor, DepartmentId, Grant, RegionId, RegionLevel, RegionPath, Role, RoomId, Scope, UserId,
+};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{department, grant, region, room, user};
@@ -41,11 +43,13 @@ impl Store {
     pub async fn create_region(&self, new: NewRegion<'_>) -> Result<RegionId> {
         let w = self.write().await?;
         let parent_path = match new.parent {
-            Some(p) => region::Entity::find_by_id(p.0)
-                .one(&w.tx)
-                .await?
-                .ok_or(StoreError::NotFound("上级地区"))?
-                .path,
+            Some(p) => {
+                region::Entity::find_by_id(p.0)
+                    .one(&w.tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("上级地区"))?
+                    .path
+            }
             None => "/".to_owned(),
         };
         let row = region::ActiveModel {
@@ -66,18 +70,27 @@ impl Store {
     }
 
     pub async fn region(&self, id: RegionId) -> Result<Region> {
-        region::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("地区"))
+        region::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("地区"))
     }
 
     pub async fn regions(&self) -> Result<Vec<Region>> {
-        Ok(region::Entity::find().order_by_asc(region::Column::Path).all(self.conn()).await?)
+        Ok(region::Entity::find()
+            .order_by_asc(region::Column::Path)
+            .all(self.conn())
+            .await?)
     }
 
     /// The region and its ancestors, root first.
     pub async fn region_chain(&self, id: RegionId) -> Result<Vec<Region>> {
         let r = self.region(id).await?;
         let ids = path_ids(&r.path);
-        let mut rows = region::Entity::find().filter(region::Column::Id.is_in(ids.clone())).all(self.conn()).await?;
+        let mut rows = region::Entity::find()
+            .filter(region::Column::Id.is_in(ids.clone()))
+            .all(self.conn())
+            .await?;
         rows.sort_by_key(|row| ids.iter().position(|i| *i == row.id));
         Ok(rows)
     }
@@ -106,7 +119,10 @@ impl Store {
     }
 
     pub async fn room(&self, id: RoomId) -> Result<Room> {
-        room::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("议事室"))
+        room::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("议事室"))
     }
 
     pub async fn room_by_code(&self, code: &str) -> Result<Room> {
@@ -118,7 +134,10 @@ impl Store {
     }
 
     pub async fn rooms(&self) -> Result<Vec<Room>> {
-        Ok(room::Entity::find().order_by_asc(room::Column::Id).all(self.conn()).await?)
+        Ok(room::Entity::find()
+            .order_by_asc(room::Column::Id)
+            .all(self.conn())
+            .await?)
     }
 
     pub async fn create_department(&self, new: NewDepartment<'_>) -> Result<DepartmentId> {
@@ -137,7 +156,10 @@ impl Store {
     }
 
     pub async fn department(&self, id: DepartmentId) -> Result<Department> {
-        department::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("部门"))
+        department::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("部门"))
     }
 
     pub async fn department_by_code(&self, code: &str) -> Result<Department> {
@@ -149,7 +171,10 @@ impl Store {
     }
 
     pub async fn departments(&self) -> Result<Vec<Department>> {
-        Ok(department::Entity::find().order_by_asc(department::Column::Id).all(self.conn()).await?)
+        Ok(department::Entity::find()
+            .order_by_asc(department::Column::Id)
+            .all(self.conn())
+            .await?)
     }
 
     pub async fn create_user(&self, new: NewUser<'_>) -> Result<UserId> {
@@ -178,16 +203,25 @@ impl Store {
     }
 
     pub async fn user(&self, id: UserId) -> Result<User> {
-        user::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("用户"))
+        user::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("用户"))
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
-        Ok(user::Entity::find().filter(user::Column::Username.eq(username)).one(self.conn()).await?)
+        Ok(user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(self.conn())
+            .await?)
     }
 
     /// The resident account behind a verified phone number, created on first use.
     pub async fn resident_by_phone(&self, phone: &domain::PhoneNumber) -> Result<UserId> {
-        let existing = user::Entity::find().filter(user::Column::Phone.eq(phone.as_str())).one(self.conn()).await?;
+        let existing = user::Entity::find()
+            .filter(user::Column::Phone.eq(phone.as_str()))
+            .one(self.conn())
+            .await?;
         if let Some(u) = existing {
             return Ok(UserId(u.id));
         }
@@ -201,7 +235,8 @@ impl Store {
                 password_hash: None,
             })
             .await?;
-        self.grant(id, &Grant::new(Role::Resident, Scope::Global)?).await?;
+        self.grant(id, &Grant::new(Role::Resident, Scope::Global)?)
+            .await?;
         Ok(id)
     }
 
@@ -228,10 +263,15 @@ impl Store {
 
     /// Everything the domain needs to know about a signed-in user.
     pub async fn actor(&self, id: UserId) -> Result<Actor> {
-        let rows = grant::Entity::find().filter(grant::Column::UserId.eq(id.0)).all(self.conn()).await?;
+        let rows = grant::Entity::find()
+            .filter(grant::Column::UserId.eq(id.0))
+            .all(self.conn())
+            .await?;
         let mut grants = Vec::with_capacity(rows.len());
         for row in rows {
-            let Some(role) = Role::parse(&row.role) else { continue };
+            let Some(role) = Role::parse(&row.role) else {
+                continue;
+            };
             let scope = match row.scope_kind.as_str() {
                 "region" => Scope::Region(self.region_path(RegionId(row.scope_id)).await?),
                 "room" => Scope::Room(RoomId(row.scope_id)),
@@ -245,11 +285,28 @@ impl Store {
 
     /// Rooms this user convenes and departments this user works in.
     pub async fn scopes_of(&self, id: UserId) -> Result<(Vec<Room>, Vec<Department>)> {
-        let rows = grant::Entity::find().filter(grant::Column::UserId.eq(id.0)).all(self.conn()).await?;
-        let room_ids: Vec<i64> = rows.iter().filter(|g| g.scope_kind == "room").map(|g| g.scope_id).collect();
-        let dept_ids: Vec<i64> = rows.iter().filter(|g| g.scope_kind == "department").map(|g| g.scope_id).collect();
-        let rooms = room::Entity::find().filter(room::Column::Id.is_in(room_ids)).all(self.conn()).await?;
-        let depts = department::Entity::find().filter(department::Column::Id.is_in(dept_ids)).all(self.conn()).await?;
+        let rows = grant::Entity::find()
+            .filter(grant::Column::UserId.eq(id.0))
+            .all(self.conn())
+            .await?;
+        let room_ids: Vec<i64> = rows
+            .iter()
+            .filter(|g| g.scope_kind == "room")
+            .map(|g| g.scope_id)
+            .collect();
+        let dept_ids: Vec<i64> = rows
+            .iter()
+            .filter(|g| g.scope_kind == "department")
+            .map(|g| g.scope_id)
+            .collect();
+        let rooms = room::Entity::find()
+            .filter(room::Column::Id.is_in(room_ids))
+            .all(self.conn())
+            .await?;
+        let depts = department::Entity::find()
+            .filter(department::Column::Id.is_in(dept_ids))
+            .all(self.conn())
+            .await?;
         Ok((rooms, depts))
     }
 }

@@ -12,21 +12,23 @@ mod migration;
 mod auth;
 mod directory;
 mod likes;
-mod seed;
-pub mod testing;
 mod meetings;
+mod seed;
 mod tasks;
+pub mod testing;
 mod topics;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, MutexGuard};
 
-pub use auth::{OtpCheck, LoginLock};
+pub use auth::{LoginLock, OtpCheck};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
 pub use likes::LikeOutcome;
@@ -89,7 +91,10 @@ impl Store {
             opts.max_connections(16);
         }
         let db = Database::connect(opts).await?;
-        Ok(Store { db, write_gate: sqlite.then(|| Arc::new(Mutex::new(()))) })
+        Ok(Store {
+            db,
+            write_gate: sqlite.then(|| Arc::new(Mutex::new(()))),
+        })
     }
 
     /// Applies every pending migration.

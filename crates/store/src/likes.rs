@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, QueryFilter, Set};
 use crate::entity::{topic, topic_like};
 use crate::{Result, Store, StoreError, now};
 
+#[derive(Debug, Clone, Copy)]
 pub struct LikeOutcome {
     /// False when this liker had already liked the topic.
     pub new: bool,
@@ -17,7 +18,10 @@ impl Store {
     /// not an error, it just changes nothing.
     pub async fn like(&self, id: TopicId, liker: &str) -> Result<LikeOutcome> {
         let w = self.write().await?;
-        let row = topic::Entity::find_by_id(id.0).one(&w.tx).await?.ok_or(StoreError::NotFound("议题"))?;
+        let row = topic::Entity::find_by_id(id.0)
+            .one(&w.tx)
+            .await?
+            .ok_or(StoreError::NotFound("议题"))?;
         if !TopicState::parse(&row.state).is_some_and(|s| s.is_public_result()) {
             return Err(DomainError::Precondition("议题办结后才能点赞".into()).into());
         }
@@ -27,19 +31,29 @@ impl Store {
             created_at: Set(now()),
             ..Default::default()
         })
-        .on_conflict(OnConflict::columns([topic_like::Column::TopicId, topic_like::Column::Liker]).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::columns([topic_like::Column::TopicId, topic_like::Column::Liker])
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(&w.tx)
         .await?;
         let new = inserted == 1;
         if new {
             topic::Entity::update_many()
-                .col_expr(topic::Column::LikeCount, Expr::col(topic::Column::LikeCount).add(1))
+                .col_expr(
+                    topic::Column::LikeCount,
+                    Expr::col(topic::Column::LikeCount).add(1),
+                )
                 .filter(topic::Column::Id.eq(row.id))
                 .exec(&w.tx)
                 .await?;
         }
         w.commit().await?;
-        Ok(LikeOutcome { new, count: row.like_count + i64::from(new) })
+        Ok(LikeOutcome {
+            new,
+            count: row.like_count + i64::from(new),
+        })
     }
 
     pub async fn has_liked(&self, id: TopicId, liker: &str) -> Result<bool> {

@@ -1,7 +1,9 @@
 //! Deliberation meetings: planning, agenda, notice, session, close.
 use chrono::{DateTime, Utc};
 use domain::{MeetingCommand, MeetingCtx, MeetingId, MeetingState, Role, RoomId};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use crate::entity::{agenda_item, meeting, topic};
 use crate::topics::add_event;
@@ -19,7 +21,11 @@ impl Store {
         let state = domain::plan_meeting(&who.actor, new.room)?;
         let title = new.title.trim();
         if title.chars().count() < 2 || title.chars().count() > 60 {
-            return Err(domain::DomainError::Invalid { field: "title", message: "会议名称需要2到60个字".into() }.into());
+            return Err(domain::DomainError::Invalid {
+                field: "title",
+                message: "会议名称需要2到60个字".into(),
+            }
+            .into());
         }
         let w = self.write().await?;
         let row = meeting::ActiveModel {
@@ -38,7 +44,10 @@ impl Store {
     }
 
     pub async fn meeting(&self, id: MeetingId) -> Result<Meeting> {
-        meeting::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("会议"))
+        meeting::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("会议"))
     }
 
     /// Meetings of a room, newest first.
@@ -60,7 +69,10 @@ impl Store {
             .into_tuple()
             .all(self.conn())
             .await?;
-        let mut topics = topic::Entity::find().filter(topic::Column::Id.is_in(ids.clone())).all(self.conn()).await?;
+        let mut topics = topic::Entity::find()
+            .filter(topic::Column::Id.is_in(ids.clone()))
+            .all(self.conn())
+            .await?;
         topics.sort_by_key(|t| ids.iter().position(|i| *i == t.id));
         Ok(topics)
     }
@@ -74,11 +86,19 @@ impl Store {
             .into_tuple()
             .all(self.conn())
             .await?;
-        Ok(meeting::Entity::find().filter(meeting::Column::Id.is_in(ids)).all(self.conn()).await?)
+        Ok(meeting::Entity::find()
+            .filter(meeting::Column::Id.is_in(ids))
+            .all(self.conn())
+            .await?)
     }
 
     /// Notify, start or close a meeting; each agenda topic's timeline records it.
-    pub async fn apply_meeting(&self, id: MeetingId, who: &Who, cmd: MeetingCommand) -> Result<Meeting> {
+    pub async fn apply_meeting(
+        &self,
+        id: MeetingId,
+        who: &Who,
+        cmd: MeetingCommand,
+    ) -> Result<Meeting> {
         let w = self.write().await?;
         let row = meeting::Entity::find_by_id(id.0)
             .lock_exclusive()
@@ -101,7 +121,12 @@ impl Store {
                 .into_tuple()
                 .all(&w.tx)
                 .await?;
-            let detail = format!("「{}」，{}，{}", row.title, row.starts_at.format("%Y-%m-%d %H:%M"), row.place);
+            let detail = format!(
+                "「{}」，{}，{}",
+                row.title,
+                row.starts_at.format("%Y-%m-%d %H:%M"),
+                row.place
+            );
             for tid in topic_ids {
                 add_event(&w, tid, None, event, who, Role::Convener, detail.clone()).await?;
             }

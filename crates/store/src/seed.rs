@@ -3,7 +3,9 @@
 use chrono::{DateTime, Duration, Utc};
 use domain::{DomainError, TopicId, TopicState};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
+};
 
 use crate::entity::{meeting, task, topic, topic_event, topic_like};
 use crate::{Result, Store, StoreError, now};
@@ -12,9 +14,17 @@ impl Store {
     /// Moves a topic's history into the past: it was raised at `start`, and
     /// each timeline entry follows the previous after `step`. Task due dates
     /// move back by the same amount, so some open tasks become overdue.
-    pub async fn backdate_topic(&self, id: TopicId, start: DateTime<Utc>, step: Duration) -> Result<()> {
+    pub async fn backdate_topic(
+        &self,
+        id: TopicId,
+        start: DateTime<Utc>,
+        step: Duration,
+    ) -> Result<()> {
         let w = self.write().await?;
-        let row = topic::Entity::find_by_id(id.0).one(&w.tx).await?.ok_or(StoreError::NotFound("议题"))?;
+        let row = topic::Entity::find_by_id(id.0)
+            .one(&w.tx)
+            .await?
+            .ok_or(StoreError::NotFound("议题"))?;
         let shift = now() - start;
         let events = topic_event::Entity::find()
             .filter(topic_event::Column::TopicId.eq(id.0))
@@ -28,7 +38,11 @@ impl Store {
             am.update(&w.tx).await?;
             at += step;
         }
-        for k in task::Entity::find().filter(task::Column::TopicId.eq(id.0)).all(&w.tx).await? {
+        for k in task::Entity::find()
+            .filter(task::Column::TopicId.eq(id.0))
+            .all(&w.tx)
+            .await?
+        {
             let due = k.due_date - Duration::days(shift.num_days());
             let created = k.created_at - shift;
             let mut am: task::ActiveModel = k.into();
@@ -45,7 +59,11 @@ impl Store {
     }
 
     /// Moves a meeting's start time (meetings are planned for the future; history needs past ones).
-    pub async fn set_meeting_time(&self, id: domain::MeetingId, starts_at: DateTime<Utc>) -> Result<()> {
+    pub async fn set_meeting_time(
+        &self,
+        id: domain::MeetingId,
+        starts_at: DateTime<Utc>,
+    ) -> Result<()> {
         let w = self.write().await?;
         meeting::Entity::update_many()
             .col_expr(meeting::Column::StartsAt, Expr::value(starts_at))
@@ -58,7 +76,10 @@ impl Store {
     /// Adds `likers` as likes of a resolved topic in one transaction.
     pub async fn bulk_likes(&self, id: TopicId, likers: &[String]) -> Result<()> {
         let w = self.write().await?;
-        let row = topic::Entity::find_by_id(id.0).one(&w.tx).await?.ok_or(StoreError::NotFound("议题"))?;
+        let row = topic::Entity::find_by_id(id.0)
+            .one(&w.tx)
+            .await?
+            .ok_or(StoreError::NotFound("议题"))?;
         if !TopicState::parse(&row.state).is_some_and(|s| s.is_public_result()) {
             return Err(DomainError::Precondition("议题办结后才能点赞".into()).into());
         }
@@ -69,11 +90,16 @@ impl Store {
                 created_at: Set(now()),
                 ..Default::default()
             });
-            topic_like::Entity::insert_many(rows).exec_without_returning(&w.tx).await?;
+            topic_like::Entity::insert_many(rows)
+                .exec_without_returning(&w.tx)
+                .await?;
         }
         let n = i64::try_from(likers.len()).unwrap_or(i64::MAX);
         topic::Entity::update_many()
-            .col_expr(topic::Column::LikeCount, Expr::col(topic::Column::LikeCount).add(n))
+            .col_expr(
+                topic::Column::LikeCount,
+                Expr::col(topic::Column::LikeCount).add(n),
+            )
             .filter(topic::Column::Id.eq(row.id))
             .exec(&w.tx)
             .await?;

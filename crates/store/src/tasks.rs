@@ -1,10 +1,12 @@
 //! Department tasks: sign, return, progress, extensions, completion, verification.
 use chrono::NaiveDate;
 use domain::{
-    DepartmentId, DomainError, EventKind, Note, Reason, RegionPath, Role, RoomId, TaskCommand, TaskCtx, TaskId,
-    TaskState, TopicCommand, TopicState,
+    DepartmentId, DomainError, Note, Reason, RegionPath, Role, RoomId, TaskCommand, TaskCtx,
+    TaskId, TaskState, TopicCommand, TopicState,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use crate::entity::{department, task, topic};
 use crate::topics::{add_event, topic_ctx};
@@ -26,7 +28,9 @@ pub enum TaskAction {
 
 fn acting_role(cmd: &TaskCommand) -> Role {
     match cmd {
-        TaskCommand::Reassign { .. } | TaskCommand::GrantExtension | TaskCommand::DenyExtension => Role::Leader,
+        TaskCommand::Reassign { .. } | TaskCommand::GrantExtension | TaskCommand::DenyExtension => {
+            Role::Leader
+        }
         TaskCommand::Verify | TaskCommand::SendBack { .. } => Role::Convener,
         _ => Role::DepartmentStaff,
     }
@@ -34,25 +38,43 @@ fn acting_role(cmd: &TaskCommand) -> Role {
 
 impl Store {
     pub async fn task(&self, id: TaskId) -> Result<Task> {
-        task::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("任务"))
+        task::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("任务"))
     }
 
     /// Tasks of the given departments, open ones first by due date.
-    pub async fn tasks_of_departments(&self, depts: &[DepartmentId], open_only: bool) -> Result<Vec<Task>> {
-        let mut q = task::Entity::find().filter(task::Column::DepartmentId.is_in(depts.iter().map(|d| d.0)));
+    pub async fn tasks_of_departments(
+        &self,
+        depts: &[DepartmentId],
+        open_only: bool,
+    ) -> Result<Vec<Task>> {
+        let mut q = task::Entity::find()
+            .filter(task::Column::DepartmentId.is_in(depts.iter().map(|d| d.0)));
         if open_only {
             q = q.filter(task::Column::State.ne(TaskState::Verified.code()));
         }
-        Ok(q.order_by_asc(task::Column::DueDate).limit(500).all(self.conn()).await?)
+        Ok(q.order_by_asc(task::Column::DueDate)
+            .limit(500)
+            .all(self.conn())
+            .await?)
     }
 
     /// Tasks in these states under a region (for a leader's desk: returned, extension requested).
-    pub async fn tasks_in_region(&self, region: &RegionPath, states: &[TaskState]) -> Result<Vec<Task>> {
+    pub async fn tasks_in_region(
+        &self,
+        region: &RegionPath,
+        states: &[TaskState],
+    ) -> Result<Vec<Task>> {
         let topic_ids: Vec<i64> = topic::Entity::find()
             .select_only()
             .column(topic::Column::Id)
             .filter(topic::Column::RegionPath.starts_with(region.encode()))
-            .filter(topic::Column::State.is_in([TopicState::Implementing.code(), TopicState::Referred.code()]))
+            .filter(
+                topic::Column::State
+                    .is_in([TopicState::Implementing.code(), TopicState::Referred.code()]),
+            )
             .into_tuple()
             .all(self.conn())
             .await?;
@@ -82,19 +104,28 @@ impl Store {
             state: TaskState::parse(&row.state).ok_or(StoreError::NotFound("任务状态"))?,
             department: DepartmentId(row.department_id),
             room: RoomId(topic_row.room_id),
-            region: RegionPath::decode(&topic_row.region_path).ok_or(StoreError::NotFound("地区"))?,
+            region: RegionPath::decode(&topic_row.region_path)
+                .ok_or(StoreError::NotFound("地区"))?,
         };
         let cmd = match &action {
             TaskAction::Sign => TaskCommand::Sign,
-            TaskAction::Return { reason } => TaskCommand::Return { reason: reason.clone() },
-            TaskAction::Reassign { department } => TaskCommand::Reassign { department: *department },
+            TaskAction::Return { reason } => TaskCommand::Return {
+                reason: reason.clone(),
+            },
+            TaskAction::Reassign { department } => TaskCommand::Reassign {
+                department: *department,
+            },
             TaskAction::PostProgress { .. } => TaskCommand::PostProgress,
-            TaskAction::RequestExtension { until, .. } => TaskCommand::RequestExtension { until: *until },
+            TaskAction::RequestExtension { until, .. } => {
+                TaskCommand::RequestExtension { until: *until }
+            }
             TaskAction::GrantExtension => TaskCommand::GrantExtension,
             TaskAction::DenyExtension => TaskCommand::DenyExtension,
             TaskAction::Complete { .. } => TaskCommand::Complete,
             TaskAction::Verify => TaskCommand::Verify,
-            TaskAction::SendBack { reason } => TaskCommand::SendBack { reason: reason.clone() },
+            TaskAction::SendBack { reason } => TaskCommand::SendBack {
+                reason: reason.clone(),
+            },
         };
         let t = domain::decide_task(&ctx, &who.actor, &cmd)?;
         let mut am: task::ActiveModel = row.clone().into();
@@ -102,14 +133,21 @@ impl Store {
             TaskAction::Sign | TaskAction::Verify => format!("「{}」", row.title),
             TaskAction::Return { reason } => format!("「{}」退回，理由：{reason}", row.title),
             TaskAction::Reassign { department } => {
-                let d = department::Entity::find_by_id(department.0).one(&w.tx).await?.ok_or(StoreError::NotFound("部门"))?;
+                let d = department::Entity::find_by_id(department.0)
+                    .one(&w.tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("部门"))?;
                 am.department_id = Set(d.id);
                 format!("「{}」改交{}办理", row.title, d.name)
             }
             TaskAction::PostProgress { note } => note.as_str().to_owned(),
             TaskAction::RequestExtension { until, reason } => {
                 if until <= row.due_date {
-                    return Err(DomainError::Invalid { field: "until", message: "延期后的期限应晚于原期限".into() }.into());
+                    return Err(DomainError::Invalid {
+                        field: "until",
+                        message: "延期后的期限应晚于原期限".into(),
+                    }
+                    .into());
                 }
                 am.requested_due = Set(Some(until));
                 format!("申请延期至 {until}，理由：{reason}")
@@ -130,24 +168,43 @@ impl Store {
         am.state = Set(t.to.code().to_owned());
         am.updated_at = Set(now());
         let updated = am.update(&w.tx).await?;
-        add_event(&w, row.topic_id, Some(row.id), t.event, who, acting_role(&cmd), detail).await?;
+        add_event(
+            &w,
+            row.topic_id,
+            Some(row.id),
+            t.event,
+            who,
+            acting_role(&cmd),
+            detail,
+        )
+        .await?;
 
         if t.to == TaskState::Verified {
             let ctx = topic_ctx(&w, &topic_row).await?;
-            if ctx.open_tasks == 0 && matches!(ctx.state, TopicState::Implementing | TopicState::Referred) {
+            if ctx.open_tasks == 0
+                && matches!(ctx.state, TopicState::Implementing | TopicState::Referred)
+            {
                 let done = domain::decide(&ctx, &who.actor, &TopicCommand::Complete)?;
                 let mut tam: topic::ActiveModel = topic_row.into();
                 tam.state = Set(done.to.code().to_owned());
                 tam.updated_at = Set(now());
                 tam.update(&w.tx).await?;
-                add_event(&w, row.topic_id, None, done.event, who, Role::Convener, "全部任务已核实办结".into()).await?;
+                add_event(
+                    &w,
+                    row.topic_id,
+                    None,
+                    done.event,
+                    who,
+                    Role::Convener,
+                    "全部任务已核实办结".into(),
+                )
+                .await?;
             }
         }
         w.commit().await?;
         Ok(updated)
     }
 }
-
 
 impl Store {
     /// Tasks in these states for topics of the given rooms (a convener's tasks to verify).
@@ -156,7 +213,10 @@ impl Store {
             .select_only()
             .column(topic::Column::Id)
             .filter(topic::Column::RoomId.is_in(rooms.iter().copied()))
-            .filter(topic::Column::State.is_in([TopicState::Implementing.code(), TopicState::Referred.code()]))
+            .filter(
+                topic::Column::State
+                    .is_in([TopicState::Implementing.code(), TopicState::Referred.code()]),
+            )
             .into_tuple()
             .all(self.conn())
             .await?;

@@ -5,8 +5,8 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use domain::{
-    DepartmentId, Grant, ParticipantCategory, PhoneNumber, RegionId, RegionLevel, Role, RoomCode, RoomId, Scope, UserId,
-    Username,
+    DepartmentId, Grant, ParticipantCategory, PhoneNumber, RegionId, RegionLevel, Role, RoomCode,
+    RoomId, Scope, UserId, Username,
 };
 use sea_orm::{ConnectionTrait, Database};
 
@@ -34,11 +34,16 @@ pub async fn fresh_database(backend: Backend) -> Option<String> {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join("shangliang-tests");
             std::fs::create_dir_all(&dir).ok()?;
-            Some(format!("sqlite://{}?mode=rwc", dir.join(format!("{name}.db")).display()))
+            Some(format!(
+                "sqlite://{}?mode=rwc",
+                dir.join(format!("{name}.db")).display()
+            ))
         }
         Backend::Postgres => {
             let base = std::env::var(POSTGRES_ENV).ok().filter(|s| !s.is_empty())?;
-            let admin = Database::connect(&base).await.unwrap_or_else(|e| panic!("{POSTGRES_ENV}={base}: cannot connect: {e}"));
+            let admin = Database::connect(&base)
+                .await
+                .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={base}: cannot connect: {e}"));
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {name}"))
                 .await
@@ -70,7 +75,13 @@ pub const WORLD_PASSWORD: &str = "test-password-1";
 impl World {
     /// `password_hash` is the hash of [`WORLD_PASSWORD`] (hashing is the web layer's).
     pub async fn build(store: &Store, password_hash: &str) -> Result<World> {
-        let region = |parent, name: &'static str, level| store.create_region(NewRegion { parent, name, level });
+        let region = |parent, name: &'static str, level| {
+            store.create_region(NewRegion {
+                parent,
+                name,
+                level,
+            })
+        };
         let province = region(None, "江苏省", RegionLevel::Province).await?;
         let city = region(Some(province), "淮安市", RegionLevel::City).await?;
         let county = region(Some(city), "涟水县", RegionLevel::County).await?;
@@ -81,27 +92,72 @@ impl World {
         let room = |region, code: &'static str, name: &'static str| async move {
             let code = RoomCode::parse(code)?;
             store
-                .create_room(NewRoom { region, code: &code, name, place: "党群服务中心议事厅", description: "测试议事室", allow_anonymous: true })
+                .create_room(NewRoom {
+                    region,
+                    code: &code,
+                    name,
+                    place: "党群服务中心议事厅",
+                    description: "测试议事室",
+                    allow_anonymous: true,
+                })
                 .await
         };
         let room_a = room(village_a, "room-a", "陈师村议事室").await?;
         let room_b = room(village_b, "room-b", "城北社区议事室").await?;
-        let dept_a = store.create_department(NewDepartment { region: subdistrict_a, code: "jiaotong", name: "交通运输局", short_name: "交通" }).await?;
-        let dept_b = store.create_department(NewDepartment { region: subdistrict_a, code: "zhujian", name: "住建局", short_name: "住建" }).await?;
+        let dept_a = store
+            .create_department(NewDepartment {
+                region: subdistrict_a,
+                code: "jiaotong",
+                name: "交通运输局",
+                short_name: "交通",
+            })
+            .await?;
+        let dept_b = store
+            .create_department(NewDepartment {
+                region: subdistrict_a,
+                code: "zhujian",
+                name: "住建局",
+                short_name: "住建",
+            })
+            .await?;
 
         let path_a = store.region_path(subdistrict_a).await?;
         let path_b = store.region_path(subdistrict_b).await?;
         let path_county = store.region_path(county).await?;
         let people: Vec<(&'static str, Grant)> = vec![
-            ("convener-a", Grant::new(Role::Convener, Scope::Room(room_a))?),
-            ("convener-b", Grant::new(Role::Convener, Scope::Room(room_b))?),
-            ("staff-a", Grant::new(Role::DepartmentStaff, Scope::Department(dept_a))?),
-            ("staff-b", Grant::new(Role::DepartmentStaff, Scope::Department(dept_b))?),
-            ("leader-a", Grant::new(Role::Leader, Scope::Region(path_a.clone()))?),
+            (
+                "convener-a",
+                Grant::new(Role::Convener, Scope::Room(room_a))?,
+            ),
+            (
+                "convener-b",
+                Grant::new(Role::Convener, Scope::Room(room_b))?,
+            ),
+            (
+                "staff-a",
+                Grant::new(Role::DepartmentStaff, Scope::Department(dept_a))?,
+            ),
+            (
+                "staff-b",
+                Grant::new(Role::DepartmentStaff, Scope::Department(dept_b))?,
+            ),
+            (
+                "leader-a",
+                Grant::new(Role::Leader, Scope::Region(path_a.clone()))?,
+            ),
             ("leader-b", Grant::new(Role::Leader, Scope::Region(path_b))?),
-            ("leader-county", Grant::new(Role::Leader, Scope::Region(path_county.clone()))?),
-            ("member", Grant::new(Role::CommitteeMember, Scope::Region(path_county))?),
-            ("admin", Grant::new(Role::Administrator, Scope::Region(path_a))?),
+            (
+                "leader-county",
+                Grant::new(Role::Leader, Scope::Region(path_county.clone()))?,
+            ),
+            (
+                "member",
+                Grant::new(Role::CommitteeMember, Scope::Region(path_county))?,
+            ),
+            (
+                "admin",
+                Grant::new(Role::Administrator, Scope::Region(path_a))?,
+            ),
             ("resident", Grant::new(Role::Resident, Scope::Global)?),
         ];
         let mut users = Vec::new();
@@ -121,10 +177,23 @@ impl World {
             store.grant(id, &grant).await?;
             users.push((login, id));
         }
-        Ok(World { county, subdistrict_a, subdistrict_b, room_a, room_b, dept_a, dept_b, users })
+        Ok(World {
+            county,
+            subdistrict_a,
+            subdistrict_b,
+            room_a,
+            room_b,
+            dept_a,
+            dept_b,
+            users,
+        })
     }
 
     pub fn user(&self, login: &str) -> UserId {
-        self.users.iter().find(|(l, _)| *l == login).map(|(_, id)| *id).unwrap_or_else(|| panic!("no test user {login}"))
+        self.users
+            .iter()
+            .find(|(l, _)| *l == login)
+            .map(|(_, id)| *id)
+            .unwrap_or_else(|| panic!("no test user {login}"))
     }
 }

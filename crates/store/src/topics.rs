@@ -1,19 +1,22 @@
 //! Topics: submission, every move along the chain, and the timeline.
 use chrono::NaiveDate;
 use domain::{
-    Actor, Channel, Decision, DepartmentId, DomainError, EventKind, MeetingId, MeetingState, Note, PhoneNumber,
-    Reason, RegionPath, Role, RoomId, Satisfaction, Submitter, TopicBody, TopicCommand, TopicCtx, TopicId,
-    TopicState, TopicTitle, TrackingNo,
+    Actor, Channel, Decision, DepartmentId, DomainError, EventKind, MeetingId, MeetingState, Note,
+    PhoneNumber, Reason, RegionPath, Role, RoomId, Satisfaction, Submitter, TopicBody,
+    TopicCommand, TopicCtx, TopicId, TopicState, TopicTitle, TrackingNo,
 };
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
-use crate::entity::{agenda_item, department, meeting, opinion, rating, research_record, task, topic, topic_event};
+use crate::entity::{
+    agenda_item, department, meeting, opinion, rating, research_record, task, topic, topic_event,
+};
 use crate::{
-    Opinion, Rating, ResearchRecord, Result, Store, StoreError, Task, Topic, TopicEvent, WriteTx, now,
+    Opinion, Rating, ResearchRecord, Result, Store, StoreError, Task, Topic, TopicEvent, WriteTx,
+    now,
 };
 
 /// Who is acting, as the domain sees them and as the timeline names them.
@@ -37,16 +40,40 @@ pub struct NewTopic<'a> {
 #[derive(Clone, Debug)]
 pub enum TopicAction {
     Accept,
-    Reject { reason: Reason },
-    Merge { into: TrackingNo },
-    Refer { department: DepartmentId, due: NaiveDate },
-    AddResearch { note: Note, participants: String },
-    Schedule { meeting: MeetingId },
-    RecordOpinion { text: Note },
-    Review { decision: Decision, instructions: String },
-    DispatchTask { department: DepartmentId, title: String, due: NaiveDate },
+    Reject {
+        reason: Reason,
+    },
+    Merge {
+        into: TrackingNo,
+    },
+    Refer {
+        department: DepartmentId,
+        due: NaiveDate,
+    },
+    AddResearch {
+        note: Note,
+        participants: String,
+    },
+    Schedule {
+        meeting: MeetingId,
+    },
+    RecordOpinion {
+        text: Note,
+    },
+    Review {
+        decision: Decision,
+        instructions: String,
+    },
+    DispatchTask {
+        department: DepartmentId,
+        title: String,
+        due: NaiveDate,
+    },
     Complete,
-    Rate { satisfaction: Satisfaction, comment: String },
+    Rate {
+        satisfaction: Satisfaction,
+        comment: String,
+    },
     Resume,
 }
 
@@ -76,7 +103,10 @@ impl Store {
         let room = self.room(new.room).await?;
         let region = self.region_path(domain::RegionId(room.region_id)).await?;
         if new.channel == Channel::Resident && who.actor.user.is_none() && !room.allow_anonymous {
-            return Err(DomainError::Precondition("本议事室不接受匿名提交，请先用手机号登录".into()).into());
+            return Err(DomainError::Precondition(
+                "本议事室不接受匿名提交，请先用手机号登录".into(),
+            )
+            .into());
         }
         let t = domain::submit(new.channel, &who.actor, new.room, &region)?;
         let submitter_role = match new.channel {
@@ -98,7 +128,11 @@ impl Store {
             category: Set(new.category.to_owned()),
             place: Set(new.place.to_owned()),
             submitter_user_id: Set(who.actor.user.map(|u| u.0)),
-            submitter_device: Set(if who.actor.user.is_none() { who.actor.device.clone() } else { None }),
+            submitter_device: Set(if who.actor.user.is_none() {
+                who.actor.device.clone()
+            } else {
+                None
+            }),
             submitter_name: Set(who.name.clone()),
             submitter_phone: Set(new.phone.map(|p| p.as_str().to_owned())),
             decision: Set(None),
@@ -121,7 +155,10 @@ impl Store {
     }
 
     pub async fn topic(&self, id: TopicId) -> Result<Topic> {
-        topic::Entity::find_by_id(id.0).one(self.conn()).await?.ok_or(StoreError::NotFound("议题"))
+        topic::Entity::find_by_id(id.0)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("议题"))
     }
 
     pub async fn topic_by_tracking(&self, no: &str) -> Result<Topic> {
@@ -133,7 +170,9 @@ impl Store {
     }
 
     pub async fn topics(&self, f: &TopicFilter) -> Result<Vec<Topic>> {
-        let q = filtered(f).order_by_desc(topic::Column::UpdatedAt).order_by_desc(topic::Column::Id);
+        let q = filtered(f)
+            .order_by_desc(topic::Column::UpdatedAt)
+            .order_by_desc(topic::Column::Id);
         let limit = if f.limit == 0 { 50 } else { f.limit.min(500) };
         Ok(q.limit(limit).offset(f.offset).all(self.conn()).await?)
     }
@@ -200,20 +239,37 @@ impl Store {
         let ctx = topic_ctx(&w, &row).await?;
         let cmd = match &action {
             TopicAction::Accept => TopicCommand::Accept,
-            TopicAction::Reject { reason } => TopicCommand::Reject { reason: reason.clone() },
-            TopicAction::Merge { into } => TopicCommand::Merge { into: TopicId(merge_target(&w, &row, into).await?) },
-            TopicAction::Refer { department, .. } => TopicCommand::Refer { department: *department },
+            TopicAction::Reject { reason } => TopicCommand::Reject {
+                reason: reason.clone(),
+            },
+            TopicAction::Merge { into } => TopicCommand::Merge {
+                into: TopicId(merge_target(&w, &row, into).await?),
+            },
+            TopicAction::Refer { department, .. } => TopicCommand::Refer {
+                department: *department,
+            },
             TopicAction::AddResearch { .. } => TopicCommand::AddResearch,
             TopicAction::Schedule { meeting } => TopicCommand::Schedule { meeting: *meeting },
             TopicAction::RecordOpinion { .. } => {
                 let m = current_meeting(&w, row.id).await?;
-                let state = m.as_ref().and_then(|m| MeetingState::parse(&m.state)).unwrap_or(MeetingState::Planned);
-                TopicCommand::RecordOpinion { meeting_state: state }
+                let state = m
+                    .as_ref()
+                    .and_then(|m| MeetingState::parse(&m.state))
+                    .unwrap_or(MeetingState::Planned);
+                TopicCommand::RecordOpinion {
+                    meeting_state: state,
+                }
             }
-            TopicAction::Review { decision, .. } => TopicCommand::Review { decision: *decision },
-            TopicAction::DispatchTask { department, .. } => TopicCommand::DispatchTask { department: *department },
+            TopicAction::Review { decision, .. } => TopicCommand::Review {
+                decision: *decision,
+            },
+            TopicAction::DispatchTask { department, .. } => TopicCommand::DispatchTask {
+                department: *department,
+            },
             TopicAction::Complete => TopicCommand::Complete,
-            TopicAction::Rate { satisfaction, .. } => TopicCommand::Rate { satisfaction: *satisfaction },
+            TopicAction::Rate { satisfaction, .. } => TopicCommand::Rate {
+                satisfaction: *satisfaction,
+            },
             TopicAction::Resume => TopicCommand::Resume,
         };
         let t = domain::decide(&ctx, &who.actor, &cmd)?;
@@ -247,20 +303,33 @@ impl Store {
                 }
                 .insert(&w.tx)
                 .await?;
-                if participants.is_empty() { note.as_str().to_owned() } else { format!("{note}（参加：{participants}）") }
+                if participants.is_empty() {
+                    note.as_str().to_owned()
+                } else {
+                    format!("{note}（参加：{participants}）")
+                }
             }
             TopicAction::Schedule { meeting } => {
-                let m = meeting::Entity::find_by_id(meeting.0).one(&w.tx).await?.ok_or(StoreError::NotFound("会议"))?;
+                let m = meeting::Entity::find_by_id(meeting.0)
+                    .one(&w.tx)
+                    .await?
+                    .ok_or(StoreError::NotFound("会议"))?;
                 if m.room_id != row.room_id {
                     return Err(DomainError::Precondition("只能安排到本议事室的会议".into()).into());
                 }
                 let m_state = MeetingState::parse(&m.state).unwrap_or(MeetingState::Closed);
                 domain::decide_meeting(
-                    &domain::MeetingCtx { state: m_state, room: RoomId(m.room_id) },
+                    &domain::MeetingCtx {
+                        state: m_state,
+                        room: RoomId(m.room_id),
+                    },
                     &who.actor,
                     &domain::MeetingCommand::AddAgenda,
                 )?;
-                let position = agenda_item::Entity::find().filter(agenda_item::Column::MeetingId.eq(m.id)).count(&w.tx).await?;
+                let position = agenda_item::Entity::find()
+                    .filter(agenda_item::Column::MeetingId.eq(m.id))
+                    .count(&w.tx)
+                    .await?;
                 agenda_item::ActiveModel {
                     meeting_id: Set(m.id),
                     topic_id: Set(row.id),
@@ -269,10 +338,16 @@ impl Store {
                 }
                 .insert(&w.tx)
                 .await?;
-                format!("列入「{}」议程（{}）", m.title, m.starts_at.format("%Y-%m-%d %H:%M"))
+                format!(
+                    "列入「{}」议程（{}）",
+                    m.title,
+                    m.starts_at.format("%Y-%m-%d %H:%M")
+                )
             }
             TopicAction::RecordOpinion { text } => {
-                let m = current_meeting(&w, row.id).await?.ok_or(StoreError::NotFound("会议"))?;
+                let m = current_meeting(&w, row.id)
+                    .await?
+                    .ok_or(StoreError::NotFound("会议"))?;
                 opinion::ActiveModel {
                     topic_id: Set(row.id),
                     meeting_id: Set(m.id),
@@ -286,30 +361,58 @@ impl Store {
                 .await?;
                 text.as_str().to_owned()
             }
-            TopicAction::Review { decision, instructions } => {
+            TopicAction::Review {
+                decision,
+                instructions,
+            } => {
                 let instructions = instructions.trim().to_owned();
                 if instructions.chars().count() > 2000 {
-                    return Err(DomainError::Invalid { field: "instructions", message: "批示不能超过2000字".into() }.into());
+                    return Err(DomainError::Invalid {
+                        field: "instructions",
+                        message: "批示不能超过2000字".into(),
+                    }
+                    .into());
                 }
                 am.decision = Set(Some(decision.code().to_owned()));
                 opinion::Entity::update_many()
-                    .col_expr(opinion::Column::Decision, sea_orm::sea_query::Expr::value(decision.code()))
-                    .col_expr(opinion::Column::Instructions, sea_orm::sea_query::Expr::value(instructions.clone()))
+                    .col_expr(
+                        opinion::Column::Decision,
+                        sea_orm::sea_query::Expr::value(decision.code()),
+                    )
+                    .col_expr(
+                        opinion::Column::Instructions,
+                        sea_orm::sea_query::Expr::value(instructions.clone()),
+                    )
                     .filter(opinion::Column::TopicId.eq(row.id))
                     .filter(opinion::Column::Decision.is_null())
                     .exec(&w.tx)
                     .await?;
-                if instructions.is_empty() { decision.label_zh().to_owned() } else { format!("{}。批示：{instructions}", decision.label_zh()) }
+                if instructions.is_empty() {
+                    decision.label_zh().to_owned()
+                } else {
+                    format!("{}。批示：{instructions}", decision.label_zh())
+                }
             }
-            TopicAction::DispatchTask { department, title, due } => {
+            TopicAction::DispatchTask {
+                department,
+                title,
+                due,
+            } => {
                 let (tid, name) = create_task(&w, row.id, department, &title, due).await?;
                 task_id = Some(tid);
                 format!("交{name}办理「{}」，办理期限 {due}", title.trim())
             }
-            TopicAction::Rate { satisfaction, comment } => {
+            TopicAction::Rate {
+                satisfaction,
+                comment,
+            } => {
                 let comment = comment.trim().to_owned();
                 if comment.chars().count() > 500 {
-                    return Err(DomainError::Invalid { field: "comment", message: "评价不能超过500字".into() }.into());
+                    return Err(DomainError::Invalid {
+                        field: "comment",
+                        message: "评价不能超过500字".into(),
+                    }
+                    .into());
                 }
                 rating::ActiveModel {
                     topic_id: Set(row.id),
@@ -320,7 +423,11 @@ impl Store {
                 }
                 .insert(&w.tx)
                 .await?;
-                if comment.is_empty() { satisfaction.label_zh().to_owned() } else { format!("{}：{comment}", satisfaction.label_zh()) }
+                if comment.is_empty() {
+                    satisfaction.label_zh().to_owned()
+                } else {
+                    format!("{}：{comment}", satisfaction.label_zh())
+                }
             }
         };
         am.state = Set(t.to.code().to_owned());
@@ -352,8 +459,13 @@ fn filtered(f: &TopicFilter) -> sea_orm::Select<topic::Entity> {
 async fn fresh_tracking_no(w: &WriteTx<'_>) -> Result<TrackingNo> {
     loop {
         let n: u64 = rand::rng().random_range(1_000_000_000..=9_999_999_999);
-        let Some(no) = TrackingNo::from_number(n) else { continue };
-        let taken = topic::Entity::find().filter(topic::Column::TrackingNo.eq(no.as_str())).count(&w.tx).await?;
+        let Some(no) = TrackingNo::from_number(n) else {
+            continue;
+        };
+        let taken = topic::Entity::find()
+            .filter(topic::Column::TrackingNo.eq(no.as_str()))
+            .count(&w.tx)
+            .await?;
         if taken == 0 {
             return Ok(no);
         }
@@ -397,7 +509,10 @@ async fn merge_target(w: &WriteTx<'_>, row: &Topic, into: &TrackingNo) -> Result
     if target.room_id != row.room_id {
         return Err(DomainError::Precondition("只能合并到本议事室的议题".into()).into());
     }
-    if matches!(TopicState::parse(&target.state), Some(TopicState::Rejected | TopicState::Merged | TopicState::Submitted)) {
+    if matches!(
+        TopicState::parse(&target.state),
+        Some(TopicState::Rejected | TopicState::Merged | TopicState::Submitted)
+    ) {
         return Err(DomainError::Precondition("目标议题尚未立项或已关闭，不能合并".into()).into());
     }
     Ok(target.id)
@@ -416,15 +531,32 @@ async fn current_meeting(w: &WriteTx<'_>, topic_id: i64) -> Result<Option<crate:
     }
 }
 
-async fn create_task(w: &WriteTx<'_>, topic_id: i64, dept: DepartmentId, title: &str, due: NaiveDate) -> Result<(i64, String)> {
+async fn create_task(
+    w: &WriteTx<'_>,
+    topic_id: i64,
+    dept: DepartmentId,
+    title: &str,
+    due: NaiveDate,
+) -> Result<(i64, String)> {
     let title = title.trim();
     if title.chars().count() < 2 || title.chars().count() > 100 {
-        return Err(DomainError::Invalid { field: "title", message: "任务名称需要2到100个字".into() }.into());
+        return Err(DomainError::Invalid {
+            field: "title",
+            message: "任务名称需要2到100个字".into(),
+        }
+        .into());
     }
     if due < now().date_naive() {
-        return Err(DomainError::Invalid { field: "due", message: "办理期限不能早于今天".into() }.into());
+        return Err(DomainError::Invalid {
+            field: "due",
+            message: "办理期限不能早于今天".into(),
+        }
+        .into());
     }
-    let d = department::Entity::find_by_id(dept.0).one(&w.tx).await?.ok_or(StoreError::NotFound("部门"))?;
+    let d = department::Entity::find_by_id(dept.0)
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("部门"))?;
     let row = task::ActiveModel {
         topic_id: Set(topic_id),
         department_id: Set(d.id),
@@ -465,4 +597,3 @@ pub(crate) async fn add_event(
     .await?;
     Ok(())
 }
-

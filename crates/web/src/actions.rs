@@ -12,14 +12,29 @@ use crate::auth::{SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::forms::{self, ActionInput, ApiJson, MeetingInput, PageForm, SubmitInput};
 
-async fn submit(state: &AppState, viewer: &Viewer, code: &str, input: &SubmitInput, channel: Channel) -> AppResult<store::Topic> {
+async fn submit(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+    input: &SubmitInput,
+    channel: Channel,
+) -> AppResult<store::Topic> {
     let room = state.store.room_by_code(code).await?;
     let title = TopicTitle::parse(input.title.as_deref().unwrap_or(""))?;
     let body = TopicBody::parse(input.body.as_deref().unwrap_or(""))?;
     let category = forms::plain(input.category.as_deref(), "category", "类别", 20)?;
-    let category = if forms::CATEGORIES.contains(&category.as_str()) { category } else { "其他".to_owned() };
+    let category = if forms::CATEGORIES.contains(&category.as_str()) {
+        category
+    } else {
+        "其他".to_owned()
+    };
     let place = forms::plain(input.place.as_deref(), "place", "地点", 100)?;
-    let phone = match input.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    let phone = match input
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         Some(p) => Some(PhoneNumber::parse(p)?),
         None => None,
     };
@@ -42,54 +57,104 @@ async fn submit(state: &AppState, viewer: &Viewer, code: &str, input: &SubmitInp
 }
 
 fn channel_of(input: &SubmitInput) -> AppResult<Channel> {
-    match input.channel.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    match input
+        .channel
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         None => Ok(Channel::Resident),
         Some(c) => Channel::parse(c).ok_or_else(|| AppError::BadRequest("议题来源不正确".into())),
     }
 }
 
-pub async fn submit_page(State(state): State<AppState>, viewer: Viewer, Path(code): Path<String>, PageForm(input): PageForm<SubmitInput>) -> AppResult<Redirect> {
+pub async fn submit_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    PageForm(input): PageForm<SubmitInput>,
+) -> AppResult<Redirect> {
     let topic = submit(&state, &viewer, &code, &input, Channel::Resident).await?;
-    Ok(Redirect::to(&format!("/t/{}?submitted=1", topic.tracking_no)))
+    Ok(Redirect::to(&format!(
+        "/t/{}?submitted=1",
+        topic.tracking_no
+    )))
 }
 
-pub async fn submit_api(State(state): State<AppState>, viewer: Viewer, Path(code): Path<String>, ApiJson(input): ApiJson<SubmitInput>) -> AppResult<Response> {
+pub async fn submit_api(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<SubmitInput>,
+) -> AppResult<Response> {
     let topic = submit(&state, &viewer, &code, &input, channel_of(&input)?).await?;
     let room = state.store.room(domain::RoomId(topic.room_id)).await?;
     Ok((StatusCode::CREATED, Json(TopicJson::new(&topic, &room))).into_response())
 }
 
 /// 委员荐题 and 党政点题 from a member's or leader's desk.
-pub async fn propose_page(State(state): State<AppState>, SignedIn(viewer): SignedIn, PageForm(input): PageForm<SubmitInput>) -> AppResult<Redirect> {
+pub async fn propose_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    PageForm(input): PageForm<SubmitInput>,
+) -> AppResult<Redirect> {
     let code = input.room.clone().unwrap_or_default();
     let topic = submit(&state, &viewer, &code, &input, channel_of(&input)?).await?;
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
 }
 
-async fn topic_action(state: &AppState, viewer: &Viewer, no: &str, action: store::TopicAction) -> AppResult<store::Topic> {
+async fn topic_action(
+    state: &AppState,
+    viewer: &Viewer,
+    no: &str,
+    action: store::TopicAction,
+) -> AppResult<store::Topic> {
     let topic = state.store.topic_by_tracking(no).await?;
-    Ok(state.store.apply_topic(TopicId(topic.id), &viewer.who(), action).await?)
+    Ok(state
+        .store
+        .apply_topic(TopicId(topic.id), &viewer.who(), action)
+        .await?)
 }
 
-pub async fn topic_action_page(State(state): State<AppState>, SignedIn(viewer): SignedIn, Path((no, action)): Path<(String, String)>, PageForm(input): PageForm<ActionInput>) -> AppResult<Redirect> {
+pub async fn topic_action_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path((no, action)): Path<(String, String)>,
+    PageForm(input): PageForm<ActionInput>,
+) -> AppResult<Redirect> {
     let action = forms::topic_action(&action, &input)?;
     let topic = topic_action(&state, &viewer, &no, action).await?;
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
 }
 
-pub async fn topic_action_api(State(state): State<AppState>, SignedIn(viewer): SignedIn, Path((no, action)): Path<(String, String)>, ApiJson(input): ApiJson<ActionInput>) -> AppResult<Json<TopicJson>> {
+pub async fn topic_action_api(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path((no, action)): Path<(String, String)>,
+    ApiJson(input): ApiJson<ActionInput>,
+) -> AppResult<Json<TopicJson>> {
     let action = forms::topic_action(&action, &input)?;
     let topic = topic_action(&state, &viewer, &no, action).await?;
     let room = state.store.room(domain::RoomId(topic.room_id)).await?;
     Ok(Json(TopicJson::new(&topic, &room)))
 }
 
-pub async fn rate_page(State(state): State<AppState>, viewer: Viewer, Path(no): Path<String>, PageForm(input): PageForm<ActionInput>) -> AppResult<Redirect> {
+pub async fn rate_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(no): Path<String>,
+    PageForm(input): PageForm<ActionInput>,
+) -> AppResult<Redirect> {
     let topic = topic_action(&state, &viewer, &no, forms::rate(&input)?).await?;
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
 }
 
-pub async fn rate_api(State(state): State<AppState>, viewer: Viewer, Path(no): Path<String>, ApiJson(input): ApiJson<ActionInput>) -> AppResult<Json<TopicJson>> {
+pub async fn rate_api(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(no): Path<String>,
+    ApiJson(input): ApiJson<ActionInput>,
+) -> AppResult<Json<TopicJson>> {
     let topic = topic_action(&state, &viewer, &no, forms::rate(&input)?).await?;
     let room = state.store.room(domain::RoomId(topic.room_id)).await?;
     Ok(Json(TopicJson::new(&topic, &room)))
@@ -97,62 +162,144 @@ pub async fn rate_api(State(state): State<AppState>, viewer: Viewer, Path(no): P
 
 async fn like(state: &AppState, viewer: &Viewer, no: &str) -> AppResult<store::LikeOutcome> {
     let topic = state.store.topic_by_tracking(no).await?;
-    Ok(state.store.like(TopicId(topic.id), &viewer.liker_key()).await?)
+    Ok(state
+        .store
+        .like(TopicId(topic.id), &viewer.liker_key())
+        .await?)
 }
 
-pub async fn like_page(State(state): State<AppState>, viewer: Viewer, Path(no): Path<String>) -> AppResult<Redirect> {
+pub async fn like_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(no): Path<String>,
+) -> AppResult<Redirect> {
     like(&state, &viewer, &no).await?;
     Ok(Redirect::to(&format!("/t/{no}")))
 }
 
-pub async fn like_api(State(state): State<AppState>, viewer: Viewer, Path(no): Path<String>) -> AppResult<Json<serde_json::Value>> {
+pub async fn like_api(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(no): Path<String>,
+) -> AppResult<Json<serde_json::Value>> {
     let o = like(&state, &viewer, &no).await?;
     Ok(Json(serde_json::json!({ "new": o.new, "count": o.count })))
 }
 
-async fn task_action(state: &AppState, viewer: &Viewer, id: i64, name: &str, input: &ActionInput) -> AppResult<store::Task> {
+async fn task_action(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    name: &str,
+    input: &ActionInput,
+) -> AppResult<store::Task> {
     let action = forms::task_action(name, input)?;
-    Ok(state.store.apply_task(TaskId(id), &viewer.who(), action).await?)
+    Ok(state
+        .store
+        .apply_task(TaskId(id), &viewer.who(), action)
+        .await?)
 }
 
-pub async fn task_action_page(State(state): State<AppState>, SignedIn(viewer): SignedIn, Path((id, action)): Path<(i64, String)>, PageForm(input): PageForm<ActionInput>) -> AppResult<Redirect> {
+pub async fn task_action_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path((id, action)): Path<(i64, String)>,
+    PageForm(input): PageForm<ActionInput>,
+) -> AppResult<Redirect> {
     let task = task_action(&state, &viewer, id, &action, &input).await?;
     let topic = state.store.topic(TopicId(task.topic_id)).await?;
-    Ok(Redirect::to(&format!("/t/{}#task-{}", topic.tracking_no, task.id)))
+    Ok(Redirect::to(&format!(
+        "/t/{}#task-{}",
+        topic.tracking_no, task.id
+    )))
 }
 
-pub async fn task_action_api(State(state): State<AppState>, SignedIn(viewer): SignedIn, Path((id, action)): Path<(i64, String)>, ApiJson(input): ApiJson<ActionInput>) -> AppResult<Json<TaskJson>> {
+pub async fn task_action_api(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path((id, action)): Path<(i64, String)>,
+    ApiJson(input): ApiJson<ActionInput>,
+) -> AppResult<Json<TaskJson>> {
     let task = task_action(&state, &viewer, id, &action, &input).await?;
-    let dept = state.store.department(domain::DepartmentId(task.department_id)).await?;
+    let dept = state
+        .store
+        .department(domain::DepartmentId(task.department_id))
+        .await?;
     Ok(Json(TaskJson::new(&task, &dept)))
 }
 
-async fn plan_meeting(state: &AppState, viewer: &Viewer, code: &str, input: &MeetingInput) -> AppResult<store::Meeting> {
+async fn plan_meeting(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+    input: &MeetingInput,
+) -> AppResult<store::Meeting> {
     let room = state.store.room_by_code(code).await?;
     let title = forms::plain(input.title.as_deref(), "title", "会议名称", 60)?;
     let place = forms::plain(input.place.as_deref(), "place", "会议地点", 100)?;
-    let place = if place.is_empty() { room.place.clone() } else { place };
-    let new = store::NewMeeting { room: domain::RoomId(room.id), title: &title, place: &place, starts_at: input.starts_at()? };
+    let place = if place.is_empty() {
+        room.place.clone()
+    } else {
+        place
+    };
+    let new = store::NewMeeting {
+        room: domain::RoomId(room.id),
+        title: &title,
+        place: &place,
+        starts_at: input.starts_at()?,
+    };
     Ok(state.store.plan_meeting(new, &viewer.who()).await?)
 }
 
-pub async fn plan_meeting_page(State(state): State<AppState>, SignedIn(viewer): SignedIn, Path(code): Path<String>, PageForm(input): PageForm<MeetingInput>) -> AppResult<Redirect> {
+pub async fn plan_meeting_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path(code): Path<String>,
+    PageForm(input): PageForm<MeetingInput>,
+) -> AppResult<Redirect> {
     let m = plan_meeting(&state, &viewer, &code, &input).await?;
     Ok(Redirect::to(&format!("/m/{}", m.id)))
 }
 
-pub async fn plan_meeting_api(State(state): State<AppState>, SignedIn(viewer): SignedIn, Path(code): Path<String>, ApiJson(input): ApiJson<MeetingInput>) -> AppResult<Response> {
+pub async fn plan_meeting_api(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<MeetingInput>,
+) -> AppResult<Response> {
     let m = plan_meeting(&state, &viewer, &code, &input).await?;
     Ok((StatusCode::CREATED, Json(MeetingJson::new(&m, Vec::new()))).into_response())
 }
 
-pub async fn meeting_action_page(State(state): State<AppState>, SignedIn(viewer): SignedIn, Path((id, action)): Path<(i64, String)>) -> AppResult<Redirect> {
-    let m = state.store.apply_meeting(MeetingId(id), &viewer.who(), forms::meeting_command(&action)?).await?;
+pub async fn meeting_action_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path((id, action)): Path<(i64, String)>,
+) -> AppResult<Redirect> {
+    let m = state
+        .store
+        .apply_meeting(
+            MeetingId(id),
+            &viewer.who(),
+            forms::meeting_command(&action)?,
+        )
+        .await?;
     Ok(Redirect::to(&format!("/m/{}", m.id)))
 }
 
-pub async fn meeting_action_api(State(state): State<AppState>, SignedIn(viewer): SignedIn, Path((id, action)): Path<(i64, String)>) -> AppResult<Json<MeetingJson>> {
-    let m = state.store.apply_meeting(MeetingId(id), &viewer.who(), forms::meeting_command(&action)?).await?;
+pub async fn meeting_action_api(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path((id, action)): Path<(i64, String)>,
+) -> AppResult<Json<MeetingJson>> {
+    let m = state
+        .store
+        .apply_meeting(
+            MeetingId(id),
+            &viewer.who(),
+            forms::meeting_command(&action)?,
+        )
+        .await?;
     let agenda = state.store.agenda(MeetingId(m.id)).await?;
     Ok(Json(MeetingJson::new(&m, agenda)))
 }

@@ -1,7 +1,9 @@
 //! Who is asking: sessions for signed-in people, a device token for
 //! anonymous residents, and the extractors handlers use to say whom they serve.
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::middleware::Next;
@@ -32,7 +34,10 @@ impl Viewer {
             Some(u) => u.display_name.clone(),
             None => "匿名群众".to_owned(),
         };
-        store::Who { actor: self.actor.clone(), name }
+        store::Who {
+            actor: self.actor.clone(),
+            name,
+        }
     }
 
     /// The key a like or support is counted under: the account when signed in, else the device.
@@ -76,7 +81,12 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
 
 /// Resolves the session and device cookies into a [`Viewer`] for the rest
 /// of the request, and hands a new visitor a device token.
-pub async fn identify(State(state): State<AppState>, jar: CookieJar, mut req: Request, next: Next) -> Response {
+pub async fn identify(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let mut user = None;
     let mut actor = None;
     if let Some(c) = jar.get(SESSION_COOKIE) {
@@ -88,11 +98,18 @@ pub async fn identify(State(state): State<AppState>, jar: CookieJar, mut req: Re
             }
         }
     }
-    let existing = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned()).filter(|d| valid_device(d));
+    let existing = jar
+        .get(DEVICE_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|d| valid_device(d));
     let device = existing.clone().unwrap_or_else(new_token);
     let mut actor = actor.unwrap_or_else(|| Actor::anonymous(None));
     actor.device = Some(device.clone());
-    req.extensions_mut().insert(Viewer { user, actor, device: device.clone() });
+    req.extensions_mut().insert(Viewer {
+        user,
+        actor,
+        device: device.clone(),
+    });
     let resp = next.run(req).await;
     if existing.is_none() {
         let cookie = Cookie::build((DEVICE_COOKIE, device))
@@ -111,8 +128,8 @@ pub async fn identify(State(state): State<AppState>, jar: CookieJar, mut req: Re
     resp
 }
 
-fn time_days(d: i64) -> axum_extra::extract::cookie::time::Duration {
-    axum_extra::extract::cookie::time::Duration::days(d)
+fn time_days(d: i64) -> cookie::time::Duration {
+    cookie::time::Duration::days(d)
 }
 
 fn valid_device(d: &str) -> bool {
@@ -145,7 +162,11 @@ pub async fn hash_password(password: domain::Password) -> anyhow::Result<String>
 
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
@@ -154,13 +175,20 @@ pub async fn verify_password(password: String, hash: String) -> bool {
 /// Starts a session for `user` and returns the cookie to set.
 pub async fn start_session(state: &AppState, user: domain::UserId) -> AppResult<Cookie<'static>> {
     let token = new_token();
-    state.store.create_session(token_hash(&token), user, chrono::Duration::hours(state.config.session_hours)).await?;
+    state
+        .store
+        .create_session(
+            token_hash(&token),
+            user,
+            chrono::Duration::hours(state.config.session_hours),
+        )
+        .await?;
     Ok(Cookie::build((SESSION_COOKIE, token))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.config.secure_cookies)
-        .max_age(axum_extra::extract::cookie::time::Duration::hours(state.config.session_hours))
+        .max_age(cookie::time::Duration::hours(state.config.session_hours))
         .build())
 }
 
@@ -172,7 +200,11 @@ pub async fn end_session(state: &AppState, jar: CookieJar) -> AppResult<CookieJa
 }
 
 /// Checks a username and password, counting failures and honouring lockout.
-pub async fn password_login(state: &AppState, username: &str, password: &str) -> AppResult<domain::UserId> {
+pub async fn password_login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> AppResult<domain::UserId> {
     let wrong = || AppError::BadRequest("用户名或密码不正确".into());
     let Some(user) = state.store.user_by_username(username.trim()).await? else {
         // Spend the same time as a real check so unknown names are not revealed by timing.
@@ -180,10 +212,18 @@ pub async fn password_login(state: &AppState, username: &str, password: &str) ->
         return Err(wrong());
     };
     if let store::LoginLock::LockedUntil(t) = state.store.login_lock(&user).await {
-        let local = t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")));
-        return Err(AppError::TooMany(format!("密码错误次数过多，账号已锁定至 {}", local.format("%H:%M"))));
+        let local = t.with_timezone(
+            &chrono::FixedOffset::east_opt(8 * 3600)
+                .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")),
+        );
+        return Err(AppError::TooMany(format!(
+            "密码错误次数过多，账号已锁定至 {}",
+            local.format("%H:%M")
+        )));
     }
-    let Some(hash) = user.password_hash.clone() else { return Err(wrong()) };
+    let Some(hash) = user.password_hash.clone() else {
+        return Err(wrong());
+    };
     let uid = domain::UserId(user.id);
     if verify_password(password.to_owned(), hash).await {
         state.store.record_login_success(uid).await?;

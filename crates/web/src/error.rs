@@ -43,24 +43,40 @@ impl AppError {
             AppError::Store(StoreError::Domain(d)) => {
                 let status = match d {
                     DomainError::Forbidden | DomainError::InvalidGrant => StatusCode::FORBIDDEN,
-                    DomainError::WrongState { .. } | DomainError::Precondition(_) => StatusCode::CONFLICT,
+                    DomainError::WrongState { .. } | DomainError::Precondition(_) => {
+                        StatusCode::CONFLICT
+                    }
                     DomainError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 };
-                let field = if let DomainError::Invalid { field, .. } = d { Some(*field) } else { None };
+                let field = if let DomainError::Invalid { field, .. } = d {
+                    Some(*field)
+                } else {
+                    None
+                };
                 (status, d.message_zh(), field)
             }
-            AppError::Store(StoreError::NotFound(what)) => (StatusCode::NOT_FOUND, format!("{what}不存在"), None),
+            AppError::Store(StoreError::NotFound(what)) => {
+                (StatusCode::NOT_FOUND, format!("{what}不存在"), None)
+            }
             AppError::Store(StoreError::Conflict(m)) => (StatusCode::CONFLICT, m.clone(), None),
             AppError::Store(StoreError::Db(e)) => {
                 tracing::error!(error = %e, "database error");
-                (StatusCode::SERVICE_UNAVAILABLE, "系统繁忙，请稍后再试".into(), None)
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "系统繁忙，请稍后再试".into(),
+                    None,
+                )
             }
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "请先登录".into(), None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), None),
             AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone(), None),
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "系统出现问题，请稍后再试".into(), None)
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "系统出现问题，请稍后再试".into(),
+                    None,
+                )
             }
         }
     }
@@ -82,7 +98,12 @@ pub fn problem(status: StatusCode, message: String, field: Option<&'static str>)
         "detail": message,
         "field": field,
     });
-    let mut resp = (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(body)).into_response();
+    let mut resp = (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        Json(body),
+    )
+        .into_response();
     resp.extensions_mut().insert(ErrorInfo { status, message });
     resp
 }
@@ -99,14 +120,20 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let info = resp.extensions().get::<ErrorInfo>().cloned().or_else(|| {
         // Errors from layers and extractors (body too large, bad form, timeout…).
         let s = resp.status();
-        (s.is_client_error() || s.is_server_error()).then(|| ErrorInfo { status: s, message: generic_message(s) })
+        (s.is_client_error() || s.is_server_error()).then(|| ErrorInfo {
+            status: s,
+            message: generic_message(s),
+        })
     });
     match info {
         Some(i) if i.status == StatusCode::UNAUTHORIZED => {
             Redirect::to(&format!("/login?next={}", crate::view::urlencode(&path))).into_response()
         }
         Some(i) if !is_html(&resp) => {
-            let page = crate::view::ErrorPage { status: i.status.as_u16(), message: i.message };
+            let page = crate::view::ErrorPage {
+                status: i.status.as_u16(),
+                message: i.message,
+            };
             (i.status, Html(crate::view::render(&page))).into_response()
         }
         _ => resp,
@@ -114,7 +141,9 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
 }
 
 fn is_html(resp: &Response) -> bool {
-    resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
 }
 
 fn generic_message(s: StatusCode) -> String {

@@ -3,7 +3,10 @@
 use axum::extract::FromRequest;
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
-use domain::{Decision, DepartmentId, DomainError, MeetingCommand, MeetingId, Note, Reason, Satisfaction, TrackingNo};
+use domain::{
+    Decision, DepartmentId, DomainError, MeetingCommand, MeetingId, Note, Reason, Satisfaction,
+    TrackingNo,
+};
 use serde::Deserialize;
 use store::{TaskAction, TopicAction};
 
@@ -21,7 +24,10 @@ pub struct PageForm<T>(pub T);
 
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
-        AppError::BadRequest(format!("请求内容不是有效的JSON或缺少字段：{}", r.body_text()))
+        AppError::BadRequest(format!(
+            "请求内容不是有效的JSON或缺少字段：{}",
+            r.body_text()
+        ))
     }
 }
 
@@ -32,11 +38,18 @@ impl From<FormRejection> for AppError {
 }
 
 fn invalid(field: &'static str, message: &str) -> AppError {
-    DomainError::Invalid { field, message: message.to_owned() }.into()
+    DomainError::Invalid {
+        field,
+        message: message.to_owned(),
+    }
+    .into()
 }
 
 fn required<'a>(v: &'a Option<String>, field: &'static str, label: &str) -> AppResult<&'a str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| invalid(field, &format!("请填写{label}")))
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid(field, &format!("请填写{label}")))
 }
 
 /// Plain text with a length limit and no control, zero-width or bidi characters.
@@ -53,11 +66,14 @@ pub fn plain(v: Option<&str>, field: &'static str, label: &str, max: usize) -> A
 
 fn date(v: &Option<String>, field: &'static str, label: &str) -> AppResult<NaiveDate> {
     let s = required(v, field, label)?;
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| invalid(field, &format!("{label}格式应为 2026-01-31")))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| invalid(field, &format!("{label}格式应为 2026-01-31")))
 }
 
 fn id(v: &Option<String>, field: &'static str, label: &str) -> AppResult<i64> {
-    required(v, field, label)?.parse().map_err(|_| invalid(field, &format!("请选择{label}")))
+    required(v, field, label)?
+        .parse()
+        .map_err(|_| invalid(field, &format!("请选择{label}")))
 }
 
 /// Fields of every stage action; each action reads the ones it needs.
@@ -91,24 +107,29 @@ impl ActionInput {
     }
 }
 
-/// The names used in URLs for topic moves taken by officials.
-pub const TOPIC_ACTIONS: &[&str] =
-    &["accept", "reject", "merge", "refer", "research", "schedule", "opinion", "review", "dispatch", "complete", "resume"];
-
 pub fn topic_action(name: &str, i: &ActionInput) -> AppResult<TopicAction> {
     Ok(match name {
         "accept" => TopicAction::Accept,
-        "reject" => TopicAction::Reject { reason: i.reason()? },
+        "reject" => TopicAction::Reject {
+            reason: i.reason()?,
+        },
         "merge" => TopicAction::Merge {
             into: TrackingNo::parse(required(&i.into, "into", "目标议题查询码")?)?,
         },
-        "refer" => TopicAction::Refer { department: i.department()?, due: date(&i.due, "due", "办理期限")? },
+        "refer" => TopicAction::Refer {
+            department: i.department()?,
+            due: date(&i.due, "due", "办理期限")?,
+        },
         "research" => TopicAction::AddResearch {
             note: i.note()?,
             participants: plain(i.participants.as_deref(), "participants", "参加人员", 200)?,
         },
-        "schedule" => TopicAction::Schedule { meeting: MeetingId(id(&i.meeting, "meeting", "会议")?) },
-        "opinion" => TopicAction::RecordOpinion { text: Note::parse(required(&i.text, "text", "协商意见")?)? },
+        "schedule" => TopicAction::Schedule {
+            meeting: MeetingId(id(&i.meeting, "meeting", "会议")?),
+        },
+        "opinion" => TopicAction::RecordOpinion {
+            text: Note::parse(required(&i.text, "text", "协商意见")?)?,
+        },
         "review" => TopicAction::Review {
             decision: Decision::parse(required(&i.decision, "decision", "审议结果")?)
                 .ok_or_else(|| invalid("decision", "请选择审议结果"))?,
@@ -116,7 +137,12 @@ pub fn topic_action(name: &str, i: &ActionInput) -> AppResult<TopicAction> {
         },
         "dispatch" => TopicAction::DispatchTask {
             department: i.department()?,
-            title: plain(Some(required(&i.title, "title", "任务名称")?), "title", "任务名称", 100)?,
+            title: plain(
+                Some(required(&i.title, "title", "任务名称")?),
+                "title",
+                "任务名称",
+                100,
+            )?,
             due: date(&i.due, "due", "办理期限")?,
         },
         "complete" => TopicAction::Complete,
@@ -134,21 +160,27 @@ pub fn rate(i: &ActionInput) -> AppResult<TopicAction> {
     })
 }
 
-pub const TASK_ACTIONS: &[&str] =
-    &["sign", "return", "reassign", "progress", "extend", "grant-extension", "deny-extension", "complete", "verify", "send-back"];
-
 pub fn task_action(name: &str, i: &ActionInput) -> AppResult<TaskAction> {
     Ok(match name {
         "sign" => TaskAction::Sign,
-        "return" => TaskAction::Return { reason: i.reason()? },
-        "reassign" => TaskAction::Reassign { department: i.department()? },
+        "return" => TaskAction::Return {
+            reason: i.reason()?,
+        },
+        "reassign" => TaskAction::Reassign {
+            department: i.department()?,
+        },
         "progress" => TaskAction::PostProgress { note: i.note()? },
-        "extend" => TaskAction::RequestExtension { until: date(&i.until, "until", "延期后的期限")?, reason: i.reason()? },
+        "extend" => TaskAction::RequestExtension {
+            until: date(&i.until, "until", "延期后的期限")?,
+            reason: i.reason()?,
+        },
         "grant-extension" => TaskAction::GrantExtension,
         "deny-extension" => TaskAction::DenyExtension,
         "complete" => TaskAction::Complete { note: i.note()? },
         "verify" => TaskAction::Verify,
-        "send-back" => TaskAction::SendBack { reason: i.reason()? },
+        "send-back" => TaskAction::SendBack {
+            reason: i.reason()?,
+        },
         _ => return Err(AppError::Store(store::StoreError::NotFound("操作"))),
     })
 }
@@ -176,8 +208,19 @@ pub struct SubmitInput {
     pub room: Option<String>,
 }
 
-pub const CATEGORIES: &[&str] =
-    &["交通出行", "市容环境", "公共设施", "社会治理", "民生服务", "农业农村", "移风易俗", "生态环保", "安全生产", "教育卫生", "其他"];
+pub const CATEGORIES: &[&str] = &[
+    "交通出行",
+    "市容环境",
+    "公共设施",
+    "社会治理",
+    "民生服务",
+    "农业农村",
+    "移风易俗",
+    "生态环保",
+    "安全生产",
+    "教育卫生",
+    "其他",
+];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct MeetingInput {

@@ -32,7 +32,12 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: false, session_hours: 12, body_limit: 1 << 20, request_timeout_secs: 30 }
+        WebConfig {
+            secure_cookies: false,
+            session_hours: 12,
+            body_limit: 1 << 20,
+            request_timeout_secs: 30,
+        }
     }
 }
 
@@ -46,7 +51,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: store::Store, config: WebConfig, sms: Arc<dyn SmsSender>) -> Self {
-        AppState { store, config: Arc::new(config), sms }
+        AppState {
+            store,
+            config: Arc::new(config),
+            sms,
+        }
     }
 }
 
@@ -63,7 +72,10 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = app(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -5,12 +5,12 @@
 //! this village) is the domain state machine's, asked by the handler.
 use std::time::Duration;
 
+use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{MethodRouter, get, post};
-use axum::Router;
 use domain::Role;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -47,7 +47,12 @@ pub struct RouteInfo {
 
 const CONVENER: &[Role] = &[Role::Convener];
 const OFFICIAL: &[Role] = &[Role::Convener, Role::Leader];
-const TASK_ACTORS: &[Role] = &[Role::DepartmentStaff, Role::DepartmentHead, Role::Leader, Role::Convener];
+const TASK_ACTORS: &[Role] = &[
+    Role::DepartmentStaff,
+    Role::DepartmentHead,
+    Role::Leader,
+    Role::Convener,
+];
 const PROPOSERS: &[Role] = &[Role::CommitteeMember, Role::Leader];
 
 macro_rules! table {
@@ -112,7 +117,9 @@ table! {
 }
 
 fn guarded(route: MethodRouter<AppState>, policy: Policy) -> MethodRouter<AppState> {
-    route.route_layer(middleware::from_fn(move |req: Request, next: Next| enforce(policy, req, next)))
+    route.route_layer(middleware::from_fn(move |req: Request, next: Next| {
+        enforce(policy, req, next)
+    }))
 }
 
 async fn enforce(policy: Policy, req: Request, next: Next) -> Response {
@@ -120,7 +127,13 @@ async fn enforce(policy: Policy, req: Request, next: Next) -> Response {
     let signed_in = viewer.is_some_and(|v| v.user.is_some());
     let allowed = match policy {
         Policy::Public | Policy::Anyone => Ok(()),
-        Policy::SignedIn => if signed_in { Ok(()) } else { Err(AppError::Unauthorized) },
+        Policy::SignedIn => {
+            if signed_in {
+                Ok(())
+            } else {
+                Err(AppError::Unauthorized)
+            }
+        }
         Policy::AnyOf(roles) => match viewer {
             Some(v) if signed_in && roles.iter().any(|r| v.actor.has_role(*r)) => Ok(()),
             _ if !signed_in => Err(AppError::Unauthorized),

@@ -7,7 +7,8 @@ use crate::auth::Viewer;
 
 /// China Standard Time; the product's people all live in it.
 pub fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC offset is valid"))
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC offset is valid"))
 }
 
 pub fn today() -> NaiveDate {
@@ -15,21 +16,31 @@ pub fn today() -> NaiveDate {
 }
 
 pub fn fmt_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&beijing()).format("%Y-%m-%d %H:%M").to_string()
+    t.with_timezone(&beijing())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 pub fn state_label(code: &str) -> String {
-    domain::TopicState::parse(code).map(|s| s.label_zh()).unwrap_or("未知").to_owned()
+    domain::TopicState::parse(code)
+        .map(|s| s.label_zh())
+        .unwrap_or("未知")
+        .to_owned()
 }
 
 pub fn channel_label(code: &str) -> String {
-    domain::Channel::parse(code).map(|s| s.label_zh()).unwrap_or("未知").to_owned()
+    domain::Channel::parse(code)
+        .map(|s| s.label_zh())
+        .unwrap_or("未知")
+        .to_owned()
 }
 
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -52,7 +63,10 @@ pub struct Nav {
 
 impl Nav {
     pub fn of(v: &Viewer) -> Nav {
-        Nav { name: v.user.as_ref().map(|u| u.display_name.clone()), official: v.is_official() }
+        Nav {
+            name: v.user.as_ref().map(|u| u.display_name.clone()),
+            official: v.is_official(),
+        }
     }
 }
 
@@ -84,7 +98,11 @@ impl TopicRow {
             state: t.state.clone(),
             state_label: state_label(&t.state),
             channel_label: channel_label(&t.channel),
-            room_name: rooms.iter().find(|r| r.id == t.room_id).map(|r| r.name.clone()).unwrap_or_default(),
+            room_name: rooms
+                .iter()
+                .find(|r| r.id == t.room_id)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
             updated: fmt_time(t.updated_at),
             like_count: t.like_count,
         }

@@ -11,13 +11,24 @@ struct Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn start(url: &str) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_shangliang"))
-        .args(["--database-url", url, "serve", "--no-worker", "--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "--database-url",
+            url,
+            "serve",
+            "--no-worker",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -26,7 +37,12 @@ async fn start(url: &str) -> Server {
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     for _ in 0..300 {
-        if client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status().is_success()) {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return Server { child, base };
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -36,7 +52,10 @@ async fn start(url: &str) -> Server {
 
 async fn acknowledged_submission_survives_sigkill(backend: Backend) {
     let Some(url) = fresh_database(backend).await else {
-        eprintln!("PostgreSQL half skipped: set {} to run it", store::testing::POSTGRES_ENV);
+        eprintln!(
+            "PostgreSQL half skipped: set {} to run it",
+            store::testing::POSTGRES_ENV
+        );
         return;
     };
     {
@@ -74,11 +93,23 @@ async fn acknowledged_submission_survives_sigkill(backend: Backend) {
     }
     let server = start(&url).await;
     for (no, title) in &acknowledged {
-        let r = client.get(format!("{}/api/topics/{no}", server.base)).send().await.unwrap();
-        assert_eq!(r.status(), reqwest::StatusCode::OK, "acknowledged topic {no} lost");
+        let r = client
+            .get(format!("{}/api/topics/{no}", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            reqwest::StatusCode::OK,
+            "acknowledged topic {no} lost"
+        );
         let v: serde_json::Value = r.json().await.unwrap();
         assert_eq!(v["title"], title.as_str());
-        assert_eq!(v["timeline"].as_array().unwrap().len(), 1, "topic and its first event are written together");
+        assert_eq!(
+            v["timeline"].as_array().unwrap().len(),
+            1,
+            "topic and its first event are written together"
+        );
     }
     let mut server = server;
     server.child.kill().unwrap();

@@ -20,7 +20,10 @@ macro_rules! both {
 
 async fn setup(backend: Backend) -> Option<(Store, World)> {
     let Some(url) = fresh_database(backend).await else {
-        eprintln!("PostgreSQL half skipped: set {} to run it", store::testing::POSTGRES_ENV);
+        eprintln!(
+            "PostgreSQL half skipped: set {} to run it",
+            store::testing::POSTGRES_ENV
+        );
         return None;
     };
     let store = Store::connect(&url).await.unwrap();
@@ -32,24 +35,43 @@ async fn setup(backend: Backend) -> Option<(Store, World)> {
 }
 
 async fn who(store: &Store, world: &World, login: &str) -> Who {
-    Who { actor: store.actor(world.user(login)).await.unwrap(), name: login.to_owned() }
+    Who {
+        actor: store.actor(world.user(login)).await.unwrap(),
+        name: login.to_owned(),
+    }
 }
 
 fn anonymous(device: &str) -> Who {
-    Who { actor: Actor::anonymous(Some(device.to_owned())), name: "匿名群众".into() }
+    Who {
+        actor: Actor::anonymous(Some(device.to_owned())),
+        name: "匿名群众".into(),
+    }
 }
 
 async fn submit(store: &Store, room: RoomId, who: &Who, title: &str) -> store::Topic {
     let title = TopicTitle::parse(title).unwrap();
     let body = TopicBody::parse("具体情况说明").unwrap();
     store
-        .submit_topic(NewTopic { room, channel: Channel::Resident, title: &title, body: &body, category: "其他", place: "", phone: None }, who)
+        .submit_topic(
+            NewTopic {
+                room,
+                channel: Channel::Resident,
+                title: &title,
+                body: &body,
+                category: "其他",
+                place: "",
+                phone: None,
+            },
+            who,
+        )
         .await
         .unwrap()
 }
 
 async fn submission_and_first_event(backend: Backend) {
-    let Some((store, world)) = setup(backend).await else { return };
+    let Some((store, world)) = setup(backend).await else {
+        return;
+    };
     let t = submit(&store, world.room_a, &anonymous("aaaa"), "农路改造工程").await;
     assert_eq!(t.tracking_no.len(), 10);
     assert!(t.tracking_no.bytes().all(|b| b.is_ascii_digit()));
@@ -57,26 +79,52 @@ async fn submission_and_first_event(backend: Backend) {
     assert_eq!(t.channel, "resident");
     let tl = store.timeline(TopicId(t.id)).await.unwrap();
     assert_eq!(tl.len(), 1);
-    assert_eq!((tl[0].kind.as_str(), tl[0].actor_role.as_str()), ("submitted", "群众"));
-    assert_eq!(store.topic_by_tracking(&t.tracking_no).await.unwrap().id, t.id);
+    assert_eq!(
+        (tl[0].kind.as_str(), tl[0].actor_role.as_str()),
+        ("submitted", "群众")
+    );
+    assert_eq!(
+        store.topic_by_tracking(&t.tracking_no).await.unwrap().id,
+        t.id
+    );
 }
 both!(submission_and_first_event);
 
 async fn refused_moves_write_nothing(backend: Backend) {
-    let Some((store, world)) = setup(backend).await else { return };
+    let Some((store, world)) = setup(backend).await else {
+        return;
+    };
     let t = submit(&store, world.room_a, &anonymous("bbbb"), "停车秩序整治").await;
     let wrong = who(&store, &world, "convener-b").await;
-    let err = store.apply_topic(TopicId(t.id), &wrong, TopicAction::Accept).await.unwrap_err();
-    assert!(matches!(err, StoreError::Domain(domain::DomainError::Forbidden)), "{err:?}");
+    let err = store
+        .apply_topic(TopicId(t.id), &wrong, TopicAction::Accept)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Domain(domain::DomainError::Forbidden)),
+        "{err:?}"
+    );
     let right = who(&store, &world, "convener-a").await;
-    let err = store.apply_topic(TopicId(t.id), &right, TopicAction::Schedule { meeting: domain::MeetingId(1) }).await.unwrap_err();
+    let err = store
+        .apply_topic(
+            TopicId(t.id),
+            &right,
+            TopicAction::Schedule {
+                meeting: domain::MeetingId(1),
+            },
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Domain(_)), "{err:?}");
     let after = store.topic(TopicId(t.id)).await.unwrap();
     assert_eq!(after.state, "submitted");
     assert_eq!(store.timeline(TopicId(t.id)).await.unwrap().len(), 1);
 
     let reason = Reason::parse("重复反映").unwrap();
-    let t2 = store.apply_topic(TopicId(t.id), &right, TopicAction::Reject { reason }).await.unwrap();
+    let t2 = store
+        .apply_topic(TopicId(t.id), &right, TopicAction::Reject { reason })
+        .await
+        .unwrap();
     assert_eq!(t2.state, "rejected");
     let tl = store.timeline(TopicId(t.id)).await.unwrap();
     assert_eq!(tl.len(), 2);
@@ -85,21 +133,48 @@ async fn refused_moves_write_nothing(backend: Backend) {
 both!(refused_moves_write_nothing);
 
 async fn likes_count_once_even_when_concurrent(backend: Backend) {
-    let Some((store, world)) = setup(backend).await else { return };
+    let Some((store, world)) = setup(backend).await else {
+        return;
+    };
     let t = submit(&store, world.room_a, &anonymous("cccc"), "破损井盖修缮").await;
     let id = TopicId(t.id);
     let err = store.like(id, "d:early").await.unwrap_err();
-    assert!(matches!(err, StoreError::Domain(_)), "likes only on results");
+    assert!(
+        matches!(err, StoreError::Domain(_)),
+        "likes only on results"
+    );
     let convener = who(&store, &world, "convener-a").await;
     store
-        .apply_topic(id, &convener, TopicAction::Refer { department: world.dept_a, due: chrono::Utc::now().date_naive() + Duration::days(3) })
+        .apply_topic(
+            id,
+            &convener,
+            TopicAction::Refer {
+                department: world.dept_a,
+                due: chrono::Utc::now().date_naive() + Duration::days(3),
+            },
+        )
         .await
         .unwrap();
     let task = domain::TaskId(store.tasks_of_topic(id).await.unwrap()[0].id);
     let staff = who(&store, &world, "staff-a").await;
-    store.apply_task(task, &staff, store::TaskAction::Sign).await.unwrap();
-    store.apply_task(task, &staff, store::TaskAction::Complete { note: domain::Note::parse("井盖已更换").unwrap() }).await.unwrap();
-    store.apply_task(task, &convener, store::TaskAction::Verify).await.unwrap();
+    store
+        .apply_task(task, &staff, store::TaskAction::Sign)
+        .await
+        .unwrap();
+    store
+        .apply_task(
+            task,
+            &staff,
+            store::TaskAction::Complete {
+                note: domain::Note::parse("井盖已更换").unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .apply_task(task, &convener, store::TaskAction::Verify)
+        .await
+        .unwrap();
     assert_eq!(store.topic(id).await.unwrap().state, "completed");
 
     let mut set = tokio::task::JoinSet::new();
@@ -115,27 +190,61 @@ async fn likes_count_once_even_when_concurrent(backend: Backend) {
 both!(likes_count_once_even_when_concurrent);
 
 async fn regions_see_only_below(backend: Backend) {
-    let Some((store, world)) = setup(backend).await else { return };
+    let Some((store, world)) = setup(backend).await else {
+        return;
+    };
     submit(&store, world.room_a, &anonymous("dddd"), "陈师村路灯维修").await;
     submit(&store, world.room_b, &anonymous("eeee"), "城北社区垃圾分类").await;
     let path = |r| {
         let s = store.clone();
         async move { s.region_path(r).await.unwrap() }
     };
-    let a = store.topics(&TopicFilter { region: Some(path(world.subdistrict_a).await), ..Default::default() }).await.unwrap();
-    assert_eq!(a.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["陈师村路灯维修"]);
-    let b = store.topics(&TopicFilter { region: Some(path(world.subdistrict_b).await), ..Default::default() }).await.unwrap();
-    assert_eq!(b.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["城北社区垃圾分类"]);
-    let county = store.count_topics(&TopicFilter { region: Some(path(world.county).await), ..Default::default() }).await.unwrap();
+    let a = store
+        .topics(&TopicFilter {
+            region: Some(path(world.subdistrict_a).await),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        a.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(),
+        ["陈师村路灯维修"]
+    );
+    let b = store
+        .topics(&TopicFilter {
+            region: Some(path(world.subdistrict_b).await),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        b.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(),
+        ["城北社区垃圾分类"]
+    );
+    let county = store
+        .count_topics(&TopicFilter {
+            region: Some(path(world.county).await),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(county, 2);
 }
 both!(regions_see_only_below);
 
 async fn sessions_and_codes(backend: Backend) {
-    let Some((store, world)) = setup(backend).await else { return };
+    let Some((store, world)) = setup(backend).await else {
+        return;
+    };
     let u: UserId = world.user("leader-a");
-    store.create_session("live".into(), u, Duration::hours(1)).await.unwrap();
-    store.create_session("dead".into(), u, Duration::seconds(-1)).await.unwrap();
+    store
+        .create_session("live".into(), u, Duration::hours(1))
+        .await
+        .unwrap();
+    store
+        .create_session("dead".into(), u, Duration::seconds(-1))
+        .await
+        .unwrap();
     assert_eq!(store.session_user("live").await.unwrap(), Some(u));
     assert_eq!(store.session_user("dead").await.unwrap(), None);
     assert!(store.purge_expired().await.unwrap() >= 1);
@@ -143,15 +252,33 @@ async fn sessions_and_codes(backend: Backend) {
     assert_eq!(store.session_user("live").await.unwrap(), None);
 
     let phone = domain::PhoneNumber::parse("13912345678").unwrap();
-    store.store_otp(&phone, "right".into(), Duration::minutes(5)).await.unwrap();
+    store
+        .store_otp(&phone, "right".into(), Duration::minutes(5))
+        .await
+        .unwrap();
     for _ in 0..5 {
-        assert!(matches!(store.check_otp(&phone, "wrong").await.unwrap(), store::OtpCheck::Wrong));
+        assert!(matches!(
+            store.check_otp(&phone, "wrong").await.unwrap(),
+            store::OtpCheck::Wrong
+        ));
     }
     // Five wrong guesses void the code, even for the right answer.
-    assert!(matches!(store.check_otp(&phone, "right").await.unwrap(), store::OtpCheck::Expired));
-    store.store_otp(&phone, "again".into(), Duration::minutes(5)).await.unwrap();
-    assert!(matches!(store.check_otp(&phone, "again").await.unwrap(), store::OtpCheck::Valid));
-    assert!(matches!(store.check_otp(&phone, "again").await.unwrap(), store::OtpCheck::Expired));
+    assert!(matches!(
+        store.check_otp(&phone, "right").await.unwrap(),
+        store::OtpCheck::Expired
+    ));
+    store
+        .store_otp(&phone, "again".into(), Duration::minutes(5))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.check_otp(&phone, "again").await.unwrap(),
+        store::OtpCheck::Valid
+    ));
+    assert!(matches!(
+        store.check_otp(&phone, "again").await.unwrap(),
+        store::OtpCheck::Expired
+    ));
     let resident = store.resident_by_phone(&phone).await.unwrap();
     assert_eq!(store.resident_by_phone(&phone).await.unwrap(), resident);
 }

@@ -39,7 +39,10 @@ impl TopicJson {
             room: room.code.clone(),
             room_name: room.name.clone(),
             channel: t.channel.clone(),
-            channel_label: Channel::parse(&t.channel).map(|c| c.label_zh()).unwrap_or("").to_owned(),
+            channel_label: Channel::parse(&t.channel)
+                .map(|c| c.label_zh())
+                .unwrap_or("")
+                .to_owned(),
             state: t.state.clone(),
             state_label: state_label(&t.state),
             decision: t.decision.clone(),
@@ -65,7 +68,10 @@ impl EventJson {
     pub fn new(e: &store::TopicEvent) -> Self {
         EventJson {
             kind: e.kind.clone(),
-            label: domain::EventKind::parse(&e.kind).map(|k| k.label_zh()).unwrap_or("").to_owned(),
+            label: domain::EventKind::parse(&e.kind)
+                .map(|k| k.label_zh())
+                .unwrap_or("")
+                .to_owned(),
             actor: e.actor_name.clone(),
             role: e.actor_role.clone(),
             detail: e.detail.clone(),
@@ -122,9 +128,11 @@ impl MeetingJson {
             place: m.place.clone(),
             starts_at: m.starts_at.to_rfc3339(),
             state: m.state.clone(),
-            state_label: domain::MeetingState::parse(&m.state).map(|s| s.label_zh()).unwrap_or("").to_owned(),
+            state_label: domain::MeetingState::parse(&m.state)
+                .map(|s| s.label_zh())
+                .unwrap_or("")
+                .to_owned(),
             agenda: agenda.into_iter().map(|t| t.tracking_no).collect(),
         }
     }
 }
-

@@ -17,7 +17,11 @@ pub struct LoginInput {
     pub password: String,
 }
 
-pub async fn login(State(state): State<AppState>, jar: CookieJar, ApiJson(input): ApiJson<LoginInput>) -> AppResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    ApiJson(input): ApiJson<LoginInput>,
+) -> AppResult<Response> {
     let uid = auth::password_login(&state, &input.username, &input.password).await?;
     let cookie = auth::start_session(&state, uid).await?;
     let user = state.store.user(uid).await?;
@@ -29,7 +33,10 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<
     Ok((jar, Json(serde_json::json!({ "ok": true }))).into_response())
 }
 
-pub async fn me(State(state): State<AppState>, SignedIn(viewer): SignedIn) -> AppResult<Json<serde_json::Value>> {
+pub async fn me(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+) -> AppResult<Json<serde_json::Value>> {
     let user = viewer.user.ok_or(crate::error::AppError::Unauthorized)?;
     Ok(Json(me_json(&state, &user).await?))
 }
@@ -46,15 +53,25 @@ pub struct PhoneInput {
     pub code: Option<String>,
 }
 
-pub async fn request_code(State(state): State<AppState>, ApiJson(input): ApiJson<PhoneInput>) -> AppResult<Json<serde_json::Value>> {
+pub async fn request_code(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<PhoneInput>,
+) -> AppResult<Json<serde_json::Value>> {
     let phone = PhoneNumber::parse(&input.phone)?;
     crate::pages::login::send_code(&state, &phone).await?;
-    Ok(Json(serde_json::json!({ "sent": true, "phone": phone.masked() })))
+    Ok(Json(
+        serde_json::json!({ "sent": true, "phone": phone.masked() }),
+    ))
 }
 
-pub async fn verify_code(State(state): State<AppState>, jar: CookieJar, ApiJson(input): ApiJson<PhoneInput>) -> AppResult<Response> {
+pub async fn verify_code(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    ApiJson(input): ApiJson<PhoneInput>,
+) -> AppResult<Response> {
     let phone = PhoneNumber::parse(&input.phone)?;
-    let uid = crate::pages::login::check_code(&state, &phone, input.code.as_deref().unwrap_or("")).await?;
+    let uid = crate::pages::login::check_code(&state, &phone, input.code.as_deref().unwrap_or(""))
+        .await?;
     let cookie = auth::start_session(&state, uid).await?;
     let user = state.store.user(uid).await?;
     Ok((jar.add(cookie), Json(me_json(&state, &user).await?)).into_response())

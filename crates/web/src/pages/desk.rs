@@ -29,7 +29,13 @@ fn led_regions(v: &Viewer) -> Vec<RegionPath> {
         .grants
         .iter()
         .filter(|g| g.role == Role::Leader)
-        .filter_map(|g| if let Scope::Region(p) = &g.scope { Some(p.clone()) } else { None })
+        .filter_map(|g| {
+            if let Scope::Region(p) = &g.scope {
+                Some(p.clone())
+            } else {
+                None
+            }
+        })
         .collect()
 }
 
@@ -39,8 +45,14 @@ pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
     let (rooms, depts) = state.store.scopes_of(domain::UserId(user.id)).await?;
     for room in &rooms {
         let rid = RoomId(room.id);
-        let f = |states: Vec<TopicState>| store::TopicFilter { room: Some(rid), states, limit: 200, ..Default::default() };
-        d.to_triage.extend(state.store.topics(&f(vec![TopicState::Submitted])).await?);
+        let f = |states: Vec<TopicState>| store::TopicFilter {
+            room: Some(rid),
+            states,
+            limit: 200,
+            ..Default::default()
+        };
+        d.to_triage
+            .extend(state.store.topics(&f(vec![TopicState::Submitted])).await?);
         d.in_progress.extend(
             state
                 .store
@@ -54,7 +66,8 @@ pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
                 ]))
                 .await?,
         );
-        d.meetings.push((room.clone(), state.store.meetings_of_room(rid).await?));
+        d.meetings
+            .push((room.clone(), state.store.meetings_of_room(rid).await?));
     }
     if !rooms.is_empty() {
         let ids: Vec<i64> = rooms.iter().map(|r| r.id).collect();
@@ -66,13 +79,26 @@ pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
         d.tasks = state.store.tasks_of_departments(&dept_ids, true).await?;
     }
     for region in led_regions(v) {
-        let f = store::TopicFilter { region: Some(region.clone()), states: vec![TopicState::Deliberated, TopicState::Reviewed], limit: 200, ..Default::default() };
-        d.to_review.extend(
-            state.store.topics(&f).await?.into_iter().filter(|t| {
-                t.state == TopicState::Deliberated.code() || t.decision.as_deref().is_some_and(|x| x != "not_adopt")
-            }),
+        let f = store::TopicFilter {
+            region: Some(region.clone()),
+            states: vec![TopicState::Deliberated, TopicState::Reviewed],
+            limit: 200,
+            ..Default::default()
+        };
+        d.to_review
+            .extend(state.store.topics(&f).await?.into_iter().filter(|t| {
+                t.state == TopicState::Deliberated.code()
+                    || t.decision.as_deref().is_some_and(|x| x != "not_adopt")
+            }));
+        d.leader_tasks.extend(
+            state
+                .store
+                .tasks_in_region(
+                    &region,
+                    &[TaskState::Returned, TaskState::ExtensionRequested],
+                )
+                .await?,
         );
-        d.leader_tasks.extend(state.store.tasks_in_region(&region, &[TaskState::Returned, TaskState::ExtensionRequested]).await?);
     }
     if v.actor.has_role(Role::CommitteeMember) || v.actor.has_role(Role::Leader) {
         let all = state.store.rooms().await?;
@@ -104,7 +130,6 @@ struct DeskPage {
     to_verify: Vec<TaskLine>,
     meetings: Vec<RoomMeetings>,
     proposal_rooms: Vec<(String, String)>,
-    can_propose_committee: bool,
     can_propose_leadership: bool,
     categories: &'static [&'static str],
 }
@@ -112,7 +137,6 @@ struct DeskPage {
 struct RoomMeetings {
     code: String,
     name: String,
-    place: String,
     meetings: Vec<MeetingRow>,
 }
 
@@ -134,20 +158,36 @@ async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<Ta
         out.push(TaskLine {
             id: k.id,
             title: k.title.clone(),
-            department: depts.iter().find(|d| d.id == k.department_id).map(|d| d.name.clone()).unwrap_or_default(),
+            department: depts
+                .iter()
+                .find(|d| d.id == k.department_id)
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
             state_label: st.map(|s| s.label_zh()).unwrap_or("").to_owned(),
             due: k.due_date.to_string(),
             overdue: st.is_some_and(|s| s.is_overdue(k.due_date, today())),
-            tracking_no: state.store.topic(domain::TopicId(k.topic_id)).await?.tracking_no,
+            tracking_no: state
+                .store
+                .topic(domain::TopicId(k.topic_id))
+                .await?
+                .tracking_no,
         });
     }
     Ok(out)
 }
 
-pub async fn desk(State(state): State<AppState>, SignedIn(viewer): SignedIn) -> AppResult<Html<String>> {
+pub async fn desk(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+) -> AppResult<Html<String>> {
     let d = gather(&state, &viewer).await?;
     let rooms = state.store.rooms().await?;
-    let mut roles: Vec<&str> = viewer.actor.grants.iter().map(|g| g.role.label_zh()).collect();
+    let mut roles: Vec<&str> = viewer
+        .actor
+        .grants
+        .iter()
+        .map(|g| g.role.label_zh())
+        .collect();
     roles.dedup();
     let page = DeskPage {
         nav: Nav::of(&viewer),
@@ -161,10 +201,17 @@ pub async fn desk(State(state): State<AppState>, SignedIn(viewer): SignedIn) -> 
         meetings: d
             .meetings
             .iter()
-            .map(|(r, ms)| RoomMeetings { code: r.code.clone(), name: r.name.clone(), place: r.place.clone(), meetings: meeting_rows(ms) })
+            .map(|(r, ms)| RoomMeetings {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                meetings: meeting_rows(ms),
+            })
             .collect(),
-        proposal_rooms: d.proposal_rooms.iter().map(|r| (r.code.clone(), r.name.clone())).collect(),
-        can_propose_committee: viewer.actor.has_role(Role::CommitteeMember),
+        proposal_rooms: d
+            .proposal_rooms
+            .iter()
+            .map(|r| (r.code.clone(), r.name.clone()))
+            .collect(),
         can_propose_leadership: viewer.actor.has_role(Role::Leader),
         categories: CATEGORIES,
     };

@@ -41,12 +41,30 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn page(viewer: &Viewer, next: String, error: String, phone: String, code_sent: bool) -> Html<String> {
-    Html(render(&LoginPage { nav: Nav::of(viewer), next, error, phone, code_sent }))
+fn page(
+    viewer: &Viewer,
+    next: String,
+    error: String,
+    phone: String,
+    code_sent: bool,
+) -> Html<String> {
+    Html(render(&LoginPage {
+        nav: Nav::of(viewer),
+        next,
+        error,
+        phone,
+        code_sent,
+    }))
 }
 
 pub async fn login_form(viewer: Viewer, Query(q): Query<LoginQuery>) -> Html<String> {
-    page(&viewer, safe_next(q.next.as_deref()), String::new(), String::new(), false)
+    page(
+        &viewer,
+        safe_next(q.next.as_deref()),
+        String::new(),
+        String::new(),
+        false,
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -56,16 +74,29 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
-pub async fn login(State(state): State<AppState>, viewer: Viewer, jar: CookieJar, PageForm(f): PageForm<LoginForm>) -> AppResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    PageForm(f): PageForm<LoginForm>,
+) -> AppResult<Response> {
     let next = safe_next(f.next.as_deref());
-    match auth::password_login(&state, f.username.as_deref().unwrap_or(""), f.password.as_deref().unwrap_or("")).await {
+    match auth::password_login(
+        &state,
+        f.username.as_deref().unwrap_or(""),
+        f.password.as_deref().unwrap_or(""),
+    )
+    .await
+    {
         Ok(uid) => {
             let cookie = auth::start_session(&state, uid).await?;
             Ok((jar.add(cookie), Redirect::to(&next)).into_response())
         }
-        Err(AppError::BadRequest(m) | AppError::TooMany(m)) => {
-            Ok((axum::http::StatusCode::UNAUTHORIZED, page(&viewer, next, m, String::new(), false)).into_response())
-        }
+        Err(AppError::BadRequest(m) | AppError::TooMany(m)) => Ok((
+            axum::http::StatusCode::UNAUTHORIZED,
+            page(&viewer, next, m, String::new(), false),
+        )
+            .into_response()),
         Err(e) => Err(e),
     }
 }
@@ -82,14 +113,30 @@ pub async fn send_code(state: &AppState, phone: &PhoneNumber) -> AppResult<()> {
         return Err(AppError::TooMany("验证码发送太频繁，请一小时后再试".into()));
     }
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
-    state.store.store_otp(phone, token_hash(&format!("{}:{code}", phone.as_str())), Duration::minutes(CODE_MINUTES)).await?;
-    let text = format!("【商量】您的验证码是{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。");
-    state.sms.send(phone.as_str(), &text).await.map_err(AppError::Internal)?;
+    state
+        .store
+        .store_otp(
+            phone,
+            token_hash(&format!("{}:{code}", phone.as_str())),
+            Duration::minutes(CODE_MINUTES),
+        )
+        .await?;
+    let text =
+        format!("【商量】您的验证码是{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。");
+    state
+        .sms
+        .send(phone.as_str(), &text)
+        .await
+        .map_err(AppError::Internal)?;
     Ok(())
 }
 
 /// Checks a code and returns the resident's account (created on first sign-in).
-pub async fn check_code(state: &AppState, phone: &PhoneNumber, code: &str) -> AppResult<domain::UserId> {
+pub async fn check_code(
+    state: &AppState,
+    phone: &PhoneNumber,
+    code: &str,
+) -> AppResult<domain::UserId> {
     let hash = token_hash(&format!("{}:{}", phone.as_str(), code.trim()));
     match state.store.check_otp(phone, &hash).await? {
         store::OtpCheck::Valid => Ok(state.store.resident_by_phone(phone).await?),
@@ -105,7 +152,11 @@ pub struct PhoneForm {
     pub next: Option<String>,
 }
 
-pub async fn request_code(State(state): State<AppState>, viewer: Viewer, PageForm(f): PageForm<PhoneForm>) -> AppResult<Response> {
+pub async fn request_code(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageForm(f): PageForm<PhoneForm>,
+) -> AppResult<Response> {
     let next = safe_next(f.next.as_deref());
     let raw = f.phone.unwrap_or_default();
     let result = match PhoneNumber::parse(&raw) {
@@ -113,16 +164,29 @@ pub async fn request_code(State(state): State<AppState>, viewer: Viewer, PageFor
         Err(e) => Err(e.into()),
     };
     match result {
-        Ok(p) => Ok(page(&viewer, next, String::new(), p.as_str().to_owned(), true).into_response()),
-        Err(AppError::TooMany(m)) => Ok((axum::http::StatusCode::TOO_MANY_REQUESTS, page(&viewer, next, m, raw, false)).into_response()),
-        Err(AppError::Store(store::StoreError::Domain(d))) => {
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page(&viewer, next, d.message_zh(), raw, false)).into_response())
+        Ok(p) => {
+            Ok(page(&viewer, next, String::new(), p.as_str().to_owned(), true).into_response())
         }
+        Err(AppError::TooMany(m)) => Ok((
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            page(&viewer, next, m, raw, false),
+        )
+            .into_response()),
+        Err(AppError::Store(store::StoreError::Domain(d))) => Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            page(&viewer, next, d.message_zh(), raw, false),
+        )
+            .into_response()),
         Err(e) => Err(e),
     }
 }
 
-pub async fn phone_login(State(state): State<AppState>, viewer: Viewer, jar: CookieJar, PageForm(f): PageForm<PhoneForm>) -> AppResult<Response> {
+pub async fn phone_login(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    PageForm(f): PageForm<PhoneForm>,
+) -> AppResult<Response> {
     let next = match f.next.as_deref() {
         Some(n) if n != "/desk" => safe_next(Some(n)),
         _ => "/".to_owned(),
@@ -134,7 +198,11 @@ pub async fn phone_login(State(state): State<AppState>, viewer: Viewer, jar: Coo
             let cookie = auth::start_session(&state, uid).await?;
             Ok((jar.add(cookie), Redirect::to(&next)).into_response())
         }
-        Err(AppError::BadRequest(m)) => Ok((axum::http::StatusCode::UNAUTHORIZED, page(&viewer, next, m, raw, true)).into_response()),
+        Err(AppError::BadRequest(m)) => Ok((
+            axum::http::StatusCode::UNAUTHORIZED,
+            page(&viewer, next, m, raw, true),
+        )
+            .into_response()),
         Err(e) => Err(e),
     }
 }

@@ -30,19 +30,30 @@ impl MeetingPage {
     }
 }
 
-pub async fn meeting(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> AppResult<Html<String>> {
+pub async fn meeting(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
     let m = state.store.meeting(MeetingId(id)).await?;
     let room = state.store.room(RoomId(m.room_id)).await?;
     let agenda = state.store.agenda(MeetingId(id)).await?;
     let st = MeetingState::parse(&m.state);
     let actions = match st {
         Some(s) => {
-            let ctx = MeetingCtx { state: s, room: RoomId(m.room_id) };
-            [("notify", MeetingCommand::Notify), ("start", MeetingCommand::Start), ("close", MeetingCommand::Close)]
-                .into_iter()
-                .filter(|(_, c)| domain::decide_meeting(&ctx, &viewer.actor, c).is_ok())
-                .map(|(n, _)| n)
-                .collect()
+            let ctx = MeetingCtx {
+                state: s,
+                room: RoomId(m.room_id),
+            };
+            [
+                ("notify", MeetingCommand::Notify),
+                ("start", MeetingCommand::Start),
+                ("close", MeetingCommand::Close),
+            ]
+            .into_iter()
+            .filter(|(_, c)| domain::decide_meeting(&ctx, &viewer.actor, c).is_ok())
+            .map(|(n, _)| n)
+            .collect()
         }
         None => Vec::new(),
     };

@@ -30,16 +30,36 @@ struct RoomCard {
 
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> AppResult<Html<String>> {
     let rooms = state.store.rooms().await?;
-    let recent = state.store.topics(&store::TopicFilter { limit: 10, ..Default::default() }).await?;
-    let done = store::TopicFilter { states: vec![TopicState::Completed, TopicState::Evaluated], limit: 10, ..Default::default() };
+    let recent = state
+        .store
+        .topics(&store::TopicFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await?;
+    let done = store::TopicFilter {
+        states: vec![TopicState::Completed, TopicState::Evaluated],
+        limit: 10,
+        ..Default::default()
+    };
     let resolved = state.store.topics(&done).await?;
     let page = Home {
         nav: Nav::of(&viewer),
         recent: TopicRow::list(&recent, &rooms),
         resolved: TopicRow::list(&resolved, &rooms),
-        total: state.store.count_topics(&store::TopicFilter::default()).await?,
+        total: state
+            .store
+            .count_topics(&store::TopicFilter::default())
+            .await?,
         completed: state.store.count_topics(&done).await?,
-        rooms: rooms.into_iter().map(|r| RoomCard { code: r.code, name: r.name, place: r.place }).collect(),
+        rooms: rooms
+            .into_iter()
+            .map(|r| RoomCard {
+                code: r.code,
+                name: r.name,
+                place: r.place,
+            })
+            .collect(),
     };
     Ok(Html(render(&page)))
 }
@@ -74,15 +94,26 @@ pub fn meeting_rows(ms: &[store::Meeting]) -> Vec<MeetingRow> {
             id: m.id,
             title: m.title.clone(),
             starts: fmt_time(m.starts_at),
-            state_label: domain::MeetingState::parse(&m.state).map(|s| s.label_zh()).unwrap_or("").to_owned(),
+            state_label: domain::MeetingState::parse(&m.state)
+                .map(|s| s.label_zh())
+                .unwrap_or("")
+                .to_owned(),
         })
         .collect()
 }
 
-pub async fn room(State(state): State<AppState>, viewer: Viewer, Path(code): Path<String>) -> AppResult<Html<String>> {
+pub async fn room(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> AppResult<Html<String>> {
     let room = state.store.room_by_code(&code).await?;
     let chain = state.store.region_chain(RegionId(room.region_id)).await?;
-    let f = store::TopicFilter { room: Some(RoomId(room.id)), limit: 30, ..Default::default() };
+    let f = store::TopicFilter {
+        room: Some(RoomId(room.id)),
+        limit: 30,
+        ..Default::default()
+    };
     let topics = state.store.topics(&f).await?;
     let meetings = state.store.meetings_of_room(RoomId(room.id)).await?;
     let rooms = vec![room.clone()];
@@ -92,7 +123,11 @@ pub async fn room(State(state): State<AppState>, viewer: Viewer, Path(code): Pat
         signed_in: viewer.user.is_some(),
         code: room.code,
         name: room.name,
-        region: chain.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(" · "),
+        region: chain
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" · "),
         place: room.place,
         description: room.description,
         allow_anonymous: room.allow_anonymous,
@@ -109,9 +144,13 @@ pub struct LookupQuery {
 }
 
 /// 查情: find a topic by the number given at submission, no login needed.
-pub async fn lookup(State(state): State<AppState>, Query(q): Query<LookupQuery>) -> AppResult<Response> {
+pub async fn lookup(
+    State(state): State<AppState>,
+    Query(q): Query<LookupQuery>,
+) -> AppResult<Response> {
     let raw = q.no.unwrap_or_default();
-    let no = domain::TrackingNo::parse(raw.trim()).map_err(|_| AppError::BadRequest("查询码是10位数字，请检查后再试".into()))?;
+    let no = domain::TrackingNo::parse(raw.trim())
+        .map_err(|_| AppError::BadRequest("查询码是10位数字，请检查后再试".into()))?;
     let topic = state.store.topic_by_tracking(no.as_str()).await?;
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)).into_response())
 }

@@ -4,8 +4,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use domain::{
-    Decision, DepartmentId, MeetingId, MeetingState, Reason, RegionPath, RoomId, Satisfaction, TaskCommand,
-    TaskCtx, TaskState, TopicCommand, TopicId,
+    Decision, DepartmentId, MeetingId, MeetingState, Reason, RegionPath, RoomId, Satisfaction,
+    TaskCommand, TaskCtx, TaskState, TopicCommand, TopicId,
 };
 use serde::Deserialize;
 
@@ -79,14 +79,42 @@ fn allowed_topic_actions(ctx: &domain::TopicCtx, actor: &domain::Actor) -> Vec<&
     let reason = Reason::parse("示例理由").ok();
     let candidates: Vec<(&'static str, Option<TopicCommand>)> = vec![
         ("accept", Some(TopicCommand::Accept)),
-        ("reject", reason.clone().map(|reason| TopicCommand::Reject { reason })),
+        (
+            "reject",
+            reason.clone().map(|reason| TopicCommand::Reject { reason }),
+        ),
         ("merge", Some(TopicCommand::Merge { into: TopicId(0) })),
-        ("refer", Some(TopicCommand::Refer { department: DepartmentId(0) })),
+        (
+            "refer",
+            Some(TopicCommand::Refer {
+                department: DepartmentId(0),
+            }),
+        ),
         ("research", Some(TopicCommand::AddResearch)),
-        ("schedule", Some(TopicCommand::Schedule { meeting: MeetingId(0) })),
-        ("opinion", Some(TopicCommand::RecordOpinion { meeting_state: MeetingState::InSession })),
-        ("review", Some(TopicCommand::Review { decision: Decision::Adopt })),
-        ("dispatch", Some(TopicCommand::DispatchTask { department: DepartmentId(0) })),
+        (
+            "schedule",
+            Some(TopicCommand::Schedule {
+                meeting: MeetingId(0),
+            }),
+        ),
+        (
+            "opinion",
+            Some(TopicCommand::RecordOpinion {
+                meeting_state: MeetingState::InSession,
+            }),
+        ),
+        (
+            "review",
+            Some(TopicCommand::Review {
+                decision: Decision::Adopt,
+            }),
+        ),
+        (
+            "dispatch",
+            Some(TopicCommand::DispatchTask {
+                department: DepartmentId(0),
+            }),
+        ),
         ("complete", Some(TopicCommand::Complete)),
         ("resume", Some(TopicCommand::Resume)),
     ];
@@ -99,11 +127,23 @@ fn allowed_topic_actions(ctx: &domain::TopicCtx, actor: &domain::Actor) -> Vec<&
 }
 
 fn allowed_task_actions(ctx: &TaskCtx, actor: &domain::Actor) -> Vec<&'static str> {
-    let Ok(reason) = Reason::parse("示例理由") else { return Vec::new() };
+    let Ok(reason) = Reason::parse("示例理由") else {
+        return Vec::new();
+    };
     let candidates = [
         ("sign", TaskCommand::Sign),
-        ("return", TaskCommand::Return { reason: reason.clone() }),
-        ("reassign", TaskCommand::Reassign { department: DepartmentId(0) }),
+        (
+            "return",
+            TaskCommand::Return {
+                reason: reason.clone(),
+            },
+        ),
+        (
+            "reassign",
+            TaskCommand::Reassign {
+                department: DepartmentId(0),
+            },
+        ),
         ("progress", TaskCommand::PostProgress),
         ("extend", TaskCommand::RequestExtension { until: today() }),
         ("grant-extension", TaskCommand::GrantExtension),
@@ -112,16 +152,31 @@ fn allowed_task_actions(ctx: &TaskCtx, actor: &domain::Actor) -> Vec<&'static st
         ("verify", TaskCommand::Verify),
         ("send-back", TaskCommand::SendBack { reason }),
     ];
-    candidates.into_iter().filter(|(_, c)| domain::decide_task(ctx, actor, c).is_ok()).map(|(n, _)| n).collect()
+    candidates
+        .into_iter()
+        .filter(|(_, c)| domain::decide_task(ctx, actor, c).is_ok())
+        .map(|(n, _)| n)
+        .collect()
 }
 
-pub async fn topic(State(state): State<AppState>, viewer: Viewer, Path(no): Path<String>, Query(q): Query<TopicQuery>) -> AppResult<Html<String>> {
+pub async fn topic(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(no): Path<String>,
+    Query(q): Query<TopicQuery>,
+) -> AppResult<Html<String>> {
     let t = state.store.topic_by_tracking(&no).await?;
     let id = TopicId(t.id);
     let room = state.store.room(RoomId(t.room_id)).await?;
     let ctx = state.store.topic_context(&t).await?;
     let depts = state.store.departments().await?;
-    let dept_name = |id: i64| depts.iter().find(|d| d.id == id).map(|d| d.name.clone()).unwrap_or_default();
+    let dept_name = |id: i64| {
+        depts
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    };
     let region = RegionPath::decode(&t.region_path).unwrap_or(RegionPath(Vec::new()));
     let tasks = state
         .store
@@ -132,7 +187,12 @@ pub async fn topic(State(state): State<AppState>, viewer: Viewer, Path(no): Path
             let st = TaskState::parse(&k.state);
             let actions = match st {
                 Some(s) => {
-                    let tctx = TaskCtx { state: s, department: DepartmentId(k.department_id), room: RoomId(t.room_id), region: region.clone() };
+                    let tctx = TaskCtx {
+                        state: s,
+                        department: DepartmentId(k.department_id),
+                        room: RoomId(t.room_id),
+                        region: region.clone(),
+                    };
                     allowed_task_actions(&tctx, &viewer.actor)
                 }
                 None => Vec::new(),
@@ -156,7 +216,13 @@ pub async fn topic(State(state): State<AppState>, viewer: Viewer, Path(no): Path
         .into_iter()
         .map(|o| OpinionRow {
             text: o.text,
-            decision: o.decision.as_deref().and_then(Decision::parse).map(|d| d.label_zh()).unwrap_or("待审议").to_owned(),
+            decision: o
+                .decision
+                .as_deref()
+                .and_then(Decision::parse)
+                .map(|d| d.label_zh())
+                .unwrap_or("待审议")
+                .to_owned(),
             instructions: o.instructions,
         })
         .collect();
@@ -165,14 +231,26 @@ pub async fn topic(State(state): State<AppState>, viewer: Viewer, Path(no): Path
         .meetings_of_room(RoomId(t.room_id))
         .await?
         .into_iter()
-        .filter(|m| matches!(MeetingState::parse(&m.state), Some(MeetingState::Planned | MeetingState::Notified)))
+        .filter(|m| {
+            matches!(
+                MeetingState::parse(&m.state),
+                Some(MeetingState::Planned | MeetingState::Notified)
+            )
+        })
         .map(|m| (m.id, format!("{}（{}）", m.title, fmt_time(m.starts_at))))
         .collect();
     let merged_into = match t.merged_into {
         Some(m) => Some(state.store.topic(TopicId(m)).await?.tracking_no),
         None => None,
     };
-    let can_rate = domain::decide(&ctx, &viewer.actor, &TopicCommand::Rate { satisfaction: Satisfaction::Satisfied }).is_ok();
+    let can_rate = domain::decide(
+        &ctx,
+        &viewer.actor,
+        &TopicCommand::Rate {
+            satisfaction: Satisfaction::Satisfied,
+        },
+    )
+    .is_ok();
     let can_like = ctx.state.is_public_result();
     let liked = can_like && state.store.has_liked(id, &viewer.liker_key()).await?;
     let page = TopicPage {
@@ -184,7 +262,13 @@ pub async fn topic(State(state): State<AppState>, viewer: Viewer, Path(no): Path
         created: fmt_time(t.created_at),
         submitted: q.submitted.is_some(),
         merged_into,
-        timeline: state.store.timeline(id).await?.iter().map(EventJson::new).collect(),
+        timeline: state
+            .store
+            .timeline(id)
+            .await?
+            .iter()
+            .map(EventJson::new)
+            .collect(),
         research: state.store.research_records(id).await?,
         opinions,
         tasks,

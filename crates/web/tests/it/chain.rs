@@ -7,7 +7,9 @@ use crate::both;
 use crate::helpers::TestApp;
 
 async fn chain_walk(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
     let resident = app.client();
     // A first visit hands the phone its device token.
     assert_eq!(app.page(&resident, "/r/room-a").await.0, StatusCode::OK);
@@ -25,62 +27,169 @@ async fn chain_walk(backend: Backend) {
         }
     };
     let topic_act = |a: &str| format!("/api/topics/{no}/actions/{a}");
-    assert_eq!(act(&convener, topic_act("accept"), json!({})).await["state"], "accepted");
-    let v = act(&convener, topic_act("research"), json!({ "note": "实地踏勘三组道路，路面破损约三百米。", "participants": "党员、村民代表" })).await;
+    assert_eq!(
+        act(&convener, topic_act("accept"), json!({})).await["state"],
+        "accepted"
+    );
+    let v = act(
+        &convener,
+        topic_act("research"),
+        json!({ "note": "实地踏勘三组道路，路面破损约三百米。", "participants": "党员、村民代表" }),
+    )
+    .await;
     assert_eq!(v["state"], "researching");
 
     let (s, m) = app
-        .post(&convener, "/api/rooms/room-a/meetings", json!({ "title": "陈师村冬季协商议事会", "starts_at": "2030-12-01T09:30" }))
+        .post(
+            &convener,
+            "/api/rooms/room-a/meetings",
+            json!({ "title": "陈师村冬季协商议事会", "starts_at": "2030-12-01T09:30" }),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{m}");
     let meeting = m["id"].as_i64().unwrap();
-    assert_eq!(act(&convener, topic_act("schedule"), json!({ "meeting": meeting.to_string() })).await["state"], "scheduled");
-    act(&convener, format!("/api/meetings/{meeting}/actions/notify"), json!({})).await;
-    act(&convener, format!("/api/meetings/{meeting}/actions/start"), json!({})).await;
-    let v = act(&convener, topic_act("opinion"), json!({ "text": "同意改造，由交通部门牵头，年底前完工。" })).await;
+    assert_eq!(
+        act(
+            &convener,
+            topic_act("schedule"),
+            json!({ "meeting": meeting.to_string() })
+        )
+        .await["state"],
+        "scheduled"
+    );
+    act(
+        &convener,
+        format!("/api/meetings/{meeting}/actions/notify"),
+        json!({}),
+    )
+    .await;
+    act(
+        &convener,
+        format!("/api/meetings/{meeting}/actions/start"),
+        json!({}),
+    )
+    .await;
+    let v = act(
+        &convener,
+        topic_act("opinion"),
+        json!({ "text": "同意改造，由交通部门牵头，年底前完工。" }),
+    )
+    .await;
     assert_eq!(v["state"], "deliberated");
-    act(&convener, format!("/api/meetings/{meeting}/actions/close"), json!({})).await;
+    act(
+        &convener,
+        format!("/api/meetings/{meeting}/actions/close"),
+        json!({}),
+    )
+    .await;
 
     let leader = app.login("leader-a").await;
-    assert_eq!(act(&leader, topic_act("review"), json!({ "decision": "adopt", "instructions": "请交通部门抓紧实施。" })).await["state"], "reviewed");
+    assert_eq!(
+        act(
+            &leader,
+            topic_act("review"),
+            json!({ "decision": "adopt", "instructions": "请交通部门抓紧实施。" })
+        )
+        .await["state"],
+        "reviewed"
+    );
     let dept = app.world.dept_a.0.to_string();
-    let v = act(&leader, topic_act("dispatch"), json!({ "department": dept, "title": "三组农路改造", "due": "2030-12-31" })).await;
+    let v = act(
+        &leader,
+        topic_act("dispatch"),
+        json!({ "department": dept, "title": "三组农路改造", "due": "2030-12-31" }),
+    )
+    .await;
     assert_eq!(v["state"], "implementing");
 
     let staff = app.login("staff-a").await;
     let (_, detail) = app.get(&staff, &format!("/api/topics/{no}")).await;
     let task = detail["tasks"][0]["id"].as_i64().unwrap();
     let task_act = |a: &str| format!("/api/tasks/{task}/actions/{a}");
-    assert_eq!(act(&staff, task_act("sign"), json!({})).await["state"], "signed");
-    assert_eq!(act(&staff, task_act("progress"), json!({ "note": "已完成路基整理。" })).await["state"], "in_progress");
-    assert_eq!(act(&staff, task_act("complete"), json!({ "note": "路面硬化全部完成。" })).await["state"], "done");
-    assert_eq!(act(&convener, task_act("verify"), json!({})).await["state"], "verified");
+    assert_eq!(
+        act(&staff, task_act("sign"), json!({})).await["state"],
+        "signed"
+    );
+    assert_eq!(
+        act(
+            &staff,
+            task_act("progress"),
+            json!({ "note": "已完成路基整理。" })
+        )
+        .await["state"],
+        "in_progress"
+    );
+    assert_eq!(
+        act(
+            &staff,
+            task_act("complete"),
+            json!({ "note": "路面硬化全部完成。" })
+        )
+        .await["state"],
+        "done"
+    );
+    assert_eq!(
+        act(&convener, task_act("verify"), json!({})).await["state"],
+        "verified"
+    );
     assert_eq!(app.topic_state(&no).await, "completed");
 
-    let v = act(&resident, format!("/api/topics/{no}/rating"), json!({ "satisfaction": "satisfied", "comment": "修得好" })).await;
+    let v = act(
+        &resident,
+        format!("/api/topics/{no}/rating"),
+        json!({ "satisfaction": "satisfied", "comment": "修得好" }),
+    )
+    .await;
     assert_eq!(v["state"], "evaluated");
 
     // A like counts once per device; another phone adds one more.
     let v = act(&resident, format!("/api/topics/{no}/likes"), json!({})).await;
-    assert_eq!((v["new"].as_bool(), v["count"].as_i64()), (Some(true), Some(1)));
+    assert_eq!(
+        (v["new"].as_bool(), v["count"].as_i64()),
+        (Some(true), Some(1))
+    );
     let v = act(&resident, format!("/api/topics/{no}/likes"), json!({})).await;
-    assert_eq!((v["new"].as_bool(), v["count"].as_i64()), (Some(false), Some(1)));
+    assert_eq!(
+        (v["new"].as_bool(), v["count"].as_i64()),
+        (Some(false), Some(1))
+    );
     let other = app.client();
     let v = act(&other, format!("/api/topics/{no}/likes"), json!({})).await;
     assert_eq!(v["count"], 2);
 
     let (_, detail) = app.get(&other, &format!("/api/topics/{no}")).await;
-    let kinds: Vec<&str> = detail["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(
         kinds,
         [
-            "submitted", "accepted", "research_added", "scheduled", "meeting_notified", "meeting_started",
-            "opinion_recorded", "meeting_closed", "reviewed", "task_dispatched", "task_signed", "progress_posted",
-            "task_done", "task_verified", "completed", "rated"
+            "submitted",
+            "accepted",
+            "research_added",
+            "scheduled",
+            "meeting_notified",
+            "meeting_started",
+            "opinion_recorded",
+            "meeting_closed",
+            "reviewed",
+            "task_dispatched",
+            "task_signed",
+            "progress_posted",
+            "task_done",
+            "task_verified",
+            "completed",
+            "rated"
         ]
     );
     for e in detail["timeline"].as_array().unwrap() {
-        assert!(!e["actor"].as_str().unwrap().is_empty() && !e["role"].as_str().unwrap().is_empty(), "{e}");
+        assert!(
+            !e["actor"].as_str().unwrap().is_empty() && !e["role"].as_str().unwrap().is_empty(),
+            "{e}"
+        );
     }
     assert_eq!(detail["timeline"][8]["role"], "领导");
     assert_eq!(detail["timeline"][10]["role"], "部门工作人员");
@@ -88,7 +197,18 @@ async fn chain_walk(backend: Backend) {
     // The public page shows the same story in Chinese.
     let (s, html) = app.page(&other, &format!("/t/{no}")).await;
     assert_eq!(s, StatusCode::OK);
-    for text in ["陈师村三组农路改造", "已评价", "受理立项", "商前调研", "形成协商意见", "交办任务", "部门签收", "核实通过", "群众评价", "点赞 · 2"] {
+    for text in [
+        "陈师村三组农路改造",
+        "已评价",
+        "受理立项",
+        "商前调研",
+        "形成协商意见",
+        "交办任务",
+        "部门签收",
+        "核实通过",
+        "群众评价",
+        "点赞 · 2",
+    ] {
         assert!(html.contains(text), "topic page lacks {text}");
     }
 }
@@ -96,43 +216,88 @@ both!(chain_walk);
 
 /// The first steps again through the pages' forms, as a phone would send them.
 async fn chain_through_forms(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
     let phone = app.client();
-    let form = [("title", "府前路破损井盖修缮"), ("body", "井盖破损三天了，晚上很危险。"), ("category", "公共设施"), ("place", "府前路东侧")];
-    let r = phone.post(app.url("/r/room-a/topics")).form(&form).send().await.unwrap();
+    let form = [
+        ("title", "府前路破损井盖修缮"),
+        ("body", "井盖破损三天了，晚上很危险。"),
+        ("category", "公共设施"),
+        ("place", "府前路东侧"),
+    ];
+    let r = phone
+        .post(app.url("/r/room-a/topics"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("/t/") && location.ends_with("?submitted=1"), "{location}");
+    assert!(
+        location.starts_with("/t/") && location.ends_with("?submitted=1"),
+        "{location}"
+    );
     let (s, html) = app.page(&phone, &location).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("提交成功") && html.contains("查询码"));
-    let no = location.trim_start_matches("/t/").trim_end_matches("?submitted=1").to_owned();
+    let no = location
+        .trim_start_matches("/t/")
+        .trim_end_matches("?submitted=1")
+        .to_owned();
 
     // 查情 by number, no login.
-    let r = app.client().get(app.url(&format!("/lookup?no={no}"))).send().await.unwrap();
+    let r = app
+        .client()
+        .get(app.url(&format!("/lookup?no={no}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["location"], format!("/t/{no}").as_str());
 
     // The convener sees the accept button and uses it.
     let convener = app.client();
     let r = convener
         .post(app.url("/login"))
-        .form(&[("username", "convener-a"), ("password", store::testing::WORLD_PASSWORD), ("next", "/desk")])
+        .form(&[
+            ("username", "convener-a"),
+            ("password", store::testing::WORLD_PASSWORD),
+            ("next", "/desk"),
+        ])
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
     let (_, desk) = app.page(&convener, "/desk").await;
     assert!(desk.contains("待受理") && desk.contains("府前路破损井盖修缮"));
     let (_, page) = app.page(&convener, &format!("/t/{no}")).await;
     assert!(page.contains("受理立项"));
-    let r = convener.post(app.url(&format!("/t/{no}/act/accept"))).send().await.unwrap();
+    let r = convener
+        .post(app.url(&format!("/t/{no}/act/accept")))
+        .form(&[("from", "page")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.topic_state(&no).await, "accepted");
 
     // A page error is a Chinese page, not JSON.
-    let r = convener.post(app.url(&format!("/t/{no}/act/accept"))).send().await.unwrap();
+    let r = convener
+        .post(app.url(&format!("/t/{no}/act/accept")))
+        .form(&[("from", "page")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let body = r.text().await.unwrap();
-    assert!(body.contains("操作没有成功") && body.contains("<html"), "{body}");
+    assert!(
+        body.contains("操作没有成功") && body.contains("<html"),
+        "{body}"
+    );
 }
 both!(chain_through_forms);

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-use store::testing::{Backend, World, WORLD_PASSWORD, fresh_database};
+use store::testing::{Backend, WORLD_PASSWORD, World, fresh_database};
 
 /// Runs a test body once per backend; the PostgreSQL run is skipped, and says so,
 /// when no server is configured.
@@ -27,8 +27,15 @@ macro_rules! both {
 pub struct SmsOutbox(pub std::sync::Mutex<Vec<(String, String)>>);
 
 impl web::SmsSender for SmsOutbox {
-    fn send<'a>(&'a self, phone: &'a str, text: &'a str) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send + 'a>> {
-        self.0.lock().unwrap().push((phone.to_owned(), text.to_owned()));
+    fn send<'a>(
+        &'a self,
+        phone: &'a str,
+        text: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send + 'a>> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((phone.to_owned(), text.to_owned()));
         Box::pin(async { Ok(()) })
     }
 }
@@ -37,7 +44,12 @@ impl SmsOutbox {
     /// The six-digit code in the latest message to `phone`.
     pub fn last_code(&self, phone: &str) -> String {
         let msgs = self.0.lock().unwrap();
-        let text = &msgs.iter().rev().find(|(p, _)| p == phone).expect("no SMS sent").1;
+        let text = &msgs
+            .iter()
+            .rev()
+            .find(|(p, _)| p == phone)
+            .expect("no SMS sent")
+            .1;
         text.chars().filter(char::is_ascii_digit).take(6).collect()
     }
 }
@@ -53,24 +65,38 @@ impl TestApp {
     /// The real app on a free port over a fresh database with a small world in it.
     pub async fn start(backend: Backend) -> Option<TestApp> {
         let Some(url) = fresh_database(backend).await else {
-            eprintln!("PostgreSQL half skipped: set {} to run it", store::testing::POSTGRES_ENV);
+            eprintln!(
+                "PostgreSQL half skipped: set {} to run it",
+                store::testing::POSTGRES_ENV
+            );
             return None;
         };
         let store = store::Store::connect(&url).await.expect("connect");
         store.migrate().await.expect("migrate");
-        let hash = web::hash_password(domain::Password::parse(WORLD_PASSWORD).unwrap()).await.unwrap();
+        let hash = web::hash_password(domain::Password::parse(WORLD_PASSWORD).unwrap())
+            .await
+            .unwrap();
         let world = World::build(&store, &hash).await.expect("world");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let sms = Arc::new(SmsOutbox::default());
         let state = web::AppState::new(store.clone(), web::WebConfig::default(), sms.clone());
         tokio::spawn(web::serve(listener, state, std::future::pending()));
-        Some(TestApp { sms, base, store, world })
+        Some(TestApp {
+            sms,
+            base,
+            store,
+            world,
+        })
     }
 
     /// A browser-like client with its own cookie jar that does not follow redirects.
     pub fn client(&self) -> Client {
-        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
     }
 
     /// A client signed in as one of the world's people.

@@ -7,22 +7,49 @@ use crate::both;
 use crate::helpers::TestApp;
 
 async fn front_door(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
     let c = app.client();
     let no = app.submit(&c, "破损井盖修缮").await;
-    for (path, text) in [("/", "议事室"), ("/r/room-a", "我要提议题"), (&format!("/t/{no}") as &str, "破损井盖修缮"), ("/login", "验证码")] {
+    for (path, text) in [
+        ("/", "议事室"),
+        ("/r/room-a", "我要提议题"),
+        (&format!("/t/{no}") as &str, "破损井盖修缮"),
+        ("/login", "验证码"),
+    ] {
         let r = c.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
         let h = r.headers().clone();
-        assert!(h["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
-        assert!(h.contains_key("content-security-policy") && h["x-content-type-options"] == "nosniff", "{path}");
-        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert!(
+            h["content-type"].to_str().unwrap().starts_with("text/html"),
+            "{path}"
+        );
+        assert!(
+            h.contains_key("content-security-policy") && h["x-content-type-options"] == "nosniff",
+            "{path}"
+        );
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'")
+        );
         assert!(h.contains_key("x-request-id") && h.contains_key("referrer-policy"));
         let body = r.text().await.unwrap();
-        assert!(body.contains(text) && body.contains("lang=\"zh-CN\""), "{path} lacks {text}");
+        assert!(
+            body.contains(text) && body.contains("lang=\"zh-CN\""),
+            "{path} lacks {text}"
+        );
     }
-    assert_eq!(app.page(&c, "/healthz").await, (StatusCode::OK, "ok".to_owned()));
-    assert_eq!(app.page(&c, "/readyz").await, (StatusCode::OK, "ready".to_owned()));
+    assert_eq!(
+        app.page(&c, "/healthz").await,
+        (StatusCode::OK, "ok".to_owned())
+    );
+    assert_eq!(
+        app.page(&c, "/readyz").await,
+        (StatusCode::OK, "ready".to_owned())
+    );
     let (s, metrics) = app.page(&c, "/metrics").await;
     assert_eq!(s, StatusCode::OK);
     assert!(metrics.contains("http_requests_total"), "{metrics}");
@@ -33,9 +60,16 @@ async fn front_door(backend: Backend) {
 both!(front_door);
 
 async fn bad_input_changes_nothing(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
     let c = app.client();
-    let count = || async { app.store.count_topics(&store::TopicFilter::default()).await.unwrap() };
+    let count = || async {
+        app.store
+            .count_topics(&store::TopicFilter::default())
+            .await
+            .unwrap()
+    };
     let cases = [
         json!({ "title": "短", "body": "内容" }),
         json!({ "title": "正常的标题\u{202E}反转", "body": "内容" }),
@@ -47,13 +81,33 @@ async fn bad_input_changes_nothing(backend: Backend) {
     for body in cases {
         let (s, v) = app.post(&c, "/api/rooms/room-a/topics", body.clone()).await;
         assert!(s.is_client_error(), "{body} → {s}");
-        assert!(v["detail"].as_str().is_some_and(|d| d.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))), "{v}");
+        assert!(
+            v["detail"]
+                .as_str()
+                .is_some_and(|d| d.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))),
+            "{v}"
+        );
     }
-    let r = c.post(app.url("/api/rooms/room-a/topics")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let r = c
+        .post(app.url("/api/rooms/room-a/topics"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
-    let r = c.post(app.url("/api/rooms/room-a/topics")).body(vec![b'a'; 2 << 20]).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // A huge body is cut off: answered 413, or the connection is closed before it is all sent.
+    let huge = json!({ "title": "正常的标题", "body": "很".repeat(1 << 20) }).to_string();
+    let r = c
+        .post(app.url("/api/rooms/room-a/topics"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await;
+    if let Ok(r) = r {
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
     assert_eq!(count().await, 0);
 
     // A cross-site form post is refused before it reaches any handler.
@@ -70,6 +124,6 @@ async fn bad_input_changes_nothing(backend: Backend) {
     // Stored markup is shown as text.
     let no = app.submit(&c, "<script>alert(1)</script>路灯").await;
     let (_, html) = app.page(&c, &format!("/t/{no}")).await;
-    assert!(!html.contains("<script>alert(1)") && html.contains("&lt;script&gt;"));
+    assert!(!html.contains("<script>alert(1)") && html.contains("&#60;script&#62;alert(1)"));
 }
 both!(bad_input_changes_nothing);

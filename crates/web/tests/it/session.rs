@@ -7,7 +7,9 @@ use crate::both;
 use crate::helpers::TestApp;
 
 async fn password_lockout_and_logout(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
     let c = app.client();
     let (s, _) = app.get(&c, "/api/desk").await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
@@ -16,11 +18,23 @@ async fn password_lockout_and_logout(backend: Backend) {
     assert_eq!(r.headers()["location"], "/login?next=/desk");
 
     for _ in 0..5 {
-        let (s, v) = app.post(&c, "/api/session", json!({ "username": "leader-a", "password": "wrong-password" })).await;
+        let (s, v) = app
+            .post(
+                &c,
+                "/api/session",
+                json!({ "username": "leader-a", "password": "wrong-password" }),
+            )
+            .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     }
     // Locked now, even with the right password.
-    let (s, v) = app.post(&c, "/api/session", json!({ "username": "leader-a", "password": WORLD_PASSWORD })).await;
+    let (s, v) = app
+        .post(
+            &c,
+            "/api/session",
+            json!({ "username": "leader-a", "password": WORLD_PASSWORD }),
+        )
+        .await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
     assert!(v["detail"].as_str().unwrap().contains("锁定"));
 
@@ -29,8 +43,17 @@ async fn password_lockout_and_logout(backend: Backend) {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(me["roles"], json!(["convener"]));
     let r = c.get(app.url("/login")).send().await.unwrap();
-    let cookie_line = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>().join("\n");
-    assert!(!cookie_line.contains("sl_session"), "session cookie re-sent on every page");
+    let cookie_line = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !cookie_line.contains("sl_session"),
+        "session cookie re-sent on every page"
+    );
     let (s, _) = app.post(&c, "/api/session/logout", json!({})).await;
     assert_eq!(s, StatusCode::OK);
     let (s, _) = app.get(&c, "/api/session").await;
@@ -39,7 +62,9 @@ async fn password_lockout_and_logout(backend: Backend) {
 both!(password_lockout_and_logout);
 
 async fn session_cookie_flags(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
     let r = app
         .client()
         .post(app.url("/api/session"))
@@ -47,33 +72,69 @@ async fn session_cookie_flags(backend: Backend) {
         .send()
         .await
         .unwrap();
-    let set = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|v| v.starts_with("sl_session=")).unwrap();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    let set = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("sl_session="))
+        .unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
 }
 both!(session_cookie_flags);
 
 async fn phone_code_sign_in(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else { return };
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
     let c = app.client();
-    let (s, v) = app.post(&c, "/api/otp", json!({ "phone": "138 0013 8000" })).await;
+    let (s, v) = app
+        .post(&c, "/api/otp", json!({ "phone": "138 0013 8000" }))
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["phone"], "138****8000");
     // The real code only went to the (log) SMS sender; guessing fails and counts.
-    let (s, v) = app.post(&c, "/api/otp/verify", json!({ "phone": "13800138000", "code": "000000" })).await;
+    let (s, v) = app
+        .post(
+            &c,
+            "/api/otp/verify",
+            json!({ "phone": "13800138000", "code": "000000" }),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     let code = app.sms.last_code("13800138000");
-    let (s, v) = app.post(&c, "/api/otp/verify", json!({ "phone": "13800138000", "code": code })).await;
+    let (s, v) = app
+        .post(
+            &c,
+            "/api/otp/verify",
+            json!({ "phone": "13800138000", "code": code }),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["roles"], json!(["resident"]));
     // A used code does not work twice.
-    let (s, _) = app.post(&app.client(), "/api/otp/verify", json!({ "phone": "13800138000", "code": code })).await;
+    let (s, _) = app
+        .post(
+            &app.client(),
+            "/api/otp/verify",
+            json!({ "phone": "13800138000", "code": code }),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    for _ in 0..3 {
-        app.post(&c, "/api/otp", json!({ "phone": "13800138000" })).await;
+    for _ in 0..4 {
+        app.post(&c, "/api/otp", json!({ "phone": "13800138000" }))
+            .await;
     }
-    let (s, v) = app.post(&c, "/api/otp", json!({ "phone": "13800138000" })).await;
+    let (s, v) = app
+        .post(&c, "/api/otp", json!({ "phone": "13800138000" }))
+        .await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
-    let (s, _) = app.post(&c, "/api/otp", json!({ "phone": "not-a-phone" })).await;
+    let (s, _) = app
+        .post(&c, "/api/otp", json!({ "phone": "not-a-phone" }))
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
 both!(phone_code_sign_in);
