@@ -185,7 +185,7 @@ async fn user(
         .await?)
 }
 
-fn pick<'a>(list: &'a [String], i: usize) -> &'a str {
+fn pick(list: &[String], i: usize) -> &str {
     list.get(i % list.len().max(1)).map_or("", String::as_str)
 }
 

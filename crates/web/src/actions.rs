@@ -39,10 +39,10 @@ async fn submit(
         None => None,
     };
     let mut who = viewer.who();
-    if viewer.user.is_none() {
-        if let Some(p) = &phone {
-            who.name = format!("群众（手机{}）", p.masked());
-        }
+    if viewer.user.is_none()
+        && let Some(p) = &phone
+    {
+        who.name = format!("群众（手机{}）", p.masked());
     }
     let new = store::NewTopic {
         room: domain::RoomId(room.id),

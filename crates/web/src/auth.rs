@@ -91,11 +91,11 @@ pub async fn identify(
     let mut actor = None;
     if let Some(c) = jar.get(SESSION_COOKIE) {
         let hash = token_hash(c.value());
-        if let Ok(Some(uid)) = state.store.session_user(&hash).await {
-            if let (Ok(u), Ok(a)) = (state.store.user(uid).await, state.store.actor(uid).await) {
-                user = Some(u);
-                actor = Some(a);
-            }
+        if let Ok(Some(uid)) = state.store.session_user(&hash).await
+            && let (Ok(u), Ok(a)) = (state.store.user(uid).await, state.store.actor(uid).await)
+        {
+            user = Some(u);
+            actor = Some(a);
         }
     }
     let existing = jar

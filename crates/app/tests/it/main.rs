@@ -1,2 +1,3 @@
 //! Tests of the real `shangliang` binary as a separate process.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod durability;

@@ -1,5 +1,6 @@
 //! Integration tests of the whole web app over real HTTP, each on a fresh
 //! database, each run on SQLite and (when configured) on PostgreSQL.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod authz;
 mod chain;
 mod helpers;
