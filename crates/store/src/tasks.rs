@@ -67,14 +67,28 @@ impl Store {
         region: &RegionPath,
         states: &[TaskState],
     ) -> Result<Vec<Task>> {
+        let topics = topic::Column::RegionPath.starts_with(region.encode());
+        self.tasks_of_live_topics(topics, states).await
+    }
+
+    /// Tasks in these states for topics of the given rooms (a convener's tasks to verify).
+    pub async fn tasks_of_rooms(&self, rooms: &[i64], states: &[TaskState]) -> Result<Vec<Task>> {
+        let topics = topic::Column::RoomId.is_in(rooms.iter().copied());
+        self.tasks_of_live_topics(topics, states).await
+    }
+
+    /// Tasks in `states` whose topic matches `which` and is still being carried out.
+    async fn tasks_of_live_topics(
+        &self,
+        which: sea_orm::sea_query::SimpleExpr,
+        states: &[TaskState],
+    ) -> Result<Vec<Task>> {
+        let live = [TopicState::Implementing.code(), TopicState::Referred.code()];
         let topic_ids: Vec<i64> = topic::Entity::find()
             .select_only()
             .column(topic::Column::Id)
-            .filter(topic::Column::RegionPath.starts_with(region.encode()))
-            .filter(
-                topic::Column::State
-                    .is_in([TopicState::Implementing.code(), TopicState::Referred.code()]),
-            )
+            .filter(which)
+            .filter(topic::Column::State.is_in(live))
             .into_tuple()
             .all(self.conn())
             .await?;
@@ -203,29 +217,5 @@ impl Store {
         }
         w.commit().await?;
         Ok(updated)
-    }
-}
-
-impl Store {
-    /// Tasks in these states for topics of the given rooms (a convener's tasks to verify).
-    pub async fn tasks_of_rooms(&self, rooms: &[i64], states: &[TaskState]) -> Result<Vec<Task>> {
-        let topic_ids: Vec<i64> = topic::Entity::find()
-            .select_only()
-            .column(topic::Column::Id)
-            .filter(topic::Column::RoomId.is_in(rooms.iter().copied()))
-            .filter(
-                topic::Column::State
-                    .is_in([TopicState::Implementing.code(), TopicState::Referred.code()]),
-            )
-            .into_tuple()
-            .all(self.conn())
-            .await?;
-        Ok(task::Entity::find()
-            .filter(task::Column::TopicId.is_in(topic_ids))
-            .filter(task::Column::State.is_in(states.iter().map(|s| s.code())))
-            .order_by_asc(task::Column::DueDate)
-            .limit(500)
-            .all(self.conn())
-            .await?)
     }
 }

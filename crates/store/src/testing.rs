@@ -12,6 +12,24 @@ use sea_orm::{ConnectionTrait, Database};
 
 use crate::{NewDepartment, NewRegion, NewRoom, NewUser, Result, Store};
 
+/// Runs an async test body `fn(Backend)` once per backend, as `name::sqlite`
+/// and `name::postgres`; the PostgreSQL run skips (and says so) without a server.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::testing::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::testing::Backend::Postgres).await
+            }
+        }
+    };
+}
+
 /// The environment variable naming the PostgreSQL server for tests.
 pub const POSTGRES_ENV: &str = "SHANGLIANG_TEST_POSTGRES_URL";
 

@@ -1,22 +1,8 @@
 use chrono::Duration;
 use domain::{Actor, Channel, Reason, RoomId, TopicBody, TopicId, TopicTitle, UserId};
+use store::both_backends as both;
 use store::testing::{Backend, World, fresh_database};
 use store::{NewTopic, Store, StoreError, TopicAction, TopicFilter, Who};
-
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(store::testing::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(store::testing::Backend::Postgres).await
-            }
-        }
-    };
-}
 
 async fn setup(backend: Backend) -> Option<(Store, World)> {
     let Some(url) = fresh_database(backend).await else {

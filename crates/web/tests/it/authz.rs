@@ -3,8 +3,8 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use store::testing::Backend;
 
-use crate::both;
 use crate::helpers::TestApp;
+use store::both_backends as both;
 
 const EVERYONE: [&str; 10] = [
     "convener-a",

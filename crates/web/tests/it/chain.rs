@@ -3,8 +3,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 use store::testing::Backend;
 
-use crate::both;
 use crate::helpers::TestApp;
+use store::both_backends as both;
 
 async fn chain_walk(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {

@@ -4,24 +4,6 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use store::testing::{Backend, WORLD_PASSWORD, World, fresh_database};
 
-/// Runs a test body once per backend; the PostgreSQL run is skipped, and says so,
-/// when no server is configured.
-#[macro_export]
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(store::testing::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(store::testing::Backend::Postgres).await
-            }
-        }
-    };
-}
-
 /// Keeps every SMS instead of sending it, so tests can read the codes.
 #[derive(Default)]
 pub struct SmsOutbox(pub std::sync::Mutex<Vec<(String, String)>>);

@@ -3,8 +3,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 use store::testing::Backend;
 
-use crate::both;
 use crate::helpers::TestApp;
+use store::both_backends as both;
 
 async fn front_door(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
