@@ -414,7 +414,7 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
                     room: *room,
                     title: &past_title,
                     place: &r.place,
-                    starts_at: Utc::now() + Duration::days(1),
+                    starts_at: local_time(-40 - ri as i64, 9, 30),
                 },
                 convener,
             )
@@ -425,7 +425,7 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
                     room: *room,
                     title: &next_title,
                     place: &r.place,
-                    starts_at: Utc::now() + Duration::days(9 + (ri as i64 % 12)),
+                    starts_at: local_time(9 + (ri as i64 % 12), 14, 30),
                 },
                 convener,
             )
@@ -645,9 +645,6 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
         store
             .apply_meeting(past_id, convener, MeetingCommand::Close)
             .await?;
-        store
-            .set_meeting_time(past_id, Utc::now() - Duration::days(40 + ri as i64))
-            .await?;
     }
 
     // Spread every topic's history over the past months.
@@ -665,6 +662,17 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
         store.backdate_topic(TopicId(t.id), start, step).await?;
     }
     Ok(())
+}
+
+/// A Beijing wall-clock time `days` from today, as UTC.
+fn local_time(days: i64, hour: u32, minute: u32) -> chrono::DateTime<Utc> {
+    let tz = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    let date = Utc::now().with_timezone(&tz).date_naive() + Duration::days(days);
+    let naive = date.and_hms_opt(hour, minute, 0).unwrap_or_default();
+    naive
+        .and_local_timezone(tz)
+        .single()
+        .map_or_else(Utc::now, |t| t.to_utc())
 }
 
 /// Prints who to sign in as, so a visitor can try every role.

@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set,
 };
 
-use crate::entity::{meeting, task, topic, topic_event, topic_like};
+use crate::entity::{task, topic, topic_event, topic_like};
 use crate::{Result, Store, StoreError, now};
 
 impl Store {
@@ -55,21 +55,6 @@ impl Store {
         am.created_at = Set(start);
         am.updated_at = Set(at - step);
         am.update(&w.tx).await?;
-        w.commit().await
-    }
-
-    /// Moves a meeting's start time (meetings are planned for the future; history needs past ones).
-    pub async fn set_meeting_time(
-        &self,
-        id: domain::MeetingId,
-        starts_at: DateTime<Utc>,
-    ) -> Result<()> {
-        let w = self.write().await?;
-        meeting::Entity::update_many()
-            .col_expr(meeting::Column::StartsAt, Expr::value(starts_at))
-            .filter(meeting::Column::Id.eq(id.0))
-            .exec(&w.tx)
-            .await?;
         w.commit().await
     }
 
