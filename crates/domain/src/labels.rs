@@ -9,7 +9,8 @@ macro_rules! labelled {
         pub enum $name { $($variant),* }
 
         impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+            /// Every value, in display order (for forms, filters and exhaustive tests).
+            pub const ALL: [$name; [$(stringify!($variant)),*].len()] = [$($name::$variant),*];
 
             /// The stable code stored in the database and used by the API.
             pub fn code(&self) -> &'static str {

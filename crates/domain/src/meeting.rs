@@ -107,11 +107,11 @@ mod tests {
             for cmd in ALL_CMDS {
                 for who in everyone() {
                     let ctx = MeetingCtx {
-                        state: *state,
+                        state,
                         room: crate::testkit::ROOM,
                     };
                     let got = decide_meeting(&ctx, &actor_for(who), &cmd);
-                    match (who == Who::Convener, allowed(*state, cmd)) {
+                    match (who == Who::Convener, allowed(state, cmd)) {
                         (true, Some(to)) => {
                             assert_eq!(got.unwrap().to, to);
                             ok += 1;

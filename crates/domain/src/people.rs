@@ -179,7 +179,7 @@ mod tests {
                 Scope::Department(DepartmentId(1)),
             ] {
                 assert_eq!(
-                    Grant::new(*role, scope.clone()).is_ok(),
+                    Grant::new(role, scope.clone()).is_ok(),
                     role.scope_kind() == scope.kind(),
                     "{role:?} {scope:?}"
                 );

@@ -58,7 +58,13 @@ impl RegionPath {
         }
         inner
             .split('/')
-            .map(|p| p.parse().ok().map(RegionId))
+            // Only the canonical form, so decode(s).encode() == s ("/01/" and "/+1/" are refused).
+            .map(|p| {
+                p.parse()
+                    .ok()
+                    .filter(|n: &i64| n.to_string() == p)
+                    .map(RegionId)
+            })
             .collect::<Option<Vec<_>>>()
             .map(RegionPath)
     }
@@ -89,7 +95,7 @@ mod tests {
         let x = p(&[1, 5, 12]);
         assert_eq!(x.encode(), "/1/5/12/");
         assert_eq!(RegionPath::decode("/1/5/12/"), Some(x));
-        for bad in ["/", "", "1/5/", "/1/x/", "/1//2/"] {
+        for bad in ["/", "", "1/5/", "/1/x/", "/1//2/", "/01/", "/+1/", "/1/5"] {
             assert_eq!(RegionPath::decode(bad), None, "{bad}");
         }
     }
@@ -104,7 +110,7 @@ mod tests {
         }
         assert_eq!((l, n), (RegionLevel::Village, 5));
         for x in RegionLevel::ALL {
-            assert_eq!(RegionLevel::parse(x.code()), Some(*x));
+            assert_eq!(RegionLevel::parse(x.code()), Some(x));
         }
     }
 }

@@ -17,6 +17,8 @@ pub fn village() -> RegionPath {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Who {
+    /// A phone that refused the device cookie.
+    Nobody,
     SubmitterDevice,
     OtherDevice,
     SubmitterUser,
@@ -33,9 +35,10 @@ pub enum Who {
     Admin,
 }
 
-pub fn everyone() -> [Who; 14] {
+pub fn everyone() -> [Who; 15] {
     use Who::*;
     [
+        Nobody,
         SubmitterDevice,
         OtherDevice,
         SubmitterUser,
@@ -59,6 +62,7 @@ fn grant(role: Role, scope: Scope) -> Vec<Grant> {
 
 pub fn actor_for(who: Who) -> Actor {
     match who {
+        Who::Nobody => Actor::anonymous(None),
         Who::SubmitterDevice => Actor::anonymous(Some(SUBMITTER_DEVICE.into())),
         Who::OtherDevice => Actor::anonymous(Some("another-device".into())),
         Who::SubmitterUser => Actor::user(SUBMITTER, grant(Role::Resident, Scope::Global)),

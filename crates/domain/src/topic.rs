@@ -59,6 +59,9 @@ pub struct TopicCtx {
     pub open_tasks: u32,
 }
 
+/// A move on a topic. `Resume` puts a reopened topic back to work; its
+/// timeline event is [`EventKind::Resumed`] (恢复办理), since `TaskSentBack`
+/// would tell residents a department's work was rejected when it was not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TopicCommand {
     Accept,

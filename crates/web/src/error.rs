@@ -114,7 +114,8 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let api = path.starts_with("/api/");
     let resp = next.run(req).await;
-    if api {
+    // The API speaks problem JSON; a page that rendered itself (even with an error status) stands.
+    if api || is_html(&resp) {
         return resp;
     }
     let info = resp.extensions().get::<ErrorInfo>().cloned().or_else(|| {
@@ -129,7 +130,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         Some(i) if i.status == StatusCode::UNAUTHORIZED => {
             Redirect::to(&format!("/login?next={}", crate::view::urlencode(&path))).into_response()
         }
-        Some(i) if !is_html(&resp) => {
+        Some(i) => {
             let page = crate::view::ErrorPage {
                 status: i.status.as_u16(),
                 message: i.message,

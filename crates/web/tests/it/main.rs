@@ -4,5 +4,6 @@
 mod authz;
 mod chain;
 mod helpers;
+mod matrix;
 mod pages;
 mod session;

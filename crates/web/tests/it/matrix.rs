@@ -1,0 +1,375 @@
+//! The authorization matrix: every route of the route table × every kind of
+//! person, checked against what each route is declared to allow. A route
+//! added without a line here fails the test.
+use std::collections::BTreeMap;
+
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+use store::testing::Backend;
+
+use crate::helpers::TestApp;
+use store::both_backends as both;
+
+/// Every kind of person, as (label, world login or None for anonymous).
+const PEOPLE: [(&str, Option<&str>); 11] = [
+    ("anonymous", None),
+    ("resident", Some("resident")),
+    ("committee member", Some("member")),
+    ("convener of another room", Some("convener-b")),
+    ("convener of this room", Some("convener-a")),
+    ("staff of another department", Some("staff-b")),
+    ("staff of this department", Some("staff-a")),
+    ("leader of another region", Some("leader-b")),
+    ("leader of this region", Some("leader-a")),
+    ("leader of the county above", Some("leader-county")),
+    ("administrator", Some("admin")),
+];
+
+/// Who gets past authorization, as world logins; "*" is everyone, "signed-in" everyone with an account.
+fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'static [&'static str])>
+{
+    let leaders: &[&str] = &["leader-a", "leader-county"];
+    let conv: &[&str] = &["convener-a"];
+    let staff: &[&str] = &["staff-a"];
+    let all: &[&str] = &["*"];
+    let signed: &[&str] = &["signed-in"];
+    let nobody: &[&str] = &[];
+    // (method, path) → (the action or variant to try, who may)
+    BTreeMap::from([
+        (("get", "/"), ("", all)),
+        (("get", "/r/{code}"), ("", all)),
+        (("post", "/r/{code}/topics"), ("", all)),
+        (("post", "/r/{code}/meetings"), ("", conv)),
+        (("get", "/t/{no}"), ("", all)),
+        (("get", "/lookup"), ("", all)),
+        (("post", "/t/{no}/act/{action}"), ("accept", conv)),
+        (("post", "/t/{no}/rate"), ("", nobody)),
+        (("post", "/t/{no}/like"), ("", all)),
+        (("post", "/tasks/{id}/act/{action}"), ("sign", staff)),
+        (("get", "/m/{id}"), ("", all)),
+        (("post", "/m/{id}/act/{action}"), ("notify", conv)),
+        (("get", "/desk"), ("", signed)),
+        (("post", "/desk/propose"), ("leadership", leaders)),
+        (("get", "/login"), ("", all)),
+        (("post", "/login"), ("", all)),
+        (("post", "/login/code"), ("", all)),
+        (("post", "/login/phone"), ("", all)),
+        (("post", "/logout"), ("", signed)),
+        (("get", "/static/app.css"), ("", all)),
+        (("get", "/healthz"), ("", all)),
+        (("get", "/readyz"), ("", all)),
+        (("get", "/metrics"), ("", all)),
+        (("get", "/api/rooms"), ("", all)),
+        (("get", "/api/rooms/{code}"), ("", all)),
+        (("post", "/api/rooms/{code}/topics"), ("", all)),
+        (("post", "/api/rooms/{code}/meetings"), ("", conv)),
+        (("get", "/api/topics"), ("", all)),
+        (("get", "/api/topics/{no}"), ("", all)),
+        (
+            ("post", "/api/topics/{no}/actions/{action}"),
+            ("review", leaders),
+        ),
+        (("post", "/api/topics/{no}/rating"), ("", nobody)),
+        (("post", "/api/topics/{no}/likes"), ("", all)),
+        (
+            ("get", "/api/tasks/{id}"),
+            (
+                "",
+                &[
+                    "staff-a",
+                    "staff-b",
+                    "leader-a",
+                    "leader-b",
+                    "leader-county",
+                    "convener-a",
+                    "convener-b",
+                ],
+            ),
+        ),
+        (
+            ("post", "/api/tasks/{id}/actions/{action}"),
+            ("reassign", leaders),
+        ),
+        (("get", "/api/meetings/{id}"), ("", all)),
+        (
+            ("post", "/api/meetings/{id}/actions/{action}"),
+            ("start", conv),
+        ),
+        (("get", "/api/desk"), ("", signed)),
+        (("post", "/api/session"), ("", all)),
+        (("get", "/api/session"), ("", signed)),
+        (("post", "/api/session/logout"), ("", signed)),
+        (("post", "/api/otp"), ("", all)),
+        (("post", "/api/otp/verify"), ("", all)),
+    ])
+}
+
+fn may(allowed: &[&str], login: Option<&str>) -> bool {
+    allowed.contains(&"*")
+        || (login.is_some() && allowed.contains(&"signed-in"))
+        || login.is_some_and(|l| allowed.contains(&l))
+}
+
+async fn authorization_matrix(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let table = web::route_table();
+    let expected = expectations();
+    for r in &table {
+        assert!(
+            expected.contains_key(&(r.method, r.path)),
+            "route {} {} has no line in the authorization matrix",
+            r.method,
+            r.path
+        );
+    }
+    assert_eq!(
+        table.len(),
+        expected.len(),
+        "the matrix names a route the router does not have"
+    );
+
+    // The fixture: a submitted topic, a topic whose task was returned by its department,
+    // a deliberated topic, and a planned meeting, all in room A.
+    let phone = app.client();
+    let no = app.submit(&phone, "农田征地矛盾调处").await;
+    let deliberated = app.submit(&phone, "移风易俗天价彩礼整治").await;
+    let convener = app.login("convener-a").await;
+    let post = |c: &Client, p: String, b: serde_json::Value| {
+        let (c, app) = (c.clone(), &app);
+        async move { app.post(&c, &p, b).await }
+    };
+    post(
+        &convener,
+        format!("/api/topics/{deliberated}/actions/accept"),
+        json!({}),
+    )
+    .await;
+    post(
+        &convener,
+        format!("/api/topics/{deliberated}/actions/research"),
+        json!({ "note": "入户走访十二户。" }),
+    )
+    .await;
+    let (_, m) = post(
+        &convener,
+        "/api/rooms/room-a/meetings".into(),
+        json!({ "title": "移风易俗议事会", "starts_at": "2030-03-01T09:00" }),
+    )
+    .await;
+    let held = m["id"].as_i64().unwrap();
+    post(
+        &convener,
+        format!("/api/topics/{deliberated}/actions/schedule"),
+        json!({ "meeting": held.to_string() }),
+    )
+    .await;
+    post(
+        &convener,
+        format!("/api/meetings/{held}/actions/start"),
+        json!({}),
+    )
+    .await;
+    let (s, _) = post(
+        &convener,
+        format!("/api/topics/{deliberated}/actions/opinion"),
+        json!({ "text": "倡导彩礼不超过三万元。" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, m) = post(
+        &convener,
+        "/api/rooms/room-a/meetings".into(),
+        json!({ "title": "春季议事会", "starts_at": "2030-04-01T09:00" }),
+    )
+    .await;
+    let meeting = m["id"].as_i64().unwrap();
+    let referred = app.submit(&phone, "路灯维修").await;
+    post(
+        &convener,
+        format!("/api/topics/{referred}/actions/refer"),
+        json!({ "department": app.world.dept_a.0.to_string(), "due": "2030-01-01" }),
+    )
+    .await;
+    let task = app
+        .store
+        .tasks_of_topic(domain::TopicId(
+            app.store.topic_by_tracking(&referred).await.unwrap().id,
+        ))
+        .await
+        .unwrap()[0]
+        .id;
+    // A second task for the sign check, left assigned.
+    let referred2 = app.submit(&phone, "井盖缺失").await;
+    post(
+        &convener,
+        format!("/api/topics/{referred2}/actions/refer"),
+        json!({ "department": app.world.dept_a.0.to_string(), "due": "2030-01-01" }),
+    )
+    .await;
+    let task2 = app
+        .store
+        .tasks_of_topic(domain::TopicId(
+            app.store.topic_by_tracking(&referred2).await.unwrap().id,
+        ))
+        .await
+        .unwrap()[0]
+        .id;
+    let staff = app.login("staff-a").await;
+    post(
+        &staff,
+        format!("/api/tasks/{task}/actions/return"),
+        json!({ "reason": "不属于本部门职责" }),
+    )
+    .await;
+
+    let mut failures = Vec::new();
+    // Sign-outs last, so each person's session lives through the rest.
+    let mut routes: Vec<_> = table.iter().collect();
+    routes.sort_by_key(|r| r.path.contains("logout"));
+    for (label, login) in PEOPLE {
+        let client = match login {
+            Some(l) => app.login(l).await,
+            None => app.client(),
+        };
+        for r in &routes {
+            let (variant, allowed) = expected[&(r.method, r.path)];
+            let path = r
+                .path
+                .replace("{code}", "room-a")
+                .replace(
+                    "{no}",
+                    if r.path.contains("/api/topics/{no}/actions") {
+                        &deliberated
+                    } else {
+                        &no
+                    },
+                )
+                .replace(
+                    "{id}",
+                    &if r.path.contains("task") {
+                        if variant == "sign" { task2 } else { task }.to_string()
+                    } else {
+                        meeting.to_string()
+                    },
+                )
+                .replace("{action}", variant);
+            let path = if r.path == "/lookup" {
+                format!("/lookup?no={no}")
+            } else {
+                path
+            };
+            let body = json!({
+                "title": "议题标题测试", "body": "具体情况", "room": "room-a", "channel": variant,
+                "satisfaction": "satisfied", "decision": "adopt", "department": app.world.dept_b.0.to_string(),
+                "starts_at": "2030-05-01T09:00", "username": "nobody", "password": "wrong-password",
+                "phone": "13912340000", "code": "000000",
+            });
+            // Signing out ends the session: each sign-out route gets a fresh one.
+            let client = match login {
+                Some(l) if r.path.contains("logout") => app.login(l).await,
+                _ => client.clone(),
+            };
+            let resp = if r.method == "get" {
+                client.get(app.url(&path)).send().await.unwrap()
+            } else if path.starts_with("/api/") {
+                client
+                    .post(app.url(&path))
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap()
+            } else {
+                let form: Vec<(String, String)> = body
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_owned()))
+                    .collect();
+                client
+                    .post(app.url(&path))
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+            };
+            let status = resp.status();
+            let to_login = status == StatusCode::SEE_OTHER
+                && resp
+                    .headers()
+                    .get("location")
+                    .is_some_and(|l| l.to_str().unwrap_or("").starts_with("/login?"));
+            // A sign-in route answering 401 means "wrong password", not "not allowed".
+            let sign_in = matches!(
+                r.path,
+                "/login" | "/login/phone" | "/api/session" | "/api/otp/verify"
+            ) && r.method == "post";
+            let denied = status == StatusCode::FORBIDDEN
+                || to_login
+                || (status == StatusCode::UNAUTHORIZED && !sign_in);
+            if status.is_server_error() {
+                failures.push(format!("{label}: {} {path} → {status}", r.method));
+            }
+            if denied == may(allowed, login) {
+                failures.push(format!(
+                    "{label}: {} {path} → {status} (expected {})",
+                    r.method,
+                    if denied { "allowed" } else { "denied" }
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization matrix:\n{}",
+        failures.join("\n")
+    );
+}
+both!(authorization_matrix);
+
+/// A leader, convener or clerk never sees another region's, room's or department's work on the desk.
+async fn desks_stay_in_their_region(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let phone = app.client();
+    let a = app.submit(&phone, "陈师村河塘清淤").await;
+    let convener = app.login("convener-a").await;
+    app.post(
+        &convener,
+        &format!("/api/topics/{a}/actions/refer"),
+        json!({ "department": app.world.dept_a.0.to_string(), "due": "2030-01-01" }),
+    )
+    .await;
+    let b = app.submit(&phone, "陈师村路灯维修").await;
+    for (login, must_not_see) in [
+        ("convener-b", &b),
+        ("leader-b", &b),
+        ("staff-b", &a),
+        ("member", &b),
+    ] {
+        let c = app.login(login).await;
+        let (s, desk) = app.get(&c, "/api/desk").await;
+        assert_eq!(s, StatusCode::OK);
+        let text = desk.to_string();
+        assert!(
+            !text.contains(must_not_see.as_str()),
+            "{login} sees {must_not_see}: {text}"
+        );
+        let (_, html) = app.page(&c, "/desk").await;
+        assert!(
+            !html.contains("陈师村河塘清淤") && !html.contains("陈师村路灯维修"),
+            "{login}'s desk shows room A's work"
+        );
+    }
+    let (_, desk) = app.get(&convener, "/api/desk").await;
+    assert!(
+        desk.to_string().contains(&b),
+        "the room's own convener does see it"
+    );
+    let staff = app.login("staff-a").await;
+    let (_, desk) = app.get(&staff, "/api/desk").await;
+    assert!(desk["tasks"].as_array().unwrap().len() == 1);
+}
+both!(desks_stay_in_their_region);
