@@ -65,3 +65,14 @@ impl Store {
             .is_some())
     }
 }
+
+impl Store {
+    /// The likes actually stored for a topic (to check the rolled-up count against).
+    pub async fn count_likes(&self, id: TopicId) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        Ok(topic_like::Entity::find()
+            .filter(topic_like::Column::TopicId.eq(id.0))
+            .count(self.conn())
+            .await?)
+    }
+}

@@ -2,6 +2,8 @@
 //! and API (JSON → JSON) wrappers around it.
 use axum::Json;
 use axum::extract::{Path, State};
+
+use crate::api::LikeJson;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::{Channel, MeetingId, PhoneNumber, TaskId, TopicBody, TopicId, TopicTitle};
@@ -10,7 +12,7 @@ use crate::AppState;
 use crate::api::{MeetingJson, TaskJson, TopicJson};
 use crate::auth::{SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
-use crate::forms::{self, ActionInput, ApiJson, MeetingInput, PageForm, SubmitInput};
+use crate::forms::{self, ActionInput, ApiJson, ApiPath, MeetingInput, PageForm, SubmitInput};
 
 async fn submit(
     state: &AppState,
@@ -81,10 +83,13 @@ pub async fn submit_page(
     )))
 }
 
+/// Raises a topic in a room (群众出题 by default; committee and leadership channels need those roles).
+#[utoipa::path(post, path = "/api/rooms/{code}/topics", tag = "topics", params(("code" = String, Path)), request_body = SubmitInput,
+    responses((status = 201, body = TopicJson)))]
 pub async fn submit_api(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(input): ApiJson<SubmitInput>,
 ) -> AppResult<Response> {
     let topic = submit(&state, &viewer, &code, &input, channel_of(&input)?).await?;
@@ -127,10 +132,14 @@ pub async fn topic_action_page(
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
 }
 
+/// Moves a topic along the chain: accept, reject, merge, refer, research, schedule, opinion,
+/// review, dispatch, complete, resume. The fields each action reads are in `ActionInput`.
+#[utoipa::path(post, path = "/api/topics/{no}/actions/{action}", tag = "topics", security(("session" = [])),
+    params(("no" = String, Path), ("action" = String, Path)), request_body = ActionInput, responses((status = 200, body = TopicJson)))]
 pub async fn topic_action_api(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    Path((no, action)): Path<(String, String)>,
+    ApiPath((no, action)): ApiPath<(String, String)>,
     ApiJson(input): ApiJson<ActionInput>,
 ) -> AppResult<Json<TopicJson>> {
     let action = forms::topic_action(&action, &input)?;
@@ -149,10 +158,13 @@ pub async fn rate_page(
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
 }
 
+/// The submitter rates the result: satisfied or basic closes it, unsatisfied reopens it.
+#[utoipa::path(post, path = "/api/topics/{no}/rating", tag = "topics", params(("no" = String, Path)), request_body = ActionInput,
+    responses((status = 200, body = TopicJson)))]
 pub async fn rate_api(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(no): Path<String>,
+    ApiPath(no): ApiPath<String>,
     ApiJson(input): ApiJson<ActionInput>,
 ) -> AppResult<Json<TopicJson>> {
     let topic = topic_action(&state, &viewer, &no, forms::rate(&input)?).await?;
@@ -177,13 +189,18 @@ pub async fn like_page(
     Ok(Redirect::to(&format!("/t/{no}")))
 }
 
+/// Likes a resolved topic, at most once per person or device.
+#[utoipa::path(post, path = "/api/topics/{no}/likes", tag = "topics", params(("no" = String, Path)), responses((status = 200, body = LikeJson)))]
 pub async fn like_api(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(no): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+    ApiPath(no): ApiPath<String>,
+) -> AppResult<Json<LikeJson>> {
     let o = like(&state, &viewer, &no).await?;
-    Ok(Json(serde_json::json!({ "new": o.new, "count": o.count })))
+    Ok(Json(LikeJson {
+        new: o.new,
+        count: o.count,
+    }))
 }
 
 async fn task_action(
@@ -214,10 +231,13 @@ pub async fn task_action_page(
     )))
 }
 
+/// Moves a task: sign, return, reassign, progress, extend, grant-extension, deny-extension, complete, verify, send-back.
+#[utoipa::path(post, path = "/api/tasks/{id}/actions/{action}", tag = "tasks", security(("session" = [])),
+    params(("id" = i64, Path), ("action" = String, Path)), request_body = ActionInput, responses((status = 200, body = TaskJson)))]
 pub async fn task_action_api(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    Path((id, action)): Path<(i64, String)>,
+    ApiPath((id, action)): ApiPath<(i64, String)>,
     ApiJson(input): ApiJson<ActionInput>,
 ) -> AppResult<Json<TaskJson>> {
     let task = task_action(&state, &viewer, id, &action, &input).await?;
@@ -261,10 +281,13 @@ pub async fn plan_meeting_page(
     Ok(Redirect::to(&format!("/m/{}", m.id)))
 }
 
+/// Plans a deliberation meeting in a room (its convener only).
+#[utoipa::path(post, path = "/api/rooms/{code}/meetings", tag = "meetings", security(("session" = [])), params(("code" = String, Path)),
+    request_body = MeetingInput, responses((status = 201, body = MeetingJson)))]
 pub async fn plan_meeting_api(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiJson(input): ApiJson<MeetingInput>,
 ) -> AppResult<Response> {
     let m = plan_meeting(&state, &viewer, &code, &input).await?;
@@ -287,10 +310,13 @@ pub async fn meeting_action_page(
     Ok(Redirect::to(&format!("/m/{}", m.id)))
 }
 
+/// Notifies, starts or closes a meeting.
+#[utoipa::path(post, path = "/api/meetings/{id}/actions/{action}", tag = "meetings", security(("session" = [])),
+    params(("id" = i64, Path), ("action" = String, Path)), responses((status = 200, body = MeetingJson)))]
 pub async fn meeting_action_api(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    Path((id, action)): Path<(i64, String)>,
+    ApiPath((id, action)): ApiPath<(i64, String)>,
 ) -> AppResult<Json<MeetingJson>> {
     let m = state
         .store

@@ -1,7 +1,7 @@
 //! Input as it arrives (form or JSON, same fields) and its parsing into the
 //! domain's value types. Anything malformed becomes a Chinese message.
-use axum::extract::FromRequest;
-use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use domain::{
     Decision, DepartmentId, DomainError, MeetingCommand, MeetingId, Note, Reason, Satisfaction,
@@ -9,6 +9,7 @@ use domain::{
 };
 use serde::Deserialize;
 use store::{TaskAction, TopicAction};
+use utoipa::ToSchema;
 
 use crate::error::{AppError, AppResult};
 
@@ -21,6 +22,28 @@ pub struct ApiJson<T>(pub T);
 #[derive(FromRequest)]
 #[from_request(via(axum::Form), rejection(AppError))]
 pub struct PageForm<T>(pub T);
+
+/// `Path<T>` whose rejections are problem documents.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);
+
+/// `Query<T>` whose rejections are problem documents.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<PathRejection> for AppError {
+    fn from(_: PathRejection) -> Self {
+        AppError::BadRequest("地址中的参数不正确".into())
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(_: QueryRejection) -> Self {
+        AppError::BadRequest("查询参数不正确".into())
+    }
+}
 
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
@@ -77,7 +100,7 @@ fn id(v: &Option<String>, field: &'static str, label: &str) -> AppResult<i64> {
 }
 
 /// Fields of every stage action; each action reads the ones it needs.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ActionInput {
     pub reason: Option<String>,
     pub into: Option<String>,
@@ -195,7 +218,7 @@ pub fn meeting_command(name: &str) -> AppResult<MeetingCommand> {
 }
 
 /// A topic as submitted from a room page, a member's desk or the API.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct SubmitInput {
     pub title: Option<String>,
     pub body: Option<String>,
@@ -222,7 +245,7 @@ pub const CATEGORIES: &[&str] = &[
     "其他",
 ];
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct MeetingInput {
     pub title: Option<String>,
     pub place: Option<String>,

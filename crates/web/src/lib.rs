@@ -15,6 +15,7 @@ mod view;
 
 use std::sync::Arc;
 
+pub use api::openapi::ApiDoc;
 pub use auth::hash_password;
 pub use routes::{Policy, RouteInfo, route_table};
 pub use sms::{LogSmsSender, SmsSender};

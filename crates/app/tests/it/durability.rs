@@ -1,57 +1,11 @@
 //! An acknowledged submission survives the server being killed outright.
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
 use serde_json::json;
 use store::testing::{Backend, World, fresh_database};
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-#[allow(clippy::zombie_processes)] // every caller kills and waits
-async fn start(url: &str) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_shangliang"))
-        .args([
-            "--database-url",
-            url,
-            "serve",
-            "--no-worker",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start shangliang");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    for _ in 0..300 {
-        if client
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Server { child, base };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server did not become ready");
-}
+use crate::server::{Server, pg_lock};
 
 async fn acknowledged_submission_survives_sigkill(backend: Backend) {
+    let _pg = pg_lock(backend).await;
     let Some(url) = fresh_database(backend).await else {
         eprintln!(
             "PostgreSQL half skipped: set {} to run it",
@@ -68,7 +22,7 @@ async fn acknowledged_submission_survives_sigkill(backend: Backend) {
     let client = reqwest::Client::new();
     let mut acknowledged = Vec::new();
     for cycle in 0..3 {
-        let mut server = start(&url).await;
+        let mut server = Server::start(&url).await;
         // Several phones submit at once; the server dies the moment the last answer arrives.
         let mut sends = tokio::task::JoinSet::new();
         for i in 0..8 {
@@ -88,11 +42,10 @@ async fn acknowledged_submission_survives_sigkill(backend: Backend) {
             });
         }
         let acks = sends.join_all().await;
-        server.child.kill().unwrap(); // SIGKILL: no shutdown, no flush
-        server.child.wait().unwrap();
+        server.kill();
         acknowledged.extend(acks);
     }
-    let server = start(&url).await;
+    let server = Server::start(&url).await;
     for (no, title) in &acknowledged {
         let r = client
             .get(format!("{}/api/topics/{no}", server.base))
@@ -112,9 +65,6 @@ async fn acknowledged_submission_survives_sigkill(backend: Backend) {
             "topic and its first event are written together"
         );
     }
-    let mut server = server;
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,3 +1,5 @@
 //! Tests of the real `shangliang` binary as a separate process.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod crash;
 mod durability;
+mod server;

@@ -1,28 +1,55 @@
 //! The API's JSON shapes: codes for machines, labels in Chinese for people.
+//! Each derives its OpenAPI schema, so the document cannot drift from the code.
 use domain::{Channel, TaskState};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::view::{fmt_time, state_label};
 
-pub fn room(r: &store::Room) -> serde_json::Value {
-    serde_json::json!({
-        "code": r.code, "name": r.name, "place": r.place,
-        "description": r.description, "allow_anonymous": r.allow_anonymous,
-    })
+/// A deliberation room (议事室).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoomJson {
+    /// Permanent short code, as in `/r/{code}`.
+    pub code: String,
+    pub name: String,
+    pub place: String,
+    pub description: String,
+    pub allow_anonymous: bool,
+    /// The region path in Chinese, e.g. "江苏省 / 淮安市 / 涟水县 / 陈师街道 / 陈师村".
+    pub region: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+impl RoomJson {
+    pub fn new(r: &store::Room, region: Option<String>) -> Self {
+        RoomJson {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            place: r.place.clone(),
+            description: r.description.clone(),
+            allow_anonymous: r.allow_anonymous,
+            region,
+        }
+    }
+}
+
+/// A topic (议题) as listed.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TopicJson {
+    /// 查询码: ten digits.
     pub tracking_no: String,
     pub title: String,
     pub category: String,
     pub place: String,
     pub room: String,
     pub room_name: String,
+    /// leadership (党政点题), resident (群众出题) or committee (委员荐题).
     pub channel: String,
     pub channel_label: String,
+    /// submitted, accepted, rejected, merged, referred, researching, scheduled,
+    /// deliberated, reviewed, implementing, completed, evaluated, reopened.
     pub state: String,
     pub state_label: String,
+    /// adopt, partly_adopt or not_adopt once reviewed.
     pub decision: Option<String>,
     pub like_count: i64,
     pub created_at: String,
@@ -51,9 +78,42 @@ impl TopicJson {
             updated_at: t.updated_at.to_rfc3339(),
         }
     }
+
+    /// Rows whose room is known, in order.
+    pub fn list(ts: &[store::Topic], rooms: &[store::Room]) -> Vec<TopicJson> {
+        ts.iter()
+            .filter_map(|t| {
+                rooms
+                    .iter()
+                    .find(|r| r.id == t.room_id)
+                    .map(|r| TopicJson::new(t, r))
+            })
+            .collect()
+    }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicListJson {
+    pub total: u64,
+    pub items: Vec<TopicJson>,
+}
+
+/// A topic with everything on its public page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicDetailJson {
+    #[serde(flatten)]
+    pub topic: TopicJson,
+    pub body: String,
+    /// Where a merged topic now lives.
+    pub merged_into: Option<String>,
+    pub timeline: Vec<EventJson>,
+    pub tasks: Vec<TaskJson>,
+    pub research: Vec<ResearchJson>,
+    pub opinions: Vec<OpinionJson>,
+}
+
+/// One entry of a topic's public timeline.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EventJson {
     pub kind: String,
     pub label: String,
@@ -61,6 +121,7 @@ pub struct EventJson {
     pub role: String,
     pub detail: String,
     pub at: String,
+    /// The time in Beijing, as shown on pages.
     pub at_local: String,
 }
 
@@ -81,11 +142,27 @@ impl EventJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResearchJson {
+    pub note: String,
+    pub participants: String,
+    pub at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpinionJson {
+    pub text: String,
+    pub decision: Option<String>,
+    pub instructions: String,
+}
+
+/// A department task (工单).
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TaskJson {
     pub id: i64,
     pub title: String,
     pub department: String,
+    /// assigned, signed, returned, in_progress, extension_requested, done, verified.
     pub state: String,
     pub state_label: String,
     pub due_date: String,
@@ -107,16 +184,30 @@ impl TaskJson {
             overdue: state.is_some_and(|s| s.is_overdue(t.due_date, crate::view::today())),
         }
     }
+
+    pub fn list(ks: &[store::Task], depts: &[store::Department]) -> Vec<TaskJson> {
+        ks.iter()
+            .filter_map(|k| {
+                depts
+                    .iter()
+                    .find(|d| d.id == k.department_id)
+                    .map(|d| TaskJson::new(k, d))
+            })
+            .collect()
+    }
 }
 
-#[derive(Debug, Serialize)]
+/// A deliberation meeting (协商议事会).
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MeetingJson {
     pub id: i64,
     pub title: String,
     pub place: String,
     pub starts_at: String,
+    /// planned, notified, in_session, closed.
     pub state: String,
     pub state_label: String,
+    /// Tracking numbers of the topics on the agenda, in order.
     pub agenda: Vec<String>,
 }
 
@@ -135,4 +226,53 @@ impl MeetingJson {
             agenda: agenda.into_iter().map(|t| t.tracking_no).collect(),
         }
     }
+}
+
+/// What waits for the signed-in person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeskJson {
+    pub to_triage: Vec<TopicJson>,
+    pub in_progress: Vec<TopicJson>,
+    pub to_review: Vec<TopicJson>,
+    pub tasks: Vec<TaskJson>,
+    pub leader_tasks: Vec<TaskJson>,
+    pub to_verify: Vec<TaskJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LikeJson {
+    /// False when this person or device had already liked it.
+    pub new: bool,
+    pub count: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeJson {
+    pub id: i64,
+    pub name: String,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CodeSentJson {
+    pub sent: bool,
+    /// The number, masked: 138****8000.
+    pub phone: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OkJson {
+    pub ok: bool,
+}
+
+/// RFC 9457 problem details; `detail` is a message for people, in Chinese.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The input field at fault, when there is one.
+    pub field: Option<String>,
 }

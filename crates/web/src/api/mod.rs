@@ -1,56 +1,67 @@
-//! The JSON API's read side, its sign-in endpoints, and the JSON shapes.
+//! The JSON API's read side, its sign-in endpoints, the JSON shapes and the
+//! OpenAPI document generated from them.
 mod json;
+pub mod openapi;
 mod session;
 
-pub use json::{EventJson, MeetingJson, TaskJson, TopicJson};
+pub use json::*;
 pub use session::{login, logout, me, request_code, verify_code};
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use domain::{Channel, MeetingId, RegionId, RoomId, TaskId, TopicId, TopicState};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
+use crate::forms::{ApiPath, ApiQuery};
 
-pub async fn rooms(State(state): State<AppState>) -> AppResult<Json<Vec<serde_json::Value>>> {
+#[utoipa::path(get, path = "/api/rooms", tag = "rooms", responses((status = 200, body = Vec<RoomJson>)))]
+pub async fn rooms(State(state): State<AppState>) -> AppResult<Json<Vec<RoomJson>>> {
     let rooms = state.store.rooms().await?;
-    Ok(Json(rooms.iter().map(json::room).collect()))
+    Ok(Json(rooms.iter().map(|r| RoomJson::new(r, None)).collect()))
 }
 
+#[utoipa::path(get, path = "/api/rooms/{code}", tag = "rooms", params(("code" = String, Path, description = "room code")),
+    responses((status = 200, body = RoomJson)))]
 pub async fn room(
     State(state): State<AppState>,
-    Path(code): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+    ApiPath(code): ApiPath<String>,
+) -> AppResult<Json<RoomJson>> {
     let room = state.store.room_by_code(&code).await?;
     let chain = state.store.region_chain(RegionId(room.region_id)).await?;
-    let mut v = json::room(&room);
-    v["region"] = chain
+    let region = chain
         .iter()
         .map(|r| r.name.as_str())
         .collect::<Vec<_>>()
-        .join(" / ")
-        .into();
-    Ok(Json(v))
+        .join(" / ");
+    Ok(Json(RoomJson::new(&room, Some(region))))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only this room's topics (room code).
     pub room: Option<String>,
+    /// Only topics in this state.
     pub state: Option<String>,
+    /// Only topics from this channel: leadership, resident, committee.
     pub channel: Option<String>,
+    /// At most this many (default 50, at most 200).
     pub limit: Option<u64>,
     pub offset: Option<u64>,
 }
 
+#[utoipa::path(get, path = "/api/topics", tag = "topics", params(ListQuery), responses((status = 200, body = TopicListJson)))]
 pub async fn topics(
     State(state): State<AppState>,
-    Query(q): Query<ListQuery>,
-) -> AppResult<Json<serde_json::Value>> {
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> AppResult<Json<TopicListJson>> {
     let mut f = store::TopicFilter {
-        limit: q.limit.unwrap_or(50).min(200),
-        offset: q.offset.unwrap_or(0),
+        limit: q.limit.unwrap_or(50).clamp(1, 200),
+        offset: q.offset.unwrap_or(0).min(1_000_000),
         ..Default::default()
     };
     if let Some(code) = q.room.as_deref().filter(|s| !s.is_empty()) {
@@ -67,72 +78,69 @@ pub async fn topics(
     let total = state.store.count_topics(&f).await?;
     let rows = state.store.topics(&f).await?;
     let rooms = state.store.rooms().await?;
-    let items: Vec<TopicJson> = rows
-        .iter()
-        .filter_map(|t| {
-            rooms
-                .iter()
-                .find(|r| r.id == t.room_id)
-                .map(|r| TopicJson::new(t, r))
-        })
-        .collect();
-    Ok(Json(serde_json::json!({ "total": total, "items": items })))
+    Ok(Json(TopicListJson {
+        total,
+        items: TopicJson::list(&rows, &rooms),
+    }))
 }
 
+#[utoipa::path(get, path = "/api/topics/{no}", tag = "topics", params(("no" = String, Path, description = "tracking number (查询码)")),
+    responses((status = 200, body = TopicDetailJson)))]
 pub async fn topic(
     State(state): State<AppState>,
-    Path(no): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+    ApiPath(no): ApiPath<String>,
+) -> AppResult<Json<TopicDetailJson>> {
     let t = state.store.topic_by_tracking(&no).await?;
     let room = state.store.room(RoomId(t.room_id)).await?;
     let id = TopicId(t.id);
-    let timeline: Vec<EventJson> = state
-        .store
-        .timeline(id)
-        .await?
-        .iter()
-        .map(EventJson::new)
-        .collect();
     let depts = state.store.departments().await?;
-    let tasks: Vec<TaskJson> = state
-        .store
-        .tasks_of_topic(id)
-        .await?
-        .iter()
-        .filter_map(|k| {
-            depts
-                .iter()
-                .find(|d| d.id == k.department_id)
-                .map(|d| TaskJson::new(k, d))
-        })
-        .collect();
-    let opinions: Vec<serde_json::Value> = state
-        .store
-        .opinions(id)
-        .await?
-        .iter()
-        .map(|o| serde_json::json!({ "text": o.text, "decision": o.decision, "instructions": o.instructions }))
-        .collect();
-    let research: Vec<serde_json::Value> = state
-        .store
-        .research_records(id)
-        .await?
-        .iter()
-        .map(|r| serde_json::json!({ "note": r.note, "participants": r.participants, "at": r.created_at }))
-        .collect();
-    let mut v = serde_json::to_value(TopicJson::new(&t, &room)).map_err(anyhow::Error::from)?;
-    v["body"] = t.body.clone().into();
-    v["timeline"] = serde_json::to_value(timeline).map_err(anyhow::Error::from)?;
-    v["tasks"] = serde_json::to_value(tasks).map_err(anyhow::Error::from)?;
-    v["opinions"] = opinions.into();
-    v["research"] = research.into();
-    if let Some(into) = t.merged_into {
-        v["merged_into"] = state.store.topic(TopicId(into)).await?.tracking_no.into();
-    }
-    Ok(Json(v))
+    let merged_into = match t.merged_into {
+        Some(into) => Some(state.store.topic(TopicId(into)).await?.tracking_no),
+        None => None,
+    };
+    Ok(Json(TopicDetailJson {
+        topic: TopicJson::new(&t, &room),
+        body: t.body.clone(),
+        merged_into,
+        timeline: state
+            .store
+            .timeline(id)
+            .await?
+            .iter()
+            .map(EventJson::new)
+            .collect(),
+        tasks: TaskJson::list(&state.store.tasks_of_topic(id).await?, &depts),
+        research: state
+            .store
+            .research_records(id)
+            .await?
+            .into_iter()
+            .map(|r| ResearchJson {
+                note: r.note,
+                participants: r.participants,
+                at: r.created_at.to_rfc3339(),
+            })
+            .collect(),
+        opinions: state
+            .store
+            .opinions(id)
+            .await?
+            .into_iter()
+            .map(|o| OpinionJson {
+                text: o.text,
+                decision: o.decision,
+                instructions: o.instructions,
+            })
+            .collect(),
+    }))
 }
 
-pub async fn task(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Json<TaskJson>> {
+#[utoipa::path(get, path = "/api/tasks/{id}", tag = "tasks", params(("id" = i64, Path)), security(("session" = [])),
+    responses((status = 200, body = TaskJson)))]
+pub async fn task(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<Json<TaskJson>> {
     let t = state.store.task(TaskId(id)).await?;
     let d = state
         .store
@@ -141,9 +149,10 @@ pub async fn task(State(state): State<AppState>, Path(id): Path<i64>) -> AppResu
     Ok(Json(TaskJson::new(&t, &d)))
 }
 
+#[utoipa::path(get, path = "/api/meetings/{id}", tag = "meetings", params(("id" = i64, Path)), responses((status = 200, body = MeetingJson)))]
 pub async fn meeting(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<MeetingJson>> {
     let m = state.store.meeting(MeetingId(id)).await?;
     let agenda = state.store.agenda(MeetingId(id)).await?;
@@ -151,39 +160,20 @@ pub async fn meeting(
 }
 
 /// What needs this person's action, by role.
+#[utoipa::path(get, path = "/api/desk", tag = "session", security(("session" = [])), responses((status = 200, body = DeskJson)))]
 pub async fn desk(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<DeskJson>> {
     let d = crate::pages::desk::gather(&state, &viewer).await?;
     let depts = state.store.departments().await?;
     let rooms = state.store.rooms().await?;
-    let topics = |ts: &[store::Topic]| -> Vec<TopicJson> {
-        ts.iter()
-            .filter_map(|t| {
-                rooms
-                    .iter()
-                    .find(|r| r.id == t.room_id)
-                    .map(|r| TopicJson::new(t, r))
-            })
-            .collect()
-    };
-    let tasks = |ks: &[store::Task]| -> Vec<TaskJson> {
-        ks.iter()
-            .filter_map(|k| {
-                depts
-                    .iter()
-                    .find(|x| x.id == k.department_id)
-                    .map(|x| TaskJson::new(k, x))
-            })
-            .collect()
-    };
-    Ok(Json(serde_json::json!({
-        "to_triage": topics(&d.to_triage),
-        "in_progress": topics(&d.in_progress),
-        "to_review": topics(&d.to_review),
-        "tasks": tasks(&d.tasks),
-        "leader_tasks": tasks(&d.leader_tasks),
-        "to_verify": tasks(&d.to_verify),
-    })))
+    Ok(Json(DeskJson {
+        to_triage: TopicJson::list(&d.to_triage, &rooms),
+        in_progress: TopicJson::list(&d.in_progress, &rooms),
+        to_review: TopicJson::list(&d.to_review, &rooms),
+        tasks: TaskJson::list(&d.tasks, &depts),
+        leader_tasks: TaskJson::list(&d.leader_tasks, &depts),
+        to_verify: TaskJson::list(&d.to_verify, &depts),
+    }))
 }

@@ -5,18 +5,22 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use domain::PhoneNumber;
 use serde::Deserialize;
+use utoipa::ToSchema;
 
+use super::json::{CodeSentJson, MeJson, OkJson};
 use crate::AppState;
 use crate::auth::{self, SignedIn};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::forms::ApiJson;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginInput {
     pub username: String,
     pub password: String,
 }
 
+/// Signs in with a password; the session cookie comes back in `Set-Cookie`.
+#[utoipa::path(post, path = "/api/session", tag = "session", request_body = LoginInput, responses((status = 200, body = MeJson)))]
 pub async fn login(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -28,42 +32,59 @@ pub async fn login(
     Ok((jar.add(cookie), Json(me_json(&state, &user).await?)).into_response())
 }
 
+#[utoipa::path(post, path = "/api/session/logout", tag = "session", security(("session" = [])), responses((status = 200, body = OkJson)))]
 pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<Response> {
     let jar = auth::end_session(&state, jar).await?;
-    Ok((jar, Json(serde_json::json!({ "ok": true }))).into_response())
+    Ok((jar, Json(OkJson { ok: true })).into_response())
 }
 
+#[utoipa::path(get, path = "/api/session", tag = "session", security(("session" = [])), responses((status = 200, body = MeJson)))]
 pub async fn me(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-) -> AppResult<Json<serde_json::Value>> {
-    let user = viewer.user.ok_or(crate::error::AppError::Unauthorized)?;
+) -> AppResult<Json<MeJson>> {
+    let user = viewer.user.ok_or(AppError::Unauthorized)?;
     Ok(Json(me_json(&state, &user).await?))
 }
 
-async fn me_json(state: &AppState, user: &store::User) -> AppResult<serde_json::Value> {
+async fn me_json(state: &AppState, user: &store::User) -> AppResult<MeJson> {
     let actor = state.store.actor(domain::UserId(user.id)).await?;
-    let roles: Vec<&str> = actor.grants.iter().map(|g| g.role.code()).collect();
-    Ok(serde_json::json!({ "id": user.id, "name": user.display_name, "roles": roles }))
+    let roles = actor
+        .grants
+        .iter()
+        .map(|g| g.role.code().to_owned())
+        .collect();
+    Ok(MeJson {
+        id: user.id,
+        name: user.display_name.clone(),
+        roles,
+    })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct PhoneInput {
+    /// A mainland mobile number; spaces, dashes and +86 are fine.
     pub phone: String,
+    /// The six-digit code, when verifying.
     pub code: Option<String>,
 }
 
+/// Sends a one-time code by SMS (at most five an hour per phone).
+#[utoipa::path(post, path = "/api/otp", tag = "session", request_body = PhoneInput, responses((status = 200, body = CodeSentJson)))]
 pub async fn request_code(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<PhoneInput>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<CodeSentJson>> {
     let phone = PhoneNumber::parse(&input.phone)?;
     crate::pages::login::send_code(&state, &phone).await?;
-    Ok(Json(
-        serde_json::json!({ "sent": true, "phone": phone.masked() }),
-    ))
+    Ok(Json(CodeSentJson {
+        sent: true,
+        phone: phone.masked(),
+    }))
 }
 
+/// Signs a resident in with the code; the account is created on first use.
+#[utoipa::path(post, path = "/api/otp/verify", tag = "session", request_body = PhoneInput, responses((status = 200, body = MeJson)))]
 pub async fn verify_code(
     State(state): State<AppState>,
     jar: CookieJar,

@@ -5,5 +5,6 @@ mod authz;
 mod chain;
 mod helpers;
 mod matrix;
+mod openapi;
 mod pages;
 mod session;

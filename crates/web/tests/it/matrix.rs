@@ -59,6 +59,9 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/healthz"), ("", all)),
         (("get", "/readyz"), ("", all)),
         (("get", "/metrics"), ("", all)),
+        (("get", "/api/openapi.json"), ("", all)),
+        (("get", "/api/docs"), ("", all)),
+        (("get", "/api/docs/{*file}"), ("", all)),
         (("get", "/api/rooms"), ("", all)),
         (("get", "/api/rooms/{code}"), ("", all)),
         (("post", "/api/rooms/{code}/topics"), ("", all)),
@@ -254,7 +257,8 @@ async fn authorization_matrix(backend: Backend) {
                         meeting.to_string()
                     },
                 )
-                .replace("{action}", variant);
+                .replace("{action}", variant)
+                .replace("{*file}", "index.html");
             let path = if r.path == "/lookup" {
                 format!("/lookup?no={no}")
             } else {

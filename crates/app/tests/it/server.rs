@@ -1,0 +1,78 @@
+//! Starting and killing the real binary.
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use store::testing::Backend;
+
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Server {
+    /// Starts `shangliang serve` on a free port and waits until it is ready.
+    pub async fn start(url: &str) -> Server {
+        let port = free_port();
+        let child = Command::new(env!("CARGO_BIN_EXE_shangliang"))
+            .args([
+                "--database-url",
+                url,
+                "serve",
+                "--no-worker",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start shangliang");
+        let mut server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..300 {
+            if client
+                .get(format!("{}/readyz", server.base))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        server.kill();
+        panic!("server did not become ready");
+    }
+
+    /// SIGKILL: no shutdown, no flush.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// PostgreSQL tests in this binary run one at a time: one of them restarts the server.
+pub async fn pg_lock(backend: Backend) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+    static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    match backend {
+        Backend::Postgres => Some(LOCK.lock().await),
+        Backend::Sqlite => None,
+    }
+}

@@ -1,0 +1,502 @@
+//! Two-level clustering as Pol.is does it: k-means "base clusters" (k = 100)
+//! over participant positions, then weighted k-means of the base-cluster
+//! centres into 2–5 opinion groups, k chosen by silhouette and smoothed over
+//! runs.
+//!
+//! Everything is deterministic: a cold start takes the first k distinct points
+//! in row order (Pol.is's `init-clusters`), a warm start re-centres the
+//! previous clusters on today's positions (Pol.is's `clean-start-clusters`).
+//! Base clustering is O(n · k) per step, never O(n²) in participants.
+
+use crate::par;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A cluster: id, member ids (participant ids for base clusters, base-cluster
+/// ids for groups) and centre.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    pub id: usize,
+    pub members: Vec<u64>,
+    pub center: [f64; 2],
+}
+
+/// Points to cluster: ids, positions and optional weights, index-aligned.
+#[derive(Clone, Copy, Debug)]
+pub struct Points<'a> {
+    pub ids: &'a [u64],
+    pub pos: &'a [[f64; 2]],
+    pub weights: Option<&'a [f64]>,
+}
+
+impl Points<'_> {
+    fn w(&self, i: usize) -> f64 {
+        self.weights.map_or(1.0, |w| w[i])
+    }
+}
+
+fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+fn key(p: [f64; 2]) -> (u64, u64) {
+    (p[0].to_bits(), p[1].to_bits())
+}
+
+/// Number of distinct positions.
+pub fn distinct_count(pos: &[[f64; 2]]) -> usize {
+    pos.iter().map(|&p| key(p)).collect::<BTreeSet<_>>().len()
+}
+
+/// Cold start: the first `k` distinct points in order, ids 0, 1, …
+pub fn init_clusters(pos: &[[f64; 2]], k: usize) -> Vec<Cluster> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for &p in pos {
+        if out.len() == k {
+            break;
+        }
+        if seen.insert(key(p)) {
+            out.push(Cluster {
+                id: out.len(),
+                members: Vec::new(),
+                center: p,
+            });
+        }
+    }
+    out
+}
+
+/// Weighted mean of the given point indices.
+fn mean_of(pts: &Points, idx: impl Iterator<Item = usize>) -> Option<[f64; 2]> {
+    let (mut sx, mut sy, mut sw) = (0.0, 0.0, 0.0);
+    let mut any = false;
+    for i in idx {
+        let w = pts.w(i);
+        sx += w * pts.pos[i][0];
+        sy += w * pts.pos[i][1];
+        sw += w;
+        any = true;
+    }
+    (any && sw > 0.0).then(|| [sx / sw, sy / sw])
+}
+
+/// Re-centres clusters on the current positions of their members; members no
+/// longer present are dropped, and so are clusters left empty.
+fn recenter(pts: &Points, index: &BTreeMap<u64, usize>, clusters: Vec<Cluster>) -> Vec<Cluster> {
+    clusters
+        .into_iter()
+        .filter_map(|mut c| {
+            c.members.retain(|m| index.contains_key(m));
+            let center = mean_of(pts, c.members.iter().map(|m| index[m]))?;
+            c.center = center;
+            Some(c)
+        })
+        .collect()
+}
+
+/// Warm start, after Pol.is's `clean-start-clusters`: re-centre the previous
+/// clusters, merge any with identical centres, then split off the most distant
+/// points as new clusters until there are `k` (or as many as distinct points).
+pub fn clean_start(pts: &Points, previous: &[Cluster], k: usize) -> Vec<Cluster> {
+    if previous.is_empty() {
+        return init_clusters(pts.pos, k);
+    }
+    let index: BTreeMap<u64, usize> = pts.ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let mut clusters = recenter(pts, &index, previous.to_vec());
+    if clusters.is_empty() {
+        let id = previous.iter().map(|c| c.id).max().map_or(0, |m| m + 1);
+        let Some(center) = mean_of(pts, 0..pts.ids.len()) else {
+            return Vec::new();
+        };
+        return vec![Cluster {
+            id,
+            members: pts.ids.to_vec(),
+            center,
+        }];
+    }
+    // Merge clusters with identical centres (the larger one's id is kept).
+    let mut uniq: Vec<Cluster> = Vec::new();
+    for c in clusters.drain(..) {
+        if let Some(u) = uniq.iter_mut().find(|u| key(u.center) == key(c.center)) {
+            let id = if u.members.len() > c.members.len() {
+                u.id
+            } else {
+                c.id
+            };
+            u.members.extend(c.members);
+            u.id = id;
+        } else {
+            uniq.push(c);
+        }
+    }
+    let possible = k.min(distinct_count(pts.pos));
+    let mut clusters = uniq;
+    for _guard in 0..=pts.ids.len() {
+        clusters = recenter(pts, &index, clusters);
+        if clusters.len() >= possible {
+            break;
+        }
+        // Most distal point: farthest from its nearest centre (last on ties).
+        let mut best: Option<(f64, usize)> = None;
+        for (i, &p) in pts.pos.iter().enumerate() {
+            let d = clusters
+                .iter()
+                .map(|c| dist(p, c.center))
+                .fold(f64::INFINITY, f64::min);
+            if best.is_none_or(|(bd, _)| d >= bd) {
+                best = Some((d, i));
+            }
+        }
+        let Some((d, i)) = best else { break };
+        if d <= 0.0 {
+            break;
+        }
+        let id = pts.ids[i];
+        for c in &mut clusters {
+            c.members.retain(|&m| m != id);
+        }
+        let new_id = clusters.iter().map(|c| c.id).max().map_or(0, |m| m + 1);
+        clusters.push(Cluster {
+            id: new_id,
+            members: vec![id],
+            center: pts.pos[i],
+        });
+    }
+    clusters
+}
+
+/// One k-means step: assign every point to its nearest centre, drop empty
+/// clusters, recompute (weighted) centres.
+///
+/// Quirk decision: Pol.is resolves an exact distance tie by map iteration
+/// order; we take the first cluster in the current order.
+fn step(pts: &Points, clusters: &[Cluster], threads: usize) -> Vec<Cluster> {
+    let n = pts.pos.len();
+    let centers: Vec<[f64; 2]> = clusters.iter().map(|c| c.center).collect();
+    let assign: Vec<usize> = par::map_chunks(n, 8192, threads, |r| {
+        r.map(|i| {
+            let p = pts.pos[i];
+            let mut best = 0;
+            let mut bd = f64::INFINITY;
+            for (c, &q) in centers.iter().enumerate() {
+                let d = (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2);
+                if d < bd {
+                    bd = d;
+                    best = c;
+                }
+            }
+            best
+        })
+        .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+    for (i, &c) in assign.iter().enumerate() {
+        members[c].push(i);
+    }
+    clusters
+        .iter()
+        .zip(members)
+        .filter(|(_, m)| !m.is_empty())
+        .filter_map(|(c, m)| {
+            let center = mean_of(pts, m.iter().copied())?;
+            Some(Cluster {
+                id: c.id,
+                members: m.iter().map(|&i| pts.ids[i]).collect(),
+                center,
+            })
+        })
+        .collect()
+}
+
+/// Pol.is's convergence test: after sorting centres, every centre moved less
+/// than `threshold` (pairs zipped, so a dropped cluster truncates the check).
+pub fn same_clustering(a: &[Cluster], b: &[Cluster], threshold: f64) -> bool {
+    let sorted = |c: &[Cluster]| {
+        let mut v: Vec<[f64; 2]> = c.iter().map(|c| c.center).collect();
+        v.sort_by(|x, y| x[0].total_cmp(&y[0]).then(x[1].total_cmp(&y[1])));
+        v
+    };
+    sorted(a)
+        .iter()
+        .zip(sorted(b).iter())
+        .all(|(x, y)| dist(*x, *y) < threshold)
+}
+
+/// k-means from the given starting clusters, at most `max_iters + 1` steps,
+/// stopping when centres move less than 0.01. Result sorted by id.
+pub fn kmeans(pts: &Points, init: Vec<Cluster>, max_iters: usize, threads: usize) -> Vec<Cluster> {
+    if init.is_empty() || pts.pos.is_empty() {
+        return Vec::new();
+    }
+    let mut clusters = init;
+    let mut iter = max_iters;
+    loop {
+        let new = step(pts, &clusters, threads);
+        if iter == 0 || same_clustering(&clusters, &new, 0.01) {
+            let mut new = new;
+            new.sort_by_key(|c| c.id);
+            return new;
+        }
+        clusters = new;
+        iter -= 1;
+    }
+}
+
+/// Largest group count tried: `min(max_k, 2 + n_base / 12)`.
+pub fn max_k(n_base: usize, max_max_k: usize) -> usize {
+    max_max_k.min(2 + n_base / 12)
+}
+
+/// Mean silhouette over base clusters of a grouping, from distances between
+/// base-cluster centres (unweighted, as in Pol.is). A member of a one-member
+/// group scores 0. A grouping with fewer than two groups scores −1 (Pol.is
+/// would fail there), so it is never preferred to a real split.
+pub fn silhouette(base: &[Cluster], groups: &[Cluster]) -> f64 {
+    if groups.len() < 2 {
+        return -1.0;
+    }
+    let pos: BTreeMap<u64, [f64; 2]> = base.iter().map(|c| (c.id as u64, c.center)).collect();
+    let mut total = 0.0;
+    let mut n = 0usize;
+    for (gi, g) in groups.iter().enumerate() {
+        for &m in &g.members {
+            n += 1;
+            if g.members.len() == 1 {
+                continue;
+            }
+            let p = pos[&m];
+            let mean_to = |h: &Cluster| {
+                let (s, c) = h
+                    .members
+                    .iter()
+                    .filter(|&&o| o != m)
+                    .fold((0.0, 0usize), |(s, c), o| (s + dist(p, pos[o]), c + 1));
+                s / c as f64
+            };
+            let a = mean_to(g);
+            let b = groups
+                .iter()
+                .enumerate()
+                .filter(|&(hi, _)| hi != gi)
+                .map(|(_, h)| mean_to(h))
+                .fold(f64::INFINITY, f64::min);
+            let mx = a.max(b);
+            if mx > 0.0 {
+                total += (b - a) / mx;
+            }
+        }
+    }
+    if n == 0 { -1.0 } else { total / n as f64 }
+}
+
+/// Pol.is's k smoother: a new best k replaces the current one only after it
+/// has been best `buffer` runs in a row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KSmoother {
+    pub last_k: usize,
+    pub last_k_count: usize,
+    pub smoothed_k: usize,
+}
+
+impl KSmoother {
+    pub fn update(previous: Option<&KSmoother>, this_k: usize, buffer: usize) -> KSmoother {
+        let same = previous.is_some_and(|p| p.last_k == this_k);
+        let count = if same {
+            previous.map_or(1, |p| p.last_k_count + 1)
+        } else {
+            1
+        };
+        let smoothed_k = if count >= buffer {
+            this_k
+        } else {
+            previous.map_or(this_k, |p| p.smoothed_k)
+        };
+        KSmoother {
+            last_k: this_k,
+            last_k_count: count,
+            smoothed_k,
+        }
+    }
+}
+
+/// Best k by silhouette. Quirk copied: Pol.is's `max-key` keeps the last of
+/// equal maxima, so a tie goes to the larger k.
+pub fn best_k(silhouettes: &BTreeMap<usize, f64>) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (&k, &s) in silhouettes {
+        if best.is_none_or(|(_, bs)| s >= bs) {
+            best = Some((k, s));
+        }
+    }
+    best.map(|b| b.0)
+}
+
+/// Group clusterings for every k in 2..=max_k over base clusters, weighted by
+/// base-cluster size. `previous` warm-starts each k from the last run's
+/// clustering for that k.
+///
+/// Quirk copied: Pol.is passes its 100-iteration group setting under a key
+/// `kmeans` never reads, so groups get the default 20; `iters` defaults to 20.
+pub fn group_clusterings(
+    base: &[Cluster],
+    max_max_k: usize,
+    iters: usize,
+    previous: Option<&BTreeMap<usize, Vec<Cluster>>>,
+) -> BTreeMap<usize, Vec<Cluster>> {
+    let ids: Vec<u64> = base.iter().map(|c| c.id as u64).collect();
+    let pos: Vec<[f64; 2]> = base.iter().map(|c| c.center).collect();
+    let weights: Vec<f64> = base.iter().map(|c| c.members.len() as f64).collect();
+    let pts = Points {
+        ids: &ids,
+        pos: &pos,
+        weights: Some(&weights),
+    };
+    (2..=max_k(base.len(), max_max_k))
+        .map(|k| {
+            let init = match previous.and_then(|p| p.get(&k)) {
+                Some(prev) if !prev.is_empty() => clean_start(&pts, prev, k),
+                _ => init_clusters(&pos, k),
+            };
+            (k, kmeans(&pts, init, iters, 1))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blobs() -> (Vec<u64>, Vec<[f64; 2]>) {
+        let mut ids = Vec::new();
+        let mut pos = Vec::new();
+        let r = crate::pca::det_uniform(3, 600);
+        for i in 0..300 {
+            let c = [[0.0, 0.0], [5.0, 5.0], [-5.0, 5.0]][i % 3];
+            ids.push(i as u64);
+            pos.push([c[0] + r[2 * i], c[1] + r[2 * i + 1]]);
+        }
+        (ids, pos)
+    }
+
+    #[test]
+    fn cold_start_takes_first_distinct_points() {
+        let pos = [[1.0, 1.0], [1.0, 1.0], [2.0, 0.0], [3.0, 0.0]];
+        let c = init_clusters(&pos, 2);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[1].center, [2.0, 0.0]);
+        assert_eq!(distinct_count(&pos), 3);
+    }
+
+    #[test]
+    fn kmeans_separates_blobs_and_groups_pick_three() {
+        let (ids, pos) = blobs();
+        let pts = Points {
+            ids: &ids,
+            pos: &pos,
+            weights: None,
+        };
+        let base = kmeans(&pts, init_clusters(&pos, 100), 100, 2);
+        assert!(base.len() <= 100 && base.len() > 50);
+        assert_eq!(base.iter().map(|c| c.members.len()).sum::<usize>(), 300);
+        let groups = group_clusterings(&base, 5, 20, None);
+        assert_eq!(groups.keys().copied().collect::<Vec<_>>(), vec![2, 3, 4, 5]);
+        let sil: BTreeMap<usize, f64> = groups
+            .iter()
+            .map(|(&k, g)| (k, silhouette(&base, g)))
+            .collect();
+        assert_eq!(best_k(&sil), Some(3));
+        // warm start from itself is stable
+        let again = group_clusterings(&base, 5, 20, Some(&groups));
+        let a: BTreeSet<Vec<u64>> = again[&3].iter().map(|c| c.members.clone()).collect();
+        let b: BTreeSet<Vec<u64>> = groups[&3].iter().map(|c| c.members.clone()).collect();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn clean_start_splits_off_distal_points_and_merges_duplicates() {
+        let ids = [10, 11, 12, 13];
+        let pos = [[0.0, 0.0], [0.0, 0.1], [9.0, 9.0], [9.0, 9.1]];
+        let pts = Points {
+            ids: &ids,
+            pos: &pos,
+            weights: None,
+        };
+        let prev = vec![
+            Cluster {
+                id: 4,
+                members: vec![10, 11, 12, 13, 99],
+                center: [0.0, 0.0],
+            },
+            Cluster {
+                id: 7,
+                members: vec![],
+                center: [1.0, 1.0],
+            },
+        ];
+        let c = clean_start(&pts, &prev, 2);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[1].id, 5);
+        assert_eq!(c[1].members.len(), 1);
+    }
+
+    #[test]
+    fn smoother_needs_four_wins() {
+        let mut s = KSmoother::update(None, 3, 4);
+        assert_eq!(s.smoothed_k, 3);
+        for expect in [3, 3, 3, 2] {
+            s = KSmoother::update(Some(&s), 2, 4);
+            assert_eq!(s.smoothed_k, expect);
+        }
+        let sil: BTreeMap<usize, f64> = [(2, 0.5), (3, 0.5)].into_iter().collect();
+        assert_eq!(
+            best_k(&sil),
+            Some(3),
+            "ties go to the larger k, as in Pol.is"
+        );
+        assert_eq!(max_k(23, 5), 3);
+        assert_eq!(max_k(100, 5), 5);
+    }
+
+    #[test]
+    fn silhouette_singleton_and_degenerate() {
+        let base = vec![
+            Cluster {
+                id: 0,
+                members: vec![1],
+                center: [0.0, 0.0],
+            },
+            Cluster {
+                id: 1,
+                members: vec![2],
+                center: [0.0, 1.0],
+            },
+            Cluster {
+                id: 2,
+                members: vec![3],
+                center: [10.0, 0.0],
+            },
+        ];
+        let g = vec![
+            Cluster {
+                id: 0,
+                members: vec![0, 1],
+                center: [0.0, 0.5],
+            },
+            Cluster {
+                id: 1,
+                members: vec![2],
+                center: [10.0, 0.0],
+            },
+        ];
+        let s = silhouette(&base, &g);
+        let b0 = 10.0;
+        let b1 = (100.0f64 + 1.0).sqrt();
+        let expect = ((b0 - 1.0) / b0 + (b1 - 1.0) / b1 + 0.0) / 3.0;
+        assert!((s - expect).abs() < 1e-12);
+        assert_eq!(silhouette(&base, &g[..1]), -1.0);
+    }
+}

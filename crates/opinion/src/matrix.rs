@@ -1,0 +1,271 @@
+//! The vote matrix: participants × statements, stored sparsely (CSR).
+//!
+//! Votes are sparse (a participant sees a small share of the statements), so
+//! only cast votes are stored. Values use Pol.is's *internal* sign
+//! (agree = −1, disagree = +1, pass = 0) because every formula of the
+//! math is written against that sign; exports flip it (agree = +1).
+
+use serde::{Deserialize, Serialize};
+
+/// Internal value of an agree vote (Pol.is math sign).
+pub const AGREE: i8 = -1;
+/// Internal value of a disagree vote (Pol.is math sign).
+pub const DISAGREE: i8 = 1;
+/// Internal value of a pass.
+pub const PASS: i8 = 0;
+
+/// One vote choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Vote {
+    Agree,
+    Disagree,
+    Pass,
+}
+
+impl Vote {
+    /// Sign inside the math (agree = −1).
+    pub fn internal(self) -> i8 {
+        match self {
+            Vote::Agree => AGREE,
+            Vote::Disagree => DISAGREE,
+            Vote::Pass => PASS,
+        }
+    }
+
+    /// Sign used by exports, CSV files and `votes.json` (agree = +1).
+    pub fn export_sign(self) -> i8 {
+        -self.internal()
+    }
+
+    /// Parses the export sign (agree = +1, disagree = −1, pass = 0).
+    pub fn from_export_sign(v: i64) -> Option<Vote> {
+        match v {
+            1 => Some(Vote::Agree),
+            -1 => Some(Vote::Disagree),
+            0 => Some(Vote::Pass),
+            _ => None,
+        }
+    }
+
+    /// Parses the internal sign (agree = −1).
+    pub fn from_internal(v: i8) -> Option<Vote> {
+        Vote::from_export_sign(-i64::from(v))
+    }
+}
+
+/// One vote event as stored or exported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteRecord {
+    pub pid: u64,
+    pub tid: u64,
+    pub vote: Vote,
+    /// Milliseconds since the epoch; decides which of several votes wins.
+    pub timestamp: i64,
+}
+
+/// Sparse participants × statements matrix of the latest vote per pair.
+///
+/// Rows are sorted by participant id and columns by statement id, so the
+/// matrix (and everything computed from it) does not depend on the order in
+/// which votes arrive. Pol.is orders by first appearance; its exports list
+/// statements in id order, which is what we reproduce.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VoteMatrix {
+    pids: Vec<u64>,
+    tids: Vec<u64>,
+    row_ptr: Vec<usize>,
+    cols: Vec<u32>,
+    vals: Vec<i8>,
+}
+
+impl VoteMatrix {
+    /// Builds the matrix; for a repeated (participant, statement) the vote with
+    /// the latest timestamp wins, and among equal timestamps the later record.
+    pub fn from_votes(votes: &[VoteRecord]) -> VoteMatrix {
+        // Sort indices by (pid, tid, timestamp, position): the last of each
+        // (pid, tid) run is the winning vote. O(v log v), no per-vote map.
+        let mut order: Vec<usize> = (0..votes.len()).collect();
+        order.sort_unstable_by_key(|&i| (votes[i].pid, votes[i].tid, votes[i].timestamp, i));
+        order.dedup_by(|later, earlier| {
+            let same = votes[*later].pid == votes[*earlier].pid
+                && votes[*later].tid == votes[*earlier].tid;
+            if same {
+                // keep the later (winning) index in the retained slot
+                *earlier = *later;
+            }
+            same
+        });
+        let mut tid_set: Vec<u64> = votes.iter().map(|v| v.tid).collect();
+        tid_set.sort_unstable();
+        tid_set.dedup();
+        let mut pids = Vec::new();
+        let mut row_ptr = vec![0];
+        let mut cols = Vec::with_capacity(order.len());
+        let mut vals = Vec::with_capacity(order.len());
+        for &idx in &order {
+            let v = &votes[idx];
+            if pids.last() != Some(&v.pid) {
+                if !pids.is_empty() {
+                    row_ptr.push(cols.len());
+                }
+                pids.push(v.pid);
+            }
+            let j = tid_set.binary_search(&v.tid).unwrap_or_default();
+            cols.push(u32::try_from(j).expect("more than u32::MAX statements"));
+            vals.push(v.vote.internal());
+        }
+        if !pids.is_empty() {
+            row_ptr.push(cols.len());
+        }
+        VoteMatrix {
+            pids,
+            tids: tid_set,
+            row_ptr,
+            cols,
+            vals,
+        }
+    }
+
+    /// Builds directly from sorted CSR parts (used by the synthetic generator).
+    /// Each row's columns must be strictly increasing and below `tids.len()`.
+    pub fn from_csr(
+        pids: Vec<u64>,
+        tids: Vec<u64>,
+        row_ptr: Vec<usize>,
+        cols: Vec<u32>,
+        vals: Vec<i8>,
+    ) -> Result<VoteMatrix, crate::Error> {
+        let ok = row_ptr.len() == pids.len() + 1
+            && row_ptr.first() == Some(&0)
+            && row_ptr.last() == Some(&cols.len())
+            && cols.len() == vals.len()
+            && row_ptr.windows(2).all(|w| w[0] <= w[1])
+            && (0..pids.len()).all(|i| {
+                let c = &cols[row_ptr[i]..row_ptr[i + 1]];
+                c.windows(2).all(|w| w[0] < w[1]) && c.iter().all(|&j| (j as usize) < tids.len())
+            })
+            && vals.iter().all(|v| (-1..=1).contains(v));
+        if !ok {
+            return Err(crate::Error::Format("inconsistent CSR vote matrix".into()));
+        }
+        Ok(VoteMatrix {
+            pids,
+            tids,
+            row_ptr,
+            cols,
+            vals,
+        })
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.pids.len()
+    }
+
+    pub fn n_cols(&self) -> usize {
+        self.tids.len()
+    }
+
+    /// Number of stored (non-blank) votes.
+    pub fn nnz(&self) -> usize {
+        self.cols.len()
+    }
+
+    /// Participant ids, one per row.
+    pub fn pids(&self) -> &[u64] {
+        &self.pids
+    }
+
+    /// Statement ids, one per column.
+    pub fn tids(&self) -> &[u64] {
+        &self.tids
+    }
+
+    /// Column indices and internal vote values of row `i`.
+    pub fn row(&self, i: usize) -> (&[u32], &[i8]) {
+        let (a, b) = (self.row_ptr[i], self.row_ptr[i + 1]);
+        (&self.cols[a..b], &self.vals[a..b])
+    }
+
+    /// Number of non-blank votes of row `i`.
+    pub fn row_len(&self, i: usize) -> usize {
+        self.row_ptr[i + 1] - self.row_ptr[i]
+    }
+
+    pub fn row_of(&self, pid: u64) -> Option<usize> {
+        self.pids.binary_search(&pid).ok()
+    }
+
+    pub fn col_of(&self, tid: u64) -> Option<usize> {
+        self.tids.binary_search(&tid).ok()
+    }
+
+    /// The internal vote value at (row, col), `None` when blank.
+    pub fn get(&self, i: usize, j: usize) -> Option<i8> {
+        let (c, v) = self.row(i);
+        let j = u32::try_from(j).ok()?;
+        c.binary_search(&j).ok().map(|k| v[k])
+    }
+
+    /// Boolean mask over columns of the given statement ids.
+    pub fn column_mask(&self, tids: impl IntoIterator<Item = u64>) -> Vec<bool> {
+        let mut mask = vec![false; self.n_cols()];
+        for t in tids {
+            if let Some(j) = self.col_of(t) {
+                mask[j] = true;
+            }
+        }
+        mask
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(pid: u64, tid: u64, vote: Vote, timestamp: i64) -> VoteRecord {
+        VoteRecord {
+            pid,
+            tid,
+            vote,
+            timestamp,
+        }
+    }
+
+    #[test]
+    fn latest_vote_wins_and_order_is_by_id() {
+        let m = VoteMatrix::from_votes(&[
+            rec(5, 9, Vote::Agree, 10),
+            rec(2, 3, Vote::Pass, 1),
+            rec(5, 9, Vote::Disagree, 20),
+            rec(5, 3, Vote::Agree, 30),
+            rec(5, 3, Vote::Pass, 5), // older: ignored
+        ]);
+        assert_eq!(m.pids(), &[2, 5]);
+        assert_eq!(m.tids(), &[3, 9]);
+        assert_eq!(m.get(1, 1), Some(DISAGREE));
+        assert_eq!(m.get(1, 0), Some(AGREE));
+        assert_eq!(m.get(0, 0), Some(PASS));
+        assert_eq!(m.get(0, 1), None);
+        assert_eq!(m.nnz(), 3);
+    }
+
+    #[test]
+    fn sign_conventions() {
+        assert_eq!(Vote::Agree.internal(), -1);
+        assert_eq!(Vote::Agree.export_sign(), 1);
+        assert_eq!(Vote::from_export_sign(-1), Some(Vote::Disagree));
+        assert_eq!(Vote::from_internal(-1), Some(Vote::Agree));
+        assert_eq!(Vote::from_export_sign(2), None);
+    }
+
+    #[test]
+    fn csr_validation() {
+        assert!(
+            VoteMatrix::from_csr(vec![1], vec![1, 2], vec![0, 2], vec![1, 0], vec![1, 1]).is_err()
+        );
+        assert!(
+            VoteMatrix::from_csr(vec![1], vec![1, 2], vec![0, 2], vec![0, 1], vec![1, -1]).is_ok()
+        );
+    }
+}

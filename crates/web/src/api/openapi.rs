@@ -1,0 +1,120 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the
+//! JSON types, and Swagger UI to read it (served from the binary, offline).
+use std::sync::{Arc, OnceLock};
+
+use axum::Json;
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+
+use super::json::*;
+use crate::forms::{ActionInput, MeetingInput, SubmitInput};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "商量 Shangliang API", description = "基层协商议事平台的公开接口：议事室、议题、会议、任务。Errors are RFC 9457 problem documents with a Chinese `detail`."),
+    paths(
+        super::rooms, super::room, super::topics, super::topic, super::task, super::meeting, super::desk,
+        super::session::login, super::session::logout, super::session::me, super::session::request_code, super::session::verify_code,
+        crate::actions::submit_api, crate::actions::topic_action_api, crate::actions::rate_api, crate::actions::like_api,
+        crate::actions::task_action_api, crate::actions::plan_meeting_api, crate::actions::meeting_action_api,
+    ),
+    components(schemas(Problem, SubmitInput, ActionInput, MeetingInput)),
+    modifiers(&Common),
+    tags((name = "rooms", description = "议事室"), (name = "topics", description = "议题"), (name = "tasks", description = "工单"),
+         (name = "meetings", description = "协商议事会"), (name = "session", description = "登录"))
+)]
+pub struct ApiDoc;
+
+/// Adds the session cookie scheme and, to every operation, the problem
+/// responses any request can meet (bad input, sign-in, forbidden, state, limits).
+struct Common;
+
+impl Modify for Common {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sl_session"))),
+        );
+        let errors = [
+            (400, "请求格式不正确"),
+            (401, "需要登录"),
+            (403, "无权进行此操作"),
+            (404, "不存在"),
+            (409, "当前状态不允许此操作"),
+            (413, "内容太大"),
+            (415, "格式不支持"),
+            (422, "内容不符合要求"),
+            (429, "操作太频繁"),
+            (503, "系统繁忙"),
+        ];
+        for item in doc.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post].into_iter().flatten() {
+                for (code, text) in errors {
+                    op.responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(text)
+                                    .content(
+                                        "application/problem+json",
+                                        ContentBuilder::new()
+                                            .schema(Some(RefOr::Ref(
+                                                utoipa::openapi::Ref::from_schema_name("Problem"),
+                                            )))
+                                            .build(),
+                                    )
+                                    .build(),
+                            )
+                        });
+                }
+            }
+        }
+    }
+}
+
+fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOC.get_or_init(ApiDoc::openapi)
+}
+
+pub async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(document())
+}
+
+fn swagger_config() -> Arc<utoipa_swagger_ui::Config<'static>> {
+    static CONFIG: OnceLock<Arc<utoipa_swagger_ui::Config<'static>>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| Arc::new(utoipa_swagger_ui::Config::from("/api/openapi.json")))
+        .clone()
+}
+
+pub async fn docs_index() -> Response {
+    docs_file(Path(String::new())).await
+}
+
+/// Swagger UI's files, embedded at build time.
+pub async fn docs_file(Path(rest): Path<String>) -> Response {
+    let rest = if rest.is_empty() {
+        "index.html".to_owned()
+    } else {
+        rest
+    };
+    match utoipa_swagger_ui::serve(&rest, swagger_config()) {
+        Ok(Some(file)) => (
+            [(header::CONTENT_TYPE, file.content_type)],
+            file.bytes.into_owned(),
+        )
+            .into_response(),
+        Ok(None) => crate::error::problem(StatusCode::NOT_FOUND, "文件不存在".into(), None),
+        Err(e) => {
+            crate::error::AppError::Internal(anyhow::anyhow!("swagger ui: {e}")).into_response()
+        }
+    }
+}

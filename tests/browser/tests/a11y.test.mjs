@@ -1,0 +1,87 @@
+// axe-core on every public and resident page, in the phone profile (WeChat on
+// Android, where residents arrive by scanning a room's QR code). Violations of
+// impact serious or critical fail; the others are printed.
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, openPage, closePage, step, goto, clickAndLoad, checkA11y, submitTopic, demoTopic, assertVisible } from './lib.mjs';
+
+useBrowser();
+
+const ROOM = 'chenshi-sq';
+let page;
+before(async () => {
+  page = await openPage('phone', 'a11y');
+});
+after(async () => closePage(page));
+
+step('home page /', async (t) => {
+  await goto(page, '/');
+  await checkA11y(t, page, 'home /');
+});
+
+step('room page /r/chenshi-sq', async (t) => {
+  await goto(page, `/r/${ROOM}`);
+  await checkA11y(t, page, `room /r/${ROOM}`);
+});
+
+step('a fresh topic, right after submitting (提交成功), and on a later visit', async (t) => {
+  const no = await submitTopic(page, ROOM, {
+    title: '惠民小区北门路面积水',
+    body: '下雨天惠民小区北门口积水很深，电动车和行人都不好走，希望疏通雨水口。',
+    category: '市容环境',
+    place: '惠民小区北门',
+  });
+  await checkA11y(t, page, 'fresh topic with 提交成功');
+  await goto(page, `/t/${no}`);
+  await checkA11y(t, page, 'fresh topic');
+});
+
+step('an evaluated topic (demo data), with its like button and full timeline', async (t) => {
+  const no = await demoTopic('evaluated');
+  await goto(page, `/t/${no}`);
+  await assertVisible(page.getByRole('button', { name: /点赞/ }));
+  await checkA11y(t, page, 'evaluated topic');
+});
+
+step('a meeting page (public)', async (t) => {
+  await goto(page, `/r/${ROOM}`);
+  const meetings = page.locator('section').filter({ has: page.getByRole('heading', { name: '议事会', exact: true }) });
+  const first = meetings.getByRole('link').first();
+  if (!(await first.count())) return t.skip('the room has no meeting');
+  await clickAndLoad(page, first);
+  await checkA11y(t, page, 'meeting');
+});
+
+step('/login, and its phone-code step', async (t) => {
+  await goto(page, '/login');
+  await checkA11y(t, page, '/login');
+  const resident = page.locator('section').filter({ has: page.getByRole('heading', { name: '群众登录' }) });
+  await resident.getByLabel('手机号').fill('13900000001');
+  await clickAndLoad(page, resident.getByRole('button', { name: '获取验证码' }));
+  await assertVisible(page.getByLabel('验证码'));
+  await checkA11y(t, page, '/login after 获取验证码');
+});
+
+step('/login with a wrong password (error message)', async (t) => {
+  await goto(page, '/login');
+  const staff = page.locator('section').filter({ has: page.getByRole('heading', { name: '工作人员登录' }) });
+  await staff.getByLabel('用户名').fill('nobody-here');
+  await staff.getByLabel('密码').fill('wrong-password');
+  const landed = await clickAndLoad(page, staff.getByRole('button', { name: '登录' }), { allowError: true });
+  // The login page is shown again (401) with the reason, not a bare redirect.
+  assert.equal(landed, '/login', `a wrong password should re-render /login with a message, landed on ${landed}`);
+  await assertVisible(page.getByRole('alert').filter({ hasText: '用户名或密码不正确' }),
+    'a wrong password should say 用户名或密码不正确');
+  await checkA11y(t, page, '/login with an error');
+});
+
+step('error page: /lookup?no=123 (bad 查询码)', async (t) => {
+  await goto(page, '/lookup?no=123', 400);
+  await assertVisible(page.getByRole('alert').filter({ hasText: '查询码是10位数字' }));
+  await checkA11y(t, page, 'error page /lookup?no=123');
+});
+
+step('error page: unknown topic /t/0000000000', async (t) => {
+  await goto(page, '/t/0000000000', 404);
+  await checkA11y(t, page, 'error page 404');
+});
