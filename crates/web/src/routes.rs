@@ -96,7 +96,8 @@ table! {
     get  "/metrics"                        Policy::Public   => ops::metrics;
 
     get  "/api/openapi.json"               Policy::Public   => api::openapi::openapi_json;
-    get  "/api/docs"                       Policy::Public   => api::openapi::docs_index;
+    get  "/api/docs"                       Policy::Public   => api::openapi::docs_redirect;
+    get  "/api/docs/"                      Policy::Public   => api::openapi::docs_index;
     get  "/api/docs/{*file}"               Policy::Public   => api::openapi::docs_file;
     get  "/api/rooms"                      Policy::Public   => api::rooms;
     get  "/api/rooms/{code}"               Policy::Public   => api::room;

@@ -95,6 +95,11 @@ fn swagger_config() -> Arc<utoipa_swagger_ui::Config<'static>> {
         .clone()
 }
 
+/// Swagger UI loads its files relative to the page, so the page lives at `/api/docs/`.
+pub async fn docs_redirect() -> axum::response::Redirect {
+    axum::response::Redirect::permanent("/api/docs/")
+}
+
 pub async fn docs_index() -> Response {
     docs_file(Path(String::new())).await
 }

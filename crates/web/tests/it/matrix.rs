@@ -61,6 +61,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/metrics"), ("", all)),
         (("get", "/api/openapi.json"), ("", all)),
         (("get", "/api/docs"), ("", all)),
+        (("get", "/api/docs/"), ("", all)),
         (("get", "/api/docs/{*file}"), ("", all)),
         (("get", "/api/rooms"), ("", all)),
         (("get", "/api/rooms/{code}"), ("", all)),
