@@ -11,6 +11,7 @@ mod migration;
 
 mod auth;
 mod directory;
+mod like_queue;
 mod likes;
 mod meetings;
 mod seed;
@@ -31,6 +32,7 @@ use tokio::sync::{Mutex, MutexGuard};
 pub use auth::{LoginLock, OtpCheck};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
+pub use like_queue::LikeQueue;
 pub use likes::LikeOutcome;
 pub use meetings::NewMeeting;
 pub use tasks::TaskAction;

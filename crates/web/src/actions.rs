@@ -175,8 +175,8 @@ pub async fn rate_api(
 async fn like(state: &AppState, viewer: &Viewer, no: &str) -> AppResult<store::LikeOutcome> {
     let topic = state.store.topic_by_tracking(no).await?;
     Ok(state
-        .store
-        .like(TopicId(topic.id), &viewer.liker_key())
+        .likes
+        .like(TopicId(topic.id), viewer.liker_key())
         .await?)
 }
 

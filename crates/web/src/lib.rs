@@ -46,14 +46,19 @@ impl Default for WebConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: store::Store,
+    /// Likes go through one writer that commits them in batches.
+    pub likes: store::LikeQueue,
     pub config: Arc<WebConfig>,
     pub sms: Arc<dyn SmsSender>,
 }
 
 impl AppState {
+    /// Must be called inside the Tokio runtime (it starts the like writer).
     pub fn new(store: store::Store, config: WebConfig, sms: Arc<dyn SmsSender>) -> Self {
+        let likes = store.like_queue();
         AppState {
             store,
+            likes,
             config: Arc::new(config),
             sms,
         }

@@ -124,7 +124,8 @@ async fn likes_count_once_even_when_concurrent(backend: Backend) {
     };
     let t = submit(&store, world.room_a, &anonymous("cccc"), "破损井盖修缮").await;
     let id = TopicId(t.id);
-    let err = store.like(id, "d:early").await.unwrap_err();
+    let likes = store.like_queue();
+    let err = likes.like(id, "d:early".into()).await.unwrap_err();
     assert!(
         matches!(err, StoreError::Domain(_)),
         "likes only on results"
@@ -165,9 +166,9 @@ async fn likes_count_once_even_when_concurrent(backend: Backend) {
 
     let mut set = tokio::task::JoinSet::new();
     for i in 0..20 {
-        let s = store.clone();
+        let q = likes.clone();
         // Ten devices, each pressing twice at the same moment.
-        set.spawn(async move { s.like(id, &format!("d:dev{}", i % 10)).await.unwrap().new });
+        set.spawn(async move { q.like(id, format!("d:dev{}", i % 10)).await.unwrap().new });
     }
     let fresh = set.join_all().await.into_iter().filter(|n| *n).count();
     assert_eq!(fresh, 10);
