@@ -35,5 +35,5 @@ pub use task::{TaskCommand, TaskCtx, TaskState, TaskTransition, decide_task};
 pub use topic::{Submitter, TopicCommand, TopicCtx, TopicState, TopicTransition, decide, submit};
 pub use values::{
     Decision, Note, Password, PersonName, PhoneNumber, Reason, RoomCode, Satisfaction, TopicBody,
-    TopicTitle, TrackingNo, Username,
+    TopicTitle, TrackingNo, Username, has_hidden_chars,
 };

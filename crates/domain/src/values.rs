@@ -7,10 +7,33 @@ use crate::labels::labelled;
 
 /// Characters that hide or reorder text: refused in everything people write.
 fn is_sneaky(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2060}'
+            | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+    )
 }
 
-/// Trimmed text of `min..=max` chars; newlines and tabs only where `multiline`.
+/// Pictographs that a zero-width joiner may legitimately glue together (👨‍👩‍👧).
+fn is_pictograph(c: char) -> bool {
+    matches!(c, '\u{2600}'..='\u{27BF}' | '\u{1F000}'..='\u{1FAFF}' | '\u{FE0F}')
+}
+
+/// Whether free text contains characters that hide or reorder what people
+/// read (bidi controls, zero-width characters; a joiner only between emoji),
+/// or control characters (newlines and tabs allowed when `multiline`).
+pub fn has_hidden_chars(s: &str, multiline: bool) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        if c == '\u{200D}' {
+            let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+            let after = chars.get(i + 1).copied();
+            return !(before.is_some_and(is_pictograph) && after.is_some_and(is_pictograph));
+        }
+        is_sneaky(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r')))
+    })
+}
+
 fn text(
     field: &'static str,
     label: &str,
@@ -29,10 +52,7 @@ fn text(
         };
         return Err(DomainError::invalid(field, msg));
     }
-    let bad = s.chars().any(|c| {
-        is_sneaky(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r')))
-    });
-    if bad {
+    if has_hidden_chars(s, multiline) {
         return Err(DomainError::invalid(
             field,
             format!("{label}含有不允许的字符"),
@@ -293,6 +313,13 @@ mod tests {
                 .message_zh()
                 .contains("4到60")
         );
+    }
+
+    #[test]
+    fn joiners_only_between_emoji() {
+        assert!(TopicTitle::parse("全家\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}点赞").is_ok());
+        assert!(TopicTitle::parse("路灯\u{200D}不亮了").is_err());
+        assert!(TopicTitle::parse("路灯\u{061C}不亮了").is_err());
     }
 
     #[test]

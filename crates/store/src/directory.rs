@@ -125,9 +125,11 @@ impl Store {
             .ok_or(StoreError::NotFound("议事室"))
     }
 
+    /// A room by its code; anything that is not a room code is simply not found.
     pub async fn room_by_code(&self, code: &str) -> Result<Room> {
+        let code = domain::RoomCode::parse(code).map_err(|_| StoreError::NotFound("议事室"))?;
         room::Entity::find()
-            .filter(room::Column::Code.eq(code.to_ascii_lowercase()))
+            .filter(room::Column::Code.eq(code.as_str()))
             .one(self.conn())
             .await?
             .ok_or(StoreError::NotFound("议事室"))
@@ -163,6 +165,9 @@ impl Store {
     }
 
     pub async fn department_by_code(&self, code: &str) -> Result<Department> {
+        if code.contains('\0') {
+            return Err(StoreError::NotFound("部门"));
+        }
         department::Entity::find()
             .filter(department::Column::Code.eq(code))
             .one(self.conn())
@@ -209,9 +214,13 @@ impl Store {
             .ok_or(StoreError::NotFound("用户"))
     }
 
+    /// A user by login name; a string that cannot be a login name finds nobody.
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        let Ok(name) = domain::Username::parse(username) else {
+            return Ok(None);
+        };
         Ok(user::Entity::find()
-            .filter(user::Column::Username.eq(username))
+            .filter(user::Column::Username.eq(name.as_str()))
             .one(self.conn())
             .await?)
     }

@@ -161,9 +161,11 @@ impl Store {
             .ok_or(StoreError::NotFound("议题"))
     }
 
+    /// A topic by its 查询码; anything that is not one is simply not found.
     pub async fn topic_by_tracking(&self, no: &str) -> Result<Topic> {
+        let no = TrackingNo::parse(no).map_err(|_| StoreError::NotFound("议题"))?;
         topic::Entity::find()
-            .filter(topic::Column::TrackingNo.eq(no))
+            .filter(topic::Column::TrackingNo.eq(no.as_str()))
             .one(self.conn())
             .await?
             .ok_or(StoreError::NotFound("议题"))

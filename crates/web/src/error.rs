@@ -18,6 +18,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     TooMany(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("internal: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -70,6 +72,9 @@ impl AppError {
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "请先登录".into(), None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), None),
             AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone(), None),
+            AppError::UnsupportedMediaType(m) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, m.clone(), None)
+            }
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
                 (
@@ -114,8 +119,23 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let api = path.starts_with("/api/");
     let resp = next.run(req).await;
-    // The API speaks problem JSON; a page that rendered itself (even with an error status) stands.
-    if api || is_html(&resp) {
+    if api {
+        // Errors raised below the handlers (wrong method, body too large,
+        // cross-site) become problem documents too.
+        let s = resp.status();
+        if (s.is_client_error() || s.is_server_error())
+            && resp.extensions().get::<ErrorInfo>().is_none()
+        {
+            let mut p = problem(s, generic_message(s), None);
+            if let Some(allow) = resp.headers().get(header::ALLOW).cloned() {
+                p.headers_mut().insert(header::ALLOW, allow);
+            }
+            return p;
+        }
+        return resp;
+    }
+    // A page that rendered itself (even with an error status) stands.
+    if is_html(&resp) {
         return resp;
     }
     let info = resp.extensions().get::<ErrorInfo>().cloned().or_else(|| {

@@ -13,10 +13,41 @@ use utoipa::ToSchema;
 
 use crate::error::{AppError, AppResult};
 
-/// `Json<T>` whose rejections are problem documents.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// A JSON object body: anything else (an array, a number, bad JSON, the wrong
+/// content type) is refused with a problem document.
 pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m.eq_ignore_ascii_case("application/json")
+                    || m.to_ascii_lowercase().ends_with("+json")
+            });
+        if !json {
+            return Err(AppError::UnsupportedMediaType(
+                "请以 application/json 格式提交".into(),
+            ));
+        }
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| AppError::BadRequest("请求内容读取失败".into()))?;
+        if body.trim_ascii_start().first() != Some(&b'{') {
+            return Err(AppError::BadRequest("请求内容应为JSON对象".into()));
+        }
+        // Straight into the type: duplicate keys, wrong types and deep nesting are all refused.
+        serde_json::from_slice(&body)
+            .map(ApiJson)
+            .map_err(|e| AppError::BadRequest(format!("请求内容不是有效的JSON或字段不正确：{e}")))
+    }
+}
 
 /// `Form<T>` whose rejections are Chinese error pages.
 #[derive(FromRequest)]
@@ -81,7 +112,7 @@ pub fn plain(v: Option<&str>, field: &'static str, label: &str, max: usize) -> A
     if s.chars().count() > max {
         return Err(invalid(field, &format!("{label}不能超过{max}字")));
     }
-    if s.chars().any(|c| (c.is_control() && c != '\n' && c != '\t' && c != '\r') || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')) {
+    if domain::has_hidden_chars(s, true) {
         return Err(invalid(field, &format!("{label}含有不允许的字符")));
     }
     Ok(s.to_owned())

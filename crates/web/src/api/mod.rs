@@ -49,9 +49,11 @@ pub struct ListQuery {
     pub state: Option<String>,
     /// Only topics from this channel: leadership, resident, committee.
     pub channel: Option<String>,
-    /// At most this many (default 50, at most 200).
-    pub limit: Option<u64>,
-    pub offset: Option<u64>,
+    /// At most this many (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i32>,
+    #[param(minimum = 0)]
+    pub offset: Option<i32>,
 }
 
 #[utoipa::path(get, path = "/api/topics", tag = "topics", params(ListQuery), responses((status = 200, body = TopicListJson)))]
@@ -59,9 +61,16 @@ pub async fn topics(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> AppResult<Json<TopicListJson>> {
+    let limit = q.limit.unwrap_or(50);
+    let offset = q.offset.unwrap_or(0);
+    if !(1..=200).contains(&limit) || offset < 0 {
+        return Err(AppError::BadRequest(
+            "limit 应在1到200之间，offset 不能为负数".into(),
+        ));
+    }
     let mut f = store::TopicFilter {
-        limit: q.limit.unwrap_or(50).clamp(1, 200),
-        offset: q.offset.unwrap_or(0).min(1_000_000),
+        limit: limit as u64,
+        offset: offset as u64,
         ..Default::default()
     };
     if let Some(code) = q.room.as_deref().filter(|s| !s.is_empty()) {

@@ -4,6 +4,7 @@
 mod authz;
 mod chain;
 mod helpers;
+mod hostile;
 mod matrix;
 mod openapi;
 mod pages;
