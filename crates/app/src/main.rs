@@ -2,6 +2,7 @@
 //! unless told not to); `migrate`, `demo`, `admin` and `worker` do one job each.
 mod config;
 mod demo;
+mod opinion_cli;
 mod worker;
 
 use std::sync::Arc;
@@ -51,6 +52,21 @@ enum Command {
     /// Accounts and roles.
     #[command(subcommand)]
     Admin(Admin),
+    /// Opinion maps (画出同心圆).
+    #[command(subcommand)]
+    Opinion(OpinionCmd),
+}
+
+#[derive(Subcommand)]
+enum OpinionCmd {
+    /// Analyse a Pol.is export folder: groups, representative statements, consensus.
+    Analyze {
+        /// openData (votes.csv / participants-votes.csv, comments.csv) or math export (votes.json, comments.json).
+        dir: std::path::PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -100,6 +116,10 @@ fn init_tracing(format: &str) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // Works on files only: no configuration, no database.
+    if let Command::Opinion(OpinionCmd::Analyze { dir, json }) = &cli.command {
+        return opinion_cli::analyze(dir, *json);
+    }
     let listen = match &cli.command {
         Command::Serve { listen, .. } => listen.clone(),
         _ => None,
@@ -128,6 +148,7 @@ async fn main() -> anyhow::Result<()> {
             demo, no_worker, ..
         } => serve(store, &cfg, demo, no_worker).await?,
         Command::Admin(a) => admin(&store, a).await?,
+        Command::Opinion(_) => unreachable!("handled before the database is opened"),
     }
     Ok(())
 }
