@@ -48,7 +48,7 @@ fn table_is_readable() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("第 1 组") && text.contains("共识") && text.contains("Brexit"),
+        text.contains("第 1 组") && text.contains("共识") && text.contains("赞同"),
         "{text}"
     );
 }
