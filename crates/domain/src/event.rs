@@ -31,5 +31,7 @@ labelled!(
         MeetingNotified => "meeting_notified", "发出会议通知";
         MeetingStarted => "meeting_started", "会议开始";
         MeetingClosed => "meeting_closed", "会议结束";
+        DeliberationOpened => "deliberation_opened", "开启线上议事";
+        DeliberationAttached => "deliberation_attached", "协商意见参考";
     }
 );

@@ -10,6 +10,7 @@ mod error;
 mod migration;
 
 mod auth;
+mod deliberation;
 mod directory;
 mod like_queue;
 mod likes;
@@ -30,6 +31,10 @@ use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, MutexGuard};
 
 pub use auth::{LoginLock, OtpCheck};
+pub use deliberation::{
+    APPROVED, AnalysisInput, Deliberation, DeliberationResult, Moderate, PENDING, STATEMENT_MAX,
+    Statement, parse_statement,
+};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
 pub use like_queue::LikeQueue;

@@ -12,7 +12,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Initial)]
+        vec![Box::new(M0001Initial), Box::new(M0002Deliberation)]
     }
 }
 
@@ -40,6 +40,31 @@ impl MigrationTrait for M0001Initial {
             .register(task::Entity)
             .register(rating::Entity)
             .register(topic_like::Entity)
+            .apply(manager.get_connection())
+            .await
+    }
+}
+
+/// 线上议事: deliberations, their statements and votes, and the saved opinion map.
+/// Named by hand: `DeriveMigrationName` names a migration after its file,
+/// which `m0001` already took.
+struct M0002Deliberation;
+
+impl MigrationName for M0002Deliberation {
+    fn name(&self) -> &str {
+        "m0002_deliberation"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0002Deliberation {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        Schema::new(manager.get_database_backend())
+            .builder()
+            .register(deliberation::Entity)
+            .register(statement::Entity)
+            .register(opinion_vote::Entity)
+            .register(deliberation_result::Entity)
             .apply(manager.get_connection())
             .await
     }

@@ -12,7 +12,9 @@ use crate::AppState;
 use crate::api::{MeetingJson, TaskJson, TopicJson};
 use crate::auth::{SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
-use crate::forms::{self, ActionInput, ApiJson, ApiPath, MeetingInput, PageForm, SubmitInput};
+use crate::forms::{
+    self, ActionInput, ApiJson, ApiPath, DeliberationInput, MeetingInput, PageForm, SubmitInput,
+};
 
 async fn submit(
     state: &AppState,
@@ -328,4 +330,85 @@ pub async fn meeting_action_api(
         .await?;
     let agenda = state.store.agenda(MeetingId(m.id)).await?;
     Ok(Json(MeetingJson::new(&m, agenda)))
+}
+
+/// The convener of the topic's room opens an online deliberation with seed statements.
+pub async fn open_deliberation_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path(no): Path<String>,
+    PageForm(input): PageForm<DeliberationInput>,
+) -> AppResult<Redirect> {
+    let topic = state.store.topic_by_tracking(&no).await?;
+    let d = state
+        .store
+        .open_deliberation(TopicId(topic.id), &viewer.who(), &input.seeds()?)
+        .await?;
+    Ok(Redirect::to(&format!("/d/{}", d.id)))
+}
+
+/// A vote is stored and answered at once; the map is recomputed in the background.
+pub async fn vote_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    PageForm(input): PageForm<DeliberationInput>,
+) -> AppResult<Redirect> {
+    let statement = input.statement_id()?;
+    let vote = input.vote()?;
+    state
+        .store
+        .vote_statement(id, statement, &viewer.liker_key(), vote)
+        .await?;
+    state.recompute.mark(id);
+    Ok(Redirect::to(&format!("/d/{id}")))
+}
+
+/// Anyone adds a statement; it waits for the convener's approval.
+pub async fn add_statement_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    PageForm(input): PageForm<DeliberationInput>,
+) -> AppResult<Redirect> {
+    let s = state
+        .store
+        .add_statement(id, &viewer.who(), input.text.as_deref().unwrap_or(""))
+        .await?;
+    let flag = if s.state == store::APPROVED {
+        "added=approved"
+    } else {
+        "added=pending"
+    };
+    Ok(Redirect::to(&format!("/d/{id}?{flag}")))
+}
+
+/// The convener approves, rejects or marks a statement as meta.
+pub async fn moderate_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path(id): Path<i64>,
+    PageForm(input): PageForm<DeliberationInput>,
+) -> AppResult<Redirect> {
+    let action = input
+        .action
+        .as_deref()
+        .and_then(store::Moderate::parse)
+        .ok_or_else(|| AppError::BadRequest("请选择审核操作".into()))?;
+    state
+        .store
+        .moderate_statement(id, input.statement_id()?, &viewer.actor, action)
+        .await?;
+    state.recompute.mark(id);
+    Ok(Redirect::to(&format!("/d/{id}/moderate")))
+}
+
+/// The convener attaches the current result to the meeting materials (a timeline entry).
+pub async fn attach_deliberation_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path(id): Path<i64>,
+) -> AppResult<Redirect> {
+    state.store.attach_deliberation(id, &viewer.who()).await?;
+    Ok(Redirect::to(&format!("/d/{id}/results?attached=1")))
 }

@@ -297,3 +297,58 @@ impl MeetingInput {
             .ok_or_else(|| invalid("starts_at", "会议时间无效"))
     }
 }
+
+/// The fields of the online deliberation's forms.
+#[derive(Debug, Default, Deserialize)]
+pub struct DeliberationInput {
+    /// Seed statements, one per line (opening).
+    pub seeds: Option<String>,
+    /// A new statement.
+    pub text: Option<String>,
+    /// The statement voted on or moderated.
+    pub statement: Option<String>,
+    /// agree, disagree or pass.
+    pub vote: Option<String>,
+    /// approve, reject or meta.
+    pub action: Option<String>,
+}
+
+impl DeliberationInput {
+    pub fn statement_id(&self) -> AppResult<i64> {
+        self.statement
+            .as_deref()
+            .and_then(|s| s.trim().parse().ok())
+            .ok_or_else(|| AppError::BadRequest("请选择观点".into()))
+    }
+
+    pub fn vote(&self) -> AppResult<opinion::matrix::Vote> {
+        use opinion::matrix::Vote;
+        match self.vote.as_deref().map(str::trim) {
+            Some("agree") => Ok(Vote::Agree),
+            Some("disagree") => Ok(Vote::Disagree),
+            Some("pass") => Ok(Vote::Pass),
+            _ => Err(AppError::BadRequest("请选择赞同、反对或跳过".into())),
+        }
+    }
+
+    /// Seed statements: one per non-empty line, at most 50.
+    pub fn seeds(&self) -> AppResult<Vec<String>> {
+        let seeds: Vec<String> = self
+            .seeds
+            .as_deref()
+            .unwrap_or("")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if seeds.len() > 50 {
+            return Err(DomainError::Invalid {
+                field: "seeds",
+                message: "初始观点不能超过50条".into(),
+            }
+            .into());
+        }
+        Ok(seeds)
+    }
+}

@@ -9,6 +9,7 @@ mod error;
 mod forms;
 mod ops;
 mod pages;
+mod recompute;
 mod routes;
 mod sms;
 mod view;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 
 pub use api::openapi::ApiDoc;
 pub use auth::hash_password;
+pub use recompute::Recompute;
 pub use routes::{Policy, RouteInfo, route_table};
 pub use sms::{LogSmsSender, SmsSender};
 
@@ -48,17 +50,21 @@ pub struct AppState {
     pub store: store::Store,
     /// Likes go through one writer that commits them in batches.
     pub likes: store::LikeQueue,
+    /// Recomputes opinion maps in the background after votes.
+    pub recompute: Recompute,
     pub config: Arc<WebConfig>,
     pub sms: Arc<dyn SmsSender>,
 }
 
 impl AppState {
-    /// Must be called inside the Tokio runtime (it starts the like writer).
+    /// Must be called inside the Tokio runtime (it starts the like writer and the map worker).
     pub fn new(store: store::Store, config: WebConfig, sms: Arc<dyn SmsSender>) -> Self {
         let likes = store.like_queue();
+        let recompute = Recompute::start(store.clone());
         AppState {
             store,
             likes,
+            recompute,
             config: Arc::new(config),
             sms,
         }

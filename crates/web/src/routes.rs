@@ -81,6 +81,14 @@ table! {
     post "/t/{no}/rate"                    Policy::Anyone   => actions::rate_page;
     post "/t/{no}/like"                    Policy::Anyone   => actions::like_page;
     post "/tasks/{id}/act/{action}"        Policy::AnyOf(TASK_ACTORS) => actions::task_action_page;
+    post "/t/{no}/deliberation"            Policy::AnyOf(CONVENER) => actions::open_deliberation_page;
+    get  "/d/{id}"                         Policy::Public   => pages::deliberation::vote_page;
+    post "/d/{id}/vote"                    Policy::Anyone   => actions::vote_page;
+    post "/d/{id}/statements"              Policy::Anyone   => actions::add_statement_page;
+    get  "/d/{id}/results"                 Policy::Public   => pages::deliberation::results;
+    get  "/d/{id}/moderate"                Policy::AnyOf(CONVENER) => pages::deliberation::moderate;
+    post "/d/{id}/moderate"                Policy::AnyOf(CONVENER) => actions::moderate_page;
+    post "/d/{id}/attach"                  Policy::AnyOf(CONVENER) => actions::attach_deliberation_page;
     get  "/m/{id}"                         Policy::Public   => pages::meeting::meeting;
     post "/m/{id}/act/{action}"            Policy::AnyOf(CONVENER) => actions::meeting_action_page;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;

@@ -1,15 +1,19 @@
 //! sea-orm entities: one file per table, the single source of the schema on both backends.
 pub mod agenda_item;
+pub mod deliberation;
+pub mod deliberation_result;
 pub mod department;
 pub mod grant;
 pub mod meeting;
 pub mod opinion;
+pub mod opinion_vote;
 pub mod otp_code;
 pub mod rating;
 pub mod region;
 pub mod research_record;
 pub mod room;
 pub mod session;
+pub mod statement;
 pub mod task;
 pub mod topic;
 pub mod topic_event;

@@ -38,6 +38,10 @@ struct TopicPage {
     departments: Vec<(i64, String)>,
     meetings: Vec<(i64, String)>,
     today: String,
+    /// The topic's online deliberation, if one was opened.
+    deliberation: Option<i64>,
+    /// The room's convener may open one.
+    can_open_deliberation: bool,
 }
 
 impl TopicPage {
@@ -253,7 +257,12 @@ pub async fn topic(
     .is_ok();
     let can_like = ctx.state.is_public_result();
     let liked = can_like && state.store.has_liked(id, &viewer.liker_key()).await?;
+    let deliberation = state.store.deliberation_of_topic(id).await?.map(|d| d.id);
+    let can_open_deliberation =
+        deliberation.is_none() && viewer.actor.is_convener_of(RoomId(t.room_id));
     let page = TopicPage {
+        deliberation,
+        can_open_deliberation,
         nav: Nav::of(&viewer),
         state_label: state_label(&t.state),
         channel_label: channel_label(&t.channel),

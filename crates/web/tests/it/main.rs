@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod authz;
 mod chain;
+mod deliberation;
 mod helpers;
 mod hostile;
 mod matrix;

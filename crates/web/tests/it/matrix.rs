@@ -30,6 +30,8 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
 {
     let leaders: &[&str] = &["leader-a", "leader-county"];
     let conv: &[&str] = &["convener-a"];
+    // Past the role check; the deliberation of the fixture's id does not exist (404).
+    let conveners: &[&str] = &["convener-a", "convener-b"];
     let staff: &[&str] = &["staff-a"];
     let all: &[&str] = &["*"];
     let signed: &[&str] = &["signed-in"];
@@ -46,6 +48,14 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/t/{no}/rate"), ("", nobody)),
         (("post", "/t/{no}/like"), ("", all)),
         (("post", "/tasks/{id}/act/{action}"), ("sign", staff)),
+        (("post", "/t/{no}/deliberation"), ("", conv)),
+        (("get", "/d/{id}"), ("", all)),
+        (("post", "/d/{id}/vote"), ("", all)),
+        (("post", "/d/{id}/statements"), ("", all)),
+        (("get", "/d/{id}/results"), ("", all)),
+        (("get", "/d/{id}/moderate"), ("", conveners)),
+        (("post", "/d/{id}/moderate"), ("", conveners)),
+        (("post", "/d/{id}/attach"), ("", conveners)),
         (("get", "/m/{id}"), ("", all)),
         (("post", "/m/{id}/act/{action}"), ("notify", conv)),
         (("get", "/desk"), ("", signed)),

@@ -1,0 +1,502 @@
+//! 线上议事 (画出同心圆): a topic's online deliberation — statements,
+//! moderation, votes, and the opinion map computed from them in the background.
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use domain::{Actor, DomainError, EventKind, Note, Role, RoomId, TopicId};
+use opinion::matrix::{Vote, VoteRecord};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::entity::{deliberation, deliberation_result, opinion_vote, statement, topic};
+use crate::topics::add_event;
+use crate::{Result, Store, StoreError, Who, WriteTx, now};
+
+pub type Deliberation = deliberation::Model;
+pub type Statement = statement::Model;
+pub type DeliberationResult = deliberation_result::Model;
+
+/// Longest statement, in characters.
+pub const STATEMENT_MAX: usize = 140;
+
+pub const OPEN: &str = "open";
+pub const PENDING: &str = "pending";
+pub const APPROVED: &str = "approved";
+pub const REJECTED: &str = "rejected";
+
+/// A convener's decision on a statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moderate {
+    Approve,
+    Reject,
+    /// Approved, but about the conversation rather than an opinion.
+    Meta,
+}
+
+impl Moderate {
+    pub fn parse(code: &str) -> Option<Moderate> {
+        match code {
+            "approve" => Some(Moderate::Approve),
+            "reject" => Some(Moderate::Reject),
+            "meta" => Some(Moderate::Meta),
+            _ => None,
+        }
+    }
+}
+
+/// What the analysis needs: every vote, and the meta statements to leave out.
+#[derive(Clone, Debug, Default)]
+pub struct AnalysisInput {
+    pub votes: Vec<VoteRecord>,
+    pub meta: BTreeSet<u64>,
+}
+
+/// A statement's text: a note's rules (no hidden characters), at most 140 characters.
+pub fn parse_statement(raw: &str) -> Result<String, DomainError> {
+    let invalid = |message: String| DomainError::Invalid {
+        field: "text",
+        message,
+    };
+    let note = Note::parse(raw).map_err(|e| invalid(e.message_zh().replace("内容", "观点")))?;
+    if note.as_str().chars().count() > STATEMENT_MAX {
+        return Err(invalid(format!("观点不能超过{STATEMENT_MAX}字")));
+    }
+    Ok(note.as_str().to_owned())
+}
+
+async fn room_of(w: &WriteTx<'_>, topic_id: i64) -> Result<RoomId> {
+    let t = topic::Entity::find_by_id(topic_id)
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("议题"))?;
+    Ok(RoomId(t.room_id))
+}
+
+async fn locked(w: &WriteTx<'_>, id: i64) -> Result<Deliberation> {
+    deliberation::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("线上议事"))
+}
+
+fn must_be_open(d: &Deliberation) -> Result<()> {
+    if d.state == OPEN {
+        Ok(())
+    } else {
+        Err(DomainError::Precondition("线上议事已结束".into()).into())
+    }
+}
+
+async fn next_tid(w: &WriteTx<'_>, id: i64) -> Result<i64> {
+    let last = statement::Entity::find()
+        .filter(statement::Column::DeliberationId.eq(id))
+        .order_by_desc(statement::Column::Tid)
+        .one(&w.tx)
+        .await?;
+    Ok(last.map_or(0, |s| s.tid + 1))
+}
+
+fn author(actor: &Actor) -> (Option<i64>, Option<String>) {
+    match actor.user {
+        Some(u) => (Some(u.0), None),
+        None => (None, actor.device.clone()),
+    }
+}
+
+impl Store {
+    /// The convener of the topic's room opens an online deliberation with seed statements.
+    pub async fn open_deliberation(
+        &self,
+        topic_id: TopicId,
+        who: &Who,
+        seeds: &[String],
+    ) -> Result<Deliberation> {
+        let texts = seeds
+            .iter()
+            .map(|s| parse_statement(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        let w = self.write().await?;
+        let room = room_of(&w, topic_id.0).await?;
+        if !who.actor.is_convener_of(room) {
+            return Err(DomainError::Forbidden.into());
+        }
+        let exists = deliberation::Entity::find()
+            .filter(deliberation::Column::TopicId.eq(topic_id.0))
+            .count(&w.tx)
+            .await?;
+        if exists > 0 {
+            return Err(DomainError::Precondition("本议题已开启线上议事".into()).into());
+        }
+        let d = deliberation::ActiveModel {
+            topic_id: Set(topic_id.0),
+            state: Set(OPEN.to_owned()),
+            created_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await?;
+        let (user, device) = author(&who.actor);
+        for (tid, text) in texts.iter().enumerate() {
+            statement::ActiveModel {
+                deliberation_id: Set(d.id),
+                tid: Set(i64::try_from(tid).unwrap_or(i64::MAX)),
+                text: Set(text.clone()),
+                author_user_id: Set(user),
+                author_device: Set(device.clone()),
+                state: Set(APPROVED.to_owned()),
+                is_meta: Set(false),
+                created_at: Set(now()),
+                ..Default::default()
+            }
+            .insert(&w.tx)
+            .await?;
+        }
+        let detail = format!("开启线上议事（画出同心圆），初始观点{}条", texts.len());
+        add_event(
+            &w,
+            topic_id.0,
+            None,
+            EventKind::DeliberationOpened,
+            who,
+            Role::Convener,
+            detail,
+        )
+        .await?;
+        w.commit().await?;
+        Ok(d)
+    }
+
+    pub async fn deliberation(&self, id: i64) -> Result<Deliberation> {
+        deliberation::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("线上议事"))
+    }
+
+    pub async fn deliberation_of_topic(&self, topic_id: TopicId) -> Result<Option<Deliberation>> {
+        Ok(deliberation::Entity::find()
+            .filter(deliberation::Column::TopicId.eq(topic_id.0))
+            .one(self.conn())
+            .await?)
+    }
+
+    /// Whether `actor` convenes the room of this deliberation's topic.
+    pub async fn convenes_deliberation(&self, d: &Deliberation, actor: &Actor) -> Result<bool> {
+        let t = self.topic(TopicId(d.topic_id)).await?;
+        Ok(actor.is_convener_of(RoomId(t.room_id)))
+    }
+
+    /// Anyone identified adds a statement; it waits for the convener unless the convener wrote it.
+    pub async fn add_statement(&self, id: i64, who: &Who, raw: &str) -> Result<Statement> {
+        if !who.actor.is_identified() {
+            return Err(DomainError::Forbidden.into());
+        }
+        let text = parse_statement(raw)?;
+        let w = self.write().await?;
+        let d = locked(&w, id).await?;
+        must_be_open(&d)?;
+        let room = room_of(&w, d.topic_id).await?;
+        let state = if who.actor.is_convener_of(room) {
+            APPROVED
+        } else {
+            PENDING
+        };
+        let duplicate = statement::Entity::find()
+            .filter(statement::Column::DeliberationId.eq(id))
+            .filter(statement::Column::Text.eq(text.as_str()))
+            .count(&w.tx)
+            .await?;
+        if duplicate > 0 {
+            return Err(DomainError::Precondition("已经有人提出过相同的观点".into()).into());
+        }
+        let (user, device) = author(&who.actor);
+        let s = statement::ActiveModel {
+            deliberation_id: Set(id),
+            tid: Set(next_tid(&w, id).await?),
+            text: Set(text),
+            author_user_id: Set(user),
+            author_device: Set(device),
+            state: Set(state.to_owned()),
+            is_meta: Set(false),
+            created_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(s)
+    }
+
+    /// The convener approves, rejects or marks a statement as meta.
+    pub async fn moderate_statement(
+        &self,
+        id: i64,
+        statement_id: i64,
+        actor: &Actor,
+        action: Moderate,
+    ) -> Result<Statement> {
+        let w = self.write().await?;
+        let d = locked(&w, id).await?;
+        let room = room_of(&w, d.topic_id).await?;
+        if !actor.is_convener_of(room) {
+            return Err(DomainError::Forbidden.into());
+        }
+        let s = statement::Entity::find_by_id(statement_id)
+            .one(&w.tx)
+            .await?
+            .filter(|s| s.deliberation_id == id)
+            .ok_or(StoreError::NotFound("观点"))?;
+        let mut am: statement::ActiveModel = s.into();
+        match action {
+            Moderate::Approve => am.state = Set(APPROVED.to_owned()),
+            Moderate::Reject => am.state = Set(REJECTED.to_owned()),
+            Moderate::Meta => {
+                am.state = Set(APPROVED.to_owned());
+                am.is_meta = Set(true);
+            }
+        }
+        let s = am.update(&w.tx).await?;
+        w.commit().await?;
+        Ok(s)
+    }
+
+    /// Records a vote (agree, disagree, pass) on an approved statement of an open
+    /// deliberation; a second vote on the same statement replaces the first.
+    pub async fn vote_statement(
+        &self,
+        id: i64,
+        statement_id: i64,
+        voter: &str,
+        vote: Vote,
+    ) -> Result<()> {
+        if voter.len() < 3 {
+            return Err(DomainError::Forbidden.into());
+        }
+        let w = self.write().await?;
+        let d = deliberation::Entity::find_by_id(id)
+            .one(&w.tx)
+            .await?
+            .ok_or(StoreError::NotFound("线上议事"))?;
+        must_be_open(&d)?;
+        let s = statement::Entity::find_by_id(statement_id)
+            .one(&w.tx)
+            .await?
+            .filter(|s| s.deliberation_id == id && s.state == APPROVED)
+            .ok_or(StoreError::NotFound("观点"))?;
+        opinion_vote::Entity::insert(opinion_vote::ActiveModel {
+            deliberation_id: Set(id),
+            statement_id: Set(s.id),
+            voter: Set(voter.to_owned()),
+            vote: Set(i16::from(vote.export_sign())),
+            created_at: Set(now()),
+            ..Default::default()
+        })
+        .on_conflict(
+            OnConflict::columns([
+                opinion_vote::Column::StatementId,
+                opinion_vote::Column::Voter,
+            ])
+            .update_columns([opinion_vote::Column::Vote, opinion_vote::Column::CreatedAt])
+            .to_owned(),
+        )
+        .exec_without_returning(&w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Every statement of a deliberation, by tid.
+    pub async fn statements(&self, id: i64) -> Result<Vec<Statement>> {
+        Ok(statement::Entity::find()
+            .filter(statement::Column::DeliberationId.eq(id))
+            .order_by_asc(statement::Column::Tid)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Statement ids this voter has voted on.
+    pub async fn voted_by(&self, id: i64, voter: &str) -> Result<BTreeSet<i64>> {
+        let rows: Vec<i64> = opinion_vote::Entity::find()
+            .select_only()
+            .column(opinion_vote::Column::StatementId)
+            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .filter(opinion_vote::Column::Voter.eq(voter))
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// The next statement for this voter: approved, not yet voted on, the highest
+    /// priority of the latest result (ties and statements without one by tid).
+    pub async fn next_statement(&self, id: i64, voter: &str) -> Result<Option<Statement>> {
+        let voted = self.voted_by(id, voter).await?;
+        let priorities = self.priorities(id).await?;
+        let mut open: Vec<Statement> = self
+            .statements(id)
+            .await?
+            .into_iter()
+            .filter(|s| s.state == APPROVED && !voted.contains(&s.id))
+            .collect();
+        let prio = |s: &Statement| {
+            u64::try_from(s.tid)
+                .ok()
+                .and_then(|t| priorities.get(&t).copied())
+                // New statements have no priority yet: show them early, as Pol.is does.
+                .unwrap_or(f64::INFINITY)
+        };
+        if priorities.is_empty() {
+            return Ok(open.into_iter().next());
+        }
+        open.sort_by(|a, b| prio(b).total_cmp(&prio(a)).then(a.tid.cmp(&b.tid)));
+        Ok(open.into_iter().next())
+    }
+
+    async fn priorities(&self, id: i64) -> Result<BTreeMap<u64, f64>> {
+        let Some(r) = self.deliberation_result(id).await? else {
+            return Ok(BTreeMap::new());
+        };
+        let v: serde_json::Value = serde_json::from_str(&r.json).unwrap_or_default();
+        Ok(v["statements"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| Some((s["tid"].as_u64()?, s["priority"].as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    pub async fn count_opinion_votes(&self, id: i64) -> Result<u64> {
+        Ok(opinion_vote::Entity::find()
+            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .count(self.conn())
+            .await?)
+    }
+
+    /// Voters in the order of their first vote; a voter's position is their
+    /// participant id in the analysis, stable as new voters arrive.
+    pub async fn participants(&self, id: i64) -> Result<Vec<String>> {
+        let rows: Vec<String> = opinion_vote::Entity::find()
+            .select_only()
+            .column(opinion_vote::Column::Voter)
+            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .order_by_asc(opinion_vote::Column::Id)
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        let mut seen = BTreeSet::new();
+        Ok(rows
+            .into_iter()
+            .filter(|v| seen.insert(v.clone()))
+            .collect())
+    }
+
+    /// Every vote as the analysis reads it, with the meta statements to leave out.
+    pub async fn analysis_input(&self, id: i64) -> Result<AnalysisInput> {
+        let statements = self.statements(id).await?;
+        let tid_of: HashMap<i64, u64> = statements
+            .iter()
+            .filter_map(|s| Some((s.id, u64::try_from(s.tid).ok()?)))
+            .collect();
+        let meta = statements
+            .iter()
+            .filter(|s| s.is_meta)
+            .filter_map(|s| u64::try_from(s.tid).ok())
+            .collect();
+        let rows = opinion_vote::Entity::find()
+            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .order_by_asc(opinion_vote::Column::Id)
+            .all(self.conn())
+            .await?;
+        let mut pid_of: HashMap<String, u64> = HashMap::new();
+        let mut votes = Vec::with_capacity(rows.len());
+        for r in rows {
+            let next = pid_of.len() as u64;
+            let pid = *pid_of.entry(r.voter).or_insert(next);
+            let (Some(&tid), Some(vote)) = (
+                tid_of.get(&r.statement_id),
+                Vote::from_export_sign(i64::from(r.vote)),
+            ) else {
+                continue;
+            };
+            votes.push(VoteRecord {
+                pid,
+                tid,
+                vote,
+                timestamp: r.created_at.timestamp_millis(),
+            });
+        }
+        Ok(AnalysisInput { votes, meta })
+    }
+
+    pub async fn deliberation_result(&self, id: i64) -> Result<Option<DeliberationResult>> {
+        Ok(deliberation_result::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?)
+    }
+
+    /// Saves (replacing) the latest opinion map.
+    pub async fn save_deliberation_result(
+        &self,
+        id: i64,
+        json: String,
+        votes_counted: i64,
+    ) -> Result<()> {
+        let w = self.write().await?;
+        deliberation_result::Entity::insert(deliberation_result::ActiveModel {
+            deliberation_id: Set(id),
+            json: Set(json),
+            votes_counted: Set(votes_counted),
+            computed_at: Set(now()),
+        })
+        .on_conflict(
+            OnConflict::column(deliberation_result::Column::DeliberationId)
+                .update_columns([
+                    deliberation_result::Column::Json,
+                    deliberation_result::Column::VotesCounted,
+                    deliberation_result::Column::ComputedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// The convener attaches the current result to the meeting materials: a timeline entry.
+    pub async fn attach_deliberation(&self, id: i64, who: &Who) -> Result<Deliberation> {
+        let w = self.write().await?;
+        let d = locked(&w, id).await?;
+        let room = room_of(&w, d.topic_id).await?;
+        if !who.actor.is_convener_of(room) {
+            return Err(DomainError::Forbidden.into());
+        }
+        let r = deliberation_result::Entity::find_by_id(id)
+            .one(&w.tx)
+            .await?
+            .ok_or_else(|| DomainError::Precondition("还没有线上议事结果".into()))?;
+        let n: serde_json::Value = serde_json::from_str(&r.json).unwrap_or_default();
+        let detail = format!(
+            "协商意见参考：线上议事结果已附会议材料（{}人参与，{}次表态）",
+            n["n_participants"].as_u64().unwrap_or(0),
+            r.votes_counted
+        );
+        add_event(
+            &w,
+            d.topic_id,
+            None,
+            EventKind::DeliberationAttached,
+            who,
+            Role::Convener,
+            detail,
+        )
+        .await?;
+        w.commit().await?;
+        Ok(d)
+    }
+}

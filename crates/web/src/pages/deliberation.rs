@@ -1,0 +1,421 @@
+//! 线上议事 (画出同心圆): the voting page, the opinion map and the convener's
+//! moderation queue. Pages read the saved result; they never compute it.
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use domain::TopicId;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::view::{Nav, fmt_time, render};
+
+#[derive(Debug, Deserialize)]
+pub struct DeliberationQuery {
+    pub added: Option<String>,
+    pub attached: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "deliberation.html")]
+struct VotePage {
+    nav: Nav,
+    id: i64,
+    topic_title: String,
+    tracking_no: String,
+    open: bool,
+    next: Option<store::Statement>,
+    voted: usize,
+    total: usize,
+    added: String,
+    convener: bool,
+    pending: usize,
+    max_len: usize,
+}
+
+pub async fn vote_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<DeliberationQuery>,
+) -> AppResult<Html<String>> {
+    let d = state.store.deliberation(id).await?;
+    let topic = state.store.topic(TopicId(d.topic_id)).await?;
+    let voter = viewer.liker_key();
+    let statements = state.store.statements(id).await?;
+    let voted_ids = state.store.voted_by(id, &voter).await?;
+    let approved: Vec<&store::Statement> = statements
+        .iter()
+        .filter(|s| s.state == store::APPROVED)
+        .collect();
+    let page = VotePage {
+        nav: Nav::of(&viewer),
+        id,
+        topic_title: topic.title,
+        tracking_no: topic.tracking_no,
+        open: d.state == "open",
+        next: state.store.next_statement(id, &voter).await?,
+        voted: approved
+            .iter()
+            .filter(|s| voted_ids.contains(&s.id))
+            .count(),
+        total: approved.len(),
+        added: q.added.unwrap_or_default(),
+        convener: state.store.convenes_deliberation(&d, &viewer.actor).await?,
+        pending: statements
+            .iter()
+            .filter(|s| s.state == store::PENDING)
+            .count(),
+        max_len: store::STATEMENT_MAX,
+    };
+    Ok(Html(render(&page)))
+}
+
+#[derive(Template)]
+#[template(path = "deliberation_moderate.html")]
+struct ModeratePage {
+    nav: Nav,
+    id: i64,
+    topic_title: String,
+    tracking_no: String,
+    pending: Vec<store::Statement>,
+    approved: Vec<store::Statement>,
+}
+
+pub async fn moderate(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    let d = state.store.deliberation(id).await?;
+    if !state.store.convenes_deliberation(&d, &viewer.actor).await? {
+        return Err(domain::DomainError::Forbidden.into());
+    }
+    let topic = state.store.topic(TopicId(d.topic_id)).await?;
+    let statements = state.store.statements(id).await?;
+    let page = ModeratePage {
+        nav: Nav::of(&viewer),
+        id,
+        topic_title: topic.title,
+        tracking_no: topic.tracking_no,
+        pending: statements
+            .iter()
+            .filter(|s| s.state == store::PENDING)
+            .cloned()
+            .collect(),
+        approved: statements
+            .into_iter()
+            .filter(|s| s.state == store::APPROVED)
+            .collect(),
+    };
+    Ok(Html(render(&page)))
+}
+
+/// One line of plain Chinese about a statement.
+struct Line {
+    label: String,
+    text: String,
+}
+
+struct GroupView {
+    name: String,
+    members: u64,
+    shape: String,
+    reps: Vec<Line>,
+}
+
+#[derive(Template)]
+#[template(path = "deliberation_results.html")]
+struct ResultsPage {
+    nav: Nav,
+    id: i64,
+    topic_title: String,
+    tracking_no: String,
+    has_result: bool,
+    svg: String,
+    map_summary: String,
+    groups: Vec<GroupView>,
+    agree: Vec<Line>,
+    disagree: Vec<Line>,
+    participants: u64,
+    votes: i64,
+    updated: String,
+    convener: bool,
+    attached: bool,
+    me_on_map: bool,
+}
+
+const COLORS: [&str; 5] = ["#1f5fa8", "#c2410c", "#15803d", "#7e22ce", "#be185d"];
+
+/// A shape per group, so the map does not rely on colour alone.
+fn shape(group: usize, x: f64, y: f64, r: f64) -> String {
+    let c = COLORS[group % COLORS.len()];
+    match group % 5 {
+        0 => format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r:.1}" fill="{c}"/>"#),
+        1 => format!(
+            r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{c}"/>"#,
+            x - r,
+            y - r,
+            2.0 * r,
+            2.0 * r
+        ),
+        2 => format!(
+            r#"<polygon points="{x:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="{c}"/>"#,
+            y - 1.2 * r,
+            x - 1.1 * r,
+            y + 0.9 * r,
+            x + 1.1 * r,
+            y + 0.9 * r
+        ),
+        3 => format!(
+            r#"<polygon points="{x:.1},{:.1} {:.1},{y:.1} {x:.1},{:.1} {:.1},{y:.1}" fill="{c}"/>"#,
+            y - 1.3 * r,
+            x + 1.3 * r,
+            y + 1.3 * r,
+            x - 1.3 * r
+        ),
+        _ => format!(
+            r#"<path d="M{:.1} {:.1}L{:.1} {:.1}M{:.1} {:.1}L{:.1} {:.1}" stroke="{c}" stroke-width="3"/>"#,
+            x - r,
+            y - r,
+            x + r,
+            y + r,
+            x - r,
+            y + r,
+            x + r,
+            y - r
+        ),
+    }
+}
+
+fn percent(n: u64, of: u64) -> u64 {
+    (n * 100 + of / 2).checked_div(of).unwrap_or(0)
+}
+
+/// The opinion map: participants as points, shaped and coloured by group,
+/// each group labelled at its centre, the viewer ringed and marked 「我」.
+fn map_svg(report: &Value, me: Option<u64>) -> (String, bool) {
+    const SIZE: f64 = 320.0;
+    const PAD: f64 = 28.0;
+    let empty = Vec::new();
+    let ps = report["participants"].as_array().unwrap_or(&empty);
+    let pts: Vec<(u64, Option<usize>, f64, f64)> = ps
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p["pid"].as_u64()?,
+                p["group"].as_u64().map(|g| g as usize),
+                p["x"].as_f64()?,
+                p["y"].as_f64()?,
+            ))
+        })
+        .filter(|p| p.2.is_finite() && p.3.is_finite())
+        .collect();
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for p in &pts {
+        x0 = x0.min(p.2);
+        x1 = x1.max(p.2);
+        y0 = y0.min(p.3);
+        y1 = y1.max(p.3);
+    }
+    let scale = |v: f64, lo: f64, hi: f64| {
+        if hi - lo < 1e-9 {
+            SIZE / 2.0
+        } else {
+            PAD + (v - lo) / (hi - lo) * (SIZE - 2.0 * PAD)
+        }
+    };
+    let group_ids: Vec<u64> = report["groups"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .filter_map(|g| g["id"].as_u64())
+        .collect();
+    let index_of = |g: usize| group_ids.iter().position(|&id| id as usize == g);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" role="img" aria-labelledby="map-title"><title id="map-title">意见地图：{} 位参与者，分为 {} 组；离得越近，看法越接近</title>"#,
+        pts.len(),
+        group_ids.len()
+    );
+    let mut centres: HashMap<usize, (f64, f64, f64)> = HashMap::new();
+    let mut me_at = None;
+    for &(pid, group, x, y) in &pts {
+        let (sx, sy) = (scale(x, x0, x1), scale(y, y0, y1));
+        match group.and_then(index_of) {
+            Some(i) => {
+                s.push_str(&shape(i, sx, sy, 5.0));
+                let c = centres.entry(i).or_insert((0.0, 0.0, 0.0));
+                *c = (c.0 + sx, c.1 + sy, c.2 + 1.0);
+            }
+            None => {
+                let _ = write!(
+                    s,
+                    "<circle cx=\"{sx:.1}\" cy=\"{sy:.1}\" r=\"4\" fill=\"none\" stroke=\"#6b7078\"/>"
+                );
+            }
+        }
+        if Some(pid) == me {
+            me_at = Some((sx, sy));
+        }
+    }
+    let mut labels: Vec<_> = centres.into_iter().collect();
+    labels.sort_by_key(|(i, _)| *i);
+    for (i, (x, y, n)) in labels {
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"700\" fill=\"{}\" stroke=\"#fff\" stroke-width=\"4\" paint-order=\"stroke\">第{}组</text>",
+            x / n,
+            (y / n - 12.0).max(14.0),
+            COLORS[i % COLORS.len()],
+            i + 1
+        );
+    }
+    if let Some((x, y)) = me_at {
+        let _ = write!(
+            s,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"10\" fill=\"none\" stroke=\"#111\" stroke-width=\"2.5\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"15\" font-weight=\"700\" fill=\"#111\" stroke=\"#fff\" stroke-width=\"4\" paint-order=\"stroke\">我</text>",
+            x + 12.0,
+            y + 5.0
+        );
+    }
+    s.push_str("</svg>");
+    (s, me_at.is_some())
+}
+
+fn legend_shape(i: usize) -> String {
+    format!(
+        r#"<svg class="shape" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true">{}</svg>"#,
+        shape(i, 10.0, 10.0, 6.0)
+    )
+}
+
+pub async fn results(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<DeliberationQuery>,
+) -> AppResult<Html<String>> {
+    let d = state.store.deliberation(id).await?;
+    let topic = state.store.topic(TopicId(d.topic_id)).await?;
+    let saved = state.store.deliberation_result(id).await?;
+    let counted = i64::try_from(state.store.count_opinion_votes(id).await?).unwrap_or(i64::MAX);
+    if saved.as_ref().is_none_or(|r| r.votes_counted != counted) && counted > 0 {
+        // Votes the map has not seen (e.g. from before a restart): ask the worker, do not wait.
+        state.recompute.mark(id);
+    }
+    let convener = state.store.convenes_deliberation(&d, &viewer.actor).await?;
+    let mut page = ResultsPage {
+        nav: Nav::of(&viewer),
+        id,
+        topic_title: topic.title,
+        tracking_no: topic.tracking_no,
+        has_result: false,
+        svg: String::new(),
+        map_summary: String::new(),
+        groups: Vec::new(),
+        agree: Vec::new(),
+        disagree: Vec::new(),
+        participants: 0,
+        votes: counted,
+        updated: String::new(),
+        convener,
+        attached: q.attached.is_some(),
+        me_on_map: false,
+    };
+    let Some(saved) = saved else {
+        return Ok(Html(render(&page)));
+    };
+    let report: Value = serde_json::from_str(&saved.json).unwrap_or_default();
+    let text_of: HashMap<u64, String> = state
+        .store
+        .statements(id)
+        .await?
+        .into_iter()
+        .filter_map(|s| Some((u64::try_from(s.tid).ok()?, s.text)))
+        .collect();
+    let text = |tid: &Value| {
+        tid.as_u64()
+            .and_then(|t| text_of.get(&t).cloned())
+            .unwrap_or_default()
+    };
+    let me = state
+        .store
+        .participants(id)
+        .await?
+        .iter()
+        .position(|v| *v == viewer.liker_key())
+        .map(|p| p as u64);
+    let (svg, me_on_map) = map_svg(&report, me);
+    let empty = Vec::new();
+    let groups: Vec<GroupView> = report["groups"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .enumerate()
+        .map(|(i, g)| GroupView {
+            name: format!("第{}组", i + 1),
+            members: g["members"].as_u64().unwrap_or(0),
+            shape: legend_shape(i),
+            reps: g["repness"]
+                .as_array()
+                .unwrap_or(&empty)
+                .iter()
+                .take(3)
+                .map(|r| {
+                    let agree = r["agree"].as_bool().unwrap_or(true);
+                    let pct = percent(
+                        r["n_success"].as_u64().unwrap_or(0),
+                        r["n_trials"].as_u64().unwrap_or(0),
+                    );
+                    Line {
+                        label: format!(
+                            "第{}组 {pct}% {}",
+                            i + 1,
+                            if agree { "赞同" } else { "反对" }
+                        ),
+                        text: text(&r["tid"]),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let consensus = |key: &str| -> Vec<Line> {
+        report["consensus"][key]
+            .as_array()
+            .unwrap_or(&empty)
+            .iter()
+            .map(|c| Line {
+                label: format!(
+                    "{}%",
+                    percent(
+                        c["n_success"].as_u64().unwrap_or(0),
+                        c["n_trials"].as_u64().unwrap_or(0)
+                    )
+                ),
+                text: text(&c["tid"]),
+            })
+            .collect()
+    };
+    page.map_summary = format!(
+        "共 {} 位参与者，分为 {} 组。每个点是一位参与者，看法相近的人离得近。",
+        report["n_participants"].as_u64().unwrap_or(0),
+        groups.len()
+    );
+    page.agree = consensus("agree");
+    page.disagree = consensus("disagree");
+    page.groups = groups;
+    page.participants = report["n_participants"].as_u64().unwrap_or(0);
+    page.votes = saved.votes_counted;
+    page.updated = fmt_time(saved.computed_at);
+    page.svg = svg;
+    page.me_on_map = me_on_map;
+    page.has_result = true;
+    Ok(Html(render(&page)))
+}

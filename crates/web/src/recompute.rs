@@ -1,0 +1,136 @@
+//! The opinion map is computed in the background, never while a voter waits.
+//!
+//! A vote marks its deliberation dirty. One task waits until the deliberation
+//! has been quiet for a second (or dirty for three), at most once every two
+//! seconds per deliberation, then loads the votes, runs `opinion::analyze` on
+//! the blocking pool — starting from the previous run's analysis, kept here in
+//! memory — and saves the report. Pages only read the saved report.
+use std::collections::HashMap;
+use std::time::Duration;
+
+use opinion::Analysis;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// Quiet time after the last vote before a run.
+const QUIET: Duration = Duration::from_secs(1);
+/// The longest a dirty deliberation waits while votes keep coming.
+const MAX_WAIT: Duration = Duration::from_secs(3);
+/// The shortest time between two runs of one deliberation.
+const MIN_GAP: Duration = Duration::from_secs(2);
+/// No map from fewer voters than this.
+pub const MIN_VOTERS: usize = 3;
+
+/// The handle handlers use to say "this deliberation has new votes".
+#[derive(Clone)]
+pub struct Recompute {
+    tx: mpsc::UnboundedSender<i64>,
+}
+
+impl Recompute {
+    /// Starts the worker on the current runtime; it stops when every handle is gone.
+    pub fn start(store: store::Store) -> Recompute {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(worker(store, rx));
+        Recompute { tx }
+    }
+
+    pub fn mark(&self, deliberation: i64) {
+        let _ = self.tx.send(deliberation);
+    }
+}
+
+struct Dirty {
+    first: Instant,
+    last: Instant,
+}
+
+async fn worker(store: store::Store, mut rx: mpsc::UnboundedReceiver<i64>) {
+    let mut dirty: HashMap<i64, Dirty> = HashMap::new();
+    let mut last_run: HashMap<i64, Instant> = HashMap::new();
+    let mut previous: HashMap<i64, Analysis> = HashMap::new();
+    let tick = Duration::from_millis(200);
+    loop {
+        let got = if dirty.is_empty() {
+            rx.recv().await.map(Some)
+        } else {
+            match tokio::time::timeout(tick, rx.recv()).await {
+                Ok(m) => m.map(Some),
+                Err(_) => Some(None),
+            }
+        };
+        let Some(got) = got else { return };
+        let now = Instant::now();
+        if let Some(id) = got {
+            dirty
+                .entry(id)
+                .and_modify(|d| d.last = now)
+                .or_insert(Dirty {
+                    first: now,
+                    last: now,
+                });
+        }
+        let due: Vec<i64> = dirty
+            .iter()
+            .filter(|(id, d)| {
+                let settled =
+                    now.duration_since(d.last) >= QUIET || now.duration_since(d.first) >= MAX_WAIT;
+                let rested = last_run
+                    .get(id)
+                    .is_none_or(|t| now.duration_since(*t) >= MIN_GAP);
+                settled && rested
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in due {
+            dirty.remove(&id);
+            last_run.insert(id, Instant::now());
+            match run(&store, id, previous.remove(&id)).await {
+                Ok(Some(a)) => {
+                    previous.insert(id, a);
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, deliberation = id, "opinion map not computed"),
+            }
+        }
+    }
+}
+
+async fn run(
+    store: &store::Store,
+    id: i64,
+    previous: Option<Analysis>,
+) -> anyhow::Result<Option<Analysis>> {
+    let input = store.analysis_input(id).await?;
+    let voters = input
+        .votes
+        .iter()
+        .map(|v| v.pid)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if voters < MIN_VOTERS {
+        return Ok(previous);
+    }
+    let counted = i64::try_from(input.votes.len()).unwrap_or(i64::MAX);
+    let started = Instant::now();
+    let (analysis, json) = tokio::task::spawn_blocking(move || {
+        let mut opts = opinion::Options {
+            threads: 2,
+            ..Default::default()
+        };
+        opts.moderation.meta = input.meta;
+        let m = opinion::matrix::VoteMatrix::from_votes(&input.votes);
+        let a = opinion::analyze(&m, &opts, previous.as_ref());
+        let json = opinion::report(&a).to_string();
+        (a, json)
+    })
+    .await?;
+    store.save_deliberation_result(id, json, counted).await?;
+    tracing::info!(
+        deliberation = id,
+        votes = counted,
+        ms = started.elapsed().as_millis() as u64,
+        "opinion map updated"
+    );
+    Ok(Some(analysis))
+}

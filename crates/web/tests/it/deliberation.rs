@@ -1,0 +1,308 @@
+//! 线上议事 (画出同心圆) end to end: the convener opens it with seed statements,
+//! thirty phones vote in two opposing camps, a new statement waits for
+//! moderation, and the background worker draws the map with its common ground.
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, StatusCode};
+use store::testing::Backend;
+
+use crate::helpers::TestApp;
+use store::both_backends as both;
+
+const SEEDS: [&str; 8] = [
+    "村口应该建一个停车场",
+    "停车场应该收费",
+    "晚上八点后不许大车进村",
+    "停车场可以占用一部分晒场",
+    "应该保留晒场给老人晒粮",
+    "停车位优先给本村村民",
+    "外来车辆应该停在村外",
+    "这件事要开会听取全体村民意见",
+];
+
+async fn form(c: &Client, url: String, fields: &[(&str, &str)]) -> reqwest::Response {
+    c.post(url).form(fields).send().await.unwrap()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+async fn online_deliberation(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let phone = app.client();
+    let no = app.submit(&phone, "村口停车难问题").await;
+    let seeds = SEEDS.join("\n");
+
+    // Only the convener of this room may open it.
+    for login in ["resident", "convener-b", "leader-a"] {
+        let c = app.login(login).await;
+        let r = form(
+            &c,
+            app.url(&format!("/t/{no}/deliberation")),
+            &[("seeds", &seeds)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{login} opened one");
+    }
+    let convener = app.login("convener-a").await;
+    let (_, topic_html) = app.page(&convener, &format!("/t/{no}")).await;
+    assert!(
+        topic_html.contains("开启线上议事"),
+        "the convener sees the form"
+    );
+    let r = form(
+        &convener,
+        app.url(&format!("/t/{no}/deliberation")),
+        &[("seeds", &seeds)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = location(&r);
+    let id: i64 = at.trim_start_matches("/d/").parse().unwrap();
+    let r = form(
+        &convener,
+        app.url(&format!("/t/{no}/deliberation")),
+        &[("seeds", &seeds)],
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CONFLICT,
+        "one deliberation per topic"
+    );
+    let (_, topic_html) = app.page(&phone, &format!("/t/{no}")).await;
+    assert!(
+        topic_html.contains(&format!("/d/{id}")),
+        "the topic links to it"
+    );
+
+    let statements = app.store.statements(id).await.unwrap();
+    assert_eq!(statements.len(), SEEDS.len());
+    let ids: Vec<String> = statements.iter().map(|s| s.id.to_string()).collect();
+
+    // The first voting page shows the first statement with the three buttons.
+    let (s, html) = app.page(&phone, &at).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(SEEDS[0])
+            && html.contains("赞同")
+            && html.contains("反对")
+            && html.contains("跳过")
+    );
+    assert!(html.contains("已表态 0 / 8 条"), "{html}");
+
+    // Thirty phones, two camps taking turns; everyone agrees on the last statement.
+    let mut phones = Vec::new();
+    let mut first_answered = None;
+    for i in 0..30 {
+        let c = app.client();
+        let camp_a = i % 2 == 0;
+        for (j, sid) in ids.iter().enumerate() {
+            let vote = if j == 7 || (j < 4) == camp_a {
+                "agree"
+            } else {
+                "disagree"
+            };
+            let started = Instant::now();
+            let r = form(
+                &c,
+                app.url(&format!("/d/{id}/vote")),
+                &[("statement", sid), ("vote", vote)],
+            )
+            .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "vote of phone {i}");
+            assert!(started.elapsed() < Duration::from_secs(2), "a vote waited");
+        }
+        if i == 0 {
+            // Votes never wait for the math: answered while no map exists yet.
+            assert!(app.store.deliberation_result(id).await.unwrap().is_none());
+            first_answered = Some(());
+        }
+        phones.push(c);
+    }
+    assert!(first_answered.is_some());
+    // A new vote replaces the old one: still one row per (statement, voter).
+    assert_eq!(app.store.count_opinion_votes(id).await.unwrap(), 240);
+    for vote in ["pass", "agree"] {
+        let r = form(
+            &phones[0],
+            app.url(&format!("/d/{id}/vote")),
+            &[("statement", &ids[7]), ("vote", vote)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(app.store.count_opinion_votes(id).await.unwrap(), 240);
+    let r = form(
+        &phones[0],
+        app.url(&format!("/d/{id}/vote")),
+        &[("statement", &ids[7]), ("vote", "maybe")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let (_, html) = app.page(&phones[0], &at).await;
+    assert!(
+        html.contains("感谢您的参与") && html.contains("已表态 8 / 8 条"),
+        "{html}"
+    );
+
+    // A new statement stays hidden until the convener approves it.
+    let added = "建议在晒场边划出临时停车位";
+    let r = form(
+        &phones[1],
+        app.url(&format!("/d/{id}/statements")),
+        &[("text", added)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&phones[2], &at).await;
+    assert!(!html.contains(added), "a pending statement is shown");
+    let long = "长".repeat(141);
+    let r = form(
+        &phones[1],
+        app.url(&format!("/d/{id}/statements")),
+        &[("text", &long)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let pending = app
+        .store
+        .statements(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.text == added)
+        .unwrap();
+    assert_eq!(pending.state, "pending");
+    let sid = pending.id.to_string();
+    // Nobody votes on it before approval.
+    let r = form(
+        &phones[2],
+        app.url(&format!("/d/{id}/vote")),
+        &[("statement", &sid), ("vote", "agree")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Moderation is the convener's alone.
+    for login in ["resident", "convener-b"] {
+        let c = app.login(login).await;
+        let (s, _) = app.page(&c, &format!("/d/{id}/moderate")).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{login} sees the queue");
+        let r = form(
+            &c,
+            app.url(&format!("/d/{id}/moderate")),
+            &[("statement", &sid), ("action", "approve")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{login} approved");
+    }
+    let r = form(
+        &phones[3],
+        app.url(&format!("/d/{id}/moderate")),
+        &[("statement", &sid), ("action", "approve")],
+    )
+    .await;
+    assert!(
+        location(&r).starts_with("/login"),
+        "an anonymous phone approved: {}",
+        r.status()
+    );
+    let (s, html) = app.page(&convener, &format!("/d/{id}/moderate")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains(added) && html.contains("通过") && html.contains("标为元话题"));
+    let r = form(
+        &convener,
+        app.url(&format!("/d/{id}/moderate")),
+        &[("statement", &sid), ("action", "approve")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&phones[2], &at).await;
+    assert!(html.contains(added), "the approved statement is offered");
+
+    // The convener's own statement needs no approval, and is shown as text, not markup.
+    let hostile = "<script>window.__xss=1</script>充电桩";
+    let r = form(
+        &convener,
+        app.url(&format!("/d/{id}/statements")),
+        &[("text", hostile)],
+    )
+    .await;
+    assert_eq!(location(&r), format!("/d/{id}?added=approved"));
+    let (_, html) = app.page(&convener, &format!("/d/{id}/moderate")).await;
+    assert!(
+        html.contains("&#60;script&#62;window.__xss=1") && !html.contains("<script>window"),
+        "{html}"
+    );
+
+    // The map appears in the background.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let html = loop {
+        let (s, html) = app.page(&phones[0], &format!("/d/{id}/results")).await;
+        assert_eq!(s, StatusCode::OK);
+        if html.contains("<svg") && html.contains("第2组") {
+            break html;
+        }
+        assert!(Instant::now() < deadline, "no map within 10 s: {html}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert!(
+        html.contains("共识") && html.contains("大家都赞同") && html.contains(SEEDS[7]),
+        "{html}"
+    );
+    assert!(html.contains("第1组") && html.contains("赞同：") && html.contains("结果更新于"));
+    assert!(
+        html.contains(">我</text>"),
+        "the viewer is marked on the map"
+    );
+
+    // The convener attaches the result to the meeting materials.
+    let (_, html) = app.page(&convener, &format!("/d/{id}/results")).await;
+    assert!(html.contains("附入会议材料"));
+    let (_, html) = app.page(&phones[0], &format!("/d/{id}/results")).await;
+    assert!(
+        !html.contains("附入会议材料"),
+        "a phone sees the convener's button"
+    );
+    let c = app.login("convener-b").await;
+    let r = form(&c, app.url(&format!("/d/{id}/attach")), &[]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = form(&convener, app.url(&format!("/d/{id}/attach")), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&phone, &format!("/t/{no}")).await;
+    assert!(
+        html.contains("协商意见参考：线上议事结果已附会议材料"),
+        "{html}"
+    );
+}
+both!(online_deliberation);
+
+/// Before enough people voted, the results page says so instead of computing.
+async fn results_wait_for_voters(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let phone = app.client();
+    let no = app.submit(&phone, "小区垃圾分类").await;
+    let convener = app.login("convener-a").await;
+    let r = form(
+        &convener,
+        app.url(&format!("/t/{no}/deliberation")),
+        &[("seeds", "增设垃圾分类督导员\n厨余垃圾定时投放")],
+    )
+    .await;
+    let at = location(&r);
+    let (s, html) = app.page(&phone, &format!("{at}/results")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("投票人数还不够，结果稍后显示"));
+    let (s, _) = app.page(&phone, "/d/999999").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+both!(results_wait_for_voters);
