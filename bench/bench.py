@@ -1,0 +1,744 @@
+#!/usr/bin/env python3
+"""The engine behind bench/run: baselines, data, load, checks, table, JSON.
+
+Every figure is reported beside a baseline measured in the same run (see
+/work/shared/docs/ENGINEERING.md, "Measuring"): an axum hello-world for
+request rates and latency, a 4 KiB write + fdatasync probe for durable
+writes. Goals are printed beside the figures, never asserted.
+
+Progress goes to stderr, the table to stdout, everything to
+bench/results/<timestamp>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import queue
+import re
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import bulk
+
+HERE = Path(__file__).resolve().parent
+LUA = HERE / "lua"
+THREADS = 2  # wrk threads (the machine has 2 cores; wrk shares them with the server)
+
+GOALS = {
+    "page_pct_hello": 25.0,     # pages: req/s >= 25 % of hello-world req/s
+    "page_p99_x_hello": 3.0,    # pages: p99 <= 3 x hello-world p99
+    "likes_pct_hello": 50.0,    # likes: acknowledged/s >= 50 % of hello-world req/s
+    "likes_per_fsync": 20.0,    # likes: >= 20 acknowledged likes per fsync
+    "burst_likes": 300_000,     # a burst of 300,000 likes ...
+    "burst_seconds": 60.0,      # ... drains in <= 60 s
+    "lost": 0,
+    "doubled": 0,
+}
+
+MODES = {
+    "full": dict(duration=10, warmup=2, burst=300_000, burst_cap=180, fsync_n=200,
+                 sizes=["demo", "large"], backends=["sqlite", "postgres"]),
+    "short": dict(duration=2, warmup=1, burst=10_000, burst_cap=15, fsync_n=50,
+                  sizes=["demo"], backends=["sqlite", "postgres"]),
+}
+LARGE_TOPICS = 100_000
+LARGE_LIKES = 1_000_000
+PAGE_CONNS = 64
+SUBMIT_CONNS = 8
+
+PAGES = [
+    ("list", "GET /", "home"),
+    ("api_list", "GET /api/topics?limit=50", "api"),
+    ("detail", "GET /t/{no}", "detail"),
+    ("room", "GET /r/{code}", "room"),
+]
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def clean_env() -> dict:
+    """The environment for the server: no SHANGLIANG_* settings leak in from the caller."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHANGLIANG_")}
+    env.setdefault("RUST_LOG", "info")
+    return env
+
+
+def wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except Exception:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+def stop(proc: subprocess.Popen, grace: float = 20) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def postgres_cpu() -> dict[int, float]:
+    """CPU seconds used so far by each process named postgres (a read-only look at /proc)."""
+    out = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/comm") as f:
+                    if f.read().strip() != "postgres":
+                        continue
+            except OSError:
+                continue
+            out[int(d)] = proc_cpu(int(d))
+    return out
+
+
+def postgres_cpu_since(before: dict[int, float]) -> float:
+    """CPU seconds PostgreSQL used since `before` (processes that exited meanwhile are missed)."""
+    return sum(max(0.0, t - before.get(pid, 0.0)) for pid, t in postgres_cpu().items())
+
+
+def host_busy() -> float:
+    """CPU seconds the whole machine has been busy (not idle, not waiting for I/O)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return (sum(v) - v[3] - v[4]) / CLK_TCK
+
+
+def children_cpu() -> float:
+    """CPU seconds of finished child processes (here: the wrk runs)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def measured(app_pid: int, backend: str | None, fn, *args):
+    """Runs fn (a wrk run) and adds where the CPU went meanwhile, in cores:
+    the server, PostgreSQL, wrk, and everything else on the machine."""
+    t0, a0, h0, w0 = time.monotonic(), proc_cpu(app_pid), host_busy(), children_cpu()
+    p0 = postgres_cpu() if backend == "postgres" else {}
+    r = fn(*args)
+    secs = max(time.monotonic() - t0, 1e-6)
+    res = r[0] if isinstance(r, tuple) else r
+    app = (proc_cpu(app_pid) - a0) / secs
+    pg = postgres_cpu_since(p0) / secs if backend == "postgres" else 0.0
+    wrk_ = (children_cpu() - w0) / secs
+    host = (host_busy() - h0) / secs
+    res["cpu_cores"] = {"app": app, "postgres": pg if backend == "postgres" else None, "wrk": wrk_,
+                        "host": host, "rest": max(0.0, host - app - pg - wrk_)}
+    return r
+
+
+class Server:
+    """`shangliang serve --no-worker` on a free port of 127.0.0.1."""
+
+    def __init__(self, binary: str, db_url: str, logfile: Path, cwd: Path):
+        self.binary, self.db_url, self.logfile, self.cwd = binary, db_url, logfile, cwd
+        self.proc = None
+        self.url = ""
+
+    def __enter__(self):
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self._log = open(self.logfile, "ab")
+        self.proc = subprocess.Popen(
+            [self.binary, "--database-url", self.db_url, "serve", "--no-worker",
+             "--listen", f"127.0.0.1:{port}"],
+            stdout=self._log, stderr=subprocess.STDOUT, cwd=self.cwd, env=clean_env())
+        if not wait_http(self.url + "/readyz", 60, self.proc):
+            stop(self.proc)
+            raise RuntimeError(f"server did not become ready; see {self.logfile}")
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.proc)
+        self._log.close()
+
+    def measure(self, backend: str, fn, *args):
+        return measured(self.proc.pid, backend, fn, *args)
+
+
+# ---------------------------------------------------------------- wrk
+
+
+def wrk_cmd(url, script, args, conns, seconds, timeout="10s"):
+    return ["wrk", f"-t{THREADS}", f"-c{max(conns, THREADS)}", f"-d{seconds}s", f"--timeout={timeout}",
+            "-s", str(LUA / script), url, "--", *map(str, args)]
+
+
+def parse_report(stdout: str) -> dict:
+    for line in stdout.splitlines():
+        if line.startswith("BENCHJSON "):
+            return json.loads(line[len("BENCHJSON "):])
+    raise RuntimeError("wrk printed no report:\n" + stdout[-2000:])
+
+
+def wrk_env() -> dict:
+    env = dict(os.environ)
+    env["BENCH_LUA_DIR"] = str(LUA)
+    return env
+
+
+def wrk(url, script, args, conns, seconds) -> dict:
+    cmd = wrk_cmd(url, script, args, conns, seconds)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, env=wrk_env())
+    if out.returncode != 0:
+        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stderr[-2000:]}")
+    r = parse_report(out.stdout)
+    secs = r["duration_us"] / 1e6
+    r["seconds"] = secs
+    r["rps"] = r["requests"] / secs if secs else 0.0
+    r["p50_ms"] = r["latency_us"]["p50"] / 1000
+    r["p99_ms"] = r["latency_us"]["p99"] / 1000
+    r["non_2xx_or_errors"] = sum(r["errors"].values())
+    r["connections"] = conns
+    return r
+
+
+def wrk_until_done(url, script, args, conns, cap: float) -> tuple[dict, bool]:
+    """Runs a quota script (likes.lua with QUOTA > 0) until every thread has
+    printed THREADDONE, then interrupts wrk; gives up after `cap` seconds."""
+    cmd = wrk_cmd(url, script, args, conns, int(cap) + 10, timeout="30s")
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=wrk_env())
+    lines: queue.Queue = queue.Queue()
+
+    def reader():
+        for line in p.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    out, done, finished = [], 0, False
+    deadline = time.monotonic() + cap
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            if p.poll() is not None:
+                break
+            continue
+        if line is None:
+            break
+        out.append(line)
+        if line.startswith("THREADDONE"):
+            done += 1
+            if done == THREADS:
+                finished = True
+                break
+    if p.poll() is None:
+        p.send_signal(signal.SIGINT)
+    try:
+        p.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait(timeout=10)
+    t.join(timeout=10)
+    while True:
+        try:
+            line = lines.get_nowait()
+        except queue.Empty:
+            break
+        if line is not None:
+            out.append(line)
+    return parse_report("".join(out)), finished
+
+
+# ---------------------------------------------------------------- baselines
+
+
+def hello_baseline(hello_bin: str, seconds: int, tmp: Path) -> dict:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([hello_bin, f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        if not wait_http(url + "/", 30, proc):
+            raise RuntimeError("hello example did not answer")
+        paths = tmp / "hello.paths"
+        paths.write_text("/\n")
+        r = measured(proc.pid, None, wrk, url, "get.lua", [paths], PAGE_CONNS, seconds)
+    finally:
+        stop(proc, grace=5)
+    return r
+
+
+def fsync_around(before: dict, after: dict) -> dict:
+    """The probe taken before and after a run; their mean p50 is the one used."""
+    return {"before": before, "after": after, "p50_ms": (before["p50_ms"] + after["p50_ms"]) / 2}
+
+
+def fsync_probe(directory: Path, n: int, max_seconds: float = 30) -> dict:
+    """p50 of n (4 KiB pwrite + fdatasync) over a preallocated file, like a
+    write-ahead log in steady state (SQLite reuses its WAL, PostgreSQL
+    preallocates its segments)."""
+    path = directory / "fsync-probe.bin"
+    block = os.urandom(4096)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+    times = []
+    try:
+        os.write(fd, b"\0" * 4096 * n)
+        os.fsync(fd)
+        deadline = time.monotonic() + max_seconds
+        for i in range(n):
+            t0 = time.perf_counter()
+            os.pwrite(fd, block, 4096 * i)
+            os.fdatasync(fd)
+            times.append(time.perf_counter() - t0)
+            if time.monotonic() > deadline:
+                break
+    finally:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+    times.sort()
+    return {
+        "n": len(times),
+        "p50_ms": statistics.median(times) * 1000,
+        "p90_ms": times[int(len(times) * 0.9) - 1] * 1000 if len(times) >= 10 else max(times) * 1000,
+        "mean_ms": statistics.fmean(times) * 1000,
+    }
+
+
+# ---------------------------------------------------------------- databases
+
+
+class Db:
+    def __init__(self, backend: str, url: str, sqlite_path: Path | None = None):
+        self.backend, self.url, self.sqlite_path = backend, url, sqlite_path
+
+    def rows(self, sql: str) -> list[list[str]]:
+        if self.backend == "sqlite":
+            con = sqlite3.connect(f"file:{self.sqlite_path}?mode=ro", uri=True, timeout=30)
+            try:
+                return [[("" if v is None else str(v)) for v in r] for r in con.execute(sql).fetchall()]
+            finally:
+                con.close()
+        return [r for r in (line.split("\t") for line in bulk.psql(self.url, sql).splitlines()) if r != [""]]
+
+    def scalar(self, sql: str) -> int:
+        return int(self.rows(sql)[0][0])
+
+
+def pg_admin(base: str, sql: str) -> None:
+    bulk.psql(base.rstrip("/") + "/postgres", sql)
+
+
+def run_cli(binary: str, args: list[str], cwd: Path, logfile: Path, timeout: int = 600) -> None:
+    with open(logfile, "ab") as f:
+        out = subprocess.run([binary, *args], stdout=f, stderr=subprocess.STDOUT, cwd=cwd,
+                             env=clean_env(), timeout=timeout)
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed; see {logfile}")
+
+
+def prepare(backend: str, size: str, cfg, data: Path, logs: Path) -> tuple[Db, dict]:
+    """A fresh database with the demo subdistrict (and for "large" the bulk rows)."""
+    t0 = time.monotonic()
+    if backend == "sqlite":
+        path = data / f"{size}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        db = Db("sqlite", f"sqlite://{path}", path)
+    else:
+        name = f"shangliang_bench_{size}"
+        pg_admin(cfg.postgres, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        pg_admin(cfg.postgres, f"CREATE DATABASE {name}")
+        db = Db("postgres", f"{cfg.postgres.rstrip('/')}/{name}")
+    logfile = logs / f"{backend}-{size}-prepare.log"
+    logfile.unlink(missing_ok=True)
+    run_cli(cfg.bin, ["--database-url", db.url, "demo"], data, logfile)
+    info = {"demo_seconds": round(time.monotonic() - t0, 1)}
+    log(f"  demo loaded in {info['demo_seconds']} s")
+    if size == "large":
+        if backend == "sqlite":
+            info["bulk"] = bulk.bulk_sqlite(str(db.sqlite_path), cfg.large_topics, cfg.large_likes, log=log)
+        else:
+            info["bulk"] = bulk.bulk_pg(db.url, cfg.large_topics, cfg.large_likes, log=log)
+    info["topics"] = db.scalar("SELECT COUNT(*) FROM topics")
+    info["likes"] = db.scalar("SELECT COUNT(*) FROM likes")
+    info["seconds"] = round(time.monotonic() - t0, 1)
+    return db, info
+
+
+def path_files(db: Db, tmp: Path) -> dict:
+    order = "RANDOM()"
+    files = {}
+
+    def write(name, lines):
+        p = tmp / f"{name}.paths"
+        p.write_text("\n".join(lines) + "\n")
+        files[name] = p
+
+    write("home", ["/"])
+    write("api", ["/api/topics?limit=50"])
+    write("detail", [f"/t/{r[0]}" for r in db.rows(f"SELECT tracking_no FROM topics ORDER BY {order} LIMIT 2000")])
+    write("room", [f"/r/{r[0]}" for r in db.rows("SELECT code FROM rooms ORDER BY id")])
+    write("warmup", ["/", "/api/topics?limit=50"] + [f"/r/{r[0]}" for r in db.rows("SELECT code FROM rooms")]
+          + [f"/t/{r[0]}" for r in db.rows(f"SELECT tracking_no FROM topics ORDER BY {order} LIMIT 200")])
+    write("resolved", [r[0] for r in db.rows(
+        f"SELECT tracking_no FROM topics WHERE state IN ('completed', 'evaluated') ORDER BY {order} LIMIT 50000")])
+    write("anon_rooms", [r[0] for r in db.rows(
+        "SELECT code FROM rooms WHERE allow_anonymous = " + ("1" if db.backend == "sqlite" else "true"))])
+    return files
+
+
+def scan_log(path: Path) -> dict:
+    """Warnings, errors and 5xx answers the server logged; warnings and errors
+    grouped by message (timestamps, request spans and numbers taken out)."""
+    ansi = re.compile(r"\x1b\[[0-9;]*m")
+    span = re.compile(r"^\S+\s+(WARN|ERROR)\s+(?:\w+\{[^}]*\}:\s*)*")
+    numbers = re.compile(r"\d+(\.\d+)?")
+    warn = err = s5xx = 0
+    kinds: dict[str, int] = {}
+    if path.exists():
+        with open(path, "rb") as f:
+            for raw in f:
+                line = ansi.sub("", raw.decode("utf-8", "replace")).strip()
+                is_warn, is_err = " WARN " in line, " ERROR " in line
+                warn += is_warn
+                err += is_err
+                if re.search(r"status=5\d\d", line):
+                    s5xx += 1
+                if is_warn or is_err:
+                    m = span.match(line)
+                    msg = (m.group(1) + " " + line[m.end():]) if m else line
+                    msg = numbers.sub("N", msg)[:300]
+                    kinds[msg] = kinds.get(msg, 0) + 1
+    top = sorted(kinds.items(), key=lambda kv: -kv[1])[:5]
+    return {"warnings": warn, "errors": err, "status_5xx": s5xx,
+            "samples": [f"{n}× {msg}" for msg, n in top]}
+
+
+# ---------------------------------------------------------------- one backend x size
+
+
+def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
+    g: dict = {"backend": backend, "size": size}
+    log(f"== {backend} / {size} ==")
+    db, g["data"] = prepare(backend, size, cfg, cfg.data, logs)
+    files = path_files(db, tmp)
+    g["resolved_topics"] = sum(1 for _ in open(files["resolved"]))
+
+    g["loadavg"] = open("/proc/loadavg").read().split()[0]
+    log("  baseline: hello-world")
+    g["hello"] = hello_baseline(cfg.hello, cfg.duration, tmp)
+    g["fsync"] = fsync_probe(cfg.data, cfg.fsync_n)
+    log(f"  hello {g['hello']['rps']:,.0f} req/s p99 {g['hello']['p99_ms']:.2f} ms; "
+        f"fdatasync p50 {g['fsync']['p50_ms']:.3f} ms")
+
+    server_log = logs / f"{backend}-{size}-serve.log"
+    server_log.unlink(missing_ok=True)
+    with Server(cfg.bin, db.url, server_log, cfg.data) as srv:
+        if cfg.warmup:
+            wrk(srv.url, "get.lua", [files["warmup"]], PAGE_CONNS, cfg.warmup)
+        g["pages"] = {}
+        cookie = "sl_device=" + "b" * 32
+        for key, label, fname in PAGES:
+            r = srv.measure(backend, wrk, srv.url, "get.lua", [files[fname], cookie], PAGE_CONNS, cfg.duration)
+            r["label"] = label
+            g["pages"][key] = r
+            log(f"  {label:<28} {r['rps']:>9,.0f} req/s p50 {r['p50_ms']:.2f} ms p99 {r['p99_ms']:.2f} ms"
+                f" errors {r['non_2xx_or_errors']}")
+
+        g["likes"] = {}
+        for conns in (8, 64):
+            before = fsync_probe(cfg.data, cfg.fsync_n)
+            salt = secrets.token_hex(4)
+            r = srv.measure(backend, wrk, srv.url, "likes.lua", [files["resolved"], salt, 0], conns, cfg.duration)
+            fs = fsync_around(before, fsync_probe(cfg.data, cfg.fsync_n))
+            r.update(salt=salt, fsync=fs, label=f"likes, {conns} conn")
+            r["acked_per_s"] = r["new"] / r["seconds"]
+            r["likes_per_fsync"] = r["acked_per_s"] * fs["p50_ms"] / 1000
+            g["likes"][f"c{conns}"] = r
+            log(f"  likes at {conns:>2} connections: {r['acked_per_s']:,.0f} acknowledged/s "
+                f"(dup {r['dup']}, failed {r['failed']}), p50 {r['p50_ms']:.2f} ms, "
+                f"{r['likes_per_fsync']:.1f} likes/fsync (fdatasync p50 {fs['p50_ms']:.3f} ms)")
+
+        before = fsync_probe(cfg.data, cfg.fsync_n)
+        salt = secrets.token_hex(4)
+        quota = math.ceil(cfg.burst / THREADS)
+        log(f"  burst: {quota * THREADS:,} likes at {PAGE_CONNS} connections (at most {cfg.burst_cap} s)")
+        r, finished = srv.measure(backend, wrk_until_done, srv.url, "likes.lua",
+                                  [files["resolved"], salt, quota], PAGE_CONNS, cfg.burst_cap)
+        fs = fsync_around(before, fsync_probe(cfg.data, cfg.fsync_n))
+        firsts = [t["first"] for t in r["threads"] if t["first"]]
+        lasts = [t["last"] for t in r["threads"] if t["last"]]
+        # From the first like sent to the last one answered (when the burst did
+        # not drain within the cap: to the last one answered so far).
+        span = (max(lasts) - min(firsts)) if firsts and lasts else None
+        answered = r["new"] + r["dup"] + r["failed"] + r["other"]
+        r.update(salt=salt, fsync=fs, sent=quota * THREADS, finished=finished, answered=answered,
+                 drain_seconds=span if finished else None, elapsed_seconds=span,
+                 acked_per_s=(r["new"] / span) if span else 0.0)
+        r["likes_per_fsync"] = r["acked_per_s"] * fs["p50_ms"] / 1000
+        r["projected_300k_seconds"] = GOALS["burst_likes"] / r["acked_per_s"] if r["acked_per_s"] else None
+        r["p50_ms"] = r["latency_us"]["p50"] / 1000
+        r["p99_ms"] = r["latency_us"]["p99"] / 1000
+        g["burst"] = r
+        log(f"  burst: {'drained' if finished else 'NOT drained'}: {answered:,} answered, {r['new']:,} acknowledged "
+            f"in {span or 0:.1f} s, failed {r['failed']}")
+
+        before = fsync_probe(cfg.data, cfg.fsync_n)
+        salt = secrets.token_hex(4)
+        r = srv.measure(backend, wrk, srv.url, "submit.lua", [files["anon_rooms"], salt], SUBMIT_CONNS, cfg.duration)
+        r.update(salt=salt, acked_per_s=r["created"] / r["seconds"],
+                 fsync=fsync_around(before, fsync_probe(cfg.data, cfg.fsync_n)))
+        r["per_fsync"] = r["acked_per_s"] * r["fsync"]["p50_ms"] / 1000
+        g["submissions"] = r
+        log(f"  submissions: {r['acked_per_s']:,.0f}/s p50 {r['p50_ms']:.2f} ms failed {r['failed']}")
+
+    # Checks, with the server stopped (every acknowledged write must be there).
+    checks = {}
+    for key, r in list(g["likes"].items()) + [("burst", g["burst"])]:
+        stored = db.scalar(f"SELECT COUNT(*) FROM likes WHERE liker LIKE 'd:{r['salt']}%'")
+        r["stored"] = stored
+        r["lost"] = max(0, r["new"] - stored)
+        r["stored_unacknowledged"] = max(0, stored - r["new"])
+        checks[key] = {"acknowledged": r["new"], "stored": stored, "lost": r["lost"],
+                       "stored_unacknowledged": r["stored_unacknowledged"]}
+    s = g["submissions"]
+    s["stored"] = db.scalar(f"SELECT COUNT(*) FROM topics WHERE body LIKE '压测提交 {s['salt']}-%'")
+    s["lost"] = max(0, s["created"] - s["stored"])
+    checks["submissions"] = {"acknowledged": s["created"], "stored": s["stored"], "lost": s["lost"]}
+    checks["doubled"] = db.scalar(
+        "SELECT COUNT(*) FROM (SELECT topic_id, liker FROM likes GROUP BY topic_id, liker HAVING COUNT(*) > 1) d")
+    checks["like_count_mismatch"] = db.scalar(
+        "SELECT COUNT(*) FROM topics t LEFT JOIN (SELECT topic_id, COUNT(*) AS n FROM likes GROUP BY topic_id) l "
+        "ON l.topic_id = t.id WHERE t.like_count <> COALESCE(l.n, 0)")
+    g["checks"] = checks
+    g["server_log"] = scan_log(server_log)
+    g["server_log"]["path"] = str(server_log)
+    log(f"  checks: {json.dumps(checks)}; server log: {g['server_log']['warnings']} warnings, "
+        f"{g['server_log']['errors']} errors, {g['server_log']['status_5xx']} 5xx")
+    return g
+
+
+# ---------------------------------------------------------------- table
+
+
+def fmt_n(x, nd=0) -> str:
+    if x is None:
+        return "—"
+    return f"{x:,.{nd}f}"
+
+
+def cpu(r: dict) -> str:
+    c = r.get("cpu_cores")
+    if not c:
+        return ""
+    pg = "-" if c["postgres"] is None else f"{c['postgres']:.1f}"
+    return f"{c['app']:.1f}/{pg}/{c['wrk']:.1f}/{c['rest']:.1f}"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def table(groups: list[dict], cfg) -> str:
+    out = []
+    w = 110
+    out.append("=" * w)
+    out.append(f"Shangliang benchmark — {cfg.mode} mode, {cfg.duration} s runs, wrk {THREADS} threads, "
+               f"binary {cfg.profile}")
+    out.append("Ratios are to baselines measured in the same run, before each group: "
+               "hello = axum hello-world (64 conn), fsync = 4 KiB pwrite+fdatasync p50.")
+    out.append("CPU app/pg/wrk/rest = cores used during the run by the server, PostgreSQL, wrk and everything "
+               "else on the machine (2 cores in all).")
+    for g in groups:
+        out.append("=" * w)
+        if "error" in g:
+            out.append(f"{g['backend']} / {g['size']}: FAILED — {g['error']}")
+            continue
+        h, fs, d = g["hello"], g["fsync"], g["data"]
+        out.append(f"{g['backend']} / {g['size']}  ({d['topics']:,} topics, {d['likes']:,} likes, "
+                   f"{g['resolved_topics']:,} resolved topics liked)")
+        out.append(f"  baselines: hello {fmt_n(h['rps'])} req/s, p99 {h['p99_ms']:.2f} ms (CPU app/-/wrk/rest "
+                   f"{cpu(h)});  fdatasync p50 {fs['p50_ms']:.3f} ms;  load average {g.get('loadavg', '?')}")
+        out.append(f"  {'measure':<27}{'rate/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'% hello':>9}{'p99×hello':>10}"
+                   f"{'per fsync':>10}{'errors':>7}{'CPU app/pg/wrk/rest':>20}   goal")
+        for key, label, _ in PAGES:
+            r = g["pages"][key]
+            pct = 100 * r["rps"] / h["rps"]
+            px = r["p99_ms"] / h["p99_ms"] if h["p99_ms"] else float("inf")
+            ok = pct >= GOALS["page_pct_hello"] and px <= GOALS["page_p99_x_hello"]
+            out.append(f"  {label:<27}{fmt_n(r['rps']):>9}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{pct:>8.1f}%"
+                       f"{px:>9.1f}×{'':>10}{r['non_2xx_or_errors']:>7}{cpu(r):>20}   ≥25%, ≤3× — {verdict(ok)}")
+        for key in ("c8", "c64"):
+            r = g["likes"][key]
+            pct = 100 * r["acked_per_s"] / h["rps"]
+            ok = pct >= GOALS["likes_pct_hello"] and r["likes_per_fsync"] >= GOALS["likes_per_fsync"]
+            out.append(f"  {r['label'] + ' (acked)':<27}{fmt_n(r['acked_per_s']):>9}{r['p50_ms']:>9.2f}"
+                       f"{r['p99_ms']:>9.2f}{pct:>8.1f}%{'':>10}{r['likes_per_fsync']:>10.1f}"
+                       f"{r['failed'] + r['non_2xx_or_errors'] - r['errors']['status']:>7}{cpu(r):>20}"
+                       f"   ≥50%, ≥20/fsync — {verdict(ok)}")
+        b = g["burst"]
+        pct = 100 * b["acked_per_s"] / h["rps"]
+        out.append(f"  {'burst ' + fmt_n(b['sent']) + ' likes':<27}{fmt_n(b['acked_per_s']):>9}{b['p50_ms']:>9.2f}"
+                   f"{b['p99_ms']:>9.2f}{pct:>8.1f}%{'':>10}{b['likes_per_fsync']:>10.1f}{b['failed']:>7}{cpu(b):>20}")
+        c = g["checks"]
+        proj = b["projected_300k_seconds"] or float("inf")
+        if b["finished"]:
+            drain_txt = f"drained in {b['drain_seconds']:.1f} s" + (
+                "" if b["sent"] == GOALS["burst_likes"] else f" (≈ {proj:.0f} s for 300,000 at this rate)")
+        else:
+            proj = max(proj, cfg.burst_cap)
+            drain_txt = (f"NOT drained in {cfg.burst_cap} s: {b['answered']:,} of {b['sent']:,} answered "
+                         f"(≈ {proj:.0f} s for 300,000 at this rate)")
+        ok = proj <= GOALS["burst_seconds"] and c["burst"]["lost"] == 0 and c["doubled"] == 0
+        out.append(f"    {drain_txt}; lost {c['burst']['lost']}, doubled {c['doubled']}, "
+                   f"like_count ≠ likes on {c['like_count_mismatch']} topics   "
+                   f"goal 300,000 in ≤60 s, 0 lost, 0 doubled — {verdict(ok)}")
+        lost_runs = ", ".join(f"{k}: {v['acknowledged']:,} acked / {v['stored']:,} stored"
+                              for k, v in c.items() if isinstance(v, dict) and k in ("c8", "c64"))
+        out.append(f"    likes runs: {lost_runs} (stored may exceed acked by requests in flight when wrk stopped)")
+        s = g["submissions"]
+        out.append(f"  {'submissions, ' + str(SUBMIT_CONNS) + ' conn':<27}{fmt_n(s['acked_per_s']):>9}{s['p50_ms']:>9.2f}"
+                   f"{s['p99_ms']:>9.2f}{100 * s['acked_per_s'] / h['rps']:>8.1f}%{'':>10}"
+                   f"{s['per_fsync']:>10.2f}{s['failed']:>7}{cpu(s):>20}   "
+                   f"(acked {s['created']:,}, stored {s['stored']:,}, lost {s['lost']})")
+        sl = g["server_log"]
+        out.append(f"  server log: {sl['warnings']} warnings, {sl['errors']} errors, {sl['status_5xx']} 5xx responses")
+        for line in sl["samples"][:3]:
+            out.append(f"    | {line[:240]}")
+    out.append("=" * w)
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mode", choices=MODES, default="full")
+    ap.add_argument("--bin", required=True, help="the shangliang binary")
+    ap.add_argument("--hello", required=True, help="the hello example binary")
+    ap.add_argument("--profile", default="release")
+    ap.add_argument("--backends", help="comma-separated: sqlite,postgres")
+    ap.add_argument("--sizes", help="comma-separated: demo,large")
+    ap.add_argument("--duration", type=int, help="seconds per measurement")
+    ap.add_argument("--burst", type=int, help="likes in the burst")
+    ap.add_argument("--burst-cap", type=int, help="give the burst at most this many seconds")
+    ap.add_argument("--large-topics", type=int, default=LARGE_TOPICS)
+    ap.add_argument("--large-likes", type=int, default=LARGE_LIKES)
+    ap.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"))
+    ap.add_argument("--data", default=str(HERE / "data"))
+    ap.add_argument("--results", default=str(HERE / "results"))
+    cfg = ap.parse_args()
+    m = MODES[cfg.mode]
+    cfg.duration = cfg.duration or m["duration"]
+    cfg.warmup = m["warmup"]
+    cfg.burst = cfg.burst or m["burst"]
+    cfg.burst_cap = cfg.burst_cap or m["burst_cap"]
+    cfg.fsync_n = m["fsync_n"]
+    cfg.backends = cfg.backends.split(",") if cfg.backends else m["backends"]
+    cfg.sizes = cfg.sizes.split(",") if cfg.sizes else m["sizes"]
+    cfg.data = Path(cfg.data).resolve()
+    results = Path(cfg.results)
+    cfg.data.mkdir(parents=True, exist_ok=True)
+    results.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    tmp = cfg.data / "tmp"
+    logs = cfg.data / "logs"
+    tmp.mkdir(exist_ok=True)
+    logs.mkdir(exist_ok=True)
+
+    # Run copies, so that a rebuild during the run (the target directory is
+    # shared) cannot swap the binary between groups.
+    bindir = cfg.data / "bin"
+    bindir.mkdir(exist_ok=True)
+    cfg.bin_source, cfg.hello_source = cfg.bin, cfg.hello
+    for attr, name in (("bin", "shangliang"), ("hello", "hello")):
+        dst = bindir / name
+        dst.unlink(missing_ok=True)
+        shutil.copy2(getattr(cfg, attr), dst)
+        setattr(cfg, attr, str(dst))
+
+    started = time.monotonic()
+    groups = []
+    for size in cfg.sizes:
+        for backend in cfg.backends:
+            try:
+                groups.append(run_group(backend, size, cfg, tmp, logs))
+            except Exception as e:  # keep going: one backend failing must not hide the others
+                log(f"  {backend}/{size} FAILED: {e}")
+                groups.append({"backend": backend, "size": size, "error": str(e)})
+    elapsed = time.monotonic() - started
+
+    text = table(groups, cfg)
+    print(text)
+    print(f"total {elapsed:.0f} s (without the build)")
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[:1]
+    doc = {
+        "started": stamp,
+        "mode": cfg.mode,
+        "profile": cfg.profile,
+        "seconds": round(elapsed, 1),
+        "machine": {"cpus": os.cpu_count(), "kernel": platform.release(), "python": platform.python_version(),
+                    "wrk": wrk_version[0] if wrk_version else ""},
+        "binary": {"path": cfg.bin_source, "hello": cfg.hello_source,
+                   "mtime": dt.datetime.fromtimestamp(os.path.getmtime(cfg.bin)).isoformat()},
+        "config": {"duration_s": cfg.duration, "warmup_s": cfg.warmup, "burst": cfg.burst,
+                   "burst_cap_s": cfg.burst_cap, "fsync_probe_n": cfg.fsync_n, "wrk_threads": THREADS,
+                   "page_connections": PAGE_CONNS, "submit_connections": SUBMIT_CONNS,
+                   "large_topics": cfg.large_topics, "large_likes": cfg.large_likes},
+        "goals": GOALS,
+        "groups": groups,
+        "table": text,
+    }
+    out = results / f"{stamp}.json"
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=1))
+    print(f"results: {out}")
+    return 1 if any("error" in g for g in groups) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
