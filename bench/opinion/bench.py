@@ -254,6 +254,12 @@ def main() -> int:
     if mem:
         lines.append("peak RSS MiB (whole process, parsed input included): " + "; ".join(mem))
 
+    ph = [f"{r['name']} matrix {fmt_s(p['vote_matrix'])} + in-conv replay {fmt_s(p['in_conv_replay'])} "
+          f"+ analyze {fmt_s(p['analyze_matrix'])}"
+          for r in results if r["ours"] and (p := r["ours"].get("phases_s"))]
+    if ph:
+        lines.append("ours, one more cold run split (s): " + "; ".join(ph))
+
     text = "\n".join(lines)
     print(text)
 

@@ -13,11 +13,13 @@
 //! and group k-means, repness, consensus, priorities); each warm run is the
 //! same call given the first cold run's result as `previous`. Prints one JSON
 //! object: every run's seconds, their medians and a summary of the result.
+//! `phases_s` splits one more cold run into the vote-matrix build, the
+//! in-conv replay and `analyze` on the built matrix.
 //! `--assign FILE` writes `{"pid": group id or null}` for every participant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use opinion::matrix::{Vote, VoteRecord};
-use opinion::{Options, analyze_log, polis};
+use opinion::matrix::{Vote, VoteMatrix, VoteRecord};
+use opinion::{Options, analyze, analyze_log, polis};
 use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
@@ -119,6 +121,18 @@ fn main() {
     }
     let warm = warm.expect("one warm run");
 
+    // Where a cold run's time goes (one untimed-by-the-table run of each part).
+    let t = Instant::now();
+    let matrix = VoteMatrix::from_votes(&votes);
+    let matrix_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let sticky = opinion::inconv::replay(&votes, &opts.in_conv);
+    let replay_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let _ = analyze(&matrix, &opts, None);
+    let analyze_s = t.elapsed().as_secs_f64();
+    drop(sticky);
+
     if let Some(file) = assign {
         let map: serde_json::Map<String, serde_json::Value> = cold
             .pids
@@ -149,6 +163,11 @@ fn main() {
         "pca_iterations_warm": warm.pca.iterations,
         "warm_groups": warm.groups.len(),
         "peak_rss_mib": peak_rss_mib(),
+        "phases_s": {
+            "vote_matrix": matrix_s,
+            "in_conv_replay": replay_s,
+            "analyze_matrix": analyze_s,
+        },
         "warm_vs_cold_ari": opinion::adjusted_rand_index(
             &warm.group_of_participants(),
             &cold.group_of_participants()
