@@ -87,37 +87,20 @@ impl MigrationName for M0003TopicListIndexes {
 #[async_trait::async_trait]
 impl MigrationTrait for M0003TopicListIndexes {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_topics_updated")
-                    .table(topic::Entity)
-                    .col(topic::Column::UpdatedAt)
-                    .col(topic::Column::Id)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_topics_room_updated")
-                    .table(topic::Entity)
-                    .col(topic::Column::RoomId)
-                    .col(topic::Column::UpdatedAt)
-                    .col(topic::Column::Id)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_topics_state_updated")
-                    .table(topic::Entity)
-                    .col(topic::Column::State)
-                    .col(topic::Column::UpdatedAt)
-                    .col(topic::Column::Id)
-                    .to_owned(),
-            )
-            .await
+        use topic::Column::{Id, RoomId, State, UpdatedAt};
+        let indexes = [
+            ("idx_topics_updated", vec![UpdatedAt, Id]),
+            ("idx_topics_room_updated", vec![RoomId, UpdatedAt, Id]),
+            ("idx_topics_state_updated", vec![State, UpdatedAt, Id]),
+        ];
+        for (name, cols) in indexes {
+            let mut index = Index::create();
+            index.name(name).table(topic::Entity);
+            for c in cols {
+                index.col(c);
+            }
+            manager.create_index(index.to_owned()).await?;
+        }
+        Ok(())
     }
 }

@@ -239,13 +239,18 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("议题"))?;
         let ctx = topic_ctx(&w, &row).await?;
+        // The surviving topic of a merge, looked up once for the rules and the write.
+        let merge_into = match &action {
+            TopicAction::Merge { into } => Some(merge_target(&w, &row, into).await?),
+            _ => None,
+        };
         let cmd = match &action {
             TopicAction::Accept => TopicCommand::Accept,
             TopicAction::Reject { reason } => TopicCommand::Reject {
                 reason: reason.clone(),
             },
-            TopicAction::Merge { into } => TopicCommand::Merge {
-                into: TopicId(merge_target(&w, &row, into).await?),
+            TopicAction::Merge { .. } => TopicCommand::Merge {
+                into: TopicId(merge_into.unwrap_or_default()),
             },
             TopicAction::Refer { department, .. } => TopicCommand::Refer {
                 department: *department,
@@ -283,7 +288,7 @@ impl Store {
             TopicAction::Resume => "群众不满意，重新办理".to_owned(),
             TopicAction::Reject { reason } => format!("理由：{reason}"),
             TopicAction::Merge { into } => {
-                let target = merge_target(&w, &row, &into).await?;
+                let target = merge_into.unwrap_or_default();
                 am.merged_into = Set(Some(target));
                 let detail = format!("议题「{}」（{}）并入本议题", row.title, row.tracking_no);
                 add_event(&w, target, None, EventKind::MergedInto, who, role, detail).await?;

@@ -212,10 +212,7 @@ pub async fn password_login(
         return Err(wrong());
     };
     if let store::LoginLock::LockedUntil(t) = state.store.login_lock(&user).await {
-        let local = t.with_timezone(
-            &chrono::FixedOffset::east_opt(8 * 3600)
-                .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")),
-        );
+        let local = t.with_timezone(&crate::view::beijing());
         return Err(AppError::TooMany(format!(
             "密码错误次数过多，账号已锁定至 {}",
             local.format("%H:%M")

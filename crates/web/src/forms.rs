@@ -1,6 +1,6 @@
 //! Input as it arrives (form or JSON, same fields) and its parsing into the
 //! domain's value types. Anything malformed becomes a Chinese message.
-use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use domain::{
@@ -73,15 +73,6 @@ impl From<PathRejection> for AppError {
 impl From<QueryRejection> for AppError {
     fn from(_: QueryRejection) -> Self {
         AppError::BadRequest("查询参数不正确".into())
-    }
-}
-
-impl From<JsonRejection> for AppError {
-    fn from(r: JsonRejection) -> Self {
-        AppError::BadRequest(format!(
-            "请求内容不是有效的JSON或缺少字段：{}",
-            r.body_text()
-        ))
     }
 }
 
