@@ -87,6 +87,8 @@ def clean_env() -> dict:
     """The environment for the server: no SHANGLIANG_* settings leak in from the caller."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHANGLIANG_")}
     env.setdefault("RUST_LOG", "info")
+    # Every load comes from one address and a few devices: limits would measure themselves.
+    env["SHANGLIANG_RATE_LIMITS"] = "false"
     return env
 
 

@@ -16,6 +16,17 @@ pub struct Config {
     pub request_timeout_secs: u64,
     /// How often the background worker runs its housekeeping.
     pub worker_interval_secs: u64,
+    /// Largest submission with photos.
+    pub upload_limit_bytes: usize,
+    /// The site's public address, printed in QR codes and posters.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// Rate limits on submissions, supports and code requests.
+    pub rate_limits: bool,
+    /// Behind a reverse proxy: take the client address from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
+    /// Where residents' photos are kept.
+    pub photo_dir: String,
 }
 
 /// Values given on the command line, which override every other source.
@@ -36,7 +47,11 @@ impl Config {
             .set_default("session_hours", 12)?
             .set_default("body_limit_bytes", 1 << 20)?
             .set_default("request_timeout_secs", 30)?
-            .set_default("worker_interval_secs", 300)?;
+            .set_default("worker_interval_secs", 300)?
+            .set_default("upload_limit_bytes", 64 << 20)?
+            .set_default("rate_limits", true)?
+            .set_default("trust_forwarded_for", false)?
+            .set_default("photo_dir", "photos")?;
         b = match file {
             Some(path) => b.add_source(config::File::with_name(path).required(true)),
             None => b.add_source(config::File::with_name("shangliang").required(false)),
@@ -58,7 +73,12 @@ impl Config {
             secure_cookies: self.secure_cookies,
             session_hours: self.session_hours,
             body_limit: self.body_limit_bytes,
+            upload_limit: self.upload_limit_bytes,
             request_timeout_secs: self.request_timeout_secs,
+            public_url: self.public_url.clone().filter(|u| !u.trim().is_empty()),
+            rate_limits: self.rate_limits,
+            trust_forwarded_for: self.trust_forwarded_for,
+            photo_dir: self.photo_dir.clone().into(),
         }
     }
 }

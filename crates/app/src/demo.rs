@@ -465,6 +465,10 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
                         category: &t.category,
                         place: &t.place,
                         phone,
+                        anonymous: false,
+                        point: None,
+                        client_key: None,
+                        photos: &[],
                     },
                     &submitter,
                 )

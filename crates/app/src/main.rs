@@ -143,7 +143,15 @@ async fn main() -> anyhow::Result<()> {
             demo::load(&store).await?;
             demo::print_logins();
         }
-        Command::Worker => worker::run(store, cfg.worker_interval_secs, shutdown_signal()).await,
+        Command::Worker => {
+            worker::run(
+                store,
+                Arc::new(web::LogSmsSender),
+                cfg.worker_interval_secs,
+                shutdown_signal(),
+            )
+            .await
+        }
         Command::Serve {
             demo, no_worker, ..
         } => serve(store, &cfg, demo, no_worker).await?,
@@ -174,18 +182,21 @@ async fn serve(
     println!("商量已启动，请打开 http://{addr}/ (Shangliang is running at http://{addr}/)");
     tracing::info!(%addr, "listening");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let sms: Arc<dyn web::SmsSender> = Arc::new(web::LogSmsSender);
     let worker = (!no_worker).then(|| {
         let store = store.clone();
+        let sms = sms.clone();
         let interval = cfg.worker_interval_secs;
         let mut rx = stop_rx.clone();
         tokio::spawn(async move {
-            worker::run(store, interval, async move {
+            worker::run(store, sms, interval, async move {
                 let _ = rx.changed().await;
             })
             .await
         })
     });
-    let state = web::AppState::new(store.clone(), cfg.web(), Arc::new(web::LogSmsSender));
+    let state = web::AppState::new(store.clone(), cfg.web(), sms)
+        .with_context(|| format!("cannot use the photo folder {}", cfg.photo_dir))?;
     let shutdown = async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");

@@ -1,13 +1,21 @@
-//! Background jobs. Today: housekeeping of expired sessions and codes.
+//! Background jobs: housekeeping of expired sessions and codes, and the SMS
+//! outbox (texts for inbox lines, sent after the move that wrote them has
+//! committed, so a crash in between delays a text but never loses it).
 //! Runs inside `serve` unless `--no-worker`, or alone as `shangliang worker`.
+use std::sync::Arc;
 use std::time::Duration;
+
+/// How often the SMS outbox is emptied.
+const SMS_EVERY: Duration = Duration::from_secs(5);
 
 pub async fn run(
     store: store::Store,
+    sms: Arc<dyn web::SmsSender>,
     interval_secs: u64,
     stop: impl std::future::Future<Output = ()>,
 ) {
     let mut tick = tokio::time::interval(Duration::from_secs(interval_secs.max(1)));
+    let mut sms_tick = tokio::time::interval(SMS_EVERY);
     tokio::pin!(stop);
     loop {
         tokio::select! {
@@ -17,6 +25,32 @@ pub async fn run(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
             },
+            _ = sms_tick.tick() => send_texts(&store, sms.as_ref()).await,
+        }
+    }
+}
+
+/// Sends every pending text; one that fails stays pending for the next round.
+async fn send_texts(store: &store::Store, sms: &dyn web::SmsSender) {
+    let pending = match store.pending_sms(100).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the SMS outbox; will retry");
+            return;
+        }
+    };
+    for n in pending {
+        let Some(phone) = n.sms_to.as_deref() else {
+            continue;
+        };
+        let text = format!("【商量】{}", n.text);
+        match sms.send(phone, &text).await {
+            Ok(()) => {
+                if let Err(e) = store.sms_sent(n.id).await {
+                    tracing::warn!(error = %e, "SMS sent but not marked; it may go twice");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "SMS failed; will retry"),
         }
     }
 }

@@ -323,3 +323,23 @@ impl Store {
 pub(crate) fn path_ids(path: &str) -> Vec<i64> {
     path.split('/').filter_map(|s| s.parse().ok()).collect()
 }
+
+impl Store {
+    /// The people who convene a room (for its poster and page).
+    pub async fn conveners_of_room(&self, id: RoomId) -> Result<Vec<User>> {
+        let ids: Vec<i64> = grant::Entity::find()
+            .filter(grant::Column::Role.eq(Role::Convener.code()))
+            .filter(grant::Column::ScopeKind.eq("room"))
+            .filter(grant::Column::ScopeId.eq(id.0))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|g| g.user_id)
+            .collect();
+        Ok(user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .order_by_asc(user::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+}

@@ -12,6 +12,8 @@ mod migration;
 mod auth;
 mod deliberation;
 mod directory;
+mod intake;
+mod kpi;
 mod like_queue;
 mod likes;
 mod meetings;
@@ -37,6 +39,7 @@ pub use deliberation::{
 };
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
+pub use intake::{NewPhoto, Notification, Photo, SupportOutcome, person_key};
 pub use like_queue::LikeQueue;
 pub use likes::LikeOutcome;
 pub use meetings::NewMeeting;

@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0001Initial),
             Box::new(M0002Deliberation),
             Box::new(M0003TopicListIndexes),
+            Box::new(M0004Intake),
         ]
     }
 }
@@ -102,5 +103,72 @@ impl MigrationTrait for M0003TopicListIndexes {
             manager.create_index(index.to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+/// 码上议 intake: supports, followers, the inbox, photos, submission keys,
+/// and the topic's new columns (support count, anonymity, map point).
+///
+/// `m0001` builds `topics` from the entity as it is now, so on a fresh
+/// database those columns already exist; on an older one they are added here.
+struct M0004Intake;
+
+impl MigrationName for M0004Intake {
+    fn name(&self) -> &str {
+        "m0004_intake"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0004Intake {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use topic::Column as C;
+        let columns = [
+            (
+                C::SupportCount,
+                ColumnDef::new(C::SupportCount)
+                    .big_integer()
+                    .not_null()
+                    .default(0)
+                    .to_owned(),
+            ),
+            (
+                C::Anonymous,
+                ColumnDef::new(C::Anonymous)
+                    .boolean()
+                    .not_null()
+                    .default(false)
+                    .to_owned(),
+            ),
+            (
+                C::LatE6,
+                ColumnDef::new(C::LatE6).big_integer().null().to_owned(),
+            ),
+            (
+                C::LngE6,
+                ColumnDef::new(C::LngE6).big_integer().null().to_owned(),
+            ),
+        ];
+        for (col, mut def) in columns {
+            if !manager
+                .has_column("topics", &sea_orm::Iden::to_string(&col))
+                .await?
+            {
+                let alter = Table::alter()
+                    .table(topic::Entity)
+                    .add_column(&mut def)
+                    .to_owned();
+                manager.alter_table(alter).await?;
+            }
+        }
+        Schema::new(manager.get_database_backend())
+            .builder()
+            .register(support::Entity)
+            .register(follower::Entity)
+            .register(notification::Entity)
+            .register(photo::Entity)
+            .register(submission_key::Entity)
+            .apply(manager.get_connection())
+            .await
     }
 }

@@ -12,8 +12,10 @@ use sea_orm::{
 };
 
 use crate::entity::{
-    agenda_item, department, meeting, opinion, rating, research_record, task, topic, topic_event,
+    agenda_item, department, meeting, opinion, rating, research_record, submission_key, task,
+    topic, topic_event,
 };
+use crate::intake;
 use crate::{
     Opinion, Rating, ResearchRecord, Result, Store, StoreError, Task, Topic, TopicEvent, WriteTx,
     now,
@@ -34,6 +36,13 @@ pub struct NewTopic<'a> {
     pub category: &'a str,
     pub place: &'a str,
     pub phone: Option<&'a PhoneNumber>,
+    /// Hide the submitter's name in public (the room must allow anonymity for residents).
+    pub anonymous: bool,
+    /// Optional map point, millionths of a degree (latitude, longitude).
+    pub point: Option<(i64, i64)>,
+    /// Sent by the phone with a draft: the same key never makes a second topic.
+    pub client_key: Option<&'a str>,
+    pub photos: &'a [crate::NewPhoto],
 }
 
 /// A move on a topic with the data it carries; the domain decides whether it may happen.
@@ -84,6 +93,7 @@ pub struct TopicFilter {
     pub region: Option<RegionPath>,
     pub states: Vec<TopicState>,
     pub channel: Option<Channel>,
+    pub category: Option<String>,
     pub limit: u64,
     pub offset: u64,
 }
@@ -115,6 +125,14 @@ impl Store {
             Channel::Leadership => Role::Leader,
         };
         let w = self.write().await?;
+        if let Some(key) = new.client_key
+            && let Some(k) = submission_key::Entity::find()
+                .filter(submission_key::Column::ClientKey.eq(key))
+                .one(&w.tx)
+                .await?
+        {
+            return self.topic(TopicId(k.topic_id)).await;
+        }
         let tracking_no = fresh_tracking_no(&w).await?;
         let at = now();
         let row = topic::ActiveModel {
@@ -138,6 +156,10 @@ impl Store {
             decision: Set(None),
             merged_into: Set(None),
             like_count: Set(0),
+            support_count: Set(0),
+            anonymous: Set(new.anonymous),
+            lat_e6: Set(new.point.map(|p| p.0)),
+            lng_e6: Set(new.point.map(|p| p.1)),
             created_at: Set(at),
             updated_at: Set(at),
             ..Default::default()
@@ -149,7 +171,23 @@ impl Store {
         } else {
             new.channel.label_zh().to_owned()
         };
-        add_event(&w, row.id, None, t.event, who, submitter_role, detail).await?;
+        if let Some(key) = new.client_key {
+            intake::remember_key(&w, key, row.id).await?;
+        }
+        intake::attach_photos(&w, row.id, new.photos).await?;
+        if let Some(key) = intake::person_key(&who.actor) {
+            let phone = new.phone.map(PhoneNumber::as_str);
+            intake::follow_on(&w.tx, row.id, &key, phone).await?;
+        }
+        let shown = if new.anonymous {
+            Who {
+                actor: who.actor.clone(),
+                name: "匿名群众".to_owned(),
+            }
+        } else {
+            who.clone()
+        };
+        add_event(&w, row.id, None, t.event, &shown, submitter_role, detail).await?;
         w.commit().await?;
         Ok(row)
     }
@@ -181,6 +219,32 @@ impl Store {
 
     pub async fn count_topics(&self, f: &TopicFilter) -> Result<u64> {
         Ok(filtered(f).count(self.conn()).await?)
+    }
+
+    /// How many topics of the filter each channel holds (the filter's own channel ignored).
+    pub async fn count_by_channel(&self, f: &TopicFilter) -> Result<Vec<(Channel, u64)>> {
+        let f = TopicFilter {
+            channel: None,
+            ..f.clone()
+        };
+        let rows: Vec<(String, i64)> = filtered(&f)
+            .select_only()
+            .column(topic::Column::Channel)
+            .column_as(topic::Column::Id.count(), "n")
+            .group_by(topic::Column::Channel)
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        Ok(Channel::ALL
+            .iter()
+            .map(|c| {
+                let n = rows
+                    .iter()
+                    .find(|(code, _)| code == c.code())
+                    .map_or(0, |r| r.1);
+                (*c, u64::try_from(n).unwrap_or(0))
+            })
+            .collect())
     }
 
     pub async fn timeline(&self, id: TopicId) -> Result<Vec<TopicEvent>> {
@@ -292,6 +356,7 @@ impl Store {
                 am.merged_into = Set(Some(target));
                 let detail = format!("议题「{}」（{}）并入本议题", row.title, row.tracking_no);
                 add_event(&w, target, None, EventKind::MergedInto, who, role, detail).await?;
+                intake::carry_over(&w, row.id, target).await?;
                 format!("并入议题 {into}")
             }
             TopicAction::Refer { department, due } => {
@@ -460,6 +525,9 @@ fn filtered(f: &TopicFilter) -> sea_orm::Select<topic::Entity> {
     if let Some(c) = f.channel {
         q = q.filter(topic::Column::Channel.eq(c.code()));
     }
+    if let Some(c) = &f.category {
+        q = q.filter(topic::Column::Category.eq(c.as_str()));
+    }
     q
 }
 
@@ -596,11 +664,12 @@ pub(crate) async fn add_event(
         actor_user_id: Set(who.actor.user.map(|u| u.0)),
         actor_name: Set(who.name.clone()),
         actor_role: Set(role.label_zh().to_owned()),
-        detail: Set(detail),
+        detail: Set(detail.clone()),
         created_at: Set(now()),
         ..Default::default()
     }
     .insert(&w.tx)
     .await?;
-    Ok(())
+    let actor: Vec<String> = intake::person_key(&who.actor).into_iter().collect();
+    intake::notify_followers(w, topic_id, kind, &actor, &detail).await
 }

@@ -13,16 +13,30 @@ use crate::api::{MeetingJson, TaskJson, TopicJson};
 use crate::auth::{SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::forms::{
-    self, ActionInput, ApiJson, ApiPath, DeliberationInput, MeetingInput, PageForm, SubmitInput,
+    self, ActionInput, ApiJson, ApiPath, DeliberationInput, MeetingInput, PageForm, SubmitForm,
+    SubmitInput,
 };
+use crate::limits::{Act, ClientIp};
+use crate::photos;
 
+/// Raises a topic: fields checked first, then the limits, then photos made
+/// safe and stored, then the topic and its first event in one transaction.
+/// A draft sent again with the same key finds the topic it already made.
 async fn submit(
     state: &AppState,
     viewer: &Viewer,
+    ip: ClientIp,
     code: &str,
-    input: &SubmitInput,
+    form: SubmitForm,
     channel: Channel,
 ) -> AppResult<store::Topic> {
+    let input = &form.input;
+    let client_key = input.client_key()?;
+    if let Some(key) = client_key
+        && let Some(done) = state.store.topic_by_client_key(key).await?
+    {
+        return Ok(done);
+    }
     let room = state.store.room_by_code(code).await?;
     let title = TopicTitle::parse(input.title.as_deref().unwrap_or(""))?;
     let body = TopicBody::parse(input.body.as_deref().unwrap_or(""))?;
@@ -33,6 +47,7 @@ async fn submit(
         "其他".to_owned()
     };
     let place = forms::plain(input.place.as_deref(), "place", "地点", 100)?;
+    let point = input.point()?;
     let phone = match input
         .phone
         .as_deref()
@@ -42,12 +57,24 @@ async fn submit(
         Some(p) => Some(PhoneNumber::parse(p)?),
         None => None,
     };
+    if input.anonymous && channel != Channel::Resident {
+        return Err(AppError::BadRequest("只有群众出题可以匿名".into()));
+    }
+    if channel == Channel::Resident {
+        state.limits.check(
+            Act::Submit,
+            &viewer.device,
+            phone.as_ref().map(PhoneNumber::as_str),
+            ip.0,
+        )?;
+    }
     let mut who = viewer.who();
     if viewer.user.is_none()
         && let Some(p) = &phone
     {
         who.name = format!("群众（手机{}）", p.masked());
     }
+    let photos = photos::save(state, form.photos).await?;
     let new = store::NewTopic {
         room: domain::RoomId(room.id),
         channel,
@@ -56,6 +83,10 @@ async fn submit(
         category: &category,
         place: &place,
         phone: phone.as_ref(),
+        anonymous: input.anonymous,
+        point,
+        client_key,
+        photos: &photos,
     };
     Ok(state.store.submit_topic(new, &who).await?)
 }
@@ -75,10 +106,11 @@ fn channel_of(input: &SubmitInput) -> AppResult<Channel> {
 pub async fn submit_page(
     State(state): State<AppState>,
     viewer: Viewer,
+    ip: ClientIp,
     Path(code): Path<String>,
-    PageForm(input): PageForm<SubmitInput>,
+    form: SubmitForm,
 ) -> AppResult<Redirect> {
-    let topic = submit(&state, &viewer, &code, &input, Channel::Resident).await?;
+    let topic = submit(&state, &viewer, ip, &code, form, Channel::Resident).await?;
     Ok(Redirect::to(&format!(
         "/t/{}?submitted=1",
         topic.tracking_no
@@ -91,10 +123,16 @@ pub async fn submit_page(
 pub async fn submit_api(
     State(state): State<AppState>,
     viewer: Viewer,
+    ip: ClientIp,
     ApiPath(code): ApiPath<String>,
     ApiJson(input): ApiJson<SubmitInput>,
 ) -> AppResult<Response> {
-    let topic = submit(&state, &viewer, &code, &input, channel_of(&input)?).await?;
+    let channel = channel_of(&input)?;
+    let form = SubmitForm {
+        input,
+        photos: Vec::new(),
+    };
+    let topic = submit(&state, &viewer, ip, &code, form, channel).await?;
     let room = state.store.room(domain::RoomId(topic.room_id)).await?;
     Ok((StatusCode::CREATED, Json(TopicJson::new(&topic, &room))).into_response())
 }
@@ -103,10 +141,16 @@ pub async fn submit_api(
 pub async fn propose_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
+    ip: ClientIp,
     PageForm(input): PageForm<SubmitInput>,
 ) -> AppResult<Redirect> {
     let code = input.room.clone().unwrap_or_default();
-    let topic = submit(&state, &viewer, &code, &input, channel_of(&input)?).await?;
+    let channel = channel_of(&input)?;
+    let form = SubmitForm {
+        input,
+        photos: Vec::new(),
+    };
+    let topic = submit(&state, &viewer, ip, &code, form, channel).await?;
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
 }
 
@@ -203,6 +247,75 @@ pub async fn like_api(
         new: o.new,
         count: o.count,
     }))
+}
+
+async fn support(
+    state: &AppState,
+    viewer: &Viewer,
+    ip: ClientIp,
+    no: &str,
+) -> AppResult<store::SupportOutcome> {
+    let topic = state.store.topic_by_tracking(no).await?;
+    state
+        .limits
+        .check(Act::Support, &viewer.device, None, ip.0)?;
+    let phone = viewer.user.as_ref().and_then(|u| u.phone.clone());
+    Ok(state
+        .store
+        .support(TopicId(topic.id), &viewer.liker_key(), phone.as_deref())
+        .await?)
+}
+
+/// 附议 from a topic page; with htmx only the button is swapped.
+pub async fn support_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ip: ClientIp,
+    headers: axum::http::HeaderMap,
+    Path(no): Path<String>,
+) -> AppResult<Response> {
+    let o = support(&state, &viewer, ip, &no).await?;
+    if headers.contains_key("hx-request") {
+        return Ok(axum::response::Html(crate::view::render(
+            &crate::pages::topic::SupportButton {
+                no,
+                supported: true,
+                count: o.count,
+            },
+        ))
+        .into_response());
+    }
+    Ok(Redirect::to(&format!("/t/{no}#support")).into_response())
+}
+
+/// Supports (附议) a topic, at most once per person or device; the supporter then follows it.
+#[utoipa::path(post, path = "/api/topics/{no}/supports", tag = "topics", params(("no" = String, Path)), responses((status = 200, body = LikeJson)))]
+pub async fn support_api(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ip: ClientIp,
+    ApiPath(no): ApiPath<String>,
+) -> AppResult<Json<LikeJson>> {
+    let o = support(&state, &viewer, ip, &no).await?;
+    Ok(Json(LikeJson {
+        new: o.new,
+        count: o.count,
+    }))
+}
+
+/// 关注: a resident signed in by phone follows a topic and is texted about its moves.
+pub async fn follow_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path(no): Path<String>,
+) -> AppResult<Redirect> {
+    let topic = state.store.topic_by_tracking(&no).await?;
+    let phone = viewer.user.as_ref().and_then(|u| u.phone.clone());
+    state
+        .store
+        .follow(TopicId(topic.id), &viewer.liker_key(), phone.as_deref())
+        .await?;
+    Ok(Redirect::to(&format!("/t/{no}#follow")))
 }
 
 async fn task_action(

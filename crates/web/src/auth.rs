@@ -18,6 +18,8 @@ use crate::error::{AppError, AppResult};
 
 pub const SESSION_COOKIE: &str = "sl_session";
 pub const DEVICE_COOKIE: &str = "sl_device";
+/// Remembers 适老化 (elderly) mode on this phone.
+pub const CARE_COOKIE: &str = "sl_care";
 
 /// The person (or phone) behind a request, resolved once per request.
 #[derive(Clone, Debug)]
@@ -26,6 +28,8 @@ pub struct Viewer {
     pub actor: Actor,
     /// The anonymous device token, also present for signed-in users.
     pub device: String,
+    /// Pages in 适老化 mode.
+    pub care: bool,
 }
 
 impl Viewer {
@@ -46,6 +50,15 @@ impl Viewer {
             Some(u) => format!("u:{u}"),
             None => format!("d:{}", self.device),
         }
+    }
+
+    /// Every key this person's inbox is addressed to: the account and this phone.
+    pub fn inbox_keys(&self) -> Vec<String> {
+        let mut keys = vec![format!("d:{}", self.device)];
+        if let Some(u) = self.actor.user {
+            keys.push(format!("u:{u}"));
+        }
+        keys
     }
 
     pub fn is_official(&self) -> bool {
@@ -105,10 +118,12 @@ pub async fn identify(
     let device = existing.clone().unwrap_or_else(new_token);
     let mut actor = actor.unwrap_or_else(|| Actor::anonymous(None));
     actor.device = Some(device.clone());
+    let care = jar.get(CARE_COOKIE).is_some_and(|c| c.value() == "1");
     req.extensions_mut().insert(Viewer {
         user,
         actor,
         device: device.clone(),
+        care,
     });
     let resp = next.run(req).await;
     if existing.is_none() {

@@ -19,6 +19,8 @@ pub enum AppError {
     #[error("{0}")]
     TooMany(String),
     #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("internal: {0}")]
     Internal(#[from] anyhow::Error),
@@ -72,6 +74,7 @@ impl AppError {
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "请先登录".into(), None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), None),
             AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone(), None),
+            AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone(), None),
             AppError::UnsupportedMediaType(m) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, m.clone(), None)
             }

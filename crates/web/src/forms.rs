@@ -251,6 +251,172 @@ pub struct SubmitInput {
     pub channel: Option<String>,
     /// The room, when submitting from a desk rather than a room page.
     pub room: Option<String>,
+    /// Hide the submitter's name in public (where the room allows anonymous submissions).
+    #[serde(default, deserialize_with = "flag")]
+    #[schema(value_type = Option<bool>)]
+    pub anonymous: bool,
+    /// Map point (decimal degrees), optional; both or neither.
+    #[serde(default, deserialize_with = "number")]
+    #[schema(value_type = Option<f64>)]
+    pub lat: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    #[schema(value_type = Option<f64>)]
+    pub lng: Option<f64>,
+    /// A key the phone makes for a draft: sending the same key again returns the topic it made.
+    pub client_key: Option<String>,
+}
+
+impl SubmitInput {
+    /// The map point in millionths of a degree, checked to lie on Earth.
+    pub fn point(&self) -> AppResult<Option<(i64, i64)>> {
+        match (self.lat, self.lng) {
+            (None, None) => Ok(None),
+            (Some(lat), Some(lng))
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng) =>
+            {
+                #[allow(clippy::cast_possible_truncation)]
+                let e6 = |v: f64| (v * 1e6).round() as i64;
+                Ok(Some((e6(lat), e6(lng))))
+            }
+            _ => Err(invalid("lat", "位置坐标不正确")),
+        }
+    }
+
+    /// The draft key: 8 to 64 letters, digits, `-` or `_`.
+    pub fn client_key(&self) -> AppResult<Option<&str>> {
+        match self
+            .client_key
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            None => Ok(None),
+            Some(k)
+                if (8..=64).contains(&k.len())
+                    && k.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                Ok(Some(k))
+            }
+            Some(_) => Err(invalid("client_key", "草稿编号不正确，请刷新页面后重试")),
+        }
+    }
+}
+
+/// A checkbox as forms send it ("on") or a JSON boolean.
+fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum F {
+        B(bool),
+        S(String),
+    }
+    Ok(match Option::<F>::deserialize(d)? {
+        None => false,
+        Some(F::B(b)) => b,
+        Some(F::S(s)) => matches!(s.as_str(), "on" | "true" | "1" | "yes"),
+    })
+}
+
+/// A number as JSON sends it, or as text from a form field (empty means none).
+fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum N {
+        F(f64),
+        S(String),
+    }
+    match Option::<N>::deserialize(d)? {
+        None => Ok(None),
+        Some(N::F(f)) if f.is_finite() => Ok(Some(f)),
+        Some(N::F(_)) => Err(serde::de::Error::custom("位置坐标不正确")),
+        Some(N::S(s)) if s.trim().is_empty() => Ok(None),
+        Some(N::S(s)) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("位置坐标不正确")),
+    }
+}
+
+fn bad_form<E>(_: E) -> AppError {
+    AppError::BadRequest("提交的表单内容不正确".into())
+}
+
+/// A room page's submission: the form's fields and, when sent as
+/// `multipart/form-data`, its photos.
+pub struct SubmitForm {
+    pub input: SubmitInput,
+    pub photos: Vec<axum::body::Bytes>,
+}
+
+impl FromRequest<crate::AppState> for SubmitForm {
+    type Rejection = AppError;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &crate::AppState,
+    ) -> Result<Self, AppError> {
+        let multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("multipart/form-data")
+            });
+        if !multipart {
+            // Only photos may be large: a plain form keeps the small limit.
+            let (parts, body) = req.into_parts();
+            let bytes = axum::body::to_bytes(body, state.config.body_limit)
+                .await
+                .map_err(|_| AppError::TooLarge("提交的内容太大".into()))?;
+            let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+            let PageForm(input) = PageForm::<SubmitInput>::from_request(req, state).await?;
+            return Ok(SubmitForm {
+                input,
+                photos: Vec::new(),
+            });
+        }
+        let mut form = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(bad_form)?;
+        let mut fields: Vec<(String, String)> = Vec::new();
+        let mut photos = Vec::new();
+        while let Some(field) = form.next_field().await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::BadRequest("照片总大小超过了上限，请少选几张或换小一些的照片".into())
+            } else {
+                AppError::BadRequest("提交的表单内容不正确".into())
+            }
+        })? {
+            let name = field.name().unwrap_or("").to_owned();
+            if name == "photos" {
+                let bytes = field.bytes().await.map_err(bad_form)?;
+                if !bytes.is_empty() {
+                    photos.push(bytes);
+                }
+                if photos.len() > crate::photos::MAX_PHOTOS {
+                    return Err(invalid(
+                        "photos",
+                        &format!("最多上传{}张照片", crate::photos::MAX_PHOTOS),
+                    ));
+                }
+            } else if fields.len() < 32 {
+                let text = field.text().await.map_err(bad_form)?;
+                fields.push((name, text));
+            }
+        }
+        // The text fields go through the same deserializer as a plain form.
+        let encoded = serde_urlencoded::to_string(&fields)
+            .map_err(|_| AppError::BadRequest("提交的表单内容不正确".into()))?;
+        let input = serde_urlencoded::from_str(&encoded)
+            .map_err(|_| AppError::BadRequest("提交的表单内容不正确".into()))?;
+        Ok(SubmitForm { input, photos })
+    }
 }
 
 pub const CATEGORIES: &[&str] = &[

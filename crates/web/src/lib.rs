@@ -4,13 +4,18 @@
 
 mod actions;
 mod api;
+mod assets;
 mod auth;
 mod error;
 mod forms;
+mod limits;
 mod ops;
 mod pages;
+mod photos;
 mod recompute;
 mod routes;
+mod share;
+mod similar;
 mod sms;
 mod view;
 
@@ -30,7 +35,18 @@ pub struct WebConfig {
     pub session_hours: i64,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// Largest submission with photos, in bytes.
+    pub upload_limit: usize,
     pub request_timeout_secs: u64,
+    /// The address printed in QR codes (e.g. `https://yishi.example.gov.cn`);
+    /// without it, the address a request came to.
+    pub public_url: Option<String>,
+    /// Rate limits on submissions, supports and code requests (off only for load tests).
+    pub rate_limits: bool,
+    /// Take the client's address from `X-Forwarded-For` (behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+    /// Where photos are kept on local disk.
+    pub photo_dir: std::path::PathBuf,
 }
 
 impl Default for WebConfig {
@@ -39,7 +55,12 @@ impl Default for WebConfig {
             secure_cookies: false,
             session_hours: 12,
             body_limit: 1 << 20,
+            upload_limit: 64 << 20,
             request_timeout_secs: 30,
+            public_url: None,
+            rate_limits: true,
+            trust_forwarded_for: false,
+            photo_dir: "photos".into(),
         }
     }
 }
@@ -54,20 +75,37 @@ pub struct AppState {
     pub recompute: Recompute,
     pub config: Arc<WebConfig>,
     pub sms: Arc<dyn SmsSender>,
+    /// Residents' photos (local disk; any other store behind the same interface).
+    pub photos: Arc<dyn media::PhotoStore>,
+    pub limits: Arc<limits::RateLimits>,
+    /// Photos decoded at once (each may take a few hundred MB while it is made safe).
+    pub photo_slots: Arc<tokio::sync::Semaphore>,
+    pub posters: Arc<share::PosterCache>,
+    pub docs: Arc<similar::DocCache>,
 }
 
 impl AppState {
     /// Must be called inside the Tokio runtime (it starts the like writer and the map worker).
-    pub fn new(store: store::Store, config: WebConfig, sms: Arc<dyn SmsSender>) -> Self {
+    pub fn new(
+        store: store::Store,
+        config: WebConfig,
+        sms: Arc<dyn SmsSender>,
+    ) -> std::io::Result<Self> {
         let likes = store.like_queue();
         let recompute = Recompute::start(store.clone());
-        AppState {
+        let photos = Arc::new(media::LocalDisk::new(&config.photo_dir)?);
+        Ok(AppState {
             store,
             likes,
             recompute,
+            limits: Arc::new(limits::RateLimits::new(config.rate_limits)),
             config: Arc::new(config),
             sms,
-        }
+            photos,
+            photo_slots: Arc::new(tokio::sync::Semaphore::new(2)),
+            posters: Arc::default(),
+            docs: Arc::default(),
+        })
     }
 }
 

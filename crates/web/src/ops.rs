@@ -1,4 +1,4 @@
-//! Health, readiness, Prometheus metrics and the embedded stylesheet.
+//! Health, readiness and Prometheus metrics.
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -62,15 +62,4 @@ pub async fn track_metrics(req: Request, next: Next) -> Response {
     metrics::histogram!("http_request_duration_seconds", &labels)
         .record(start.elapsed().as_secs_f64());
     resp
-}
-
-pub async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../static/app.css"),
-    )
-        .into_response()
 }

@@ -23,7 +23,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::Viewer;
 use crate::error::{AppError, problem};
-use crate::{AppState, actions, api, ops, pages};
+use crate::{AppState, actions, api, assets, ops, pages, photos, share, similar};
 
 /// Who may call a route at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,9 +62,9 @@ macro_rules! table {
             vec![$( RouteInfo { method: stringify!($method), path: $path, policy: $policy } ),*]
         }
 
-        fn routes() -> Router<AppState> {
+        fn routes(body_limit: usize) -> Router<AppState> {
             let mut r = Router::new();
-            $( r = r.route($path, guarded($method($handler), $policy)); )*
+            $( r = r.route($path, guarded($method($handler), $policy, $path, body_limit)); )*
             r
         }
     };
@@ -73,9 +73,20 @@ macro_rules! table {
 table! {
     get  "/"                               Policy::Public   => pages::public::home;
     get  "/r/{code}"                       Policy::Public   => pages::public::room;
+    get  "/r/{code}/similar"               Policy::Public   => similar::draft_page;
+    get  "/r/{code}/qr.svg"                Policy::Public   => share::room_qr;
+    get  "/r/{code}/poster.svg"            Policy::Public   => share::poster_svg;
+    get  "/r/{code}/poster.png"            Policy::Public   => share::poster_png;
+    get  "/r/{code}/poster.pdf"            Policy::Public   => share::poster_pdf;
     post "/r/{code}/topics"                Policy::Anyone   => actions::submit_page;
     post "/r/{code}/meetings"              Policy::AnyOf(CONVENER) => actions::plan_meeting_page;
     get  "/t/{no}"                         Policy::Public   => pages::topic::topic;
+    get  "/t/{no}/qr.svg"                  Policy::Public   => share::topic_qr;
+    post "/t/{no}/support"                 Policy::Anyone   => actions::support_page;
+    post "/t/{no}/follow"                  Policy::SignedIn => actions::follow_page;
+    get  "/media/{*key}"                   Policy::Public   => photos::photo;
+    get  "/inbox"                          Policy::Public   => pages::inbox::inbox;
+    post "/care"                           Policy::Anyone   => pages::inbox::care;
     get  "/lookup"                         Policy::Public   => pages::public::lookup;
     post "/t/{no}/act/{action}"            Policy::AnyOf(OFFICIAL) => actions::topic_action_page;
     post "/t/{no}/rate"                    Policy::Anyone   => actions::rate_page;
@@ -90,15 +101,17 @@ table! {
     post "/d/{id}/moderate"                Policy::AnyOf(CONVENER) => actions::moderate_page;
     post "/d/{id}/attach"                  Policy::AnyOf(CONVENER) => actions::attach_deliberation_page;
     get  "/m/{id}"                         Policy::Public   => pages::meeting::meeting;
+    get  "/m/{id}/qr.svg"                  Policy::Public   => share::meeting_qr;
     post "/m/{id}/act/{action}"            Policy::AnyOf(CONVENER) => actions::meeting_action_page;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
+    get  "/desk/triage"                    Policy::AnyOf(CONVENER) => pages::triage::triage;
     post "/desk/propose"                   Policy::AnyOf(PROPOSERS) => actions::propose_page;
     get  "/login"                          Policy::Public   => pages::login::login_form;
     post "/login"                          Policy::Anyone   => pages::login::login;
     post "/login/code"                     Policy::Anyone   => pages::login::request_code;
     post "/login/phone"                    Policy::Anyone   => pages::login::phone_login;
     post "/logout"                         Policy::SignedIn => pages::login::logout;
-    get  "/static/app.css"                 Policy::Public   => ops::stylesheet;
+    get  "/static/{file}"                  Policy::Public   => assets::file;
     get  "/healthz"                        Policy::Public   => ops::healthz;
     get  "/readyz"                         Policy::Public   => ops::readyz;
     get  "/metrics"                        Policy::Public   => ops::metrics;
@@ -109,6 +122,7 @@ table! {
     get  "/api/docs/{*file}"               Policy::Public   => api::openapi::docs_file;
     get  "/api/rooms"                      Policy::Public   => api::rooms;
     get  "/api/rooms/{code}"               Policy::Public   => api::room;
+    get  "/api/rooms/{code}/similar"       Policy::Public   => similar::draft_api;
     post "/api/rooms/{code}/topics"        Policy::Anyone   => actions::submit_api;
     post "/api/rooms/{code}/meetings"      Policy::AnyOf(CONVENER) => actions::plan_meeting_api;
     get  "/api/topics"                     Policy::Public   => api::topics;
@@ -116,6 +130,7 @@ table! {
     post "/api/topics/{no}/actions/{action}" Policy::AnyOf(OFFICIAL) => actions::topic_action_api;
     post "/api/topics/{no}/rating"         Policy::Anyone   => actions::rate_api;
     post "/api/topics/{no}/likes"          Policy::Anyone   => actions::like_api;
+    post "/api/topics/{no}/supports"       Policy::Anyone   => actions::support_api;
     get  "/api/tasks/{id}"                 Policy::AnyOf(TASK_ACTORS) => api::task;
     post "/api/tasks/{id}/actions/{action}" Policy::AnyOf(TASK_ACTORS) => actions::task_action_api;
     get  "/api/meetings/{id}"              Policy::Public   => api::meeting;
@@ -128,10 +143,25 @@ table! {
     post "/api/otp/verify"                 Policy::Anyone   => api::verify_code;
 }
 
-fn guarded(route: MethodRouter<AppState>, policy: Policy) -> MethodRouter<AppState> {
-    route.route_layer(middleware::from_fn(move |req: Request, next: Next| {
+/// Routes that take photos get the larger upload limit; every other body
+/// is held to the small one.
+const UPLOADS: &[&str] = &["/r/{code}/topics"];
+
+fn guarded(
+    route: MethodRouter<AppState>,
+    policy: Policy,
+    path: &str,
+    body_limit: usize,
+) -> MethodRouter<AppState> {
+    let route = route.route_layer(middleware::from_fn(move |req: Request, next: Next| {
         enforce(policy, req, next)
-    }))
+    }));
+    if UPLOADS.contains(&path) {
+        // The router-wide limit is the upload limit; lift axum's own 2 MB default.
+        route.layer(axum::extract::DefaultBodyLimit::disable())
+    } else {
+        route.layer(RequestBodyLimitLayer::new(body_limit))
+    }
 }
 
 async fn enforce(policy: Policy, req: Request, next: Next) -> Response {
@@ -164,7 +194,7 @@ pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     let csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
-    routes()
+    routes(cfg.body_limit)
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "页面不存在".into(), None) })
         .layer(middleware::from_fn_with_state(state.clone(), crate::auth::identify))
         .layer(middleware::from_fn(ops::track_metrics))
@@ -184,7 +214,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
                 .layer(CsrfLayer::new())
                 .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(cfg.request_timeout_secs)))
-                .layer(RequestBodyLimitLayer::new(cfg.body_limit)),
+                .layer(RequestBodyLimitLayer::new(cfg.body_limit.max(cfg.upload_limit))),
         )
         .layer(middleware::from_fn(crate::error::render_errors))
 }

@@ -54,11 +54,14 @@ pub fn render<T: Template>(t: &T) -> String {
     })
 }
 
-/// The header's view of who is signed in.
-#[derive(Clone, Debug, Default)]
+/// The header's view of who is signed in, and how pages should look for them.
+#[derive(Clone, Debug)]
 pub struct Nav {
     pub name: Option<String>,
     pub official: bool,
+    /// 适老化: large text, large targets (remembered in a cookie).
+    pub care: bool,
+    pub assets: &'static crate::assets::Urls,
 }
 
 impl Nav {
@@ -66,6 +69,8 @@ impl Nav {
         Nav {
             name: v.user.as_ref().map(|u| u.display_name.clone()),
             official: v.is_official(),
+            care: v.care,
+            assets: &crate::assets::URLS,
         }
     }
 }

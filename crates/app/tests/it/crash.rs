@@ -58,6 +58,10 @@ async fn resolved_topic(store: &Store, world: &World) -> String {
                 category: "公共设施",
                 place: "",
                 phone: None,
+                anonymous: false,
+                point: None,
+                client_key: None,
+                photos: &[],
             },
             &phone,
         )

@@ -31,6 +31,12 @@ impl Server {
                 &format!("127.0.0.1:{port}"),
             ])
             .env("RUST_LOG", "error")
+            // Many clients from one address: the rate limits have their own tests.
+            .env("SHANGLIANG_RATE_LIMITS", "false")
+            .env(
+                "SHANGLIANG_PHOTO_DIR",
+                std::env::temp_dir().join(format!("shangliang-photos-{port}")),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -31,6 +31,13 @@ pub struct Model {
     pub decision: Option<String>,
     pub merged_into: Option<i64>,
     pub like_count: i64,
+    /// 附议 count, rolled up like `like_count`.
+    pub support_count: i64,
+    /// Shown as 匿名 in public; the convener still sees who to contact.
+    pub anonymous: bool,
+    /// Optional map point, in millionths of a degree (GCJ-02 as phones report it in China).
+    pub lat_e6: Option<i64>,
+    pub lng_e6: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

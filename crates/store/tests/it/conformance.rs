@@ -47,6 +47,10 @@ async fn submit(store: &Store, room: RoomId, who: &Who, title: &str) -> store::T
                 category: "其他",
                 place: "",
                 phone: None,
+                anonymous: false,
+                point: None,
+                client_key: None,
+                photos: &[],
             },
             who,
         )

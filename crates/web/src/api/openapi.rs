@@ -20,6 +20,7 @@ use crate::forms::{ActionInput, MeetingInput, SubmitInput};
         super::rooms, super::room, super::topics, super::topic, super::task, super::meeting, super::desk,
         super::session::login, super::session::logout, super::session::me, super::session::request_code, super::session::verify_code,
         crate::actions::submit_api, crate::actions::topic_action_api, crate::actions::rate_api, crate::actions::like_api,
+        crate::actions::support_api, crate::similar::draft_api,
         crate::actions::task_action_api, crate::actions::plan_meeting_api, crate::actions::meeting_action_api,
     ),
     components(schemas(Problem, SubmitInput, ActionInput, MeetingInput)),

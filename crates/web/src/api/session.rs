@@ -73,10 +73,12 @@ pub struct PhoneInput {
 #[utoipa::path(post, path = "/api/otp", tag = "session", request_body = PhoneInput, responses((status = 200, body = CodeSentJson)))]
 pub async fn request_code(
     State(state): State<AppState>,
+    viewer: crate::auth::Viewer,
+    ip: crate::limits::ClientIp,
     ApiJson(input): ApiJson<PhoneInput>,
 ) -> AppResult<Json<CodeSentJson>> {
     let phone = PhoneNumber::parse(&input.phone)?;
-    crate::pages::login::send_code(&state, &phone).await?;
+    crate::pages::login::send_code(&state, &phone, &viewer, ip).await?;
     Ok(Json(CodeSentJson {
         sent: true,
         phone: phone.masked(),

@@ -115,7 +115,17 @@ pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<
 }
 
 /// Sends a 6-digit code, at most five an hour to one phone.
-pub async fn send_code(state: &AppState, phone: &PhoneNumber) -> AppResult<()> {
+/// Sends a sign-in code: at most five an hour per number (counted in the
+/// database, so across app nodes), and a few per phone and address.
+pub async fn send_code(
+    state: &AppState,
+    phone: &PhoneNumber,
+    viewer: &Viewer,
+    ip: crate::limits::ClientIp,
+) -> AppResult<()> {
+    state
+        .limits
+        .check(crate::limits::Act::Code, &viewer.device, None, ip.0)?;
     let since = chrono::Utc::now() - Duration::hours(1);
     if state.store.otp_sent_since(phone, since).await? >= CODES_PER_HOUR {
         return Err(AppError::TooMany("验证码发送太频繁，请一小时后再试".into()));
@@ -163,12 +173,13 @@ pub struct PhoneForm {
 pub async fn request_code(
     State(state): State<AppState>,
     viewer: Viewer,
+    ip: crate::limits::ClientIp,
     PageForm(f): PageForm<PhoneForm>,
 ) -> AppResult<Response> {
     let next = safe_next(f.next.as_deref());
     let raw = f.phone.unwrap_or_default();
     let result = match PhoneNumber::parse(&raw) {
-        Ok(p) => send_code(&state, &p).await.map(|()| p),
+        Ok(p) => send_code(&state, &p, &viewer, ip).await.map(|()| p),
         Err(e) => Err(e.into()),
     };
     match result {

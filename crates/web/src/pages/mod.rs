@@ -1,7 +1,9 @@
 //! Server-rendered pages, one module per part of the chain.
 pub mod deliberation;
 pub mod desk;
+pub mod inbox;
 pub mod login;
 pub mod meeting;
 pub mod public;
 pub mod topic;
+pub mod triage;

@@ -79,6 +79,16 @@ struct RoomPage {
     categories: &'static [&'static str],
     topics: Vec<TopicRow>,
     meetings: Vec<MeetingRow>,
+    /// The list's channel filter ("" for all) and the count of each channel.
+    channel: String,
+    channels: Vec<(String, String, u64)>,
+    total: u64,
+    conveners: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ChannelQuery {
+    pub channel: Option<String>,
 }
 
 pub struct MeetingRow {
@@ -106,15 +116,20 @@ pub async fn room(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(code): Path<String>,
+    Query(q): Query<ChannelQuery>,
 ) -> AppResult<Html<String>> {
     let room = state.store.room_by_code(&code).await?;
     let chain = state.store.region_chain(RegionId(room.region_id)).await?;
+    let channel = q.channel.as_deref().and_then(domain::Channel::parse);
     let f = store::TopicFilter {
         room: Some(RoomId(room.id)),
+        channel,
         limit: 30,
         ..Default::default()
     };
     let topics = state.store.topics(&f).await?;
+    let counts = state.store.count_by_channel(&f).await?;
+    let conveners = state.store.conveners_of_room(RoomId(room.id)).await?;
     let meetings = state.store.meetings_of_room(RoomId(room.id)).await?;
     let rooms = vec![room.clone()];
     let page = RoomPage {
@@ -134,6 +149,17 @@ pub async fn room(
         categories: CATEGORIES,
         topics: TopicRow::list(&topics, &rooms),
         meetings: meeting_rows(&meetings),
+        channel: channel.map(|c| c.code().to_owned()).unwrap_or_default(),
+        total: counts.iter().map(|(_, n)| n).sum(),
+        channels: counts
+            .into_iter()
+            .map(|(c, n)| (c.code().to_owned(), c.label_zh().to_owned(), n))
+            .collect(),
+        conveners: conveners
+            .iter()
+            .map(|u| u.display_name.as_str())
+            .collect::<Vec<_>>()
+            .join("、"),
     };
     Ok(Html(render(&page)))
 }

@@ -2,10 +2,10 @@
 //! timeline — and, for whoever may move it on, the forms to do so.
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::{
     Decision, DepartmentId, MeetingId, MeetingState, Reason, RegionPath, RoomId, Satisfaction,
-    TaskCommand, TaskCtx, TaskState, TopicCommand, TopicId,
+    TaskCommand, TaskCtx, TaskState, TopicCommand, TopicId, TopicState,
 };
 use serde::Deserialize;
 
@@ -42,6 +42,26 @@ struct TopicPage {
     deliberation: Option<i64>,
     /// The room's convener may open one.
     can_open_deliberation: bool,
+    /// 附议 button, when the topic still takes supports.
+    support: Option<SupportButton>,
+    following: bool,
+    signed_in: bool,
+    /// The submitter as the public sees them (匿名群众 for an anonymous topic).
+    submitter: String,
+    photos: Vec<store::Photo>,
+    /// The tracking number of a topic that was merged into this one (after its redirect).
+    merged_from: Option<String>,
+    /// Likely duplicates beside a submission waiting for triage (for its convener).
+    similar: Vec<crate::similar::Similar>,
+}
+
+/// The 附议 button, also returned alone to htmx after a support.
+#[derive(Template)]
+#[template(path = "_support.html")]
+pub struct SupportButton {
+    pub no: String,
+    pub supported: bool,
+    pub count: i64,
 }
 
 impl TopicPage {
@@ -76,6 +96,10 @@ impl TaskRow {
 #[derive(Debug, Deserialize)]
 pub struct TopicQuery {
     pub submitted: Option<String>,
+    /// Set by the redirect from a merged topic to the one it joined.
+    pub merged: Option<String>,
+    /// Show a merged topic itself instead of following its redirect.
+    pub stay: Option<String>,
 }
 
 /// Topic moves the viewer could take now, judged by the domain itself.
@@ -168,8 +192,18 @@ pub async fn topic(
     viewer: Viewer,
     Path(no): Path<String>,
     Query(q): Query<TopicQuery>,
-) -> AppResult<Html<String>> {
+) -> AppResult<Response> {
     let t = state.store.topic_by_tracking(&no).await?;
+    if let Some(into) = t.merged_into
+        && q.stay.is_none()
+    {
+        let target = state.store.topic(TopicId(into)).await?;
+        return Ok(Redirect::to(&format!(
+            "/t/{}?merged={}",
+            target.tracking_no, t.tracking_no
+        ))
+        .into_response());
+    }
     let id = TopicId(t.id);
     let room = state.store.room(RoomId(t.room_id)).await?;
     let ctx = state.store.topic_context(&t).await?;
@@ -260,7 +294,44 @@ pub async fn topic(
     let deliberation = state.store.deliberation_of_topic(id).await?.map(|d| d.id);
     let can_open_deliberation =
         deliberation.is_none() && viewer.actor.is_convener_of(RoomId(t.room_id));
+    let is_convener = viewer.actor.is_convener_of(RoomId(t.room_id));
+    let support = if matches!(ctx.state, TopicState::Rejected | TopicState::Merged) {
+        None
+    } else {
+        Some(SupportButton {
+            no: t.tracking_no.clone(),
+            supported: state.store.has_supported(id, &viewer.liker_key()).await?,
+            count: t.support_count,
+        })
+    };
+    let photos = if crate::photos::visible(&t, &viewer) {
+        state.store.photos(id).await?
+    } else {
+        Vec::new()
+    };
+    let similar = if is_convener && ctx.state == TopicState::Submitted {
+        crate::similar::for_topic(&state, &t).await?
+    } else {
+        Vec::new()
+    };
+    let submitter = if t.anonymous && !is_convener {
+        "匿名群众".to_owned()
+    } else {
+        t.submitter_name.clone()
+    };
+    let merged_from = q
+        .merged
+        .as_deref()
+        .and_then(|m| domain::TrackingNo::parse(m).ok())
+        .map(|m| m.as_str().to_owned());
     let page = TopicPage {
+        support,
+        following: state.store.is_following(id, &viewer.inbox_keys()).await?,
+        signed_in: viewer.user.is_some(),
+        submitter,
+        photos,
+        merged_from,
+        similar,
         deliberation,
         can_open_deliberation,
         nav: Nav::of(&viewer),
@@ -290,5 +361,5 @@ pub async fn topic(
         today: today().to_string(),
         t,
     };
-    Ok(Html(render(&page)))
+    Ok(Html(render(&page)).into_response())
 }

@@ -45,7 +45,17 @@ pub struct TestApp {
 
 impl TestApp {
     /// The real app on a free port over a fresh database with a small world in it.
+    /// The app with rate limits off (tests send many requests from one address).
     pub async fn start(backend: Backend) -> Option<TestApp> {
+        TestApp::start_with(backend, false).await
+    }
+
+    /// The app with rate limits on, as in production.
+    pub async fn start_limited(backend: Backend) -> Option<TestApp> {
+        TestApp::start_with(backend, true).await
+    }
+
+    async fn start_with(backend: Backend, rate_limits: bool) -> Option<TestApp> {
         let Some(url) = fresh_database(backend).await else {
             eprintln!(
                 "PostgreSQL half skipped: set {} to run it",
@@ -62,7 +72,12 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let sms = Arc::new(SmsOutbox::default());
-        let state = web::AppState::new(store.clone(), web::WebConfig::default(), sms.clone());
+        let config = web::WebConfig {
+            photo_dir: photo_dir(),
+            rate_limits,
+            ..web::WebConfig::default()
+        };
+        let state = web::AppState::new(store.clone(), config, sms.clone()).expect("state");
         tokio::spawn(web::serve(listener, state, std::future::pending()));
         Some(TestApp {
             sms,
@@ -132,4 +147,15 @@ impl TestApp {
     pub async fn topic_state(&self, no: &str) -> String {
         self.store.topic_by_tracking(no).await.unwrap().state
     }
+}
+
+/// A fresh folder for one test app's photos.
+fn photo_dir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    std::env::temp_dir().join(format!(
+        "shangliang-photos-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ))
 }

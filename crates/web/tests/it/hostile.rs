@@ -376,9 +376,17 @@ fn attributes(tag: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The page's own scripts and same-site images (QR codes, photo thumbnails),
+/// as the templates write them: never built from stored text.
+fn own_asset(tag: &str) -> bool {
+    let script = tag.starts_with("script src=\"/static/") && tag.ends_with("\" defer");
+    let img = tag.starts_with("img class=\"qr\" src=\"/t/") || tag.starts_with("img src=\"/media/");
+    script || img || tag == "/script"
+}
+
 /// No tag in the page could run script: no foreign tag, no event handler, no script URL.
 fn assert_inert(html: &str, what: &str) {
-    for tag in tags(html) {
+    for tag in tags(html).into_iter().filter(|t| !own_asset(t)) {
         let name: String = tag
             .trim_start_matches('/')
             .chars()
@@ -931,8 +939,8 @@ fn broken_form_bodies() -> Vec<(&'static str, Option<&'static str>, Vec<u8>)> {
         ("text/plain", Some("text/plain"), VALID_FORM.into()),
         ("application/xml", Some("application/xml"), xml_body()),
         (
-            "multipart/form-data",
-            Some("multipart/form-data; boundary=XyZ"),
+            "multipart/form-data with the wrong boundary",
+            Some("multipart/form-data; boundary=NotThere"),
             multipart_body(),
         ),
         (

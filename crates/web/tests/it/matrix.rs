@@ -41,6 +41,21 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/"), ("", all)),
         (("get", "/r/{code}"), ("", all)),
         (("post", "/r/{code}/topics"), ("", all)),
+        (("get", "/r/{code}/similar"), ("", all)),
+        (("get", "/r/{code}/qr.svg"), ("", all)),
+        (("get", "/r/{code}/poster.svg"), ("", all)),
+        (("get", "/r/{code}/poster.png"), ("", all)),
+        (("get", "/r/{code}/poster.pdf"), ("", all)),
+        (("get", "/t/{no}/qr.svg"), ("", all)),
+        (("post", "/t/{no}/support"), ("", all)),
+        (("post", "/t/{no}/follow"), ("", signed)),
+        (("get", "/media/{*key}"), ("", all)),
+        (("get", "/inbox"), ("", all)),
+        (("post", "/care"), ("", all)),
+        (("get", "/m/{id}/qr.svg"), ("", all)),
+        (("get", "/desk/triage"), ("", conveners)),
+        (("get", "/api/rooms/{code}/similar"), ("", all)),
+        (("post", "/api/topics/{no}/supports"), ("", all)),
         (("post", "/r/{code}/meetings"), ("", conv)),
         (("get", "/t/{no}"), ("", all)),
         (("get", "/lookup"), ("", all)),
@@ -65,7 +80,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/login/code"), ("", all)),
         (("post", "/login/phone"), ("", all)),
         (("post", "/logout"), ("", signed)),
-        (("get", "/static/app.css"), ("", all)),
+        (("get", "/static/{file}"), ("", all)),
         (("get", "/healthz"), ("", all)),
         (("get", "/readyz"), ("", all)),
         (("get", "/metrics"), ("", all)),
@@ -269,7 +284,9 @@ async fn authorization_matrix(backend: Backend) {
                     },
                 )
                 .replace("{action}", variant)
-                .replace("{*file}", "index.html");
+                .replace("{*file}", "index.html")
+                .replace("{*key}", "photos/00/none.jpg")
+                .replace("{file}", "app.css");
             let path = if r.path == "/lookup" {
                 format!("/lookup?no={no}")
             } else {

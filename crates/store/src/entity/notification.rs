@@ -1,0 +1,24 @@
+//! 消息: one line in a person's or device's inbox, written in the same
+//! transaction as the move it reports; SMS for it is sent afterwards from
+//! here (an outbox), so a crash between commit and sending loses nothing.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "notifications")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// "u:{user id}" or "d:{device token}".
+    #[sea_orm(indexed)]
+    pub recipient: String,
+    pub topic_id: i64,
+    pub text: String,
+    pub created_at: DateTimeUtc,
+    pub read_at: Option<DateTimeUtc>,
+    /// Where to send an SMS; cleared once sent.
+    #[sea_orm(indexed)]
+    pub sms_to: Option<String>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

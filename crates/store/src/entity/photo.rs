@@ -1,0 +1,21 @@
+//! A topic's photo: the keys of its re-encoded full image and thumbnail in
+//! the photo store (content-addressed), in the order the resident chose them.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "photos")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(indexed)]
+    pub topic_id: i64,
+    pub position: i32,
+    pub key: String,
+    pub thumb_key: String,
+    pub width: i32,
+    pub height: i32,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,388 @@
+//! 码上议 intake around a topic: supports (附议), followers, the inbox and
+//! its SMS outbox, photos, and submission keys that make a resent draft
+//! land once.
+use domain::{EventKind, TopicId, TopicState};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::entity::{follower, notification, photo, submission_key, support, topic};
+use crate::{Result, Store, StoreError, WriteTx, now};
+
+pub type Notification = notification::Model;
+pub type Photo = photo::Model;
+
+/// A photo already made safe and put in the photo store, to attach to a new topic.
+#[derive(Clone, Debug)]
+pub struct NewPhoto {
+    pub key: String,
+    pub thumb_key: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SupportOutcome {
+    /// False when this person or device had already supported the topic.
+    pub new: bool,
+    pub count: i64,
+}
+
+/// Timeline events that are also worth a text message, not only an inbox line.
+fn worth_sms(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Accepted
+            | EventKind::Rejected
+            | EventKind::Merged
+            | EventKind::Referred
+            | EventKind::Scheduled
+            | EventKind::Reviewed
+            | EventKind::Completed
+    )
+}
+
+/// Topics that still take supports: anything not closed by triage.
+fn open_for_support(state: TopicState) -> bool {
+    !matches!(state, TopicState::Rejected | TopicState::Merged)
+}
+
+impl Store {
+    /// 附议 once per person or device; the supporter also follows the topic.
+    pub async fn support(
+        &self,
+        id: TopicId,
+        supporter: &str,
+        phone: Option<&str>,
+    ) -> Result<SupportOutcome> {
+        let w = self.write().await?;
+        let row = topic::Entity::find_by_id(id.0)
+            .lock_exclusive()
+            .one(&w.tx)
+            .await?
+            .ok_or(StoreError::NotFound("议题"))?;
+        let state = TopicState::parse(&row.state).ok_or(StoreError::NotFound("议题状态"))?;
+        if !open_for_support(state) {
+            return Err(domain::DomainError::Precondition(
+                "该议题已不予立项或已合并，不能再附议".into(),
+            )
+            .into());
+        }
+        let inserted = insert_support(&w, row.id, supporter).await?;
+        if inserted {
+            bump_supports(&w, row.id).await?;
+        }
+        follow_on(&w.tx, row.id, supporter, phone).await?;
+        let count = topic::Entity::find_by_id(row.id)
+            .one(&w.tx)
+            .await?
+            .map_or(0, |t| t.support_count);
+        w.commit().await?;
+        Ok(SupportOutcome {
+            new: inserted,
+            count,
+        })
+    }
+
+    pub async fn has_supported(&self, id: TopicId, supporter: &str) -> Result<bool> {
+        Ok(support::Entity::find()
+            .filter(support::Column::TopicId.eq(id.0))
+            .filter(support::Column::Supporter.eq(supporter))
+            .count(self.conn())
+            .await?
+            > 0)
+    }
+
+    /// The supports actually stored (to check the rolled-up count against).
+    pub async fn count_supports(&self, id: TopicId) -> Result<u64> {
+        Ok(support::Entity::find()
+            .filter(support::Column::TopicId.eq(id.0))
+            .count(self.conn())
+            .await?)
+    }
+
+    /// Follows a topic to be told of its moves (and texted, with a phone).
+    pub async fn follow(&self, id: TopicId, follower: &str, phone: Option<&str>) -> Result<()> {
+        let w = self.write().await?;
+        topic::Entity::find_by_id(id.0)
+            .one(&w.tx)
+            .await?
+            .ok_or(StoreError::NotFound("议题"))?;
+        follow_on(&w.tx, id.0, follower, phone).await?;
+        w.commit().await
+    }
+
+    pub async fn is_following(&self, id: TopicId, keys: &[String]) -> Result<bool> {
+        Ok(follower::Entity::find()
+            .filter(follower::Column::TopicId.eq(id.0))
+            .filter(follower::Column::Follower.is_in(keys.iter().cloned()))
+            .count(self.conn())
+            .await?
+            > 0)
+    }
+
+    /// The newest inbox lines of a person (their user key and device key).
+    pub async fn notifications(&self, keys: &[String], limit: u64) -> Result<Vec<Notification>> {
+        Ok(notification::Entity::find()
+            .filter(notification::Column::Recipient.is_in(keys.iter().cloned()))
+            .order_by_desc(notification::Column::Id)
+            .limit(limit)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn unread_notifications(&self, keys: &[String]) -> Result<u64> {
+        Ok(notification::Entity::find()
+            .filter(notification::Column::Recipient.is_in(keys.iter().cloned()))
+            .filter(notification::Column::ReadAt.is_null())
+            .count(self.conn())
+            .await?)
+    }
+
+    pub async fn mark_notifications_read(&self, keys: &[String]) -> Result<()> {
+        let w = self.write().await?;
+        notification::Entity::update_many()
+            .col_expr(notification::Column::ReadAt, Expr::value(now()))
+            .filter(notification::Column::Recipient.is_in(keys.iter().cloned()))
+            .filter(notification::Column::ReadAt.is_null())
+            .exec(&w.tx)
+            .await?;
+        w.commit().await
+    }
+
+    /// Inbox lines whose SMS has not gone out yet, oldest first.
+    pub async fn pending_sms(&self, limit: u64) -> Result<Vec<Notification>> {
+        Ok(notification::Entity::find()
+            .filter(notification::Column::SmsTo.is_not_null())
+            .order_by_asc(notification::Column::Id)
+            .limit(limit)
+            .all(self.conn())
+            .await?)
+    }
+
+    pub async fn sms_sent(&self, id: i64) -> Result<()> {
+        notification::Entity::update_many()
+            .col_expr(
+                notification::Column::SmsTo,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(notification::Column::Id.eq(id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn photos(&self, id: TopicId) -> Result<Vec<Photo>> {
+        Ok(photo::Entity::find()
+            .filter(photo::Column::TopicId.eq(id.0))
+            .order_by_asc(photo::Column::Position)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// The photo stored under `key` (full size or thumbnail) and its topic.
+    pub async fn photo_by_key(&self, key: &str) -> Result<Photo> {
+        photo::Entity::find()
+            .filter(
+                photo::Column::Key
+                    .eq(key)
+                    .or(photo::Column::ThumbKey.eq(key)),
+            )
+            .one(self.conn())
+            .await?
+            .ok_or(StoreError::NotFound("照片"))
+    }
+
+    /// The topic a submission key already made, if any.
+    pub async fn topic_by_client_key(&self, key: &str) -> Result<Option<crate::Topic>> {
+        let Some(k) = submission_key::Entity::find()
+            .filter(submission_key::Column::ClientKey.eq(key))
+            .one(self.conn())
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(topic::Entity::find_by_id(k.topic_id)
+            .one(self.conn())
+            .await?)
+    }
+}
+
+async fn insert_support(w: &WriteTx<'_>, topic_id: i64, supporter: &str) -> Result<bool> {
+    let n = support::Entity::insert(support::ActiveModel {
+        topic_id: Set(topic_id),
+        supporter: Set(supporter.to_owned()),
+        created_at: Set(now()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([support::Column::TopicId, support::Column::Supporter])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&w.tx)
+    .await?;
+    Ok(n == 1)
+}
+
+async fn bump_supports(w: &WriteTx<'_>, topic_id: i64) -> Result<()> {
+    topic::Entity::update_many()
+        .col_expr(
+            topic::Column::SupportCount,
+            Expr::col(topic::Column::SupportCount).add(1),
+        )
+        .filter(topic::Column::Id.eq(topic_id))
+        .exec(&w.tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn follow_on<C: ConnectionTrait>(
+    conn: &C,
+    topic_id: i64,
+    follower_key: &str,
+    phone: Option<&str>,
+) -> Result<()> {
+    follower::Entity::insert(follower::ActiveModel {
+        topic_id: Set(topic_id),
+        follower: Set(follower_key.to_owned()),
+        phone: Set(phone.map(str::to_owned)),
+        created_at: Set(now()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([follower::Column::TopicId, follower::Column::Follower])
+            .update_column(follower::Column::Phone)
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Merging carries the merged topic's supports and followers to the
+/// surviving topic (nobody counted twice) and recounts its supports.
+pub(crate) async fn carry_over(w: &WriteTx<'_>, from: i64, to: i64) -> Result<()> {
+    let supports = support::Entity::find()
+        .filter(support::Column::TopicId.eq(from))
+        .all(&w.tx)
+        .await?;
+    for s in &supports {
+        insert_support(w, to, &s.supporter).await?;
+    }
+    let followers = follower::Entity::find()
+        .filter(follower::Column::TopicId.eq(from))
+        .all(&w.tx)
+        .await?;
+    for f in &followers {
+        follow_on(&w.tx, to, &f.follower, f.phone.as_deref()).await?;
+    }
+    let count = support::Entity::find()
+        .filter(support::Column::TopicId.eq(to))
+        .count(&w.tx)
+        .await?;
+    topic::Entity::update_many()
+        .col_expr(
+            topic::Column::SupportCount,
+            Expr::value(i64::try_from(count).unwrap_or(i64::MAX)),
+        )
+        .filter(topic::Column::Id.eq(to))
+        .exec(&w.tx)
+        .await?;
+    Ok(())
+}
+
+/// Writes one inbox line per follower of the topic (not to whoever acted),
+/// marked for SMS when the follower left a phone and the move matters.
+pub(crate) async fn notify_followers(
+    w: &WriteTx<'_>,
+    topic_id: i64,
+    kind: EventKind,
+    actor_keys: &[String],
+    detail: &str,
+) -> Result<()> {
+    let followers = follower::Entity::find()
+        .filter(follower::Column::TopicId.eq(topic_id))
+        .all(&w.tx)
+        .await?;
+    if followers.is_empty() {
+        return Ok(());
+    }
+    let Some(t) = topic::Entity::find_by_id(topic_id).one(&w.tx).await? else {
+        return Ok(());
+    };
+    let text = if detail.is_empty() {
+        format!("您关注的议题「{}」：{}", t.title, kind.label_zh())
+    } else {
+        format!(
+            "您关注的议题「{}」：{}（{detail}）",
+            t.title,
+            kind.label_zh()
+        )
+    };
+    let at = now();
+    let rows: Vec<notification::ActiveModel> = followers
+        .into_iter()
+        .filter(|f| !actor_keys.contains(&f.follower))
+        .map(|f| notification::ActiveModel {
+            recipient: Set(f.follower),
+            topic_id: Set(topic_id),
+            text: Set(text.clone()),
+            created_at: Set(at),
+            read_at: Set(None),
+            sms_to: Set(f.phone.filter(|_| worth_sms(kind))),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        notification::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&w.tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn attach_photos(
+    w: &WriteTx<'_>,
+    topic_id: i64,
+    photos: &[NewPhoto],
+) -> Result<()> {
+    for (i, p) in photos.iter().enumerate() {
+        photo::ActiveModel {
+            topic_id: Set(topic_id),
+            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            key: Set(p.key.clone()),
+            thumb_key: Set(p.thumb_key.clone()),
+            width: Set(i32::try_from(p.width).unwrap_or(i32::MAX)),
+            height: Set(i32::try_from(p.height).unwrap_or(i32::MAX)),
+            created_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn remember_key(w: &WriteTx<'_>, key: &str, topic_id: i64) -> Result<()> {
+    submission_key::ActiveModel {
+        client_key: Set(key.to_owned()),
+        topic_id: Set(topic_id),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&w.tx)
+    .await?;
+    Ok(())
+}
+
+/// The key a person or device is known by in likes, supports and the inbox.
+pub fn person_key(actor: &domain::Actor) -> Option<String> {
+    match (&actor.user, &actor.device) {
+        (Some(u), _) => Some(format!("u:{}", u.0)),
+        (None, Some(d)) => Some(format!("d:{d}")),
+        (None, None) => None,
+    }
+}

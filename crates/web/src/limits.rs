@@ -1,0 +1,152 @@
+//! Rate limits on what anonymous residents can do many times: submitting,
+//! supporting (附议) and asking for sign-in codes — per phone (device
+//! token), per phone number and per network address, each with a plain
+//! message saying when to try again.
+//!
+//! Addresses are generous on purpose: mobile networks in China put many
+//! residents behind one address. Limits live in this process; with several
+//! app nodes each node counts its own share, which is enough to stop a
+//! script without a shared store.
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+
+/// What is being limited.
+#[derive(Clone, Copy, Debug)]
+pub enum Act {
+    Submit,
+    Support,
+    Code,
+}
+
+impl Act {
+    fn message(self, minutes: u64) -> String {
+        let what = match self {
+            Act::Submit => "提交议题",
+            Act::Support => "附议",
+            Act::Code => "获取验证码",
+        };
+        format!("{what}太频繁了，请{minutes}分钟后再试")
+    }
+}
+
+struct Limit {
+    device: DefaultKeyedRateLimiter<String>,
+    phone: DefaultKeyedRateLimiter<String>,
+    ip: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+fn per_hour(n: u32) -> Quota {
+    Quota::per_hour(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
+}
+
+impl Limit {
+    fn new(device: u32, phone: u32, ip: u32) -> Limit {
+        Limit {
+            device: RateLimiter::keyed(per_hour(device)),
+            phone: RateLimiter::keyed(per_hour(phone)),
+            ip: RateLimiter::keyed(per_hour(ip)),
+        }
+    }
+}
+
+/// The limits of one app process.
+pub struct RateLimits {
+    enabled: bool,
+    submit: Limit,
+    support: Limit,
+    code: Limit,
+    checks: AtomicU64,
+}
+
+impl RateLimits {
+    pub fn new(enabled: bool) -> RateLimits {
+        RateLimits {
+            enabled,
+            submit: Limit::new(10, 10, 300),
+            support: Limit::new(120, 120, 3000),
+            code: Limit::new(10, 5, 200),
+            checks: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts one attempt; refuses it when any of its keys is over its limit.
+    pub fn check(
+        &self,
+        act: Act,
+        device: &str,
+        phone: Option<&str>,
+        ip: Option<IpAddr>,
+    ) -> AppResult<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let l = match act {
+            Act::Submit => &self.submit,
+            Act::Support => &self.support,
+            Act::Code => &self.code,
+        };
+        if self
+            .checks
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(4096)
+        {
+            for l in [&self.submit, &self.support, &self.code] {
+                l.device.retain_recent();
+                l.phone.retain_recent();
+                l.ip.retain_recent();
+            }
+        }
+        let now = DefaultClock::default().now();
+        let refused = l
+            .device
+            .check_key(&device.to_owned())
+            .err()
+            .or_else(|| phone.and_then(|p| l.phone.check_key(&p.to_owned()).err()))
+            .or_else(|| ip.and_then(|a| l.ip.check_key(&a).err()));
+        match refused {
+            None => Ok(()),
+            Some(not_until) => {
+                let minutes = not_until.wait_time_from(now).as_secs().div_ceil(60).max(1);
+                Err(AppError::TooMany(act.message(minutes)))
+            }
+        }
+    }
+}
+
+/// The network address a request came from: the peer, or — behind a
+/// trusted reverse proxy — the address that proxy appended last.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        if state.config.trust_forwarded_for
+            && let Some(ip) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+                .next_back()
+        {
+            return Ok(ClientIp(Some(ip)));
+        }
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}

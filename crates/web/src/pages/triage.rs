@@ -1,0 +1,176 @@
+//! 受理: a convener's inbox of new submissions across their rooms, with
+//! filters and counts, likely duplicates beside each, and how long
+//! submissions wait for triage (a KPI).
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use chrono::{Duration, Utc};
+use domain::{Channel, RoomId, TopicState};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::error::AppResult;
+use crate::forms::CATEGORIES;
+use crate::similar::{self, Similar};
+use crate::view::{Nav, channel_label, fmt_time, render};
+
+/// Rows with duplicate suggestions computed (the rest link to their page).
+const WITH_SIMILAR: usize = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TriageQuery {
+    pub room: Option<String>,
+    pub channel: Option<String>,
+    pub category: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "triage.html")]
+struct TriagePage {
+    nav: Nav,
+    rooms: Vec<(String, String)>,
+    room: String,
+    channel: String,
+    category: String,
+    categories: &'static [&'static str],
+    channels: Vec<(String, String, u64)>,
+    total: u64,
+    rows: Vec<Row>,
+    /// KPI: submissions triaged in the last 30 days and their mean and longest wait.
+    triaged: usize,
+    mean_hours: String,
+    oldest_waiting: String,
+}
+
+struct Row {
+    tracking_no: String,
+    title: String,
+    channel_label: String,
+    category: String,
+    room_name: String,
+    submitted: String,
+    waiting: String,
+    supports: i64,
+    similar: Vec<Similar>,
+}
+
+fn waited(secs: i64) -> String {
+    match secs {
+        s if s < 3600 => format!("{}分钟", (s / 60).max(1)),
+        s if s < 86_400 => format!("{}小时", s / 3600),
+        s => format!("{}天", s / 86_400),
+    }
+}
+
+pub async fn triage(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Query(q): Query<TriageQuery>,
+) -> AppResult<Html<String>> {
+    let user = domain::UserId(viewer.user.as_ref().map_or(0, |u| u.id));
+    let (mine, _) = state.store.scopes_of(user).await?;
+    let mine: Vec<store::Room> = mine
+        .into_iter()
+        .filter(|r| viewer.actor.is_convener_of(RoomId(r.id)))
+        .collect();
+    let chosen: Vec<&store::Room> = mine
+        .iter()
+        .filter(|r| {
+            q.room
+                .as_deref()
+                .is_none_or(|c| c.is_empty() || c == r.code)
+        })
+        .collect();
+    let channel = q.channel.as_deref().and_then(Channel::parse);
+    let category = q
+        .category
+        .as_deref()
+        .filter(|c| CATEGORIES.contains(c))
+        .map(str::to_owned);
+    let mut topics = Vec::new();
+    let mut counts = vec![0u64; Channel::ALL.len()];
+    for r in &chosen {
+        let f = store::TopicFilter {
+            room: Some(RoomId(r.id)),
+            states: vec![TopicState::Submitted],
+            channel,
+            category: category.clone(),
+            limit: 200,
+            ..Default::default()
+        };
+        topics.extend(state.store.topics(&f).await?);
+        for (i, (_, n)) in state
+            .store
+            .count_by_channel(&f)
+            .await?
+            .into_iter()
+            .enumerate()
+        {
+            counts[i] += n;
+        }
+    }
+    // Oldest first: whoever waited longest is seen first.
+    topics.sort_by_key(|t| (t.created_at, t.id));
+    let now = Utc::now();
+    let mut rows = Vec::with_capacity(topics.len());
+    for (i, t) in topics.iter().enumerate() {
+        let similar = if i < WITH_SIMILAR {
+            similar::for_topic(&state, t).await?
+        } else {
+            Vec::new()
+        };
+        rows.push(Row {
+            tracking_no: t.tracking_no.clone(),
+            title: t.title.clone(),
+            channel_label: channel_label(&t.channel),
+            category: t.category.clone(),
+            room_name: mine
+                .iter()
+                .find(|r| r.id == t.room_id)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
+            submitted: fmt_time(t.created_at),
+            waiting: waited((now - t.created_at).num_seconds()),
+            supports: t.support_count,
+            similar,
+        });
+    }
+    let ids: Vec<RoomId> = chosen.iter().map(|r| RoomId(r.id)).collect();
+    let times = state
+        .store
+        .triage_seconds(&ids, now - Duration::days(30))
+        .await?;
+    let mean_hours = if times.is_empty() {
+        "—".to_owned()
+    } else {
+        #[allow(clippy::cast_precision_loss)]
+        let mean = times.iter().sum::<i64>() as f64 / times.len() as f64 / 3600.0;
+        format!("{mean:.1}小时")
+    };
+    let page = TriagePage {
+        nav: Nav::of(&viewer),
+        rooms: mine
+            .iter()
+            .map(|r| (r.code.clone(), r.name.clone()))
+            .collect(),
+        room: q.room.clone().unwrap_or_default(),
+        channel: channel.map(|c| c.code().to_owned()).unwrap_or_default(),
+        category: category.unwrap_or_default(),
+        categories: CATEGORIES,
+        total: counts.iter().sum(),
+        channels: Channel::ALL
+            .iter()
+            .zip(&counts)
+            .map(|(c, n)| (c.code().to_owned(), c.label_zh().to_owned(), *n))
+            .collect(),
+        oldest_waiting: topics.first().map_or_else(
+            || "—".to_owned(),
+            |t| waited((now - t.created_at).num_seconds()),
+        ),
+        triaged: times.len(),
+        mean_hours,
+        rows,
+    };
+    Ok(Html(render(&page)))
+}
