@@ -171,8 +171,18 @@ impl Store {
         } else {
             new.channel.label_zh().to_owned()
         };
-        if let Some(key) = new.client_key {
-            intake::remember_key(&w, key, row.id).await?;
+        if let Some(key) = new.client_key
+            && let Err(e) = intake::remember_key(&w, key, row.id).await
+        {
+            // The same draft, sent again while its first copy was being
+            // stored, lost the race: answer with the topic that copy made.
+            if matches!(e, StoreError::Conflict(_)) {
+                drop(w);
+                if let Some(done) = self.topic_by_client_key(key).await? {
+                    return Ok(done);
+                }
+            }
+            return Err(e);
         }
         intake::attach_photos(&w, row.id, new.photos).await?;
         if let Some(key) = intake::person_key(&who.actor) {

@@ -6,6 +6,7 @@ mod chain;
 mod deliberation;
 mod helpers;
 mod hostile;
+mod intake;
 mod matrix;
 mod openapi;
 mod pages;
