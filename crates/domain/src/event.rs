@@ -33,5 +33,6 @@ labelled!(
         MeetingClosed => "meeting_closed", "会议结束";
         DeliberationOpened => "deliberation_opened", "开启线上议事";
         DeliberationAttached => "deliberation_attached", "协商意见参考";
+        DeliberationClosed => "deliberation_closed", "线上议事结束";
     }
 );

@@ -368,9 +368,9 @@ struct Table {
 }
 
 impl Table {
-    fn read(path: &Path) -> Result<Table, Error> {
-        let file = path.display().to_string();
-        let mut rows = parse_csv(&read_text(path)?, &file)?;
+    fn parse(text: &str, file: &str) -> Result<Table, Error> {
+        let file = file.to_owned();
+        let mut rows = parse_csv(text, &file)?;
         if rows.is_empty() {
             return Err(Error::Csv {
                 file,
@@ -432,10 +432,39 @@ pub struct OpenData {
 /// when present, else from `participants-votes.csv`, whose `group-id` column
 /// is read too when that file exists.
 pub fn read_open_data(dir: &Path) -> Result<OpenData, Error> {
+    let read = |name: &str| -> Result<Option<String>, Error> {
+        let path = dir.join(name);
+        if path.exists() {
+            read_text(&path).map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let files = OpenDataFiles {
+        comments: read("comments.csv")?,
+        votes: read("votes.csv")?,
+        participants_votes: read("participants-votes.csv")?,
+    };
+    parse_open_data(&files).map_err(|e| match e {
+        Error::Format(m) => Error::Format(format!("{}: {m}", dir.display())),
+        e => e,
+    })
+}
+
+/// The three openData files as text (each may be missing).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpenDataFiles {
+    pub comments: Option<String>,
+    pub votes: Option<String>,
+    pub participants_votes: Option<String>,
+}
+
+/// Parses openData files already read (from a folder or an upload): votes
+/// from `votes.csv` when present, else from `participants-votes.csv`.
+pub fn parse_open_data(files: &OpenDataFiles) -> Result<OpenData, Error> {
     let mut out = OpenData::default();
-    let cpath = dir.join("comments.csv");
-    if cpath.exists() {
-        let t = Table::read(&cpath)?;
+    if let Some(text) = &files.comments {
+        let t = Table::parse(text, "comments.csv")?;
         let (ci, ai, ti, mi, bi) = (
             t.col("comment-id")?,
             t.col("author-id").ok(),
@@ -465,11 +494,9 @@ pub fn read_open_data(dir: &Path) -> Result<OpenData, Error> {
             });
         }
     }
-    let ppath = dir.join("participants-votes.csv");
-    let pv = if ppath.exists() {
-        Some(Table::read(&ppath)?)
-    } else {
-        None
+    let pv = match &files.participants_votes {
+        Some(text) => Some(Table::parse(text, "participants-votes.csv")?),
+        None => None,
     };
     if let Some(t) = &pv {
         let (pi, gi) = (t.col("participant")?, t.col("group-id").ok());
@@ -479,9 +506,8 @@ pub fn read_open_data(dir: &Path) -> Result<OpenData, Error> {
             out.groups.insert(pid, g);
         }
     }
-    let vpath = dir.join("votes.csv");
-    if vpath.exists() {
-        let t = Table::read(&vpath)?;
+    if let Some(text) = &files.votes {
+        let t = Table::parse(text, "votes.csv")?;
         let (ts, ci, vi, vo) = (
             t.col("timestamp")?,
             t.col("comment-id")?,
@@ -527,10 +553,9 @@ pub fn read_open_data(dir: &Path) -> Result<OpenData, Error> {
             }
         }
     } else {
-        return Err(Error::Format(format!(
-            "{}: neither votes.csv nor participants-votes.csv",
-            dir.display()
-        )));
+        return Err(Error::Format(
+            "neither votes.csv nor participants-votes.csv".into(),
+        ));
     }
     Ok(out)
 }
@@ -569,6 +594,24 @@ pub fn write_open_data(
         path: dir.display().to_string(),
         source,
     })?;
+    let files = open_data_files(votes, comments, analysis);
+    for (name, text) in [
+        ("comments.csv", &files.comments),
+        ("votes.csv", &files.votes),
+        ("participants-votes.csv", &files.participants_votes),
+    ] {
+        write_text(&dir.join(name), text.as_deref().unwrap_or_default())?;
+    }
+    Ok(())
+}
+
+/// The three openData files as text (agree = +1); group ids come from `analysis` if given.
+pub fn open_data_files(
+    votes: &[VoteRecord],
+    comments: &[Comment],
+    analysis: Option<&Analysis>,
+) -> OpenDataFiles {
+    let mut files = OpenDataFiles::default();
     let m = VoteMatrix::from_votes(votes);
     let mut tally: BTreeMap<u64, (u64, u64)> = BTreeMap::new();
     for i in 0..m.n_rows() {
@@ -600,7 +643,7 @@ pub fn write_open_data(
             csv_quote(&c.text)
         );
     }
-    write_text(&dir.join("comments.csv"), &s)?;
+    files.comments = Some(s);
 
     let mut sorted: Vec<&VoteRecord> = votes.iter().collect();
     sorted.sort_by_key(|v| (v.tid, v.pid, v.timestamp));
@@ -616,7 +659,7 @@ pub fn write_open_data(
             v.vote.export_sign()
         );
     }
-    write_text(&dir.join("votes.csv"), &s)?;
+    files.votes = Some(s);
 
     let tids: Vec<u64> = comments
         .iter()
@@ -678,7 +721,8 @@ pub fn write_open_data(
         }
         s.push('\n');
     }
-    write_text(&dir.join("participants-votes.csv"), &s)
+    files.participants_votes = Some(s);
+    files
 }
 
 #[cfg(test)]

@@ -46,11 +46,13 @@ impl Moderate {
     }
 }
 
-/// What the analysis needs: every vote, and the meta statements to leave out.
+/// What the analysis needs: every vote, the meta statements, and the
+/// statements moderated out (rejected or meta), which it leaves out.
 #[derive(Clone, Debug, Default)]
 pub struct AnalysisInput {
     pub votes: Vec<VoteRecord>,
     pub meta: BTreeSet<u64>,
+    pub mod_out: BTreeSet<u64>,
 }
 
 /// A statement's text: a note's rules (no hidden characters), at most 140 characters.
@@ -66,7 +68,7 @@ pub fn parse_statement(raw: &str) -> Result<String, DomainError> {
     Ok(note.as_str().to_owned())
 }
 
-async fn room_of(w: &WriteTx<'_>, topic_id: i64) -> Result<RoomId> {
+pub(crate) async fn room_of(w: &WriteTx<'_>, topic_id: i64) -> Result<RoomId> {
     let t = topic::Entity::find_by_id(topic_id)
         .one(&w.tx)
         .await?
@@ -74,7 +76,7 @@ async fn room_of(w: &WriteTx<'_>, topic_id: i64) -> Result<RoomId> {
     Ok(RoomId(t.room_id))
 }
 
-async fn locked(w: &WriteTx<'_>, id: i64) -> Result<Deliberation> {
+pub(crate) async fn locked(w: &WriteTx<'_>, id: i64) -> Result<Deliberation> {
     deliberation::Entity::find_by_id(id)
         .lock_exclusive()
         .one(&w.tx)
@@ -397,6 +399,14 @@ impl Store {
 
     /// Every vote as the analysis reads it, with the meta statements to leave out.
     pub async fn analysis_input(&self, id: i64) -> Result<AnalysisInput> {
+        Ok(self.conversation(id).await?.0)
+    }
+
+    /// The analysis input and each voter's participant id.
+    pub(crate) async fn conversation(
+        &self,
+        id: i64,
+    ) -> Result<(AnalysisInput, HashMap<String, u64>)> {
         let statements = self.statements(id).await?;
         let tid_of: HashMap<i64, u64> = statements
             .iter()
@@ -430,7 +440,19 @@ impl Store {
                 timestamp: r.created_at.timestamp_millis(),
             });
         }
-        Ok(AnalysisInput { votes, meta })
+        let mod_out = statements
+            .iter()
+            .filter(|s| s.is_meta || s.state == REJECTED)
+            .filter_map(|s| u64::try_from(s.tid).ok())
+            .collect();
+        Ok((
+            AnalysisInput {
+                votes,
+                meta,
+                mod_out,
+            },
+            pid_of,
+        ))
     }
 
     pub async fn deliberation_result(&self, id: i64) -> Result<Option<DeliberationResult>> {

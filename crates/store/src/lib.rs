@@ -11,6 +11,7 @@ mod migration;
 
 mod auth;
 mod deliberation;
+mod deliberation_io;
 mod directory;
 mod intake;
 mod kpi;
@@ -37,6 +38,7 @@ pub use deliberation::{
     APPROVED, AnalysisInput, Deliberation, DeliberationResult, Moderate, PENDING, STATEMENT_MAX,
     Statement, parse_statement,
 };
+pub use deliberation_io::CLOSED;
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
 pub use intake::{NewPhoto, Notification, Photo, SupportOutcome, person_key};

@@ -4,7 +4,7 @@
 //! queue, writes them in one transaction and answers each request only
 //! after that transaction is durable — so no acknowledged like is lost, and
 //! one fsync carries as many likes as arrived while the previous one ran.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use domain::{DomainError, TopicId, TopicState};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -86,47 +86,52 @@ async fn writer(store: Store, mut rx: mpsc::Receiver<Request>) {
 }
 
 impl Store {
-    /// Writes a batch of likes in one transaction: each is new or already
-    /// there (or refused, if its topic is not a result), and every topic's
-    /// rolled-up count grows by its new likes.
+    /// Writes a batch of likes in one transaction and a handful of
+    /// statements, whatever its size: the topics are read at once, the likes
+    /// go in as one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`,
+    /// and each topic's rolled-up count grows by the rows that went in.
     async fn commit_likes(&self, likes: &[(TopicId, &str)]) -> Result<Vec<Result<LikeOutcome>>> {
         let w = self.write().await?;
-        let mut topics: HashMap<i64, Option<bool>> = HashMap::new();
-        for (t, _) in likes {
-            if let std::collections::hash_map::Entry::Vacant(e) = topics.entry(t.0) {
-                let row = topic::Entity::find_by_id(t.0).one(&w.tx).await?;
-                e.insert(
-                    row.map(|r| TopicState::parse(&r.state).is_some_and(|s| s.is_public_result())),
-                );
-            }
-        }
-        let mut fresh: Vec<Option<bool>> = Vec::with_capacity(likes.len());
-        let mut added: HashMap<i64, i64> = HashMap::new();
+        let ids: HashSet<i64> = likes.iter().map(|(t, _)| t.0).collect();
+        let open: HashMap<i64, bool> = topic::Entity::find()
+            .filter(topic::Column::Id.is_in(ids.iter().copied()))
+            .all(&w.tx)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let ok = TopicState::parse(&r.state).is_some_and(|s| s.is_public_result());
+                (r.id, ok)
+            })
+            .collect();
         let at = now();
-        for (t, liker) in likes {
-            if topics.get(&t.0) != Some(&Some(true)) {
-                fresh.push(None);
-                continue;
-            }
-            let inserted = topic_like::Entity::insert(topic_like::ActiveModel {
+        let mut wanted: HashSet<(i64, &str)> = HashSet::new();
+        let rows: Vec<topic_like::ActiveModel> = likes
+            .iter()
+            .filter(|(t, _)| open.get(&t.0) == Some(&true))
+            .filter(|(t, liker)| wanted.insert((t.0, *liker)))
+            .map(|(t, liker)| topic_like::ActiveModel {
                 topic_id: Set(t.0),
                 liker: Set((*liker).to_owned()),
                 created_at: Set(at),
                 ..Default::default()
             })
-            .on_conflict(
-                OnConflict::columns([topic_like::Column::TopicId, topic_like::Column::Liker])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(&w.tx)
-            .await?;
-            if inserted == 1 {
-                *added.entry(t.0).or_default() += 1;
-            }
-            fresh.push(Some(inserted == 1));
+            .collect();
+        let mut inserted: HashSet<(i64, String)> = HashSet::new();
+        if !rows.is_empty() {
+            let written = topic_like::Entity::insert_many(rows)
+                .on_conflict(
+                    OnConflict::columns([topic_like::Column::TopicId, topic_like::Column::Liker])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_with_returning(&w.tx)
+                .await?;
+            inserted.extend(written.into_iter().map(|r| (r.topic_id, r.liker)));
         }
-        let mut counts: HashMap<i64, i64> = HashMap::new();
+        let mut added: HashMap<i64, i64> = HashMap::new();
+        for (t, _) in &inserted {
+            *added.entry(*t).or_default() += 1;
+        }
         for (id, n) in &added {
             topic::Entity::update_many()
                 .col_expr(
@@ -137,25 +142,28 @@ impl Store {
                 .exec(&w.tx)
                 .await?;
         }
-        for (id, ok) in &topics {
-            if *ok == Some(true)
-                && let Some(r) = topic::Entity::find_by_id(*id).one(&w.tx).await?
-            {
-                counts.insert(*id, r.like_count);
-            }
-        }
+        let counts: HashMap<i64, i64> = topic::Entity::find()
+            .filter(topic::Column::Id.is_in(open.iter().filter(|(_, ok)| **ok).map(|(id, _)| *id)))
+            .all(&w.tx)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.like_count))
+            .collect();
         w.commit().await?;
+        // A liker named twice in one batch: the first is new, the second is not.
+        let mut answered: HashSet<(i64, &str)> = HashSet::new();
         Ok(likes
             .iter()
-            .zip(fresh)
-            .map(|((t, _), f)| match (f, topics.get(&t.0)) {
-                (Some(new), _) => Ok(LikeOutcome {
-                    new,
-                    count: counts.get(&t.0).copied().unwrap_or(0),
-                }),
-                (None, Some(None)) | (None, None) => Err(StoreError::NotFound("议题")),
-                (None, Some(Some(_))) => {
-                    Err(DomainError::Precondition("议题办结后才能点赞".into()).into())
+            .map(|(t, liker)| match open.get(&t.0) {
+                None => Err(StoreError::NotFound("议题")),
+                Some(false) => Err(DomainError::Precondition("议题办结后才能点赞".into()).into()),
+                Some(true) => {
+                    let new = answered.insert((t.0, *liker))
+                        && inserted.contains(&(t.0, (*liker).to_owned()));
+                    Ok(LikeOutcome {
+                        new,
+                        count: counts.get(&t.0).copied().unwrap_or(0),
+                    })
                 }
             })
             .collect())

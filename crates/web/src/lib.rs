@@ -8,6 +8,7 @@ mod assets;
 mod auth;
 mod error;
 mod forms;
+mod interop;
 mod limits;
 mod ops;
 mod pages;
@@ -82,6 +83,8 @@ pub struct AppState {
     pub photo_slots: Arc<tokio::sync::Semaphore>,
     pub posters: Arc<share::PosterCache>,
     pub docs: Arc<similar::DocCache>,
+    /// The home page's totals and when they were counted.
+    pub home_counts: Arc<std::sync::Mutex<Option<(std::time::Instant, u64, u64)>>>,
 }
 
 impl AppState {
@@ -105,6 +108,7 @@ impl AppState {
             photo_slots: Arc::new(tokio::sync::Semaphore::new(2)),
             posters: Arc::default(),
             docs: Arc::default(),
+            home_counts: Arc::default(),
         })
     }
 }

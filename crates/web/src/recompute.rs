@@ -119,6 +119,7 @@ async fn run(
             ..Default::default()
         };
         opts.moderation.meta = input.meta;
+        opts.moderation.mod_out = input.mod_out;
         let m = opinion::matrix::VoteMatrix::from_votes(&input.votes);
         let a = opinion::analyze(&m, &opts, previous.as_ref());
         let json = opinion::report(&a).to_string();

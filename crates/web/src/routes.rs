@@ -23,7 +23,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::Viewer;
 use crate::error::{AppError, problem};
-use crate::{AppState, actions, api, assets, ops, pages, photos, share, similar};
+use crate::{AppState, actions, api, assets, interop, ops, pages, photos, share, similar};
 
 /// Who may call a route at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +93,7 @@ table! {
     post "/t/{no}/like"                    Policy::Anyone   => actions::like_page;
     post "/tasks/{id}/act/{action}"        Policy::AnyOf(TASK_ACTORS) => actions::task_action_page;
     post "/t/{no}/deliberation"            Policy::AnyOf(CONVENER) => actions::open_deliberation_page;
+    post "/t/{no}/deliberation/import"     Policy::AnyOf(CONVENER) => interop::import_page;
     get  "/d/{id}"                         Policy::Public   => pages::deliberation::vote_page;
     post "/d/{id}/vote"                    Policy::Anyone   => actions::vote_page;
     post "/d/{id}/statements"              Policy::Anyone   => actions::add_statement_page;
@@ -100,6 +101,8 @@ table! {
     get  "/d/{id}/moderate"                Policy::AnyOf(CONVENER) => pages::deliberation::moderate;
     post "/d/{id}/moderate"                Policy::AnyOf(CONVENER) => actions::moderate_page;
     post "/d/{id}/attach"                  Policy::AnyOf(CONVENER) => actions::attach_deliberation_page;
+    post "/d/{id}/close"                   Policy::AnyOf(CONVENER) => interop::close_page;
+    get  "/d/{id}/export/{file}"           Policy::Public   => interop::export_file;
     get  "/m/{id}"                         Policy::Public   => pages::meeting::meeting;
     get  "/m/{id}/qr.svg"                  Policy::Public   => share::meeting_qr;
     post "/m/{id}/act/{action}"            Policy::AnyOf(CONVENER) => actions::meeting_action_page;
@@ -145,7 +148,7 @@ table! {
 
 /// Routes that take photos get the larger upload limit; every other body
 /// is held to the small one.
-const UPLOADS: &[&str] = &["/r/{code}/topics"];
+const UPLOADS: &[&str] = &["/r/{code}/topics", "/t/{no}/deliberation/import"];
 
 fn guarded(
     route: MethodRouter<AppState>,

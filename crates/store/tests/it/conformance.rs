@@ -177,6 +177,14 @@ async fn likes_count_once_even_when_concurrent(backend: Backend) {
     let fresh = set.join_all().await.into_iter().filter(|n| *n).count();
     assert_eq!(fresh, 10);
     assert_eq!(store.topic(id).await.unwrap().like_count, 10);
+    // A batch whose every like is already there writes nothing and says so.
+    let again = likes.like(id, "d:dev3".into()).await.unwrap();
+    assert!(!again.new);
+    assert_eq!(again.count, 10);
+    let fresh = likes.like(id, "d:late".into()).await.unwrap();
+    assert!(fresh.new);
+    assert_eq!(fresh.count, 11);
+    assert_eq!(store.count_likes(id).await.unwrap(), 11);
 }
 both!(likes_count_once_even_when_concurrent);
 

@@ -19,6 +19,7 @@ use crate::view::{Nav, fmt_time, render};
 pub struct DeliberationQuery {
     pub added: Option<String>,
     pub attached: Option<String>,
+    pub imported: Option<String>,
 }
 
 #[derive(Template)]
@@ -147,6 +148,9 @@ struct ResultsPage {
     updated: String,
     convener: bool,
     attached: bool,
+    imported: bool,
+    /// Still taking votes.
+    open: bool,
     me_on_map: bool,
 }
 
@@ -327,6 +331,8 @@ pub async fn results(
         updated: String::new(),
         convener,
         attached: q.attached.is_some(),
+        imported: q.imported.is_some(),
+        open: d.state == "open",
         me_on_map: false,
     };
     let Some(saved) = saved else {

@@ -43,15 +43,13 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> AppResult<Ht
         ..Default::default()
     };
     let resolved = state.store.topics(&done).await?;
+    let (total, completed) = home_counts(&state, &done).await?;
     let page = Home {
         nav: Nav::of(&viewer),
         recent: TopicRow::list(&recent, &rooms),
         resolved: TopicRow::list(&resolved, &rooms),
-        total: state
-            .store
-            .count_topics(&store::TopicFilter::default())
-            .await?,
-        completed: state.store.count_topics(&done).await?,
+        total,
+        completed,
         rooms: rooms
             .into_iter()
             .map(|r| RoomCard {
@@ -62,6 +60,29 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> AppResult<Ht
             .collect(),
     };
     Ok(Html(render(&page)))
+}
+
+/// How long the home page's totals may be old: counting every topic of a
+/// city on each view costs more than the rest of the page.
+const COUNTS_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The platform's totals (all topics, resolved ones), counted at most every [`COUNTS_FOR`].
+async fn home_counts(state: &AppState, done: &store::TopicFilter) -> AppResult<(u64, u64)> {
+    if let Ok(c) = state.home_counts.lock()
+        && let Some((at, total, completed)) = *c
+        && at.elapsed() < COUNTS_FOR
+    {
+        return Ok((total, completed));
+    }
+    let total = state
+        .store
+        .count_topics(&store::TopicFilter::default())
+        .await?;
+    let completed = state.store.count_topics(done).await?;
+    if let Ok(mut c) = state.home_counts.lock() {
+        *c = Some((std::time::Instant::now(), total, completed));
+    }
+    Ok((total, completed))
 }
 
 #[derive(Template)]

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
-use reqwest::{Client, StatusCode};
+use reqwest::header::CONTENT_TYPE;
+use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use store::testing::{Backend, WORLD_PASSWORD, World, fresh_database};
 
@@ -158,4 +159,55 @@ fn photo_dir() -> std::path::PathBuf {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     ))
+}
+
+/// A `multipart/form-data` body as a phone's browser sends a form with files.
+pub struct Multipart {
+    boundary: &'static str,
+    body: Vec<u8>,
+}
+
+impl Multipart {
+    pub fn new() -> Multipart {
+        Multipart {
+            boundary: "----shangliang-test-boundary-7f3a9c",
+            body: Vec::new(),
+        }
+    }
+
+    pub fn text(mut self, name: &str, value: &str) -> Multipart {
+        let head = format!(
+            "--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n",
+            self.boundary
+        );
+        self.body.extend_from_slice(head.as_bytes());
+        self.body.extend_from_slice(value.as_bytes());
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
+    pub fn file(mut self, name: &str, filename: &str, mime: &str, bytes: &[u8]) -> Multipart {
+        let head = format!(
+            "--{}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n",
+            self.boundary
+        );
+        self.body.extend_from_slice(head.as_bytes());
+        self.body.extend_from_slice(bytes);
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
+    pub async fn send(mut self, c: &Client, url: String) -> Response {
+        self.body
+            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        c.post(url)
+            .header(
+                CONTENT_TYPE,
+                format!("multipart/form-data; boundary={}", self.boundary),
+            )
+            .body(self.body)
+            .send()
+            .await
+            .unwrap()
+    }
 }

@@ -9,7 +9,7 @@ use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use store::testing::Backend;
 
-use crate::helpers::TestApp;
+use crate::helpers::{Multipart, TestApp};
 use store::both_backends as both;
 
 const ROOM_NAME: &str = "陈师村议事室";
@@ -39,62 +39,18 @@ fn tracking_no(path: &str) -> String {
         .collect()
 }
 
-/// A `multipart/form-data` body as a phone's browser sends the room form.
-struct Multipart {
-    boundary: &'static str,
-    body: Vec<u8>,
+/// The room form's usual fields.
+trait TopicFields {
+    fn topic(self, title: &str) -> Multipart;
 }
 
-impl Multipart {
-    fn new() -> Multipart {
-        Multipart {
-            boundary: "----shangliang-test-boundary-7f3a9c",
-            body: Vec::new(),
-        }
-    }
-
-    fn text(mut self, name: &str, value: &str) -> Multipart {
-        let head = format!(
-            "--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n",
-            self.boundary
-        );
-        self.body.extend_from_slice(head.as_bytes());
-        self.body.extend_from_slice(value.as_bytes());
-        self.body.extend_from_slice(b"\r\n");
-        self
-    }
-
-    fn file(mut self, name: &str, filename: &str, mime: &str, bytes: &[u8]) -> Multipart {
-        let head = format!(
-            "--{}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n",
-            self.boundary
-        );
-        self.body.extend_from_slice(head.as_bytes());
-        self.body.extend_from_slice(bytes);
-        self.body.extend_from_slice(b"\r\n");
-        self
-    }
-
+impl TopicFields for Multipart {
     /// The usual fields of a submission with this title.
     fn topic(self, title: &str) -> Multipart {
         self.text("title", title)
             .text("body", BODY)
             .text("category", "公共设施")
             .text("place", "府前路东侧")
-    }
-
-    async fn send(mut self, c: &Client, url: String) -> Response {
-        self.body
-            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
-        c.post(url)
-            .header(
-                CONTENT_TYPE,
-                format!("multipart/form-data; boundary={}", self.boundary),
-            )
-            .body(self.body)
-            .send()
-            .await
-            .unwrap()
     }
 }
 

@@ -7,6 +7,7 @@ mod deliberation;
 mod helpers;
 mod hostile;
 mod intake;
+mod interop;
 mod matrix;
 mod openapi;
 mod pages;

@@ -1,0 +1,241 @@
+//! Pol.is interoperability and the end of a deliberation: bringing an
+//! existing Pol.is conversation (openData CSV) into a topic, giving a
+//! deliberation back in the same format, and closing it.
+use std::collections::{BTreeSet, HashMap};
+
+use domain::{DomainError, EventKind, Role, TopicId};
+use opinion::matrix::VoteRecord;
+use opinion::polis::{Comment, OpenData};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+use crate::deliberation::{APPROVED, Deliberation, PENDING, REJECTED, room_of};
+use crate::entity::{deliberation, opinion_vote, statement};
+use crate::topics::add_event;
+use crate::{Result, Store, StoreError, Who, now};
+
+/// A closed deliberation takes no more votes or statements; its map stays.
+pub const CLOSED: &str = "closed";
+
+/// Imported statements may be longer than ours (Pol.is lets a conversation raise its limit).
+const IMPORTED_MAX: usize = 1000;
+
+/// Imported participants vote under this prefix, apart from our phones and accounts.
+const IMPORTED: &str = "p:";
+
+fn imported_text(c: &Comment) -> Result<String> {
+    let text = c.text.trim();
+    let bad = |message: String| {
+        StoreError::Domain(DomainError::Invalid {
+            field: "comments",
+            message,
+        })
+    };
+    if text.is_empty() {
+        // Published samples blank the text out; the votes still count.
+        return Ok(format!("观点 #{}（导出文件中没有内容）", c.tid));
+    }
+    if text.chars().count() > IMPORTED_MAX {
+        return Err(bad(format!("第{}条观点超过{IMPORTED_MAX}字", c.tid)));
+    }
+    if domain::has_hidden_chars(text, false) {
+        return Err(bad(format!("第{}条观点含有不允许的字符", c.tid)));
+    }
+    Ok(text.to_owned())
+}
+
+impl Store {
+    /// Opens a topic's deliberation from a Pol.is export: its statements
+    /// (ids, moderation, meta kept) and every participant's latest vote.
+    pub async fn import_deliberation(
+        &self,
+        topic_id: TopicId,
+        who: &Who,
+        data: &OpenData,
+    ) -> Result<Deliberation> {
+        let w = self.write().await?;
+        let room = room_of(&w, topic_id.0).await?;
+        if !who.actor.is_convener_of(room) {
+            return Err(DomainError::Forbidden.into());
+        }
+        if data.comments.is_empty() {
+            return Err(DomainError::Invalid {
+                field: "comments",
+                message: "没有找到观点（comments.csv）".into(),
+            }
+            .into());
+        }
+        let texts = data
+            .comments
+            .iter()
+            .map(imported_text)
+            .collect::<Result<Vec<_>>>()?;
+        let exists = deliberation::Entity::find()
+            .filter(deliberation::Column::TopicId.eq(topic_id.0))
+            .count(&w.tx)
+            .await?;
+        if exists > 0 {
+            return Err(DomainError::Precondition("本议题已开启线上议事".into()).into());
+        }
+        let d = deliberation::ActiveModel {
+            topic_id: Set(topic_id.0),
+            state: Set(crate::deliberation::OPEN.to_owned()),
+            created_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&w.tx)
+        .await?;
+        let mut statement_of: HashMap<u64, i64> = HashMap::new();
+        for (c, text) in data.comments.iter().zip(texts) {
+            let tid = i64::try_from(c.tid).map_err(|_| StoreError::NotFound("观点编号"))?;
+            if statement_of.contains_key(&c.tid) {
+                return Err(DomainError::Invalid {
+                    field: "comments",
+                    message: format!("观点编号{}重复", c.tid),
+                }
+                .into());
+            }
+            // Pol.is shows unmoderated statements unless moderation is strict.
+            let state = match c.moderated {
+                -1 => REJECTED,
+                _ => APPROVED,
+            };
+            let s = statement::ActiveModel {
+                deliberation_id: Set(d.id),
+                tid: Set(tid),
+                text: Set(text),
+                author_user_id: Set(None),
+                author_device: Set(c.author.map(|a| format!("{IMPORTED}{a}"))),
+                state: Set(state.to_owned()),
+                is_meta: Set(c.is_meta),
+                created_at: Set(at_millis(c.created)),
+                ..Default::default()
+            }
+            .insert(&w.tx)
+            .await?;
+            statement_of.insert(c.tid, s.id);
+        }
+        // The latest vote of each participant on each statement, as Pol.is counts it.
+        let mut latest: HashMap<(u64, u64), &VoteRecord> = HashMap::new();
+        for v in &data.votes {
+            if !statement_of.contains_key(&v.tid) {
+                return Err(DomainError::Invalid {
+                    field: "votes",
+                    message: format!("表态指向不存在的观点{}", v.tid),
+                }
+                .into());
+            }
+            let e = latest.entry((v.pid, v.tid)).or_insert(v);
+            if v.timestamp >= e.timestamp {
+                *e = v;
+            }
+        }
+        let mut votes: Vec<&VoteRecord> = latest.into_values().collect();
+        votes.sort_by_key(|v| (v.timestamp, v.pid, v.tid));
+        let rows: Vec<opinion_vote::ActiveModel> = votes
+            .iter()
+            .map(|v| opinion_vote::ActiveModel {
+                deliberation_id: Set(d.id),
+                statement_id: Set(statement_of[&v.tid]),
+                voter: Set(format!("{IMPORTED}{}", v.pid)),
+                vote: Set(i16::from(v.vote.export_sign())),
+                created_at: Set(at_millis(v.timestamp)),
+                ..Default::default()
+            })
+            .collect();
+        for chunk in rows.chunks(500) {
+            opinion_vote::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&w.tx)
+                .await?;
+        }
+        let people = votes.iter().map(|v| v.pid).collect::<BTreeSet<_>>().len();
+        let detail = format!(
+            "导入 Pol.is 议题：观点{}条，{people}人参与，表态{}次",
+            data.comments.len(),
+            votes.len()
+        );
+        add_event(
+            &w,
+            topic_id.0,
+            None,
+            EventKind::DeliberationOpened,
+            who,
+            Role::Convener,
+            detail,
+        )
+        .await?;
+        w.commit().await?;
+        Ok(d)
+    }
+
+    /// The deliberation as Pol.is data: participants numbered by their first
+    /// vote (as in the analysis), statements with moderation and authors.
+    pub async fn open_data(&self, id: i64) -> Result<(Vec<VoteRecord>, Vec<Comment>)> {
+        let (input, pid_of) = self.conversation(id).await?;
+        let comments = self
+            .statements(id)
+            .await?
+            .into_iter()
+            .map(|s| {
+                let key = match (s.author_user_id, &s.author_device) {
+                    (Some(u), _) => Some(format!("u:{u}")),
+                    (None, Some(d)) if d.starts_with(IMPORTED) => Some(d.clone()),
+                    (None, Some(d)) => Some(format!("d:{d}")),
+                    (None, None) => None,
+                };
+                Comment {
+                    tid: u64::try_from(s.tid).unwrap_or(0),
+                    author: key.and_then(|k| pid_of.get(&k).copied()),
+                    created: s.created_at.timestamp_millis(),
+                    text: s.text,
+                    moderated: match s.state.as_str() {
+                        APPROVED => 1,
+                        PENDING => 0,
+                        _ => -1,
+                    },
+                    is_meta: s.is_meta,
+                }
+            })
+            .collect();
+        Ok((input.votes, comments))
+    }
+
+    /// The convener ends a deliberation: no more votes or statements; the
+    /// map and its common ground stay for the meeting.
+    pub async fn close_deliberation(&self, id: i64, who: &Who) -> Result<Deliberation> {
+        let w = self.write().await?;
+        let d = crate::deliberation::locked(&w, id).await?;
+        let room = room_of(&w, d.topic_id).await?;
+        if !who.actor.is_convener_of(room) {
+            return Err(DomainError::Forbidden.into());
+        }
+        if d.state == CLOSED {
+            return Err(DomainError::Precondition("线上议事已经结束".into()).into());
+        }
+        let votes = opinion_vote::Entity::find()
+            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .count(&w.tx)
+            .await?;
+        let topic = d.topic_id;
+        let mut am: deliberation::ActiveModel = d.into();
+        am.state = Set(CLOSED.to_owned());
+        let d = am.update(&w.tx).await?;
+        add_event(
+            &w,
+            topic,
+            None,
+            EventKind::DeliberationClosed,
+            who,
+            Role::Convener,
+            format!("线上议事结束，共{votes}次表态"),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(d)
+    }
+}
+
+fn at_millis(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .filter(|_| ms > 0)
+        .unwrap_or_else(now)
+}
