@@ -101,6 +101,30 @@ async fn next_tid(w: &WriteTx<'_>, id: i64) -> Result<i64> {
     Ok(last.map_or(0, |s| s.tid + 1))
 }
 
+/// A new, open deliberation on a topic: only its room's convener may start
+/// one, and a topic has at most one.
+pub(crate) async fn start(w: &WriteTx<'_>, topic_id: TopicId, who: &Who) -> Result<Deliberation> {
+    let room = room_of(w, topic_id.0).await?;
+    if !who.actor.is_convener_of(room) {
+        return Err(DomainError::Forbidden.into());
+    }
+    let exists = deliberation::Entity::find()
+        .filter(deliberation::Column::TopicId.eq(topic_id.0))
+        .count(&w.tx)
+        .await?;
+    if exists > 0 {
+        return Err(DomainError::Precondition("本议题已开启线上议事".into()).into());
+    }
+    Ok(deliberation::ActiveModel {
+        topic_id: Set(topic_id.0),
+        state: Set(OPEN.to_owned()),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&w.tx)
+    .await?)
+}
+
 fn author(actor: &Actor) -> (Option<i64>, Option<String>) {
     match actor.user {
         Some(u) => (Some(u.0), None),
@@ -121,25 +145,7 @@ impl Store {
             .map(|s| parse_statement(s))
             .collect::<Result<Vec<_>, _>>()?;
         let w = self.write().await?;
-        let room = room_of(&w, topic_id.0).await?;
-        if !who.actor.is_convener_of(room) {
-            return Err(DomainError::Forbidden.into());
-        }
-        let exists = deliberation::Entity::find()
-            .filter(deliberation::Column::TopicId.eq(topic_id.0))
-            .count(&w.tx)
-            .await?;
-        if exists > 0 {
-            return Err(DomainError::Precondition("本议题已开启线上议事".into()).into());
-        }
-        let d = deliberation::ActiveModel {
-            topic_id: Set(topic_id.0),
-            state: Set(OPEN.to_owned()),
-            created_at: Set(now()),
-            ..Default::default()
-        }
-        .insert(&w.tx)
-        .await?;
+        let d = start(&w, topic_id, who).await?;
         let (user, device) = author(&who.actor);
         for (tid, text) in texts.iter().enumerate() {
             statement::ActiveModel {

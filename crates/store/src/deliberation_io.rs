@@ -53,10 +53,7 @@ impl Store {
         data: &OpenData,
     ) -> Result<Deliberation> {
         let w = self.write().await?;
-        let room = room_of(&w, topic_id.0).await?;
-        if !who.actor.is_convener_of(room) {
-            return Err(DomainError::Forbidden.into());
-        }
+        let d = crate::deliberation::start(&w, topic_id, who).await?;
         if data.comments.is_empty() {
             return Err(DomainError::Invalid {
                 field: "comments",
@@ -69,21 +66,6 @@ impl Store {
             .iter()
             .map(imported_text)
             .collect::<Result<Vec<_>>>()?;
-        let exists = deliberation::Entity::find()
-            .filter(deliberation::Column::TopicId.eq(topic_id.0))
-            .count(&w.tx)
-            .await?;
-        if exists > 0 {
-            return Err(DomainError::Precondition("本议题已开启线上议事".into()).into());
-        }
-        let d = deliberation::ActiveModel {
-            topic_id: Set(topic_id.0),
-            state: Set(crate::deliberation::OPEN.to_owned()),
-            created_at: Set(now()),
-            ..Default::default()
-        }
-        .insert(&w.tx)
-        .await?;
         let mut statement_of: HashMap<u64, i64> = HashMap::new();
         for (c, text) in data.comments.iter().zip(texts) {
             let tid = i64::try_from(c.tid).map_err(|_| StoreError::NotFound("观点编号"))?;

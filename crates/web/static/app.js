@@ -53,8 +53,10 @@
         var restored = false;
         fields().forEach(function (el) {
           if (!(el.name in data.values)) { return; }
-          if (el.type === 'checkbox') { el.checked = !!data.values[el.name]; }
-          else if (el.value === '' && data.values[el.name]) { el.value = data.values[el.name]; restored = true; }
+          var saved = data.values[el.name];
+          if (el.type === 'checkbox') { el.checked = !!saved; }
+          else if (el.tagName === 'SELECT') { if (saved && el.value !== saved) { el.value = saved; restored = true; } }
+          else if (el.value === '' && saved) { el.value = saved; restored = true; }
         });
         if (restored) { say(form, '已恢复上次没有提交的草稿，请检查后提交。'); }
       } catch (e) { keyInput.value = randomKey(); }

@@ -122,6 +122,8 @@ pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
 struct DeskPage {
     nav: Nav,
     roles: String,
+    /// Convenes a room: links to the triage inbox.
+    convener: bool,
     to_triage: Vec<TopicRow>,
     in_progress: Vec<TopicRow>,
     to_review: Vec<TopicRow>,
@@ -192,6 +194,7 @@ pub async fn desk(
     let page = DeskPage {
         nav: Nav::of(&viewer),
         roles: roles.join("、"),
+        convener: viewer.actor.has_role(Role::Convener),
         to_triage: TopicRow::list(&d.to_triage, &rooms),
         in_progress: TopicRow::list(&d.in_progress, &rooms),
         to_review: TopicRow::list(&d.to_review, &rooms),
