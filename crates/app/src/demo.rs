@@ -469,6 +469,7 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
                         point: None,
                         client_key: None,
                         photos: &[],
+                        reason: None,
                     },
                     &submitter,
                 )

@@ -43,6 +43,8 @@ pub struct NewTopic<'a> {
     /// Sent by the phone with a draft: the same key never makes a second topic.
     pub client_key: Option<&'a str>,
     pub photos: &'a [crate::NewPhoto],
+    /// 委员荐题: why the member recommends it, kept on the public timeline.
+    pub reason: Option<&'a domain::Reason>,
 }
 
 /// A move on a topic with the data it carries; the domain decides whether it may happen.
@@ -166,11 +168,14 @@ impl Store {
         }
         .insert(&w.tx)
         .await?;
-        let detail = if t.to == TopicState::Accepted {
+        let mut detail = if t.to == TopicState::Accepted {
             format!("{}，直接立项", new.channel.label_zh())
         } else {
             new.channel.label_zh().to_owned()
         };
+        if let Some(r) = new.reason {
+            detail.push_str(&format!("。推荐理由：{r}"));
+        }
         if let Some(key) = new.client_key
             && let Err(e) = intake::remember_key(&w, key, row.id).await
         {

@@ -60,6 +60,12 @@ async fn submit(
     if input.anonymous && channel != Channel::Resident {
         return Err(AppError::BadRequest("只有群众出题可以匿名".into()));
     }
+    let reason = match channel {
+        Channel::Committee => Some(domain::Reason::parse(
+            input.reason.as_deref().unwrap_or(""),
+        )?),
+        _ => None,
+    };
     if channel == Channel::Resident {
         state.limits.check(
             Act::Submit,
@@ -87,6 +93,7 @@ async fn submit(
         point,
         client_key,
         photos: &photos,
+        reason: reason.as_ref(),
     };
     Ok(state.store.submit_topic(new, &who).await?)
 }
@@ -142,14 +149,10 @@ pub async fn propose_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     ip: ClientIp,
-    PageForm(input): PageForm<SubmitInput>,
+    form: SubmitForm,
 ) -> AppResult<Redirect> {
-    let code = input.room.clone().unwrap_or_default();
-    let channel = channel_of(&input)?;
-    let form = SubmitForm {
-        input,
-        photos: Vec::new(),
-    };
+    let code = form.input.room.clone().unwrap_or_default();
+    let channel = channel_of(&form.input)?;
     let topic = submit(&state, &viewer, ip, &code, form, channel).await?;
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
 }

@@ -264,6 +264,8 @@ pub struct SubmitInput {
     pub lng: Option<f64>,
     /// A key the phone makes for a draft: sending the same key again returns the topic it made.
     pub client_key: Option<String>,
+    /// 委员荐题: why the member recommends the topic (required for that channel).
+    pub reason: Option<String>,
 }
 
 impl SubmitInput {

@@ -148,7 +148,11 @@ table! {
 
 /// Routes that take photos get the larger upload limit; every other body
 /// is held to the small one.
-const UPLOADS: &[&str] = &["/r/{code}/topics", "/t/{no}/deliberation/import"];
+const UPLOADS: &[&str] = &[
+    "/r/{code}/topics",
+    "/desk/propose",
+    "/t/{no}/deliberation/import",
+];
 
 fn guarded(
     route: MethodRouter<AppState>,

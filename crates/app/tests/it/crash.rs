@@ -62,6 +62,7 @@ async fn resolved_topic(store: &Store, world: &World) -> String {
                 point: None,
                 client_key: None,
                 photos: &[],
+                reason: None,
             },
             &phone,
         )

@@ -51,6 +51,7 @@ async fn submit(store: &Store, room: RoomId, who: &Who, title: &str) -> store::T
                 point: None,
                 client_key: None,
                 photos: &[],
+                reason: None,
             },
             who,
         )

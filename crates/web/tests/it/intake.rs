@@ -935,6 +935,7 @@ async fn channels_are_listed_apart(backend: Backend) {
         .form(&[
             ("room", "room-a"),
             ("channel", "committee"),
+            ("reason", "近三个月群众反映十余次，调研发现涉及两百多户。"),
             ("title", "建议在陈师村建设老年助餐点"),
             (
                 "body",
@@ -961,7 +962,7 @@ async fn channels_are_listed_apart(backend: Backend) {
         .post(
             &app.client(),
             "/api/rooms/room-a/topics",
-            json!({ "title": "冒充委员荐题", "body": BODY, "channel": "committee" }),
+            json!({ "title": "冒充委员荐题", "body": BODY, "channel": "committee", "reason": "理由充分" }),
         )
         .await;
     assert!(
@@ -985,6 +986,10 @@ async fn channels_are_listed_apart(backend: Backend) {
     let (_, page) = app.page(&visitor, "/r/room-a").await;
     assert!(page.contains("陈师村三组农路改造") && page.contains("建议在陈师村建设老年助餐点"));
     let (_, page) = app.page(&visitor, &format!("/t/{committee}")).await;
+    assert!(
+        page.contains("推荐理由：近三个月群众反映十余次"),
+        "the reason is public"
+    );
     assert!(page.contains("委员荐题"));
 }
 both!(channels_are_listed_apart);
@@ -1040,7 +1045,7 @@ async fn triage_desk(backend: Backend) {
         .post(
             &member,
             "/api/rooms/room-a/topics",
-            json!({ "title": "建议在陈师村建设老年助餐点", "body": "村里独居老人多，吃饭不方便。", "channel": "committee" }),
+            json!({ "title": "建议在陈师村建设老年助餐点", "body": "村里独居老人多，吃饭不方便。", "channel": "committee", "reason": "走访中多位老人提出" }),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
