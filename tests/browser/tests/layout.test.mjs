@@ -52,3 +52,23 @@ for (const w of WIDTHS) {
     await assertNoHorizontalScroll(pages[w], '/login');
   });
 }
+
+// A phone's text-size setting (Android WebView's textZoom, WeChat's 字体大小)
+// scales every font. The stylesheet sizes text and spacing in rem from a
+// root size in percent, so raising the root size is what that setting does
+// to these pages; at 150% and 200% they must still fit 360 px without
+// sideways scrolling and keep their buttons whole.
+for (const zoom of [150, 200]) {
+  step(`text at ${zoom}% on a 360 px phone`, async () => {
+    const p = pages[320];
+    await p.setViewportSize({ width: 360, height: 740 });
+    for (const path of ['/', `/r/${ROOM}`, `/t/${fresh}?submitted=1`, `/t/${evaluated}`]) {
+      await goto(p, path);
+      await p.evaluate((z) => { document.documentElement.style.fontSize = `${1.125 * z}%`; }, zoom);
+      const root = await p.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+      if (Math.abs(root - 18 * zoom / 100) > 0.5) throw new Error(`root font ${root}px at ${zoom}%`);
+      await assertNoHorizontalScroll(p, `${path} at ${zoom}% text`);
+    }
+    await p.setViewportSize({ width: 320, height: 568 });
+  });
+}
