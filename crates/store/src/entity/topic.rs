@@ -32,8 +32,10 @@ pub struct Model {
     pub merged_into: Option<i64>,
     pub like_count: i64,
     /// 附议 count, rolled up like `like_count`.
+    #[sea_orm(default_value = 0)]
     pub support_count: i64,
     /// Shown as 匿名 in public; the convener still sees who to contact.
+    #[sea_orm(default_value = false)]
     pub anonymous: bool,
     /// Optional map point, in millionths of a degree (GCJ-02 as phones report it in China).
     pub lat_e6: Option<i64>,
