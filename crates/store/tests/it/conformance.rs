@@ -283,3 +283,59 @@ async fn sessions_and_codes(backend: Backend) {
     assert_eq!(store.resident_by_phone(&phone).await.unwrap(), resident);
 }
 both!(sessions_and_codes);
+
+/// A list over several states (read one state at a time and merged) is the
+/// same newest-first list, page by page, as reading them all at once would be.
+async fn lists_over_several_states(backend: Backend) {
+    let Some((store, world)) = setup(backend).await else {
+        return;
+    };
+    let convener = who(&store, &world, "convener-a").await;
+    let mut accepted = Vec::new();
+    for i in 0..7 {
+        let rooms = [world.room_a, world.room_b];
+        let t = submit(
+            &store,
+            rooms[i % 2],
+            &anonymous("dddd"),
+            &format!("路灯维修第{i}处"),
+        )
+        .await;
+        if i % 3 == 0 && rooms[i % 2] == world.room_a {
+            store
+                .apply_topic(TopicId(t.id), &convener, TopicAction::Accept)
+                .await
+                .unwrap();
+            accepted.push(t.id);
+        }
+    }
+    let states = vec![domain::TopicState::Submitted, domain::TopicState::Accepted];
+    let all = store
+        .topics(&TopicFilter {
+            states: states.clone(),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 7);
+    let mut expected = all.clone();
+    expected.sort_by_key(|t| std::cmp::Reverse((t.updated_at, t.id)));
+    assert_eq!(all, expected, "newest first across both states");
+    assert!(accepted.iter().all(|id| all.iter().any(|t| t.id == *id)));
+    let page = store
+        .topics(&TopicFilter {
+            states,
+            limit: 3,
+            offset: 2,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        page,
+        all[2..5].to_vec(),
+        "a page is a slice of the whole list"
+    );
+}
+both!(lists_over_several_states);
