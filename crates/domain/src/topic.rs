@@ -125,10 +125,17 @@ pub fn submit(
 }
 
 fn is_submitter(ctx: &TopicCtx, actor: &Actor) -> bool {
-    match &ctx.submitter {
-        Submitter::User(u) => actor.user == Some(*u),
-        Submitter::Device(d) => actor.device.as_deref() == Some(d.as_str()),
-        Submitter::Nobody => false,
+    ctx.submitter.is(actor)
+}
+
+impl Submitter {
+    /// Whether this actor raised the topic (by account, or from this phone).
+    pub fn is(&self, actor: &Actor) -> bool {
+        match self {
+            Submitter::User(u) => actor.user == Some(*u),
+            Submitter::Device(d) => actor.device.as_deref() == Some(d.as_str()),
+            Submitter::Nobody => false,
+        }
     }
 }
 

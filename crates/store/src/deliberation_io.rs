@@ -159,10 +159,8 @@ impl Store {
             .into_iter()
             .map(|s| {
                 let key = match (s.author_user_id, &s.author_device) {
-                    (Some(u), _) => Some(format!("u:{u}")),
                     (None, Some(d)) if d.starts_with(IMPORTED) => Some(d.clone()),
-                    (None, Some(d)) => Some(format!("d:{d}")),
-                    (None, None) => None,
+                    (u, d) => crate::key_of(u, d.as_deref()),
                 };
                 Comment {
                     tid: u64::try_from(s.tid).unwrap_or(0),

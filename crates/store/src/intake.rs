@@ -75,14 +75,11 @@ impl Store {
             bump_supports(&w, row.id).await?;
         }
         follow_on(&w.tx, row.id, supporter, phone).await?;
-        let count = topic::Entity::find_by_id(row.id)
-            .one(&w.tx)
-            .await?
-            .map_or(0, |t| t.support_count);
         w.commit().await?;
+        // The row is locked for this transaction, so its count plus ours is current.
         Ok(SupportOutcome {
             new: inserted,
-            count,
+            count: row.support_count + i64::from(inserted),
         })
     }
 
@@ -131,6 +128,22 @@ impl Store {
             .limit(limit)
             .all(self.conn())
             .await?)
+    }
+
+    /// The 查询码 of each of these topics, in one query.
+    pub async fn tracking_numbers(
+        &self,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> Result<std::collections::HashMap<i64, String>> {
+        let rows: Vec<(i64, String)> = topic::Entity::find()
+            .select_only()
+            .column(topic::Column::Id)
+            .column(topic::Column::TrackingNo)
+            .filter(topic::Column::Id.is_in(ids))
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        Ok(rows.into_iter().collect())
     }
 
     pub async fn unread_notifications(&self, keys: &[String]) -> Result<u64> {
@@ -378,11 +391,22 @@ pub(crate) async fn remember_key(w: &WriteTx<'_>, key: &str, topic_id: i64) -> R
     Ok(())
 }
 
-/// The key a person or device is known by in likes, supports and the inbox.
+/// The key an account is known by in likes, supports, votes and the inbox.
+pub fn user_key(id: i64) -> String {
+    format!("u:{id}")
+}
+
+/// The key an anonymous phone (device token) is known by.
+pub fn device_key(token: &str) -> String {
+    format!("d:{token}")
+}
+
+/// The account's key when there is one, else the device's.
+pub fn key_of(user: Option<i64>, device: Option<&str>) -> Option<String> {
+    user.map(user_key).or_else(|| device.map(device_key))
+}
+
+/// The key an actor acts under.
 pub fn person_key(actor: &domain::Actor) -> Option<String> {
-    match (&actor.user, &actor.device) {
-        (Some(u), _) => Some(format!("u:{}", u.0)),
-        (None, Some(d)) => Some(format!("d:{d}")),
-        (None, None) => None,
-    }
+    key_of(actor.user.map(|u| u.0), actor.device.as_deref())
 }

@@ -41,12 +41,14 @@ pub use deliberation::{
 pub use deliberation_io::CLOSED;
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
-pub use intake::{NewPhoto, Notification, Photo, SupportOutcome, person_key};
+pub use intake::{
+    NewPhoto, Notification, Photo, SupportOutcome, device_key, key_of, person_key, user_key,
+};
 pub use like_queue::LikeQueue;
 pub use likes::LikeOutcome;
 pub use meetings::NewMeeting;
 pub use tasks::TaskAction;
-pub use topics::{NewTopic, TopicAction, TopicFilter, Who};
+pub use topics::{NewTopic, TopicAction, TopicFilter, Who, submitter_of};
 
 /// Read models handed to the web layer as they are stored.
 pub type Topic = entity::topic::Model;

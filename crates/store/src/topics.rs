@@ -608,14 +608,19 @@ async fn ctx_on<C: ConnectionTrait>(conn: &C, row: &Topic) -> Result<TopicCtx> {
         channel: Channel::parse(&row.channel).ok_or(StoreError::NotFound("议题来源"))?,
         room: RoomId(row.room_id),
         region: RegionPath::decode(&row.region_path).ok_or(StoreError::NotFound("地区"))?,
-        submitter: match (&row.submitter_user_id, &row.submitter_device) {
-            (Some(u), _) => Submitter::User(domain::UserId(*u)),
-            (None, Some(d)) => Submitter::Device(d.clone()),
-            (None, None) => Submitter::Nobody,
-        },
+        submitter: submitter_of(row),
         decision: row.decision.as_deref().and_then(Decision::parse),
         open_tasks: u32::try_from(open_tasks).unwrap_or(u32::MAX),
     })
+}
+
+/// Who raised a topic, as the domain knows them.
+pub fn submitter_of(row: &Topic) -> Submitter {
+    match (&row.submitter_user_id, &row.submitter_device) {
+        (Some(u), _) => Submitter::User(domain::UserId(*u)),
+        (None, Some(d)) => Submitter::Device(d.clone()),
+        (None, None) => Submitter::Nobody,
+    }
 }
 
 async fn merge_target(w: &WriteTx<'_>, row: &Topic, into: &TrackingNo) -> Result<i64> {

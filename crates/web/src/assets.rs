@@ -52,12 +52,15 @@ pub struct Urls {
     pub htmx: String,
 }
 
-fn version(a: &Asset) -> String {
-    hex::encode(&Sha256::digest(a.bytes)[..6])
-}
+/// Each file's content hash, computed once.
+static VERSIONS: LazyLock<[String; FILES.len()]> = LazyLock::new(|| {
+    FILES
+        .each_ref()
+        .map(|a| hex::encode(&Sha256::digest(a.bytes)[..6]))
+});
 
 pub static URLS: LazyLock<Urls> = LazyLock::new(|| {
-    let url = |i: usize| format!("/static/{}?v={}", FILES[i].name, version(&FILES[i]));
+    let url = |i: usize| format!("/static/{}?v={}", FILES[i].name, VERSIONS[i]);
     Urls {
         css: url(0),
         js: url(1),
@@ -73,10 +76,11 @@ pub struct Version {
 
 /// Serves an embedded file; with the current version in the URL it may be cached for a year.
 pub async fn file(Path(name): Path<String>, Query(q): Query<Version>) -> Response {
-    let Some(a) = FILES.iter().find(|a| a.name == name) else {
+    let Some(i) = FILES.iter().position(|a| a.name == name) else {
         return problem(StatusCode::NOT_FOUND, "文件不存在".into(), None);
     };
-    let cache = if q.v.as_deref() == Some(version(a).as_str()) {
+    let a = &FILES[i];
+    let cache = if q.v.as_deref() == Some(VERSIONS[i].as_str()) {
         "public, max-age=31536000, immutable"
     } else {
         "public, max-age=300"

@@ -47,16 +47,16 @@ impl Viewer {
     /// The key a like or support is counted under: the account when signed in, else the device.
     pub fn liker_key(&self) -> String {
         match self.actor.user {
-            Some(u) => format!("u:{u}"),
-            None => format!("d:{}", self.device),
+            Some(u) => store::user_key(u.0),
+            None => store::device_key(&self.device),
         }
     }
 
     /// Every key this person's inbox is addressed to: the account and this phone.
     pub fn inbox_keys(&self) -> Vec<String> {
-        let mut keys = vec![format!("d:{}", self.device)];
+        let mut keys = vec![store::device_key(&self.device)];
         if let Some(u) = self.actor.user {
-            keys.push(format!("u:{u}"));
+            keys.push(store::user_key(u.0));
         }
         keys
     }

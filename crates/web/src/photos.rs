@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use domain::{RoomId, TopicState};
+use domain::TopicState;
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -70,12 +70,7 @@ pub fn visible(topic: &store::Topic, viewer: &Viewer) -> bool {
     if !private {
         return true;
     }
-    let own = match (&topic.submitter_user_id, &topic.submitter_device) {
-        (Some(u), _) => viewer.actor.user.is_some_and(|v| v.0 == *u),
-        (None, Some(d)) => *d == viewer.device,
-        (None, None) => false,
-    };
-    own || viewer.actor.is_convener_of(RoomId(topic.room_id)) || viewer.is_official()
+    store::submitter_of(topic).is(&viewer.actor) || viewer.is_official()
 }
 
 /// One stored photo or thumbnail.

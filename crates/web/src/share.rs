@@ -6,7 +6,9 @@
 //! when a room is renamed or moved, so a second download costs nothing.
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+
+use axum::body::Bytes;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
@@ -21,7 +23,7 @@ use crate::error::{AppError, AppResult};
 
 /// Rendered posters by (what they say, paper, format).
 pub struct PosterCache {
-    files: Mutex<HashMap<u64, Arc<Vec<u8>>>>,
+    files: Mutex<HashMap<u64, Bytes>>,
     drawing: Semaphore,
 }
 
@@ -153,7 +155,7 @@ async fn poster(
             })
             .await
             .map_err(|e| AppError::Internal(e.into()))??;
-            let drawn = Arc::new(drawn);
+            let drawn = Bytes::from(drawn);
             if let Ok(mut c) = state.posters.files.lock() {
                 if c.len() >= CACHE_ENTRIES {
                     c.clear();
@@ -176,7 +178,7 @@ async fn poster(
             (header::CACHE_CONTROL, "public, max-age=600".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        bytes.as_ref().clone(),
+        bytes,
     )
         .into_response())
 }

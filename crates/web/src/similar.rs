@@ -57,66 +57,78 @@ impl DocCache {
     }
 }
 
-async fn ranked(
-    state: &AppState,
-    room: RoomId,
-    query: text::Doc,
-    skip: Option<i64>,
-    min: f64,
-) -> AppResult<Vec<Similar>> {
-    let states = TopicState::ALL
-        .iter()
-        .copied()
-        .filter(|s| !matches!(s, TopicState::Rejected | TopicState::Merged))
-        .collect();
-    let f = store::TopicFilter {
-        room: Some(room),
-        states,
-        limit: CANDIDATES,
-        ..Default::default()
-    };
-    let topics: Vec<store::Topic> = state
-        .store
-        .topics(&f)
-        .await?
-        .into_iter()
-        .filter(|t| Some(t.id) != skip)
-        .collect();
-    let docs: Vec<(i64, Arc<text::Doc>)> =
-        topics.iter().map(|t| (t.id, state.docs.doc(t))).collect();
-    let hits = text::rank(&query, docs.iter().map(|(id, d)| (*id, d.as_ref())), min, 5);
-    Ok(hits
-        .into_iter()
-        .filter_map(|(id, score)| topics.iter().find(|t| t.id == id).map(|t| (t, score)))
-        .map(|(t, score)| {
-            let st = TopicState::parse(&t.state);
-            Similar {
-                tracking_no: t.tracking_no.clone(),
-                title: t.title.clone(),
-                state: t.state.clone(),
-                state_label: state_label(&t.state),
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                percent: (score * 100.0).round() as u32,
-                mergeable: !matches!(
-                    st,
-                    None | Some(TopicState::Submitted | TopicState::Rejected | TopicState::Merged)
-                ),
-            }
-        })
-        .collect())
+/// A room's topics that a new one could repeat (not rejected or merged),
+/// newest first, each prepared for matching. Load once per room and rank
+/// as many queries against it as needed.
+pub struct Candidates {
+    topics: Vec<(store::Topic, Arc<text::Doc>)>,
 }
 
-/// Likely duplicates of a submission waiting for triage.
+impl Candidates {
+    pub async fn of_room(state: &AppState, room: RoomId) -> AppResult<Candidates> {
+        let states = TopicState::ALL
+            .iter()
+            .copied()
+            .filter(|s| !matches!(s, TopicState::Rejected | TopicState::Merged))
+            .collect();
+        let f = store::TopicFilter {
+            room: Some(room),
+            states,
+            limit: CANDIDATES,
+            ..Default::default()
+        };
+        let topics = state.store.topics(&f).await?;
+        Ok(Candidates {
+            topics: topics
+                .into_iter()
+                .map(|t| {
+                    let d = state.docs.doc(&t);
+                    (t, d)
+                })
+                .collect(),
+        })
+    }
+
+    /// The best matches of `query` scoring at least `min` (never `skip` itself).
+    pub fn rank(&self, query: &text::Doc, skip: Option<i64>, min: f64) -> Vec<Similar> {
+        let docs = self
+            .topics
+            .iter()
+            .filter(|(t, _)| Some(t.id) != skip)
+            .map(|(t, d)| (t.id, d.as_ref()));
+        text::rank(query, docs, min, 5)
+            .into_iter()
+            .filter_map(|(id, score)| {
+                let (t, _) = self.topics.iter().find(|(t, _)| t.id == id)?;
+                Some(Similar {
+                    tracking_no: t.tracking_no.clone(),
+                    title: t.title.clone(),
+                    state: t.state.clone(),
+                    state_label: state_label(&t.state),
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    percent: (score * 100.0).round() as u32,
+                    mergeable: !matches!(
+                        TopicState::parse(&t.state),
+                        None | Some(
+                            TopicState::Submitted | TopicState::Rejected | TopicState::Merged
+                        )
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    /// Likely duplicates of a submission waiting for triage.
+    pub fn of_topic(&self, state: &AppState, t: &store::Topic) -> Vec<Similar> {
+        self.rank(&state.docs.doc(t), Some(t.id), text::DUPLICATE_THRESHOLD)
+    }
+}
+
+/// Likely duplicates of one submission waiting for triage.
 pub async fn for_topic(state: &AppState, t: &store::Topic) -> AppResult<Vec<Similar>> {
-    let q = text::Doc::new(&t.title, &t.body);
-    ranked(
-        state,
-        RoomId(t.room_id),
-        q,
-        Some(t.id),
-        text::DUPLICATE_THRESHOLD,
-    )
-    .await
+    Ok(Candidates::of_room(state, RoomId(t.room_id))
+        .await?
+        .of_topic(state, t))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -134,14 +146,10 @@ async fn for_draft(state: &AppState, code: &str, q: &DraftQuery) -> AppResult<Ve
         return Ok(Vec::new());
     }
     let min = text::DUPLICATE_THRESHOLD * SUGGEST_FACTOR;
-    ranked(
-        state,
-        RoomId(room.id),
-        text::Doc::new(&title, &body),
-        None,
-        min,
-    )
-    .await
+    let query = text::Doc::new(&title, &body);
+    Ok(Candidates::of_room(state, RoomId(room.id))
+        .await?
+        .rank(&query, None, min))
 }
 
 #[derive(Template)]

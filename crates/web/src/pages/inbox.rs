@@ -32,21 +32,19 @@ pub async fn inbox(State(state): State<AppState>, viewer: Viewer) -> AppResult<H
     let keys = viewer.inbox_keys();
     let unread = state.store.unread_notifications(&keys).await?;
     let rows = state.store.notifications(&keys, 100).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for n in rows {
-        let tracking_no = state
-            .store
-            .topic(domain::TopicId(n.topic_id))
-            .await
-            .map(|t| t.tracking_no)
-            .unwrap_or_default();
-        items.push(Item {
+    let numbers = state
+        .store
+        .tracking_numbers(rows.iter().map(|n| n.topic_id))
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|n| Item {
+            tracking_no: numbers.get(&n.topic_id).cloned().unwrap_or_default(),
             text: n.text,
             when: fmt_time(n.created_at),
             unread: n.read_at.is_none(),
-            tracking_no,
-        });
-    }
+        })
+        .collect();
     if unread > 0 {
         state.store.mark_notifications_read(&keys).await?;
     }

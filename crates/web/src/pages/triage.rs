@@ -1,6 +1,9 @@
 //! 受理: a convener's inbox of new submissions across their rooms, with
 //! filters and counts, likely duplicates beside each, and how long
 //! submissions wait for triage (a KPI).
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -12,7 +15,7 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::AppResult;
 use crate::forms::CATEGORIES;
-use crate::similar::{self, Similar};
+use crate::similar::{Candidates, Similar};
 use crate::view::{Nav, channel_label, fmt_time, render};
 
 /// Rows with duplicate suggestions computed (the rest link to their page).
@@ -114,9 +117,15 @@ pub async fn triage(
     topics.sort_by_key(|t| (t.created_at, t.id));
     let now = Utc::now();
     let mut rows = Vec::with_capacity(topics.len());
+    // Each room's candidates are read once for all its submissions.
+    let mut candidates: HashMap<i64, Candidates> = HashMap::new();
     for (i, t) in topics.iter().enumerate() {
         let similar = if i < WITH_SIMILAR {
-            similar::for_topic(&state, t).await?
+            let c = match candidates.entry(t.room_id) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(e) => e.insert(Candidates::of_room(&state, RoomId(t.room_id)).await?),
+            };
+            c.of_topic(&state, t)
         } else {
             Vec::new()
         };
