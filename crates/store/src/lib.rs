@@ -24,6 +24,7 @@ pub mod testing;
 mod topics;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -74,12 +75,15 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     db: DatabaseConnection,
     write_gate: Option<Arc<Mutex<()>>>,
+    /// Write transactions this process has committed (see [`Store::changes`]).
+    changes: Arc<AtomicU64>,
 }
 
 /// A write transaction; on SQLite it also holds the writer's turn.
 pub(crate) struct WriteTx<'a> {
     pub tx: DatabaseTransaction,
     _turn: Option<MutexGuard<'a, ()>>,
+    changes: &'a AtomicU64,
 }
 
 impl Store {
@@ -108,6 +112,7 @@ impl Store {
         Ok(Store {
             db,
             write_gate: sqlite.then(|| Arc::new(Mutex::new(()))),
+            changes: Arc::default(),
         })
     }
 
@@ -139,7 +144,18 @@ impl Store {
             None => None,
         };
         let tx = self.db.begin().await?;
-        Ok(WriteTx { tx, _turn: turn })
+        Ok(WriteTx {
+            tx,
+            _turn: turn,
+            changes: &self.changes,
+        })
+    }
+
+    /// How many write transactions this process has committed so far. Anything
+    /// read before the count moved may be stale; caches of rendered pages
+    /// compare it (writes by other processes they must bound by time).
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::Acquire)
     }
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {
@@ -156,6 +172,7 @@ impl Store {
 impl WriteTx<'_> {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
+        self.changes.fetch_add(1, Ordering::Release);
         Ok(())
     }
 }

@@ -75,6 +75,7 @@ pub async fn fresh_database(backend: Backend) -> Option<String> {
 
 /// A small but real hierarchy: one county with two subdistricts (A and B),
 /// a village and a room in each, two departments, and one person per role.
+#[derive(Clone)]
 pub struct World {
     pub county: RegionId,
     pub subdistrict_a: RegionId,

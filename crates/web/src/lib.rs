@@ -11,6 +11,7 @@ mod forms;
 mod interop;
 mod limits;
 mod ops;
+mod page_cache;
 mod pages;
 mod photos;
 mod recompute;
@@ -83,6 +84,8 @@ pub struct AppState {
     pub photo_slots: Arc<tokio::sync::Semaphore>,
     pub posters: Arc<share::PosterCache>,
     pub docs: Arc<similar::DocCache>,
+    /// Public pages as residents without a sign-in see them.
+    pub pages: Arc<page_cache::PageCache>,
     /// The home page's totals and when they were counted.
     pub home_counts: Arc<std::sync::Mutex<Option<(std::time::Instant, u64, u64)>>>,
 }
@@ -108,6 +111,7 @@ impl AppState {
             photo_slots: Arc::new(tokio::sync::Semaphore::new(2)),
             posters: Arc::default(),
             docs: Arc::default(),
+            pages: Arc::default(),
             home_counts: Arc::default(),
         })
     }

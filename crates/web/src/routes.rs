@@ -16,7 +16,9 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -195,6 +197,33 @@ async fn enforce(policy: Policy, req: Request, next: Next) -> Response {
     }
 }
 
+/// Request ids: this process's random prefix and a counter. Unique across
+/// nodes and restarts like a UUID, without asking the OS for randomness on
+/// every request.
+#[derive(Clone)]
+struct SequentialIds {
+    prefix: std::sync::Arc<str>,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl SequentialIds {
+    fn new() -> Self {
+        SequentialIds {
+            prefix: crate::auth::new_token().into(),
+            next: std::sync::Arc::default(),
+        }
+    }
+}
+
+impl MakeRequestId for SequentialIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
 /// The router with every cross-cutting layer (outermost last).
 pub fn router(state: AppState) -> Router {
     let cfg = state.config.clone();
@@ -208,7 +237,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
+                .layer(SetRequestIdLayer::new(x_request_id.clone(), SequentialIds::new()))
                 .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
                     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
                     tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)

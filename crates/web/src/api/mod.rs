@@ -9,6 +9,7 @@ pub use session::{login, logout, me, request_code, verify_code};
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use domain::{Channel, MeetingId, RegionId, RoomId, TaskId, TopicId, TopicState};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -60,7 +61,7 @@ pub struct ListQuery {
 pub async fn topics(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> AppResult<Json<TopicListJson>> {
+) -> AppResult<Response> {
     let limit = q.limit.unwrap_or(50);
     let offset = q.offset.unwrap_or(0);
     if !(1..=200).contains(&limit) || offset < 0 {
@@ -73,9 +74,6 @@ pub async fn topics(
         offset: offset as u64,
         ..Default::default()
     };
-    if let Some(code) = q.room.as_deref().filter(|s| !s.is_empty()) {
-        f.room = Some(RoomId(state.store.room_by_code(code).await?.id));
-    }
     if let Some(s) = q.state.as_deref().filter(|s| !s.is_empty()) {
         f.states =
             vec![TopicState::parse(s).ok_or_else(|| AppError::BadRequest("状态不正确".into()))?];
@@ -84,13 +82,26 @@ pub async fn topics(
         f.channel =
             Some(Channel::parse(c).ok_or_else(|| AppError::BadRequest("来源不正确".into()))?);
     }
-    let total = state.store.count_topics(&f).await?;
-    let rows = state.store.topics(&f).await?;
-    let rooms = state.store.rooms().await?;
-    Ok(Json(TopicListJson {
-        total,
-        items: TopicJson::list(&rows, &rooms),
-    }))
+    let room = q.room.filter(|s| !s.is_empty());
+    let key = format!(
+        "/api/topics?room={}&state={}&channel={}&limit={limit}&offset={offset}",
+        room.as_deref().unwrap_or(""),
+        f.states.first().map_or("", |s| s.code()),
+        f.channel.map_or("", |c| c.code()),
+    );
+    let list = async {
+        if let Some(code) = room.as_deref() {
+            f.room = Some(RoomId(state.store.room_by_code(code).await?.id));
+        }
+        let total = state.store.count_topics(&f).await?;
+        let rows = state.store.topics(&f).await?;
+        let rooms = state.store.rooms().await?;
+        Ok(TopicListJson {
+            total,
+            items: TopicJson::list(&rows, &rooms),
+        })
+    };
+    state.pages.json(&state, key, list).await
 }
 
 #[utoipa::path(get, path = "/api/topics/{no}", tag = "topics", params(("no" = String, Path, description = "tracking number (查询码)")),

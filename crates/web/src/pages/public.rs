@@ -1,7 +1,7 @@
 //! The public face: home, a room's page (the QR code's target), lookup by tracking number.
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use domain::{RegionId, RoomId, TopicState};
 use serde::Deserialize;
 
@@ -28,7 +28,12 @@ struct RoomCard {
     place: String,
 }
 
-pub async fn home(State(state): State<AppState>, viewer: Viewer) -> AppResult<Html<String>> {
+pub async fn home(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
+    let page = render_home(&state, &viewer);
+    state.pages.html(&state, &viewer, "/".into(), page).await
+}
+
+async fn render_home(state: &AppState, viewer: &Viewer) -> AppResult<String> {
     let rooms = state.store.rooms().await?;
     let recent = state
         .store
@@ -43,9 +48,9 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> AppResult<Ht
         ..Default::default()
     };
     let resolved = state.store.topics(&done).await?;
-    let (total, completed) = home_counts(&state, &done).await?;
+    let (total, completed) = home_counts(state, &done).await?;
     let page = Home {
-        nav: Nav::of(&viewer),
+        nav: Nav::of(viewer),
         recent: TopicRow::list(&recent, &rooms),
         resolved: TopicRow::list(&resolved, &rooms),
         total,
@@ -59,7 +64,7 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> AppResult<Ht
             })
             .collect(),
     };
-    Ok(Html(render(&page)))
+    Ok(render(&page))
 }
 
 /// How long the home page's totals may be old: counting every topic of a
@@ -138,10 +143,21 @@ pub async fn room(
     viewer: Viewer,
     Path(code): Path<String>,
     Query(q): Query<ChannelQuery>,
-) -> AppResult<Html<String>> {
-    let room = state.store.room_by_code(&code).await?;
-    let chain = state.store.region_chain(RegionId(room.region_id)).await?;
+) -> AppResult<Response> {
     let channel = q.channel.as_deref().and_then(domain::Channel::parse);
+    let key = format!("/r/{code}?{}", channel.map_or("", |c| c.code()));
+    let page = render_room(&state, &viewer, &code, channel);
+    state.pages.html(&state, &viewer, key, page).await
+}
+
+async fn render_room(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+    channel: Option<domain::Channel>,
+) -> AppResult<String> {
+    let room = state.store.room_by_code(code).await?;
+    let chain = state.store.region_chain(RegionId(room.region_id)).await?;
     let f = store::TopicFilter {
         room: Some(RoomId(room.id)),
         channel,
@@ -154,7 +170,7 @@ pub async fn room(
     let meetings = state.store.meetings_of_room(RoomId(room.id)).await?;
     let rooms = vec![room.clone()];
     let page = RoomPage {
-        nav: Nav::of(&viewer),
+        nav: Nav::of(viewer),
         is_convener: viewer.actor.is_convener_of(RoomId(room.id)),
         signed_in: viewer.user.is_some(),
         code: room.code,
@@ -182,7 +198,7 @@ pub async fn room(
             .collect::<Vec<_>>()
             .join("、"),
     };
-    Ok(Html(render(&page)))
+    Ok(render(&page))
 }
 
 #[derive(Debug, Deserialize)]

@@ -42,6 +42,8 @@ pub struct TestApp {
     pub base: String,
     pub store: store::Store,
     pub world: World,
+    /// The database, for a second app node on it.
+    pub database_url: String,
 }
 
 impl TestApp {
@@ -70,6 +72,18 @@ impl TestApp {
             .await
             .unwrap();
         let world = World::build(&store, &hash).await.expect("world");
+        Some(TestApp::serve(url, store, world, rate_limits).await)
+    }
+
+    /// Another app process on the same database, as behind a load balancer.
+    pub async fn second_node(&self) -> TestApp {
+        let store = store::Store::connect(&self.database_url)
+            .await
+            .expect("connect");
+        TestApp::serve(self.database_url.clone(), store, self.world.clone(), false).await
+    }
+
+    async fn serve(url: String, store: store::Store, world: World, rate_limits: bool) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let sms = Arc::new(SmsOutbox::default());
@@ -80,12 +94,13 @@ impl TestApp {
         };
         let state = web::AppState::new(store.clone(), config, sms.clone()).expect("state");
         tokio::spawn(web::serve(listener, state, std::future::pending()));
-        Some(TestApp {
+        TestApp {
             sms,
             base,
             store,
             world,
-        })
+            database_url: url,
+        }
     }
 
     /// A browser-like client with its own cookie jar that does not follow redirects.

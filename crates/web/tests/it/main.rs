@@ -2,6 +2,7 @@
 //! database, each run on SQLite and (when configured) on PostgreSQL.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod authz;
+mod cache;
 mod chain;
 mod deliberation;
 mod helpers;

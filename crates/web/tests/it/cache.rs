@@ -1,0 +1,64 @@
+//! Public pages and lists served from memory are never older than this
+//! node's last write, and at most about a second older than another node's;
+//! signed-in people always get their own page.
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use store::testing::Backend;
+
+use crate::helpers::TestApp;
+use store::both_backends as both;
+
+async fn public_pages_follow_writes(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let anon = app.client();
+    let total = |v: &serde_json::Value| v["total"].as_i64().unwrap();
+    // Seen once, so they are kept.
+    for path in ["/", "/r/room-a", "/r/room-a?channel=resident"] {
+        let (s, page) = app.page(&anon, path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(!page.contains("停车秩序整治"), "{path}");
+    }
+    let (_, list) = app.get(&anon, "/api/topics?room=room-a").await;
+    let before = total(&list);
+
+    // A write on this node shows at once, on every page and list.
+    let no = app.submit(&app.client(), "停车秩序整治").await;
+    for path in ["/", "/r/room-a", "/r/room-a?channel=resident"] {
+        let (_, page) = app.page(&anon, path).await;
+        assert!(page.contains("停车秩序整治"), "{path} shows the new topic");
+    }
+    let (_, list) = app.get(&anon, "/api/topics?room=room-a").await;
+    assert_eq!(total(&list), before + 1);
+    assert_eq!(list["items"][0]["tracking_no"], no.as_str());
+
+    // Pages are per viewer where they differ: a signed-in convener gets
+    // their own name and desk, the anonymous resident does not.
+    let convener = app.login("convener-a").await;
+    let (_, mine) = app.page(&convener, "/r/room-a").await;
+    let (_, theirs) = app.page(&anon, "/r/room-a").await;
+    assert!(mine.contains("/desk") && !theirs.contains("/desk"));
+    // Nothing is kept for a page that failed.
+    let (s, _) = app.page(&anon, "/r/no-such-room").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // A write on another node shows within about a second.
+    let other = app.second_node().await;
+    other.submit(&other.client(), "破损井盖修缮").await;
+    let started = Instant::now();
+    loop {
+        let (_, page) = app.page(&anon, "/r/room-a").await;
+        let (_, list) = app.get(&anon, "/api/topics?room=room-a").await;
+        if page.contains("破损井盖修缮") && total(&list) == before + 2 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "another node's topic never appeared"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+both!(public_pages_follow_writes);
