@@ -140,6 +140,30 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// What the next run reads of this one (statement ids, components,
+    /// in-conv, base and group clusterings, the k smoother), without the
+    /// positions and statistics it recomputes anyway. Passing it as
+    /// `previous` gives the same result, bit for bit, as passing the whole
+    /// analysis; it is what a server keeps so a restart still starts warm.
+    pub fn continuation(&self) -> Analysis {
+        Analysis {
+            pids: Vec::new(),
+            tids: self.tids.clone(),
+            user_vote_counts: Vec::new(),
+            in_conv: self.in_conv.clone(),
+            pca: self.pca.clone(),
+            projections: Vec::new(),
+            comment_projection: Vec::new(),
+            comment_extremity: Vec::new(),
+            base_clusters: self.base_clusters.clone(),
+            group_clusterings: self.group_clusterings.clone(),
+            silhouettes: BTreeMap::new(),
+            k_smoother: self.k_smoother.clone(),
+            groups: Vec::new(),
+            stats: Statistics::default(),
+        }
+    }
+
     /// Group id of each participant (aligned with `pids`), `None` if not clustered.
     pub fn group_of_participants(&self) -> Vec<Option<usize>> {
         let mut of: BTreeMap<u64, usize> = BTreeMap::new();

@@ -367,3 +367,24 @@ fn deterministic_bit_identical() {
     let r2 = serde_json::to_string(&opinion::report(&analyze(&m, &opts, None))).unwrap();
     assert_eq!(r1, r2);
 }
+
+/// A server keeps only `Analysis::continuation` (as JSON) between runs, so
+/// that a restart starts warm: continuing from it must give exactly what
+/// continuing from the whole analysis gives.
+#[test]
+fn warm_start_from_the_kept_continuation_is_identical() {
+    let (ex, _, opts) = load("above-100-ptpts");
+    let mut votes = ex.votes.clone();
+    votes.sort_by_key(|v| v.timestamp);
+    let first = VoteMatrix::from_votes(&votes[..votes.len() * 3 / 4]);
+    let all = VoteMatrix::from_votes(&votes);
+    let before = analyze(&first, &opts, None);
+    let kept: Analysis =
+        serde_json::from_str(&serde_json::to_string(&before.continuation()).unwrap()).unwrap();
+    let from_whole = analyze(&all, &opts, Some(&before));
+    let from_kept = analyze(&all, &opts, Some(&kept));
+    assert_eq!(
+        serde_json::to_string(&from_whole).unwrap(),
+        serde_json::to_string(&from_kept).unwrap()
+    );
+}

@@ -10,7 +10,9 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use crate::entity::{deliberation, deliberation_result, opinion_vote, statement, topic};
+use crate::entity::{
+    analysis_state, deliberation, deliberation_result, opinion_vote, statement, topic,
+};
 use crate::topics::add_event;
 use crate::{Result, Store, StoreError, Who, WriteTx, now};
 
@@ -467,12 +469,14 @@ impl Store {
             .await?)
     }
 
-    /// Saves (replacing) the latest opinion map.
+    /// Saves (replacing) the latest opinion map and, in the same
+    /// transaction, what the next run continues from.
     pub async fn save_deliberation_result(
         &self,
         id: i64,
         json: String,
         votes_counted: i64,
+        continuation: String,
     ) -> Result<()> {
         let w = self.write().await?;
         deliberation_result::Entity::insert(deliberation_result::ActiveModel {
@@ -492,8 +496,28 @@ impl Store {
         )
         .exec_without_returning(&w.tx)
         .await?;
+        analysis_state::Entity::insert(analysis_state::ActiveModel {
+            deliberation_id: Set(id),
+            json: Set(continuation),
+        })
+        .on_conflict(
+            OnConflict::column(analysis_state::Column::DeliberationId)
+                .update_column(analysis_state::Column::Json)
+                .to_owned(),
+        )
+        .exec_without_returning(&w.tx)
+        .await?;
         w.commit().await?;
         Ok(())
+    }
+
+    /// What the next opinion-map run of a deliberation continues from, if
+    /// one has run (JSON of `opinion::Analysis::continuation`).
+    pub async fn analysis_state(&self, id: i64) -> Result<Option<String>> {
+        Ok(analysis_state::Entity::find_by_id(id)
+            .one(self.conn())
+            .await?
+            .map(|s| s.json))
     }
 
     /// The convener attaches the current result to the meeting materials: a timeline entry.

@@ -6,9 +6,9 @@
 //! one fsync carries as many likes as arrived while the previous one ran.
 use std::collections::{HashMap, HashSet};
 
-use domain::{DomainError, TopicId, TopicState};
+use domain::{DomainError, TopicState};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::entity::{topic, topic_like};
@@ -18,7 +18,9 @@ use crate::{LikeOutcome, Result, Store, StoreError, now};
 const MAX_BATCH: usize = 1024;
 
 struct Request {
-    topic: TopicId,
+    /// The topic's tracking number: the writer looks topics up for the whole
+    /// batch at once, so a like costs its request no read of its own.
+    tracking_no: String,
     liker: String,
     reply: oneshot::Sender<Result<LikeOutcome>>,
 }
@@ -39,13 +41,14 @@ impl Store {
 }
 
 impl LikeQueue {
-    /// Records a like; answers once it is on disk. Liking twice changes nothing.
-    pub async fn like(&self, topic: TopicId, liker: String) -> Result<LikeOutcome> {
+    /// Records a like of the topic with this tracking number; answers once it
+    /// is on disk. Liking twice changes nothing.
+    pub async fn like(&self, tracking_no: String, liker: String) -> Result<LikeOutcome> {
         let (reply, answer) = oneshot::channel();
         let stopped = || StoreError::Db(DbErr::Custom("like writer stopped".into()));
         self.tx
             .send(Request {
-                topic,
+                tracking_no,
                 liker,
                 reply,
             })
@@ -65,8 +68,10 @@ async fn writer(store: Store, mut rx: mpsc::Receiver<Request>) {
                 Err(_) => break,
             }
         }
-        let wanted: Vec<(TopicId, &str)> =
-            batch.iter().map(|r| (r.topic, r.liker.as_str())).collect();
+        let wanted: Vec<(&str, &str)> = batch
+            .iter()
+            .map(|r| (r.tracking_no.as_str(), r.liker.as_str()))
+            .collect();
         match store.commit_likes(&wanted).await {
             Ok(outcomes) => {
                 for (r, o) in batch.drain(..).zip(outcomes) {
@@ -85,33 +90,49 @@ async fn writer(store: Store, mut rx: mpsc::Receiver<Request>) {
     }
 }
 
+/// A liked topic as the batch needs it.
+struct Liked {
+    id: i64,
+    open: bool,
+    count: i64,
+}
+
 impl Store {
     /// Writes a batch of likes in one transaction and a handful of
-    /// statements, whatever its size: the topics are read at once, the likes
-    /// go in as one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`,
-    /// and each topic's rolled-up count grows by the rows that went in.
-    async fn commit_likes(&self, likes: &[(TopicId, &str)]) -> Result<Vec<Result<LikeOutcome>>> {
+    /// statements, whatever its size: the topics are read at once by
+    /// tracking number, the likes go in as one multi-row `INSERT … ON
+    /// CONFLICT DO NOTHING RETURNING`, and each topic's rolled-up count
+    /// grows by the rows that went in (`UPDATE … RETURNING` the new count).
+    async fn commit_likes(&self, likes: &[(&str, &str)]) -> Result<Vec<Result<LikeOutcome>>> {
         let w = self.write().await?;
-        let ids: HashSet<i64> = likes.iter().map(|(t, _)| t.0).collect();
-        let open: HashMap<i64, bool> = topic::Entity::find()
-            .filter(topic::Column::Id.is_in(ids.iter().copied()))
+        let nos: HashSet<&str> = likes.iter().map(|(no, _)| *no).collect();
+        let mut topics: HashMap<String, Liked> = topic::Entity::find()
+            .select_only()
+            .columns([
+                topic::Column::TrackingNo,
+                topic::Column::Id,
+                topic::Column::State,
+                topic::Column::LikeCount,
+            ])
+            .filter(topic::Column::TrackingNo.is_in(nos.iter().copied()))
+            .into_tuple::<(String, i64, String, i64)>()
             .all(&w.tx)
             .await?
             .into_iter()
-            .map(|r| {
-                let ok = TopicState::parse(&r.state).is_some_and(|s| s.is_public_result());
-                (r.id, ok)
+            .map(|(no, id, state, count)| {
+                let open = TopicState::parse(&state).is_some_and(|s| s.is_public_result());
+                (no, Liked { id, open, count })
             })
             .collect();
         let at = now();
         let mut wanted: HashSet<(i64, &str)> = HashSet::new();
         let rows: Vec<topic_like::ActiveModel> = likes
             .iter()
-            .filter(|(t, _)| open.get(&t.0) == Some(&true))
-            .filter(|(t, liker)| wanted.insert((t.0, *liker)))
-            .map(|(t, liker)| topic_like::ActiveModel {
-                topic_id: Set(t.0),
-                liker: Set((*liker).to_owned()),
+            .filter_map(|(no, liker)| Some((topics.get(*no).filter(|t| t.open)?.id, *liker)))
+            .filter(|key| wanted.insert(*key))
+            .map(|(id, liker)| topic_like::ActiveModel {
+                topic_id: Set(id),
+                liker: Set(liker.to_owned()),
                 created_at: Set(at),
                 ..Default::default()
             })
@@ -132,37 +153,34 @@ impl Store {
         for (t, _) in &inserted {
             *added.entry(*t).or_default() += 1;
         }
-        for (id, n) in &added {
-            topic::Entity::update_many()
+        for t in topics.values_mut() {
+            let Some(n) = added.get(&t.id) else { continue };
+            let updated = topic::Entity::update_many()
                 .col_expr(
                     topic::Column::LikeCount,
                     Expr::col(topic::Column::LikeCount).add(*n),
                 )
-                .filter(topic::Column::Id.eq(*id))
-                .exec(&w.tx)
+                .filter(topic::Column::Id.eq(t.id))
+                .exec_with_returning(&w.tx)
                 .await?;
+            t.count = updated.first().map_or(t.count + n, |r| r.like_count);
         }
-        let counts: HashMap<i64, i64> = topic::Entity::find()
-            .filter(topic::Column::Id.is_in(open.iter().filter(|(_, ok)| **ok).map(|(id, _)| *id)))
-            .all(&w.tx)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.like_count))
-            .collect();
         w.commit().await?;
         // A liker named twice in one batch: the first is new, the second is not.
         let mut answered: HashSet<(i64, &str)> = HashSet::new();
         Ok(likes
             .iter()
-            .map(|(t, liker)| match open.get(&t.0) {
+            .map(|(no, liker)| match topics.get(*no) {
                 None => Err(StoreError::NotFound("议题")),
-                Some(false) => Err(DomainError::Precondition("议题办结后才能点赞".into()).into()),
-                Some(true) => {
-                    let new = answered.insert((t.0, *liker))
-                        && inserted.contains(&(t.0, (*liker).to_owned()));
+                Some(t) if !t.open => {
+                    Err(DomainError::Precondition("议题办结后才能点赞".into()).into())
+                }
+                Some(t) => {
+                    let new = answered.insert((t.id, *liker))
+                        && inserted.contains(&(t.id, (*liker).to_owned()));
                     Ok(LikeOutcome {
                         new,
-                        count: counts.get(&t.0).copied().unwrap_or(0),
+                        count: t.count,
                     })
                 }
             })

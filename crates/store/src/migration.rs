@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0003TopicListIndexes),
             Box::new(M0004Intake),
             Box::new(M0005ChannelCounts),
+            Box::new(M0006AnalysisStates),
         ]
     }
 }
@@ -196,6 +197,27 @@ impl MigrationTrait for M0005ChannelCounts {
                     .col(topic::Column::Channel)
                     .to_owned(),
             )
+            .await
+    }
+}
+
+/// What each deliberation's next opinion-map run continues from, so a
+/// restart does not lose the warm start (components, clusters, k smoothing).
+struct M0006AnalysisStates;
+
+impl MigrationName for M0006AnalysisStates {
+    fn name(&self) -> &str {
+        "m0006_analysis_states"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0006AnalysisStates {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        Schema::new(manager.get_database_backend())
+            .builder()
+            .register(analysis_state::Entity)
+            .apply(manager.get_connection())
             .await
     }
 }

@@ -222,11 +222,7 @@ pub async fn rate_api(
 }
 
 async fn like(state: &AppState, viewer: &Viewer, no: &str) -> AppResult<store::LikeOutcome> {
-    let topic = state.store.topic_by_tracking(no).await?;
-    Ok(state
-        .likes
-        .like(TopicId(topic.id), viewer.liker_key())
-        .await?)
+    Ok(state.likes.like(no.to_owned(), viewer.liker_key()).await?)
 }
 
 pub async fn like_page(

@@ -67,9 +67,20 @@ impl Default for WebConfig {
     }
 }
 
-/// Everything a handler can reach.
+/// Everything a handler can reach. Cloned several times per request (once
+/// per layer that takes it), so it is one shared pointer.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+pub struct Services {
     pub store: store::Store,
     /// Likes go through one writer that commits them in batches.
     pub likes: store::LikeQueue,
@@ -100,7 +111,7 @@ impl AppState {
         let likes = store.like_queue();
         let recompute = Recompute::start(store.clone());
         let photos = Arc::new(media::LocalDisk::new(&config.photo_dir)?);
-        Ok(AppState {
+        Ok(AppState(Arc::new(Services {
             store,
             likes,
             recompute,
@@ -113,7 +124,7 @@ impl AppState {
             docs: Arc::default(),
             pages: Arc::default(),
             home_counts: Arc::default(),
-        })
+        })))
     }
 }
 

@@ -8,6 +8,7 @@
 //! the latest topics and counts — and for at most [`FRESH`], which bounds
 //! what another app node's writes can leave unseen. Signed-in viewers, whose
 //! pages carry their own actions, are always rendered afresh.
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -20,27 +21,30 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 
-/// The longest a cached page is served (writes on other app nodes).
-const FRESH: Duration = Duration::from_secs(1);
 /// Pages kept, and the bytes they may take.
 const PAGES: usize = 2_000;
 const BYTES: u64 = 64 << 20;
 
-pub struct PageCache(Cache<String, Page, ByLength>);
-
-#[derive(Clone)]
-struct Page {
+/// A page as rendered at one count of this node's writes, within one second
+/// (by the clock of this process) — so never older than [`FRESH`].
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    name: String,
     changes: u64,
-    at: Instant,
-    body: Bytes,
+    second: u64,
 }
+
+/// The longest a kept page is served (bounds other app nodes' writes).
+const FRESH: Duration = Duration::from_secs(1);
+
+pub struct PageCache(Cache<Key, Bytes, ByLength>);
 
 #[derive(Clone)]
 struct ByLength;
 
-impl Weighter<String, Page> for ByLength {
-    fn weight(&self, key: &String, page: &Page) -> u64 {
-        (key.len() + page.body.len()) as u64
+impl Weighter<Key, Bytes> for ByLength {
+    fn weight(&self, key: &Key, body: &Bytes) -> u64 {
+        (key.name.len() + body.len()) as u64
     }
 }
 
@@ -89,31 +93,22 @@ impl PageCache {
         Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
     }
 
+    /// Visitors who arrive together while a page is rendered wait for that
+    /// one rendering instead of each rendering it again.
     async fn get(
         &self,
         state: &AppState,
-        key: String,
+        name: String,
         render: impl Future<Output = AppResult<Bytes>>,
     ) -> AppResult<Bytes> {
-        let changes = state.store.changes();
-        if let Some(p) = self.0.get(&key)
-            && p.changes == changes
-            && p.at.elapsed() < FRESH
-        {
-            return Ok(p.body);
-        }
-        // The count is read before rendering: a write committed meanwhile
-        // moves it, and the next visitor renders again.
-        let at = Instant::now();
-        let body = render.await?;
-        self.0.insert(
-            key,
-            Page {
-                changes,
-                at,
-                body: body.clone(),
-            },
-        );
-        Ok(body)
+        static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
+        // Read before rendering: a write committed meanwhile moves the
+        // count, and the next visitor renders again.
+        let key = Key {
+            name,
+            changes: state.store.changes(),
+            second: EPOCH.elapsed().as_secs() / FRESH.as_secs(),
+        };
+        self.0.get_or_insert_async(&key, render).await
     }
 }

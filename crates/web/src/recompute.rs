@@ -4,7 +4,8 @@
 //! has been quiet for a second (or dirty for three), at most once every two
 //! seconds per deliberation, then loads the votes, runs `opinion::analyze` on
 //! the blocking pool — starting from the previous run's analysis, kept here in
-//! memory — and saves the report. Pages only read the saved report.
+//! memory and, for after a restart, in the database — and saves the report.
+//! Pages only read the saved report.
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -85,7 +86,11 @@ async fn worker(store: store::Store, mut rx: mpsc::UnboundedReceiver<i64>) {
         for id in due {
             dirty.remove(&id);
             last_run.insert(id, Instant::now());
-            match run(&store, id, previous.remove(&id)).await {
+            let last = match previous.remove(&id) {
+                Some(a) => Some(a),
+                None => kept(&store, id).await,
+            };
+            match run(&store, id, last).await {
                 Ok(Some(a)) => {
                     previous.insert(id, a);
                 }
@@ -94,6 +99,22 @@ async fn worker(store: store::Store, mut rx: mpsc::UnboundedReceiver<i64>) {
             }
         }
     }
+}
+
+/// The continuation saved by the last run before this process started.
+async fn kept(store: &store::Store, id: i64) -> Option<Analysis> {
+    let json = match store.analysis_state(id).await {
+        Ok(json) => json?,
+        Err(e) => {
+            tracing::warn!(error = %e, deliberation = id, "previous opinion map not read");
+            return None;
+        }
+    };
+    serde_json::from_str(&json)
+        .inspect_err(|e| {
+            tracing::warn!(error = %e, deliberation = id, "previous opinion map unreadable; starting cold")
+        })
+        .ok()
 }
 
 async fn run(
@@ -113,7 +134,7 @@ async fn run(
     }
     let counted = i64::try_from(input.votes.len()).unwrap_or(i64::MAX);
     let started = Instant::now();
-    let (analysis, json) = tokio::task::spawn_blocking(move || {
+    let (analysis, json, continuation) = tokio::task::spawn_blocking(move || {
         let mut opts = opinion::Options {
             threads: 2,
             ..Default::default()
@@ -123,10 +144,13 @@ async fn run(
         let m = opinion::matrix::VoteMatrix::from_votes(&input.votes);
         let a = opinion::analyze(&m, &opts, previous.as_ref());
         let json = opinion::report(&a).to_string();
-        (a, json)
+        let continuation = serde_json::to_string(&a.continuation());
+        (a, json, continuation)
     })
     .await?;
-    store.save_deliberation_result(id, json, counted).await?;
+    store
+        .save_deliberation_result(id, json, counted, continuation?)
+        .await?;
     tracing::info!(
         deliberation = id,
         votes = counted,

@@ -1,5 +1,6 @@
 //! sea-orm entities: one file per table, the single source of the schema on both backends.
 pub mod agenda_item;
+pub mod analysis_state;
 pub mod deliberation;
 pub mod deliberation_result;
 pub mod department;

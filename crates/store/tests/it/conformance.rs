@@ -129,8 +129,9 @@ async fn likes_count_once_even_when_concurrent(backend: Backend) {
     };
     let t = submit(&store, world.room_a, &anonymous("cccc"), "破损井盖修缮").await;
     let id = TopicId(t.id);
+    let no = t.tracking_no.clone();
     let likes = store.like_queue();
-    let err = likes.like(id, "d:early".into()).await.unwrap_err();
+    let err = likes.like(no.clone(), "d:early".into()).await.unwrap_err();
     assert!(
         matches!(err, StoreError::Domain(_)),
         "likes only on results"
@@ -171,18 +172,20 @@ async fn likes_count_once_even_when_concurrent(backend: Backend) {
 
     let mut set = tokio::task::JoinSet::new();
     for i in 0..20 {
-        let q = likes.clone();
+        let (q, no) = (likes.clone(), no.clone());
         // Ten devices, each pressing twice at the same moment.
-        set.spawn(async move { q.like(id, format!("d:dev{}", i % 10)).await.unwrap().new });
+        set.spawn(async move { q.like(no, format!("d:dev{}", i % 10)).await.unwrap().new });
     }
     let fresh = set.join_all().await.into_iter().filter(|n| *n).count();
     assert_eq!(fresh, 10);
     assert_eq!(store.topic(id).await.unwrap().like_count, 10);
     // A batch whose every like is already there writes nothing and says so.
-    let again = likes.like(id, "d:dev3".into()).await.unwrap();
+    let again = likes.like(no.clone(), "d:dev3".into()).await.unwrap();
     assert!(!again.new);
     assert_eq!(again.count, 10);
-    let fresh = likes.like(id, "d:late".into()).await.unwrap();
+    let fresh = likes.like(no.clone(), "d:late".into()).await.unwrap();
+    let unknown = likes.like("0000000000".into(), "d:late".into()).await;
+    assert!(matches!(unknown, Err(StoreError::NotFound(_))));
     assert!(fresh.new);
     assert_eq!(fresh.count, 11);
     assert_eq!(store.count_likes(id).await.unwrap(), 11);

@@ -306,3 +306,87 @@ async fn results_wait_for_voters(backend: Backend) {
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 both!(results_wait_for_voters);
+
+/// Waits until the background worker has saved a map counting `votes` votes.
+async fn map_with(app: &TestApp, id: i64, votes: i64) {
+    let started = Instant::now();
+    loop {
+        let r = app.store.deliberation_result(id).await.unwrap();
+        if r.is_some_and(|r| r.votes_counted == votes) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no map of {votes} votes"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The k smoother of what the next run continues from.
+async fn smoother(app: &TestApp, id: i64) -> opinion::cluster::KSmoother {
+    let json = app.store.analysis_state(id).await.unwrap().expect("kept");
+    let kept: opinion::Analysis = serde_json::from_str(&json).unwrap();
+    kept.k_smoother.expect("groups were chosen")
+}
+
+/// A restarted server continues the map where the last one left it (warm
+/// start: same components and clusters, k smoothing counting on), not cold.
+async fn warm_start_survives_restart(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let no = app.submit(&app.client(), "村口停车难问题").await;
+    let convener = app.login("convener-a").await;
+    let r = form(
+        &convener,
+        app.url(&format!("/t/{no}/deliberation")),
+        &[("seeds", &SEEDS[..4].join("\n"))],
+    )
+    .await;
+    let id: i64 = location(&r).trim_start_matches("/d/").parse().unwrap();
+    let ids: Vec<String> = app
+        .store
+        .statements(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id.to_string())
+        .collect();
+    // Two camps: phones of camp A agree with the first two statements, B with the last two.
+    let vote_as = |node: &TestApp, i: usize| {
+        let c = node.client();
+        let ids = ids.clone();
+        let url = node.url(&format!("/d/{id}/vote"));
+        async move {
+            for (j, sid) in ids.iter().enumerate() {
+                let vote = if (j < 2) == i.is_multiple_of(2) {
+                    "agree"
+                } else {
+                    "disagree"
+                };
+                let r = form(&c, url.clone(), &[("statement", sid), ("vote", vote)]).await;
+                assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            }
+        }
+    };
+    for i in 0..12 {
+        vote_as(&app, i).await;
+    }
+    map_with(&app, id, 48).await;
+    let before = smoother(&app, id).await;
+
+    // A new process (nothing in memory) takes the next phone's votes: its
+    // first run must continue from what the last one kept.
+    let restarted = app.second_node().await;
+    vote_as(&restarted, 12).await;
+    map_with(&app, id, 52).await;
+    let after = smoother(&app, id).await;
+    assert_eq!(after.last_k, before.last_k, "two camps both times");
+    assert_eq!(
+        after.last_k_count,
+        before.last_k_count + 1,
+        "a cold start would count from 1"
+    );
+}
+both!(warm_start_survives_restart);
