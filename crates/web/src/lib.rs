@@ -97,6 +97,8 @@ pub struct Services {
     pub docs: Arc<similar::DocCache>,
     /// Public pages as residents without a sign-in see them.
     pub pages: Arc<page_cache::PageCache>,
+    /// What every viewer sees of a topic's page, for those without a sign-in.
+    pub topics: Arc<page_cache::Kept<Arc<pages::topic::TopicData>>>,
     /// The home page's totals and when they were counted.
     pub home_counts: Arc<std::sync::Mutex<Option<(std::time::Instant, u64, u64)>>>,
 }
@@ -123,6 +125,7 @@ impl AppState {
             posters: Arc::default(),
             docs: Arc::default(),
             pages: Arc::default(),
+            topics: Arc::new(page_cache::Kept::new(5_000, 32 << 20)),
             home_counts: Arc::default(),
         })))
     }

@@ -1,13 +1,13 @@
-//! Public pages (as a resident without a sign-in sees them) and public
-//! lists of the API, rendered once per change.
+//! Public pages (as a resident without a sign-in sees them), public lists of
+//! the API and the shared part of topic pages, read once per change.
 //!
 //! A poster on a notice board or a result in the news sends many phones to
-//! the same room page within minutes. Such a page is the same for all of
-//! them, so it is rendered once and served from memory until this process
+//! the same page within minutes. What they are shown is the same for all of
+//! them, so it is read once and served from memory until this process
 //! commits a write ([`store::Store::changes`]) — so a resident always sees
 //! the latest topics and counts — and for at most [`FRESH`], which bounds
 //! what another app node's writes can leave unseen. Signed-in viewers, whose
-//! pages carry their own actions, are always rendered afresh.
+//! pages carry their own actions, are always read afresh.
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
@@ -21,12 +21,9 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 
-/// Pages kept, and the bytes they may take.
-const PAGES: usize = 2_000;
-const BYTES: u64 = 64 << 20;
-
-/// A page as rendered at one count of this node's writes, within one second
-/// (by the clock of this process) — so never older than [`FRESH`].
+/// A page or a page's data as read at one count of this node's writes,
+/// within one second (by the clock of this process) — so never older than
+/// [`FRESH`].
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
     name: String,
@@ -37,20 +34,62 @@ struct Key {
 /// The longest a kept page is served (bounds other app nodes' writes).
 const FRESH: Duration = Duration::from_secs(1);
 
-pub struct PageCache(Cache<Key, Bytes, ByLength>);
+/// What a kept value costs the cache, roughly in bytes.
+pub trait Weigh {
+    fn weigh(&self) -> u64;
+}
 
-#[derive(Clone)]
-struct ByLength;
-
-impl Weighter<Key, Bytes> for ByLength {
-    fn weight(&self, key: &Key, body: &Bytes) -> u64 {
-        (key.name.len() + body.len()) as u64
+impl Weigh for Bytes {
+    fn weigh(&self) -> u64 {
+        self.len() as u64
     }
 }
 
+#[derive(Clone)]
+struct ByWeight;
+
+impl<V: Weigh> Weighter<Key, V> for ByWeight {
+    fn weight(&self, key: &Key, value: &V) -> u64 {
+        key.name.len() as u64 + value.weigh()
+    }
+}
+
+/// Values kept while current, at most `bytes` of them.
+pub struct Kept<V>(Cache<Key, V, ByWeight>);
+
+impl<V: Clone + Weigh> Kept<V> {
+    pub fn new(items: usize, bytes: u64) -> Self {
+        Kept(Cache::with_weighter(items, bytes, ByWeight))
+    }
+
+    /// The value named `name` (built from what the handler parsed; errors
+    /// are never kept, so only names that exist take room) while it is
+    /// current, otherwise from `read`. Visitors who arrive while it is read
+    /// wait for that one reading instead of each reading it again.
+    pub async fn get(
+        &self,
+        state: &AppState,
+        name: String,
+        read: impl Future<Output = AppResult<V>>,
+    ) -> AppResult<V> {
+        static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
+        // Taken before reading: a write committed meanwhile moves the count,
+        // and the next visitor reads again.
+        let key = Key {
+            name,
+            changes: state.store.changes(),
+            second: EPOCH.elapsed().as_secs() / FRESH.as_secs(),
+        };
+        self.0.get_or_insert_async(&key, read).await
+    }
+}
+
+/// Rendered pages and documents.
+pub type PageCache = Kept<Bytes>;
+
 impl Default for PageCache {
     fn default() -> Self {
-        PageCache(Cache::with_weighter(PAGES, BYTES, ByLength))
+        Kept::new(2_000, 64 << 20)
     }
 }
 
@@ -91,24 +130,5 @@ impl PageCache {
             })
             .await?;
         Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
-    }
-
-    /// Visitors who arrive together while a page is rendered wait for that
-    /// one rendering instead of each rendering it again.
-    async fn get(
-        &self,
-        state: &AppState,
-        name: String,
-        render: impl Future<Output = AppResult<Bytes>>,
-    ) -> AppResult<Bytes> {
-        static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
-        // Read before rendering: a write committed meanwhile moves the
-        // count, and the next visitor renders again.
-        let key = Key {
-            name,
-            changes: state.store.changes(),
-            second: EPOCH.elapsed().as_secs() / FRESH.as_secs(),
-        };
-        self.0.get_or_insert_async(&key, render).await
     }
 }

@@ -187,27 +187,96 @@ fn allowed_task_actions(ctx: &TaskCtx, actor: &domain::Actor) -> Vec<&'static st
         .collect()
 }
 
+/// Everything on a topic's page that is the same for every viewer, read in
+/// one go. For visitors without a sign-in it is kept (`AppState::topics`,
+/// see `page_cache`), so a view of a popular topic reads only the few facts
+/// about the visitor: liked, supported, following.
+#[derive(Clone)]
+pub struct TopicData {
+    t: store::Topic,
+    room: store::Room,
+    ctx: domain::TopicCtx,
+    depts: Vec<store::Department>,
+    tasks: Vec<store::Task>,
+    opinions: Vec<store::Opinion>,
+    meetings: Vec<store::Meeting>,
+    /// The tracking number of the topic this one was merged into.
+    merged_into: Option<String>,
+    deliberation: Option<i64>,
+    timeline: Vec<store::TopicEvent>,
+    research: Vec<store::ResearchRecord>,
+    /// All of the topic's photos; who may see them is decided per viewer.
+    photos: Vec<store::Photo>,
+}
+
+impl crate::page_cache::Weigh for std::sync::Arc<TopicData> {
+    /// Roughly: the text and a few hundred bytes per listed item.
+    fn weigh(&self) -> u64 {
+        let items = self.timeline.len()
+            + self.tasks.len()
+            + self.opinions.len()
+            + self.research.len()
+            + self.photos.len()
+            + self.meetings.len();
+        (self.t.title.len() + self.t.body.len() + 2048 + 512 * items) as u64
+    }
+}
+
+async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<TopicData>> {
+    let t = state.store.topic_by_tracking(no).await?;
+    let id = TopicId(t.id);
+    let merged_into = match t.merged_into {
+        Some(m) => Some(state.store.topic(TopicId(m)).await?.tracking_no),
+        None => None,
+    };
+    Ok(std::sync::Arc::new(TopicData {
+        room: state.store.room(RoomId(t.room_id)).await?,
+        ctx: state.store.topic_context(&t).await?,
+        depts: state.store.departments().await?,
+        tasks: state.store.tasks_of_topic(id).await?,
+        opinions: state.store.opinions(id).await?,
+        meetings: state.store.meetings_of_room(RoomId(t.room_id)).await?,
+        merged_into,
+        deliberation: state.store.deliberation_of_topic(id).await?.map(|d| d.id),
+        timeline: state.store.timeline(id).await?,
+        research: state.store.research_records(id).await?,
+        photos: state.store.photos(id).await?,
+        t,
+    }))
+}
+
 pub async fn topic(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(no): Path<String>,
     Query(q): Query<TopicQuery>,
 ) -> AppResult<Response> {
-    let t = state.store.topic_by_tracking(&no).await?;
-    if let Some(into) = t.merged_into
+    let data = if viewer.user.is_some() {
+        topic_data(&state, &no).await?
+    } else {
+        let read = topic_data(&state, &no);
+        state.topics.get(&state, no.clone(), read).await?
+    };
+    let TopicData {
+        t,
+        room,
+        ctx,
+        depts,
+        tasks,
+        opinions,
+        meetings,
+        merged_into,
+        deliberation,
+        timeline,
+        research,
+        photos,
+    } = TopicData::clone(&data);
+    if let Some(target) = &merged_into
         && q.stay.is_none()
     {
-        let target = state.store.topic(TopicId(into)).await?;
-        return Ok(Redirect::to(&format!(
-            "/t/{}?merged={}",
-            target.tracking_no, t.tracking_no
-        ))
-        .into_response());
+        return Ok(Redirect::to(&format!("/t/{target}?merged={}", t.tracking_no)).into_response());
     }
     let id = TopicId(t.id);
-    let room = state.store.room(RoomId(t.room_id)).await?;
-    let ctx = state.store.topic_context(&t).await?;
-    let depts = state.store.departments().await?;
     let dept_name = |id: i64| {
         depts
             .iter()
@@ -216,10 +285,7 @@ pub async fn topic(
             .unwrap_or_default()
     };
     let region = RegionPath::decode(&t.region_path).unwrap_or(RegionPath(Vec::new()));
-    let tasks = state
-        .store
-        .tasks_of_topic(id)
-        .await?
+    let tasks = tasks
         .into_iter()
         .map(|k| {
             let st = TaskState::parse(&k.state);
@@ -247,10 +313,7 @@ pub async fn topic(
             }
         })
         .collect();
-    let opinions = state
-        .store
-        .opinions(id)
-        .await?
+    let opinions = opinions
         .into_iter()
         .map(|o| OpinionRow {
             text: o.text,
@@ -264,10 +327,7 @@ pub async fn topic(
             instructions: o.instructions,
         })
         .collect();
-    let meetings = state
-        .store
-        .meetings_of_room(RoomId(t.room_id))
-        .await?
+    let meetings = meetings
         .into_iter()
         .filter(|m| {
             matches!(
@@ -277,10 +337,6 @@ pub async fn topic(
         })
         .map(|m| (m.id, format!("{}（{}）", m.title, fmt_time(m.starts_at))))
         .collect();
-    let merged_into = match t.merged_into {
-        Some(m) => Some(state.store.topic(TopicId(m)).await?.tracking_no),
-        None => None,
-    };
     let can_rate = domain::decide(
         &ctx,
         &viewer.actor,
@@ -291,7 +347,6 @@ pub async fn topic(
     .is_ok();
     let can_like = ctx.state.is_public_result();
     let liked = can_like && state.store.has_liked(id, &viewer.liker_key()).await?;
-    let deliberation = state.store.deliberation_of_topic(id).await?.map(|d| d.id);
     let can_open_deliberation =
         deliberation.is_none() && viewer.actor.is_convener_of(RoomId(t.room_id));
     let is_convener = viewer.actor.is_convener_of(RoomId(t.room_id));
@@ -305,7 +360,7 @@ pub async fn topic(
         })
     };
     let photos = if crate::photos::visible(&t, &viewer) {
-        state.store.photos(id).await?
+        photos
     } else {
         Vec::new()
     };
@@ -342,14 +397,8 @@ pub async fn topic(
         created: fmt_time(t.created_at),
         submitted: q.submitted.is_some(),
         merged_into,
-        timeline: state
-            .store
-            .timeline(id)
-            .await?
-            .iter()
-            .map(EventJson::new)
-            .collect(),
-        research: state.store.research_records(id).await?,
+        timeline: timeline.iter().map(EventJson::new).collect(),
+        research,
         opinions,
         tasks,
         actions: allowed_topic_actions(&ctx, &viewer.actor),

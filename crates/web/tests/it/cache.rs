@@ -34,9 +34,24 @@ async fn public_pages_follow_writes(backend: Backend) {
     assert_eq!(total(&list), before + 1);
     assert_eq!(list["items"][0]["tracking_no"], no.as_str());
 
+    // A topic's page: its shared part is kept too, and follows the convener's move.
+    let topic = format!("/t/{no}");
+    let (_, page) = app.page(&anon, &topic).await;
+    assert!(page.contains("待受理"));
+    let convener = app.login("convener-a").await;
+    let (s, v) = app
+        .post(
+            &convener,
+            &format!("/api/topics/{no}/actions/accept"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, page) = app.page(&anon, &topic).await;
+    assert!(page.contains("已立项") && !page.contains("待受理"));
+
     // Pages are per viewer where they differ: a signed-in convener gets
     // their own name and desk, the anonymous resident does not.
-    let convener = app.login("convener-a").await;
     let (_, mine) = app.page(&convener, "/r/room-a").await;
     let (_, theirs) = app.page(&anon, "/r/room-a").await;
     assert!(mine.contains("/desk") && !theirs.contains("/desk"));
