@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use domain::{DomainError, TopicState};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set};
 use tokio::sync::{mpsc, oneshot};
 
@@ -102,7 +102,7 @@ impl Store {
     /// statements, whatever its size: the topics are read at once by
     /// tracking number, the likes go in as one multi-row `INSERT … ON
     /// CONFLICT DO NOTHING RETURNING`, and each topic's rolled-up count
-    /// grows by the rows that went in (`UPDATE … RETURNING` the new count).
+    /// grows by the rows that went in (one `UPDATE … RETURNING` for all of them).
     async fn commit_likes(&self, likes: &[(&str, &str)]) -> Result<Vec<Result<LikeOutcome>>> {
         let w = self.write().await?;
         let nos: HashSet<&str> = likes.iter().map(|(no, _)| *no).collect();
@@ -153,17 +153,30 @@ impl Store {
         for (t, _) in &inserted {
             *added.entry(*t).or_default() += 1;
         }
-        for t in topics.values_mut() {
-            let Some(n) = added.get(&t.id) else { continue };
+        if !added.is_empty() {
+            // One statement for every topic of the batch:
+            // like_count = like_count + CASE id WHEN … THEN n … END.
+            let by = added
+                .iter()
+                .fold(CaseStatement::new(), |c, (id, n)| {
+                    c.case(topic::Column::Id.eq(*id), *n)
+                })
+                .finally(0i64);
             let updated = topic::Entity::update_many()
                 .col_expr(
                     topic::Column::LikeCount,
-                    Expr::col(topic::Column::LikeCount).add(*n),
+                    Expr::col(topic::Column::LikeCount).add(by),
                 )
-                .filter(topic::Column::Id.eq(t.id))
+                .filter(topic::Column::Id.is_in(added.keys().copied()))
                 .exec_with_returning(&w.tx)
                 .await?;
-            t.count = updated.first().map_or(t.count + n, |r| r.like_count);
+            let now: HashMap<i64, i64> =
+                updated.into_iter().map(|r| (r.id, r.like_count)).collect();
+            for t in topics.values_mut() {
+                if let Some(c) = now.get(&t.id) {
+                    t.count = *c;
+                }
+            }
         }
         w.commit().await?;
         // A liker named twice in one batch: the first is new, the second is not.
