@@ -13,8 +13,9 @@
 //! and group k-means, repness, consensus, priorities); each warm run is the
 //! same call given the first cold run's result as `previous`. Prints one JSON
 //! object: every run's seconds, their medians and a summary of the result.
-//! `phases_s` splits one more cold run into the vote-matrix build, the
-//! in-conv replay and `analyze` on the built matrix.
+//! `phases_s` splits one more cold run into sorting the log and building the
+//! vote matrix, the in-conv replay (on the same sorted log) and `analyze` on
+//! the built matrix.
 //! `--assign FILE` writes `{"pid": group id or null}` for every participant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -123,15 +124,16 @@ fn main() {
 
     // Where a cold run's time goes (one untimed-by-the-table run of each part).
     let t = Instant::now();
-    let matrix = VoteMatrix::from_votes(&votes);
+    let log = opinion::matrix::SortedLog::new(&votes);
+    let matrix = VoteMatrix::from_log(&log);
     let matrix_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let sticky = opinion::inconv::replay(&votes, &opts.in_conv);
+    let sticky = opinion::inconv::replay_log(&log, &opts.in_conv);
     let replay_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let _ = analyze(&matrix, &opts, None);
     let analyze_s = t.elapsed().as_secs_f64();
-    drop(sticky);
+    drop((sticky, log));
 
     if let Some(file) = assign {
         let map: serde_json::Map<String, serde_json::Value> = cold

@@ -204,8 +204,11 @@ pub fn analyze_log(
     opts: &Options,
     previous: Option<&Analysis>,
 ) -> Analysis {
-    let m = VoteMatrix::from_votes(votes);
-    analyze_with_sticky(&m, opts, previous, inconv::replay(votes, &opts.in_conv))
+    let log = matrix::SortedLog::new(votes);
+    let m = VoteMatrix::from_log(&log);
+    let sticky = inconv::replay_log(&log, &opts.in_conv);
+    drop(log);
+    analyze_with_sticky(&m, opts, previous, sticky)
 }
 
 fn analyze_with_sticky(

@@ -64,6 +64,28 @@ pub struct VoteRecord {
     pub timestamp: i64,
 }
 
+/// A vote log sorted once by (participant, statement, time, position in the
+/// log) — what both the matrix and the in-conv replay start from. The keys
+/// are kept contiguous so the sort does not chase the votes; O(v log v), no
+/// per-vote map.
+pub struct SortedLog<'a> {
+    pub votes: &'a [VoteRecord],
+    /// (pid, tid, timestamp, index into `votes`), ascending.
+    pub keys: Vec<(u64, u64, i64, usize)>,
+}
+
+impl<'a> SortedLog<'a> {
+    pub fn new(votes: &'a [VoteRecord]) -> SortedLog<'a> {
+        let mut keys: Vec<(u64, u64, i64, usize)> = votes
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.pid, v.tid, v.timestamp, i))
+            .collect();
+        keys.sort_unstable();
+        SortedLog { votes, keys }
+    }
+}
+
 /// Sparse participants × statements matrix of the latest vote per pair.
 ///
 /// Rows are sorted by participant id and columns by statement id, so the
@@ -83,27 +105,29 @@ impl VoteMatrix {
     /// Builds the matrix; for a repeated (participant, statement) the vote with
     /// the latest timestamp wins, and among equal timestamps the later record.
     pub fn from_votes(votes: &[VoteRecord]) -> VoteMatrix {
-        // Sort indices by (pid, tid, timestamp, position): the last of each
-        // (pid, tid) run is the winning vote. O(v log v), no per-vote map.
-        let mut order: Vec<usize> = (0..votes.len()).collect();
-        order.sort_unstable_by_key(|&i| (votes[i].pid, votes[i].tid, votes[i].timestamp, i));
-        order.dedup_by(|later, earlier| {
-            let same = votes[*later].pid == votes[*earlier].pid
-                && votes[*later].tid == votes[*earlier].tid;
-            if same {
-                // keep the later (winning) index in the retained slot
-                *earlier = *later;
-            }
-            same
-        });
+        VoteMatrix::from_log(&SortedLog::new(votes))
+    }
+
+    /// The matrix of an already sorted log: the last vote of each
+    /// (participant, statement) run wins.
+    pub fn from_log(log: &SortedLog) -> VoteMatrix {
+        let (votes, keys) = (log.votes, &log.keys);
+        let order = keys
+            .iter()
+            .enumerate()
+            .filter(|(n, k)| {
+                keys.get(n + 1)
+                    .is_none_or(|next| (next.0, next.1) != (k.0, k.1))
+            })
+            .map(|(_, k)| k.3);
         let mut tid_set: Vec<u64> = votes.iter().map(|v| v.tid).collect();
         tid_set.sort_unstable();
         tid_set.dedup();
         let mut pids = Vec::new();
         let mut row_ptr = vec![0];
-        let mut cols = Vec::with_capacity(order.len());
-        let mut vals = Vec::with_capacity(order.len());
-        for &idx in &order {
+        let mut cols = Vec::with_capacity(keys.len());
+        let mut vals = Vec::with_capacity(keys.len());
+        for idx in order {
             let v = &votes[idx];
             if pids.last() != Some(&v.pid) {
                 if !pids.is_empty() {
