@@ -83,15 +83,6 @@ impl Store {
         })
     }
 
-    pub async fn has_supported(&self, id: TopicId, supporter: &str) -> Result<bool> {
-        Ok(support::Entity::find()
-            .filter(support::Column::TopicId.eq(id.0))
-            .filter(support::Column::Supporter.eq(supporter))
-            .count(self.conn())
-            .await?
-            > 0)
-    }
-
     /// The supports actually stored (to check the rolled-up count against).
     pub async fn count_supports(&self, id: TopicId) -> Result<u64> {
         Ok(support::Entity::find()
@@ -109,15 +100,6 @@ impl Store {
             .ok_or(StoreError::NotFound("议题"))?;
         follow_on(&w.tx, id.0, follower, phone).await?;
         w.commit().await
-    }
-
-    pub async fn is_following(&self, id: TopicId, keys: &[String]) -> Result<bool> {
-        Ok(follower::Entity::find()
-            .filter(follower::Column::TopicId.eq(id.0))
-            .filter(follower::Column::Follower.is_in(keys.iter().cloned()))
-            .count(self.conn())
-            .await?
-            > 0)
     }
 
     /// The newest inbox lines of a person (their user key and device key).

@@ -46,7 +46,7 @@ pub use intake::{
     NewPhoto, Notification, Photo, SupportOutcome, device_key, key_of, person_key, user_key,
 };
 pub use like_queue::LikeQueue;
-pub use likes::LikeOutcome;
+pub use likes::{LikeOutcome, VisitorMarks};
 pub use meetings::NewMeeting;
 pub use tasks::TaskAction;
 pub use topics::{NewTopic, TopicAction, TopicFilter, Who, submitter_of};

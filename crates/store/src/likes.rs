@@ -34,3 +34,63 @@ impl Store {
             .await?)
     }
 }
+
+/// What a topic's page shows about its visitor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VisitorMarks {
+    pub liked: bool,
+    pub supported: bool,
+    pub following: bool,
+}
+
+impl Store {
+    /// Whether this visitor (liker key, inbox keys) liked, supported and
+    /// follows the topic: one query, for a page that may be viewed by
+    /// thousands of phones at once.
+    pub async fn visitor_marks(
+        &self,
+        id: TopicId,
+        liker: &str,
+        inbox_keys: &[String],
+    ) -> Result<VisitorMarks> {
+        use sea_orm::QuerySelect;
+        use sea_orm::sea_query::{Expr, Query};
+
+        use crate::entity::{follower, support, topic};
+        let liked = Query::select()
+            .expr(Expr::val(1))
+            .from(topic_like::Entity)
+            .and_where(topic_like::Column::TopicId.eq(id.0))
+            .and_where(topic_like::Column::Liker.eq(liker))
+            .to_owned();
+        let supported = Query::select()
+            .expr(Expr::val(1))
+            .from(support::Entity)
+            .and_where(support::Column::TopicId.eq(id.0))
+            .and_where(support::Column::Supporter.eq(liker))
+            .to_owned();
+        let following = Query::select()
+            .expr(Expr::val(1))
+            .from(follower::Entity)
+            .and_where(follower::Column::TopicId.eq(id.0))
+            .and_where(follower::Column::Follower.is_in(inbox_keys.iter().cloned()))
+            .to_owned();
+        let marks = topic::Entity::find_by_id(id.0)
+            .select_only()
+            .expr_as(Expr::exists(liked), "liked")
+            .expr_as(Expr::exists(supported), "supported")
+            .expr_as(Expr::exists(following), "following")
+            .into_tuple::<(bool, bool, bool)>()
+            .one(self.conn())
+            .await?;
+        Ok(
+            marks.map_or_else(VisitorMarks::default, |(liked, supported, following)| {
+                VisitorMarks {
+                    liked,
+                    supported,
+                    following,
+                }
+            }),
+        )
+    }
+}

@@ -189,6 +189,17 @@ async fn likes_count_once_even_when_concurrent(backend: Backend) {
     assert!(fresh.new);
     assert_eq!(fresh.count, 11);
     assert_eq!(store.count_likes(id).await.unwrap(), 11);
+    let keys = |k: &str| vec![k.to_owned()];
+    let marks = store
+        .visitor_marks(id, "d:dev3", &keys("d:dev3"))
+        .await
+        .unwrap();
+    assert!(marks.liked && !marks.supported);
+    let marks = store
+        .visitor_marks(id, "d:nobody", &keys("d:nobody"))
+        .await
+        .unwrap();
+    assert_eq!(marks, store::VisitorMarks::default());
 }
 both!(likes_count_once_even_when_concurrent);
 

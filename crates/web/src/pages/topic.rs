@@ -189,8 +189,8 @@ fn allowed_task_actions(ctx: &TaskCtx, actor: &domain::Actor) -> Vec<&'static st
 
 /// Everything on a topic's page that is the same for every viewer, read in
 /// one go. For visitors without a sign-in it is kept (`AppState::topics`,
-/// see `page_cache`), so a view of a popular topic reads only the few facts
-/// about the visitor: liked, supported, following.
+/// see `page_cache`), so a view of a popular topic reads only what concerns
+/// the visitor (liked, supported, following: one query).
 #[derive(Clone)]
 pub struct TopicData {
     t: store::Topic,
@@ -346,7 +346,11 @@ pub async fn topic(
     )
     .is_ok();
     let can_like = ctx.state.is_public_result();
-    let liked = can_like && state.store.has_liked(id, &viewer.liker_key()).await?;
+    let marks = state
+        .store
+        .visitor_marks(id, &viewer.liker_key(), &viewer.inbox_keys())
+        .await?;
+    let liked = can_like && marks.liked;
     let can_open_deliberation =
         deliberation.is_none() && viewer.actor.is_convener_of(RoomId(t.room_id));
     let is_convener = viewer.actor.is_convener_of(RoomId(t.room_id));
@@ -355,7 +359,7 @@ pub async fn topic(
     } else {
         Some(SupportButton {
             no: t.tracking_no.clone(),
-            supported: state.store.has_supported(id, &viewer.liker_key()).await?,
+            supported: marks.supported,
             count: t.support_count,
         })
     };
@@ -381,7 +385,7 @@ pub async fn topic(
         .map(|m| m.as_str().to_owned());
     let page = TopicPage {
         support,
-        following: state.store.is_following(id, &viewer.inbox_keys()).await?,
+        following: marks.following,
         signed_in: viewer.user.is_some(),
         submitter,
         photos,
