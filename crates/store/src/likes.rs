@@ -56,30 +56,40 @@ impl Store {
         use sea_orm::QuerySelect;
         use sea_orm::sea_query::{Expr, Query};
 
+        use sea_orm::sea_query::IntoTableRef;
+
         use crate::entity::{follower, support, topic};
-        let liked = Query::select()
-            .expr(Expr::val(1))
-            .from(topic_like::Entity)
-            .and_where(topic_like::Column::TopicId.eq(id.0))
-            .and_where(topic_like::Column::Liker.eq(liker))
-            .to_owned();
-        let supported = Query::select()
-            .expr(Expr::val(1))
-            .from(support::Entity)
-            .and_where(support::Column::TopicId.eq(id.0))
-            .and_where(support::Column::Supporter.eq(liker))
-            .to_owned();
-        let following = Query::select()
-            .expr(Expr::val(1))
-            .from(follower::Entity)
-            .and_where(follower::Column::TopicId.eq(id.0))
-            .and_where(follower::Column::Follower.is_in(inbox_keys.iter().cloned()))
-            .to_owned();
+        // EXISTS (SELECT 1 FROM table WHERE its topic is this one AND it is this visitor's)
+        let exists = |table: sea_orm::sea_query::TableRef, of_topic, of_visitor| {
+            Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(table)
+                    .and_where(of_topic)
+                    .and_where(of_visitor)
+                    .to_owned(),
+            )
+        };
+        let liked = exists(
+            topic_like::Entity.into_table_ref(),
+            topic_like::Column::TopicId.eq(id.0),
+            topic_like::Column::Liker.eq(liker),
+        );
+        let supported = exists(
+            support::Entity.into_table_ref(),
+            support::Column::TopicId.eq(id.0),
+            support::Column::Supporter.eq(liker),
+        );
+        let following = exists(
+            follower::Entity.into_table_ref(),
+            follower::Column::TopicId.eq(id.0),
+            follower::Column::Follower.is_in(inbox_keys.iter().cloned()),
+        );
         let marks = topic::Entity::find_by_id(id.0)
             .select_only()
-            .expr_as(Expr::exists(liked), "liked")
-            .expr_as(Expr::exists(supported), "supported")
-            .expr_as(Expr::exists(following), "following")
+            .expr_as(liked, "liked")
+            .expr_as(supported, "supported")
+            .expr_as(following, "following")
             .into_tuple::<(bool, bool, bool)>()
             .one(self.conn())
             .await?;

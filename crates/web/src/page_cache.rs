@@ -82,6 +82,21 @@ impl<V: Clone + Weigh> Kept<V> {
         };
         self.0.get_or_insert_async(&key, read).await
     }
+
+    /// [`Kept::get`] for a visitor without a sign-in; a signed-in viewer,
+    /// who must see their own moves at once on any node, always reads afresh.
+    pub async fn get_for(
+        &self,
+        state: &AppState,
+        viewer: &Viewer,
+        name: String,
+        read: impl Future<Output = AppResult<V>>,
+    ) -> AppResult<V> {
+        if viewer.user.is_some() {
+            return read.await;
+        }
+        self.get(state, name, read).await
+    }
 }
 
 /// Rendered pages and documents.
@@ -104,12 +119,9 @@ impl PageCache {
         key: String,
         render: impl Future<Output = AppResult<String>>,
     ) -> AppResult<Response> {
-        if viewer.user.is_some() {
-            return Ok(Html(render.await?).into_response());
-        }
         let key = if viewer.care { key + "#care" } else { key };
         let html = self
-            .get(state, key, async { Ok(render.await?.into()) })
+            .get_for(state, viewer, key, async { Ok(render.await?.into()) })
             .await?;
         Ok(Html(html).into_response())
     }

@@ -251,12 +251,11 @@ pub async fn topic(
     Path(no): Path<String>,
     Query(q): Query<TopicQuery>,
 ) -> AppResult<Response> {
-    let data = if viewer.user.is_some() {
-        topic_data(&state, &no).await?
-    } else {
-        let read = topic_data(&state, &no);
-        state.topics.get(&state, no.clone(), read).await?
-    };
+    let read = topic_data(&state, &no);
+    let data = state
+        .topics
+        .get_for(&state, &viewer, no.clone(), read)
+        .await?;
     let TopicData {
         t,
         room,
