@@ -191,14 +191,20 @@ fn aligned_start(votes: &VoteMatrix, prev: &Analysis) -> [Vec<f64>; 2] {
 }
 
 /// Runs the whole pipeline. `previous` is the last run's result, if any.
+///
+/// Without a log, clustering visits participants in id order; prefer
+/// [`analyze_log`] when the votes' times are known.
 pub fn analyze(votes: &VoteMatrix, opts: &Options, previous: Option<&Analysis>) -> Analysis {
-    analyze_with_sticky(votes, opts, previous, BTreeSet::new())
+    let order: Vec<usize> = (0..votes.n_rows()).collect();
+    analyze_with_history(votes, opts, previous, BTreeSet::new(), &order)
 }
 
 /// Runs the whole pipeline from the vote log. Besides building the matrix,
-/// it replays Pol.is's sticky in-conv rule over the log's history (see
-/// [`inconv::replay`]), so a cold start clusters the same people a long-lived
-/// Pol.is conversation does.
+/// it reads two things of the conversation's history from the log, as a
+/// long-lived Pol.is conversation has them: who is in-conv under Pol.is's
+/// sticky rule (see [`inconv::replay`]), and the order participants first
+/// voted in, which decides the points a cold start seeds its clusters with
+/// (Pol.is's rows follow first appearance).
 pub fn analyze_log(
     votes: &[matrix::VoteRecord],
     opts: &Options,
@@ -207,15 +213,19 @@ pub fn analyze_log(
     let log = matrix::SortedLog::new(votes);
     let m = VoteMatrix::from_log(&log);
     let sticky = inconv::replay_log(&log, &opts.in_conv);
+    let order = log.appearance_order();
     drop(log);
-    analyze_with_sticky(&m, opts, previous, sticky)
+    analyze_with_history(&m, opts, previous, sticky, &order)
 }
 
-fn analyze_with_sticky(
+/// The pipeline, given participants kept in-conv by history (`sticky`) and
+/// the order clustering visits rows in (`order`, a permutation of rows).
+fn analyze_with_history(
     votes: &VoteMatrix,
     opts: &Options,
     previous: Option<&Analysis>,
     sticky: BTreeSet<u64>,
+    order: &[usize],
 ) -> Analysis {
     let threads = par::threads(opts.threads);
     let excluded = opts.moderation.excluded_mask(votes);
@@ -228,7 +238,7 @@ fn analyze_with_sticky(
     let pca = pca::fit(votes, &excluded, start.as_ref(), &opts.pca, threads);
     let projections = pca::project_participants(votes, &excluded, &pca, threads);
 
-    let rows: Vec<usize> = (0..votes.n_rows()).filter(|&i| in_mask[i]).collect();
+    let rows: Vec<usize> = order.iter().copied().filter(|&i| in_mask[i]).collect();
     let ids: Vec<u64> = rows.iter().map(|&i| votes.pids()[i]).collect();
     let pos: Vec<[f64; 2]> = rows.iter().map(|&i| projections[i]).collect();
     let pts = Points {

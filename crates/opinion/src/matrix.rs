@@ -84,6 +84,25 @@ impl<'a> SortedLog<'a> {
         keys.sort_unstable();
         SortedLog { votes, keys }
     }
+
+    /// Rows of the log's matrix (participants in id order) in the order
+    /// participants first voted, ties by id. Pol.is's rows follow first
+    /// appearance, and its cold-start clusters take the first points in row
+    /// order, so this is the order clustering visits participants in.
+    pub fn appearance_order(&self) -> Vec<usize> {
+        let mut first: Vec<(i64, usize)> = Vec::new();
+        let mut last_pid = None;
+        for &(pid, _, ts, _) in &self.keys {
+            if last_pid != Some(pid) {
+                last_pid = Some(pid);
+                first.push((ts, first.len()));
+            } else if let Some(f) = first.last_mut() {
+                f.0 = f.0.min(ts);
+            }
+        }
+        first.sort_unstable();
+        first.into_iter().map(|(_, row)| row).collect()
+    }
 }
 
 /// Sparse participants × statements matrix of the latest vote per pair.
@@ -91,7 +110,10 @@ impl<'a> SortedLog<'a> {
 /// Rows are sorted by participant id and columns by statement id, so the
 /// matrix (and everything computed from it) does not depend on the order in
 /// which votes arrive. Pol.is orders by first appearance; its exports list
-/// statements in id order, which is what we reproduce.
+/// statements in id order, which is what we reproduce. Where Pol.is's row
+/// order matters (which points seed a cold start's clusters), the order
+/// participants first voted is taken from the log
+/// ([`SortedLog::appearance_order`]).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct VoteMatrix {
     pids: Vec<u64>,
@@ -272,6 +294,22 @@ mod tests {
         assert_eq!(m.get(0, 0), Some(PASS));
         assert_eq!(m.get(0, 1), None);
         assert_eq!(m.nnz(), 3);
+    }
+
+    #[test]
+    fn appearance_order_follows_first_votes() {
+        let votes = [
+            rec(1, 1, Vote::Agree, 50),
+            rec(7, 1, Vote::Agree, 30),
+            rec(4, 2, Vote::Pass, 40),
+            rec(4, 1, Vote::Agree, 60),
+            rec(1, 2, Vote::Agree, 10), // pid 1's first vote
+            rec(9, 1, Vote::Agree, 30), // tie with pid 7: id order
+        ];
+        let log = SortedLog::new(&votes);
+        let m = VoteMatrix::from_log(&log);
+        assert_eq!(m.pids(), &[1, 4, 7, 9]);
+        assert_eq!(log.appearance_order(), vec![0, 2, 3, 1]);
     }
 
     #[test]

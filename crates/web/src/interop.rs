@@ -101,8 +101,7 @@ pub async fn export_file(
             };
             opts.moderation = opinion::polis::moderation_of(&comments);
             opts.moderation.meta = meta;
-            let m = opinion::matrix::VoteMatrix::from_votes(&votes);
-            opinion::analyze(&m, &opts, None)
+            opinion::analyze_log(&votes, &opts, None)
         });
         let files = opinion::polis::open_data_files(&votes, &comments, analysis.as_ref());
         match name.as_str() {

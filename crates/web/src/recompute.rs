@@ -2,7 +2,7 @@
 //!
 //! A vote marks its deliberation dirty. One task waits until the deliberation
 //! has been quiet for a second (or dirty for three), at most once every two
-//! seconds per deliberation, then loads the votes, runs `opinion::analyze` on
+//! seconds per deliberation, then loads the votes, runs `opinion::analyze_log` on
 //! the blocking pool — starting from the previous run's analysis, kept here in
 //! memory and, for after a restart, in the database — and saves the report.
 //! Pages only read the saved report.
@@ -141,8 +141,7 @@ async fn run(
         };
         opts.moderation.meta = input.meta;
         opts.moderation.mod_out = input.mod_out;
-        let m = opinion::matrix::VoteMatrix::from_votes(&input.votes);
-        let a = opinion::analyze(&m, &opts, previous.as_ref());
+        let a = opinion::analyze_log(&input.votes, &opts, previous.as_ref());
         let json = opinion::report(&a).to_string();
         let continuation = serde_json::to_string(&a.continuation());
         (a, json, continuation)
