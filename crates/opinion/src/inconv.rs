@@ -116,9 +116,6 @@ pub fn replay_log(log: &SortedLog, rule: &InConvRule) -> BTreeSet<u64> {
             last_pair = Some((pid, tid));
         }
     }
-    let mut tids: Vec<u64> = votes.iter().map(|v| v.tid).collect();
-    tids.sort_unstable();
-    tids.dedup();
     // Then in time order (ties by position in the log), as the votes came.
     let mut by_time: Vec<(i64, usize)> = votes
         .iter()
@@ -126,15 +123,14 @@ pub fn replay_log(log: &SortedLog, rule: &InConvRule) -> BTreeSet<u64> {
         .map(|(i, v)| (v.timestamp, i))
         .collect();
     by_time.sort_unstable();
-    let mut tid_seen = vec![false; tids.len()];
+    let mut tid_seen = vec![false; log.tids.len()];
     let mut statements = 0;
     let mut counts = vec![0usize; pids.len()];
     let mut inc = vec![false; pids.len()];
     let mut n_in = 0;
     for &(_, i) in &by_time {
-        if let Ok(j) = tids.binary_search(&votes[i].tid)
-            && !tid_seen[j]
-        {
+        let j = log.tids.position(votes[i].tid);
+        if !tid_seen[j] {
             tid_seen[j] = true;
             statements += 1;
         }

@@ -330,9 +330,10 @@ pub fn group_step(base: &[Cluster], opts: &Options, previous: Option<&Analysis>)
         opts.group_iters,
         previous.map(|p| &p.group_clusterings),
     );
+    let dists = cluster::BaseDistances::new(base);
     let silhouettes: BTreeMap<usize, f64> = clusterings
         .iter()
-        .map(|(&k, g)| (k, cluster::silhouette(base, g)))
+        .map(|(&k, g)| (k, dists.silhouette(g)))
         .collect();
     let Some(this_k) = cluster::best_k(&silhouettes) else {
         // Fewer than two base clusters: everyone clustered forms one group.

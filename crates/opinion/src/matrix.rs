@@ -64,25 +64,109 @@ pub struct VoteRecord {
     pub timestamp: i64,
 }
 
+/// Distinct ids in ascending order, with a fast id → position lookup: a
+/// direct table when the ids are dense (as participant and statement ids
+/// are, counted from 0), otherwise binary search.
+pub struct DenseIds {
+    ids: Vec<u64>,
+    /// `table[id]` = position, `u32::MAX` when absent; empty when sparse.
+    table: Vec<u32>,
+}
+
+impl DenseIds {
+    pub fn new(ids: impl Iterator<Item = u64> + Clone) -> DenseIds {
+        let n = ids.clone().count();
+        let max = ids.clone().max().unwrap_or(0);
+        // A table costs 4 bytes per possible id: allowed while it stays
+        // within a few times the input's own size.
+        let dense = usize::try_from(max).is_ok_and(|m| m <= 4 * n + 1024);
+        if !dense {
+            let mut v: Vec<u64> = ids.collect();
+            v.sort_unstable();
+            v.dedup();
+            return DenseIds {
+                ids: v,
+                table: Vec::new(),
+            };
+        }
+        let mut table = vec![u32::MAX; max as usize + 1];
+        for id in ids {
+            table[id as usize] = 0;
+        }
+        let mut v = Vec::new();
+        for (id, slot) in table.iter_mut().enumerate() {
+            if *slot == 0 {
+                *slot = u32::try_from(v.len()).expect("more than u32::MAX ids");
+                v.push(id as u64);
+            }
+        }
+        DenseIds { ids: v, table }
+    }
+
+    /// The ids, ascending.
+    pub fn ids(&self) -> &[u64] {
+        &self.ids
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Position of `id` among the ids (it must be one of them).
+    pub fn position(&self, id: u64) -> usize {
+        if self.table.is_empty() {
+            self.ids.binary_search(&id).unwrap_or_default()
+        } else {
+            self.table[id as usize] as usize
+        }
+    }
+}
+
 /// A vote log sorted once by (participant, statement, time, position in the
-/// log) — what both the matrix and the in-conv replay start from. The keys
-/// are kept contiguous so the sort does not chase the votes; O(v log v), no
-/// per-vote map.
+/// log) — what both the matrix and the in-conv replay start from. Votes are
+/// bucketed by participant in one pass (a counting sort), then each
+/// participant's few votes are sorted; the keys are kept contiguous so the
+/// sorts do not chase the votes.
 pub struct SortedLog<'a> {
     pub votes: &'a [VoteRecord],
     /// (pid, tid, timestamp, index into `votes`), ascending.
     pub keys: Vec<(u64, u64, i64, usize)>,
+    /// The participants (matrix rows) and statements (columns).
+    pub pids: DenseIds,
+    pub tids: DenseIds,
 }
 
 impl<'a> SortedLog<'a> {
     pub fn new(votes: &'a [VoteRecord]) -> SortedLog<'a> {
-        let mut keys: Vec<(u64, u64, i64, usize)> = votes
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.pid, v.tid, v.timestamp, i))
-            .collect();
-        keys.sort_unstable();
-        SortedLog { votes, keys }
+        let pids = DenseIds::new(votes.iter().map(|v| v.pid));
+        let tids = DenseIds::new(votes.iter().map(|v| v.tid));
+        let rows: Vec<usize> = votes.iter().map(|v| pids.position(v.pid)).collect();
+        let mut start = vec![0usize; pids.len() + 1];
+        for &r in &rows {
+            start[r + 1] += 1;
+        }
+        for r in 0..pids.len() {
+            start[r + 1] += start[r];
+        }
+        let mut next = start.clone();
+        let mut keys = vec![(0, 0, 0, 0); votes.len()];
+        for (i, (v, &r)) in votes.iter().zip(&rows).enumerate() {
+            keys[next[r]] = (v.pid, v.tid, v.timestamp, i);
+            next[r] += 1;
+        }
+        for w in start.windows(2) {
+            keys[w[0]..w[1]].sort_unstable();
+        }
+        SortedLog {
+            votes,
+            keys,
+            pids,
+            tids,
+        }
     }
 
     /// Rows of the log's matrix (participants in id order) in the order
@@ -142,9 +226,6 @@ impl VoteMatrix {
                     .is_none_or(|next| (next.0, next.1) != (k.0, k.1))
             })
             .map(|(_, k)| k.3);
-        let mut tid_set: Vec<u64> = votes.iter().map(|v| v.tid).collect();
-        tid_set.sort_unstable();
-        tid_set.dedup();
         let mut pids = Vec::new();
         let mut row_ptr = vec![0];
         let mut cols = Vec::with_capacity(keys.len());
@@ -157,7 +238,7 @@ impl VoteMatrix {
                 }
                 pids.push(v.pid);
             }
-            let j = tid_set.binary_search(&v.tid).unwrap_or_default();
+            let j = log.tids.position(v.tid);
             cols.push(u32::try_from(j).expect("more than u32::MAX statements"));
             vals.push(v.vote.internal());
         }
@@ -166,7 +247,7 @@ impl VoteMatrix {
         }
         VoteMatrix {
             pids,
-            tids: tid_set,
+            tids: log.tids.ids().to_vec(),
             row_ptr,
             cols,
             vals,
@@ -310,6 +391,40 @@ mod tests {
         let m = VoteMatrix::from_log(&log);
         assert_eq!(m.pids(), &[1, 4, 7, 9]);
         assert_eq!(log.appearance_order(), vec![0, 2, 3, 1]);
+    }
+
+    #[test]
+    fn counting_sort_equals_a_plain_sort() {
+        let r = crate::pca::det_uniform(5, 3 * 5000);
+        for spread in [50.0, 1e15] {
+            // Dense ids (the table) and sparse ones (binary search), with
+            // re-votes and equal times.
+            let votes: Vec<VoteRecord> = (0..5000)
+                .map(|i| {
+                    let pid = ((r[3 * i] + 1.0) * spread) as u64;
+                    let tid = ((r[3 * i + 1] + 1.0) * 10.0) as u64;
+                    let t = ((r[3 * i + 2] + 1.0) * 20.0) as i64;
+                    rec(pid, tid, Vote::Agree, t)
+                })
+                .collect();
+            let log = SortedLog::new(&votes);
+            let mut plain: Vec<(u64, u64, i64, usize)> = votes
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.pid, v.tid, v.timestamp, i))
+                .collect();
+            plain.sort_unstable();
+            assert_eq!(log.keys, plain);
+            let mut pids: Vec<u64> = votes.iter().map(|v| v.pid).collect();
+            pids.sort_unstable();
+            pids.dedup();
+            assert_eq!(log.pids.ids(), &pids[..]);
+            assert!(
+                pids.iter()
+                    .enumerate()
+                    .all(|(i, &p)| log.pids.position(p) == i)
+            );
+        }
     }
 
     #[test]
