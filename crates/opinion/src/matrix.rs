@@ -74,8 +74,8 @@ pub struct DenseIds {
 }
 
 impl DenseIds {
-    pub fn new(ids: impl Iterator<Item = u64> + Clone) -> DenseIds {
-        let n = ids.clone().count();
+    pub fn new(ids: impl ExactSizeIterator<Item = u64> + Clone) -> DenseIds {
+        let n = ids.len();
         let max = ids.clone().max().unwrap_or(0);
         // A table costs 4 bytes per possible id: allowed while it stays
         // within a few times the input's own size.

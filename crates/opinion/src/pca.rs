@@ -46,7 +46,7 @@ pub struct PcaOptions {
     pub max_iters: usize,
     /// Stop when `‖A v − θ v‖ ≤ tol · θ₁` for both components.
     pub tol: f64,
-    /// Vectors iterated together (≥ 2; extra ones speed convergence).
+    /// Vectors iterated together (2 to 8; extra ones speed convergence).
     pub block: usize,
 }
 
@@ -95,24 +95,39 @@ fn centred_lut(center: &[f64], excluded: &[bool]) -> Vec<f64> {
 
 /// `Y = XᵀX V` for a block V stored column-interleaved (`v[j*b + k]`).
 fn apply(m: &VoteMatrix, lut: &[f64], v: &[f64], b: usize, threads: usize) -> Vec<f64> {
+    // The block width as a constant lets the compiler keep a row's partial
+    // sums in vector registers; `fit` keeps b within 1..=8.
+    match b {
+        1 => apply_block::<1>(m, lut, v, threads),
+        2 => apply_block::<2>(m, lut, v, threads),
+        3 => apply_block::<3>(m, lut, v, threads),
+        4 => apply_block::<4>(m, lut, v, threads),
+        5 => apply_block::<5>(m, lut, v, threads),
+        6 => apply_block::<6>(m, lut, v, threads),
+        7 => apply_block::<7>(m, lut, v, threads),
+        _ => apply_block::<8>(m, lut, v, threads),
+    }
+}
+
+fn apply_block<const B: usize>(m: &VoteMatrix, lut: &[f64], v: &[f64], threads: usize) -> Vec<f64> {
     let nc = m.n_cols();
+    let v: &[[f64; B]] = v.as_chunks::<B>().0;
     let parts = par::map_chunks(m.n_rows(), par::chunk_len(m.n_rows()), threads, |rows| {
-        let mut y = vec![0.0f64; nc * b];
-        let mut s = vec![0.0f64; b];
+        let mut y = vec![[0.0f64; B]; nc];
         for i in rows {
             let (c, x) = m.row(i);
-            s.iter_mut().for_each(|t| *t = 0.0);
+            let mut s = [0.0f64; B];
             for (&j, &val) in c.iter().zip(x) {
                 let xv = lut[3 * j as usize + (val + 1) as usize];
-                let vj = &v[j as usize * b..j as usize * b + b];
-                for k in 0..b {
+                let vj = &v[j as usize];
+                for k in 0..B {
                     s[k] += xv * vj[k];
                 }
             }
             for (&j, &val) in c.iter().zip(x) {
                 let xv = lut[3 * j as usize + (val + 1) as usize];
-                let yj = &mut y[j as usize * b..j as usize * b + b];
-                for k in 0..b {
+                let yj = &mut y[j as usize];
+                for k in 0..B {
                     yj[k] += xv * s[k];
                 }
             }
@@ -120,13 +135,15 @@ fn apply(m: &VoteMatrix, lut: &[f64], v: &[f64], b: usize, threads: usize) -> Ve
         y
     });
     let mut it = parts.into_iter();
-    let mut y = it.next().unwrap_or_else(|| vec![0.0; nc * b]);
+    let mut y = it.next().unwrap_or_else(|| vec![[0.0; B]; nc]);
     for p in it {
         for (a, q) in y.iter_mut().zip(&p) {
-            *a += q;
+            for k in 0..B {
+                a[k] += q[k];
+            }
         }
     }
-    y
+    y.into_flattened()
 }
 
 /// Dot product of columns `ka` and `kb` of a column-interleaved block.
@@ -241,7 +258,7 @@ pub fn fit(
     let nc = m.n_cols();
     let center = column_means(m, excluded);
     let lut = centred_lut(&center, excluded);
-    let b = opts.block.max(2).min(nc.max(1));
+    let b = opts.block.clamp(2, 8).min(nc.max(1));
     let n_comps = 2.min(nc).min(m.n_rows());
     let ones = vec![1.0; nc];
     let starts: Vec<Vec<f64>> = (0..b)
