@@ -387,6 +387,53 @@ impl Store {
             .await?)
     }
 
+    /// Deliberations whose saved map misses votes: votes but no map yet, a
+    /// different number of votes than the map counted, or a vote changed
+    /// since it was computed. A starting process catches up on these, so a
+    /// crash between a vote and its map leaves no map behind its votes.
+    pub async fn stale_deliberations(&self) -> Result<Vec<i64>> {
+        let counts: Vec<(i64, i64)> = opinion_vote::Entity::find()
+            .select_only()
+            .column(opinion_vote::Column::DeliberationId)
+            .column_as(opinion_vote::Column::Id.count(), "n")
+            .group_by(opinion_vote::Column::DeliberationId)
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        let saved: HashMap<i64, (i64, chrono::DateTime<chrono::Utc>)> =
+            deliberation_result::Entity::find()
+                .select_only()
+                .columns([
+                    deliberation_result::Column::DeliberationId,
+                    deliberation_result::Column::VotesCounted,
+                    deliberation_result::Column::ComputedAt,
+                ])
+                .into_tuple::<(i64, i64, chrono::DateTime<chrono::Utc>)>()
+                .all(self.conn())
+                .await?
+                .into_iter()
+                .map(|(id, n, at)| (id, (n, at)))
+                .collect();
+        let mut stale = Vec::new();
+        for (id, n) in counts {
+            let fresh = match saved.get(&id) {
+                Some(&(counted, at)) if counted == n => {
+                    opinion_vote::Entity::find()
+                        .filter(opinion_vote::Column::DeliberationId.eq(id))
+                        .filter(opinion_vote::Column::CreatedAt.gt(at))
+                        .count(self.conn())
+                        .await?
+                        == 0
+                }
+                _ => false,
+            };
+            if !fresh {
+                stale.push(id);
+            }
+        }
+        Ok(stale)
+    }
+
     /// Voters in the order of their first vote; a voter's position is their
     /// participant id in the analysis, stable as new voters arrive.
     pub async fn participants(&self, id: i64) -> Result<Vec<String>> {

@@ -29,11 +29,21 @@ pub struct Recompute {
 }
 
 impl Recompute {
-    /// Starts the worker on the current runtime; it stops when every handle is gone.
+    /// Starts the worker on the current runtime; it stops when every handle
+    /// is gone. It first catches up on maps that miss votes — cast while no
+    /// process was computing them (a crash, a bulk load).
     pub fn start(store: store::Store) -> Recompute {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(worker(store, rx));
-        Recompute { tx }
+        tokio::spawn(worker(store.clone(), rx));
+        let recompute = Recompute { tx };
+        let catch_up = recompute.clone();
+        tokio::spawn(async move {
+            match store.stale_deliberations().await {
+                Ok(ids) => ids.into_iter().for_each(|id| catch_up.mark(id)),
+                Err(e) => tracing::warn!(error = %e, "stale opinion maps not looked up"),
+            }
+        });
+        recompute
     }
 
     pub fn mark(&self, deliberation: i64) {

@@ -353,3 +353,73 @@ async fn lists_over_several_states(backend: Backend) {
     );
 }
 both!(lists_over_several_states);
+
+/// A map is stale while votes are missing from it or changed after it:
+/// what a starting process recomputes.
+async fn stale_opinion_maps(backend: Backend) {
+    let Some((store, world)) = setup(backend).await else {
+        return;
+    };
+    let t = submit(&store, world.room_a, &anonymous("aaaa"), "广场舞噪音扰民").await;
+    let convener = who(&store, &world, "convener-a").await;
+    let seeds = ["音量晚上八点后调低".to_owned(), "换个场地跳".to_owned()];
+    let d = store
+        .open_deliberation(TopicId(t.id), &convener, &seeds)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = store
+        .statements(d.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert!(
+        store.stale_deliberations().await.unwrap().is_empty(),
+        "no votes, nothing to map"
+    );
+    for voter in ["d:phone-1", "d:phone-2", "d:phone-3"] {
+        store
+            .vote_statement(d.id, ids[0], voter, opinion::matrix::Vote::Agree)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store.stale_deliberations().await.unwrap(),
+        vec![d.id],
+        "votes, no map"
+    );
+    store
+        .save_deliberation_result(d.id, "{}".into(), 3, "{}".into())
+        .await
+        .unwrap();
+    assert!(
+        store.stale_deliberations().await.unwrap().is_empty(),
+        "map of every vote"
+    );
+    // A changed vote keeps the count but is newer than the map.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    store
+        .vote_statement(d.id, ids[0], "d:phone-2", opinion::matrix::Vote::Disagree)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.stale_deliberations().await.unwrap(),
+        vec![d.id],
+        "changed vote"
+    );
+    store
+        .save_deliberation_result(d.id, "{}".into(), 3, "{}".into())
+        .await
+        .unwrap();
+    store
+        .vote_statement(d.id, ids[1], "d:phone-1", opinion::matrix::Vote::Pass)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.stale_deliberations().await.unwrap(),
+        vec![d.id],
+        "new vote"
+    );
+}
+both!(stale_opinion_maps);

@@ -3,6 +3,7 @@
 //! moderation, and the background worker draws the map with its common ground.
 use std::time::{Duration, Instant};
 
+use opinion::matrix::Vote;
 use reqwest::{Client, StatusCode};
 use store::testing::Backend;
 
@@ -307,6 +308,20 @@ async fn results_wait_for_voters(backend: Backend) {
 }
 both!(results_wait_for_voters);
 
+/// A resident's topic on which room A's convener opens a deliberation with
+/// the first four seeds; its id.
+async fn opened_with_four_seeds(app: &TestApp, title: &str) -> i64 {
+    let no = app.submit(&app.client(), title).await;
+    let convener = app.login("convener-a").await;
+    let r = form(
+        &convener,
+        app.url(&format!("/t/{no}/deliberation")),
+        &[("seeds", &SEEDS[..4].join("\n"))],
+    )
+    .await;
+    location(&r).trim_start_matches("/d/").parse().unwrap()
+}
+
 /// Waits until the background worker has saved a map counting `votes` votes.
 async fn map_with(app: &TestApp, id: i64, votes: i64) {
     let started = Instant::now();
@@ -336,15 +351,7 @@ async fn warm_start_survives_restart(backend: Backend) {
     let Some(app) = TestApp::start(backend).await else {
         return;
     };
-    let no = app.submit(&app.client(), "村口停车难问题").await;
-    let convener = app.login("convener-a").await;
-    let r = form(
-        &convener,
-        app.url(&format!("/t/{no}/deliberation")),
-        &[("seeds", &SEEDS[..4].join("\n"))],
-    )
-    .await;
-    let id: i64 = location(&r).trim_start_matches("/d/").parse().unwrap();
+    let id = opened_with_four_seeds(&app, "村口停车难问题").await;
     let ids: Vec<String> = app
         .store
         .statements(id)
@@ -390,3 +397,32 @@ async fn warm_start_survives_restart(backend: Backend) {
     );
 }
 both!(warm_start_survives_restart);
+
+/// Votes stored while no process computed their map (a crash between the
+/// vote and its map, a bulk load): the next process to start maps them.
+async fn missed_map_is_computed_at_start(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let id = opened_with_four_seeds(&app, "广场舞音量问题").await;
+    let statements = app.store.statements(id).await.unwrap();
+    // Straight into the database: no running process hears of these votes.
+    for i in 0..8 {
+        for (j, s) in statements.iter().enumerate() {
+            let vote = if (j < 2) == (i % 2 == 0) {
+                Vote::Agree
+            } else {
+                Vote::Disagree
+            };
+            app.store
+                .vote_statement(id, s.id, &format!("d:phone-{i}"), vote)
+                .await
+                .unwrap();
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(app.store.deliberation_result(id).await.unwrap().is_none());
+    let _started = app.second_node().await;
+    map_with(&app, id, 32).await;
+}
+both!(missed_map_is_computed_at_start);
