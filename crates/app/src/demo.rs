@@ -16,6 +16,8 @@ use store::{
     TopicAction, Who,
 };
 
+mod deliberation;
+
 /// Every demo account signs in with this password.
 pub const DEMO_PASSWORD: &str = "shangliang2026";
 
@@ -29,6 +31,7 @@ struct Data {
     residents: Vec<Resident>,
     topics: Vec<DemoTopic>,
     templates: Templates,
+    deliberations: Vec<deliberation::DemoDeliberation>,
 }
 
 #[derive(Deserialize)]
@@ -387,9 +390,10 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
 
     walk_topics(store, &d, &people).await?;
     println!(
-        "演示数据已生成：{} 个议事室，{} 个议题。",
+        "演示数据已生成：{} 个议事室，{} 个议题，{} 场线上议事。",
         d.rooms.len(),
-        d.topics.len()
+        d.topics.len(),
+        d.deliberations.len()
     );
     Ok(())
 }
@@ -400,6 +404,7 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
     let seasons = ["春季", "夏季", "秋季", "冬季"];
     let mut n = 0usize;
     let mut first_in_room: HashMap<String, TrackingNo> = HashMap::new();
+    let mut online_topics: Vec<(usize, TopicId, Who)> = Vec::new();
     for (ri, r) in d.rooms.iter().enumerate() {
         let (convener, room) = people.conveners.get(&r.code).context("convener")?;
         let past_title = fill(pick(&d.templates.meeting_title, ri), "", "")
@@ -446,6 +451,11 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
             if stop == Stop::Merged && !first_in_room.contains_key(&r.code) {
                 stop = Stop::Accepted;
             }
+            // Deliberated online before the coming meeting.
+            let online = d.deliberations.iter().position(|x| x.topic == t.title);
+            if online.is_some() {
+                stop = Stop::Scheduled;
+            }
             let resident = &people.residents[n % people.residents.len()];
             let submitter = match channel {
                 Channel::Resident => resident.0.clone(),
@@ -475,6 +485,9 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
                 )
                 .await?;
             let id = TopicId(topic.id);
+            if let Some(k) = online {
+                online_topics.push((k, id, convener.clone()));
+            }
             let no = TrackingNo::parse(&topic.tracking_no)?;
             let act = |who: &Who, a: TopicAction| {
                 let who = who.clone();
@@ -652,6 +665,20 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
             .await?;
     }
 
+    let residents: Vec<Who> = people.residents.iter().map(|r| r.0.clone()).collect();
+    for (k, topic, convener) in online_topics {
+        let seed = k as u64 + 1;
+        deliberation::open(
+            store,
+            &d.deliberations[k],
+            topic,
+            &convener,
+            &residents,
+            seed,
+        )
+        .await?;
+    }
+
     // Spread every topic's history over the past months.
     let all = store
         .topics(&store::TopicFilter {
@@ -715,6 +742,9 @@ pub fn print_logins() {
     }
     if let Some(r) = d.rooms.first() {
         println!("  议事室页面示例：/r/{}", r.code);
+    }
+    if !d.deliberations.is_empty() {
+        println!("  线上议事（意见地图和共识）示例：/d/1/results");
     }
     println!();
 }

@@ -77,8 +77,30 @@ fn print_table(r: &Value, text: &HashMap<u64, &str>) {
         }
     }
     for (key, label) in [
-        ("agree", "共识：大家都赞同 consensus agree"),
-        ("disagree", "共识：大家都反对 consensus disagree"),
+        (
+            "agree",
+            "共识：各组都赞同 common ground agree (a majority of every group)",
+        ),
+        ("disagree", "共识：各组都反对 common ground disagree"),
+    ] {
+        println!("\n{label}");
+        for s in r["common_ground"][key].as_array().into_iter().flatten() {
+            let tid = s["tid"].as_u64().unwrap_or(0);
+            let pct = |k: &str| s[k].as_f64().unwrap_or(0.0) * 100.0;
+            println!(
+                "  {tid:>6}  {:>3.0}–{:.0}%  {}",
+                pct("min_share"),
+                pct("max_share"),
+                statement(text, tid)
+            );
+        }
+    }
+    for (key, label) in [
+        (
+            "agree",
+            "多数人赞同 Pol.is consensus agree (all participants)",
+        ),
+        ("disagree", "多数人反对 Pol.is consensus disagree"),
     ] {
         println!("\n{label}");
         for s in r["consensus"][key].as_array().into_iter().flatten() {

@@ -12,6 +12,7 @@
 //! it and why.
 
 pub mod cluster;
+pub mod common_ground;
 pub mod inconv;
 pub mod matrix;
 mod par;
@@ -110,6 +111,10 @@ pub struct Statistics {
     pub group_votes: BTreeMap<usize, GroupVotes>,
     /// Per statement id.
     pub priorities: BTreeMap<u64, f64>,
+    /// What a majority of every group agrees or disagrees with (absent from
+    /// analyses saved before it existed).
+    #[serde(default)]
+    pub common_ground: common_ground::CommonGround,
 }
 
 /// Everything one run computes. Pass it back as `previous` to the next run
@@ -435,6 +440,7 @@ pub fn statistics(
         group_aware_consensus: repness::group_aware_consensus(&gv),
         group_votes: groups.iter().map(|g| g.id).zip(gv).collect(),
         priorities: votes.tids().iter().copied().zip(pri).collect(),
+        common_ground: common_ground::common_ground(votes.tids(), &rating, &excluded),
     }
 }
 

@@ -94,6 +94,7 @@ pub fn report(a: &Analysis) -> Value {
         "participants": participants,
         "groups": groups,
         "consensus": a.stats.consensus,
+        "common_ground": a.stats.common_ground,
         "group_aware_consensus": gac
             .iter()
             .map(|(t, v)| json!({"tid": t, "value": v}))

@@ -117,3 +117,19 @@ step('3. the results page shows the opinion map as SVG', async (t) => {
   await goto(s.convener, `/t/${s.no}`);
   await assertVisible(s.convener.getByText('协商意见参考：线上议事结果已附会议材料').first());
 }, chain);
+
+step('4. the demo deliberation: common ground is what every group shares', async (t) => {
+  // The demo's residents voted before the server started; it mapped them at start.
+  const page = await openPage('phone', 'demo-reader');
+  s.phones.push(page);
+  await goto(page, '/d/1/results');
+  await assertVisible(page.getByRole('heading', { name: '陈师文化广场广场舞噪音扰民' }));
+  await assertVisible(page.locator('.map svg[role=img]'), 'the map is drawn');
+  const common = page.locator('#consensus');
+  await assertVisible(common.getByRole('heading', { name: '各组都赞同：' }));
+  await assertVisible(common.getByText(/每季度开一次舞蹈队和住户的协商会（各组 \d+%–\d+% 赞同）/));
+  // Most people agree with it, but one group does not: not common ground.
+  assert.equal(await common.getByText('广场舞是老年人锻炼身体的正当需求').count(), 0);
+  await assertNoHorizontalScroll(page, 'the demo results page');
+  await checkA11y(t, page, 'the demo results page');
+}, chain);

@@ -38,6 +38,15 @@ fn json_report_has_the_promised_shape() {
         assert!(rep["tid"].is_u64() && rep["agree"].is_boolean() && rep["pa"].is_f64());
     }
     assert!(v["consensus"]["agree"].is_array() && v["consensus"]["disagree"].is_array());
+    // Brexit's groups share some ground: every such statement has a majority
+    // in every group.
+    let common = v["common_ground"]["agree"].as_array().unwrap();
+    assert!(!common.is_empty());
+    assert!(
+        common
+            .iter()
+            .all(|s| s["min_share"].as_f64().unwrap() > 0.5)
+    );
     // Bit-for-bit the same on a second run.
     assert_eq!(analyze(&["--json"]).stdout, out.stdout);
 }
@@ -48,7 +57,7 @@ fn table_is_readable() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("第 1 组") && text.contains("共识") && text.contains("赞同"),
+        text.contains("第 1 组") && text.contains("各组都赞同") && text.contains("多数人赞同"),
         "{text}"
     );
 }

@@ -141,6 +141,9 @@ struct ResultsPage {
     svg: String,
     map_summary: String,
     groups: Vec<GroupView>,
+    /// Who shares the agree / disagree lists: every group (common ground),
+    /// or, in maps saved before common ground was computed, most people.
+    shared_by: &'static str,
     agree: Vec<Line>,
     disagree: Vec<Line>,
     participants: u64,
@@ -324,6 +327,7 @@ pub async fn results(
         svg: String::new(),
         map_summary: String::new(),
         groups: Vec::new(),
+        shared_by: "各组都",
         agree: Vec::new(),
         disagree: Vec::new(),
         participants: 0,
@@ -392,7 +396,29 @@ pub async fn results(
                 .collect(),
         })
         .collect();
-    let consensus = |key: &str| -> Vec<Line> {
+    // Common ground: what a majority of every group shares, with the range
+    // of the groups' shares.
+    let shared = |key: &str| -> Vec<Line> {
+        report["common_ground"][key]
+            .as_array()
+            .unwrap_or(&empty)
+            .iter()
+            .map(|c| {
+                let pct = |k: &str| (c[k].as_f64().unwrap_or(0.0) * 100.0).round();
+                let (low, high) = (pct("min_share"), pct("max_share"));
+                Line {
+                    label: if low == high {
+                        format!("各组 {low}%")
+                    } else {
+                        format!("各组 {low}%–{high}%")
+                    },
+                    text: text(&c["tid"]),
+                }
+            })
+            .collect()
+    };
+    // Maps saved before common ground existed: Pol.is's consensus of all.
+    let most = |key: &str| -> Vec<Line> {
         report["consensus"][key]
             .as_array()
             .unwrap_or(&empty)
@@ -414,8 +440,14 @@ pub async fn results(
         report["n_participants"].as_u64().unwrap_or(0),
         groups.len()
     );
-    page.agree = consensus("agree");
-    page.disagree = consensus("disagree");
+    if report["common_ground"].is_object() {
+        page.agree = shared("agree");
+        page.disagree = shared("disagree");
+    } else {
+        page.shared_by = "多数人";
+        page.agree = most("agree");
+        page.disagree = most("disagree");
+    }
     page.groups = groups;
     page.participants = report["n_participants"].as_u64().unwrap_or(0);
     page.votes = saved.votes_counted;

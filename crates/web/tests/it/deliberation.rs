@@ -254,9 +254,18 @@ async fn online_deliberation(backend: Backend) {
         assert!(Instant::now() < deadline, "no map within 10 s: {html}");
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
+    let common = html
+        .split("id=\"consensus\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or_default();
     assert!(
-        html.contains("共识") && html.contains("大家都赞同") && html.contains(SEEDS[7]),
-        "{html}"
+        common.contains("各组都赞同") && common.contains(SEEDS[7]) && common.contains("各组 100%"),
+        "the statement both camps agree with is common ground: {common}"
+    );
+    assert!(
+        !common.contains(SEEDS[0]),
+        "one camp's statement is not: {common}"
     );
     assert!(html.contains("第1组") && html.contains("赞同：") && html.contains("结果更新于"));
     assert!(
