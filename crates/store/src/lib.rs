@@ -29,7 +29,8 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, MutexGuard};
@@ -143,7 +144,16 @@ impl Store {
             Some(gate) => Some(gate.lock().await),
             None => None,
         };
-        let tx = self.db.begin().await?;
+        // A `BEGIN` dropped halfway through its round trip (the visitor left,
+        // the request timed out) leaves a pooled PostgreSQL connection inside
+        // a transaction that nothing rolls back (sqlx 0.9.0, issue #4393): the
+        // next borrower's statements then run in it. Begun in a task of its
+        // own, the `BEGIN` always completes; if the request is gone by then,
+        // the transaction is dropped whole, which rolls it back.
+        let db = self.db.clone();
+        let tx = tokio::spawn(async move { db.begin().await })
+            .await
+            .map_err(|e| DbErr::Custom(format!("BEGIN did not finish: {e}")))??;
         Ok(WriteTx {
             tx,
             _turn: turn,

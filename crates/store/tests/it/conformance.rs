@@ -423,3 +423,87 @@ async fn stale_opinion_maps(backend: Backend) {
     );
 }
 both!(stale_opinion_maps);
+
+/// Polls `f` until it has waited `polls` times (or finished), then drops it.
+async fn poll_then_drop<F: std::future::Future>(f: F, polls: usize) {
+    let mut f = std::pin::pin!(f);
+    let mut waited = 0;
+    std::future::poll_fn(|cx| match f.as_mut().poll(cx) {
+        std::task::Poll::Ready(_) => std::task::Poll::Ready(()),
+        std::task::Poll::Pending => {
+            waited += 1;
+            if waited >= polls {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        }
+    })
+    .await;
+}
+
+/// A request dropped while its write opens a transaction (the visitor left,
+/// the time limit struck) leaves no connection inside a transaction: on
+/// PostgreSQL such a connection would run the next borrower's statements in
+/// a transaction nobody commits.
+async fn cancelled_writes_leave_no_open_transaction(backend: Backend) {
+    let Some(url) = fresh_database(backend).await else {
+        return;
+    };
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let world = World::build(&store, "hash").await.unwrap();
+    let title = TopicTitle::parse("井盖破损").unwrap();
+    let body = TopicBody::parse("具体情况说明").unwrap();
+    let who = anonymous("cccc");
+    let watcher = match backend {
+        Backend::Postgres => Some(sea_orm::Database::connect(&url).await.unwrap()),
+        Backend::Sqlite => None,
+    };
+    for polls in 1..=40 {
+        // Dropped at its n-th wait: cancelled at every step of the write in
+        // turn, the BEGIN round trip included.
+        let write = store.submit_topic(
+            NewTopic {
+                room: world.room_a,
+                channel: Channel::Resident,
+                title: &title,
+                body: &body,
+                category: "其他",
+                place: "",
+                phone: None,
+                anonymous: false,
+                point: None,
+                client_key: None,
+                photos: &[],
+                reason: None,
+            },
+            &who,
+        );
+        poll_then_drop(write, polls).await;
+        if let Some(db) = &watcher {
+            use sea_orm::{ConnectionTrait, Statement};
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            let row = db
+                .query_one_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT count(*) AS n FROM pg_stat_activity \
+                     WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            let open: i64 = row.try_get("", "n").unwrap();
+            assert_eq!(
+                open, 0,
+                "dropped at wait {polls}: a connection left inside a transaction"
+            );
+        }
+    }
+    // Every connection still works, and a write goes through and is kept.
+    let t = submit(&store, world.room_a, &who, "井盖破损修缮").await;
+    for _ in 0..16 {
+        assert_eq!(store.topic(TopicId(t.id)).await.unwrap().id, t.id);
+    }
+}
+both!(cancelled_writes_leave_no_open_transaction);
