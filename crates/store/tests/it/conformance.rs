@@ -34,27 +34,29 @@ fn anonymous(device: &str) -> Who {
     }
 }
 
+/// A resident's plain submission to `room`.
+fn new_topic<'a>(room: RoomId, title: &'a TopicTitle, body: &'a TopicBody) -> NewTopic<'a> {
+    NewTopic {
+        room,
+        channel: Channel::Resident,
+        title,
+        body,
+        category: "其他",
+        place: "",
+        phone: None,
+        anonymous: false,
+        point: None,
+        client_key: None,
+        photos: &[],
+        reason: None,
+    }
+}
+
 async fn submit(store: &Store, room: RoomId, who: &Who, title: &str) -> store::Topic {
     let title = TopicTitle::parse(title).unwrap();
     let body = TopicBody::parse("具体情况说明").unwrap();
     store
-        .submit_topic(
-            NewTopic {
-                room,
-                channel: Channel::Resident,
-                title: &title,
-                body: &body,
-                category: "其他",
-                place: "",
-                phone: None,
-                anonymous: false,
-                point: None,
-                client_key: None,
-                photos: &[],
-                reason: None,
-            },
-            who,
-        )
+        .submit_topic(new_topic(room, &title, &body), who)
         .await
         .unwrap()
 }
@@ -463,23 +465,7 @@ async fn cancelled_writes_leave_no_open_transaction(backend: Backend) {
     for polls in 1..=40 {
         // Dropped at its n-th wait: cancelled at every step of the write in
         // turn, the BEGIN round trip included.
-        let write = store.submit_topic(
-            NewTopic {
-                room: world.room_a,
-                channel: Channel::Resident,
-                title: &title,
-                body: &body,
-                category: "其他",
-                place: "",
-                phone: None,
-                anonymous: false,
-                point: None,
-                client_key: None,
-                photos: &[],
-                reason: None,
-            },
-            &who,
-        );
+        let write = store.submit_topic(new_topic(world.room_a, &title, &body), &who);
         poll_then_drop(write, polls).await;
         if let Some(db) = &watcher {
             use sea_orm::{ConnectionTrait, Statement};
