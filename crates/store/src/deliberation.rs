@@ -472,19 +472,30 @@ impl Store {
             .filter(|s| s.is_meta)
             .filter_map(|s| u64::try_from(s.tid).ok())
             .collect();
-        let rows = opinion_vote::Entity::find()
-            .filter(opinion_vote::Column::DeliberationId.eq(id))
-            .order_by_asc(opinion_vote::Column::Id)
-            .all(self.conn())
-            .await?;
+        // Only the four columns the analysis reads (a million votes load
+        // noticeably faster than as whole rows).
+        let rows: Vec<(i64, String, i16, chrono::DateTime<chrono::Utc>)> =
+            opinion_vote::Entity::find()
+                .select_only()
+                .columns([
+                    opinion_vote::Column::StatementId,
+                    opinion_vote::Column::Voter,
+                    opinion_vote::Column::Vote,
+                    opinion_vote::Column::CreatedAt,
+                ])
+                .filter(opinion_vote::Column::DeliberationId.eq(id))
+                .order_by_asc(opinion_vote::Column::Id)
+                .into_tuple()
+                .all(self.conn())
+                .await?;
         let mut pid_of: HashMap<String, u64> = HashMap::new();
         let mut votes = Vec::with_capacity(rows.len());
-        for r in rows {
+        for (statement_id, voter, vote, at) in rows {
             let next = pid_of.len() as u64;
-            let pid = *pid_of.entry(r.voter).or_insert(next);
+            let pid = *pid_of.entry(voter).or_insert(next);
             let (Some(&tid), Some(vote)) = (
-                tid_of.get(&r.statement_id),
-                Vote::from_export_sign(i64::from(r.vote)),
+                tid_of.get(&statement_id),
+                Vote::from_export_sign(i64::from(vote)),
             ) else {
                 continue;
             };
@@ -492,7 +503,7 @@ impl Store {
                 pid,
                 tid,
                 vote,
-                timestamp: r.created_at.timestamp_millis(),
+                timestamp: at.timestamp_millis(),
             });
         }
         let mod_out = statements
