@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use domain::{Actor, DomainError, EventKind, Note, Role, RoomId, TopicId};
 use opinion::matrix::{Vote, VoteRecord};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -55,6 +55,8 @@ pub struct AnalysisInput {
     pub votes: Vec<VoteRecord>,
     pub meta: BTreeSet<u64>,
     pub mod_out: BTreeSet<u64>,
+    /// When the votes were read: a map of them covers no vote changed later.
+    pub read_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A statement's text: a note's rules (no hidden characters), at most 140 characters.
@@ -387,15 +389,20 @@ impl Store {
             .await?)
     }
 
-    /// Deliberations whose saved map misses votes: votes but no map yet, a
-    /// different number of votes than the map counted, or a vote changed
-    /// since it was computed. A starting process catches up on these, so a
-    /// crash between a vote and its map leaves no map behind its votes.
-    pub async fn stale_deliberations(&self) -> Result<Vec<i64>> {
-        let counts: Vec<(i64, i64)> = opinion_vote::Entity::find()
+    /// Deliberations of at least `min_voters` voters whose saved map misses
+    /// votes: no map yet, a different number of votes than the map counted,
+    /// or a vote changed after the map's votes were read. A starting process
+    /// catches up on these, so a crash between a vote and its map leaves no
+    /// map behind its votes.
+    pub async fn stale_deliberations(&self, min_voters: u64) -> Result<Vec<i64>> {
+        let counts: Vec<(i64, i64, i64)> = opinion_vote::Entity::find()
             .select_only()
             .column(opinion_vote::Column::DeliberationId)
             .column_as(opinion_vote::Column::Id.count(), "n")
+            .column_as(
+                sea_orm::sea_query::Expr::col(opinion_vote::Column::Voter).count_distinct(),
+                "voters",
+            )
             .group_by(opinion_vote::Column::DeliberationId)
             .into_tuple()
             .all(self.conn())
@@ -415,7 +422,11 @@ impl Store {
                 .map(|(id, n, at)| (id, (n, at)))
                 .collect();
         let mut stale = Vec::new();
-        for (id, n) in counts {
+        let min_voters = i64::try_from(min_voters).unwrap_or(i64::MAX);
+        for (id, n, voters) in counts {
+            if voters < min_voters {
+                continue;
+            }
             let fresh = match saved.get(&id) {
                 Some(&(counted, at)) if counted == n => {
                     opinion_vote::Entity::find()
@@ -472,25 +483,29 @@ impl Store {
             .filter(|s| s.is_meta)
             .filter_map(|s| u64::try_from(s.tid).ok())
             .collect();
-        // Only the four columns the analysis reads (a million votes load
-        // noticeably faster than as whole rows).
-        let rows: Vec<(i64, String, i16, chrono::DateTime<chrono::Utc>)> =
-            opinion_vote::Entity::find()
-                .select_only()
-                .columns([
-                    opinion_vote::Column::StatementId,
-                    opinion_vote::Column::Voter,
-                    opinion_vote::Column::Vote,
-                    opinion_vote::Column::CreatedAt,
-                ])
-                .filter(opinion_vote::Column::DeliberationId.eq(id))
-                .order_by_asc(opinion_vote::Column::Id)
-                .into_tuple()
-                .all(self.conn())
-                .await?;
+        let read_at = now();
+        // Only the columns the analysis reads. A vote's time in the analysis
+        // is its row's place: rows are added in the order votes are first
+        // cast, and a changed vote updates its row in place, so this keeps
+        // the order participants first voted in (which clustering follows),
+        // where `created_at`, moved by a changed vote and set by different
+        // nodes' clocks, would not. There is one row per statement and voter,
+        // so no two of a voter's votes compete.
+        let rows: Vec<(i64, String, i16)> = opinion_vote::Entity::find()
+            .select_only()
+            .columns([
+                opinion_vote::Column::StatementId,
+                opinion_vote::Column::Voter,
+                opinion_vote::Column::Vote,
+            ])
+            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .order_by_asc(opinion_vote::Column::Id)
+            .into_tuple()
+            .all(self.conn())
+            .await?;
         let mut pid_of: HashMap<String, u64> = HashMap::new();
         let mut votes = Vec::with_capacity(rows.len());
-        for (statement_id, voter, vote, at) in rows {
+        for (row, (statement_id, voter, vote)) in rows.into_iter().enumerate() {
             let next = pid_of.len() as u64;
             let pid = *pid_of.entry(voter).or_insert(next);
             let (Some(&tid), Some(vote)) = (
@@ -503,7 +518,7 @@ impl Store {
                 pid,
                 tid,
                 vote,
-                timestamp: at.timestamp_millis(),
+                timestamp: i64::try_from(row).unwrap_or(i64::MAX),
             });
         }
         let mod_out = statements
@@ -516,6 +531,7 @@ impl Store {
                 votes,
                 meta,
                 mod_out,
+                read_at,
             },
             pid_of,
         ))
@@ -528,20 +544,22 @@ impl Store {
     }
 
     /// Saves (replacing) the latest opinion map and, in the same
-    /// transaction, what the next run continues from.
+    /// transaction, what the next run continues from. `read_at` is when its
+    /// votes were read ([`AnalysisInput::read_at`]).
     pub async fn save_deliberation_result(
         &self,
         id: i64,
         json: String,
         votes_counted: i64,
         continuation: String,
+        read_at: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
         let w = self.write().await?;
         deliberation_result::Entity::insert(deliberation_result::ActiveModel {
             deliberation_id: Set(id),
             json: Set(json),
             votes_counted: Set(votes_counted),
-            computed_at: Set(now()),
+            computed_at: Set(read_at),
         })
         .on_conflict(
             OnConflict::column(deliberation_result::Column::DeliberationId)

@@ -38,7 +38,7 @@ impl Recompute {
         let recompute = Recompute { tx };
         let catch_up = recompute.clone();
         tokio::spawn(async move {
-            match store.stale_deliberations().await {
+            match store.stale_deliberations(MIN_VOTERS as u64).await {
                 Ok(ids) => ids.into_iter().for_each(|id| catch_up.mark(id)),
                 Err(e) => tracing::warn!(error = %e, "stale opinion maps not looked up"),
             }
@@ -143,6 +143,7 @@ async fn run(
         return Ok(previous);
     }
     let counted = i64::try_from(input.votes.len()).unwrap_or(i64::MAX);
+    let read_at = input.read_at;
     let started = Instant::now();
     let (analysis, json, continuation) = tokio::task::spawn_blocking(move || {
         let mut opts = opinion::Options {
@@ -158,7 +159,7 @@ async fn run(
     })
     .await?;
     store
-        .save_deliberation_result(id, json, counted, continuation?)
+        .save_deliberation_result(id, json, counted, continuation?, read_at)
         .await?;
     tracing::info!(
         deliberation = id,

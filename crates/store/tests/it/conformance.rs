@@ -356,8 +356,8 @@ async fn lists_over_several_states(backend: Backend) {
 }
 both!(lists_over_several_states);
 
-/// A map is stale while votes are missing from it or changed after it:
-/// what a starting process recomputes.
+/// A map is stale while votes are missing from it or changed after they
+/// were read for it: what a starting process recomputes.
 async fn stale_opinion_maps(backend: Backend) {
     let Some((store, world)) = setup(backend).await else {
         return;
@@ -376,53 +376,46 @@ async fn stale_opinion_maps(backend: Backend) {
         .iter()
         .map(|s| s.id)
         .collect();
-    assert!(
-        store.stale_deliberations().await.unwrap().is_empty(),
-        "no votes, nothing to map"
-    );
-    for voter in ["d:phone-1", "d:phone-2", "d:phone-3"] {
-        store
-            .vote_statement(d.id, ids[0], voter, opinion::matrix::Vote::Agree)
-            .await
-            .unwrap();
-    }
-    assert_eq!(
-        store.stale_deliberations().await.unwrap(),
-        vec![d.id],
-        "votes, no map"
-    );
-    store
-        .save_deliberation_result(d.id, "{}".into(), 3, "{}".into())
-        .await
-        .unwrap();
-    assert!(
-        store.stale_deliberations().await.unwrap().is_empty(),
-        "map of every vote"
-    );
-    // A changed vote keeps the count but is newer than the map.
+    let stale = || async { store.stale_deliberations(3).await.unwrap() };
+    let vote = |statement: i64, voter: &'static str, v: opinion::matrix::Vote| {
+        let store = store.clone();
+        async move {
+            store
+                .vote_statement(d.id, statement, voter, v)
+                .await
+                .unwrap()
+        }
+    };
+    let save = |input: store::AnalysisInput| {
+        let store = store.clone();
+        async move {
+            let n = input.votes.len() as i64;
+            store
+                .save_deliberation_result(d.id, "{}".into(), n, "{}".into(), input.read_at)
+                .await
+                .unwrap();
+        }
+    };
+    use opinion::matrix::Vote::{Agree, Disagree, Pass};
+    assert!(stale().await.is_empty(), "no votes, nothing to map");
+    vote(ids[0], "d:phone-1", Agree).await;
+    vote(ids[0], "d:phone-2", Agree).await;
+    assert!(stale().await.is_empty(), "too few voters for a map");
+    vote(ids[0], "d:phone-3", Agree).await;
+    assert_eq!(stale().await, vec![d.id], "votes, no map");
+    save(store.analysis_input(d.id).await.unwrap()).await;
+    assert!(stale().await.is_empty(), "a map of every vote");
+    // A vote changed while a map was being computed keeps the count, but
+    // came after the votes were read.
+    let input = store.analysis_input(d.id).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    store
-        .vote_statement(d.id, ids[0], "d:phone-2", opinion::matrix::Vote::Disagree)
-        .await
-        .unwrap();
-    assert_eq!(
-        store.stale_deliberations().await.unwrap(),
-        vec![d.id],
-        "changed vote"
-    );
-    store
-        .save_deliberation_result(d.id, "{}".into(), 3, "{}".into())
-        .await
-        .unwrap();
-    store
-        .vote_statement(d.id, ids[1], "d:phone-1", opinion::matrix::Vote::Pass)
-        .await
-        .unwrap();
-    assert_eq!(
-        store.stale_deliberations().await.unwrap(),
-        vec![d.id],
-        "new vote"
-    );
+    vote(ids[0], "d:phone-2", Disagree).await;
+    save(input).await;
+    assert_eq!(stale().await, vec![d.id], "a vote changed meanwhile");
+    save(store.analysis_input(d.id).await.unwrap()).await;
+    assert!(stale().await.is_empty());
+    vote(ids[1], "d:phone-1", Pass).await;
+    assert_eq!(stale().await, vec![d.id], "a new vote");
 }
 both!(stale_opinion_maps);
 
