@@ -72,7 +72,7 @@ pub fn parse_statement(raw: &str) -> Result<String, DomainError> {
     Ok(note.as_str().to_owned())
 }
 
-pub(crate) async fn room_of(w: &WriteTx<'_>, topic_id: i64) -> Result<RoomId> {
+pub(crate) async fn room_of(w: &WriteTx, topic_id: i64) -> Result<RoomId> {
     let t = topic::Entity::find_by_id(topic_id)
         .one(&w.tx)
         .await?
@@ -80,7 +80,7 @@ pub(crate) async fn room_of(w: &WriteTx<'_>, topic_id: i64) -> Result<RoomId> {
     Ok(RoomId(t.room_id))
 }
 
-pub(crate) async fn locked(w: &WriteTx<'_>, id: i64) -> Result<Deliberation> {
+pub(crate) async fn locked(w: &WriteTx, id: i64) -> Result<Deliberation> {
     deliberation::Entity::find_by_id(id)
         .lock_exclusive()
         .one(&w.tx)
@@ -96,7 +96,7 @@ fn must_be_open(d: &Deliberation) -> Result<()> {
     }
 }
 
-async fn next_tid(w: &WriteTx<'_>, id: i64) -> Result<i64> {
+async fn next_tid(w: &WriteTx, id: i64) -> Result<i64> {
     let last = statement::Entity::find()
         .filter(statement::Column::DeliberationId.eq(id))
         .order_by_desc(statement::Column::Tid)
@@ -107,7 +107,7 @@ async fn next_tid(w: &WriteTx<'_>, id: i64) -> Result<i64> {
 
 /// A new, open deliberation on a topic: only its room's convener may start
 /// one, and a topic has at most one.
-pub(crate) async fn start(w: &WriteTx<'_>, topic_id: TopicId, who: &Who) -> Result<Deliberation> {
+pub(crate) async fn start(w: &WriteTx, topic_id: TopicId, who: &Who) -> Result<Deliberation> {
     let room = room_of(w, topic_id.0).await?;
     if !who.actor.is_convener_of(room) {
         return Err(DomainError::Forbidden.into());

@@ -205,7 +205,7 @@ impl Store {
     }
 }
 
-async fn insert_support(w: &WriteTx<'_>, topic_id: i64, supporter: &str) -> Result<bool> {
+async fn insert_support(w: &WriteTx, topic_id: i64, supporter: &str) -> Result<bool> {
     let n = support::Entity::insert(support::ActiveModel {
         topic_id: Set(topic_id),
         supporter: Set(supporter.to_owned()),
@@ -222,7 +222,7 @@ async fn insert_support(w: &WriteTx<'_>, topic_id: i64, supporter: &str) -> Resu
     Ok(n == 1)
 }
 
-async fn bump_supports(w: &WriteTx<'_>, topic_id: i64) -> Result<()> {
+async fn bump_supports(w: &WriteTx, topic_id: i64) -> Result<()> {
     topic::Entity::update_many()
         .col_expr(
             topic::Column::SupportCount,
@@ -259,7 +259,7 @@ pub(crate) async fn follow_on<C: ConnectionTrait>(
 
 /// Merging carries the merged topic's supports and followers to the
 /// surviving topic (nobody counted twice) and recounts its supports.
-pub(crate) async fn carry_over(w: &WriteTx<'_>, from: i64, to: i64) -> Result<()> {
+pub(crate) async fn carry_over(w: &WriteTx, from: i64, to: i64) -> Result<()> {
     let supports = support::Entity::find()
         .filter(support::Column::TopicId.eq(from))
         .all(&w.tx)
@@ -292,7 +292,7 @@ pub(crate) async fn carry_over(w: &WriteTx<'_>, from: i64, to: i64) -> Result<()
 /// Writes one inbox line per follower of the topic (not to whoever acted),
 /// marked for SMS when the follower left a phone and the move matters.
 pub(crate) async fn notify_followers(
-    w: &WriteTx<'_>,
+    w: &WriteTx,
     topic_id: i64,
     kind: EventKind,
     actor_keys: &[String],
@@ -339,11 +339,7 @@ pub(crate) async fn notify_followers(
     Ok(())
 }
 
-pub(crate) async fn attach_photos(
-    w: &WriteTx<'_>,
-    topic_id: i64,
-    photos: &[NewPhoto],
-) -> Result<()> {
+pub(crate) async fn attach_photos(w: &WriteTx, topic_id: i64, photos: &[NewPhoto]) -> Result<()> {
     for (i, p) in photos.iter().enumerate() {
         photo::ActiveModel {
             topic_id: Set(topic_id),
@@ -361,7 +357,7 @@ pub(crate) async fn attach_photos(
     Ok(())
 }
 
-pub(crate) async fn remember_key(w: &WriteTx<'_>, key: &str, topic_id: i64) -> Result<()> {
+pub(crate) async fn remember_key(w: &WriteTx, key: &str, topic_id: i64) -> Result<()> {
     submission_key::ActiveModel {
         client_key: Set(key.to_owned()),
         topic_id: Set(topic_id),

@@ -33,7 +33,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use auth::{LoginLock, OtpCheck};
 pub use deliberation::{
@@ -81,10 +81,10 @@ pub struct Store {
 }
 
 /// A write transaction; on SQLite it also holds the writer's turn.
-pub(crate) struct WriteTx<'a> {
+pub(crate) struct WriteTx {
     pub tx: DatabaseTransaction,
-    _turn: Option<MutexGuard<'a, ()>>,
-    changes: &'a AtomicU64,
+    _turn: Option<OwnedMutexGuard<()>>,
+    changes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -139,9 +139,9 @@ impl Store {
         self.db.get_database_backend()
     }
 
-    pub(crate) async fn write(&self) -> Result<WriteTx<'_>> {
+    pub(crate) async fn write(&self) -> Result<WriteTx> {
         let turn = match &self.write_gate {
-            Some(gate) => Some(gate.lock().await),
+            Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
         };
         // A `BEGIN` dropped halfway through its round trip (the visitor left,
@@ -157,7 +157,7 @@ impl Store {
         Ok(WriteTx {
             tx,
             _turn: turn,
-            changes: &self.changes,
+            changes: self.changes.clone(),
         })
     }
 
@@ -179,11 +179,20 @@ impl Store {
     }
 }
 
-impl WriteTx<'_> {
+impl WriteTx {
+    /// Commits. Like `BEGIN`, the `COMMIT` runs in a task of its own, holding
+    /// the writer's turn until it is done: a request dropped meanwhile (the
+    /// visitor gone) neither interrupts the driver halfway (it would then
+    /// roll back a transaction already committed) nor leaves a committed
+    /// write out of [`Store::changes`], which the page caches read.
     pub async fn commit(self) -> Result<()> {
-        self.tx.commit().await?;
-        self.changes.fetch_add(1, Ordering::Release);
-        Ok(())
+        tokio::spawn(async move {
+            self.tx.commit().await?;
+            self.changes.fetch_add(1, Ordering::Release);
+            Ok::<(), StoreError>(())
+        })
+        .await
+        .map_err(|e| DbErr::Custom(format!("COMMIT did not finish: {e}")))?
     }
 }
 

@@ -577,7 +577,7 @@ fn filtered(f: &TopicFilter) -> sea_orm::Select<topic::Entity> {
     q
 }
 
-async fn fresh_tracking_no(w: &WriteTx<'_>) -> Result<TrackingNo> {
+async fn fresh_tracking_no(w: &WriteTx) -> Result<TrackingNo> {
     loop {
         let n: u64 = rand::rng().random_range(1_000_000_000..=9_999_999_999);
         let Some(no) = TrackingNo::from_number(n) else {
@@ -593,7 +593,7 @@ async fn fresh_tracking_no(w: &WriteTx<'_>) -> Result<TrackingNo> {
     }
 }
 
-pub(crate) async fn topic_ctx(w: &WriteTx<'_>, row: &Topic) -> Result<TopicCtx> {
+pub(crate) async fn topic_ctx(w: &WriteTx, row: &Topic) -> Result<TopicCtx> {
     ctx_on(&w.tx, row).await
 }
 
@@ -623,7 +623,7 @@ pub fn submitter_of(row: &Topic) -> Submitter {
     }
 }
 
-async fn merge_target(w: &WriteTx<'_>, row: &Topic, into: &TrackingNo) -> Result<i64> {
+async fn merge_target(w: &WriteTx, row: &Topic, into: &TrackingNo) -> Result<i64> {
     let target = topic::Entity::find()
         .filter(topic::Column::TrackingNo.eq(into.as_str()))
         .one(&w.tx)
@@ -645,7 +645,7 @@ async fn merge_target(w: &WriteTx<'_>, row: &Topic, into: &TrackingNo) -> Result
 }
 
 /// The meeting whose agenda most recently took this topic.
-async fn current_meeting(w: &WriteTx<'_>, topic_id: i64) -> Result<Option<crate::Meeting>> {
+async fn current_meeting(w: &WriteTx, topic_id: i64) -> Result<Option<crate::Meeting>> {
     let item = agenda_item::Entity::find()
         .filter(agenda_item::Column::TopicId.eq(topic_id))
         .order_by_desc(agenda_item::Column::Id)
@@ -658,7 +658,7 @@ async fn current_meeting(w: &WriteTx<'_>, topic_id: i64) -> Result<Option<crate:
 }
 
 async fn create_task(
-    w: &WriteTx<'_>,
+    w: &WriteTx,
     topic_id: i64,
     dept: DepartmentId,
     title: &str,
@@ -700,7 +700,7 @@ async fn create_task(
 }
 
 pub(crate) async fn add_event(
-    w: &WriteTx<'_>,
+    w: &WriteTx,
     topic_id: i64,
     task_id: Option<i64>,
     kind: EventKind,
