@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """The engine behind bench/run: baselines, data, load, checks, table, JSON.
 
-Every figure is reported beside a baseline measured in the same run (see
-/work/shared/docs/ENGINEERING.md, "Measuring"): an axum hello-world for
-request rates and latency, a 4 KiB write + fdatasync probe for durable
-writes. Goals are printed beside the figures, never asserted.
+Every figure is reported beside a baseline measured in the same run: an
+axum hello-world for request rates and latency, a 4 KiB write + fdatasync
+probe for durable writes. Goals are printed beside the figures, never
+asserted.
 
 Progress goes to stderr, the table to stdout, everything to
 bench/results/<timestamp>.json.
