@@ -36,7 +36,7 @@ GOAL_33K_CORES = 2
 def brexit_dir() -> str:
     # The shared Pol.is data beside the repository when present (its full
     # text), else the numbers-only copy in the repository.
-    shared = os.path.join(ROOT, "..", "shared", "data", "polis", "brexit-consensus")
+    shared = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "polis", "brexit-consensus"))
     if os.path.exists(os.path.join(shared, "votes.csv")):
         return shared
     return os.path.join(ROOT, "crates/opinion/tests/data/polis/brexit-consensus")
