@@ -59,6 +59,15 @@ pub struct AnalysisInput {
     pub read_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// An open deliberation as a room's page lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenDeliberation {
+    pub id: i64,
+    pub topic_title: String,
+    /// Phones and accounts that have answered at least one statement.
+    pub voters: u64,
+}
+
 /// A statement's text: a note's rules (no hidden characters), at most 140 characters.
 pub fn parse_statement(raw: &str) -> Result<String, DomainError> {
     let invalid = |message: String| DomainError::Invalid {
@@ -387,6 +396,63 @@ impl Store {
             .filter(opinion_vote::Column::DeliberationId.eq(id))
             .count(self.conn())
             .await?)
+    }
+
+    /// The open deliberations on a room's topics, newest first, with how
+    /// many have taken part: what a resident who scanned the room's code can
+    /// join.
+    pub async fn open_deliberations_of_room(&self, room: RoomId) -> Result<Vec<OpenDeliberation>> {
+        let of_room = sea_orm::sea_query::Query::select()
+            .column(topic::Column::Id)
+            .from(topic::Entity)
+            .and_where(topic::Column::RoomId.eq(room.0))
+            .to_owned();
+        let open: Vec<(i64, i64)> = deliberation::Entity::find()
+            .select_only()
+            .columns([deliberation::Column::Id, deliberation::Column::TopicId])
+            .filter(deliberation::Column::State.eq(OPEN))
+            .filter(deliberation::Column::TopicId.in_subquery(of_room))
+            .order_by_desc(deliberation::Column::Id)
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        if open.is_empty() {
+            return Ok(Vec::new());
+        }
+        let titles: HashMap<i64, String> = topic::Entity::find()
+            .select_only()
+            .columns([topic::Column::Id, topic::Column::Title])
+            .filter(topic::Column::Id.is_in(open.iter().map(|o| o.1)))
+            .into_tuple()
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .collect();
+        let voters: HashMap<i64, i64> = opinion_vote::Entity::find()
+            .select_only()
+            .column(opinion_vote::Column::DeliberationId)
+            .column_as(
+                sea_orm::sea_query::Expr::col(opinion_vote::Column::Voter).count_distinct(),
+                "voters",
+            )
+            .filter(opinion_vote::Column::DeliberationId.is_in(open.iter().map(|o| o.0)))
+            .group_by(opinion_vote::Column::DeliberationId)
+            .into_tuple()
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .collect();
+        Ok(open
+            .into_iter()
+            .map(|(id, topic_id)| OpenDeliberation {
+                id,
+                topic_title: titles.get(&topic_id).cloned().unwrap_or_default(),
+                voters: voters
+                    .get(&id)
+                    .and_then(|&n| u64::try_from(n).ok())
+                    .unwrap_or(0),
+            })
+            .collect())
     }
 
     /// Deliberations of at least `min_voters` voters whose saved map misses

@@ -37,8 +37,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use auth::{LoginLock, OtpCheck};
 pub use deliberation::{
-    APPROVED, AnalysisInput, Deliberation, DeliberationResult, Moderate, PENDING, STATEMENT_MAX,
-    Statement, parse_statement,
+    APPROVED, AnalysisInput, Deliberation, DeliberationResult, Moderate, OpenDeliberation, PENDING,
+    STATEMENT_MAX, Statement, parse_statement,
 };
 pub use deliberation_io::CLOSED;
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};

@@ -105,6 +105,8 @@ struct RoomPage {
     categories: &'static [&'static str],
     topics: Vec<TopicRow>,
     meetings: Vec<MeetingRow>,
+    /// Online deliberations a visitor can join now.
+    deliberations: Vec<store::OpenDeliberation>,
     /// The list's channel filter ("" for all) and the count of each channel.
     channel: String,
     channels: Vec<(String, String, u64)>,
@@ -168,6 +170,10 @@ async fn render_room(
     let counts = state.store.count_by_channel(&f).await?;
     let conveners = state.store.conveners_of_room(RoomId(room.id)).await?;
     let meetings = state.store.meetings_of_room(RoomId(room.id)).await?;
+    let deliberations = state
+        .store
+        .open_deliberations_of_room(RoomId(room.id))
+        .await?;
     let rooms = vec![room.clone()];
     let page = RoomPage {
         nav: Nav::of(viewer),
@@ -186,6 +192,7 @@ async fn render_room(
         categories: CATEGORIES,
         topics: TopicRow::list(&topics, &rooms),
         meetings: meeting_rows(&meetings),
+        deliberations,
         channel: channel.map(|c| c.code().to_owned()).unwrap_or_default(),
         total: counts.iter().map(|(_, n)| n).sum(),
         channels: counts

@@ -25,6 +25,14 @@ async fn form(c: &Client, url: String, fields: &[(&str, &str)]) -> reqwest::Resp
     c.post(url).form(fields).send().await.unwrap()
 }
 
+/// The page's section with this id, up to its end ("" when absent).
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    html.split(&format!("id=\"{id}\""))
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or_default()
+}
+
 fn location(r: &reqwest::Response) -> String {
     r.headers()
         .get("location")
@@ -254,11 +262,7 @@ async fn online_deliberation(backend: Backend) {
         assert!(Instant::now() < deadline, "no map within 10 s: {html}");
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
-    let common = html
-        .split("id=\"consensus\"")
-        .nth(1)
-        .and_then(|s| s.split("</section>").next())
-        .unwrap_or_default();
+    let common = section(&html, "consensus");
     assert!(
         common.contains("各组都赞同") && common.contains(SEEDS[7]) && common.contains("各组 100%"),
         "the statement both camps agree with is common ground: {common}"
@@ -435,3 +439,41 @@ async fn missed_map_is_computed_at_start(backend: Backend) {
     map_with(&app, id, 32).await;
 }
 both!(missed_map_is_computed_at_start);
+
+/// A resident who scans the room's code finds its open deliberations there,
+/// with how many have taken part; a closed one is no longer offered.
+async fn room_page_offers_open_deliberations(backend: Backend) {
+    let Some(app) = TestApp::start(backend).await else {
+        return;
+    };
+    let phone = app.client();
+    let (_, html) = app.page(&phone, "/r/room-a").await;
+    assert!(!html.contains("正在线上议事"), "none open yet");
+    let id = opened_with_four_seeds(&app, "村口停车难问题").await;
+    let first = app.store.statements(id).await.unwrap()[0].id;
+    for voter in ["d:phone-1", "d:phone-2"] {
+        app.store
+            .vote_statement(id, first, voter, Vote::Agree)
+            .await
+            .unwrap();
+    }
+    let (_, html) = app.page(&phone, "/r/room-a").await;
+    let online = section(&html, "online");
+    assert!(
+        online.contains(&format!("href=\"/d/{id}\""))
+            && online.contains("村口停车难问题")
+            && online.contains("已有 2 人参与"),
+        "{online}"
+    );
+    let (_, html) = app.page(&phone, "/r/room-b").await;
+    assert!(
+        !html.contains("正在线上议事"),
+        "another room's deliberation"
+    );
+    let convener = app.login("convener-a").await;
+    let r = form(&convener, app.url(&format!("/d/{id}/close")), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.page(&phone, "/r/room-a").await;
+    assert!(!html.contains("正在线上议事"), "closed");
+}
+both!(room_page_offers_open_deliberations);
