@@ -280,6 +280,9 @@ impl Store {
             }
         }
         let s = am.update(&w.tx).await?;
+        let mut moderated: deliberation::ActiveModel = d.into();
+        moderated.moderated_at = Set(Some(now()));
+        moderated.update(&w.tx).await?;
         w.commit().await?;
         Ok(s)
     }
@@ -456,10 +459,10 @@ impl Store {
     }
 
     /// Deliberations of at least `min_voters` voters whose saved map misses
-    /// votes: no map yet, a different number of votes than the map counted,
-    /// or a vote changed after the map's votes were read. A starting process
-    /// catches up on these, so a crash between a vote and its map leaves no
-    /// map behind its votes.
+    /// votes or moderation: no map yet, a different number of votes than the
+    /// map counted, or a vote changed or a statement moderated after the
+    /// map's votes were read. A starting process catches up on these, so a
+    /// crash between a change and its map leaves no map behind.
     pub async fn stale_deliberations(&self, min_voters: u64) -> Result<Vec<i64>> {
         let counts: Vec<(i64, i64, i64)> = opinion_vote::Entity::find()
             .select_only()
@@ -487,6 +490,16 @@ impl Store {
                 .into_iter()
                 .map(|(id, n, at)| (id, (n, at)))
                 .collect();
+        let moderated: HashMap<i64, chrono::DateTime<chrono::Utc>> = deliberation::Entity::find()
+            .select_only()
+            .columns([deliberation::Column::Id, deliberation::Column::ModeratedAt])
+            .filter(deliberation::Column::ModeratedAt.is_not_null())
+            .into_tuple::<(i64, Option<chrono::DateTime<chrono::Utc>>)>()
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .filter_map(|(id, at)| Some((id, at?)))
+            .collect();
         let mut stale = Vec::new();
         let min_voters = i64::try_from(min_voters).unwrap_or(i64::MAX);
         for (id, n, voters) in counts {
@@ -494,6 +507,7 @@ impl Store {
                 continue;
             }
             let fresh = match saved.get(&id) {
+                Some(&(_, at)) if moderated.get(&id).is_some_and(|m| *m > at) => false,
                 Some(&(counted, at)) if counted == n => {
                     opinion_vote::Entity::find()
                         .filter(opinion_vote::Column::DeliberationId.eq(id))

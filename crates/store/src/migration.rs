@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0004Intake),
             Box::new(M0005ChannelCounts),
             Box::new(M0006AnalysisStates),
+            Box::new(M0007DeliberationChanges),
         ]
     }
 }
@@ -219,5 +220,40 @@ impl MigrationTrait for M0006AnalysisStates {
             .register(analysis_state::Entity)
             .apply(manager.get_connection())
             .await
+    }
+}
+
+/// When a deliberation's statements were last moderated, so a process
+/// starting after a crash knows a map older than that is stale.
+///
+/// `m0002` builds `deliberations` from the entity as it is now, so on a fresh
+/// database the column already exists; on an older one it is added here.
+struct M0007DeliberationChanges;
+
+impl MigrationName for M0007DeliberationChanges {
+    fn name(&self) -> &str {
+        "m0007_deliberation_changes"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0007DeliberationChanges {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use deliberation::Column as C;
+        if manager
+            .has_column("deliberations", &sea_orm::Iden::to_string(&C::ModeratedAt))
+            .await?
+        {
+            return Ok(());
+        }
+        let alter = Table::alter()
+            .table(deliberation::Entity)
+            .add_column(
+                ColumnDef::new(C::ModeratedAt)
+                    .timestamp_with_time_zone()
+                    .null(),
+            )
+            .to_owned();
+        manager.alter_table(alter).await
     }
 }

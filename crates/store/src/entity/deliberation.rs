@@ -12,6 +12,9 @@ pub struct Model {
     /// "open" or "closed".
     pub state: String,
     pub created_at: DateTimeUtc,
+    /// When a statement was last approved, rejected or marked meta
+    /// (migration `m0007`).
+    pub moderated_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

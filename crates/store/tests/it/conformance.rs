@@ -416,6 +416,15 @@ async fn stale_opinion_maps(backend: Backend) {
     assert!(stale().await.is_empty());
     vote(ids[1], "d:phone-1", Pass).await;
     assert_eq!(stale().await, vec![d.id], "a new vote");
+    save(store.analysis_input(d.id).await.unwrap()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    store
+        .moderate_statement(d.id, ids[1], &convener.actor, store::Moderate::Reject)
+        .await
+        .unwrap();
+    assert_eq!(stale().await, vec![d.id], "a statement moderated");
+    save(store.analysis_input(d.id).await.unwrap()).await;
+    assert!(stale().await.is_empty(), "a map read after the moderation");
 }
 both!(stale_opinion_maps);
 
