@@ -100,17 +100,11 @@ pub fn replay(votes: &[VoteRecord], rule: &InConvRule) -> BTreeSet<u64> {
 pub fn replay_log(log: &SortedLog, rule: &InConvRule) -> BTreeSet<u64> {
     // Plain vectors instead of ordered sets: a million votes replay in tens
     // of milliseconds. From the log's (participant, statement, time) order:
-    // each vote's participant index, and whether it is the pair's first vote.
+    // whether each vote is its pair's first.
     let votes = log.votes;
-    let mut pids: Vec<u64> = Vec::new();
-    let mut row = vec![0usize; votes.len()];
     let mut first = vec![false; votes.len()];
     let mut last_pair = None;
     for &(pid, tid, _, i) in &log.keys {
-        if pids.last() != Some(&pid) {
-            pids.push(pid);
-        }
-        row[i] = pids.len() - 1;
         if last_pair != Some((pid, tid)) {
             first[i] = true;
             last_pair = Some((pid, tid));
@@ -125,8 +119,8 @@ pub fn replay_log(log: &SortedLog, rule: &InConvRule) -> BTreeSet<u64> {
     by_time.sort_unstable();
     let mut tid_seen = vec![false; log.tids.len()];
     let mut statements = 0;
-    let mut counts = vec![0usize; pids.len()];
-    let mut inc = vec![false; pids.len()];
+    let mut counts = vec![0usize; log.pids.len()];
+    let mut inc = vec![false; log.pids.len()];
     let mut n_in = 0;
     for &(_, i) in &by_time {
         let j = log.tids.position(votes[i].tid);
@@ -134,7 +128,7 @@ pub fn replay_log(log: &SortedLog, rule: &InConvRule) -> BTreeSet<u64> {
             tid_seen[j] = true;
             statements += 1;
         }
-        let r = row[i];
+        let r = log.pids.position(votes[i].pid);
         if first[i] {
             counts[r] += 1;
         }
@@ -144,7 +138,9 @@ pub fn replay_log(log: &SortedLog, rule: &InConvRule) -> BTreeSet<u64> {
             n_in += 1;
         }
     }
-    pids.iter()
+    log.pids
+        .ids()
+        .iter()
         .zip(&inc)
         .filter(|(_, i)| **i)
         .map(|(p, _)| *p)

@@ -59,6 +59,11 @@ pub struct AnalysisInput {
     pub read_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// How many distinct phones and accounts voted (in a grouped query).
+fn voters_counted() -> sea_orm::sea_query::Expr {
+    sea_orm::sea_query::Expr::col(opinion_vote::Column::Voter).count_distinct()
+}
+
 /// An open deliberation as a room's page lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenDeliberation {
@@ -434,10 +439,7 @@ impl Store {
         let voters: HashMap<i64, i64> = opinion_vote::Entity::find()
             .select_only()
             .column(opinion_vote::Column::DeliberationId)
-            .column_as(
-                sea_orm::sea_query::Expr::col(opinion_vote::Column::Voter).count_distinct(),
-                "voters",
-            )
+            .column_as(voters_counted(), "voters")
             .filter(opinion_vote::Column::DeliberationId.is_in(open.iter().map(|o| o.0)))
             .group_by(opinion_vote::Column::DeliberationId)
             .into_tuple()
@@ -464,18 +466,19 @@ impl Store {
     /// map's votes were read. A starting process catches up on these, so a
     /// crash between a change and its map leaves no map behind.
     pub async fn stale_deliberations(&self, min_voters: u64) -> Result<Vec<i64>> {
-        let counts: Vec<(i64, i64, i64)> = opinion_vote::Entity::find()
-            .select_only()
-            .column(opinion_vote::Column::DeliberationId)
-            .column_as(opinion_vote::Column::Id.count(), "n")
-            .column_as(
-                sea_orm::sea_query::Expr::col(opinion_vote::Column::Voter).count_distinct(),
-                "voters",
-            )
-            .group_by(opinion_vote::Column::DeliberationId)
-            .into_tuple()
-            .all(self.conn())
-            .await?;
+        // Per deliberation in one pass: votes, voters, and the latest vote
+        // cast or changed.
+        let counts: Vec<(i64, i64, i64, chrono::DateTime<chrono::Utc>)> =
+            opinion_vote::Entity::find()
+                .select_only()
+                .column(opinion_vote::Column::DeliberationId)
+                .column_as(opinion_vote::Column::Id.count(), "n")
+                .column_as(voters_counted(), "voters")
+                .column_as(opinion_vote::Column::CreatedAt.max(), "last")
+                .group_by(opinion_vote::Column::DeliberationId)
+                .into_tuple()
+                .all(self.conn())
+                .await?;
         let saved: HashMap<i64, (i64, chrono::DateTime<chrono::Utc>)> =
             deliberation_result::Entity::find()
                 .select_only()
@@ -500,28 +503,17 @@ impl Store {
             .into_iter()
             .filter_map(|(id, at)| Some((id, at?)))
             .collect();
-        let mut stale = Vec::new();
         let min_voters = i64::try_from(min_voters).unwrap_or(i64::MAX);
-        for (id, n, voters) in counts {
-            if voters < min_voters {
-                continue;
-            }
-            let fresh = match saved.get(&id) {
-                Some(&(_, at)) if moderated.get(&id).is_some_and(|m| *m > at) => false,
-                Some(&(counted, at)) if counted == n => {
-                    opinion_vote::Entity::find()
-                        .filter(opinion_vote::Column::DeliberationId.eq(id))
-                        .filter(opinion_vote::Column::CreatedAt.gt(at))
-                        .count(self.conn())
-                        .await?
-                        == 0
-                }
-                _ => false,
-            };
-            if !fresh {
-                stale.push(id);
-            }
-        }
+        let stale = counts
+            .into_iter()
+            .filter(|&(id, n, voters, last)| {
+                let fresh = saved.get(&id).is_some_and(|&(counted, at)| {
+                    counted == n && last <= at && moderated.get(&id).is_none_or(|m| *m <= at)
+                });
+                voters >= min_voters && !fresh
+            })
+            .map(|(id, ..)| id)
+            .collect();
         Ok(stale)
     }
 
