@@ -163,13 +163,7 @@ async fn phone(base: String, liked: String, id: String, acks: Arc<Mutex<Acks>>) 
 
 async fn crash_cycles(backend: Backend) {
     let _pg = pg_lock(backend).await;
-    let Some(url) = fresh_database(backend).await else {
-        eprintln!(
-            "PostgreSQL half skipped: set {} to run it",
-            store::testing::POSTGRES_ENV
-        );
-        return;
-    };
+    let url = fresh_database(backend).await;
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
     let world = World::build(&store, "unused").await.unwrap();
@@ -265,7 +259,8 @@ async fn crash_cycles(backend: Backend) {
                 if seen.insert(t.id, t.title.clone()).is_none() {
                     let tl = store.timeline(TopicId(t.id)).await.unwrap();
                     assert!(
-                        tl.first().is_some_and(|e| e.kind == "submitted"),
+                        tl.first()
+                            .is_some_and(|e| e.kind == "submitted"),
                         "topic {} lacks its first event: half-written",
                         t.tracking_no
                     );
@@ -324,6 +319,7 @@ async fn sqlite() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs SHANGLIANG_TEST_POSTGRES_URL"]
 async fn postgres() {
     crash_cycles(Backend::Postgres).await
 }

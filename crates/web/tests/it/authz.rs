@@ -69,9 +69,7 @@ async fn check(app: &TestApp, clients: &[(&str, Client)], no: &str, step: Step<'
 }
 
 async fn stage_actions_forbidden(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let mut clients = Vec::new();
     for login in EVERYONE {
         clients.push((login, app.login(login).await));
@@ -311,9 +309,7 @@ both!(stage_actions_forbidden);
 
 /// Triage moves (reject, merge, refer) and the leader's return/reassign path.
 async fn triage_and_returns(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let convener = app.login("convener-a").await;
     let other_convener = app.login("convener-b").await;
     let phone = app.client();

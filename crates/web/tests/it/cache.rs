@@ -10,9 +10,7 @@ use crate::helpers::TestApp;
 use store::both_backends as both;
 
 async fn public_pages_follow_writes(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let anon = app.client();
     let total = |v: &serde_json::Value| v["total"].as_i64().unwrap();
     // Seen once, so they are kept.

@@ -41,9 +41,7 @@ fn location(r: &reqwest::Response) -> String {
 }
 
 async fn online_deliberation(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let phone = app.client();
     let no = app.submit(&phone, "村口停车难问题").await;
     let seeds = SEEDS.join("\n");
@@ -300,9 +298,7 @@ both!(online_deliberation);
 
 /// Before enough people voted, the results page says so instead of computing.
 async fn results_wait_for_voters(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let phone = app.client();
     let no = app.submit(&phone, "小区垃圾分类").await;
     let convener = app.login("convener-a").await;
@@ -361,9 +357,7 @@ async fn smoother(app: &TestApp, id: i64) -> opinion::cluster::KSmoother {
 /// A restarted server continues the map where the last one left it (warm
 /// start: same components and clusters, k smoothing counting on), not cold.
 async fn warm_start_survives_restart(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let id = opened_with_four_seeds(&app, "村口停车难问题").await;
     let ids: Vec<String> = app
         .store
@@ -414,9 +408,7 @@ both!(warm_start_survives_restart);
 /// Votes stored while no process computed their map (a crash between the
 /// vote and its map, a bulk load): the next process to start maps them.
 async fn missed_map_is_computed_at_start(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let id = opened_with_four_seeds(&app, "广场舞音量问题").await;
     let statements = app.store.statements(id).await.unwrap();
     // Straight into the database: no running process hears of these votes.
@@ -443,9 +435,7 @@ both!(missed_map_is_computed_at_start);
 /// A resident who scans the room's code finds its open deliberations there,
 /// with how many have taken part; a closed one is no longer offered.
 async fn room_page_offers_open_deliberations(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let phone = app.client();
     let (_, html) = app.page(&phone, "/r/room-a").await;
     assert!(!html.contains("正在线上议事"), "none open yet");

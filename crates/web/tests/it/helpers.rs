@@ -46,33 +46,57 @@ pub struct TestApp {
     pub database_url: String,
 }
 
-impl TestApp {
+/// How a test's app is built: `TestApp::init(backend).with_config(|c| …).start()`.
+pub struct TestAppBuilder {
+    backend: Backend,
+    config: web::WebConfig,
+}
+
+impl TestAppBuilder {
+    /// Changes the app's configuration before it starts.
+    pub fn with_config(mut self, change: impl FnOnce(&mut web::WebConfig)) -> Self {
+        change(&mut self.config);
+        self
+    }
+
     /// The real app on a free port over a fresh database with a small world in it.
-    /// The app with rate limits off (tests send many requests from one address).
-    pub async fn start(backend: Backend) -> Option<TestApp> {
-        TestApp::start_with(backend, false).await
-    }
-
-    /// The app with rate limits on, as in production.
-    pub async fn start_limited(backend: Backend) -> Option<TestApp> {
-        TestApp::start_with(backend, true).await
-    }
-
-    async fn start_with(backend: Backend, rate_limits: bool) -> Option<TestApp> {
-        let Some(url) = fresh_database(backend).await else {
-            eprintln!(
-                "PostgreSQL half skipped: set {} to run it",
-                store::testing::POSTGRES_ENV
-            );
-            return None;
-        };
+    pub async fn start(self) -> TestApp {
+        let url = fresh_database(self.backend).await;
         let store = store::Store::connect(&url).await.expect("connect");
         store.migrate().await.expect("migrate");
         let hash = web::hash_password(domain::Password::parse(WORLD_PASSWORD).unwrap())
             .await
             .unwrap();
         let world = World::build(&store, &hash).await.expect("world");
-        Some(TestApp::serve(url, store, world, rate_limits).await)
+        TestApp::serve(url, store, world, self.config).await
+    }
+}
+
+impl TestApp {
+    /// A builder for the app; rate limits are off (tests send many requests
+    /// from one address) and photos go to a fresh directory.
+    pub fn init(backend: Backend) -> TestAppBuilder {
+        TestAppBuilder {
+            backend,
+            config: web::WebConfig {
+                photo_dir: photo_dir(),
+                rate_limits: false,
+                ..web::WebConfig::default()
+            },
+        }
+    }
+
+    /// The app as most tests want it.
+    pub async fn start(backend: Backend) -> TestApp {
+        TestApp::init(backend).start().await
+    }
+
+    /// The app with rate limits on, as in production.
+    pub async fn start_limited(backend: Backend) -> TestApp {
+        TestApp::init(backend)
+            .with_config(|c| c.rate_limits = true)
+            .start()
+            .await
     }
 
     /// Another app process on the same database, as behind a load balancer.
@@ -80,18 +104,23 @@ impl TestApp {
         let store = store::Store::connect(&self.database_url)
             .await
             .expect("connect");
-        TestApp::serve(self.database_url.clone(), store, self.world.clone(), false).await
+        let config = web::WebConfig {
+            photo_dir: photo_dir(),
+            rate_limits: false,
+            ..web::WebConfig::default()
+        };
+        TestApp::serve(self.database_url.clone(), store, self.world.clone(), config).await
     }
 
-    async fn serve(url: String, store: store::Store, world: World, rate_limits: bool) -> TestApp {
+    async fn serve(
+        url: String,
+        store: store::Store,
+        world: World,
+        config: web::WebConfig,
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let sms = Arc::new(SmsOutbox::default());
-        let config = web::WebConfig {
-            photo_dir: photo_dir(),
-            rate_limits,
-            ..web::WebConfig::default()
-        };
         let state = web::AppState::new(store.clone(), config, sms.clone()).expect("state");
         tokio::spawn(web::serve(listener, state, std::future::pending()));
         TestApp {

@@ -185,9 +185,7 @@ fn near(got: (u32, u32), want: (u32, u32)) -> bool {
 // ---------------------------------------------------------------- 1. posters and QR codes
 
 async fn posters_and_qr_codes(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let c = app.client();
     let get = |path: String| {
         let c = c.clone();
@@ -287,9 +285,7 @@ both!(posters_and_qr_codes);
 // ---------------------------------------------------------------- 2. submission with photos
 
 async fn submission_with_photos(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let phone = app.client();
     assert_eq!(app.page(&phone, "/r/room-a").await.0, StatusCode::OK);
     let r = Multipart::new()
@@ -453,9 +449,7 @@ both!(submission_with_photos);
 // ---------------------------------------------------------------- 3. drafts land once
 
 async fn drafts_land_once(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let phone = app.client();
     let form = [
         ("title", "陈师村三组农路改造"),
@@ -522,9 +516,7 @@ both!(drafts_land_once);
 /// answers with the one topic, none with an error. A race, so tried a few
 /// times over with eight copies at once.
 async fn draft_resent_while_storing(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let phone = app.client();
     for round in 0..5 {
         let key = format!("draft-race-{round}-5d1c2b9a");
@@ -590,9 +582,7 @@ both!(draft_resent_while_storing);
 // ---------------------------------------------------------------- 4. supports
 
 async fn supports_count_once(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let no = app.submit(&app.client(), "府前路破损井盖修缮").await;
     let c1 = app.client();
     let (s, v) = support(&app, &c1, &no).await;
@@ -676,9 +666,7 @@ both!(supports_count_once);
 // ---------------------------------------------------------------- 5. merge
 
 async fn merge_carries_supports(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let a = app.submit(&app.client(), "府前路井盖破损需要修缮").await;
     let b = app.submit(&app.client(), "府前路上窨井盖坏了").await;
     let convener = app.login("convener-a").await;
@@ -769,9 +757,7 @@ both!(merge_carries_supports);
 // ---------------------------------------------------------------- 6. notifications
 
 async fn inbox_and_sms(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let submitter = app.client();
     let phone_no = "13800138000";
     let (s, v) = app
@@ -879,9 +865,7 @@ both!(inbox_and_sms);
 // ---------------------------------------------------------------- 7. rate limits
 
 async fn submissions_are_rate_limited(backend: Backend) {
-    let Some(app) = TestApp::start_limited(backend).await else {
-        return;
-    };
+    let app = TestApp::start_limited(backend).await;
     let phone = app.client();
     for i in 0..10 {
         let (s, v) = app
@@ -926,9 +910,7 @@ both!(submissions_are_rate_limited);
 // ---------------------------------------------------------------- 8. channels
 
 async fn channels_are_listed_apart(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let member = app.login("member").await;
     let r = member
         .post(app.url("/desk/propose"))
@@ -997,9 +979,7 @@ both!(channels_are_listed_apart);
 // ---------------------------------------------------------------- 9. triage
 
 async fn triage_desk(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let convener = app.login("convener-a").await;
     let original = submit_to(
         &app,
@@ -1116,9 +1096,7 @@ fn kpi_triaged(page: &str) -> String {
 // ---------------------------------------------------------------- 10. similar while typing
 
 async fn similar_while_typing(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let c = app.client();
     let original = submit_to(
         &app,
@@ -1191,9 +1169,7 @@ both!(similar_while_typing);
 // ---------------------------------------------------------------- 11. elderly mode
 
 async fn care_mode(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let c = app.client();
     let (_, page) = app.page(&c, "/r/room-a").await;
     assert!(!page.contains("data-weui-mode=\"care\"") && page.contains("大字模式"));
@@ -1261,9 +1237,7 @@ both!(care_mode);
 // ---------------------------------------------------------------- 12. static assets
 
 async fn static_assets_are_versioned(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let c = app.client();
     let (_, home) = app.page(&c, "/").await;
     let href = home

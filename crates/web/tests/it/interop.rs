@@ -24,9 +24,7 @@ fn rows(csv: &str) -> usize {
 }
 
 async fn pol_is_in_and_out(backend: Backend) {
-    let Some(app) = TestApp::start(backend).await else {
-        return;
-    };
+    let app = TestApp::start(backend).await;
     let phone = app.client();
     let no = app.submit(&phone, "脱欧公投议题导入").await;
     let upload = || {
