@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use anyhow::Context;
 use chrono::{Duration, Utc};
 use domain::{
-    Actor, Channel, Decision, DepartmentId, Grant, MeetingCommand, MeetingId, Note,
-    ParticipantCategory, Password, PhoneNumber, Reason, RegionId, RegionLevel, Role, RoomCode,
-    RoomId, Satisfaction, Scope, TopicBody, TopicId, TopicTitle, TrackingNo, UserId, Username,
+    Actor, Channel, Decision, DepartmentId, Grant, Instructions, MeetingCommand, MeetingId, Note,
+    ParticipantCategory, Participants, Password, PhoneNumber, RatingComment, Reason, RegionId,
+    RegionLevel, Role, RoomCode, RoomId, Satisfaction, Scope, TaskTitle, TopicBody, TopicId,
+    TopicTitle, TrackingNo, UserId, Username,
 };
 use serde::Deserialize;
 use store::{
@@ -542,7 +543,7 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
                             convener,
                             TopicAction::AddResearch {
                                 note,
-                                participants: "党员、村民代表、行家里手".into(),
+                                participants: Participants::parse("党员、村民代表、行家里手")?,
                             },
                         )
                         .await?;
@@ -594,7 +595,7 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
                     &people.leader,
                     TopicAction::Review {
                         decision,
-                        instructions,
+                        instructions: Instructions::parse(&instructions)?,
                     },
                 )
                 .await?;
@@ -605,7 +606,7 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
                     &people.leader,
                     TopicAction::DispatchTask {
                         department: dept,
-                        title: t.title.clone(),
+                        title: TaskTitle::parse(&t.title)?,
                         due,
                     },
                 )
@@ -648,7 +649,7 @@ async fn walk_topics(store: &Store, d: &Data, people: &People) -> anyhow::Result
                     &submitter,
                     TopicAction::Rate {
                         satisfaction,
-                        comment: comment.into(),
+                        comment: RatingComment::parse(comment)?,
                     },
                 )
                 .await?;

@@ -8,3 +8,14 @@ labelled!(
         Committee => "committee", "委员荐题";
     }
 );
+
+impl Channel {
+    /// The role the submitter acts in, as the timeline names it.
+    pub fn submitter_role(&self) -> crate::Role {
+        match self {
+            Channel::Resident => crate::Role::Resident,
+            Channel::Committee => crate::Role::CommitteeMember,
+            Channel::Leadership => crate::Role::Leader,
+        }
+    }
+}

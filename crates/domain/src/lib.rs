@@ -14,7 +14,9 @@ mod meeting;
 mod people;
 mod region;
 mod task;
+mod timeline;
 mod topic;
+mod triage;
 mod values;
 
 #[cfg(test)]
@@ -31,9 +33,17 @@ pub use meeting::{
 };
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};
-pub use task::{TaskCommand, TaskCtx, TaskState, TaskTransition, decide_task};
-pub use topic::{Submitter, TopicCommand, TopicCtx, TopicState, TopicTransition, decide, submit};
+pub use task::{
+    TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task, decide_task,
+};
+pub use timeline::{BEIJING, EventDetail, beijing_date, beijing_time};
+pub use topic::{
+    MeetingRef, MergeTarget, Submitter, TopicCommand, TopicCtx, TopicMove, TopicState,
+    TopicTransition, allowed, decide, may, submit,
+};
+pub use triage::takes_merges;
 pub use values::{
-    Decision, Note, Password, PersonName, PhoneNumber, Reason, RoomCode, Satisfaction, TopicBody,
-    TopicTitle, TrackingNo, Username, has_hidden_chars,
+    Decision, Instructions, Note, Participants, Password, PersonName, PhoneNumber, RatingComment,
+    Reason, RoomCode, Satisfaction, TaskTitle, TopicBody, TopicTitle, TrackingNo, Username,
+    has_hidden_chars,
 };

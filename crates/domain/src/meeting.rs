@@ -1,6 +1,6 @@
 //! The meeting state machine: planned → notified → in session → closed.
 use crate::labels::labelled;
-use crate::{Actor, DomainError, EventKind, RoomId};
+use crate::{Actor, DomainError, EventKind, MeetingRef, RoomId};
 
 labelled!(
     MeetingState {
@@ -10,6 +10,22 @@ labelled!(
         Closed => "closed", "已结束";
     }
 );
+
+/// A topic goes on the agenda of its own room's meeting, before the meeting starts.
+pub(crate) fn check_agenda(room: RoomId, meeting: &MeetingRef) -> Result<(), DomainError> {
+    if meeting.room != room {
+        return Err(DomainError::Precondition("只能安排到本议事室的会议".into()));
+    }
+    if !matches!(
+        meeting.state,
+        MeetingState::Planned | MeetingState::Notified
+    ) {
+        return Err(DomainError::Precondition(
+            "会议已经开始或结束，不能再列入议程".into(),
+        ));
+    }
+    Ok(())
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetingCtx {

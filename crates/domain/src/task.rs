@@ -2,7 +2,7 @@
 use chrono::NaiveDate;
 
 use crate::labels::labelled;
-use crate::{Actor, DepartmentId, DomainError, EventKind, Reason, RegionPath, RoomId};
+use crate::{Actor, DepartmentId, DomainError, EventKind, Reason, RegionPath, Role, RoomId};
 
 labelled!(
     TaskState {
@@ -28,6 +28,14 @@ impl TaskState {
     }
 }
 
+/// A due date given to a department: today at the earliest (Beijing's today).
+pub(crate) fn check_due(due: NaiveDate, today: NaiveDate) -> Result<(), DomainError> {
+    if due < today {
+        return Err(DomainError::invalid("due", "办理期限不能早于今天"));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskCtx {
     pub state: TaskState,
@@ -50,19 +58,52 @@ pub enum TaskCommand {
     SendBack { reason: Reason },
 }
 
+labelled!(
+    /// A kind of move on a task, without its data; the code is its stable slug.
+    TaskMove {
+        Sign => "sign", "签收";
+        Return => "return", "退回";
+        Reassign => "reassign", "重新交办";
+        Progress => "progress", "反馈进展";
+        Extend => "extend", "申请延期";
+        GrantExtension => "grant-extension", "同意延期";
+        DenyExtension => "deny-extension", "不同意延期";
+        Complete => "complete", "办结";
+        Verify => "verify", "核实";
+        SendBack => "send-back", "退回重办";
+    }
+);
+
 impl TaskCommand {
-    pub fn name_zh(&self) -> &'static str {
+    /// The kind of move, without its data.
+    pub fn kind(&self) -> TaskMove {
+        use TaskCommand as C;
         match self {
-            TaskCommand::Sign => "签收",
-            TaskCommand::Return { .. } => "退回",
-            TaskCommand::Reassign { .. } => "重新交办",
-            TaskCommand::PostProgress => "反馈进展",
-            TaskCommand::RequestExtension { .. } => "申请延期",
-            TaskCommand::GrantExtension => "同意延期",
-            TaskCommand::DenyExtension => "不同意延期",
-            TaskCommand::Complete => "办结",
-            TaskCommand::Verify => "核实",
-            TaskCommand::SendBack { .. } => "退回重办",
+            C::Sign => TaskMove::Sign,
+            C::Return { .. } => TaskMove::Return,
+            C::Reassign { .. } => TaskMove::Reassign,
+            C::PostProgress => TaskMove::Progress,
+            C::RequestExtension { .. } => TaskMove::Extend,
+            C::GrantExtension => TaskMove::GrantExtension,
+            C::DenyExtension => TaskMove::DenyExtension,
+            C::Complete => TaskMove::Complete,
+            C::Verify => TaskMove::Verify,
+            C::SendBack { .. } => TaskMove::SendBack,
+        }
+    }
+
+    pub fn name_zh(&self) -> &'static str {
+        self.kind().label_zh()
+    }
+}
+
+impl TaskMove {
+    /// The role a move is taken in, as the timeline names it.
+    pub fn role(&self) -> Role {
+        match self {
+            TaskMove::Reassign | TaskMove::GrantExtension | TaskMove::DenyExtension => Role::Leader,
+            TaskMove::Verify | TaskMove::SendBack => Role::Convener,
+            _ => Role::DepartmentStaff,
         }
     }
 }
@@ -73,40 +114,58 @@ pub struct TaskTransition {
     pub event: EventKind,
 }
 
+/// The moves this actor may make on this task now.
+pub fn allowed_task(ctx: &TaskCtx, actor: &Actor) -> Vec<TaskMove> {
+    TaskMove::ALL
+        .into_iter()
+        .filter(|m| check(ctx, actor, *m).is_ok())
+        .collect()
+}
+
 pub fn decide_task(
     ctx: &TaskCtx,
     actor: &Actor,
     cmd: &TaskCommand,
 ) -> Result<TaskTransition, DomainError> {
-    use TaskCommand as C;
+    let (to, event) = check(ctx, actor, cmd.kind())?;
+    Ok(TaskTransition { to, event })
+}
+
+/// Who may make a kind of move on a task, and from which state. While an
+/// extension waits for the leader, the department keeps working: it may
+/// still report progress and finish.
+fn check(
+    ctx: &TaskCtx,
+    actor: &Actor,
+    mv: TaskMove,
+) -> Result<(TaskState, EventKind), DomainError> {
+    use TaskMove as M;
     use TaskState::*;
-    let permitted = match cmd {
-        C::Reassign { .. } | C::GrantExtension | C::DenyExtension => actor.leads(&ctx.region),
-        C::Verify | C::SendBack { .. } => actor.is_convener_of(ctx.room),
+    let permitted = match mv {
+        M::Reassign | M::GrantExtension | M::DenyExtension => actor.leads(&ctx.region),
+        M::Verify | M::SendBack => actor.is_convener_of(ctx.room),
         _ => actor.is_staff_of(ctx.department),
     };
     if !permitted {
         return Err(DomainError::Forbidden);
     }
-    let (to, event) = match (cmd, ctx.state) {
-        (C::Sign, Assigned) => (Signed, EventKind::TaskSigned),
-        (C::Return { .. }, Assigned) => (Returned, EventKind::TaskReturned),
-        (C::Reassign { .. }, Returned) => (Assigned, EventKind::TaskReassigned),
-        (C::PostProgress, Signed | InProgress) => (InProgress, EventKind::ProgressPosted),
-        (C::RequestExtension { .. }, Signed | InProgress) => {
-            (ExtensionRequested, EventKind::ExtensionRequested)
-        }
-        (C::GrantExtension, ExtensionRequested) => (InProgress, EventKind::ExtensionGranted),
-        (C::DenyExtension, ExtensionRequested) => (InProgress, EventKind::ExtensionDenied),
-        (C::Complete, Signed | InProgress) => (Done, EventKind::TaskDone),
-        (C::Verify, Done) => (Verified, EventKind::TaskVerified),
-        (C::SendBack { .. }, Done) => (InProgress, EventKind::TaskSentBack),
-        (_, s) => {
+    Ok(match (mv, ctx.state) {
+        (M::Sign, Assigned) => (Signed, EventKind::TaskSigned),
+        (M::Return, Assigned) => (Returned, EventKind::TaskReturned),
+        (M::Reassign, Returned) => (Assigned, EventKind::TaskReassigned),
+        (M::Progress, Signed | InProgress) => (InProgress, EventKind::ProgressPosted),
+        (M::Progress, ExtensionRequested) => (ExtensionRequested, EventKind::ProgressPosted),
+        (M::Extend, Signed | InProgress) => (ExtensionRequested, EventKind::ExtensionRequested),
+        (M::GrantExtension, ExtensionRequested) => (InProgress, EventKind::ExtensionGranted),
+        (M::DenyExtension, ExtensionRequested) => (InProgress, EventKind::ExtensionDenied),
+        (M::Complete, Signed | InProgress | ExtensionRequested) => (Done, EventKind::TaskDone),
+        (M::Verify, Done) => (Verified, EventKind::TaskVerified),
+        (M::SendBack, Done) => (InProgress, EventKind::TaskSentBack),
+        (mv, s) => {
             return Err(DomainError::WrongState {
                 from: s.label_zh(),
-                action: cmd.name_zh(),
+                action: mv.label_zh(),
             });
         }
-    };
-    Ok(TaskTransition { to, event })
+    })
 }

@@ -9,23 +9,49 @@ fn reason() -> Reason {
     Reason::parse("理由充分").unwrap()
 }
 
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()
+}
+
+fn target(room: RoomId, state: TopicState) -> MergeTarget {
+    MergeTarget {
+        id: TopicId(9),
+        room,
+        state,
+    }
+}
+
+fn meeting(room: RoomId, state: MeetingState) -> MeetingRef {
+    MeetingRef {
+        id: MeetingId(1),
+        room,
+        state,
+    }
+}
+
 fn topic_commands() -> Vec<TopicCommand> {
     [
         TopicCommand::Accept,
         TopicCommand::Reject { reason: reason() },
-        TopicCommand::Merge { into: TopicId(9) },
-        TopicCommand::Refer { department: DEPT },
+        TopicCommand::Merge {
+            into: target(ROOM, TopicState::Accepted),
+        },
+        TopicCommand::Refer {
+            department: DEPT,
+            due: today(),
+        },
         TopicCommand::AddResearch,
         TopicCommand::Schedule {
-            meeting: MeetingId(1),
+            meeting: meeting(ROOM, MeetingState::Planned),
         },
-        TopicCommand::RecordOpinion {
-            meeting_state: MeetingState::InSession,
-        },
+        TopicCommand::RecordOpinion,
         TopicCommand::Review {
             decision: Decision::Adopt,
         },
-        TopicCommand::DispatchTask { department: DEPT },
+        TopicCommand::DispatchTask {
+            department: DEPT,
+            due: today(),
+        },
         TopicCommand::Complete,
     ]
     .into_iter()
@@ -45,7 +71,7 @@ fn topic_allowed(state: TopicState, cmd: &TopicCommand) -> Option<(TopicState, E
         (C::Refer { .. }, Submitted) => (Referred, EventKind::Referred),
         (C::AddResearch, Accepted | Researching) => (Researching, EventKind::ResearchAdded),
         (C::Schedule { .. }, Researching) => (Scheduled, EventKind::Scheduled),
-        (C::RecordOpinion { .. }, Scheduled) => (Deliberated, EventKind::OpinionRecorded),
+        (C::RecordOpinion, Scheduled) => (Deliberated, EventKind::OpinionRecorded),
         (C::Review { .. }, Deliberated) => (Reviewed, EventKind::Reviewed),
         (C::DispatchTask { .. }, Reviewed | Implementing | Reopened) => {
             (Implementing, EventKind::TaskDispatched)
@@ -82,6 +108,8 @@ fn ctx(state: TopicState, submitter: Submitter) -> TopicCtx {
         submitter,
         decision: Some(Decision::Adopt),
         open_tasks: 0,
+        meeting: Some(MeetingState::InSession),
+        today: today(),
     }
 }
 
@@ -119,6 +147,13 @@ fn topic_machine_is_exactly_the_table() {
                             allowed += 1;
                         }
                     }
+                    // What a page offers is exactly what would succeed.
+                    let offered = crate::allowed(&ctx(state, submitter.clone()), &actor_for(who));
+                    assert_eq!(
+                        offered.contains(&cmd.kind()),
+                        got.is_ok(),
+                        "offered: {case}"
+                    );
                 }
             }
         }
@@ -148,27 +183,88 @@ fn no_research_no_proposal() {
         &ctx(TopicState::Accepted, Submitter::Nobody),
         &actor_for(Who::Convener),
         &TopicCommand::Schedule {
-            meeting: MeetingId(1),
+            meeting: meeting(ROOM, MeetingState::Planned),
         },
     );
     assert!(matches!(got, Err(DomainError::Precondition(m)) if m.contains("商前调研")));
 }
 
 #[test]
-fn opinions_need_a_meeting_that_has_begun() {
-    let c = ctx(TopicState::Scheduled, Submitter::Nobody);
-    for (ms, ok) in [
-        (MeetingState::Planned, false),
-        (MeetingState::Notified, false),
-        (MeetingState::InSession, true),
-        (MeetingState::Closed, true),
+fn only_this_rooms_meetings_that_have_not_begun_take_a_topic() {
+    let c = ctx(TopicState::Researching, Submitter::Nobody);
+    for (room, state, ok) in [
+        (ROOM, MeetingState::Planned, true),
+        (ROOM, MeetingState::Notified, true),
+        (ROOM, MeetingState::InSession, false),
+        (ROOM, MeetingState::Closed, false),
+        (RoomId(2), MeetingState::Planned, false),
     ] {
         let got = decide(
             &c,
             &actor_for(Who::Convener),
-            &TopicCommand::RecordOpinion { meeting_state: ms },
+            &TopicCommand::Schedule {
+                meeting: meeting(room, state),
+            },
         );
+        assert_eq!(got.is_ok(), ok, "{room:?} {state:?}");
+    }
+}
+
+#[test]
+fn merges_go_into_a_live_topic_of_the_same_room() {
+    let c = ctx(TopicState::Submitted, Submitter::Nobody);
+    for state in TopicState::ALL {
+        for room in [ROOM, RoomId(2)] {
+            let got = decide(
+                &c,
+                &actor_for(Who::Convener),
+                &TopicCommand::Merge {
+                    into: target(room, state),
+                },
+            );
+            let ok = room == ROOM
+                && !matches!(
+                    state,
+                    TopicState::Submitted | TopicState::Rejected | TopicState::Merged
+                );
+            assert_eq!(got.is_ok(), ok, "{room:?} {state:?}");
+            assert_eq!(takes_merges(state) && room == ROOM, ok);
+        }
+    }
+}
+
+#[test]
+fn due_dates_start_today_in_beijing() {
+    let c = ctx(TopicState::Submitted, Submitter::Nobody);
+    let refer = |due| TopicCommand::Refer {
+        department: DEPT,
+        due,
+    };
+    let convener = actor_for(Who::Convener);
+    assert!(decide(&c, &convener, &refer(today())).is_ok());
+    let yesterday = today().pred_opt().unwrap();
+    assert!(matches!(
+        decide(&c, &convener, &refer(yesterday)),
+        Err(DomainError::Invalid { field: "due", .. })
+    ));
+}
+
+#[test]
+fn opinions_need_a_meeting_that_has_begun() {
+    for (ms, ok) in [
+        (None, false),
+        (Some(MeetingState::Planned), false),
+        (Some(MeetingState::Notified), false),
+        (Some(MeetingState::InSession), true),
+        (Some(MeetingState::Closed), true),
+    ] {
+        let mut c = ctx(TopicState::Scheduled, Submitter::Nobody);
+        c.meeting = ms;
+        let convener = actor_for(Who::Convener);
+        let got = decide(&c, &convener, &TopicCommand::RecordOpinion);
         assert_eq!(got.is_ok(), ok, "{ms:?}");
+        // The form is offered only when it would be accepted.
+        assert_eq!(allowed(&c, &convener).contains(&TopicMove::Opinion), ok);
     }
 }
 
@@ -185,7 +281,10 @@ fn only_adopted_opinions_become_tasks() {
         let got = decide(
             &c,
             &actor_for(Who::Leader),
-            &TopicCommand::DispatchTask { department: DEPT },
+            &TopicCommand::DispatchTask {
+                department: DEPT,
+                due: today(),
+            },
         );
         assert_eq!(got.is_ok(), ok, "{decision:?}");
     }
@@ -219,15 +318,15 @@ fn who_may_submit_on_each_channel() {
     for who in everyone() {
         let a = actor_for(who);
         assert!(
-            submit(Channel::Resident, &a, ROOM, &village()).is_ok(),
+            submit(Channel::Resident, &a, &village(), true).is_ok(),
             "{who:?}"
         );
         assert_eq!(
-            submit(Channel::Committee, &a, ROOM, &village()).is_ok(),
+            submit(Channel::Committee, &a, &village(), true).is_ok(),
             who == Who::Member,
             "{who:?}"
         );
-        let lead = submit(Channel::Leadership, &a, ROOM, &village());
+        let lead = submit(Channel::Leadership, &a, &village(), true);
         assert_eq!(
             lead.is_ok(),
             matches!(who, Who::Leader | Who::ParentLeader),
@@ -242,10 +341,29 @@ fn who_may_submit_on_each_channel() {
         }
     }
     assert_eq!(
-        submit(Channel::Resident, &Actor::anonymous(None), ROOM, &village())
+        submit(Channel::Resident, &Actor::anonymous(None), &village(), true)
             .unwrap()
             .to,
         TopicState::Submitted
+    );
+    // A room that wants names turns away a phone that has not signed in, not a signed-in resident.
+    assert!(matches!(
+        submit(
+            Channel::Resident,
+            &Actor::anonymous(None),
+            &village(),
+            false
+        ),
+        Err(DomainError::Precondition(_))
+    ));
+    assert!(
+        submit(
+            Channel::Resident,
+            &actor_for(Who::OtherResident),
+            &village(),
+            false
+        )
+        .is_ok()
     );
 }
 
@@ -276,9 +394,10 @@ fn task_allowed(state: TaskState, cmd: &TaskCommand) -> Option<TaskState> {
         (C::Return { .. }, Assigned) => Returned,
         (C::Reassign { .. }, Returned) => Assigned,
         (C::PostProgress, Signed | InProgress) => InProgress,
+        (C::PostProgress, ExtensionRequested) => ExtensionRequested,
         (C::RequestExtension { .. }, Signed | InProgress) => ExtensionRequested,
         (C::GrantExtension | C::DenyExtension, ExtensionRequested) => InProgress,
-        (C::Complete, Signed | InProgress) => Done,
+        (C::Complete, Signed | InProgress | ExtensionRequested) => Done,
         (C::Verify, Done) => Verified,
         (C::SendBack { .. }, Done) => InProgress,
         _ => return None,
@@ -316,16 +435,18 @@ fn task_machine_is_exactly_the_table() {
                         "{case}: {got:?}"
                     ),
                     (true, Some(to)) => {
-                        assert_eq!(got.map(|t| t.to), Ok(to), "{case}");
+                        assert_eq!(got.clone().map(|t| t.to), Ok(to), "{case}");
                         allowed += 1;
                     }
                 }
+                let offered = allowed_task(&c, &actor_for(who)).contains(&cmd.kind());
+                assert_eq!(offered, got.is_ok(), "offered: {case}");
             }
         }
     }
-    // Staff moves (sign, return, progress x2, extension x2, complete x2) by staff and head,
+    // Staff moves (sign, return, progress x3, extension x2, complete x3) by staff and head,
     // leader moves (reassign, grant, deny) by two leaders, convener moves (verify, send back).
-    assert_eq!(allowed, 8 * 2 + 3 * 2 + 2);
+    assert_eq!(allowed, 10 * 2 + 3 * 2 + 2);
 }
 
 #[test]
@@ -368,8 +489,18 @@ fn codes_round_trip_and_labels_are_chinese() {
         ParticipantCategory,
         RegionLevel,
         Satisfaction,
-        Decision
+        Decision,
+        TopicMove
     );
+    // Task moves keep the slugs their forms have always posted to.
+    for m in TaskMove::ALL {
+        assert_eq!(TaskMove::parse(m.code()), Some(m));
+        assert!(
+            m.code()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-')
+        );
+    }
     assert_eq!(Channel::Leadership.label_zh(), "党政点题");
     assert_eq!(RegionLevel::ALL.len(), 5);
 }

@@ -1,8 +1,10 @@
 //! The topic state machine: the whole chain from submission to evaluation.
+use chrono::NaiveDate;
+
 use crate::labels::labelled;
 use crate::{
     Actor, Channel, Decision, DepartmentId, DomainError, EventKind, MeetingId, MeetingState,
-    Reason, RegionPath, RoomId, Satisfaction, TopicId, UserId,
+    Reason, RegionPath, Role, RoomId, Satisfaction, TopicId, UserId,
 };
 
 labelled!(
@@ -57,42 +59,115 @@ pub struct TopicCtx {
     pub decision: Option<Decision>,
     /// Tasks not yet verified.
     pub open_tasks: u32,
+    /// The state of the meeting whose agenda last took the topic.
+    pub meeting: Option<MeetingState>,
+    /// Today in Beijing, from the injected clock (due dates are days).
+    pub today: NaiveDate,
 }
 
-/// A move on a topic. `Resume` puts a reopened topic back to work; its
-/// timeline event is [`EventKind::Resumed`] (恢复办理), since `TaskSentBack`
-/// would tell residents a department's work was rejected when it was not.
+labelled!(
+    /// A kind of move on a topic, without its data: what a page offers and
+    /// what [`allowed`] answers. The code is the move's stable slug (URLs, forms, API).
+    TopicMove {
+        Accept => "accept", "受理立项";
+        Reject => "reject", "不予立项";
+        Merge => "merge", "合并";
+        Refer => "refer", "转办";
+        Research => "research", "商前调研";
+        Schedule => "schedule", "安排上会";
+        Opinion => "opinion", "形成协商意见";
+        Review => "review", "上会研究";
+        Dispatch => "dispatch", "交办任务";
+        Complete => "complete", "办结";
+        Rate => "rate", "评价";
+        Resume => "resume", "重新办理";
+    }
+);
+
+/// The topic another one is to be merged into, as the rules need to see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MergeTarget {
+    pub id: TopicId,
+    pub room: RoomId,
+    pub state: TopicState,
+}
+
+/// A meeting a topic is to be put on the agenda of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MeetingRef {
+    pub id: MeetingId,
+    pub room: RoomId,
+    pub state: MeetingState,
+}
+
+/// A move on a topic with the data its rules read. `Resume` puts a reopened
+/// topic back to work; its timeline event is [`EventKind::Resumed`] (恢复办理),
+/// since `TaskSentBack` would tell residents a department's work was rejected
+/// when it was not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TopicCommand {
     Accept,
-    Reject { reason: Reason },
-    Merge { into: TopicId },
-    Refer { department: DepartmentId },
+    Reject {
+        reason: Reason,
+    },
+    Merge {
+        into: MergeTarget,
+    },
+    Refer {
+        department: DepartmentId,
+        due: NaiveDate,
+    },
     AddResearch,
-    Schedule { meeting: MeetingId },
-    RecordOpinion { meeting_state: MeetingState },
-    Review { decision: Decision },
-    DispatchTask { department: DepartmentId },
+    Schedule {
+        meeting: MeetingRef,
+    },
+    RecordOpinion,
+    Review {
+        decision: Decision,
+    },
+    DispatchTask {
+        department: DepartmentId,
+        due: NaiveDate,
+    },
     Complete,
-    Rate { satisfaction: Satisfaction },
+    Rate {
+        satisfaction: Satisfaction,
+    },
     Resume,
 }
 
 impl TopicCommand {
-    pub fn name_zh(&self) -> &'static str {
+    /// The kind of move, without its data.
+    pub fn kind(&self) -> TopicMove {
+        use TopicCommand as C;
         match self {
-            TopicCommand::Accept => "受理立项",
-            TopicCommand::Reject { .. } => "不予立项",
-            TopicCommand::Merge { .. } => "合并",
-            TopicCommand::Refer { .. } => "转办",
-            TopicCommand::AddResearch => "商前调研",
-            TopicCommand::Schedule { .. } => "安排上会",
-            TopicCommand::RecordOpinion { .. } => "形成协商意见",
-            TopicCommand::Review { .. } => "上会研究",
-            TopicCommand::DispatchTask { .. } => "交办任务",
-            TopicCommand::Complete => "办结",
-            TopicCommand::Rate { .. } => "评价",
-            TopicCommand::Resume => "重新办理",
+            C::Accept => TopicMove::Accept,
+            C::Reject { .. } => TopicMove::Reject,
+            C::Merge { .. } => TopicMove::Merge,
+            C::Refer { .. } => TopicMove::Refer,
+            C::AddResearch => TopicMove::Research,
+            C::Schedule { .. } => TopicMove::Schedule,
+            C::RecordOpinion => TopicMove::Opinion,
+            C::Review { .. } => TopicMove::Review,
+            C::DispatchTask { .. } => TopicMove::Dispatch,
+            C::Complete => TopicMove::Complete,
+            C::Rate { .. } => TopicMove::Rate,
+            C::Resume => TopicMove::Resume,
+        }
+    }
+
+    pub fn name_zh(&self) -> &'static str {
+        self.kind().label_zh()
+    }
+}
+
+impl TopicMove {
+    /// The role a move is taken in, as the timeline names it.
+    pub fn role(&self) -> Role {
+        match self {
+            TopicMove::Review | TopicMove::Dispatch => Role::Leader,
+            TopicMove::Rate => Role::Resident,
+            _ => Role::Convener,
         }
     }
 }
@@ -103,16 +178,21 @@ pub struct TopicTransition {
     pub event: EventKind,
 }
 
-/// A new topic: residents may raise one anonymously; committee members
-/// recommend within their region; leadership assigns, and its topics are
-/// accepted on creation.
+/// A new topic: residents may raise one (anonymously, without signing in,
+/// where the room allows it); committee members recommend within their
+/// region; leadership assigns, and its topics are accepted on creation.
 pub fn submit(
     channel: Channel,
     actor: &Actor,
-    _room: RoomId,
     region: &RegionPath,
+    room_allows_anonymous: bool,
 ) -> Result<TopicTransition, DomainError> {
     let to = match channel {
+        Channel::Resident if actor.user.is_none() && !room_allows_anonymous => {
+            return Err(DomainError::Precondition(
+                "本议事室不接受匿名提交，请先用手机号登录".into(),
+            ));
+        }
         Channel::Resident => TopicState::Submitted,
         Channel::Committee if actor.is_committee_member_for(region) => TopicState::Submitted,
         Channel::Leadership if actor.leads(region) => TopicState::Accepted,
@@ -122,10 +202,6 @@ pub fn submit(
         to,
         event: EventKind::Submitted,
     })
-}
-
-fn is_submitter(ctx: &TopicCtx, actor: &Actor) -> bool {
-    ctx.submitter.is(actor)
 }
 
 impl Submitter {
@@ -139,44 +215,81 @@ impl Submitter {
     }
 }
 
+/// The moves this actor may make on this topic now, judged by the same
+/// rules as [`decide`] (everything but the data a move carries).
+pub fn allowed(ctx: &TopicCtx, actor: &Actor) -> Vec<TopicMove> {
+    TopicMove::ALL
+        .into_iter()
+        .filter(|m| check(ctx, actor, *m).is_ok())
+        .collect()
+}
+
+/// Whether this actor may make this kind of move now, before the data it
+/// carries is looked at (so a refusal says "not yours" or "not now" before
+/// "no such meeting").
+pub fn may(ctx: &TopicCtx, actor: &Actor, mv: TopicMove) -> Result<(), DomainError> {
+    check(ctx, actor, mv).map(|_| ())
+}
+
 /// Decides one move: first who may take it, then whether the state allows it,
-/// then the chain's preconditions.
+/// then the chain's preconditions, then the rules on the data it carries.
 pub fn decide(
     ctx: &TopicCtx,
     actor: &Actor,
     cmd: &TopicCommand,
 ) -> Result<TopicTransition, DomainError> {
-    use TopicCommand as C;
+    let (to, event) = check(ctx, actor, cmd.kind())?;
+    match cmd {
+        TopicCommand::Merge { into } => crate::triage::check_merge_target(ctx, into)?,
+        TopicCommand::Refer { due, .. } | TopicCommand::DispatchTask { due, .. } => {
+            crate::task::check_due(*due, ctx.today)?
+        }
+        TopicCommand::Schedule { meeting } => crate::meeting::check_agenda(ctx.room, meeting)?,
+        TopicCommand::Rate { satisfaction } if !satisfaction.is_satisfied() => {
+            return Ok(TopicTransition {
+                to: TopicState::Reopened,
+                event: EventKind::Reopened,
+            });
+        }
+        _ => {}
+    }
+    Ok(TopicTransition { to, event })
+}
+
+/// Who may make a kind of move, from which state, and the preconditions
+/// that the topic alone decides.
+fn check(
+    ctx: &TopicCtx,
+    actor: &Actor,
+    mv: TopicMove,
+) -> Result<(TopicState, EventKind), DomainError> {
+    use TopicMove as M;
     use TopicState::*;
-    let permitted = match cmd {
-        C::Review { .. } | C::DispatchTask { .. } => actor.leads(&ctx.region),
-        C::Rate { .. } => is_submitter(ctx, actor),
+    let permitted = match mv {
+        M::Review | M::Dispatch => actor.leads(&ctx.region),
+        M::Rate => ctx.submitter.is(actor),
         _ => actor.is_convener_of(ctx.room),
     };
     if !permitted {
         return Err(DomainError::Forbidden);
     }
-    let wrong = || DomainError::WrongState {
-        from: ctx.state.label_zh(),
-        action: cmd.name_zh(),
-    };
-    let (to, event) = match (cmd, ctx.state) {
-        (C::Accept, Submitted) => (Accepted, EventKind::Accepted),
-        (C::Reject { .. }, Submitted) => (Rejected, EventKind::Rejected),
-        (C::Merge { .. }, Submitted) => (Merged, EventKind::Merged),
-        (C::Refer { .. }, Submitted) => (Referred, EventKind::Referred),
-        (C::AddResearch, Accepted | Researching) => (Researching, EventKind::ResearchAdded),
-        (C::Schedule { .. }, Researching) => (Scheduled, EventKind::Scheduled),
+    Ok(match (mv, ctx.state) {
+        (M::Accept, Submitted) => (Accepted, EventKind::Accepted),
+        (M::Reject, Submitted) => (Rejected, EventKind::Rejected),
+        (M::Merge, Submitted) => (Merged, EventKind::Merged),
+        (M::Refer, Submitted) => (Referred, EventKind::Referred),
+        (M::Research, Accepted | Researching) => (Researching, EventKind::ResearchAdded),
+        (M::Schedule, Researching) => (Scheduled, EventKind::Scheduled),
         // No research, no proposal.
-        (C::Schedule { .. }, Accepted) => {
+        (M::Schedule, Accepted) => {
             return Err(DomainError::Precondition(
                 "尚未开展商前调研，不能安排上会".into(),
             ));
         }
-        (C::RecordOpinion { meeting_state }, Scheduled) => {
+        (M::Opinion, Scheduled) => {
             if !matches!(
-                meeting_state,
-                MeetingState::InSession | MeetingState::Closed
+                ctx.meeting,
+                Some(MeetingState::InSession | MeetingState::Closed)
             ) {
                 return Err(DomainError::Precondition(
                     "会议尚未召开，不能形成协商意见".into(),
@@ -184,31 +297,27 @@ pub fn decide(
             }
             (Deliberated, EventKind::OpinionRecorded)
         }
-        (C::Review { .. }, Deliberated) => (Reviewed, EventKind::Reviewed),
-        (C::DispatchTask { .. }, Reviewed) => {
+        (M::Review, Deliberated) => (Reviewed, EventKind::Reviewed),
+        (M::Dispatch, Reviewed) => {
             if !matches!(ctx.decision, Some(Decision::Adopt | Decision::PartlyAdopt)) {
                 return Err(DomainError::Precondition("该意见未被采纳，不能交办".into()));
             }
             (Implementing, EventKind::TaskDispatched)
         }
-        (C::DispatchTask { .. }, Implementing | Reopened) => {
-            (Implementing, EventKind::TaskDispatched)
-        }
-        (C::Complete, Implementing | Referred) => {
+        (M::Dispatch, Implementing | Reopened) => (Implementing, EventKind::TaskDispatched),
+        (M::Complete, Implementing | Referred) => {
             if ctx.open_tasks > 0 {
                 return Err(DomainError::Precondition("还有未核实的任务".into()));
             }
             (Completed, EventKind::Completed)
         }
-        (C::Rate { satisfaction }, Completed) => {
-            if satisfaction.is_satisfied() {
-                (Evaluated, EventKind::Rated)
-            } else {
-                (Reopened, EventKind::Reopened)
-            }
+        (M::Rate, Completed) => (Evaluated, EventKind::Rated),
+        (M::Resume, Reopened) => (Implementing, EventKind::Resumed),
+        (mv, from) => {
+            return Err(DomainError::WrongState {
+                from: from.label_zh(),
+                action: mv.label_zh(),
+            });
         }
-        (C::Resume, Reopened) => (Implementing, EventKind::Resumed),
-        _ => return Err(wrong()),
-    };
-    Ok(TopicTransition { to, event })
+    })
 }

@@ -45,7 +45,9 @@ fn text(
     let s = raw.trim();
     let n = s.chars().count();
     if n < min || n > max {
-        let msg = if min <= 1 {
+        let msg = if min == 0 {
+            format!("{label}不能超过{max}字")
+        } else if min == 1 {
             format!("请填写{label}（不超过{max}字）")
         } else {
             format!("{label}需要{min}到{max}个字")
@@ -98,6 +100,14 @@ text_type!(/// Why something is refused or returned; the other side sees it.
     Reason, "reason", "理由", 2, 500, true);
 text_type!(/// A research record, an opinion, a progress report.
     Note, "note", "内容", 2, 5000, true);
+text_type!(/// Leadership's 批示 on a reviewed topic; may be left empty.
+    Instructions, "instructions", "批示", 0, 2000, true);
+text_type!(/// What a resident says with a rating; may be left empty.
+    RatingComment, "comment", "评价", 0, 500, true);
+text_type!(/// What a department is asked to do, in a line.
+    TaskTitle, "title", "任务名称", 2, 100, false);
+text_type!(/// Who took part in a research visit, as typed.
+    Participants, "participants", "参加人员", 0, 200, false);
 text_type!(/// A person's name as shown on the timeline.
     PersonName, "name", "姓名", 1, 32, false);
 

@@ -6,7 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{otp_code, session, user};
-use crate::{Result, Store, now};
+use crate::{Result, Store};
 
 /// Failed password attempts before an account is locked, and for how long.
 pub const MAX_FAILED_LOGINS: i32 = 5;
@@ -29,7 +29,7 @@ pub enum OtpCheck {
 impl Store {
     pub async fn login_lock(&self, user: &crate::User) -> LoginLock {
         match user.locked_until {
-            Some(t) if t > now() => LoginLock::LockedUntil(t),
+            Some(t) if t > self.now() => LoginLock::LockedUntil(t),
             _ => LoginLock::Open,
         }
     }
@@ -42,7 +42,7 @@ impl Store {
             let mut am: user::ActiveModel = u.into();
             if failed >= MAX_FAILED_LOGINS {
                 am.failed_logins = Set(0);
-                am.locked_until = Set(Some(now() + Duration::minutes(LOCKOUT_MINUTES)));
+                am.locked_until = Set(Some(self.now() + Duration::minutes(LOCKOUT_MINUTES)));
             } else {
                 am.failed_logins = Set(failed);
             }
@@ -85,8 +85,8 @@ impl Store {
         session::ActiveModel {
             token_hash: Set(token_hash),
             user_id: Set(user.0),
-            created_at: Set(now()),
-            expires_at: Set(now() + ttl),
+            created_at: Set(self.now()),
+            expires_at: Set(self.now() + ttl),
         }
         .insert(&w.tx)
         .await?;
@@ -98,7 +98,7 @@ impl Store {
         let s = session::Entity::find_by_id(token_hash.to_owned())
             .one(self.conn())
             .await?;
-        Ok(s.filter(|s| s.expires_at > now())
+        Ok(s.filter(|s| s.expires_at > self.now())
             .map(|s| UserId(s.user_id)))
     }
 
@@ -128,8 +128,8 @@ impl Store {
             code_hash: Set(code_hash),
             attempts: Set(0),
             used: Set(false),
-            created_at: Set(now()),
-            expires_at: Set(now() + ttl),
+            created_at: Set(self.now()),
+            expires_at: Set(self.now() + ttl),
             ..Default::default()
         }
         .insert(&w.tx)
@@ -165,7 +165,8 @@ impl Store {
             .order_by_desc(otp_code::Column::Id)
             .one(&w.tx)
             .await?;
-        let Some(code) = latest.filter(|c| c.expires_at > now() && c.attempts < MAX_OTP_ATTEMPTS)
+        let Some(code) =
+            latest.filter(|c| c.expires_at > self.now() && c.attempts < MAX_OTP_ATTEMPTS)
         else {
             return Ok(OtpCheck::Expired);
         };
@@ -190,11 +191,11 @@ impl Store {
     pub async fn purge_expired(&self) -> Result<u64> {
         let w = self.write().await?;
         let s = session::Entity::delete_many()
-            .filter(session::Column::ExpiresAt.lt(now()))
+            .filter(session::Column::ExpiresAt.lt(self.now()))
             .exec(&w.tx)
             .await?;
         let o = otp_code::Entity::delete_many()
-            .filter(otp_code::Column::ExpiresAt.lt(now() - Duration::days(1)))
+            .filter(otp_code::Column::ExpiresAt.lt(self.now() - Duration::days(1)))
             .exec(&w.tx)
             .await?;
         w.commit().await?;

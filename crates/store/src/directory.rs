@@ -5,7 +5,7 @@ use domain::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{department, grant, region, room, user};
-use crate::{Department, Region, Result, Room, Store, StoreError, User, now};
+use crate::{Department, Region, Result, Room, Store, StoreError, User};
 
 pub struct NewRegion<'a> {
     pub parent: Option<RegionId>,
@@ -194,7 +194,7 @@ impl Store {
             password_hash: Set(new.password_hash),
             failed_logins: Set(0),
             locked_until: Set(None),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         }
         .insert(&w.tx)

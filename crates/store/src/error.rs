@@ -14,6 +14,10 @@ pub enum StoreError {
     Conflict(String),
     #[error("database error: {0}")]
     Db(DbErr),
+    /// A stored value the domain cannot read (an unknown state code, say):
+    /// the row is damaged or from a newer version; never guessed around.
+    #[error("stored value cannot be read: {0}")]
+    Corrupt(String),
 }
 
 impl From<DbErr> for StoreError {

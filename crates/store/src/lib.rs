@@ -8,24 +8,23 @@
 pub mod entity;
 mod error;
 mod migration;
+mod model;
 
 mod auth;
-mod deliberation;
-mod deliberation_io;
 mod directory;
-mod intake;
 mod kpi;
 mod like_queue;
 mod likes;
-mod meetings;
 mod seed;
-mod tasks;
+mod stage;
 pub mod testing;
 mod topics;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
@@ -36,25 +35,27 @@ use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use auth::{LoginLock, OtpCheck};
-pub use deliberation::{
+pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
+pub use error::StoreError;
+pub use like_queue::LikeQueue;
+pub use likes::{LikeOutcome, VisitorMarks};
+pub use model::TopicEvent;
+pub use stage::deliberation::{
     APPROVED, AnalysisInput, Deliberation, DeliberationResult, Moderate, OpenDeliberation, PENDING,
     STATEMENT_MAX, Statement, parse_statement,
 };
-pub use deliberation_io::CLOSED;
-pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
-pub use error::StoreError;
-pub use intake::{
+pub use stage::deliberation_io::CLOSED;
+pub use stage::intake::{
     NewPhoto, Notification, Photo, SupportOutcome, device_key, key_of, person_key, user_key,
 };
-pub use like_queue::LikeQueue;
-pub use likes::{LikeOutcome, VisitorMarks};
-pub use meetings::NewMeeting;
-pub use tasks::TaskAction;
-pub use topics::{NewTopic, TopicAction, TopicFilter, Who, submitter_of};
+pub use stage::meeting::NewMeeting;
+pub use stage::submit::NewTopic;
+pub use stage::task::TaskAction;
+pub(crate) use stage::{deliberation, intake};
+pub use topics::{TopicAction, TopicFilter, Who, submitter_of};
 
 /// Read models handed to the web layer as they are stored.
 pub type Topic = entity::topic::Model;
-pub type TopicEvent = entity::topic_event::Model;
 pub type Room = entity::room::Model;
 pub type Region = entity::region::Model;
 pub type Department = entity::department::Model;
@@ -78,11 +79,64 @@ pub struct Store {
     write_gate: Option<Arc<Mutex<()>>>,
     /// Write transactions this process has committed (see [`Store::changes`]).
     changes: Arc<AtomicU64>,
+    clock: Clock,
+}
+
+/// Where the store reads the time. Every rule and job takes its time from
+/// here, never from the system clock directly: production runs on the
+/// system clock, while tests and the demo set the time by hand, so a month
+/// of deadlines runs in a second.
+#[derive(Clone, Default)]
+pub struct Clock {
+    /// `None`: the system clock.
+    set: Option<Arc<std::sync::Mutex<DateTime<Utc>>>>,
+}
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock::default()
+    }
+
+    /// A clock that stands at `t` until it is moved.
+    pub fn at(t: DateTime<Utc>) -> Clock {
+        Clock {
+            set: Some(Arc::new(std::sync::Mutex::new(t))),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.set {
+            None => Utc::now(),
+            Some(t) => *t.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+        }
+    }
+
+    /// Moves a hand-set clock to `t` (the system clock cannot be moved).
+    pub fn set(&self, t: DateTime<Utc>) {
+        if let Some(cell) = &self.set {
+            *cell
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = t;
+        }
+    }
+
+    /// Moves a hand-set clock on by `d`.
+    pub fn advance(&self, d: chrono::TimeDelta) {
+        self.set(self.now() + d);
+    }
+
+    /// Today's date in Beijing.
+    pub fn today(&self) -> chrono::NaiveDate {
+        domain::beijing_date(self.now())
+    }
 }
 
 /// A write transaction; on SQLite it also holds the writer's turn.
 pub(crate) struct WriteTx {
     pub tx: DatabaseTransaction,
+    /// The time of this write: every row it stamps gets the same instant.
+    pub now: DateTime<Utc>,
     _turn: Option<OwnedMutexGuard<()>>,
     changes: Arc<AtomicU64>,
 }
@@ -114,7 +168,22 @@ impl Store {
             db,
             write_gate: sqlite.then(|| Arc::new(Mutex::new(()))),
             changes: Arc::default(),
+            clock: Clock::system(),
         })
+    }
+
+    /// The same store reading its time from `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// Applies every pending migration.
@@ -156,6 +225,7 @@ impl Store {
             .map_err(|e| DbErr::Custom(format!("BEGIN did not finish: {e}")))??;
         Ok(WriteTx {
             tx,
+            now: self.clock.now(),
             _turn: turn,
             changes: self.changes.clone(),
         })
@@ -194,8 +264,4 @@ impl WriteTx {
         .await
         .map_err(|e| DbErr::Custom(format!("COMMIT did not finish: {e}")))?
     }
-}
-
-pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }

@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySele
 use tokio::sync::{mpsc, oneshot};
 
 use crate::entity::{topic, topic_like};
-use crate::{LikeOutcome, Result, Store, StoreError, now};
+use crate::{LikeOutcome, Result, Store, StoreError};
 
 /// The most likes written in one transaction.
 const MAX_BATCH: usize = 1024;
@@ -124,7 +124,7 @@ impl Store {
                 (no, Liked { id, open, count })
             })
             .collect();
-        let at = now();
+        let at = w.now;
         let mut wanted: HashSet<(i64, &str)> = HashSet::new();
         let rows: Vec<topic_like::ActiveModel> = likes
             .iter()

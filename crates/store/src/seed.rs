@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use crate::entity::{task, topic, topic_event, topic_like};
-use crate::{Result, Store, StoreError, now};
+use crate::{Result, Store, StoreError};
 
 impl Store {
     /// Moves a topic's history into the past: it was raised at `start`, and
@@ -25,7 +25,7 @@ impl Store {
             .one(&w.tx)
             .await?
             .ok_or(StoreError::NotFound("议题"))?;
-        let shift = now() - start;
+        let shift = self.now() - start;
         let events = topic_event::Entity::find()
             .filter(topic_event::Column::TopicId.eq(id.0))
             .order_by_asc(topic_event::Column::Id)
@@ -72,7 +72,7 @@ impl Store {
             let rows = chunk.iter().map(|l| topic_like::ActiveModel {
                 topic_id: Set(row.id),
                 liker: Set(l.clone()),
-                created_at: Set(now()),
+                created_at: Set(self.now()),
                 ..Default::default()
             });
             topic_like::Entity::insert_many(rows)

@@ -1,24 +1,23 @@
-//! Topics: submission, every move along the chain, and the timeline.
+//! Topics: reading them, their rules' context, the timeline, and every move
+//! along the chain (each stage's own writes are in [`crate::stage`]).
 use chrono::NaiveDate;
 use domain::{
-    Actor, Channel, Decision, DepartmentId, DomainError, EventKind, MeetingId, MeetingState, Note,
-    PhoneNumber, Reason, RegionPath, Role, RoomId, Satisfaction, Submitter, TopicBody,
-    TopicCommand, TopicCtx, TopicId, TopicState, TopicTitle, TrackingNo,
+    Actor, Channel, Decision, DepartmentId, EventDetail, EventKind, Instructions, MeetingId,
+    MeetingState, Note, Participants, RatingComment, Reason, RegionPath, Role, RoomId,
+    Satisfaction, Submitter, TaskTitle, TopicCommand, TopicCtx, TopicId, TopicMove, TopicState,
+    TrackingNo, beijing_date,
 };
-use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
 
-use crate::entity::{
-    agenda_item, department, meeting, opinion, rating, research_record, submission_key, task,
-    topic, topic_event,
-};
+use crate::entity::{opinion, rating, research_record, task, topic, topic_event};
 use crate::intake;
+use crate::model::parsed;
+use crate::stage;
 use crate::{
     Opinion, Rating, ResearchRecord, Result, Store, StoreError, Task, Topic, TopicEvent, WriteTx,
-    now,
 };
 
 /// Who is acting, as the domain sees them and as the timeline names them.
@@ -26,25 +25,6 @@ use crate::{
 pub struct Who {
     pub actor: Actor,
     pub name: String,
-}
-
-pub struct NewTopic<'a> {
-    pub room: RoomId,
-    pub channel: Channel,
-    pub title: &'a TopicTitle,
-    pub body: &'a TopicBody,
-    pub category: &'a str,
-    pub place: &'a str,
-    pub phone: Option<&'a PhoneNumber>,
-    /// Hide the submitter's name in public (the room must allow anonymity for residents).
-    pub anonymous: bool,
-    /// Optional map point, millionths of a degree (latitude, longitude).
-    pub point: Option<(i64, i64)>,
-    /// Sent by the phone with a draft: the same key never makes a second topic.
-    pub client_key: Option<&'a str>,
-    pub photos: &'a [crate::NewPhoto],
-    /// 委员荐题: why the member recommends it, kept on the public timeline.
-    pub reason: Option<&'a domain::Reason>,
 }
 
 /// A move on a topic with the data it carries; the domain decides whether it may happen.
@@ -63,7 +43,7 @@ pub enum TopicAction {
     },
     AddResearch {
         note: Note,
-        participants: String,
+        participants: Participants,
     },
     Schedule {
         meeting: MeetingId,
@@ -73,19 +53,39 @@ pub enum TopicAction {
     },
     Review {
         decision: Decision,
-        instructions: String,
+        instructions: Instructions,
     },
     DispatchTask {
         department: DepartmentId,
-        title: String,
+        title: TaskTitle,
         due: NaiveDate,
     },
     Complete,
     Rate {
         satisfaction: Satisfaction,
-        comment: String,
+        comment: RatingComment,
     },
     Resume,
+}
+
+impl TopicAction {
+    /// The kind of move, without its data.
+    pub fn kind(&self) -> TopicMove {
+        match self {
+            TopicAction::Accept => TopicMove::Accept,
+            TopicAction::Reject { .. } => TopicMove::Reject,
+            TopicAction::Merge { .. } => TopicMove::Merge,
+            TopicAction::Refer { .. } => TopicMove::Refer,
+            TopicAction::AddResearch { .. } => TopicMove::Research,
+            TopicAction::Schedule { .. } => TopicMove::Schedule,
+            TopicAction::RecordOpinion { .. } => TopicMove::Opinion,
+            TopicAction::Review { .. } => TopicMove::Review,
+            TopicAction::DispatchTask { .. } => TopicMove::Dispatch,
+            TopicAction::Complete => TopicMove::Complete,
+            TopicAction::Rate { .. } => TopicMove::Rate,
+            TopicAction::Resume => TopicMove::Resume,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -100,113 +100,7 @@ pub struct TopicFilter {
     pub offset: u64,
 }
 
-/// The label of the role a command is taken in, for the timeline.
-fn acting_role(cmd: &TopicCommand) -> Role {
-    match cmd {
-        TopicCommand::Review { .. } | TopicCommand::DispatchTask { .. } => Role::Leader,
-        TopicCommand::Rate { .. } => Role::Resident,
-        _ => Role::Convener,
-    }
-}
-
 impl Store {
-    /// Stores a new topic and its first timeline entry, returning it with its tracking number.
-    pub async fn submit_topic(&self, new: NewTopic<'_>, who: &Who) -> Result<Topic> {
-        let room = self.room(new.room).await?;
-        let region = self.region_path(domain::RegionId(room.region_id)).await?;
-        if new.channel == Channel::Resident && who.actor.user.is_none() && !room.allow_anonymous {
-            return Err(DomainError::Precondition(
-                "本议事室不接受匿名提交，请先用手机号登录".into(),
-            )
-            .into());
-        }
-        let t = domain::submit(new.channel, &who.actor, new.room, &region)?;
-        let submitter_role = match new.channel {
-            Channel::Resident => Role::Resident,
-            Channel::Committee => Role::CommitteeMember,
-            Channel::Leadership => Role::Leader,
-        };
-        let w = self.write().await?;
-        if let Some(key) = new.client_key
-            && let Some(k) = submission_key::Entity::find()
-                .filter(submission_key::Column::ClientKey.eq(key))
-                .one(&w.tx)
-                .await?
-        {
-            return self.topic(TopicId(k.topic_id)).await;
-        }
-        let tracking_no = fresh_tracking_no(&w).await?;
-        let at = now();
-        let row = topic::ActiveModel {
-            tracking_no: Set(tracking_no.as_str().to_owned()),
-            room_id: Set(room.id),
-            region_path: Set(region.encode()),
-            channel: Set(new.channel.code().to_owned()),
-            state: Set(t.to.code().to_owned()),
-            title: Set(new.title.as_str().to_owned()),
-            body: Set(new.body.as_str().to_owned()),
-            category: Set(new.category.to_owned()),
-            place: Set(new.place.to_owned()),
-            submitter_user_id: Set(who.actor.user.map(|u| u.0)),
-            submitter_device: Set(if who.actor.user.is_none() {
-                who.actor.device.clone()
-            } else {
-                None
-            }),
-            submitter_name: Set(who.name.clone()),
-            submitter_phone: Set(new.phone.map(|p| p.as_str().to_owned())),
-            decision: Set(None),
-            merged_into: Set(None),
-            like_count: Set(0),
-            support_count: Set(0),
-            anonymous: Set(new.anonymous),
-            lat_e6: Set(new.point.map(|p| p.0)),
-            lng_e6: Set(new.point.map(|p| p.1)),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(&w.tx)
-        .await?;
-        let mut detail = if t.to == TopicState::Accepted {
-            format!("{}，直接立项", new.channel.label_zh())
-        } else {
-            new.channel.label_zh().to_owned()
-        };
-        if let Some(r) = new.reason {
-            detail.push_str(&format!("。推荐理由：{r}"));
-        }
-        if let Some(key) = new.client_key
-            && let Err(e) = intake::remember_key(&w, key, row.id).await
-        {
-            // The same draft, sent again while its first copy was being
-            // stored, lost the race: answer with the topic that copy made.
-            if matches!(e, StoreError::Conflict(_)) {
-                drop(w);
-                if let Some(done) = self.topic_by_client_key(key).await? {
-                    return Ok(done);
-                }
-            }
-            return Err(e);
-        }
-        intake::attach_photos(&w, row.id, new.photos).await?;
-        if let Some(key) = intake::person_key(&who.actor) {
-            let phone = new.phone.map(PhoneNumber::as_str);
-            intake::follow_on(&w.tx, row.id, &key, phone).await?;
-        }
-        let shown = if new.anonymous {
-            Who {
-                actor: who.actor.clone(),
-                name: "匿名群众".to_owned(),
-            }
-        } else {
-            who.clone()
-        };
-        add_event(&w, row.id, None, t.event, &shown, submitter_role, detail).await?;
-        w.commit().await?;
-        Ok(row)
-    }
-
     pub async fn topic(&self, id: TopicId) -> Result<Topic> {
         topic::Entity::find_by_id(id.0)
             .one(self.conn())
@@ -294,11 +188,14 @@ impl Store {
     }
 
     pub async fn timeline(&self, id: TopicId) -> Result<Vec<TopicEvent>> {
-        Ok(topic_event::Entity::find()
+        topic_event::Entity::find()
             .filter(topic_event::Column::TopicId.eq(id.0))
             .order_by_asc(topic_event::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?
+            .into_iter()
+            .map(TopicEvent::try_from)
+            .collect()
     }
 
     pub async fn research_records(&self, id: TopicId) -> Result<Vec<ResearchRecord>> {
@@ -335,12 +232,12 @@ impl Store {
 
     /// What the domain needs to judge a move on this topic (for showing only allowed actions).
     pub async fn topic_context(&self, row: &Topic) -> Result<TopicCtx> {
-        ctx_on(self.conn(), row).await
+        ctx_on(self.conn(), row, self.clock().today()).await
     }
 
-    /// Takes one move on a topic: loads it under lock, asks the domain,
-    /// writes the new state, the move's own records and the timeline entry
-    /// in one transaction.
+    /// Takes one move on a topic: load it under lock, ask the domain, let
+    /// the stage write its own records, then the new state and the timeline
+    /// entry — all in one transaction.
     pub async fn apply_topic(&self, id: TopicId, who: &Who, action: TopicAction) -> Result<Topic> {
         let w = self.write().await?;
         let row = topic::Entity::find_by_id(id.0)
@@ -349,9 +246,16 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("议题"))?;
         let ctx = topic_ctx(&w, &row).await?;
-        // The surviving topic of a merge, looked up once for the rules and the write.
+        domain::may(&ctx, &who.actor, action.kind())?;
+        // What the rules need to see of the other records a move names.
         let merge_into = match &action {
-            TopicAction::Merge { into } => Some(merge_target(&w, &row, into).await?),
+            TopicAction::Merge { into } => Some(stage::triage::merge_target(&w, into).await?),
+            _ => None,
+        };
+        let meeting = match &action {
+            TopicAction::Schedule { meeting } => {
+                Some(stage::meeting::agenda_target(&w, *meeting).await?)
+            }
             _ => None,
         };
         let cmd = match &action {
@@ -360,28 +264,28 @@ impl Store {
                 reason: reason.clone(),
             },
             TopicAction::Merge { .. } => TopicCommand::Merge {
-                into: TopicId(merge_into.unwrap_or_default()),
+                into: merge_into.ok_or(StoreError::NotFound("目标议题"))?,
             },
-            TopicAction::Refer { department, .. } => TopicCommand::Refer {
+            TopicAction::Refer { department, due } => TopicCommand::Refer {
                 department: *department,
+                due: *due,
             },
             TopicAction::AddResearch { .. } => TopicCommand::AddResearch,
-            TopicAction::Schedule { meeting } => TopicCommand::Schedule { meeting: *meeting },
-            TopicAction::RecordOpinion { .. } => {
-                let m = current_meeting(&w, row.id).await?;
-                let state = m
+            TopicAction::Schedule { .. } => TopicCommand::Schedule {
+                meeting: meeting
                     .as_ref()
-                    .and_then(|m| MeetingState::parse(&m.state))
-                    .unwrap_or(MeetingState::Planned);
-                TopicCommand::RecordOpinion {
-                    meeting_state: state,
-                }
-            }
+                    .map(|(m, _)| *m)
+                    .ok_or(StoreError::NotFound("会议"))?,
+            },
+            TopicAction::RecordOpinion { .. } => TopicCommand::RecordOpinion,
             TopicAction::Review { decision, .. } => TopicCommand::Review {
                 decision: *decision,
             },
-            TopicAction::DispatchTask { department, .. } => TopicCommand::DispatchTask {
+            TopicAction::DispatchTask {
+                department, due, ..
+            } => TopicCommand::DispatchTask {
                 department: *department,
+                due: *due,
             },
             TopicAction::Complete => TopicCommand::Complete,
             TopicAction::Rate { satisfaction, .. } => TopicCommand::Rate {
@@ -390,166 +294,64 @@ impl Store {
             TopicAction::Resume => TopicCommand::Resume,
         };
         let t = domain::decide(&ctx, &who.actor, &cmd)?;
-        let role = acting_role(&cmd);
+        let role = cmd.kind().role();
         let mut am: topic::ActiveModel = row.clone().into();
         let mut task_id = None;
         let detail = match action {
-            TopicAction::Accept | TopicAction::Complete => String::new(),
-            TopicAction::Resume => "群众不满意，重新办理".to_owned(),
-            TopicAction::Reject { reason } => format!("理由：{reason}"),
+            TopicAction::Accept | TopicAction::Complete => EventDetail::None,
+            TopicAction::Resume => EventDetail::Resumed,
+            TopicAction::Reject { reason } => EventDetail::Reason {
+                reason: reason.to_string(),
+            },
             TopicAction::Merge { into } => {
-                let target = merge_into.unwrap_or_default();
-                am.merged_into = Set(Some(target));
-                let detail = format!("议题「{}」（{}）并入本议题", row.title, row.tracking_no);
-                add_event(&w, target, None, EventKind::MergedInto, who, role, detail).await?;
-                intake::carry_over(&w, row.id, target).await?;
-                format!("并入议题 {into}")
+                let target = merge_into.ok_or(StoreError::NotFound("目标议题"))?;
+                am.merged_into = Set(Some(target.id.0));
+                stage::triage::merge(&w, &row, target.id, who, role).await?;
+                EventDetail::MergedInto {
+                    tracking_no: into.to_string(),
+                }
             }
             TopicAction::Refer { department, due } => {
-                let (tid, name) = create_task(&w, row.id, department, &row.title, due).await?;
+                let (tid, department) =
+                    stage::task::create_task(&w, row.id, department, &row.title, due).await?;
                 task_id = Some(tid);
-                format!("转交{name}办理，办理期限 {due}")
+                EventDetail::Referred { department, due }
             }
             TopicAction::AddResearch { note, participants } => {
-                research_record::ActiveModel {
-                    topic_id: Set(row.id),
-                    note: Set(note.as_str().to_owned()),
-                    participants: Set(participants.clone()),
-                    created_by: Set(who.actor.user.map_or(0, |u| u.0)),
-                    created_at: Set(now()),
-                    ..Default::default()
-                }
-                .insert(&w.tx)
-                .await?;
-                if participants.is_empty() {
-                    note.as_str().to_owned()
-                } else {
-                    format!("{note}（参加：{participants}）")
-                }
+                stage::research::add(&w, &row, who, &note, &participants).await?
             }
-            TopicAction::Schedule { meeting } => {
-                let m = meeting::Entity::find_by_id(meeting.0)
-                    .one(&w.tx)
-                    .await?
-                    .ok_or(StoreError::NotFound("会议"))?;
-                if m.room_id != row.room_id {
-                    return Err(DomainError::Precondition("只能安排到本议事室的会议".into()).into());
-                }
-                let m_state = MeetingState::parse(&m.state).unwrap_or(MeetingState::Closed);
-                domain::decide_meeting(
-                    &domain::MeetingCtx {
-                        state: m_state,
-                        room: RoomId(m.room_id),
-                    },
-                    &who.actor,
-                    &domain::MeetingCommand::AddAgenda,
-                )?;
-                let position = agenda_item::Entity::find()
-                    .filter(agenda_item::Column::MeetingId.eq(m.id))
-                    .count(&w.tx)
-                    .await?;
-                agenda_item::ActiveModel {
-                    meeting_id: Set(m.id),
-                    topic_id: Set(row.id),
-                    position: Set(i32::try_from(position).unwrap_or(i32::MAX) + 1),
-                    ..Default::default()
-                }
-                .insert(&w.tx)
-                .await?;
-                format!(
-                    "列入「{}」议程（{}）",
-                    m.title,
-                    m.starts_at.format("%Y-%m-%d %H:%M")
-                )
+            TopicAction::Schedule { .. } => {
+                let (_, m) = meeting.ok_or(StoreError::NotFound("会议"))?;
+                stage::meeting::put_on_agenda(&w, &row, &m).await?
             }
             TopicAction::RecordOpinion { text } => {
-                let m = current_meeting(&w, row.id)
-                    .await?
-                    .ok_or(StoreError::NotFound("会议"))?;
-                opinion::ActiveModel {
-                    topic_id: Set(row.id),
-                    meeting_id: Set(m.id),
-                    text: Set(text.as_str().to_owned()),
-                    decision: Set(None),
-                    instructions: Set(String::new()),
-                    created_at: Set(now()),
-                    ..Default::default()
-                }
-                .insert(&w.tx)
-                .await?;
-                text.as_str().to_owned()
+                stage::meeting::record_opinion(&w, &row, &text).await?
             }
             TopicAction::Review {
                 decision,
                 instructions,
-            } => {
-                let instructions = instructions.trim().to_owned();
-                if instructions.chars().count() > 2000 {
-                    return Err(DomainError::Invalid {
-                        field: "instructions",
-                        message: "批示不能超过2000字".into(),
-                    }
-                    .into());
-                }
-                am.decision = Set(Some(decision.code().to_owned()));
-                opinion::Entity::update_many()
-                    .col_expr(
-                        opinion::Column::Decision,
-                        sea_orm::sea_query::Expr::value(decision.code()),
-                    )
-                    .col_expr(
-                        opinion::Column::Instructions,
-                        sea_orm::sea_query::Expr::value(instructions.clone()),
-                    )
-                    .filter(opinion::Column::TopicId.eq(row.id))
-                    .filter(opinion::Column::Decision.is_null())
-                    .exec(&w.tx)
-                    .await?;
-                if instructions.is_empty() {
-                    decision.label_zh().to_owned()
-                } else {
-                    format!("{}。批示：{instructions}", decision.label_zh())
-                }
-            }
+            } => stage::review::review(&w, &row, &mut am, decision, &instructions).await?,
             TopicAction::DispatchTask {
                 department,
                 title,
                 due,
             } => {
-                let (tid, name) = create_task(&w, row.id, department, &title, due).await?;
+                let (tid, department) =
+                    stage::task::create_task(&w, row.id, department, title.as_str(), due).await?;
                 task_id = Some(tid);
-                format!("交{name}办理「{}」，办理期限 {due}", title.trim())
+                EventDetail::Dispatched {
+                    department,
+                    task: title.to_string(),
+                    due,
+                }
             }
             TopicAction::Rate {
                 satisfaction,
                 comment,
-            } => {
-                let comment = comment.trim().to_owned();
-                if comment.chars().count() > 500 {
-                    return Err(DomainError::Invalid {
-                        field: "comment",
-                        message: "评价不能超过500字".into(),
-                    }
-                    .into());
-                }
-                rating::ActiveModel {
-                    topic_id: Set(row.id),
-                    satisfaction: Set(satisfaction.code().to_owned()),
-                    comment: Set(comment.clone()),
-                    created_at: Set(now()),
-                    ..Default::default()
-                }
-                .insert(&w.tx)
-                .await?;
-                if comment.is_empty() {
-                    satisfaction.label_zh().to_owned()
-                } else {
-                    format!("{}：{comment}", satisfaction.label_zh())
-                }
-            }
+            } => stage::evaluation::rate(&w, &row, satisfaction, &comment).await?,
         };
         am.state = Set(t.to.code().to_owned());
-        am.updated_at = Set(now());
+        am.updated_at = Set(w.now);
         let updated = am.update(&w.tx).await?;
         add_event(&w, row.id, task_id, t.event, who, role, detail).await?;
         w.commit().await?;
@@ -577,40 +379,33 @@ fn filtered(f: &TopicFilter) -> sea_orm::Select<topic::Entity> {
     q
 }
 
-async fn fresh_tracking_no(w: &WriteTx) -> Result<TrackingNo> {
-    loop {
-        let n: u64 = rand::rng().random_range(1_000_000_000..=9_999_999_999);
-        let Some(no) = TrackingNo::from_number(n) else {
-            continue;
-        };
-        let taken = topic::Entity::find()
-            .filter(topic::Column::TrackingNo.eq(no.as_str()))
-            .count(&w.tx)
-            .await?;
-        if taken == 0 {
-            return Ok(no);
-        }
-    }
-}
-
 pub(crate) async fn topic_ctx(w: &WriteTx, row: &Topic) -> Result<TopicCtx> {
-    ctx_on(&w.tx, row).await
+    ctx_on(&w.tx, row, beijing_date(w.now)).await
 }
 
-async fn ctx_on<C: ConnectionTrait>(conn: &C, row: &Topic) -> Result<TopicCtx> {
+async fn ctx_on<C: ConnectionTrait>(conn: &C, row: &Topic, today: NaiveDate) -> Result<TopicCtx> {
     let open_tasks = task::Entity::find()
         .filter(task::Column::TopicId.eq(row.id))
         .filter(task::Column::State.ne(domain::TaskState::Verified.code()))
         .count(conn)
         .await?;
+    let meeting = match stage::meeting::current_meeting(conn, row.id).await? {
+        Some(m) => Some(parsed(&m.state, MeetingState::parse, "meetings.state")?),
+        None => None,
+    };
     Ok(TopicCtx {
-        state: TopicState::parse(&row.state).ok_or(StoreError::NotFound("议题状态"))?,
-        channel: Channel::parse(&row.channel).ok_or(StoreError::NotFound("议题来源"))?,
+        state: parsed(&row.state, TopicState::parse, "topics.state")?,
+        channel: parsed(&row.channel, Channel::parse, "topics.channel")?,
         room: RoomId(row.room_id),
-        region: RegionPath::decode(&row.region_path).ok_or(StoreError::NotFound("地区"))?,
+        region: parsed(&row.region_path, RegionPath::decode, "topics.region_path")?,
         submitter: submitter_of(row),
-        decision: row.decision.as_deref().and_then(Decision::parse),
+        decision: match row.decision.as_deref() {
+            Some(d) => Some(parsed(d, Decision::parse, "topics.decision")?),
+            None => None,
+        },
         open_tasks: u32::try_from(open_tasks).unwrap_or(u32::MAX),
+        meeting,
+        today,
     })
 }
 
@@ -623,82 +418,6 @@ pub fn submitter_of(row: &Topic) -> Submitter {
     }
 }
 
-async fn merge_target(w: &WriteTx, row: &Topic, into: &TrackingNo) -> Result<i64> {
-    let target = topic::Entity::find()
-        .filter(topic::Column::TrackingNo.eq(into.as_str()))
-        .one(&w.tx)
-        .await?
-        .ok_or(StoreError::NotFound("目标议题"))?;
-    if target.id == row.id {
-        return Err(DomainError::Precondition("不能合并到议题自身".into()).into());
-    }
-    if target.room_id != row.room_id {
-        return Err(DomainError::Precondition("只能合并到本议事室的议题".into()).into());
-    }
-    if matches!(
-        TopicState::parse(&target.state),
-        Some(TopicState::Rejected | TopicState::Merged | TopicState::Submitted)
-    ) {
-        return Err(DomainError::Precondition("目标议题尚未立项或已关闭，不能合并".into()).into());
-    }
-    Ok(target.id)
-}
-
-/// The meeting whose agenda most recently took this topic.
-async fn current_meeting(w: &WriteTx, topic_id: i64) -> Result<Option<crate::Meeting>> {
-    let item = agenda_item::Entity::find()
-        .filter(agenda_item::Column::TopicId.eq(topic_id))
-        .order_by_desc(agenda_item::Column::Id)
-        .one(&w.tx)
-        .await?;
-    match item {
-        Some(i) => Ok(meeting::Entity::find_by_id(i.meeting_id).one(&w.tx).await?),
-        None => Ok(None),
-    }
-}
-
-async fn create_task(
-    w: &WriteTx,
-    topic_id: i64,
-    dept: DepartmentId,
-    title: &str,
-    due: NaiveDate,
-) -> Result<(i64, String)> {
-    let title = title.trim();
-    if title.chars().count() < 2 || title.chars().count() > 100 {
-        return Err(DomainError::Invalid {
-            field: "title",
-            message: "任务名称需要2到100个字".into(),
-        }
-        .into());
-    }
-    if due < now().date_naive() {
-        return Err(DomainError::Invalid {
-            field: "due",
-            message: "办理期限不能早于今天".into(),
-        }
-        .into());
-    }
-    let d = department::Entity::find_by_id(dept.0)
-        .one(&w.tx)
-        .await?
-        .ok_or(StoreError::NotFound("部门"))?;
-    let row = task::ActiveModel {
-        topic_id: Set(topic_id),
-        department_id: Set(d.id),
-        title: Set(title.to_owned()),
-        state: Set(domain::TaskState::Assigned.code().to_owned()),
-        due_date: Set(due),
-        requested_due: Set(None),
-        created_at: Set(now()),
-        updated_at: Set(now()),
-        ..Default::default()
-    }
-    .insert(&w.tx)
-    .await?;
-    Ok((row.id, d.name))
-}
-
 pub(crate) async fn add_event(
     w: &WriteTx,
     topic_id: i64,
@@ -706,17 +425,20 @@ pub(crate) async fn add_event(
     kind: EventKind,
     who: &Who,
     role: Role,
-    detail: String,
+    detail: EventDetail,
 ) -> Result<()> {
+    let data = serde_json::to_string(&detail)
+        .map_err(|e| StoreError::Corrupt(format!("event facts: {e}")))?;
     topic_event::ActiveModel {
         topic_id: Set(topic_id),
         task_id: Set(task_id),
         kind: Set(kind.code().to_owned()),
         actor_user_id: Set(who.actor.user.map(|u| u.0)),
         actor_name: Set(who.name.clone()),
-        actor_role: Set(role.label_zh().to_owned()),
-        detail: Set(detail.clone()),
-        created_at: Set(now()),
+        actor_role: Set(role.code().to_owned()),
+        detail: Set(String::new()),
+        data: Set(Some(data)),
+        created_at: Set(w.now),
         ..Default::default()
     }
     .insert(&w.tx)

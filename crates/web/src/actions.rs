@@ -359,7 +359,11 @@ pub async fn task_action_api(
         .store
         .department(domain::DepartmentId(task.department_id))
         .await?;
-    Ok(Json(TaskJson::new(&task, &dept)))
+    Ok(Json(TaskJson::new(
+        &task,
+        &dept,
+        state.store.clock().today(),
+    )))
 }
 
 async fn plan_meeting(

@@ -71,6 +71,14 @@ impl AppError {
                     None,
                 )
             }
+            AppError::Store(StoreError::Corrupt(what)) => {
+                tracing::error!(what = %what, "unreadable stored value");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "系统出现问题，请稍后再试".into(),
+                    None,
+                )
+            }
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "请先登录".into(), None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), None),
             AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone(), None),

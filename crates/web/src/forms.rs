@@ -4,8 +4,8 @@ use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use domain::{
-    Decision, DepartmentId, DomainError, MeetingCommand, MeetingId, Note, Reason, Satisfaction,
-    TrackingNo,
+    Decision, DepartmentId, DomainError, Instructions, MeetingCommand, MeetingId, Note,
+    Participants, RatingComment, Reason, Satisfaction, TaskTitle, TrackingNo,
 };
 use serde::Deserialize;
 use store::{TaskAction, TopicAction};
@@ -167,7 +167,7 @@ pub fn topic_action(name: &str, i: &ActionInput) -> AppResult<TopicAction> {
         },
         "research" => TopicAction::AddResearch {
             note: i.note()?,
-            participants: plain(i.participants.as_deref(), "participants", "参加人员", 200)?,
+            participants: Participants::parse(i.participants.as_deref().unwrap_or(""))?,
         },
         "schedule" => TopicAction::Schedule {
             meeting: MeetingId(id(&i.meeting, "meeting", "会议")?),
@@ -178,16 +178,11 @@ pub fn topic_action(name: &str, i: &ActionInput) -> AppResult<TopicAction> {
         "review" => TopicAction::Review {
             decision: Decision::parse(required(&i.decision, "decision", "审议结果")?)
                 .ok_or_else(|| invalid("decision", "请选择审议结果"))?,
-            instructions: plain(i.instructions.as_deref(), "instructions", "批示", 2000)?,
+            instructions: Instructions::parse(i.instructions.as_deref().unwrap_or(""))?,
         },
         "dispatch" => TopicAction::DispatchTask {
             department: i.department()?,
-            title: plain(
-                Some(required(&i.title, "title", "任务名称")?),
-                "title",
-                "任务名称",
-                100,
-            )?,
+            title: TaskTitle::parse(required(&i.title, "title", "任务名称")?)?,
             due: date(&i.due, "due", "办理期限")?,
         },
         "complete" => TopicAction::Complete,
@@ -201,7 +196,7 @@ pub fn rate(i: &ActionInput) -> AppResult<TopicAction> {
     Ok(TopicAction::Rate {
         satisfaction: Satisfaction::parse(required(&i.satisfaction, "satisfaction", "满意程度")?)
             .ok_or_else(|| invalid("satisfaction", "请选择满意程度"))?,
-        comment: plain(i.comment.as_deref(), "comment", "评价", 500)?,
+        comment: RatingComment::parse(i.comment.as_deref().unwrap_or(""))?,
     })
 }
 

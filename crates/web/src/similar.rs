@@ -107,12 +107,7 @@ impl Candidates {
                     state_label: state_label(&t.state),
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     percent: (score * 100.0).round() as u32,
-                    mergeable: !matches!(
-                        TopicState::parse(&t.state),
-                        None | Some(
-                            TopicState::Submitted | TopicState::Rejected | TopicState::Merged
-                        )
-                    ),
+                    mergeable: TopicState::parse(&t.state).is_some_and(domain::takes_merges),
                 })
             })
             .collect()

@@ -1,24 +1,18 @@
 //! Shared bits of every page: the layout's navigation, time in Beijing,
 //! labels, and rendering.
 use askama::Template;
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::auth::Viewer;
 
 /// China Standard Time; the product's people all live in it.
 pub fn beijing() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC offset is valid"))
+    domain::BEIJING
 }
 
-pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&beijing()).date_naive()
-}
-
+/// A moment as pages show it, in Beijing time.
 pub fn fmt_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&beijing())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    domain::beijing_time(t)
 }
 
 pub fn state_label(code: &str) -> String {

@@ -260,7 +260,7 @@ async fn crash_cycles(backend: Backend) {
                     let tl = store.timeline(TopicId(t.id)).await.unwrap();
                     assert!(
                         tl.first()
-                            .is_some_and(|e| e.kind == "submitted"),
+                            .is_some_and(|e| e.kind == domain::EventKind::Submitted),
                         "topic {} lacks its first event: half-written",
                         t.tracking_no
                     );

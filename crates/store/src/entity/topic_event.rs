@@ -13,9 +13,14 @@ pub struct Model {
     pub kind: String,
     pub actor_user_id: Option<i64>,
     pub actor_name: String,
+    /// The role's code (`convener`); rows before `m0008` held its Chinese label.
     pub actor_role: String,
+    /// Text of rows written before `m0008`; empty since (see `data`).
     #[sea_orm(column_type = "Text")]
     pub detail: String,
+    /// The entry's facts as JSON (`domain::EventDetail`), rendered where shown (`m0008`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub data: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -7,6 +7,8 @@ use sea_orm_migration::prelude::*;
 
 use crate::entity::*;
 
+mod event_facts;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]
@@ -20,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0005ChannelCounts),
             Box::new(M0006AnalysisStates),
             Box::new(M0007DeliberationChanges),
+            Box::new(M0008EventFacts),
         ]
     }
 }
@@ -255,5 +258,34 @@ impl MigrationTrait for M0007DeliberationChanges {
             )
             .to_owned();
         manager.alter_table(alter).await
+    }
+}
+
+/// Timeline entries as facts (`topic_events.data`) rendered where shown, and
+/// roles stored as codes; old meeting times, written as UTC text, become
+/// facts (and inbox lines read Beijing time). See [`event_facts`].
+struct M0008EventFacts;
+
+impl MigrationName for M0008EventFacts {
+    fn name(&self) -> &str {
+        "m0008_event_facts"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0008EventFacts {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use topic_event::Column as C;
+        if !manager
+            .has_column("topic_events", &sea_orm::Iden::to_string(&C::Data))
+            .await?
+        {
+            let alter = Table::alter()
+                .table(topic_event::Entity)
+                .add_column(ColumnDef::new(C::Data).text().null())
+                .to_owned();
+            manager.alter_table(alter).await?;
+        }
+        event_facts::convert(manager.get_connection()).await
     }
 }

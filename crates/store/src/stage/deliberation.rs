@@ -2,7 +2,7 @@
 //! moderation, votes, and the opinion map computed from them in the background.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use domain::{Actor, DomainError, EventKind, Note, Role, RoomId, TopicId};
+use domain::{Actor, DomainError, EventDetail, EventKind, Note, Role, RoomId, TopicId};
 use opinion::matrix::{Vote, VoteRecord};
 use sea_orm::sea_query::{ExprTrait, OnConflict};
 use sea_orm::{
@@ -14,7 +14,7 @@ use crate::entity::{
     analysis_state, deliberation, deliberation_result, opinion_vote, statement, topic,
 };
 use crate::topics::add_event;
-use crate::{Result, Store, StoreError, Who, WriteTx, now};
+use crate::{Result, Store, StoreError, Who, WriteTx};
 
 pub type Deliberation = deliberation::Model;
 pub type Statement = statement::Model;
@@ -136,7 +136,7 @@ pub(crate) async fn start(w: &WriteTx, topic_id: TopicId, who: &Who) -> Result<D
     Ok(deliberation::ActiveModel {
         topic_id: Set(topic_id.0),
         state: Set(OPEN.to_owned()),
-        created_at: Set(now()),
+        created_at: Set(w.now),
         ..Default::default()
     }
     .insert(&w.tx)
@@ -174,13 +174,15 @@ impl Store {
                 author_device: Set(device.clone()),
                 state: Set(APPROVED.to_owned()),
                 is_meta: Set(false),
-                created_at: Set(now()),
+                created_at: Set(w.now),
                 ..Default::default()
             }
             .insert(&w.tx)
             .await?;
         }
-        let detail = format!("开启线上议事（画出同心圆），初始观点{}条", texts.len());
+        let detail = EventDetail::DeliberationOpened {
+            statements: u32::try_from(texts.len()).unwrap_or(u32::MAX),
+        };
         add_event(
             &w,
             topic_id.0,
@@ -247,7 +249,7 @@ impl Store {
             author_device: Set(device),
             state: Set(state.to_owned()),
             is_meta: Set(false),
-            created_at: Set(now()),
+            created_at: Set(w.now),
             ..Default::default()
         }
         .insert(&w.tx)
@@ -286,7 +288,7 @@ impl Store {
         }
         let s = am.update(&w.tx).await?;
         let mut moderated: deliberation::ActiveModel = d.into();
-        moderated.moderated_at = Set(Some(now()));
+        moderated.moderated_at = Set(Some(w.now));
         moderated.update(&w.tx).await?;
         w.commit().await?;
         Ok(s)
@@ -320,7 +322,7 @@ impl Store {
             statement_id: Set(s.id),
             voter: Set(voter.to_owned()),
             vote: Set(i16::from(vote.export_sign())),
-            created_at: Set(now()),
+            created_at: Set(w.now),
             ..Default::default()
         })
         .on_conflict(
@@ -555,7 +557,7 @@ impl Store {
             .filter(|s| s.is_meta)
             .filter_map(|s| u64::try_from(s.tid).ok())
             .collect();
-        let read_at = now();
+        let read_at = self.now();
         // Only the columns the analysis reads. A vote's time in the analysis
         // is its row's place: rows are added in the order votes are first
         // cast, and a changed vote updates its row in place, so this keeps
@@ -681,11 +683,13 @@ impl Store {
             .await?
             .ok_or_else(|| DomainError::Precondition("还没有线上议事结果".into()))?;
         let n: serde_json::Value = serde_json::from_str(&r.json).unwrap_or_default();
-        let detail = format!(
-            "协商意见参考：线上议事结果已附会议材料（{}人参与，{}次表态）",
-            n["n_participants"].as_u64().unwrap_or(0),
-            r.votes_counted
-        );
+        let detail = EventDetail::DeliberationAttached {
+            participants: n["n_participants"]
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0),
+            votes: u32::try_from(r.votes_counted).unwrap_or(0),
+        };
         add_event(
             &w,
             d.topic_id,

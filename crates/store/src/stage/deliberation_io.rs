@@ -3,7 +3,7 @@
 //! deliberation back in the same format, and closing it.
 use std::collections::{BTreeSet, HashMap};
 
-use domain::{DomainError, EventKind, Role, TopicId};
+use domain::{DomainError, EventDetail, EventKind, Role, TopicId};
 use opinion::matrix::VoteRecord;
 use opinion::polis::{Comment, OpenData};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use crate::deliberation::{APPROVED, Deliberation, PENDING, REJECTED, room_of};
 use crate::entity::{deliberation, opinion_vote, statement};
 use crate::topics::add_event;
-use crate::{Result, Store, StoreError, Who, now};
+use crate::{Result, Store, StoreError, Who};
 
 /// A closed deliberation takes no more votes or statements; its map stays.
 pub const CLOSED: &str = "closed";
@@ -89,7 +89,7 @@ impl Store {
                 author_device: Set(c.author.map(|a| format!("{IMPORTED}{a}"))),
                 state: Set(state.to_owned()),
                 is_meta: Set(c.is_meta),
-                created_at: Set(at_millis(c.created)),
+                created_at: Set(at_millis(c.created, w.now)),
                 ..Default::default()
             }
             .insert(&w.tx)
@@ -120,7 +120,7 @@ impl Store {
                 statement_id: Set(statement_of[&v.tid]),
                 voter: Set(format!("{IMPORTED}{}", v.pid)),
                 vote: Set(i16::from(v.vote.export_sign())),
-                created_at: Set(at_millis(v.timestamp)),
+                created_at: Set(at_millis(v.timestamp, w.now)),
                 ..Default::default()
             })
             .collect();
@@ -130,11 +130,11 @@ impl Store {
                 .await?;
         }
         let people = votes.iter().map(|v| v.pid).collect::<BTreeSet<_>>().len();
-        let detail = format!(
-            "导入 Pol.is 议题：观点{}条，{people}人参与，表态{}次",
-            data.comments.len(),
-            votes.len()
-        );
+        let detail = EventDetail::DeliberationImported {
+            statements: count(data.comments.len()),
+            participants: count(people),
+            votes: count(votes.len()),
+        };
         add_event(
             &w,
             topic_id.0,
@@ -206,7 +206,9 @@ impl Store {
             EventKind::DeliberationClosed,
             who,
             Role::Convener,
-            format!("线上议事结束，共{votes}次表态"),
+            EventDetail::DeliberationClosed {
+                votes: count(votes as usize),
+            },
         )
         .await?;
         w.commit().await?;
@@ -214,8 +216,14 @@ impl Store {
     }
 }
 
-fn at_millis(ms: i64) -> chrono::DateTime<chrono::Utc> {
+/// An exported time, or `otherwise` when the export has none.
+fn at_millis(ms: i64, otherwise: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(ms)
         .filter(|_| ms > 0)
-        .unwrap_or_else(now)
+        .unwrap_or(otherwise)
+}
+
+/// A count for a timeline entry.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -4,12 +4,12 @@
 use domain::{EventKind, TopicId, TopicState};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::entity::{follower, notification, photo, submission_key, support, topic};
-use crate::{Result, Store, StoreError, WriteTx, now};
+use crate::{Result, Store, StoreError, WriteTx};
 
 pub type Notification = notification::Model;
 pub type Photo = photo::Model;
@@ -74,7 +74,7 @@ impl Store {
         if inserted {
             bump_supports(&w, row.id).await?;
         }
-        follow_on(&w.tx, row.id, supporter, phone).await?;
+        follow_on(&w, row.id, supporter, phone).await?;
         w.commit().await?;
         // The row is locked for this transaction, so its count plus ours is current.
         Ok(SupportOutcome {
@@ -98,7 +98,7 @@ impl Store {
             .one(&w.tx)
             .await?
             .ok_or(StoreError::NotFound("议题"))?;
-        follow_on(&w.tx, id.0, follower, phone).await?;
+        follow_on(&w, id.0, follower, phone).await?;
         w.commit().await
     }
 
@@ -139,7 +139,7 @@ impl Store {
     pub async fn mark_notifications_read(&self, keys: &[String]) -> Result<()> {
         let w = self.write().await?;
         notification::Entity::update_many()
-            .col_expr(notification::Column::ReadAt, Expr::value(now()))
+            .col_expr(notification::Column::ReadAt, Expr::value(self.now()))
             .filter(notification::Column::Recipient.is_in(keys.iter().cloned()))
             .filter(notification::Column::ReadAt.is_null())
             .exec(&w.tx)
@@ -209,7 +209,7 @@ async fn insert_support(w: &WriteTx, topic_id: i64, supporter: &str) -> Result<b
     let n = support::Entity::insert(support::ActiveModel {
         topic_id: Set(topic_id),
         supporter: Set(supporter.to_owned()),
-        created_at: Set(now()),
+        created_at: Set(w.now),
         ..Default::default()
     })
     .on_conflict(
@@ -234,8 +234,8 @@ async fn bump_supports(w: &WriteTx, topic_id: i64) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn follow_on<C: ConnectionTrait>(
-    conn: &C,
+pub(crate) async fn follow_on(
+    w: &WriteTx,
     topic_id: i64,
     follower_key: &str,
     phone: Option<&str>,
@@ -244,7 +244,7 @@ pub(crate) async fn follow_on<C: ConnectionTrait>(
         topic_id: Set(topic_id),
         follower: Set(follower_key.to_owned()),
         phone: Set(phone.map(str::to_owned)),
-        created_at: Set(now()),
+        created_at: Set(w.now),
         ..Default::default()
     })
     .on_conflict(
@@ -252,7 +252,7 @@ pub(crate) async fn follow_on<C: ConnectionTrait>(
             .update_column(follower::Column::Phone)
             .to_owned(),
     )
-    .exec_without_returning(conn)
+    .exec_without_returning(&w.tx)
     .await?;
     Ok(())
 }
@@ -272,7 +272,7 @@ pub(crate) async fn carry_over(w: &WriteTx, from: i64, to: i64) -> Result<()> {
         .all(&w.tx)
         .await?;
     for f in &followers {
-        follow_on(&w.tx, to, &f.follower, f.phone.as_deref()).await?;
+        follow_on(w, to, &f.follower, f.phone.as_deref()).await?;
     }
     let count = support::Entity::find()
         .filter(support::Column::TopicId.eq(to))
@@ -296,7 +296,7 @@ pub(crate) async fn notify_followers(
     topic_id: i64,
     kind: EventKind,
     actor_keys: &[String],
-    detail: &str,
+    detail: &domain::EventDetail,
 ) -> Result<()> {
     let followers = follower::Entity::find()
         .filter(follower::Column::TopicId.eq(topic_id))
@@ -308,6 +308,8 @@ pub(crate) async fn notify_followers(
     let Some(t) = topic::Entity::find_by_id(topic_id).one(&w.tx).await? else {
         return Ok(());
     };
+    // The line as it is sent: rendered now, in Beijing time.
+    let detail = detail.text_zh();
     let text = if detail.is_empty() {
         format!("您关注的议题「{}」：{}", t.title, kind.label_zh())
     } else {
@@ -317,7 +319,7 @@ pub(crate) async fn notify_followers(
             kind.label_zh()
         )
     };
-    let at = now();
+    let at = w.now;
     let rows: Vec<notification::ActiveModel> = followers
         .into_iter()
         .filter(|f| !actor_keys.contains(&f.follower))
@@ -348,7 +350,7 @@ pub(crate) async fn attach_photos(w: &WriteTx, topic_id: i64, photos: &[NewPhoto
             thumb_key: Set(p.thumb_key.clone()),
             width: Set(i32::try_from(p.width).unwrap_or(i32::MAX)),
             height: Set(i32::try_from(p.height).unwrap_or(i32::MAX)),
-            created_at: Set(now()),
+            created_at: Set(w.now),
             ..Default::default()
         }
         .insert(&w.tx)
@@ -361,7 +363,7 @@ pub(crate) async fn remember_key(w: &WriteTx, key: &str, topic_id: i64) -> Resul
     submission_key::ActiveModel {
         client_key: Set(key.to_owned()),
         topic_id: Set(topic_id),
-        created_at: Set(now()),
+        created_at: Set(w.now),
         ..Default::default()
     }
     .insert(&w.tx)

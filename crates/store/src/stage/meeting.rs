@@ -1,13 +1,18 @@
 //! Deliberation meetings: planning, agenda, notice, session, close.
 use chrono::{DateTime, Utc};
-use domain::{MeetingCommand, MeetingCtx, MeetingId, MeetingState, Role, RoomId};
+use domain::{
+    EventDetail, MeetingCommand, MeetingCtx, MeetingId, MeetingRef, MeetingState, Note, Role,
+    RoomId,
+};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
-use crate::entity::{agenda_item, meeting, topic};
+use crate::entity::{agenda_item, meeting, opinion, topic};
+use crate::model::parsed;
 use crate::topics::add_event;
-use crate::{Meeting, Result, Store, StoreError, Topic, Who, now};
+use crate::{Meeting, Result, Store, StoreError, Topic, Who, WriteTx};
 
 pub struct NewMeeting<'a> {
     pub room: RoomId,
@@ -34,7 +39,7 @@ impl Store {
             place: Set(new.place.trim().to_owned()),
             starts_at: Set(new.starts_at),
             state: Set(state.code().to_owned()),
-            created_at: Set(now()),
+            created_at: Set(self.now()),
             ..Default::default()
         }
         .insert(&w.tx)
@@ -106,7 +111,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("会议"))?;
         let ctx = MeetingCtx {
-            state: MeetingState::parse(&row.state).ok_or(StoreError::NotFound("会议状态"))?,
+            state: parsed(&row.state, MeetingState::parse, "meetings.state")?,
             room: RoomId(row.room_id),
         };
         let t = domain::decide_meeting(&ctx, &who.actor, &cmd)?;
@@ -121,17 +126,87 @@ impl Store {
                 .into_tuple()
                 .all(&w.tx)
                 .await?;
-            let detail = format!(
-                "「{}」，{}，{}",
-                row.title,
-                row.starts_at.format("%Y-%m-%d %H:%M"),
-                row.place
-            );
+            let detail = EventDetail::Meeting {
+                meeting: row.title.clone(),
+                starts_at: row.starts_at,
+                place: row.place.clone(),
+            };
             for tid in topic_ids {
                 add_event(&w, tid, None, event, who, Role::Convener, detail.clone()).await?;
             }
         }
         w.commit().await?;
         Ok(updated)
+    }
+}
+
+/// The meeting a topic is to be put on the agenda of, as the rules see it.
+pub(crate) async fn agenda_target(w: &WriteTx, id: MeetingId) -> Result<(MeetingRef, Meeting)> {
+    let m = meeting::Entity::find_by_id(id.0)
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("会议"))?;
+    let r = MeetingRef {
+        id,
+        room: RoomId(m.room_id),
+        state: parsed(&m.state, MeetingState::parse, "meetings.state")?,
+    };
+    Ok((r, m))
+}
+
+/// Adds the topic at the end of the meeting's agenda.
+pub(crate) async fn put_on_agenda(w: &WriteTx, row: &Topic, m: &Meeting) -> Result<EventDetail> {
+    let position = agenda_item::Entity::find()
+        .filter(agenda_item::Column::MeetingId.eq(m.id))
+        .count(&w.tx)
+        .await?;
+    agenda_item::ActiveModel {
+        meeting_id: Set(m.id),
+        topic_id: Set(row.id),
+        position: Set(i32::try_from(position).unwrap_or(i32::MAX) + 1),
+        ..Default::default()
+    }
+    .insert(&w.tx)
+    .await?;
+    Ok(EventDetail::Scheduled {
+        meeting: m.title.clone(),
+        starts_at: m.starts_at,
+    })
+}
+
+/// The consultation opinion a meeting formed on the topic.
+pub(crate) async fn record_opinion(w: &WriteTx, row: &Topic, text: &Note) -> Result<EventDetail> {
+    let m = current_meeting(&w.tx, row.id)
+        .await?
+        .ok_or(StoreError::NotFound("会议"))?;
+    opinion::ActiveModel {
+        topic_id: Set(row.id),
+        meeting_id: Set(m.id),
+        text: Set(text.to_string()),
+        decision: Set(None),
+        instructions: Set(String::new()),
+        created_at: Set(w.now),
+        ..Default::default()
+    }
+    .insert(&w.tx)
+    .await?;
+    Ok(EventDetail::Opinion {
+        text: text.to_string(),
+    })
+}
+
+/// The meeting whose agenda most recently took this topic.
+pub(crate) async fn current_meeting<C: ConnectionTrait>(
+    conn: &C,
+    topic_id: i64,
+) -> Result<Option<Meeting>> {
+    let item = agenda_item::Entity::find()
+        .filter(agenda_item::Column::TopicId.eq(topic_id))
+        .order_by_desc(agenda_item::Column::Id)
+        .one(conn)
+        .await?;
+    match item {
+        Some(i) => Ok(meeting::Entity::find_by_id(i.meeting_id).one(conn).await?),
+        None => Ok(None),
     }
 }

@@ -1,16 +1,17 @@
 //! Department tasks: sign, return, progress, extensions, completion, verification.
 use chrono::NaiveDate;
 use domain::{
-    DepartmentId, DomainError, Note, Reason, RegionPath, Role, RoomId, TaskCommand, TaskCtx,
-    TaskId, TaskState, TopicCommand, TopicState,
+    DepartmentId, DomainError, EventDetail, Note, Reason, RegionPath, Role, RoomId, TaskCommand,
+    TaskCtx, TaskId, TaskState, TopicCommand, TopicState,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::entity::{department, task, topic};
+use crate::model::parsed;
 use crate::topics::{add_event, topic_ctx};
-use crate::{Result, Store, StoreError, Task, Who, now};
+use crate::{Result, Store, StoreError, Task, Who, WriteTx};
 
 #[derive(Clone, Debug)]
 pub enum TaskAction {
@@ -24,16 +25,6 @@ pub enum TaskAction {
     Complete { note: Note },
     Verify,
     SendBack { reason: Reason },
-}
-
-fn acting_role(cmd: &TaskCommand) -> Role {
-    match cmd {
-        TaskCommand::Reassign { .. } | TaskCommand::GrantExtension | TaskCommand::DenyExtension => {
-            Role::Leader
-        }
-        TaskCommand::Verify | TaskCommand::SendBack { .. } => Role::Convener,
-        _ => Role::DepartmentStaff,
-    }
 }
 
 impl Store {
@@ -115,11 +106,14 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("议题"))?;
         let ctx = TaskCtx {
-            state: TaskState::parse(&row.state).ok_or(StoreError::NotFound("任务状态"))?,
+            state: parsed(&row.state, TaskState::parse, "tasks.state")?,
             department: DepartmentId(row.department_id),
             room: RoomId(topic_row.room_id),
-            region: RegionPath::decode(&topic_row.region_path)
-                .ok_or(StoreError::NotFound("地区"))?,
+            region: parsed(
+                &topic_row.region_path,
+                RegionPath::decode,
+                "topics.region_path",
+            )?,
         };
         let cmd = match &action {
             TaskAction::Sign => TaskCommand::Sign,
@@ -143,18 +137,27 @@ impl Store {
         };
         let t = domain::decide_task(&ctx, &who.actor, &cmd)?;
         let mut am: task::ActiveModel = row.clone().into();
+        let task = row.title.clone();
         let detail = match action {
-            TaskAction::Sign | TaskAction::Verify => format!("「{}」", row.title),
-            TaskAction::Return { reason } => format!("「{}」退回，理由：{reason}", row.title),
+            TaskAction::Sign | TaskAction::Verify => EventDetail::Task { task },
+            TaskAction::Return { reason } => EventDetail::TaskReturned {
+                task,
+                reason: reason.to_string(),
+            },
             TaskAction::Reassign { department } => {
                 let d = department::Entity::find_by_id(department.0)
                     .one(&w.tx)
                     .await?
                     .ok_or(StoreError::NotFound("部门"))?;
                 am.department_id = Set(d.id);
-                format!("「{}」改交{}办理", row.title, d.name)
+                EventDetail::TaskReassigned {
+                    task,
+                    department: d.name,
+                }
             }
-            TaskAction::PostProgress { note } => note.as_str().to_owned(),
+            TaskAction::PostProgress { note } => EventDetail::Note {
+                text: note.to_string(),
+            },
             TaskAction::RequestExtension { until, reason } => {
                 if until <= row.due_date {
                     return Err(DomainError::Invalid {
@@ -164,23 +167,34 @@ impl Store {
                     .into());
                 }
                 am.requested_due = Set(Some(until));
-                format!("申请延期至 {until}，理由：{reason}")
+                EventDetail::ExtensionRequested {
+                    until,
+                    reason: reason.to_string(),
+                }
             }
             TaskAction::GrantExtension => {
                 let until = row.requested_due.unwrap_or(row.due_date);
                 am.due_date = Set(until);
                 am.requested_due = Set(None);
-                format!("办理期限延至 {until}")
+                EventDetail::ExtensionGranted { until }
             }
             TaskAction::DenyExtension => {
                 am.requested_due = Set(None);
-                format!("仍按原期限 {} 办结", row.due_date)
+                EventDetail::ExtensionDenied { due: row.due_date }
             }
-            TaskAction::Complete { note } => note.as_str().to_owned(),
-            TaskAction::SendBack { reason } => format!("理由：{reason}"),
+            TaskAction::Complete { note } => {
+                // A request still waiting is moot once the work is done.
+                am.requested_due = Set(None);
+                EventDetail::Note {
+                    text: note.to_string(),
+                }
+            }
+            TaskAction::SendBack { reason } => EventDetail::Reason {
+                reason: reason.to_string(),
+            },
         };
         am.state = Set(t.to.code().to_owned());
-        am.updated_at = Set(now());
+        am.updated_at = Set(w.now);
         let updated = am.update(&w.tx).await?;
         add_event(
             &w,
@@ -188,7 +202,7 @@ impl Store {
             Some(row.id),
             t.event,
             who,
-            acting_role(&cmd),
+            cmd.kind().role(),
             detail,
         )
         .await?;
@@ -201,7 +215,7 @@ impl Store {
                 let done = domain::decide(&ctx, &who.actor, &TopicCommand::Complete)?;
                 let mut tam: topic::ActiveModel = topic_row.into();
                 tam.state = Set(done.to.code().to_owned());
-                tam.updated_at = Set(now());
+                tam.updated_at = Set(w.now);
                 tam.update(&w.tx).await?;
                 add_event(
                     &w,
@@ -210,7 +224,7 @@ impl Store {
                     done.event,
                     who,
                     Role::Convener,
-                    "全部任务已核实办结".into(),
+                    EventDetail::AllTasksVerified,
                 )
                 .await?;
             }
@@ -218,4 +232,33 @@ impl Store {
         w.commit().await?;
         Ok(updated)
     }
+}
+
+/// A new task for a department, due on a date the domain has accepted.
+/// Returns its id and the department's name (for the timeline).
+pub(crate) async fn create_task(
+    w: &WriteTx,
+    topic_id: i64,
+    department: DepartmentId,
+    title: &str,
+    due: NaiveDate,
+) -> Result<(i64, String)> {
+    let d = department::Entity::find_by_id(department.0)
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("部门"))?;
+    let row = task::ActiveModel {
+        topic_id: Set(topic_id),
+        department_id: Set(d.id),
+        title: Set(title.to_owned()),
+        state: Set(TaskState::Assigned.code().to_owned()),
+        due_date: Set(due),
+        requested_due: Set(None),
+        created_at: Set(w.now),
+        updated_at: Set(w.now),
+        ..Default::default()
+    }
+    .insert(&w.tx)
+    .await?;
+    Ok((row.id, d.name))
 }

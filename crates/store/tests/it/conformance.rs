@@ -65,8 +65,8 @@ async fn submission_and_first_event(backend: Backend) {
     let tl = store.timeline(TopicId(t.id)).await.unwrap();
     assert_eq!(tl.len(), 1);
     assert_eq!(
-        (tl[0].kind.as_str(), tl[0].actor_role.as_str()),
-        ("submitted", "群众")
+        (tl[0].kind, tl[0].actor_role),
+        (domain::EventKind::Submitted, domain::Role::Resident)
     );
     assert_eq!(
         store.topic_by_tracking(&t.tracking_no).await.unwrap().id,
@@ -111,7 +111,7 @@ async fn refused_moves_write_nothing(backend: Backend) {
     assert_eq!(t2.state, "rejected");
     let tl = store.timeline(TopicId(t.id)).await.unwrap();
     assert_eq!(tl.len(), 2);
-    assert!(tl[1].detail.contains("重复反映"));
+    assert!(tl[1].detail.text_zh().contains("重复反映"));
 }
 both!(refused_moves_write_nothing);
 

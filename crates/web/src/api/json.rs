@@ -126,18 +126,16 @@ pub struct EventJson {
 }
 
 impl EventJson {
+    /// The entry's facts rendered for people, times in Beijing time.
     pub fn new(e: &store::TopicEvent) -> Self {
         EventJson {
-            kind: e.kind.clone(),
-            label: domain::EventKind::parse(&e.kind)
-                .map(|k| k.label_zh())
-                .unwrap_or("")
-                .to_owned(),
+            kind: e.kind.code().to_owned(),
+            label: e.kind.label_zh().to_owned(),
             actor: e.actor_name.clone(),
-            role: e.actor_role.clone(),
-            detail: e.detail.clone(),
-            at: e.created_at.to_rfc3339(),
-            at_local: fmt_time(e.created_at),
+            role: e.actor_role.label_zh().to_owned(),
+            detail: e.detail.text_zh(),
+            at: e.at.to_rfc3339(),
+            at_local: fmt_time(e.at),
         }
     }
 }
@@ -171,7 +169,8 @@ pub struct TaskJson {
 }
 
 impl TaskJson {
-    pub fn new(t: &store::Task, d: &store::Department) -> Self {
+    /// `today` is Beijing's, from the store's clock (for 已超期).
+    pub fn new(t: &store::Task, d: &store::Department, today: chrono::NaiveDate) -> Self {
         let state = TaskState::parse(&t.state);
         TaskJson {
             id: t.id,
@@ -181,17 +180,21 @@ impl TaskJson {
             state_label: state.map(|s| s.label_zh()).unwrap_or("").to_owned(),
             due_date: t.due_date.to_string(),
             requested_due: t.requested_due.map(|d| d.to_string()),
-            overdue: state.is_some_and(|s| s.is_overdue(t.due_date, crate::view::today())),
+            overdue: state.is_some_and(|s| s.is_overdue(t.due_date, today)),
         }
     }
 
-    pub fn list(ks: &[store::Task], depts: &[store::Department]) -> Vec<TaskJson> {
+    pub fn list(
+        ks: &[store::Task],
+        depts: &[store::Department],
+        today: chrono::NaiveDate,
+    ) -> Vec<TaskJson> {
         ks.iter()
             .filter_map(|k| {
                 depts
                     .iter()
                     .find(|d| d.id == k.department_id)
-                    .map(|d| TaskJson::new(k, d))
+                    .map(|d| TaskJson::new(k, d, today))
             })
             .collect()
     }

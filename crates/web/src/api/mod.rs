@@ -129,7 +129,11 @@ pub async fn topic(
             .iter()
             .map(EventJson::new)
             .collect(),
-        tasks: TaskJson::list(&state.store.tasks_of_topic(id).await?, &depts),
+        tasks: TaskJson::list(
+            &state.store.tasks_of_topic(id).await?,
+            &depts,
+            state.store.clock().today(),
+        ),
         research: state
             .store
             .research_records(id)
@@ -166,7 +170,7 @@ pub async fn task(
         .store
         .department(domain::DepartmentId(t.department_id))
         .await?;
-    Ok(Json(TaskJson::new(&t, &d)))
+    Ok(Json(TaskJson::new(&t, &d, state.store.clock().today())))
 }
 
 #[utoipa::path(get, path = "/api/meetings/{id}", tag = "meetings", params(("id" = i64, Path)), responses((status = 200, body = MeetingJson)))]
@@ -192,8 +196,8 @@ pub async fn desk(
         to_triage: TopicJson::list(&d.to_triage, &rooms),
         in_progress: TopicJson::list(&d.in_progress, &rooms),
         to_review: TopicJson::list(&d.to_review, &rooms),
-        tasks: TaskJson::list(&d.tasks, &depts),
-        leader_tasks: TaskJson::list(&d.leader_tasks, &depts),
-        to_verify: TaskJson::list(&d.to_verify, &depts),
+        tasks: TaskJson::list(&d.tasks, &depts, state.store.clock().today()),
+        leader_tasks: TaskJson::list(&d.leader_tasks, &depts, state.store.clock().today()),
+        to_verify: TaskJson::list(&d.to_verify, &depts, state.store.clock().today()),
     }))
 }

@@ -9,7 +9,7 @@ use crate::auth::{SignedIn, Viewer};
 use crate::error::AppResult;
 use crate::forms::CATEGORIES;
 use crate::pages::public::{MeetingRow, meeting_rows};
-use crate::view::{Nav, TopicRow, render, today};
+use crate::view::{Nav, TopicRow, render};
 
 /// The lists behind the desk page and `/api/desk`.
 #[derive(Default)]
@@ -167,7 +167,7 @@ async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<Ta
                 .unwrap_or_default(),
             state_label: st.map(|s| s.label_zh()).unwrap_or("").to_owned(),
             due: k.due_date.to_string(),
-            overdue: st.is_some_and(|s| s.is_overdue(k.due_date, today())),
+            overdue: st.is_some_and(|s| s.is_overdue(k.due_date, state.store.clock().today())),
             tracking_no: state
                 .store
                 .topic(domain::TopicId(k.topic_id))

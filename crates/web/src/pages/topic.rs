@@ -4,8 +4,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::{
-    Decision, DepartmentId, MeetingId, MeetingState, Reason, RegionPath, RoomId, Satisfaction,
-    TaskCommand, TaskCtx, TaskState, TopicCommand, TopicId, TopicState,
+    Decision, DepartmentId, MeetingState, RegionPath, RoomId, TaskCtx, TaskState, TopicId,
+    TopicMove, TopicState,
 };
 use serde::Deserialize;
 
@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::api::EventJson;
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::view::{Nav, channel_label, fmt_time, render, state_label, today};
+use crate::view::{Nav, channel_label, fmt_time, render, state_label};
 
 #[derive(Template)]
 #[template(path = "topic.html")]
@@ -100,91 +100,6 @@ pub struct TopicQuery {
     pub merged: Option<String>,
     /// Show a merged topic itself instead of following its redirect.
     pub stay: Option<String>,
-}
-
-/// Topic moves the viewer could take now, judged by the domain itself.
-fn allowed_topic_actions(ctx: &domain::TopicCtx, actor: &domain::Actor) -> Vec<&'static str> {
-    let reason = Reason::parse("示例理由").ok();
-    let candidates: Vec<(&'static str, Option<TopicCommand>)> = vec![
-        ("accept", Some(TopicCommand::Accept)),
-        (
-            "reject",
-            reason.clone().map(|reason| TopicCommand::Reject { reason }),
-        ),
-        ("merge", Some(TopicCommand::Merge { into: TopicId(0) })),
-        (
-            "refer",
-            Some(TopicCommand::Refer {
-                department: DepartmentId(0),
-            }),
-        ),
-        ("research", Some(TopicCommand::AddResearch)),
-        (
-            "schedule",
-            Some(TopicCommand::Schedule {
-                meeting: MeetingId(0),
-            }),
-        ),
-        (
-            "opinion",
-            Some(TopicCommand::RecordOpinion {
-                meeting_state: MeetingState::InSession,
-            }),
-        ),
-        (
-            "review",
-            Some(TopicCommand::Review {
-                decision: Decision::Adopt,
-            }),
-        ),
-        (
-            "dispatch",
-            Some(TopicCommand::DispatchTask {
-                department: DepartmentId(0),
-            }),
-        ),
-        ("complete", Some(TopicCommand::Complete)),
-        ("resume", Some(TopicCommand::Resume)),
-    ];
-    candidates
-        .into_iter()
-        .filter_map(|(name, cmd)| cmd.map(|c| (name, c)))
-        .filter(|(_, cmd)| domain::decide(ctx, actor, cmd).is_ok())
-        .map(|(name, _)| name)
-        .collect()
-}
-
-fn allowed_task_actions(ctx: &TaskCtx, actor: &domain::Actor) -> Vec<&'static str> {
-    let Ok(reason) = Reason::parse("示例理由") else {
-        return Vec::new();
-    };
-    let candidates = [
-        ("sign", TaskCommand::Sign),
-        (
-            "return",
-            TaskCommand::Return {
-                reason: reason.clone(),
-            },
-        ),
-        (
-            "reassign",
-            TaskCommand::Reassign {
-                department: DepartmentId(0),
-            },
-        ),
-        ("progress", TaskCommand::PostProgress),
-        ("extend", TaskCommand::RequestExtension { until: today() }),
-        ("grant-extension", TaskCommand::GrantExtension),
-        ("deny-extension", TaskCommand::DenyExtension),
-        ("complete", TaskCommand::Complete),
-        ("verify", TaskCommand::Verify),
-        ("send-back", TaskCommand::SendBack { reason }),
-    ];
-    candidates
-        .into_iter()
-        .filter(|(_, c)| domain::decide_task(ctx, actor, c).is_ok())
-        .map(|(n, _)| n)
-        .collect()
 }
 
 /// Everything on a topic's page that is the same for every viewer, read in
@@ -276,6 +191,7 @@ pub async fn topic(
         return Ok(Redirect::to(&format!("/t/{target}?merged={}", t.tracking_no)).into_response());
     }
     let id = TopicId(t.id);
+    let today = state.store.clock().today();
     let dept_name = |id: i64| {
         depts
             .iter()
@@ -296,7 +212,10 @@ pub async fn topic(
                         room: RoomId(t.room_id),
                         region: region.clone(),
                     };
-                    allowed_task_actions(&tctx, &viewer.actor)
+                    domain::allowed_task(&tctx, &viewer.actor)
+                        .iter()
+                        .map(|m| m.code())
+                        .collect()
                 }
                 None => Vec::new(),
             };
@@ -306,7 +225,7 @@ pub async fn topic(
                 department: dept_name(k.department_id),
                 state_label: st.map(|s| s.label_zh()).unwrap_or("").to_owned(),
                 due: k.due_date.to_string(),
-                overdue: st.is_some_and(|s| s.is_overdue(k.due_date, today())),
+                overdue: st.is_some_and(|s| s.is_overdue(k.due_date, today)),
                 requested_due: k.requested_due.map(|d| d.to_string()).unwrap_or_default(),
                 actions,
             }
@@ -336,14 +255,14 @@ pub async fn topic(
         })
         .map(|m| (m.id, format!("{}（{}）", m.title, fmt_time(m.starts_at))))
         .collect();
-    let can_rate = domain::decide(
-        &ctx,
-        &viewer.actor,
-        &TopicCommand::Rate {
-            satisfaction: Satisfaction::Satisfied,
-        },
-    )
-    .is_ok();
+    // What the viewer may do here, as the domain answers it (no probing).
+    let moves = domain::allowed(&ctx, &viewer.actor);
+    let can_rate = moves.contains(&TopicMove::Rate);
+    let actions: Vec<&'static str> = moves
+        .iter()
+        .filter(|m| **m != TopicMove::Rate)
+        .map(|m| m.code())
+        .collect();
     let can_like = ctx.state.is_public_result();
     let marks = state
         .store
@@ -404,13 +323,13 @@ pub async fn topic(
         research,
         opinions,
         tasks,
-        actions: allowed_topic_actions(&ctx, &viewer.actor),
+        actions,
         can_rate,
         can_like,
         liked,
         departments: depts.iter().map(|d| (d.id, d.name.clone())).collect(),
         meetings,
-        today: today().to_string(),
+        today: today.to_string(),
         t,
     };
     Ok(Html(render(&page)).into_response())

@@ -297,3 +297,93 @@ async fn chain_through_forms(backend: Backend) {
     );
 }
 both!(chain_through_forms);
+
+/// A meeting planned for 09:30 in Beijing reads 09:30 wherever it is told:
+/// on the topic's page, in the API's timeline and in the text message to
+/// the phone left with the topic (times were once written out in UTC).
+async fn meeting_times_read_in_beijing_time(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let resident = app.client();
+    let phone = "13800138000";
+    let (s, v) = app
+        .post(
+            &resident,
+            "/api/rooms/room-a/topics",
+            json!({ "title": "府前路停车秩序整治", "body": "晚上车辆乱停，消防通道被占。", "phone": phone }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let no = v["tracking_no"].as_str().unwrap().to_owned();
+    let convener = app.login("convener-a").await;
+    for (action, body) in [
+        ("accept", json!({})),
+        (
+            "research",
+            json!({ "note": "夜间走访，占道车辆二十余辆。" }),
+        ),
+    ] {
+        let (s, v) = app
+            .post(
+                &convener,
+                &format!("/api/topics/{no}/actions/{action}"),
+                body,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{action}: {v}");
+    }
+    let (s, m) = app
+        .post(
+            &convener,
+            "/api/rooms/room-a/meetings",
+            json!({ "title": "府前社区停车议事会", "starts_at": "2030-12-01T09:30" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let (s, v) = app
+        .post(
+            &convener,
+            &format!("/api/topics/{no}/actions/schedule"),
+            json!({ "meeting": m["id"].as_i64().unwrap().to_string() }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    let when = "2030-12-01 09:30";
+    let (_, v) = app.get(&resident, &format!("/api/topics/{no}")).await;
+    let scheduled = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "scheduled")
+        .expect("scheduled on the timeline");
+    assert_eq!(
+        scheduled["detail"],
+        format!("列入「府前社区停车议事会」议程（{when}）"),
+        "{scheduled}"
+    );
+    let (_, page) = app.page(&resident, &format!("/t/{no}")).await;
+    assert!(page.contains(when), "the page tells 09:30");
+    assert!(
+        !page.contains("2030-12-01 01:30"),
+        "no UTC time on the page"
+    );
+    let texts = app.store.pending_sms(100).await.unwrap();
+    let text = texts
+        .iter()
+        .find(|n| n.sms_to.as_deref() == Some(phone) && n.text.contains("议程"))
+        .expect("a text about the meeting");
+    assert!(text.text.contains(when), "{}", text.text);
+
+    // The opinion form waits for the meeting: offered only once it has begun.
+    let opinion_form = format!("/t/{no}/act/opinion");
+    let (_, page) = app.page(&convener, &format!("/t/{no}")).await;
+    assert!(!page.contains(&opinion_form), "offered before the meeting");
+    let start = format!("/api/meetings/{}/actions/start", m["id"]);
+    assert_eq!(
+        app.post(&convener, &start, json!({})).await.0,
+        StatusCode::OK
+    );
+    let (_, page) = app.page(&convener, &format!("/t/{no}")).await;
+    assert!(page.contains(&opinion_form), "not offered in the meeting");
+}
+both!(meeting_times_read_in_beijing_time);

@@ -1,0 +1,262 @@
+//! What a timeline entry says beyond its kind, stored as typed facts and
+//! rendered into Chinese — in Beijing time — wherever it is shown: the
+//! topic page, the API, an inbox line, a text message. Nothing stores the
+//! rendered sentence, so a time can never be frozen in the wrong zone.
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{Channel, Decision, Satisfaction};
+
+/// China Standard Time (UTC+8, no daylight saving): every person the product serves lives in it.
+pub const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(o) => o,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
+/// A moment as people read it: `2026-10-26 09:30`, Beijing time.
+pub fn beijing_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&BEIJING)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The calendar day in Beijing at this moment.
+pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&BEIJING).date_naive()
+}
+
+/// The facts of one timeline entry. Each variant carries what its sentence
+/// needs; names (departments, meetings) are copied as they were at the time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventDetail {
+    /// The kind says it all.
+    #[default]
+    None,
+    /// A sentence written before entries were stored as facts.
+    Legacy {
+        text: String,
+    },
+    Submitted {
+        channel: Channel,
+        /// 党政点题 is accepted on creation.
+        accepted: bool,
+        /// 委员荐题: why the member recommends it.
+        reason: Option<String>,
+    },
+    /// Refused, or sent back, with a reason the other side reads.
+    Reason {
+        reason: String,
+    },
+    /// This topic went into another one.
+    MergedInto {
+        tracking_no: String,
+    },
+    /// Another topic came into this one.
+    MergedFrom {
+        title: String,
+        tracking_no: String,
+    },
+    Referred {
+        department: String,
+        due: NaiveDate,
+    },
+    Research {
+        note: String,
+        participants: String,
+    },
+    Scheduled {
+        meeting: String,
+        starts_at: DateTime<Utc>,
+    },
+    Opinion {
+        text: String,
+    },
+    Reviewed {
+        decision: Decision,
+        instructions: String,
+    },
+    Dispatched {
+        department: String,
+        task: String,
+        due: NaiveDate,
+    },
+    Rated {
+        satisfaction: Satisfaction,
+        comment: String,
+    },
+    /// A reopened topic goes back to work.
+    Resumed,
+    /// The last task was verified, so the topic is done.
+    AllTasksVerified,
+    /// A task signed for or verified.
+    Task {
+        task: String,
+    },
+    TaskReturned {
+        task: String,
+        reason: String,
+    },
+    TaskReassigned {
+        task: String,
+        department: String,
+    },
+    /// Progress or completion, in the department's words.
+    Note {
+        text: String,
+    },
+    ExtensionRequested {
+        until: NaiveDate,
+        reason: String,
+    },
+    ExtensionGranted {
+        until: NaiveDate,
+    },
+    ExtensionDenied {
+        due: NaiveDate,
+    },
+    /// A meeting notified, started or closed.
+    Meeting {
+        meeting: String,
+        starts_at: DateTime<Utc>,
+        place: String,
+    },
+    DeliberationOpened {
+        statements: u32,
+    },
+    DeliberationImported {
+        statements: u32,
+        participants: u32,
+        votes: u32,
+    },
+    DeliberationAttached {
+        participants: u32,
+        votes: u32,
+    },
+    DeliberationClosed {
+        votes: u32,
+    },
+}
+
+impl EventDetail {
+    /// The sentence people read, times in Beijing time; empty when the kind says it all.
+    pub fn text_zh(&self) -> String {
+        use EventDetail as D;
+        match self {
+            D::None => String::new(),
+            D::Legacy { text } => text.clone(),
+            D::Submitted {
+                channel,
+                accepted,
+                reason,
+            } => {
+                let mut s = channel.label_zh().to_owned();
+                if *accepted {
+                    s.push_str("，直接立项");
+                }
+                if let Some(r) = reason {
+                    s.push_str(&format!("。推荐理由：{r}"));
+                }
+                s
+            }
+            D::Reason { reason } => format!("理由：{reason}"),
+            D::MergedInto { tracking_no } => format!("并入议题 {tracking_no}"),
+            D::MergedFrom { title, tracking_no } => {
+                format!("议题「{title}」（{tracking_no}）并入本议题")
+            }
+            D::Referred { department, due } => format!("转交{department}办理，办理期限 {due}"),
+            D::Research { note, participants } if participants.is_empty() => note.clone(),
+            D::Research { note, participants } => format!("{note}（参加：{participants}）"),
+            D::Scheduled { meeting, starts_at } => {
+                format!("列入「{meeting}」议程（{}）", beijing_time(*starts_at))
+            }
+            D::Opinion { text } | D::Note { text } => text.clone(),
+            D::Reviewed {
+                decision,
+                instructions,
+            } if instructions.is_empty() => decision.label_zh().to_owned(),
+            D::Reviewed {
+                decision,
+                instructions,
+            } => format!("{}。批示：{instructions}", decision.label_zh()),
+            D::Dispatched {
+                department,
+                task,
+                due,
+            } => format!("交{department}办理「{task}」，办理期限 {due}"),
+            D::Rated {
+                satisfaction,
+                comment,
+            } if comment.is_empty() => satisfaction.label_zh().to_owned(),
+            D::Rated {
+                satisfaction,
+                comment,
+            } => format!("{}：{comment}", satisfaction.label_zh()),
+            D::Resumed => "群众不满意，重新办理".to_owned(),
+            D::AllTasksVerified => "全部任务已核实办结".to_owned(),
+            D::Task { task } => format!("「{task}」"),
+            D::TaskReturned { task, reason } => format!("「{task}」退回，理由：{reason}"),
+            D::TaskReassigned { task, department } => format!("「{task}」改交{department}办理"),
+            D::ExtensionRequested { until, reason } => {
+                format!("申请延期至 {until}，理由：{reason}")
+            }
+            D::ExtensionGranted { until } => format!("办理期限延至 {until}"),
+            D::ExtensionDenied { due } => format!("仍按原期限 {due} 办结"),
+            D::Meeting {
+                meeting,
+                starts_at,
+                place,
+            } => format!("「{meeting}」，{}，{place}", beijing_time(*starts_at)),
+            D::DeliberationOpened { statements } => {
+                format!("开启线上议事（画出同心圆），初始观点{statements}条")
+            }
+            D::DeliberationImported {
+                statements,
+                participants,
+                votes,
+            } => {
+                format!("导入 Pol.is 议题：观点{statements}条，{participants}人参与，表态{votes}次")
+            }
+            D::DeliberationAttached {
+                participants,
+                votes,
+            } => format!(
+                "协商意见参考：线上议事结果已附会议材料（{participants}人参与，{votes}次表态）"
+            ),
+            D::DeliberationClosed { votes } => format!("线上议事结束，共{votes}次表态"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_meeting_at_half_past_nine_in_beijing_reads_09_30() {
+        // 09:30 in Beijing is 01:30 UTC.
+        let starts_at = Utc.with_ymd_and_hms(2026, 10, 26, 1, 30, 0).unwrap();
+        let d = EventDetail::Scheduled {
+            meeting: "陈师社区秋季协商议事会".into(),
+            starts_at,
+        };
+        assert_eq!(
+            d.text_zh(),
+            "列入「陈师社区秋季协商议事会」议程（2026-10-26 09:30）"
+        );
+        let m = EventDetail::Meeting {
+            meeting: "会".into(),
+            starts_at,
+            place: "议事室".into(),
+        };
+        assert!(m.text_zh().contains("2026-10-26 09:30"));
+    }
+
+    #[test]
+    fn late_evening_utc_is_the_next_day_in_beijing() {
+        let t = Utc.with_ymd_and_hms(2026, 12, 31, 17, 0, 0).unwrap();
+        assert_eq!(beijing_date(t).to_string(), "2027-01-01");
+        assert_eq!(beijing_time(t), "2027-01-01 01:00");
+    }
+}

@@ -1,0 +1,14 @@
+//! One module per stage of the chain. A move on a topic is load → decide →
+//! effect → event: `topics::apply_topic` loads and locks the topic, asks
+//! the domain, then calls the stage's effect function here, which writes the
+//! stage's own records and returns the facts of the timeline entry.
+pub(crate) mod deliberation;
+pub(crate) mod deliberation_io;
+pub(crate) mod evaluation;
+pub(crate) mod intake;
+pub(crate) mod meeting;
+pub(crate) mod research;
+pub(crate) mod review;
+pub(crate) mod submit;
+pub(crate) mod task;
+pub(crate) mod triage;
