@@ -27,6 +27,9 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Where residents' photos are kept.
     pub photo_dir: String,
+    /// The bearer token `/metrics` requires; unset, metrics are not served.
+    #[serde(default)]
+    pub metrics_token: Option<String>,
 }
 
 /// Values given on the command line, which override every other source.
@@ -79,6 +82,7 @@ impl Config {
             rate_limits: self.rate_limits,
             trust_forwarded_for: self.trust_forwarded_for,
             photo_dir: self.photo_dir.clone().into(),
+            metrics_token: self.metrics_token.clone().filter(|t| !t.trim().is_empty()),
         }
     }
 }

@@ -145,8 +145,9 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         }
         return resp;
     }
-    // A page that rendered itself (even with an error status) stands.
-    if is_html(&resp) {
+    // A page that rendered itself (even with an error status) stands, and
+    // so does a challenge to a machine's bearer token (`/metrics`).
+    if is_html(&resp) || resp.headers().contains_key(header::WWW_AUTHENTICATE) {
         return resp;
     }
     let info = resp.extensions().get::<ErrorInfo>().cloned().or_else(|| {

@@ -49,6 +49,9 @@ pub struct WebConfig {
     pub trust_forwarded_for: bool,
     /// Where photos are kept on local disk.
     pub photo_dir: std::path::PathBuf,
+    /// `/metrics` answers only requests bearing this token
+    /// (`Authorization: Bearer …`); without one it is not served at all.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -63,6 +66,7 @@ impl Default for WebConfig {
             rate_limits: true,
             trust_forwarded_for: false,
             photo_dir: "photos".into(),
+            metrics_token: None,
         }
     }
 }

@@ -38,6 +38,8 @@ pub enum Policy {
     SignedIn,
     /// A signed-in person holding one of these roles somewhere; scope is checked by the domain.
     AnyOf(&'static [Role]),
+    /// The operator's scraper, bearing the configured token (checked by the handler).
+    Operator,
 }
 
 #[derive(Clone, Debug)]
@@ -119,7 +121,7 @@ table! {
     get  "/static/{file}"                  Policy::Public   => assets::file;
     get  "/healthz"                        Policy::Public   => ops::healthz;
     get  "/readyz"                         Policy::Public   => ops::readyz;
-    get  "/metrics"                        Policy::Public   => ops::metrics;
+    get  "/metrics"                        Policy::Operator => ops::metrics;
 
     get  "/api/openapi.json"               Policy::Public   => api::openapi::openapi_json;
     get  "/api/docs"                       Policy::Public   => api::openapi::docs_redirect;
@@ -177,7 +179,7 @@ async fn enforce(policy: Policy, req: Request, next: Next) -> Response {
     let viewer = req.extensions().get::<Viewer>();
     let signed_in = viewer.is_some_and(|v| v.user.is_some());
     let allowed = match policy {
-        Policy::Public | Policy::Anyone => Ok(()),
+        Policy::Public | Policy::Anyone | Policy::Operator => Ok(()),
         Policy::SignedIn => {
             if signed_in {
                 Ok(())

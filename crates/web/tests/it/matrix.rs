@@ -86,7 +86,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/static/{file}"), ("", all)),
         (("get", "/healthz"), ("", all)),
         (("get", "/readyz"), ("", all)),
-        (("get", "/metrics"), ("", all)),
+        (("get", "/metrics"), ("", nobody)),
         (("get", "/api/openapi.json"), ("", all)),
         (("get", "/api/docs"), ("", all)),
         (("get", "/api/docs/"), ("", all)),

@@ -7,7 +7,10 @@ use crate::helpers::TestApp;
 use store::both_backends as both;
 
 async fn front_door(backend: Backend) {
-    let app = TestApp::start(backend).await;
+    let app = TestApp::init(backend)
+        .with_config(|c| c.metrics_token = Some("scrape-token-1".into()))
+        .start()
+        .await;
     let c = app.client();
     let no = app.submit(&c, "破损井盖修缮").await;
     for (path, text) in [
@@ -48,7 +51,18 @@ async fn front_door(backend: Backend) {
         app.page(&c, "/readyz").await,
         (StatusCode::OK, "ready".to_owned())
     );
-    let (s, metrics) = app.page(&c, "/metrics").await;
+    // Metrics are the operator's: refused without the token or with a wrong one.
+    assert_eq!(app.page(&c, "/metrics").await.0, StatusCode::UNAUTHORIZED);
+    let scrape = |token: &'static str| {
+        let c = c.clone();
+        let url = app.url("/metrics");
+        async move {
+            let r = c.get(url).bearer_auth(token).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    assert_eq!(scrape("wrong").await.0, StatusCode::UNAUTHORIZED);
+    let (s, metrics) = scrape("scrape-token-1").await;
     assert_eq!(s, StatusCode::OK);
     assert!(metrics.contains("http_requests_total"), "{metrics}");
     let (s, html) = app.page(&c, "/r/no-such-room").await;
