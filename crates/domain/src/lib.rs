@@ -6,6 +6,7 @@
 //! [`DomainError`].
 
 mod channel;
+mod deliberation;
 mod error;
 mod event;
 mod ids;
@@ -25,6 +26,11 @@ mod testkit;
 mod tests;
 
 pub use channel::Channel;
+pub use deliberation::{
+    DeliberationCtx, DeliberationMove, DeliberationState, Moderation, StatementState,
+    allowed_deliberation, decide_deliberation, new_statement_state, open_deliberation,
+    takes_deliberation,
+};
 pub use error::DomainError;
 pub use event::EventKind;
 pub use ids::{DepartmentId, MeetingId, RegionId, RoomId, TaskId, TopicId, UserId};

@@ -490,7 +490,11 @@ fn codes_round_trip_and_labels_are_chinese() {
         RegionLevel,
         Satisfaction,
         Decision,
-        TopicMove
+        TopicMove,
+        DeliberationState,
+        StatementState,
+        Moderation,
+        DeliberationMove
     );
     // Task moves keep the slugs their forms have always posted to.
     for m in TaskMove::ALL {

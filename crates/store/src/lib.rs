@@ -39,12 +39,10 @@ pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
 pub use like_queue::LikeQueue;
 pub use likes::{LikeOutcome, VisitorMarks};
-pub use model::TopicEvent;
+pub use model::{Deliberation, Statement, TopicEvent};
 pub use stage::deliberation::{
-    APPROVED, AnalysisInput, Deliberation, DeliberationResult, Moderate, OpenDeliberation, PENDING,
-    STATEMENT_MAX, Statement, parse_statement,
+    AnalysisInput, DeliberationResult, OpenDeliberation, STATEMENT_MAX, parse_statement,
 };
-pub use stage::deliberation_io::CLOSED;
 pub use stage::intake::{
     NewPhoto, Notification, Photo, SupportOutcome, device_key, key_of, person_key, user_key,
 };

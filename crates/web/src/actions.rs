@@ -491,7 +491,7 @@ pub async fn add_statement_page(
         .store
         .add_statement(id, &viewer.who(), input.text.as_deref().unwrap_or(""))
         .await?;
-    let flag = if s.state == store::APPROVED {
+    let flag = if s.state == domain::StatementState::Approved {
         "added=approved"
     } else {
         "added=pending"
@@ -509,7 +509,7 @@ pub async fn moderate_page(
     let action = input
         .action
         .as_deref()
-        .and_then(store::Moderate::parse)
+        .and_then(domain::Moderation::parse)
         .ok_or_else(|| AppError::BadRequest("请选择审核操作".into()))?;
     state
         .store

@@ -5,13 +5,14 @@
 //! the same store calls the web makes. The opinion map is then drawn by the
 //! server's background worker, which maps votes without a map when it starts.
 use anyhow::{Context, ensure};
+use domain::Moderation as Moderate;
 use domain::TopicId;
 use opinion::matrix::Vote;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde::Deserialize;
-use store::{Moderate, Store, Who};
+use store::{Store, Who};
 
 #[derive(Deserialize)]
 pub struct DemoDeliberation {

@@ -1,8 +1,10 @@
 //! The store's own read models, handed to the web layer: typed ids and the
 //! domain's enums, converted once from a row. A stored value that does not
 //! parse is [`crate::StoreError::Corrupt`], handled one way.
+mod deliberation;
 mod event;
 
+pub use deliberation::{Deliberation, Statement};
 pub use event::TopicEvent;
 
 use crate::StoreError;
@@ -14,4 +16,11 @@ pub(crate) fn parsed<T>(
     column: &str,
 ) -> Result<T, StoreError> {
     parse(code).ok_or_else(|| StoreError::Corrupt(format!("{column} = {code:?}")))
+}
+
+/// Converts a list of rows, failing on the first unreadable one.
+pub(crate) fn all<R, T: TryFrom<R, Error = StoreError>>(
+    rows: Vec<R>,
+) -> Result<Vec<T>, StoreError> {
+    rows.into_iter().map(T::try_from).collect()
 }

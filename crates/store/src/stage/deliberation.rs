@@ -2,7 +2,10 @@
 //! moderation, votes, and the opinion map computed from them in the background.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use domain::{Actor, DomainError, EventDetail, EventKind, Note, Role, RoomId, TopicId};
+use domain::{
+    Actor, DeliberationCtx, DeliberationMove, DeliberationState, DomainError, EventDetail,
+    EventKind, Moderation, Note, Role, RoomId, StatementState, TopicId, TopicState,
+};
 use opinion::matrix::{Vote, VoteRecord};
 use sea_orm::sea_query::{ExprTrait, OnConflict};
 use sea_orm::{
@@ -13,40 +16,14 @@ use sea_orm::{
 use crate::entity::{
     analysis_state, deliberation, deliberation_result, opinion_vote, statement, topic,
 };
+use crate::model::{self, Deliberation, Statement, parsed};
 use crate::topics::add_event;
 use crate::{Result, Store, StoreError, Who, WriteTx};
 
-pub type Deliberation = deliberation::Model;
-pub type Statement = statement::Model;
 pub type DeliberationResult = deliberation_result::Model;
 
 /// Longest statement, in characters.
 pub const STATEMENT_MAX: usize = 140;
-
-pub const OPEN: &str = "open";
-pub const PENDING: &str = "pending";
-pub const APPROVED: &str = "approved";
-pub const REJECTED: &str = "rejected";
-
-/// A convener's decision on a statement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Moderate {
-    Approve,
-    Reject,
-    /// Approved, but about the conversation rather than an opinion.
-    Meta,
-}
-
-impl Moderate {
-    pub fn parse(code: &str) -> Option<Moderate> {
-        match code {
-            "approve" => Some(Moderate::Approve),
-            "reject" => Some(Moderate::Reject),
-            "meta" => Some(Moderate::Meta),
-            _ => None,
-        }
-    }
-}
 
 /// What the analysis needs: every vote, the meta statements, and the
 /// statements moderated out (rejected or meta), which it leaves out.
@@ -86,28 +63,22 @@ pub fn parse_statement(raw: &str) -> Result<String, DomainError> {
     Ok(note.as_str().to_owned())
 }
 
-pub(crate) async fn room_of(w: &WriteTx, topic_id: i64) -> Result<RoomId> {
-    let t = topic::Entity::find_by_id(topic_id)
-        .one(&w.tx)
-        .await?
-        .ok_or(StoreError::NotFound("议题"))?;
-    Ok(RoomId(t.room_id))
-}
-
-pub(crate) async fn locked(w: &WriteTx, id: i64) -> Result<Deliberation> {
-    deliberation::Entity::find_by_id(id)
+/// A deliberation's row, locked for this write, and what its rules need to know.
+pub(crate) async fn locked(w: &WriteTx, id: i64) -> Result<(deliberation::Model, DeliberationCtx)> {
+    let d = deliberation::Entity::find_by_id(id)
         .lock_exclusive()
         .one(&w.tx)
         .await?
-        .ok_or(StoreError::NotFound("线上议事"))
-}
-
-fn must_be_open(d: &Deliberation) -> Result<()> {
-    if d.state == OPEN {
-        Ok(())
-    } else {
-        Err(DomainError::Precondition("线上议事已结束".into()).into())
-    }
+        .ok_or(StoreError::NotFound("线上议事"))?;
+    let t = topic::Entity::find_by_id(d.topic_id)
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("议题"))?;
+    let ctx = DeliberationCtx {
+        state: parsed(&d.state, DeliberationState::parse, "deliberations.state")?,
+        room: RoomId(t.room_id),
+    };
+    Ok((d, ctx))
 }
 
 async fn next_tid(w: &WriteTx, id: i64) -> Result<i64> {
@@ -121,21 +92,29 @@ async fn next_tid(w: &WriteTx, id: i64) -> Result<i64> {
 
 /// A new, open deliberation on a topic: only its room's convener may start
 /// one, and a topic has at most one.
-pub(crate) async fn start(w: &WriteTx, topic_id: TopicId, who: &Who) -> Result<Deliberation> {
-    let room = room_of(w, topic_id.0).await?;
-    if !who.actor.is_convener_of(room) {
-        return Err(DomainError::Forbidden.into());
-    }
+pub(crate) async fn start(
+    w: &WriteTx,
+    topic_id: TopicId,
+    who: &Who,
+) -> Result<deliberation::Model> {
+    let t = topic::Entity::find_by_id(topic_id.0)
+        .lock_exclusive()
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("议题"))?;
     let exists = deliberation::Entity::find()
         .filter(deliberation::Column::TopicId.eq(topic_id.0))
         .count(&w.tx)
         .await?;
-    if exists > 0 {
-        return Err(DomainError::Precondition("本议题已开启线上议事".into()).into());
-    }
+    let state = domain::open_deliberation(
+        &who.actor,
+        RoomId(t.room_id),
+        parsed(&t.state, TopicState::parse, "topics.state")?,
+        exists > 0,
+    )?;
     Ok(deliberation::ActiveModel {
         topic_id: Set(topic_id.0),
-        state: Set(OPEN.to_owned()),
+        state: Set(state.code().to_owned()),
         created_at: Set(w.now),
         ..Default::default()
     }
@@ -172,7 +151,7 @@ impl Store {
                 text: Set(text.clone()),
                 author_user_id: Set(user),
                 author_device: Set(device.clone()),
-                state: Set(APPROVED.to_owned()),
+                state: Set(StatementState::Approved.code().to_owned()),
                 is_meta: Set(false),
                 created_at: Set(w.now),
                 ..Default::default()
@@ -194,44 +173,42 @@ impl Store {
         )
         .await?;
         w.commit().await?;
-        Ok(d)
+        d.try_into()
     }
 
     pub async fn deliberation(&self, id: i64) -> Result<Deliberation> {
         deliberation::Entity::find_by_id(id)
             .one(self.conn())
             .await?
-            .ok_or(StoreError::NotFound("线上议事"))
+            .ok_or(StoreError::NotFound("线上议事"))?
+            .try_into()
     }
 
     pub async fn deliberation_of_topic(&self, topic_id: TopicId) -> Result<Option<Deliberation>> {
-        Ok(deliberation::Entity::find()
+        deliberation::Entity::find()
             .filter(deliberation::Column::TopicId.eq(topic_id.0))
             .one(self.conn())
-            .await?)
+            .await?
+            .map(Deliberation::try_from)
+            .transpose()
     }
 
-    /// Whether `actor` convenes the room of this deliberation's topic.
-    pub async fn convenes_deliberation(&self, d: &Deliberation, actor: &Actor) -> Result<bool> {
-        let t = self.topic(TopicId(d.topic_id)).await?;
-        Ok(actor.is_convener_of(RoomId(t.room_id)))
+    /// What the rules need to know about a deliberation (for showing only allowed moves).
+    pub async fn deliberation_context(&self, d: &Deliberation) -> Result<DeliberationCtx> {
+        let t = self.topic(d.topic).await?;
+        Ok(DeliberationCtx {
+            state: d.state,
+            room: RoomId(t.room_id),
+        })
     }
 
     /// Anyone identified adds a statement; it waits for the convener unless the convener wrote it.
     pub async fn add_statement(&self, id: i64, who: &Who, raw: &str) -> Result<Statement> {
-        if !who.actor.is_identified() {
-            return Err(DomainError::Forbidden.into());
-        }
         let text = parse_statement(raw)?;
         let w = self.write().await?;
-        let d = locked(&w, id).await?;
-        must_be_open(&d)?;
-        let room = room_of(&w, d.topic_id).await?;
-        let state = if who.actor.is_convener_of(room) {
-            APPROVED
-        } else {
-            PENDING
-        };
+        let (_, ctx) = locked(&w, id).await?;
+        domain::decide_deliberation(&ctx, &who.actor, DeliberationMove::Propose)?;
+        let state = domain::new_statement_state(&ctx, &who.actor);
         let duplicate = statement::Entity::find()
             .filter(statement::Column::DeliberationId.eq(id))
             .filter(statement::Column::Text.eq(text.as_str()))
@@ -247,7 +224,7 @@ impl Store {
             text: Set(text),
             author_user_id: Set(user),
             author_device: Set(device),
-            state: Set(state.to_owned()),
+            state: Set(state.code().to_owned()),
             is_meta: Set(false),
             created_at: Set(w.now),
             ..Default::default()
@@ -255,7 +232,7 @@ impl Store {
         .insert(&w.tx)
         .await?;
         w.commit().await?;
-        Ok(s)
+        s.try_into()
     }
 
     /// The convener approves, rejects or marks a statement as meta.
@@ -264,34 +241,28 @@ impl Store {
         id: i64,
         statement_id: i64,
         actor: &Actor,
-        action: Moderate,
+        action: Moderation,
     ) -> Result<Statement> {
         let w = self.write().await?;
-        let d = locked(&w, id).await?;
-        let room = room_of(&w, d.topic_id).await?;
-        if !actor.is_convener_of(room) {
-            return Err(DomainError::Forbidden.into());
-        }
+        let (d, ctx) = locked(&w, id).await?;
+        domain::decide_deliberation(&ctx, actor, DeliberationMove::Moderate)?;
         let s = statement::Entity::find_by_id(statement_id)
             .one(&w.tx)
             .await?
             .filter(|s| s.deliberation_id == id)
             .ok_or(StoreError::NotFound("观点"))?;
+        let (state, meta) = action.outcome();
         let mut am: statement::ActiveModel = s.into();
-        match action {
-            Moderate::Approve => am.state = Set(APPROVED.to_owned()),
-            Moderate::Reject => am.state = Set(REJECTED.to_owned()),
-            Moderate::Meta => {
-                am.state = Set(APPROVED.to_owned());
-                am.is_meta = Set(true);
-            }
+        am.state = Set(state.code().to_owned());
+        if meta {
+            am.is_meta = Set(true);
         }
         let s = am.update(&w.tx).await?;
         let mut moderated: deliberation::ActiveModel = d.into();
         moderated.moderated_at = Set(Some(w.now));
         moderated.update(&w.tx).await?;
         w.commit().await?;
-        Ok(s)
+        s.try_into()
     }
 
     /// Records a vote (agree, disagree, pass) on an approved statement of an open
@@ -311,11 +282,16 @@ impl Store {
             .one(&w.tx)
             .await?
             .ok_or(StoreError::NotFound("线上议事"))?;
-        must_be_open(&d)?;
+        if parsed(&d.state, DeliberationState::parse, "deliberations.state")?
+            != DeliberationState::Open
+        {
+            return Err(DomainError::Precondition("线上议事已结束".into()).into());
+        }
+        let approved = StatementState::Approved.code();
         let s = statement::Entity::find_by_id(statement_id)
             .one(&w.tx)
             .await?
-            .filter(|s| s.deliberation_id == id && s.state == APPROVED)
+            .filter(|s| s.deliberation_id == id && s.state == approved)
             .ok_or(StoreError::NotFound("观点"))?;
         opinion_vote::Entity::insert(opinion_vote::ActiveModel {
             deliberation_id: Set(id),
@@ -341,11 +317,13 @@ impl Store {
 
     /// Every statement of a deliberation, by tid.
     pub async fn statements(&self, id: i64) -> Result<Vec<Statement>> {
-        Ok(statement::Entity::find()
-            .filter(statement::Column::DeliberationId.eq(id))
-            .order_by_asc(statement::Column::Tid)
-            .all(self.conn())
-            .await?)
+        model::all(
+            statement::Entity::find()
+                .filter(statement::Column::DeliberationId.eq(id))
+                .order_by_asc(statement::Column::Tid)
+                .all(self.conn())
+                .await?,
+        )
     }
 
     /// Statement ids this voter has voted on.
@@ -370,7 +348,7 @@ impl Store {
             .statements(id)
             .await?
             .into_iter()
-            .filter(|s| s.state == APPROVED && !voted.contains(&s.id))
+            .filter(|s| s.state == StatementState::Approved && !voted.contains(&s.id))
             .collect();
         let prio = |s: &Statement| {
             u64::try_from(s.tid)
@@ -420,7 +398,7 @@ impl Store {
         let open: Vec<(i64, i64)> = deliberation::Entity::find()
             .select_only()
             .columns([deliberation::Column::Id, deliberation::Column::TopicId])
-            .filter(deliberation::Column::State.eq(OPEN))
+            .filter(deliberation::Column::State.eq(DeliberationState::Open.code()))
             .filter(deliberation::Column::TopicId.in_subquery(of_room))
             .order_by_desc(deliberation::Column::Id)
             .into_tuple()
@@ -597,7 +575,7 @@ impl Store {
         }
         let mod_out = statements
             .iter()
-            .filter(|s| s.is_meta || s.state == REJECTED)
+            .filter(|s| s.is_meta || s.state == StatementState::Rejected)
             .filter_map(|s| u64::try_from(s.tid).ok())
             .collect();
         Ok((
@@ -673,11 +651,8 @@ impl Store {
     /// The convener attaches the current result to the meeting materials: a timeline entry.
     pub async fn attach_deliberation(&self, id: i64, who: &Who) -> Result<Deliberation> {
         let w = self.write().await?;
-        let d = locked(&w, id).await?;
-        let room = room_of(&w, d.topic_id).await?;
-        if !who.actor.is_convener_of(room) {
-            return Err(DomainError::Forbidden.into());
-        }
+        let (d, ctx) = locked(&w, id).await?;
+        domain::decide_deliberation(&ctx, &who.actor, DeliberationMove::Attach)?;
         let r = deliberation_result::Entity::find_by_id(id)
             .one(&w.tx)
             .await?
@@ -701,6 +676,6 @@ impl Store {
         )
         .await?;
         w.commit().await?;
-        Ok(d)
+        d.try_into()
     }
 }

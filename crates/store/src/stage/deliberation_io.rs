@@ -3,18 +3,17 @@
 //! deliberation back in the same format, and closing it.
 use std::collections::{BTreeSet, HashMap};
 
-use domain::{DomainError, EventDetail, EventKind, Role, TopicId};
+use domain::{
+    DeliberationMove, DomainError, EventDetail, EventKind, Role, StatementState, TopicId,
+};
 use opinion::matrix::VoteRecord;
 use opinion::polis::{Comment, OpenData};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-use crate::deliberation::{APPROVED, Deliberation, PENDING, REJECTED, room_of};
 use crate::entity::{deliberation, opinion_vote, statement};
+use crate::model::Deliberation;
 use crate::topics::add_event;
 use crate::{Result, Store, StoreError, Who};
-
-/// A closed deliberation takes no more votes or statements; its map stays.
-pub const CLOSED: &str = "closed";
 
 /// Imported statements may be longer than ours (Pol.is lets a conversation raise its limit).
 const IMPORTED_MAX: usize = 1000;
@@ -78,8 +77,8 @@ impl Store {
             }
             // Pol.is shows unmoderated statements unless moderation is strict.
             let state = match c.moderated {
-                -1 => REJECTED,
-                _ => APPROVED,
+                -1 => StatementState::Rejected,
+                _ => StatementState::Approved,
             };
             let s = statement::ActiveModel {
                 deliberation_id: Set(d.id),
@@ -87,7 +86,7 @@ impl Store {
                 text: Set(text),
                 author_user_id: Set(None),
                 author_device: Set(c.author.map(|a| format!("{IMPORTED}{a}"))),
-                state: Set(state.to_owned()),
+                state: Set(state.code().to_owned()),
                 is_meta: Set(c.is_meta),
                 created_at: Set(at_millis(c.created, w.now)),
                 ..Default::default()
@@ -146,7 +145,7 @@ impl Store {
         )
         .await?;
         w.commit().await?;
-        Ok(d)
+        d.try_into()
     }
 
     /// The deliberation as Pol.is data: participants numbered by their first
@@ -158,19 +157,19 @@ impl Store {
             .await?
             .into_iter()
             .map(|s| {
-                let key = match (s.author_user_id, &s.author_device) {
+                let key = match (s.author_user, &s.author_device) {
                     (None, Some(d)) if d.starts_with(IMPORTED) => Some(d.clone()),
-                    (u, d) => crate::key_of(u, d.as_deref()),
+                    (u, d) => crate::key_of(u.map(|u| u.0), d.as_deref()),
                 };
                 Comment {
                     tid: u64::try_from(s.tid).unwrap_or(0),
                     author: key.and_then(|k| pid_of.get(&k).copied()),
                     created: s.created_at.timestamp_millis(),
                     text: s.text,
-                    moderated: match s.state.as_str() {
-                        APPROVED => 1,
-                        PENDING => 0,
-                        _ => -1,
+                    moderated: match s.state {
+                        StatementState::Approved => 1,
+                        StatementState::Pending => 0,
+                        StatementState::Rejected => -1,
                     },
                     is_meta: s.is_meta,
                 }
@@ -183,21 +182,15 @@ impl Store {
     /// map and its common ground stay for the meeting.
     pub async fn close_deliberation(&self, id: i64, who: &Who) -> Result<Deliberation> {
         let w = self.write().await?;
-        let d = crate::deliberation::locked(&w, id).await?;
-        let room = room_of(&w, d.topic_id).await?;
-        if !who.actor.is_convener_of(room) {
-            return Err(DomainError::Forbidden.into());
-        }
-        if d.state == CLOSED {
-            return Err(DomainError::Precondition("线上议事已经结束".into()).into());
-        }
+        let (d, ctx) = crate::deliberation::locked(&w, id).await?;
+        let closed = domain::decide_deliberation(&ctx, &who.actor, DeliberationMove::Close)?;
         let votes = opinion_vote::Entity::find()
             .filter(opinion_vote::Column::DeliberationId.eq(id))
             .count(&w.tx)
             .await?;
         let topic = d.topic_id;
         let mut am: deliberation::ActiveModel = d.into();
-        am.state = Set(CLOSED.to_owned());
+        am.state = Set(closed.code().to_owned());
         let d = am.update(&w.tx).await?;
         add_event(
             &w,
@@ -212,7 +205,7 @@ impl Store {
         )
         .await?;
         w.commit().await?;
-        Ok(d)
+        d.try_into()
     }
 }
 

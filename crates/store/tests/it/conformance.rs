@@ -399,7 +399,7 @@ async fn stale_opinion_maps(backend: Backend) {
     save(store.analysis_input(d.id).await.unwrap()).await;
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     store
-        .moderate_statement(d.id, ids[1], &convener.actor, store::Moderate::Reject)
+        .moderate_statement(d.id, ids[1], &convener.actor, domain::Moderation::Reject)
         .await
         .unwrap();
     assert_eq!(stale().await, vec![d.id], "a statement moderated");

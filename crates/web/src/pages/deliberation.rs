@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use domain::TopicId;
+use domain::{DeliberationMove, DeliberationState, StatementState};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -39,6 +39,17 @@ struct VotePage {
     max_len: usize,
 }
 
+/// Whether the viewer may make this move on the deliberation, as the domain answers it.
+async fn may(
+    state: &AppState,
+    d: &store::Deliberation,
+    actor: &domain::Actor,
+    mv: DeliberationMove,
+) -> AppResult<bool> {
+    let ctx = state.store.deliberation_context(d).await?;
+    Ok(domain::allowed_deliberation(&ctx, actor).contains(&mv))
+}
+
 pub async fn vote_page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -46,20 +57,20 @@ pub async fn vote_page(
     Query(q): Query<DeliberationQuery>,
 ) -> AppResult<Html<String>> {
     let d = state.store.deliberation(id).await?;
-    let topic = state.store.topic(TopicId(d.topic_id)).await?;
+    let topic = state.store.topic(d.topic).await?;
     let voter = viewer.liker_key();
     let statements = state.store.statements(id).await?;
     let voted_ids = state.store.voted_by(id, &voter).await?;
     let approved: Vec<&store::Statement> = statements
         .iter()
-        .filter(|s| s.state == store::APPROVED)
+        .filter(|s| s.state == StatementState::Approved)
         .collect();
     let page = VotePage {
         nav: Nav::of(&viewer),
         id,
         topic_title: topic.title,
         tracking_no: topic.tracking_no,
-        open: d.state == "open",
+        open: d.state == DeliberationState::Open,
         next: state.store.next_statement(id, &voter).await?,
         voted: approved
             .iter()
@@ -67,10 +78,10 @@ pub async fn vote_page(
             .count(),
         total: approved.len(),
         added: q.added.unwrap_or_default(),
-        convener: state.store.convenes_deliberation(&d, &viewer.actor).await?,
+        convener: may(&state, &d, &viewer.actor, DeliberationMove::Moderate).await?,
         pending: statements
             .iter()
-            .filter(|s| s.state == store::PENDING)
+            .filter(|s| s.state == StatementState::Pending)
             .count(),
         max_len: store::STATEMENT_MAX,
     };
@@ -94,10 +105,10 @@ pub async fn moderate(
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
     let d = state.store.deliberation(id).await?;
-    if !state.store.convenes_deliberation(&d, &viewer.actor).await? {
+    if !may(&state, &d, &viewer.actor, DeliberationMove::Moderate).await? {
         return Err(domain::DomainError::Forbidden.into());
     }
-    let topic = state.store.topic(TopicId(d.topic_id)).await?;
+    let topic = state.store.topic(d.topic).await?;
     let statements = state.store.statements(id).await?;
     let page = ModeratePage {
         nav: Nav::of(&viewer),
@@ -106,12 +117,12 @@ pub async fn moderate(
         tracking_no: topic.tracking_no,
         pending: statements
             .iter()
-            .filter(|s| s.state == store::PENDING)
+            .filter(|s| s.state == StatementState::Pending)
             .cloned()
             .collect(),
         approved: statements
             .into_iter()
-            .filter(|s| s.state == store::APPROVED)
+            .filter(|s| s.state == StatementState::Approved)
             .collect(),
     };
     Ok(Html(render(&page)))
@@ -310,14 +321,14 @@ pub async fn results(
     Query(q): Query<DeliberationQuery>,
 ) -> AppResult<Html<String>> {
     let d = state.store.deliberation(id).await?;
-    let topic = state.store.topic(TopicId(d.topic_id)).await?;
+    let topic = state.store.topic(d.topic).await?;
     let saved = state.store.deliberation_result(id).await?;
     let counted = i64::try_from(state.store.count_opinion_votes(id).await?).unwrap_or(i64::MAX);
     if saved.as_ref().is_none_or(|r| r.votes_counted != counted) && counted > 0 {
         // Votes the map has not seen (e.g. from before a restart): ask the worker, do not wait.
         state.recompute.mark(id);
     }
-    let convener = state.store.convenes_deliberation(&d, &viewer.actor).await?;
+    let convener = may(&state, &d, &viewer.actor, DeliberationMove::Attach).await?;
     let mut page = ResultsPage {
         nav: Nav::of(&viewer),
         id,
@@ -336,7 +347,7 @@ pub async fn results(
         convener,
         attached: q.attached.is_some(),
         imported: q.imported.is_some(),
-        open: d.state == "open",
+        open: d.state == DeliberationState::Open,
         me_on_map: false,
     };
     let Some(saved) = saved else {

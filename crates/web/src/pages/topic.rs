@@ -269,8 +269,13 @@ pub async fn topic(
         .visitor_marks(id, &viewer.liker_key(), &viewer.inbox_keys())
         .await?;
     let liked = can_like && marks.liked;
-    let can_open_deliberation =
-        deliberation.is_none() && viewer.actor.is_convener_of(RoomId(t.room_id));
+    let can_open_deliberation = domain::open_deliberation(
+        &viewer.actor,
+        RoomId(t.room_id),
+        ctx.state,
+        deliberation.is_some(),
+    )
+    .is_ok();
     let is_convener = viewer.actor.is_convener_of(RoomId(t.room_id));
     let support = if matches!(ctx.state, TopicState::Rejected | TopicState::Merged) {
         None

@@ -186,7 +186,7 @@ async fn online_deliberation(backend: Backend) {
         .into_iter()
         .find(|s| s.text == added)
         .unwrap();
-    assert_eq!(pending.state, "pending");
+    assert_eq!(pending.state, domain::StatementState::Pending);
     let sid = pending.id.to_string();
     // Nobody votes on it before approval.
     let r = form(
@@ -467,3 +467,37 @@ async fn room_page_offers_open_deliberations(backend: Backend) {
     assert!(!html.contains("正在线上议事"), "closed");
 }
 both!(room_page_offers_open_deliberations);
+
+/// A topic refused at triage is not deliberated: the form is not offered
+/// and a posted one is refused, changing nothing.
+async fn no_deliberation_on_a_refused_topic(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let phone = app.client();
+    let no = app.submit(&phone, "广场舞噪音扰民").await;
+    let convener = app.login("convener-a").await;
+    let (s, v) = app
+        .post(
+            &convener,
+            &format!("/api/topics/{no}/actions/reject"),
+            serde_json::json!({ "reason": "已由社区另行协调" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, html) = app.page(&convener, &format!("/t/{no}")).await;
+    assert!(!html.contains("开启线上议事"), "offered on a refused topic");
+    let r = form(
+        &convener,
+        app.url(&format!("/t/{no}/deliberation")),
+        &[("seeds", "晚上九点后停止跳舞")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let topic = app.store.topic_by_tracking(&no).await.unwrap();
+    let d = app
+        .store
+        .deliberation_of_topic(domain::TopicId(topic.id))
+        .await
+        .unwrap();
+    assert!(d.is_none());
+}
+both!(no_deliberation_on_a_refused_topic);
