@@ -46,7 +46,12 @@ enum Command {
     /// Apply database migrations.
     Migrate,
     /// Load the demo subdistrict into an empty database.
-    Demo,
+    Demo {
+        /// Load it as if it were this moment (RFC 3339, e.g.
+        /// 2026-12-05T07:00:00+08:00) instead of now; for tests.
+        #[arg(long, hide = true)]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    },
     /// Run background jobs only.
     Worker,
     /// Accounts and roles.
@@ -139,7 +144,11 @@ async fn main() -> anyhow::Result<()> {
     store.migrate().await.context("migration failed")?;
     match cli.command {
         Command::Migrate => println!("数据库已是最新结构 (database is up to date)"),
-        Command::Demo => {
+        Command::Demo { at } => {
+            let store = match at {
+                Some(t) => store.with_clock(store::Clock::at(t.to_utc())),
+                None => store,
+            };
             demo::load(&store).await?;
             demo::print_logins();
         }

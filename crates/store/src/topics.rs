@@ -187,9 +187,12 @@ impl Store {
             .collect())
     }
 
+    /// A topic's timeline in the order things happened (entries of one
+    /// write share its instant and keep the order they were written in).
     pub async fn timeline(&self, id: TopicId) -> Result<Vec<TopicEvent>> {
         topic_event::Entity::find()
             .filter(topic_event::Column::TopicId.eq(id.0))
+            .order_by_asc(topic_event::Column::CreatedAt)
             .order_by_asc(topic_event::Column::Id)
             .all(self.conn())
             .await?

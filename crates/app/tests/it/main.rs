@@ -2,5 +2,6 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod cli;
 mod crash;
+mod demo;
 mod durability;
 mod server;
