@@ -39,7 +39,7 @@ pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
 pub use like_queue::LikeQueue;
 pub use likes::{LikeOutcome, VisitorMarks};
-pub use model::{Deliberation, Statement, TopicEvent};
+pub use model::{Deliberation, Statement, Topic, TopicEvent};
 pub use stage::deliberation::{
     AnalysisInput, DeliberationResult, OpenDeliberation, STATEMENT_MAX, parse_statement,
 };
@@ -50,10 +50,11 @@ pub use stage::meeting::NewMeeting;
 pub use stage::submit::NewTopic;
 pub use stage::task::TaskAction;
 pub(crate) use stage::{deliberation, intake};
-pub use topics::{TopicAction, TopicFilter, Who, submitter_of};
+pub use topics::{TopicAction, TopicFilter, Who};
 
 /// Read models handed to the web layer as they are stored.
-pub type Topic = entity::topic::Model;
+/// A topic's row, as the store's own code reads and writes it.
+pub(crate) type TopicRow = entity::topic::Model;
 pub type Room = entity::room::Model;
 pub type Region = entity::region::Model;
 pub type Department = entity::department::Model;

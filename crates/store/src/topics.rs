@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use domain::{
     Actor, Channel, Decision, DepartmentId, EventDetail, EventKind, Instructions, MeetingId,
     MeetingState, Note, Participants, RatingComment, Reason, RegionPath, Role, RoomId,
-    Satisfaction, Submitter, TaskTitle, TopicCommand, TopicCtx, TopicId, TopicMove, TopicState,
-    TrackingNo, beijing_date,
+    Satisfaction, TaskTitle, TopicCommand, TopicCtx, TopicId, TopicMove, TopicState, TrackingNo,
+    beijing_date,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -14,10 +14,11 @@ use sea_orm::{
 
 use crate::entity::{opinion, rating, research_record, task, topic, topic_event};
 use crate::intake;
-use crate::model::parsed;
+use crate::model::{self, parsed};
 use crate::stage;
 use crate::{
-    Opinion, Rating, ResearchRecord, Result, Store, StoreError, Task, Topic, TopicEvent, WriteTx,
+    Opinion, Rating, ResearchRecord, Result, Store, StoreError, Task, Topic, TopicEvent, TopicRow,
+    WriteTx,
 };
 
 /// Who is acting, as the domain sees them and as the timeline names them.
@@ -105,7 +106,8 @@ impl Store {
         topic::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
-            .ok_or(StoreError::NotFound("议题"))
+            .ok_or(StoreError::NotFound("议题"))?
+            .try_into()
     }
 
     /// A topic by its 查询码; anything that is not one is simply not found.
@@ -115,7 +117,8 @@ impl Store {
             .filter(topic::Column::TrackingNo.eq(no.as_str()))
             .one(self.conn())
             .await?
-            .ok_or(StoreError::NotFound("议题"))
+            .ok_or(StoreError::NotFound("议题"))?
+            .try_into()
     }
 
     /// Newest first. Without a room, several states are read one index
@@ -130,11 +133,13 @@ impl Store {
                 .order_by_desc(topic::Column::Id)
         };
         if f.states.len() <= 1 || f.room.is_some() {
-            return Ok(newest(f)
-                .limit(limit)
-                .offset(f.offset)
-                .all(self.conn())
-                .await?);
+            return model::all(
+                newest(f)
+                    .limit(limit)
+                    .offset(f.offset)
+                    .all(self.conn())
+                    .await?,
+            );
         }
         let mut all = Vec::new();
         for s in &f.states {
@@ -150,11 +155,12 @@ impl Store {
             );
         }
         all.sort_by_key(|t| std::cmp::Reverse((t.updated_at, t.id)));
-        Ok(all
-            .into_iter()
-            .skip(usize::try_from(f.offset).unwrap_or(usize::MAX))
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .collect())
+        model::all(
+            all.into_iter()
+                .skip(usize::try_from(f.offset).unwrap_or(usize::MAX))
+                .take(usize::try_from(limit).unwrap_or(usize::MAX))
+                .collect(),
+        )
     }
 
     pub async fn count_topics(&self, f: &TopicFilter) -> Result<u64> {
@@ -358,7 +364,7 @@ impl Store {
         let updated = am.update(&w.tx).await?;
         add_event(&w, row.id, task_id, t.event, who, role, detail).await?;
         w.commit().await?;
-        Ok(updated)
+        updated.try_into()
     }
 }
 
@@ -382,43 +388,32 @@ fn filtered(f: &TopicFilter) -> sea_orm::Select<topic::Entity> {
     q
 }
 
-pub(crate) async fn topic_ctx(w: &WriteTx, row: &Topic) -> Result<TopicCtx> {
-    ctx_on(&w.tx, row, beijing_date(w.now)).await
+pub(crate) async fn topic_ctx(w: &WriteTx, row: &TopicRow) -> Result<TopicCtx> {
+    let t = Topic::try_from(row.clone())?;
+    ctx_on(&w.tx, &t, beijing_date(w.now)).await
 }
 
-async fn ctx_on<C: ConnectionTrait>(conn: &C, row: &Topic, today: NaiveDate) -> Result<TopicCtx> {
+async fn ctx_on<C: ConnectionTrait>(conn: &C, t: &Topic, today: NaiveDate) -> Result<TopicCtx> {
     let open_tasks = task::Entity::find()
-        .filter(task::Column::TopicId.eq(row.id))
+        .filter(task::Column::TopicId.eq(t.id.0))
         .filter(task::Column::State.ne(domain::TaskState::Verified.code()))
         .count(conn)
         .await?;
-    let meeting = match stage::meeting::current_meeting(conn, row.id).await? {
+    let meeting = match stage::meeting::current_meeting(conn, t.id.0).await? {
         Some(m) => Some(parsed(&m.state, MeetingState::parse, "meetings.state")?),
         None => None,
     };
     Ok(TopicCtx {
-        state: parsed(&row.state, TopicState::parse, "topics.state")?,
-        channel: parsed(&row.channel, Channel::parse, "topics.channel")?,
-        room: RoomId(row.room_id),
-        region: parsed(&row.region_path, RegionPath::decode, "topics.region_path")?,
-        submitter: submitter_of(row),
-        decision: match row.decision.as_deref() {
-            Some(d) => Some(parsed(d, Decision::parse, "topics.decision")?),
-            None => None,
-        },
+        state: t.state,
+        channel: t.channel,
+        room: t.room,
+        region: t.region.clone(),
+        submitter: t.submitter.clone(),
+        decision: t.decision,
         open_tasks: u32::try_from(open_tasks).unwrap_or(u32::MAX),
         meeting,
         today,
     })
-}
-
-/// Who raised a topic, as the domain knows them.
-pub fn submitter_of(row: &Topic) -> Submitter {
-    match (&row.submitter_user_id, &row.submitter_device) {
-        (Some(u), _) => Submitter::User(domain::UserId(*u)),
-        (None, Some(d)) => Submitter::Device(d.clone()),
-        (None, None) => Submitter::Nobody,
-    }
 }
 
 pub(crate) async fn add_event(

@@ -140,7 +140,7 @@ pub async fn submit_api(
         photos: Vec::new(),
     };
     let topic = submit(&state, &viewer, ip, &code, form, channel).await?;
-    let room = state.store.room(domain::RoomId(topic.room_id)).await?;
+    let room = state.store.room(topic.room).await?;
     Ok((StatusCode::CREATED, Json(TopicJson::new(&topic, &room))).into_response())
 }
 
@@ -166,7 +166,7 @@ async fn topic_action(
     let topic = state.store.topic_by_tracking(no).await?;
     Ok(state
         .store
-        .apply_topic(TopicId(topic.id), &viewer.who(), action)
+        .apply_topic(topic.id, &viewer.who(), action)
         .await?)
 }
 
@@ -193,7 +193,7 @@ pub async fn topic_action_api(
 ) -> AppResult<Json<TopicJson>> {
     let action = forms::topic_action(&action, &input)?;
     let topic = topic_action(&state, &viewer, &no, action).await?;
-    let room = state.store.room(domain::RoomId(topic.room_id)).await?;
+    let room = state.store.room(topic.room).await?;
     Ok(Json(TopicJson::new(&topic, &room)))
 }
 
@@ -217,7 +217,7 @@ pub async fn rate_api(
     ApiJson(input): ApiJson<ActionInput>,
 ) -> AppResult<Json<TopicJson>> {
     let topic = topic_action(&state, &viewer, &no, forms::rate(&input)?).await?;
-    let room = state.store.room(domain::RoomId(topic.room_id)).await?;
+    let room = state.store.room(topic.room).await?;
     Ok(Json(TopicJson::new(&topic, &room)))
 }
 
@@ -261,7 +261,7 @@ async fn support(
     let phone = viewer.user.as_ref().and_then(|u| u.phone.clone());
     Ok(state
         .store
-        .support(TopicId(topic.id), &viewer.liker_key(), phone.as_deref())
+        .support(topic.id, &viewer.liker_key(), phone.as_deref())
         .await?)
 }
 
@@ -312,7 +312,7 @@ pub async fn follow_page(
     let phone = viewer.user.as_ref().and_then(|u| u.phone.clone());
     state
         .store
-        .follow(TopicId(topic.id), &viewer.liker_key(), phone.as_deref())
+        .follow(topic.id, &viewer.liker_key(), phone.as_deref())
         .await?;
     Ok(Redirect::to(&format!("/t/{no}#follow")))
 }
@@ -458,7 +458,7 @@ pub async fn open_deliberation_page(
     let topic = state.store.topic_by_tracking(&no).await?;
     let d = state
         .store
-        .open_deliberation(TopicId(topic.id), &viewer.who(), &input.seeds()?)
+        .open_deliberation(topic.id, &viewer.who(), &input.seeds()?)
         .await?;
     Ok(Redirect::to(&format!("/d/{}", d.id)))
 }

@@ -5,7 +5,6 @@
 use axum::extract::{FromRequest, Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::TopicId;
 use opinion::polis::OpenDataFiles;
 
 use crate::AppState;
@@ -58,7 +57,7 @@ pub async fn import_page(
 ) -> AppResult<Redirect> {
     let topic = state.store.topic_by_tracking(&no).await?;
     // Whose room it is, before reading what may be megabytes of upload.
-    if !viewer.actor.is_convener_of(domain::RoomId(topic.room_id)) {
+    if !viewer.actor.is_convener_of(topic.room) {
         return Err(domain::DomainError::Forbidden.into());
     }
     let Upload(files) = Upload::from_request(req, &state).await?;
@@ -68,7 +67,7 @@ pub async fn import_page(
         .map_err(|e| AppError::BadRequest(format!("无法读取 Pol.is 导出文件：{e}")))?;
     let d = state
         .store
-        .import_deliberation(TopicId(topic.id), &viewer.who(), &data)
+        .import_deliberation(topic.id, &viewer.who(), &data)
         .await?;
     state.recompute.mark(d.id);
     Ok(Redirect::to(&format!("/d/{}/results?imported=1", d.id)))

@@ -63,14 +63,11 @@ pub async fn save(
 /// Photos of a topic still in triage or turned down are seen only by its
 /// submitter and officials; once accepted they are public with the topic.
 pub fn visible(topic: &store::Topic, viewer: &Viewer) -> bool {
-    let private = matches!(
-        TopicState::parse(&topic.state),
-        Some(TopicState::Submitted | TopicState::Rejected)
-    );
+    let private = matches!(topic.state, TopicState::Submitted | TopicState::Rejected);
     if !private {
         return true;
     }
-    store::submitter_of(topic).is(&viewer.actor) || viewer.is_official()
+    topic.submitter.is(&viewer.actor) || viewer.is_official()
 }
 
 /// One stored photo or thumbnail.

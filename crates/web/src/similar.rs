@@ -9,18 +9,18 @@ use std::sync::{Arc, Mutex};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use domain::{RoomId, TopicState};
+use domain::{RoomId, TopicId, TopicState};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::AppResult;
 use crate::forms::{ApiPath, ApiQuery};
-use crate::view::{render, state_label};
+use crate::view::render;
 
 /// Prepared topics by id.
 #[derive(Default)]
-pub struct DocCache(Mutex<HashMap<i64, Arc<text::Doc>>>);
+pub struct DocCache(Mutex<HashMap<TopicId, Arc<text::Doc>>>);
 
 const CACHE_ENTRIES: usize = 200_000;
 /// Topics of a room compared against (newest first).
@@ -90,24 +90,24 @@ impl Candidates {
     }
 
     /// The best matches of `query` scoring at least `min` (never `skip` itself).
-    pub fn rank(&self, query: &text::Doc, skip: Option<i64>, min: f64) -> Vec<Similar> {
+    pub fn rank(&self, query: &text::Doc, skip: Option<TopicId>, min: f64) -> Vec<Similar> {
         let docs = self
             .topics
             .iter()
             .filter(|(t, _)| Some(t.id) != skip)
-            .map(|(t, d)| (t.id, d.as_ref()));
+            .map(|(t, d)| (t.id.0, d.as_ref()));
         text::rank(query, docs, min, 5)
             .into_iter()
             .filter_map(|(id, score)| {
-                let (t, _) = self.topics.iter().find(|(t, _)| t.id == id)?;
+                let (t, _) = self.topics.iter().find(|(t, _)| t.id.0 == id)?;
                 Some(Similar {
                     tracking_no: t.tracking_no.clone(),
                     title: t.title.clone(),
-                    state: t.state.clone(),
-                    state_label: state_label(&t.state),
+                    state: t.state.code().to_owned(),
+                    state_label: t.state.label_zh().to_owned(),
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     percent: (score * 100.0).round() as u32,
-                    mergeable: TopicState::parse(&t.state).is_some_and(domain::takes_merges),
+                    mergeable: domain::takes_merges(t.state),
                 })
             })
             .collect()
@@ -121,9 +121,7 @@ impl Candidates {
 
 /// Likely duplicates of one submission waiting for triage.
 pub async fn for_topic(state: &AppState, t: &store::Topic) -> AppResult<Vec<Similar>> {
-    Ok(Candidates::of_room(state, RoomId(t.room_id))
-        .await?
-        .of_topic(state, t))
+    Ok(Candidates::of_room(state, t.room).await?.of_topic(state, t))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

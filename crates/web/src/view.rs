@@ -15,20 +15,6 @@ pub fn fmt_time(t: DateTime<Utc>) -> String {
     domain::beijing_time(t)
 }
 
-pub fn state_label(code: &str) -> String {
-    domain::TopicState::parse(code)
-        .map(|s| s.label_zh())
-        .unwrap_or("未知")
-        .to_owned()
-}
-
-pub fn channel_label(code: &str) -> String {
-    domain::Channel::parse(code)
-        .map(|s| s.label_zh())
-        .unwrap_or("未知")
-        .to_owned()
-}
-
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -94,12 +80,12 @@ impl TopicRow {
         TopicRow {
             tracking_no: t.tracking_no.clone(),
             title: t.title.clone(),
-            state: t.state.clone(),
-            state_label: state_label(&t.state),
-            channel_label: channel_label(&t.channel),
+            state: t.state.code().to_owned(),
+            state_label: t.state.label_zh().to_owned(),
+            channel_label: t.channel.label_zh().to_owned(),
             room_name: rooms
                 .iter()
-                .find(|r| r.id == t.room_id)
+                .find(|r| r.id == t.room.0)
                 .map(|r| r.name.clone())
                 .unwrap_or_default(),
             updated: fmt_time(t.updated_at),

@@ -181,7 +181,7 @@ pub async fn walk_topics(
                     &submitter,
                 )
                 .await?;
-            let id = TopicId(topic.id);
+            let id = topic.id;
             let act = |who: &Who, a: TopicAction| {
                 let who = who.clone();
                 async move { store.apply_topic(id, &who, a).await }

@@ -72,7 +72,7 @@ async fn resolved_topic(store: &Store, world: &World) -> String {
     let due = chrono::Utc::now().date_naive() + chrono::Duration::days(5);
     store
         .apply_topic(
-            TopicId(t.id),
+            t.id,
             &convener,
             TopicAction::Refer {
                 department: world.dept_a,
@@ -81,7 +81,7 @@ async fn resolved_topic(store: &Store, world: &World) -> String {
         )
         .await
         .unwrap();
-    let task = TaskId(store.tasks_of_topic(TopicId(t.id)).await.unwrap()[0].id);
+    let task = TaskId(store.tasks_of_topic(t.id).await.unwrap()[0].id);
     let staff = who("staff-a").await;
     store
         .apply_task(task, &staff, TaskAction::Sign)
@@ -243,7 +243,7 @@ async fn crash_cycles(backend: Backend) {
     );
     // A commit sent just before a kill can still land afterwards, so read the
     // topics twice and count each id once.
-    let mut seen: HashMap<i64, String> = HashMap::new();
+    let mut seen: HashMap<TopicId, String> = HashMap::new();
     for _ in 0..2 {
         let mut offset = 0;
         loop {
@@ -257,7 +257,7 @@ async fn crash_cycles(backend: Backend) {
                 .unwrap();
             for t in &page {
                 if seen.insert(t.id, t.title.clone()).is_none() {
-                    let tl = store.timeline(TopicId(t.id)).await.unwrap();
+                    let tl = store.timeline(t.id).await.unwrap();
                     assert!(
                         tl.first()
                             .is_some_and(|e| e.kind == domain::EventKind::Submitted),
@@ -294,13 +294,13 @@ async fn crash_cycles(backend: Backend) {
     for device in &acks.likes {
         assert!(
             store
-                .has_liked(TopicId(liked_topic.id), &format!("d:{device}"))
+                .has_liked(liked_topic.id, &format!("d:{device}"))
                 .await
                 .unwrap(),
             "acknowledged like {device} lost"
         );
     }
-    let rows = store.count_likes(TopicId(liked_topic.id)).await.unwrap();
+    let rows = store.count_likes(liked_topic.id).await.unwrap();
     assert_eq!(
         liked_topic.like_count, rows as i64,
         "the rolled-up count disagrees with the likes themselves"

@@ -3,7 +3,7 @@
 //! then reads in the chain's order, agrees with its tasks and meetings,
 //! keeps officials to weekday office hours and ends before the demo was made.
 use chrono::{Datelike, Timelike, Utc, Weekday};
-use domain::{BEIJING, EventDetail, EventKind, Role, TopicId};
+use domain::{BEIJING, EventDetail, EventKind, Role};
 use store::testing::{Backend, fresh_database};
 
 /// Where a kind of entry falls in a topic's life; entries of one topic
@@ -69,7 +69,7 @@ async fn demo_loaded_at(at: Option<&str>) {
     assert_eq!(topics.len(), 200);
     let mut meetings_checked = 0;
     for t in &topics {
-        let id = TopicId(t.id);
+        let id = t.id;
         let tl = store.timeline(id).await.unwrap();
         let case = format!("{} {}", t.tracking_no, t.title);
         assert_eq!(

@@ -3,9 +3,11 @@
 //! parse is [`crate::StoreError::Corrupt`], handled one way.
 mod deliberation;
 mod event;
+mod topic;
 
 pub use deliberation::{Deliberation, Statement};
 pub use event::TopicEvent;
+pub use topic::Topic;
 
 use crate::StoreError;
 

@@ -198,7 +198,7 @@ impl Store {
         let t = self.topic(d.topic).await?;
         Ok(DeliberationCtx {
             state: d.state,
-            room: RoomId(t.room_id),
+            room: t.room,
         })
     }
 

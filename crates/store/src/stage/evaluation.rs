@@ -4,11 +4,11 @@ use domain::{EventDetail, RatingComment, Satisfaction};
 use sea_orm::{ActiveModelTrait, Set};
 
 use crate::entity::rating;
-use crate::{Result, Topic, WriteTx};
+use crate::{Result, TopicRow, WriteTx};
 
 pub(crate) async fn rate(
     w: &WriteTx,
-    row: &Topic,
+    row: &TopicRow,
     satisfaction: Satisfaction,
     comment: &RatingComment,
 ) -> Result<EventDetail> {

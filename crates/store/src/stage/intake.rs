@@ -199,9 +199,11 @@ impl Store {
         else {
             return Ok(None);
         };
-        Ok(topic::Entity::find_by_id(k.topic_id)
+        topic::Entity::find_by_id(k.topic_id)
             .one(self.conn())
-            .await?)
+            .await?
+            .map(crate::Topic::try_from)
+            .transpose()
     }
 }
 

@@ -2,7 +2,7 @@
 use chrono::{DateTime, Utc};
 use domain::{
     EventDetail, MeetingCommand, MeetingCtx, MeetingId, MeetingRef, MeetingState, Note, Role,
-    RoomId,
+    RoomId, TopicId,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -11,8 +11,9 @@ use sea_orm::{
 
 use crate::entity::{agenda_item, meeting, opinion, topic};
 use crate::model::parsed;
+use crate::model::{self, Topic};
 use crate::topics::add_event;
-use crate::{Meeting, Result, Store, StoreError, Topic, Who, WriteTx};
+use crate::{Meeting, Result, Store, StoreError, TopicRow, Who, WriteTx};
 
 pub struct NewMeeting<'a> {
     pub room: RoomId,
@@ -79,15 +80,15 @@ impl Store {
             .all(self.conn())
             .await?;
         topics.sort_by_key(|t| ids.iter().position(|i| *i == t.id));
-        Ok(topics)
+        model::all(topics)
     }
 
     /// Meetings whose agenda holds this topic.
-    pub async fn meetings_of_topic(&self, topic_id: i64) -> Result<Vec<Meeting>> {
+    pub async fn meetings_of_topic(&self, topic: TopicId) -> Result<Vec<Meeting>> {
         let ids: Vec<i64> = agenda_item::Entity::find()
             .select_only()
             .column(agenda_item::Column::MeetingId)
-            .filter(agenda_item::Column::TopicId.eq(topic_id))
+            .filter(agenda_item::Column::TopicId.eq(topic.0))
             .into_tuple()
             .all(self.conn())
             .await?;
@@ -155,7 +156,7 @@ pub(crate) async fn agenda_target(w: &WriteTx, id: MeetingId) -> Result<(Meeting
 }
 
 /// Adds the topic at the end of the meeting's agenda.
-pub(crate) async fn put_on_agenda(w: &WriteTx, row: &Topic, m: &Meeting) -> Result<EventDetail> {
+pub(crate) async fn put_on_agenda(w: &WriteTx, row: &TopicRow, m: &Meeting) -> Result<EventDetail> {
     let position = agenda_item::Entity::find()
         .filter(agenda_item::Column::MeetingId.eq(m.id))
         .count(&w.tx)
@@ -175,7 +176,11 @@ pub(crate) async fn put_on_agenda(w: &WriteTx, row: &Topic, m: &Meeting) -> Resu
 }
 
 /// The consultation opinion a meeting formed on the topic.
-pub(crate) async fn record_opinion(w: &WriteTx, row: &Topic, text: &Note) -> Result<EventDetail> {
+pub(crate) async fn record_opinion(
+    w: &WriteTx,
+    row: &TopicRow,
+    text: &Note,
+) -> Result<EventDetail> {
     let m = current_meeting(&w.tx, row.id)
         .await?
         .ok_or(StoreError::NotFound("会议"))?;

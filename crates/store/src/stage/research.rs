@@ -3,12 +3,12 @@ use domain::{EventDetail, Note, Participants};
 use sea_orm::{ActiveModelTrait, Set};
 
 use crate::entity::research_record;
-use crate::{Result, Topic, Who, WriteTx};
+use crate::{Result, TopicRow, Who, WriteTx};
 
 /// Keeps one research record and says what it found for the timeline.
 pub(crate) async fn add(
     w: &WriteTx,
-    row: &Topic,
+    row: &TopicRow,
     who: &Who,
     note: &Note,
     participants: &Participants,

@@ -5,11 +5,11 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::entity::{opinion, topic};
-use crate::{Result, Topic, WriteTx};
+use crate::{Result, TopicRow, WriteTx};
 
 pub(crate) async fn review(
     w: &WriteTx,
-    row: &Topic,
+    row: &TopicRow,
     am: &mut topic::ActiveModel,
     decision: Decision,
     instructions: &Instructions,

@@ -112,7 +112,7 @@ impl Store {
         let role = new.channel.submitter_role();
         add_event(&w, row.id, None, t.event, &shown, role, detail).await?;
         w.commit().await?;
-        Ok(row)
+        row.try_into()
     }
 }
 

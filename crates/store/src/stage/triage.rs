@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::entity::topic;
 use crate::model::parsed;
 use crate::topics::add_event;
-use crate::{Result, StoreError, Topic, Who, WriteTx, intake};
+use crate::{Result, StoreError, TopicRow, Who, WriteTx, intake};
 
 /// The topic a submission is to be merged into, as the domain's rules see it.
 pub(crate) async fn merge_target(w: &WriteTx, into: &TrackingNo) -> Result<MergeTarget> {
@@ -27,7 +27,7 @@ pub(crate) async fn merge_target(w: &WriteTx, into: &TrackingNo) -> Result<Merge
 /// the merged topic's supports and followers.
 pub(crate) async fn merge(
     w: &WriteTx,
-    row: &Topic,
+    row: &TopicRow,
     into: TopicId,
     who: &Who,
     role: Role,

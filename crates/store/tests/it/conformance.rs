@@ -1,5 +1,5 @@
 use chrono::Duration;
-use domain::{Actor, Channel, Reason, RoomId, TopicBody, TopicId, TopicTitle, UserId};
+use domain::{Actor, Channel, Reason, RoomId, TopicBody, TopicTitle, UserId};
 use store::both_backends as both;
 use store::testing::{Backend, World, fresh_database};
 use store::{NewTopic, Store, StoreError, TopicAction, TopicFilter, Who};
@@ -60,9 +60,9 @@ async fn submission_and_first_event(backend: Backend) {
     let t = submit(&store, world.room_a, &anonymous("aaaa"), "农路改造工程").await;
     assert_eq!(t.tracking_no.len(), 10);
     assert!(t.tracking_no.bytes().all(|b| b.is_ascii_digit()));
-    assert_eq!(t.state, "submitted");
-    assert_eq!(t.channel, "resident");
-    let tl = store.timeline(TopicId(t.id)).await.unwrap();
+    assert_eq!(t.state, domain::TopicState::Submitted);
+    assert_eq!(t.channel, domain::Channel::Resident);
+    let tl = store.timeline(t.id).await.unwrap();
     assert_eq!(tl.len(), 1);
     assert_eq!(
         (tl[0].kind, tl[0].actor_role),
@@ -80,7 +80,7 @@ async fn refused_moves_write_nothing(backend: Backend) {
     let t = submit(&store, world.room_a, &anonymous("bbbb"), "停车秩序整治").await;
     let wrong = who(&store, &world, "convener-b").await;
     let err = store
-        .apply_topic(TopicId(t.id), &wrong, TopicAction::Accept)
+        .apply_topic(t.id, &wrong, TopicAction::Accept)
         .await
         .unwrap_err();
     assert!(
@@ -90,7 +90,7 @@ async fn refused_moves_write_nothing(backend: Backend) {
     let right = who(&store, &world, "convener-a").await;
     let err = store
         .apply_topic(
-            TopicId(t.id),
+            t.id,
             &right,
             TopicAction::Schedule {
                 meeting: domain::MeetingId(1),
@@ -99,17 +99,17 @@ async fn refused_moves_write_nothing(backend: Backend) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Domain(_)), "{err:?}");
-    let after = store.topic(TopicId(t.id)).await.unwrap();
-    assert_eq!(after.state, "submitted");
-    assert_eq!(store.timeline(TopicId(t.id)).await.unwrap().len(), 1);
+    let after = store.topic(t.id).await.unwrap();
+    assert_eq!(after.state, domain::TopicState::Submitted);
+    assert_eq!(store.timeline(t.id).await.unwrap().len(), 1);
 
     let reason = Reason::parse("重复反映").unwrap();
     let t2 = store
-        .apply_topic(TopicId(t.id), &right, TopicAction::Reject { reason })
+        .apply_topic(t.id, &right, TopicAction::Reject { reason })
         .await
         .unwrap();
-    assert_eq!(t2.state, "rejected");
-    let tl = store.timeline(TopicId(t.id)).await.unwrap();
+    assert_eq!(t2.state, domain::TopicState::Rejected);
+    let tl = store.timeline(t.id).await.unwrap();
     assert_eq!(tl.len(), 2);
     assert!(tl[1].detail.text_zh().contains("重复反映"));
 }
@@ -118,7 +118,7 @@ both!(refused_moves_write_nothing);
 async fn likes_count_once_even_when_concurrent(backend: Backend) {
     let (store, world) = setup(backend).await;
     let t = submit(&store, world.room_a, &anonymous("cccc"), "破损井盖修缮").await;
-    let id = TopicId(t.id);
+    let id = t.id;
     let no = t.tracking_no.clone();
     let likes = store.like_queue();
     let err = likes.like(no.clone(), "d:early".into()).await.unwrap_err();
@@ -158,7 +158,10 @@ async fn likes_count_once_even_when_concurrent(backend: Backend) {
         .apply_task(task, &convener, store::TaskAction::Verify)
         .await
         .unwrap();
-    assert_eq!(store.topic(id).await.unwrap().state, "completed");
+    assert_eq!(
+        store.topic(id).await.unwrap().state,
+        domain::TopicState::Completed
+    );
 
     let mut set = tokio::task::JoinSet::new();
     for i in 0..20 {
@@ -301,7 +304,7 @@ async fn lists_over_several_states(backend: Backend) {
         .await;
         if i % 3 == 0 && rooms[i % 2] == world.room_a {
             store
-                .apply_topic(TopicId(t.id), &convener, TopicAction::Accept)
+                .apply_topic(t.id, &convener, TopicAction::Accept)
                 .await
                 .unwrap();
             accepted.push(t.id);
@@ -346,7 +349,7 @@ async fn stale_opinion_maps(backend: Backend) {
     let convener = who(&store, &world, "convener-a").await;
     let seeds = ["音量晚上八点后调低".to_owned(), "换个场地跳".to_owned()];
     let d = store
-        .open_deliberation(TopicId(t.id), &convener, &seeds)
+        .open_deliberation(t.id, &convener, &seeds)
         .await
         .unwrap();
     let ids: Vec<i64> = store
@@ -486,7 +489,7 @@ async fn cancelled_writes_leave_no_open_transaction(backend: Backend) {
     // Every connection still works, and a write goes through and is kept.
     let t = submit(&store, world.room_a, &who, "井盖破损修缮").await;
     for _ in 0..16 {
-        assert_eq!(store.topic(TopicId(t.id)).await.unwrap().id, t.id);
+        assert_eq!(store.topic(t.id).await.unwrap().id, t.id);
     }
 }
 both!(cancelled_writes_leave_no_open_transaction);

@@ -1,10 +1,10 @@
 //! The API's JSON shapes: codes for machines, labels in Chinese for people.
 //! Each derives its OpenAPI schema, so the document cannot drift from the code.
-use domain::{Channel, TaskState};
+use domain::TaskState;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::view::{fmt_time, state_label};
+use crate::view::fmt_time;
 
 /// A deliberation room (议事室).
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,14 +65,11 @@ impl TopicJson {
             place: t.place.clone(),
             room: room.code.clone(),
             room_name: room.name.clone(),
-            channel: t.channel.clone(),
-            channel_label: Channel::parse(&t.channel)
-                .map(|c| c.label_zh())
-                .unwrap_or("")
-                .to_owned(),
-            state: t.state.clone(),
-            state_label: state_label(&t.state),
-            decision: t.decision.clone(),
+            channel: t.channel.code().to_owned(),
+            channel_label: t.channel.label_zh().to_owned(),
+            state: t.state.code().to_owned(),
+            state_label: t.state.label_zh().to_owned(),
+            decision: t.decision.map(|d| d.code().to_owned()),
             like_count: t.like_count,
             created_at: t.created_at.to_rfc3339(),
             updated_at: t.updated_at.to_rfc3339(),
@@ -85,7 +82,7 @@ impl TopicJson {
             .filter_map(|t| {
                 rooms
                     .iter()
-                    .find(|r| r.id == t.room_id)
+                    .find(|r| r.id == t.room.0)
                     .map(|r| TopicJson::new(t, r))
             })
             .collect()

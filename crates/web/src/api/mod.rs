@@ -10,7 +10,7 @@ pub use session::{login, logout, me, request_code, verify_code};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use domain::{Channel, MeetingId, RegionId, RoomId, TaskId, TopicId, TopicState};
+use domain::{Channel, MeetingId, RegionId, RoomId, TaskId, TopicState};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -111,11 +111,11 @@ pub async fn topic(
     ApiPath(no): ApiPath<String>,
 ) -> AppResult<Json<TopicDetailJson>> {
     let t = state.store.topic_by_tracking(&no).await?;
-    let room = state.store.room(RoomId(t.room_id)).await?;
-    let id = TopicId(t.id);
+    let room = state.store.room(t.room).await?;
+    let id = t.id;
     let depts = state.store.departments().await?;
     let merged_into = match t.merged_into {
-        Some(into) => Some(state.store.topic(TopicId(into)).await?.tracking_no),
+        Some(into) => Some(state.store.topic(into).await?.tracking_no),
         None => None,
     };
     Ok(Json(TopicDetailJson {

@@ -87,8 +87,8 @@ pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
         };
         d.to_review
             .extend(state.store.topics(&f).await?.into_iter().filter(|t| {
-                t.state == TopicState::Deliberated.code()
-                    || t.decision.as_deref().is_some_and(|x| x != "not_adopt")
+                t.state == TopicState::Deliberated
+                    || t.decision.is_some_and(|x| x != domain::Decision::NotAdopt)
             }));
         d.leader_tasks.extend(
             state

@@ -3,17 +3,14 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use domain::{
-    Decision, DepartmentId, MeetingState, RegionPath, RoomId, TaskCtx, TaskState, TopicId,
-    TopicMove, TopicState,
-};
+use domain::{Decision, DepartmentId, MeetingState, TaskCtx, TaskState, TopicMove, TopicState};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::api::EventJson;
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::view::{Nav, channel_label, fmt_time, render, state_label};
+use crate::view::{Nav, fmt_time, render};
 
 #[derive(Template)]
 #[template(path = "topic.html")]
@@ -53,6 +50,10 @@ struct TopicPage {
     merged_from: Option<String>,
     /// Likely duplicates beside a submission waiting for triage (for its convener).
     similar: Vec<crate::similar::Similar>,
+    /// The form the convener needs next stands open: research after acceptance.
+    open_research: bool,
+    /// And dispatch right after review.
+    open_dispatch: bool,
 }
 
 /// The 附议 button, also returned alone to htmx after a support.
@@ -139,18 +140,18 @@ impl crate::page_cache::Weigh for std::sync::Arc<TopicData> {
 
 async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<TopicData>> {
     let t = state.store.topic_by_tracking(no).await?;
-    let id = TopicId(t.id);
+    let id = t.id;
     let merged_into = match t.merged_into {
-        Some(m) => Some(state.store.topic(TopicId(m)).await?.tracking_no),
+        Some(m) => Some(state.store.topic(m).await?.tracking_no),
         None => None,
     };
     Ok(std::sync::Arc::new(TopicData {
-        room: state.store.room(RoomId(t.room_id)).await?,
+        room: state.store.room(t.room).await?,
         ctx: state.store.topic_context(&t).await?,
         depts: state.store.departments().await?,
         tasks: state.store.tasks_of_topic(id).await?,
         opinions: state.store.opinions(id).await?,
-        meetings: state.store.meetings_of_room(RoomId(t.room_id)).await?,
+        meetings: state.store.meetings_of_room(t.room).await?,
         merged_into,
         deliberation: state.store.deliberation_of_topic(id).await?.map(|d| d.id),
         timeline: state.store.timeline(id).await?,
@@ -190,7 +191,7 @@ pub async fn topic(
     {
         return Ok(Redirect::to(&format!("/t/{target}?merged={}", t.tracking_no)).into_response());
     }
-    let id = TopicId(t.id);
+    let id = t.id;
     let today = state.store.clock().today();
     let dept_name = |id: i64| {
         depts
@@ -199,7 +200,7 @@ pub async fn topic(
             .map(|d| d.name.clone())
             .unwrap_or_default()
     };
-    let region = RegionPath::decode(&t.region_path).unwrap_or(RegionPath(Vec::new()));
+    let region = t.region.clone();
     let tasks = tasks
         .into_iter()
         .map(|k| {
@@ -209,7 +210,7 @@ pub async fn topic(
                     let tctx = TaskCtx {
                         state: s,
                         department: DepartmentId(k.department_id),
-                        room: RoomId(t.room_id),
+                        room: t.room,
                         region: region.clone(),
                     };
                     domain::allowed_task(&tctx, &viewer.actor)
@@ -269,14 +270,9 @@ pub async fn topic(
         .visitor_marks(id, &viewer.liker_key(), &viewer.inbox_keys())
         .await?;
     let liked = can_like && marks.liked;
-    let can_open_deliberation = domain::open_deliberation(
-        &viewer.actor,
-        RoomId(t.room_id),
-        ctx.state,
-        deliberation.is_some(),
-    )
-    .is_ok();
-    let is_convener = viewer.actor.is_convener_of(RoomId(t.room_id));
+    let can_open_deliberation =
+        domain::open_deliberation(&viewer.actor, t.room, ctx.state, deliberation.is_some()).is_ok();
+    let is_convener = viewer.actor.is_convener_of(t.room);
     let support = if matches!(ctx.state, TopicState::Rejected | TopicState::Merged) {
         None
     } else {
@@ -317,8 +313,8 @@ pub async fn topic(
         deliberation,
         can_open_deliberation,
         nav: Nav::of(&viewer),
-        state_label: state_label(&t.state),
-        channel_label: channel_label(&t.channel),
+        state_label: t.state.label_zh().to_owned(),
+        channel_label: t.channel.label_zh().to_owned(),
         room_code: room.code,
         room_name: room.name,
         created: fmt_time(t.created_at),
@@ -335,6 +331,8 @@ pub async fn topic(
         departments: depts.iter().map(|d| (d.id, d.name.clone())).collect(),
         meetings,
         today: today.to_string(),
+        open_research: t.state == TopicState::Accepted,
+        open_dispatch: t.state == TopicState::Reviewed,
         t,
     };
     Ok(Html(render(&page)).into_response())

@@ -16,7 +16,7 @@ use crate::auth::SignedIn;
 use crate::error::AppResult;
 use crate::forms::CATEGORIES;
 use crate::similar::{Candidates, Similar};
-use crate::view::{Nav, channel_label, fmt_time, render};
+use crate::view::{Nav, fmt_time, render};
 
 /// Rows with duplicate suggestions computed (the rest link to their page).
 const WITH_SIMILAR: usize = 50;
@@ -118,12 +118,12 @@ pub async fn triage(
     let now = Utc::now();
     let mut rows = Vec::with_capacity(topics.len());
     // Each room's candidates are read once for all its submissions.
-    let mut candidates: HashMap<i64, Candidates> = HashMap::new();
+    let mut candidates: HashMap<RoomId, Candidates> = HashMap::new();
     for (i, t) in topics.iter().enumerate() {
         let similar = if i < WITH_SIMILAR {
-            let c = match candidates.entry(t.room_id) {
+            let c = match candidates.entry(t.room) {
                 Entry::Occupied(e) => e.into_mut(),
-                Entry::Vacant(e) => e.insert(Candidates::of_room(&state, RoomId(t.room_id)).await?),
+                Entry::Vacant(e) => e.insert(Candidates::of_room(&state, t.room).await?),
             };
             c.of_topic(&state, t)
         } else {
@@ -132,11 +132,11 @@ pub async fn triage(
         rows.push(Row {
             tracking_no: t.tracking_no.clone(),
             title: t.title.clone(),
-            channel_label: channel_label(&t.channel),
+            channel_label: t.channel.label_zh().to_owned(),
             category: t.category.clone(),
             room_name: mine
                 .iter()
-                .find(|r| r.id == t.room_id)
+                .find(|r| r.id == t.room.0)
                 .map(|r| r.name.clone())
                 .unwrap_or_default(),
             submitted: fmt_time(t.created_at),

@@ -30,9 +30,7 @@ struct Step<'a> {
 async fn check(app: &TestApp, clients: &[(&str, Client)], no: &str, step: Step<'_>) -> Value {
     let before = app
         .store
-        .timeline(domain::TopicId(
-            app.store.topic_by_tracking(no).await.unwrap().id,
-        ))
+        .timeline(app.store.topic_by_tracking(no).await.unwrap().id)
         .await
         .unwrap()
         .len();
@@ -51,9 +49,7 @@ async fn check(app: &TestApp, clients: &[(&str, Client)], no: &str, step: Step<'
     );
     let after = app
         .store
-        .timeline(domain::TopicId(
-            app.store.topic_by_tracking(no).await.unwrap().id,
-        ))
+        .timeline(app.store.topic_by_tracking(no).await.unwrap().id)
         .await
         .unwrap()
         .len();
@@ -195,9 +191,7 @@ async fn stage_actions_forbidden(backend: Backend) {
 
     let task = app
         .store
-        .tasks_of_topic(domain::TopicId(
-            app.store.topic_by_tracking(&no).await.unwrap().id,
-        ))
+        .tasks_of_topic(app.store.topic_by_tracking(&no).await.unwrap().id)
         .await
         .unwrap()[0]
         .id;

@@ -493,11 +493,7 @@ async fn no_deliberation_on_a_refused_topic(backend: Backend) {
     .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let topic = app.store.topic_by_tracking(&no).await.unwrap();
-    let d = app
-        .store
-        .deliberation_of_topic(domain::TopicId(topic.id))
-        .await
-        .unwrap();
+    let d = app.store.deliberation_of_topic(topic.id).await.unwrap();
     assert!(d.is_none());
 }
 both!(no_deliberation_on_a_refused_topic);

@@ -190,7 +190,13 @@ impl TestApp {
     }
 
     pub async fn topic_state(&self, no: &str) -> String {
-        self.store.topic_by_tracking(no).await.unwrap().state
+        self.store
+            .topic_by_tracking(no)
+            .await
+            .unwrap()
+            .state
+            .code()
+            .to_owned()
     }
 }
 

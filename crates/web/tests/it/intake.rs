@@ -336,7 +336,7 @@ async fn submission_with_photos(backend: Backend) {
         );
     }
     let t = app.store.topic_by_tracking(&no).await.unwrap();
-    assert_eq!((t.lat_e6, t.lng_e6), (Some(33_781_234), Some(119_260_987)));
+    assert_eq!(t.point, Some((33_781_234, 119_260_987)));
     assert!(t.anonymous);
 
     // What is stored is a clean JPEG, whatever came in.
@@ -632,9 +632,7 @@ async fn supports_count_once(backend: Backend) {
     assert!(page.contains("我也遇到了（附议）· 4人"), "{page}");
     assert_eq!(
         app.store
-            .count_supports(domain::TopicId(
-                app.store.topic_by_tracking(&no).await.unwrap().id
-            ))
+            .count_supports(app.store.topic_by_tracking(&no).await.unwrap().id)
             .await
             .unwrap(),
         4
@@ -851,7 +849,7 @@ async fn inbox_and_sms(backend: Backend) {
     };
     let texts = to(phone_no);
     assert_eq!(texts.len(), 1, "{outbox:?}");
-    assert_eq!(texts[0].topic_id, topic_id);
+    assert_eq!(texts[0].topic_id, topic_id.0);
     assert!(texts[0].text.contains("受理立项"), "{:?}", texts[0]);
     assert_eq!(to(follower_phone).len(), 1, "{outbox:?}");
     assert_eq!(

@@ -68,7 +68,7 @@ async fn pol_is_in_and_out(backend: Backend) {
         .send(&convener, url.clone())
         .await;
     assert!(broken.status().is_client_error(), "{}", broken.status());
-    let topic_id = domain::TopicId(app.store.topic_by_tracking(&no).await.unwrap().id);
+    let topic_id = app.store.topic_by_tracking(&no).await.unwrap().id;
     assert!(
         app.store
             .deliberation_of_topic(topic_id)

@@ -224,9 +224,7 @@ async fn authorization_matrix(backend: Backend) {
     .await;
     let task = app
         .store
-        .tasks_of_topic(domain::TopicId(
-            app.store.topic_by_tracking(&referred).await.unwrap().id,
-        ))
+        .tasks_of_topic(app.store.topic_by_tracking(&referred).await.unwrap().id)
         .await
         .unwrap()[0]
         .id;
@@ -240,9 +238,7 @@ async fn authorization_matrix(backend: Backend) {
     .await;
     let task2 = app
         .store
-        .tasks_of_topic(domain::TopicId(
-            app.store.topic_by_tracking(&referred2).await.unwrap().id,
-        ))
+        .tasks_of_topic(app.store.topic_by_tracking(&referred2).await.unwrap().id)
         .await
         .unwrap()[0]
         .id;

@@ -1,0 +1,83 @@
+//! A topic as pages and the API read it: ids, channel, state and decision
+//! typed, its submitter as the domain knows them.
+use chrono::{DateTime, Utc};
+use domain::{Channel, Decision, RegionPath, RoomId, Submitter, TopicId, TopicState, UserId};
+
+use super::parsed;
+use crate::StoreError;
+use crate::entity::topic;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Topic {
+    pub id: TopicId,
+    /// 查询码 given to the submitter.
+    pub tracking_no: String,
+    pub room: RoomId,
+    /// The room's place in the region tree.
+    pub region: RegionPath,
+    /// How it entered the platform; fixed at birth.
+    pub channel: Channel,
+    pub state: TopicState,
+    pub title: String,
+    pub body: String,
+    pub category: String,
+    pub place: String,
+    /// Who raised it: the only one who may rate its result.
+    pub submitter: Submitter,
+    pub submitter_name: String,
+    pub submitter_phone: Option<String>,
+    /// Leadership's decision once reviewed.
+    pub decision: Option<Decision>,
+    pub merged_into: Option<TopicId>,
+    pub like_count: i64,
+    pub support_count: i64,
+    /// Shown as 匿名群众 in public; the convener still sees who to contact.
+    pub anonymous: bool,
+    /// Map point in millionths of a degree (latitude, longitude).
+    pub point: Option<(i64, i64)>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Who raised a topic, from its row.
+fn submitter_of(row: &topic::Model) -> Submitter {
+    match (&row.submitter_user_id, &row.submitter_device) {
+        (Some(u), _) => Submitter::User(UserId(*u)),
+        (None, Some(d)) => Submitter::Device(d.clone()),
+        (None, None) => Submitter::Nobody,
+    }
+}
+
+impl TryFrom<topic::Model> for Topic {
+    type Error = StoreError;
+
+    fn try_from(row: topic::Model) -> Result<Self, StoreError> {
+        let submitter = submitter_of(&row);
+        Ok(Topic {
+            id: TopicId(row.id),
+            room: RoomId(row.room_id),
+            region: parsed(&row.region_path, RegionPath::decode, "topics.region_path")?,
+            channel: parsed(&row.channel, Channel::parse, "topics.channel")?,
+            state: parsed(&row.state, TopicState::parse, "topics.state")?,
+            decision: match row.decision.as_deref() {
+                Some(d) => Some(parsed(d, Decision::parse, "topics.decision")?),
+                None => None,
+            },
+            merged_into: row.merged_into.map(TopicId),
+            point: row.lat_e6.zip(row.lng_e6),
+            tracking_no: row.tracking_no,
+            title: row.title,
+            body: row.body,
+            category: row.category,
+            place: row.place,
+            submitter,
+            submitter_name: row.submitter_name,
+            submitter_phone: row.submitter_phone,
+            like_count: row.like_count,
+            support_count: row.support_count,
+            anonymous: row.anonymous,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
