@@ -31,4 +31,8 @@ id!(
     MeetingId,
     /// A department task (工单).
     TaskId,
+    /// A topic's online deliberation (线上议事).
+    DeliberationId,
+    /// A statement in an online deliberation (its row, not its Pol.is tid).
+    StatementId,
 );

@@ -33,9 +33,12 @@ pub use deliberation::{
 };
 pub use error::DomainError;
 pub use event::EventKind;
-pub use ids::{DepartmentId, MeetingId, RegionId, RoomId, TaskId, TopicId, UserId};
+pub use ids::{
+    DeliberationId, DepartmentId, MeetingId, RegionId, RoomId, StatementId, TaskId, TopicId, UserId,
+};
 pub use meeting::{
-    MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, decide_meeting, plan_meeting,
+    MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, allowed_meeting, decide_meeting,
+    plan_meeting,
 };
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};
@@ -49,7 +52,7 @@ pub use topic::{
 };
 pub use triage::takes_merges;
 pub use values::{
-    Decision, Instructions, Note, Participants, Password, PersonName, PhoneNumber, RatingComment,
-    Reason, RoomCode, Satisfaction, TaskTitle, TopicBody, TopicTitle, TrackingNo, Username,
-    has_hidden_chars,
+    Decision, Instructions, MeetingTitle, Note, Participants, Password, PersonName, PhoneNumber,
+    RatingComment, Reason, RoomCode, Satisfaction, TaskTitle, TopicBody, TopicTitle, TrackingNo,
+    Username, has_hidden_chars,
 };

@@ -43,6 +43,16 @@ pub enum MeetingCommand {
 }
 
 impl MeetingCommand {
+    /// The stable slug of the move (URLs, forms, API).
+    pub fn code(&self) -> &'static str {
+        match self {
+            MeetingCommand::AddAgenda => "agenda",
+            MeetingCommand::Notify => "notify",
+            MeetingCommand::Start => "start",
+            MeetingCommand::Close => "close",
+        }
+    }
+
     pub fn name_zh(&self) -> &'static str {
         match self {
             MeetingCommand::AddAgenda => "列入议程",
@@ -66,6 +76,18 @@ pub fn plan_meeting(actor: &Actor, room: RoomId) -> Result<MeetingState, DomainE
         return Err(DomainError::Forbidden);
     }
     Ok(MeetingState::Planned)
+}
+
+/// The moves on the meeting itself this actor may make now (not the agenda).
+pub fn allowed_meeting(ctx: &MeetingCtx, actor: &Actor) -> Vec<MeetingCommand> {
+    [
+        MeetingCommand::Notify,
+        MeetingCommand::Start,
+        MeetingCommand::Close,
+    ]
+    .into_iter()
+    .filter(|c| decide_meeting(ctx, actor, c).is_ok())
+    .collect()
 }
 
 pub fn decide_meeting(

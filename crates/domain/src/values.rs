@@ -108,6 +108,8 @@ text_type!(/// What a department is asked to do, in a line.
     TaskTitle, "title", "任务名称", 2, 100, false);
 text_type!(/// Who took part in a research visit, as typed.
     Participants, "participants", "参加人员", 0, 200, false);
+text_type!(/// A deliberation meeting's name.
+    MeetingTitle, "title", "会议名称", 2, 60, false);
 text_type!(/// A person's name as shown on the timeline.
     PersonName, "name", "姓名", 1, 32, false);
 

@@ -39,7 +39,7 @@ pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
 pub use like_queue::LikeQueue;
 pub use likes::{LikeOutcome, VisitorMarks};
-pub use model::{Deliberation, Statement, Topic, TopicEvent};
+pub use model::{Deliberation, Meeting, Statement, Task, Topic, TopicEvent};
 pub use stage::deliberation::{
     AnalysisInput, DeliberationResult, OpenDeliberation, STATEMENT_MAX, parse_statement,
 };
@@ -59,8 +59,6 @@ pub type Room = entity::room::Model;
 pub type Region = entity::region::Model;
 pub type Department = entity::department::Model;
 pub type User = entity::user::Model;
-pub type Meeting = entity::meeting::Model;
-pub type Task = entity::task::Model;
 pub type ResearchRecord = entity::research_record::Model;
 pub type Opinion = entity::opinion::Model;
 pub type Rating = entity::rating::Model;

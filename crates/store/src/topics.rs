@@ -232,11 +232,13 @@ impl Store {
     }
 
     pub async fn tasks_of_topic(&self, id: TopicId) -> Result<Vec<Task>> {
-        Ok(task::Entity::find()
-            .filter(task::Column::TopicId.eq(id.0))
-            .order_by_asc(task::Column::Id)
-            .all(self.conn())
-            .await?)
+        model::all(
+            task::Entity::find()
+                .filter(task::Column::TopicId.eq(id.0))
+                .order_by_asc(task::Column::Id)
+                .all(self.conn())
+                .await?,
+        )
     }
 
     /// What the domain needs to judge a move on this topic (for showing only allowed actions).

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use crate::api::LikeJson;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::{Channel, MeetingId, PhoneNumber, TaskId, TopicBody, TopicId, TopicTitle};
+use domain::{Channel, DeliberationId, MeetingId, PhoneNumber, TaskId, TopicBody, TopicTitle};
 
 use crate::AppState;
 use crate::api::{MeetingJson, TaskJson, TopicJson};
@@ -338,7 +338,7 @@ pub async fn task_action_page(
     PageForm(input): PageForm<ActionInput>,
 ) -> AppResult<Redirect> {
     let task = task_action(&state, &viewer, id, &action, &input).await?;
-    let topic = state.store.topic(TopicId(task.topic_id)).await?;
+    let topic = state.store.topic(task.topic).await?;
     Ok(Redirect::to(&format!(
         "/t/{}#task-{}",
         topic.tracking_no, task.id
@@ -355,10 +355,7 @@ pub async fn task_action_api(
     ApiJson(input): ApiJson<ActionInput>,
 ) -> AppResult<Json<TaskJson>> {
     let task = task_action(&state, &viewer, id, &action, &input).await?;
-    let dept = state
-        .store
-        .department(domain::DepartmentId(task.department_id))
-        .await?;
+    let dept = state.store.department(task.department).await?;
     Ok(Json(TaskJson::new(
         &task,
         &dept,
@@ -444,7 +441,7 @@ pub async fn meeting_action_api(
             forms::meeting_command(&action)?,
         )
         .await?;
-    let agenda = state.store.agenda(MeetingId(m.id)).await?;
+    let agenda = state.store.agenda(m.id).await?;
     Ok(Json(MeetingJson::new(&m, agenda)))
 }
 
@@ -467,7 +464,7 @@ pub async fn open_deliberation_page(
 pub async fn vote_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<DeliberationId>,
     PageForm(input): PageForm<DeliberationInput>,
 ) -> AppResult<Redirect> {
     let statement = input.statement_id()?;
@@ -484,7 +481,7 @@ pub async fn vote_page(
 pub async fn add_statement_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<DeliberationId>,
     PageForm(input): PageForm<DeliberationInput>,
 ) -> AppResult<Redirect> {
     let s = state
@@ -503,7 +500,7 @@ pub async fn add_statement_page(
 pub async fn moderate_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    Path(id): Path<i64>,
+    Path(id): Path<DeliberationId>,
     PageForm(input): PageForm<DeliberationInput>,
 ) -> AppResult<Redirect> {
     let action = input
@@ -523,7 +520,7 @@ pub async fn moderate_page(
 pub async fn attach_deliberation_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    Path(id): Path<i64>,
+    Path(id): Path<DeliberationId>,
 ) -> AppResult<Redirect> {
     state.store.attach_deliberation(id, &viewer.who()).await?;
     Ok(Redirect::to(&format!("/d/{id}/results?attached=1")))

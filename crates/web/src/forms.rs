@@ -468,10 +468,11 @@ pub struct DeliberationInput {
 }
 
 impl DeliberationInput {
-    pub fn statement_id(&self) -> AppResult<i64> {
+    pub fn statement_id(&self) -> AppResult<domain::StatementId> {
         self.statement
             .as_deref()
             .and_then(|s| s.trim().parse().ok())
+            .map(domain::StatementId)
             .ok_or_else(|| AppError::BadRequest("请选择观点".into()))
     }
 

@@ -5,6 +5,7 @@
 use axum::extract::{FromRequest, Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::DeliberationId;
 use opinion::polis::OpenDataFiles;
 
 use crate::AppState;
@@ -76,7 +77,7 @@ pub async fn import_page(
 /// One file of the deliberation in openData format (group ids from a fresh analysis).
 pub async fn export_file(
     State(state): State<AppState>,
-    Path((id, file)): Path<(i64, String)>,
+    Path((id, file)): Path<(DeliberationId, String)>,
 ) -> AppResult<Response> {
     state.store.deliberation(id).await?;
     if !matches!(
@@ -129,7 +130,7 @@ pub async fn export_file(
 pub async fn close_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    Path(id): Path<i64>,
+    Path(id): Path<DeliberationId>,
 ) -> AppResult<Redirect> {
     state.store.close_deliberation(id, &viewer.who()).await?;
     state.recompute.mark(id);

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use domain::DeliberationId;
 use opinion::Analysis;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -25,7 +26,7 @@ pub const MIN_VOTERS: usize = 3;
 /// The handle handlers use to say "this deliberation has new votes".
 #[derive(Clone)]
 pub struct Recompute {
-    tx: mpsc::UnboundedSender<i64>,
+    tx: mpsc::UnboundedSender<DeliberationId>,
 }
 
 impl Recompute {
@@ -46,7 +47,7 @@ impl Recompute {
         recompute
     }
 
-    pub fn mark(&self, deliberation: i64) {
+    pub fn mark(&self, deliberation: DeliberationId) {
         let _ = self.tx.send(deliberation);
     }
 }
@@ -56,10 +57,10 @@ struct Dirty {
     last: Instant,
 }
 
-async fn worker(store: store::Store, mut rx: mpsc::UnboundedReceiver<i64>) {
-    let mut dirty: HashMap<i64, Dirty> = HashMap::new();
-    let mut last_run: HashMap<i64, Instant> = HashMap::new();
-    let mut previous: HashMap<i64, Analysis> = HashMap::new();
+async fn worker(store: store::Store, mut rx: mpsc::UnboundedReceiver<DeliberationId>) {
+    let mut dirty: HashMap<DeliberationId, Dirty> = HashMap::new();
+    let mut last_run: HashMap<DeliberationId, Instant> = HashMap::new();
+    let mut previous: HashMap<DeliberationId, Analysis> = HashMap::new();
     let tick = Duration::from_millis(200);
     loop {
         let got = if dirty.is_empty() {
@@ -81,7 +82,7 @@ async fn worker(store: store::Store, mut rx: mpsc::UnboundedReceiver<i64>) {
                     last: now,
                 });
         }
-        let due: Vec<i64> = dirty
+        let due: Vec<DeliberationId> = dirty
             .iter()
             .filter(|(id, d)| {
                 let settled =
@@ -105,31 +106,33 @@ async fn worker(store: store::Store, mut rx: mpsc::UnboundedReceiver<i64>) {
                     previous.insert(id, a);
                 }
                 Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, deliberation = id, "opinion map not computed"),
+                Err(e) => {
+                    tracing::warn!(error = %e, deliberation = id.0, "opinion map not computed")
+                }
             }
         }
     }
 }
 
 /// The continuation saved by the last run before this process started.
-async fn kept(store: &store::Store, id: i64) -> Option<Analysis> {
+async fn kept(store: &store::Store, id: DeliberationId) -> Option<Analysis> {
     let json = match store.analysis_state(id).await {
         Ok(json) => json?,
         Err(e) => {
-            tracing::warn!(error = %e, deliberation = id, "previous opinion map not read");
+            tracing::warn!(error = %e, deliberation = id.0, "previous opinion map not read");
             return None;
         }
     };
     serde_json::from_str(&json)
         .inspect_err(|e| {
-            tracing::warn!(error = %e, deliberation = id, "previous opinion map unreadable; starting cold")
+            tracing::warn!(error = %e, deliberation = id.0, "previous opinion map unreadable; starting cold")
         })
         .ok()
 }
 
 async fn run(
     store: &store::Store,
-    id: i64,
+    id: DeliberationId,
     previous: Option<Analysis>,
 ) -> anyhow::Result<Option<Analysis>> {
     let input = store.analysis_input(id).await?;
@@ -162,7 +165,7 @@ async fn run(
         .save_deliberation_result(id, json, counted, continuation?, read_at)
         .await?;
     tracing::info!(
-        deliberation = id,
+        deliberation = id.0,
         votes = counted,
         ms = started.elapsed().as_millis() as u64,
         "opinion map updated"

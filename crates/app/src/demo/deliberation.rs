@@ -95,7 +95,7 @@ pub async fn open(
     }
     // Statement ids in the order of `d.statements`.
     let stored = store.statements(delib.id).await?;
-    let ids: Vec<i64> = d
+    let ids: Vec<domain::StatementId> = d
         .statements
         .iter()
         .map(|s| {

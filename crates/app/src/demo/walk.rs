@@ -123,7 +123,7 @@ pub async fn walk_topics(
                 convener,
             )
             .await?;
-        let autumn_id = MeetingId(autumn.id);
+        let autumn_id = autumn.id;
 
         let topics: Vec<&DemoTopic> = d.topics.iter().filter(|t| t.room == r.code).collect();
         let mut heard: Vec<Heard> = Vec::new();
@@ -241,7 +241,7 @@ pub async fn walk_topics(
                     if stop >= Stop::Scheduled {
                         at = pace.office(at, 1, n + 2);
                         let meeting = if stop == Stop::Scheduled {
-                            MeetingId(winter.id)
+                            winter.id
                         } else {
                             autumn_id
                         };
@@ -391,7 +391,7 @@ async fn carry_out(
         .into_iter()
         .next_back()
         .context("task")?;
-    let tid = domain::TaskId(task.id);
+    let tid = task.id;
     let signed = pace.office(dispatched, 1, i + 3);
     store.apply_task(tid, &h.dept_who, TaskAction::Sign).await?;
     let progressed = pace.office(signed, 4 + (i % 3) as i64, i + 4);

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::{Actor, Channel, Note, TaskId, TopicBody, TopicId, TopicTitle};
+use domain::{Actor, Channel, Note, TopicBody, TopicId, TopicTitle};
 use store::testing::{Backend, World, fresh_database};
 use store::{NewTopic, Store, TaskAction, TopicAction, Who};
 use tokio::sync::Mutex;
@@ -81,7 +81,7 @@ async fn resolved_topic(store: &Store, world: &World) -> String {
         )
         .await
         .unwrap();
-    let task = TaskId(store.tasks_of_topic(t.id).await.unwrap()[0].id);
+    let task = store.tasks_of_topic(t.id).await.unwrap()[0].id;
     let staff = who("staff-a").await;
     store
         .apply_task(task, &staff, TaskAction::Sign)

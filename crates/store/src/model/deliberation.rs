@@ -1,6 +1,6 @@
 //! An online deliberation and its statements, as pages and the API read them.
 use chrono::{DateTime, Utc};
-use domain::{DeliberationState, StatementState, TopicId, UserId};
+use domain::{DeliberationId, DeliberationState, StatementId, StatementState, TopicId, UserId};
 
 use super::parsed;
 use crate::StoreError;
@@ -8,7 +8,7 @@ use crate::entity::{deliberation, statement};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deliberation {
-    pub id: i64,
+    pub id: DeliberationId,
     pub topic: TopicId,
     pub state: DeliberationState,
     pub created_at: DateTime<Utc>,
@@ -21,7 +21,7 @@ impl TryFrom<deliberation::Model> for Deliberation {
 
     fn try_from(row: deliberation::Model) -> Result<Self, StoreError> {
         Ok(Deliberation {
-            id: row.id,
+            id: DeliberationId(row.id),
             topic: TopicId(row.topic_id),
             state: parsed(&row.state, DeliberationState::parse, "deliberations.state")?,
             created_at: row.created_at,
@@ -32,8 +32,8 @@ impl TryFrom<deliberation::Model> for Deliberation {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
-    pub id: i64,
-    pub deliberation: i64,
+    pub id: StatementId,
+    pub deliberation: DeliberationId,
     /// The Pol.is comment id within the deliberation, from 0.
     pub tid: i64,
     pub text: String,
@@ -50,8 +50,8 @@ impl TryFrom<statement::Model> for Statement {
 
     fn try_from(row: statement::Model) -> Result<Self, StoreError> {
         Ok(Statement {
-            id: row.id,
-            deliberation: row.deliberation_id,
+            id: StatementId(row.id),
+            deliberation: DeliberationId(row.deliberation_id),
             tid: row.tid,
             text: row.text,
             author_user: row.author_user_id.map(UserId),

@@ -3,10 +3,12 @@
 //! parse is [`crate::StoreError::Corrupt`], handled one way.
 mod deliberation;
 mod event;
+mod task;
 mod topic;
 
 pub use deliberation::{Deliberation, Statement};
 pub use event::TopicEvent;
+pub use task::{Meeting, Task};
 pub use topic::Topic;
 
 use crate::StoreError;

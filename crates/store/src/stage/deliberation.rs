@@ -3,8 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use domain::{
-    Actor, DeliberationCtx, DeliberationMove, DeliberationState, DomainError, EventDetail,
-    EventKind, Moderation, Note, Role, RoomId, StatementState, TopicId, TopicState,
+    Actor, DeliberationCtx, DeliberationId, DeliberationMove, DeliberationState, DomainError,
+    EventDetail, EventKind, Moderation, Note, Role, RoomId, StatementId, StatementState, TopicId,
+    TopicState,
 };
 use opinion::matrix::{Vote, VoteRecord};
 use sea_orm::sea_query::{ExprTrait, OnConflict};
@@ -64,8 +65,11 @@ pub fn parse_statement(raw: &str) -> Result<String, DomainError> {
 }
 
 /// A deliberation's row, locked for this write, and what its rules need to know.
-pub(crate) async fn locked(w: &WriteTx, id: i64) -> Result<(deliberation::Model, DeliberationCtx)> {
-    let d = deliberation::Entity::find_by_id(id)
+pub(crate) async fn locked(
+    w: &WriteTx,
+    id: DeliberationId,
+) -> Result<(deliberation::Model, DeliberationCtx)> {
+    let d = deliberation::Entity::find_by_id(id.0)
         .lock_exclusive()
         .one(&w.tx)
         .await?
@@ -176,8 +180,8 @@ impl Store {
         d.try_into()
     }
 
-    pub async fn deliberation(&self, id: i64) -> Result<Deliberation> {
-        deliberation::Entity::find_by_id(id)
+    pub async fn deliberation(&self, id: DeliberationId) -> Result<Deliberation> {
+        deliberation::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
             .ok_or(StoreError::NotFound("线上议事"))?
@@ -203,14 +207,19 @@ impl Store {
     }
 
     /// Anyone identified adds a statement; it waits for the convener unless the convener wrote it.
-    pub async fn add_statement(&self, id: i64, who: &Who, raw: &str) -> Result<Statement> {
+    pub async fn add_statement(
+        &self,
+        id: DeliberationId,
+        who: &Who,
+        raw: &str,
+    ) -> Result<Statement> {
         let text = parse_statement(raw)?;
         let w = self.write().await?;
         let (_, ctx) = locked(&w, id).await?;
         domain::decide_deliberation(&ctx, &who.actor, DeliberationMove::Propose)?;
         let state = domain::new_statement_state(&ctx, &who.actor);
         let duplicate = statement::Entity::find()
-            .filter(statement::Column::DeliberationId.eq(id))
+            .filter(statement::Column::DeliberationId.eq(id.0))
             .filter(statement::Column::Text.eq(text.as_str()))
             .count(&w.tx)
             .await?;
@@ -219,8 +228,8 @@ impl Store {
         }
         let (user, device) = author(&who.actor);
         let s = statement::ActiveModel {
-            deliberation_id: Set(id),
-            tid: Set(next_tid(&w, id).await?),
+            deliberation_id: Set(id.0),
+            tid: Set(next_tid(&w, id.0).await?),
             text: Set(text),
             author_user_id: Set(user),
             author_device: Set(device),
@@ -238,18 +247,18 @@ impl Store {
     /// The convener approves, rejects or marks a statement as meta.
     pub async fn moderate_statement(
         &self,
-        id: i64,
-        statement_id: i64,
+        id: DeliberationId,
+        statement: StatementId,
         actor: &Actor,
         action: Moderation,
     ) -> Result<Statement> {
         let w = self.write().await?;
         let (d, ctx) = locked(&w, id).await?;
         domain::decide_deliberation(&ctx, actor, DeliberationMove::Moderate)?;
-        let s = statement::Entity::find_by_id(statement_id)
+        let s = statement::Entity::find_by_id(statement.0)
             .one(&w.tx)
             .await?
-            .filter(|s| s.deliberation_id == id)
+            .filter(|s| s.deliberation_id == id.0)
             .ok_or(StoreError::NotFound("观点"))?;
         let (state, meta) = action.outcome();
         let mut am: statement::ActiveModel = s.into();
@@ -269,8 +278,8 @@ impl Store {
     /// deliberation; a second vote on the same statement replaces the first.
     pub async fn vote_statement(
         &self,
-        id: i64,
-        statement_id: i64,
+        id: DeliberationId,
+        statement: StatementId,
         voter: &str,
         vote: Vote,
     ) -> Result<()> {
@@ -278,7 +287,7 @@ impl Store {
             return Err(DomainError::Forbidden.into());
         }
         let w = self.write().await?;
-        let d = deliberation::Entity::find_by_id(id)
+        let d = deliberation::Entity::find_by_id(id.0)
             .one(&w.tx)
             .await?
             .ok_or(StoreError::NotFound("线上议事"))?;
@@ -288,13 +297,13 @@ impl Store {
             return Err(DomainError::Precondition("线上议事已结束".into()).into());
         }
         let approved = StatementState::Approved.code();
-        let s = statement::Entity::find_by_id(statement_id)
+        let s = statement::Entity::find_by_id(statement.0)
             .one(&w.tx)
             .await?
-            .filter(|s| s.deliberation_id == id && s.state == approved)
+            .filter(|s| s.deliberation_id == id.0 && s.state == approved)
             .ok_or(StoreError::NotFound("观点"))?;
         opinion_vote::Entity::insert(opinion_vote::ActiveModel {
-            deliberation_id: Set(id),
+            deliberation_id: Set(id.0),
             statement_id: Set(s.id),
             voter: Set(voter.to_owned()),
             vote: Set(i16::from(vote.export_sign())),
@@ -316,10 +325,10 @@ impl Store {
     }
 
     /// Every statement of a deliberation, by tid.
-    pub async fn statements(&self, id: i64) -> Result<Vec<Statement>> {
+    pub async fn statements(&self, id: DeliberationId) -> Result<Vec<Statement>> {
         model::all(
             statement::Entity::find()
-                .filter(statement::Column::DeliberationId.eq(id))
+                .filter(statement::Column::DeliberationId.eq(id.0))
                 .order_by_asc(statement::Column::Tid)
                 .all(self.conn())
                 .await?,
@@ -327,21 +336,25 @@ impl Store {
     }
 
     /// Statement ids this voter has voted on.
-    pub async fn voted_by(&self, id: i64, voter: &str) -> Result<BTreeSet<i64>> {
+    pub async fn voted_by(&self, id: DeliberationId, voter: &str) -> Result<BTreeSet<StatementId>> {
         let rows: Vec<i64> = opinion_vote::Entity::find()
             .select_only()
             .column(opinion_vote::Column::StatementId)
-            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .filter(opinion_vote::Column::DeliberationId.eq(id.0))
             .filter(opinion_vote::Column::Voter.eq(voter))
             .into_tuple()
             .all(self.conn())
             .await?;
-        Ok(rows.into_iter().collect())
+        Ok(rows.into_iter().map(StatementId).collect())
     }
 
     /// The next statement for this voter: approved, not yet voted on, the highest
     /// priority of the latest result (ties and statements without one by tid).
-    pub async fn next_statement(&self, id: i64, voter: &str) -> Result<Option<Statement>> {
+    pub async fn next_statement(
+        &self,
+        id: DeliberationId,
+        voter: &str,
+    ) -> Result<Option<Statement>> {
         let voted = self.voted_by(id, voter).await?;
         let priorities = self.priorities(id).await?;
         let mut open: Vec<Statement> = self
@@ -364,7 +377,7 @@ impl Store {
         Ok(open.into_iter().next())
     }
 
-    async fn priorities(&self, id: i64) -> Result<BTreeMap<u64, f64>> {
+    async fn priorities(&self, id: DeliberationId) -> Result<BTreeMap<u64, f64>> {
         let Some(r) = self.deliberation_result(id).await? else {
             return Ok(BTreeMap::new());
         };
@@ -379,9 +392,9 @@ impl Store {
             .unwrap_or_default())
     }
 
-    pub async fn count_opinion_votes(&self, id: i64) -> Result<u64> {
+    pub async fn count_opinion_votes(&self, id: DeliberationId) -> Result<u64> {
         Ok(opinion_vote::Entity::find()
-            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .filter(opinion_vote::Column::DeliberationId.eq(id.0))
             .count(self.conn())
             .await?)
     }
@@ -445,7 +458,7 @@ impl Store {
     /// map counted, or a vote changed or a statement moderated after the
     /// map's votes were read. A starting process catches up on these, so a
     /// crash between a change and its map leaves no map behind.
-    pub async fn stale_deliberations(&self, min_voters: u64) -> Result<Vec<i64>> {
+    pub async fn stale_deliberations(&self, min_voters: u64) -> Result<Vec<DeliberationId>> {
         // Per deliberation in one pass: votes, voters, and the latest vote
         // cast or changed.
         let counts: Vec<(i64, i64, i64, chrono::DateTime<chrono::Utc>)> =
@@ -492,18 +505,18 @@ impl Store {
                 });
                 voters >= min_voters && !fresh
             })
-            .map(|(id, ..)| id)
+            .map(|(id, ..)| DeliberationId(id))
             .collect();
         Ok(stale)
     }
 
     /// Voters in the order of their first vote; a voter's position is their
     /// participant id in the analysis, stable as new voters arrive.
-    pub async fn participants(&self, id: i64) -> Result<Vec<String>> {
+    pub async fn participants(&self, id: DeliberationId) -> Result<Vec<String>> {
         let rows: Vec<String> = opinion_vote::Entity::find()
             .select_only()
             .column(opinion_vote::Column::Voter)
-            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .filter(opinion_vote::Column::DeliberationId.eq(id.0))
             .order_by_asc(opinion_vote::Column::Id)
             .into_tuple()
             .all(self.conn())
@@ -516,17 +529,17 @@ impl Store {
     }
 
     /// Every vote as the analysis reads it, with the meta statements to leave out.
-    pub async fn analysis_input(&self, id: i64) -> Result<AnalysisInput> {
+    pub async fn analysis_input(&self, id: DeliberationId) -> Result<AnalysisInput> {
         Ok(self.conversation(id).await?.0)
     }
 
     /// The analysis input and each voter's participant id.
     pub(crate) async fn conversation(
         &self,
-        id: i64,
+        id: DeliberationId,
     ) -> Result<(AnalysisInput, HashMap<String, u64>)> {
         let statements = self.statements(id).await?;
-        let tid_of: HashMap<i64, u64> = statements
+        let tid_of: HashMap<StatementId, u64> = statements
             .iter()
             .filter_map(|s| Some((s.id, u64::try_from(s.tid).ok()?)))
             .collect();
@@ -550,7 +563,7 @@ impl Store {
                 opinion_vote::Column::Voter,
                 opinion_vote::Column::Vote,
             ])
-            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .filter(opinion_vote::Column::DeliberationId.eq(id.0))
             .order_by_asc(opinion_vote::Column::Id)
             .into_tuple()
             .all(self.conn())
@@ -561,7 +574,7 @@ impl Store {
             let next = pid_of.len() as u64;
             let pid = *pid_of.entry(voter).or_insert(next);
             let (Some(&tid), Some(vote)) = (
-                tid_of.get(&statement_id),
+                tid_of.get(&StatementId(statement_id)),
                 Vote::from_export_sign(i64::from(vote)),
             ) else {
                 continue;
@@ -589,8 +602,11 @@ impl Store {
         ))
     }
 
-    pub async fn deliberation_result(&self, id: i64) -> Result<Option<DeliberationResult>> {
-        Ok(deliberation_result::Entity::find_by_id(id)
+    pub async fn deliberation_result(
+        &self,
+        id: DeliberationId,
+    ) -> Result<Option<DeliberationResult>> {
+        Ok(deliberation_result::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?)
     }
@@ -600,7 +616,7 @@ impl Store {
     /// votes were read ([`AnalysisInput::read_at`]).
     pub async fn save_deliberation_result(
         &self,
-        id: i64,
+        id: DeliberationId,
         json: String,
         votes_counted: i64,
         continuation: String,
@@ -608,7 +624,7 @@ impl Store {
     ) -> Result<()> {
         let w = self.write().await?;
         deliberation_result::Entity::insert(deliberation_result::ActiveModel {
-            deliberation_id: Set(id),
+            deliberation_id: Set(id.0),
             json: Set(json),
             votes_counted: Set(votes_counted),
             computed_at: Set(read_at),
@@ -625,7 +641,7 @@ impl Store {
         .exec_without_returning(&w.tx)
         .await?;
         analysis_state::Entity::insert(analysis_state::ActiveModel {
-            deliberation_id: Set(id),
+            deliberation_id: Set(id.0),
             json: Set(continuation),
         })
         .on_conflict(
@@ -641,19 +657,19 @@ impl Store {
 
     /// What the next opinion-map run of a deliberation continues from, if
     /// one has run (JSON of `opinion::Analysis::continuation`).
-    pub async fn analysis_state(&self, id: i64) -> Result<Option<String>> {
-        Ok(analysis_state::Entity::find_by_id(id)
+    pub async fn analysis_state(&self, id: DeliberationId) -> Result<Option<String>> {
+        Ok(analysis_state::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
             .map(|s| s.json))
     }
 
     /// The convener attaches the current result to the meeting materials: a timeline entry.
-    pub async fn attach_deliberation(&self, id: i64, who: &Who) -> Result<Deliberation> {
+    pub async fn attach_deliberation(&self, id: DeliberationId, who: &Who) -> Result<Deliberation> {
         let w = self.write().await?;
         let (d, ctx) = locked(&w, id).await?;
         domain::decide_deliberation(&ctx, &who.actor, DeliberationMove::Attach)?;
-        let r = deliberation_result::Entity::find_by_id(id)
+        let r = deliberation_result::Entity::find_by_id(id.0)
             .one(&w.tx)
             .await?
             .ok_or_else(|| DomainError::Precondition("还没有线上议事结果".into()))?;

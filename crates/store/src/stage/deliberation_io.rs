@@ -4,7 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use domain::{
-    DeliberationMove, DomainError, EventDetail, EventKind, Role, StatementState, TopicId,
+    DeliberationId, DeliberationMove, DomainError, EventDetail, EventKind, Role, StatementState,
+    TopicId,
 };
 use opinion::matrix::VoteRecord;
 use opinion::polis::{Comment, OpenData};
@@ -150,7 +151,7 @@ impl Store {
 
     /// The deliberation as Pol.is data: participants numbered by their first
     /// vote (as in the analysis), statements with moderation and authors.
-    pub async fn open_data(&self, id: i64) -> Result<(Vec<VoteRecord>, Vec<Comment>)> {
+    pub async fn open_data(&self, id: DeliberationId) -> Result<(Vec<VoteRecord>, Vec<Comment>)> {
         let (input, pid_of) = self.conversation(id).await?;
         let comments = self
             .statements(id)
@@ -180,12 +181,12 @@ impl Store {
 
     /// The convener ends a deliberation: no more votes or statements; the
     /// map and its common ground stay for the meeting.
-    pub async fn close_deliberation(&self, id: i64, who: &Who) -> Result<Deliberation> {
+    pub async fn close_deliberation(&self, id: DeliberationId, who: &Who) -> Result<Deliberation> {
         let w = self.write().await?;
         let (d, ctx) = crate::deliberation::locked(&w, id).await?;
         let closed = domain::decide_deliberation(&ctx, &who.actor, DeliberationMove::Close)?;
         let votes = opinion_vote::Entity::find()
-            .filter(opinion_vote::Column::DeliberationId.eq(id))
+            .filter(opinion_vote::Column::DeliberationId.eq(id.0))
             .count(&w.tx)
             .await?;
         let topic = d.topic_id;

@@ -10,10 +10,12 @@ use sea_orm::{
 };
 
 use crate::entity::{agenda_item, meeting, opinion, topic};
-use crate::model::parsed;
-use crate::model::{self, Topic};
+use crate::model::{self, Meeting, Topic, parsed};
 use crate::topics::add_event;
-use crate::{Meeting, Result, Store, StoreError, TopicRow, Who, WriteTx};
+use crate::{Result, Store, StoreError, TopicRow, Who, WriteTx};
+
+/// A meeting's row, as the store's own code reads it.
+type MeetingRow = meeting::Model;
 
 pub struct NewMeeting<'a> {
     pub room: RoomId,
@@ -25,45 +27,41 @@ pub struct NewMeeting<'a> {
 impl Store {
     pub async fn plan_meeting(&self, new: NewMeeting<'_>, who: &Who) -> Result<Meeting> {
         let state = domain::plan_meeting(&who.actor, new.room)?;
-        let title = new.title.trim();
-        if title.chars().count() < 2 || title.chars().count() > 60 {
-            return Err(domain::DomainError::Invalid {
-                field: "title",
-                message: "会议名称需要2到60个字".into(),
-            }
-            .into());
-        }
+        let title = domain::MeetingTitle::parse(new.title)?;
         let w = self.write().await?;
         let row = meeting::ActiveModel {
             room_id: Set(new.room.0),
-            title: Set(title.to_owned()),
+            title: Set(title.to_string()),
             place: Set(new.place.trim().to_owned()),
             starts_at: Set(new.starts_at),
             state: Set(state.code().to_owned()),
-            created_at: Set(self.now()),
+            created_at: Set(w.now),
             ..Default::default()
         }
         .insert(&w.tx)
         .await?;
         w.commit().await?;
-        Ok(row)
+        row.try_into()
     }
 
     pub async fn meeting(&self, id: MeetingId) -> Result<Meeting> {
         meeting::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
-            .ok_or(StoreError::NotFound("会议"))
+            .ok_or(StoreError::NotFound("会议"))?
+            .try_into()
     }
 
     /// Meetings of a room, newest first.
     pub async fn meetings_of_room(&self, room: RoomId) -> Result<Vec<Meeting>> {
-        Ok(meeting::Entity::find()
-            .filter(meeting::Column::RoomId.eq(room.0))
-            .order_by_desc(meeting::Column::StartsAt)
-            .limit(100)
-            .all(self.conn())
-            .await?)
+        model::all(
+            meeting::Entity::find()
+                .filter(meeting::Column::RoomId.eq(room.0))
+                .order_by_desc(meeting::Column::StartsAt)
+                .limit(100)
+                .all(self.conn())
+                .await?,
+        )
     }
 
     pub async fn agenda(&self, id: MeetingId) -> Result<Vec<Topic>> {
@@ -92,10 +90,12 @@ impl Store {
             .into_tuple()
             .all(self.conn())
             .await?;
-        Ok(meeting::Entity::find()
-            .filter(meeting::Column::Id.is_in(ids))
-            .all(self.conn())
-            .await?)
+        model::all(
+            meeting::Entity::find()
+                .filter(meeting::Column::Id.is_in(ids))
+                .all(self.conn())
+                .await?,
+        )
     }
 
     /// Notify, start or close a meeting; each agenda topic's timeline records it.
@@ -137,12 +137,12 @@ impl Store {
             }
         }
         w.commit().await?;
-        Ok(updated)
+        updated.try_into()
     }
 }
 
 /// The meeting a topic is to be put on the agenda of, as the rules see it.
-pub(crate) async fn agenda_target(w: &WriteTx, id: MeetingId) -> Result<(MeetingRef, Meeting)> {
+pub(crate) async fn agenda_target(w: &WriteTx, id: MeetingId) -> Result<(MeetingRef, MeetingRow)> {
     let m = meeting::Entity::find_by_id(id.0)
         .one(&w.tx)
         .await?
@@ -156,7 +156,11 @@ pub(crate) async fn agenda_target(w: &WriteTx, id: MeetingId) -> Result<(Meeting
 }
 
 /// Adds the topic at the end of the meeting's agenda.
-pub(crate) async fn put_on_agenda(w: &WriteTx, row: &TopicRow, m: &Meeting) -> Result<EventDetail> {
+pub(crate) async fn put_on_agenda(
+    w: &WriteTx,
+    row: &TopicRow,
+    m: &MeetingRow,
+) -> Result<EventDetail> {
     let position = agenda_item::Entity::find()
         .filter(agenda_item::Column::MeetingId.eq(m.id))
         .count(&w.tx)
@@ -204,7 +208,7 @@ pub(crate) async fn record_opinion(
 pub(crate) async fn current_meeting<C: ConnectionTrait>(
     conn: &C,
     topic_id: i64,
-) -> Result<Option<Meeting>> {
+) -> Result<Option<MeetingRow>> {
     let item = agenda_item::Entity::find()
         .filter(agenda_item::Column::TopicId.eq(topic_id))
         .order_by_desc(agenda_item::Column::Id)

@@ -10,8 +10,9 @@ use sea_orm::{
 
 use crate::entity::{department, task, topic};
 use crate::model::parsed;
+use crate::model::{self, Task};
 use crate::topics::{add_event, topic_ctx};
-use crate::{Result, Store, StoreError, Task, Who, WriteTx};
+use crate::{Result, Store, StoreError, Who, WriteTx};
 
 #[derive(Clone, Debug)]
 pub enum TaskAction {
@@ -32,7 +33,8 @@ impl Store {
         task::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
-            .ok_or(StoreError::NotFound("任务"))
+            .ok_or(StoreError::NotFound("任务"))?
+            .try_into()
     }
 
     /// Tasks of the given departments, open ones first by due date.
@@ -46,10 +48,12 @@ impl Store {
         if open_only {
             q = q.filter(task::Column::State.ne(TaskState::Verified.code()));
         }
-        Ok(q.order_by_asc(task::Column::DueDate)
-            .limit(500)
-            .all(self.conn())
-            .await?)
+        model::all(
+            q.order_by_asc(task::Column::DueDate)
+                .limit(500)
+                .all(self.conn())
+                .await?,
+        )
     }
 
     /// Tasks in these states under a region (for a leader's desk: returned, extension requested).
@@ -63,8 +67,12 @@ impl Store {
     }
 
     /// Tasks in these states for topics of the given rooms (a convener's tasks to verify).
-    pub async fn tasks_of_rooms(&self, rooms: &[i64], states: &[TaskState]) -> Result<Vec<Task>> {
-        let topics = topic::Column::RoomId.is_in(rooms.iter().copied());
+    pub async fn tasks_of_rooms(
+        &self,
+        rooms: &[RoomId],
+        states: &[TaskState],
+    ) -> Result<Vec<Task>> {
+        let topics = topic::Column::RoomId.is_in(rooms.iter().map(|r| r.0));
         self.tasks_of_live_topics(topics, states).await
     }
 
@@ -83,13 +91,15 @@ impl Store {
             .into_tuple()
             .all(self.conn())
             .await?;
-        Ok(task::Entity::find()
-            .filter(task::Column::TopicId.is_in(topic_ids))
-            .filter(task::Column::State.is_in(states.iter().map(|s| s.code())))
-            .order_by_asc(task::Column::DueDate)
-            .limit(500)
-            .all(self.conn())
-            .await?)
+        model::all(
+            task::Entity::find()
+                .filter(task::Column::TopicId.is_in(topic_ids))
+                .filter(task::Column::State.is_in(states.iter().map(|s| s.code())))
+                .order_by_asc(task::Column::DueDate)
+                .limit(500)
+                .all(self.conn())
+                .await?,
+        )
     }
 
     /// Takes one move on a task; verifying the last open task also completes the topic.
@@ -230,7 +240,7 @@ impl Store {
             }
         }
         w.commit().await?;
-        Ok(updated)
+        updated.try_into()
     }
 }
 

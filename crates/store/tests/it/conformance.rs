@@ -138,7 +138,7 @@ async fn likes_count_once_even_when_concurrent(backend: Backend) {
         )
         .await
         .unwrap();
-    let task = domain::TaskId(store.tasks_of_topic(id).await.unwrap()[0].id);
+    let task = store.tasks_of_topic(id).await.unwrap()[0].id;
     let staff = who(&store, &world, "staff-a").await;
     store
         .apply_task(task, &staff, store::TaskAction::Sign)
@@ -352,7 +352,7 @@ async fn stale_opinion_maps(backend: Backend) {
         .open_deliberation(t.id, &convener, &seeds)
         .await
         .unwrap();
-    let ids: Vec<i64> = store
+    let ids: Vec<domain::StatementId> = store
         .statements(d.id)
         .await
         .unwrap()
@@ -360,7 +360,7 @@ async fn stale_opinion_maps(backend: Backend) {
         .map(|s| s.id)
         .collect();
     let stale = || async { store.stale_deliberations(3).await.unwrap() };
-    let vote = |statement: i64, voter: &'static str, v: opinion::matrix::Vote| {
+    let vote = |statement: domain::StatementId, voter: &'static str, v: opinion::matrix::Vote| {
         let store = store.clone();
         async move {
             store

@@ -1,6 +1,5 @@
 //! The API's JSON shapes: codes for machines, labels in Chinese for people.
 //! Each derives its OpenAPI schema, so the document cannot drift from the code.
-use domain::TaskState;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -168,16 +167,15 @@ pub struct TaskJson {
 impl TaskJson {
     /// `today` is Beijing's, from the store's clock (for 已超期).
     pub fn new(t: &store::Task, d: &store::Department, today: chrono::NaiveDate) -> Self {
-        let state = TaskState::parse(&t.state);
         TaskJson {
-            id: t.id,
+            id: t.id.0,
             title: t.title.clone(),
             department: d.name.clone(),
-            state: t.state.clone(),
-            state_label: state.map(|s| s.label_zh()).unwrap_or("").to_owned(),
+            state: t.state.code().to_owned(),
+            state_label: t.state.label_zh().to_owned(),
             due_date: t.due_date.to_string(),
             requested_due: t.requested_due.map(|d| d.to_string()),
-            overdue: state.is_some_and(|s| s.is_overdue(t.due_date, today)),
+            overdue: t.state.is_overdue(t.due_date, today),
         }
     }
 
@@ -190,7 +188,7 @@ impl TaskJson {
             .filter_map(|k| {
                 depts
                     .iter()
-                    .find(|d| d.id == k.department_id)
+                    .find(|d| d.id == k.department.0)
                     .map(|d| TaskJson::new(k, d, today))
             })
             .collect()
@@ -214,15 +212,12 @@ pub struct MeetingJson {
 impl MeetingJson {
     pub fn new(m: &store::Meeting, agenda: Vec<store::Topic>) -> Self {
         MeetingJson {
-            id: m.id,
+            id: m.id.0,
             title: m.title.clone(),
             place: m.place.clone(),
             starts_at: m.starts_at.to_rfc3339(),
-            state: m.state.clone(),
-            state_label: domain::MeetingState::parse(&m.state)
-                .map(|s| s.label_zh())
-                .unwrap_or("")
-                .to_owned(),
+            state: m.state.code().to_owned(),
+            state_label: m.state.label_zh().to_owned(),
             agenda: agenda.into_iter().map(|t| t.tracking_no).collect(),
         }
     }

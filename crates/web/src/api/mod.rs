@@ -166,10 +166,7 @@ pub async fn task(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<Json<TaskJson>> {
     let t = state.store.task(TaskId(id)).await?;
-    let d = state
-        .store
-        .department(domain::DepartmentId(t.department_id))
-        .await?;
+    let d = state.store.department(t.department).await?;
     Ok(Json(TaskJson::new(&t, &d, state.store.clock().today())))
 }
 

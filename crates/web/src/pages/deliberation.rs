@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use domain::{DeliberationMove, DeliberationState, StatementState};
+use domain::{DeliberationId, DeliberationMove, DeliberationState, StatementState};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -26,7 +26,7 @@ pub struct DeliberationQuery {
 #[template(path = "deliberation.html")]
 struct VotePage {
     nav: Nav,
-    id: i64,
+    id: DeliberationId,
     topic_title: String,
     tracking_no: String,
     open: bool,
@@ -53,7 +53,7 @@ async fn may(
 pub async fn vote_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<DeliberationId>,
     Query(q): Query<DeliberationQuery>,
 ) -> AppResult<Html<String>> {
     let d = state.store.deliberation(id).await?;
@@ -92,7 +92,7 @@ pub async fn vote_page(
 #[template(path = "deliberation_moderate.html")]
 struct ModeratePage {
     nav: Nav,
-    id: i64,
+    id: DeliberationId,
     topic_title: String,
     tracking_no: String,
     pending: Vec<store::Statement>,
@@ -102,7 +102,7 @@ struct ModeratePage {
 pub async fn moderate(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<DeliberationId>,
 ) -> AppResult<Html<String>> {
     let d = state.store.deliberation(id).await?;
     if !may(&state, &d, &viewer.actor, DeliberationMove::Moderate).await? {
@@ -145,7 +145,7 @@ struct GroupView {
 #[template(path = "deliberation_results.html")]
 struct ResultsPage {
     nav: Nav,
-    id: i64,
+    id: DeliberationId,
     topic_title: String,
     tracking_no: String,
     has_result: bool,
@@ -317,7 +317,7 @@ fn legend_shape(i: usize) -> String {
 pub async fn results(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<DeliberationId>,
     Query(q): Query<DeliberationQuery>,
 ) -> AppResult<Html<String>> {
     let d = state.store.deliberation(id).await?;

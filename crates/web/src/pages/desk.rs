@@ -70,7 +70,7 @@ pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
             .push((room.clone(), state.store.meetings_of_room(rid).await?));
     }
     if !rooms.is_empty() {
-        let ids: Vec<i64> = rooms.iter().map(|r| r.id).collect();
+        let ids: Vec<RoomId> = rooms.iter().map(|r| RoomId(r.id)).collect();
         let all_rooms_tasks = state.store.tasks_of_rooms(&ids, &[TaskState::Done]).await?;
         d.to_verify = all_rooms_tasks;
     }
@@ -156,23 +156,18 @@ async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<Ta
     let depts = state.store.departments().await?;
     let mut out = Vec::with_capacity(tasks.len());
     for k in tasks {
-        let st = TaskState::parse(&k.state);
         out.push(TaskLine {
-            id: k.id,
+            id: k.id.0,
             title: k.title.clone(),
             department: depts
                 .iter()
-                .find(|d| d.id == k.department_id)
+                .find(|d| d.id == k.department.0)
                 .map(|d| d.name.clone())
                 .unwrap_or_default(),
-            state_label: st.map(|s| s.label_zh()).unwrap_or("").to_owned(),
+            state_label: k.state.label_zh().to_owned(),
             due: k.due_date.to_string(),
-            overdue: st.is_some_and(|s| s.is_overdue(k.due_date, state.store.clock().today())),
-            tracking_no: state
-                .store
-                .topic(domain::TopicId(k.topic_id))
-                .await?
-                .tracking_no,
+            overdue: k.state.is_overdue(k.due_date, state.store.clock().today()),
+            tracking_no: state.store.topic(k.topic).await?.tracking_no,
         });
     }
     Ok(out)

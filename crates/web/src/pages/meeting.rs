@@ -2,7 +2,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
-use domain::{MeetingCommand, MeetingCtx, MeetingId, MeetingState, RoomId};
+use domain::{MeetingCtx, MeetingId};
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -36,35 +36,24 @@ pub async fn meeting(
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
     let m = state.store.meeting(MeetingId(id)).await?;
-    let room = state.store.room(RoomId(m.room_id)).await?;
+    let room = state.store.room(m.room).await?;
     let agenda = state.store.agenda(MeetingId(id)).await?;
-    let st = MeetingState::parse(&m.state);
-    let actions = match st {
-        Some(s) => {
-            let ctx = MeetingCtx {
-                state: s,
-                room: RoomId(m.room_id),
-            };
-            [
-                ("notify", MeetingCommand::Notify),
-                ("start", MeetingCommand::Start),
-                ("close", MeetingCommand::Close),
-            ]
-            .into_iter()
-            .filter(|(_, c)| domain::decide_meeting(&ctx, &viewer.actor, c).is_ok())
-            .map(|(n, _)| n)
-            .collect()
-        }
-        None => Vec::new(),
+    let ctx = MeetingCtx {
+        state: m.state,
+        room: m.room,
     };
+    let actions = domain::allowed_meeting(&ctx, &viewer.actor)
+        .iter()
+        .map(|c| c.code())
+        .collect();
     let rooms = vec![room.clone()];
     let page = MeetingPage {
         nav: Nav::of(&viewer),
-        id: m.id,
+        id: m.id.0,
         title: m.title,
         place: m.place,
         starts: fmt_time(m.starts_at),
-        state_label: st.map(|s| s.label_zh()).unwrap_or("").to_owned(),
+        state_label: m.state.label_zh().to_owned(),
         room_code: room.code,
         room_name: room.name,
         agenda: TopicRow::list(&agenda, &rooms),

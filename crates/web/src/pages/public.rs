@@ -129,13 +129,10 @@ pub struct MeetingRow {
 pub fn meeting_rows(ms: &[store::Meeting]) -> Vec<MeetingRow> {
     ms.iter()
         .map(|m| MeetingRow {
-            id: m.id,
+            id: m.id.0,
             title: m.title.clone(),
             starts: fmt_time(m.starts_at),
-            state_label: domain::MeetingState::parse(&m.state)
-                .map(|s| s.label_zh())
-                .unwrap_or("")
-                .to_owned(),
+            state_label: m.state.label_zh().to_owned(),
         })
         .collect()
 }

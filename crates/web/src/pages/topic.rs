@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use domain::{Decision, DepartmentId, MeetingState, TaskCtx, TaskState, TopicMove, TopicState};
+use domain::{Decision, MeetingState, TaskCtx, TopicMove, TopicState};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -36,7 +36,7 @@ struct TopicPage {
     meetings: Vec<(i64, String)>,
     today: String,
     /// The topic's online deliberation, if one was opened.
-    deliberation: Option<i64>,
+    deliberation: Option<domain::DeliberationId>,
     /// The room's convener may open one.
     can_open_deliberation: bool,
     /// 附议 button, when the topic still takes supports.
@@ -118,7 +118,7 @@ pub struct TopicData {
     meetings: Vec<store::Meeting>,
     /// The tracking number of the topic this one was merged into.
     merged_into: Option<String>,
-    deliberation: Option<i64>,
+    deliberation: Option<domain::DeliberationId>,
     timeline: Vec<store::TopicEvent>,
     research: Vec<store::ResearchRecord>,
     /// All of the topic's photos; who may see them is decided per viewer.
@@ -204,29 +204,23 @@ pub async fn topic(
     let tasks = tasks
         .into_iter()
         .map(|k| {
-            let st = TaskState::parse(&k.state);
-            let actions = match st {
-                Some(s) => {
-                    let tctx = TaskCtx {
-                        state: s,
-                        department: DepartmentId(k.department_id),
-                        room: t.room,
-                        region: region.clone(),
-                    };
-                    domain::allowed_task(&tctx, &viewer.actor)
-                        .iter()
-                        .map(|m| m.code())
-                        .collect()
-                }
-                None => Vec::new(),
+            let tctx = TaskCtx {
+                state: k.state,
+                department: k.department,
+                room: t.room,
+                region: region.clone(),
             };
+            let actions = domain::allowed_task(&tctx, &viewer.actor)
+                .iter()
+                .map(|m| m.code())
+                .collect();
             TaskRow {
-                id: k.id,
+                id: k.id.0,
                 title: k.title.clone(),
-                department: dept_name(k.department_id),
-                state_label: st.map(|s| s.label_zh()).unwrap_or("").to_owned(),
+                department: dept_name(k.department.0),
+                state_label: k.state.label_zh().to_owned(),
                 due: k.due_date.to_string(),
-                overdue: st.is_some_and(|s| s.is_overdue(k.due_date, today)),
+                overdue: k.state.is_overdue(k.due_date, today),
                 requested_due: k.requested_due.map(|d| d.to_string()).unwrap_or_default(),
                 actions,
             }
@@ -248,13 +242,8 @@ pub async fn topic(
         .collect();
     let meetings = meetings
         .into_iter()
-        .filter(|m| {
-            matches!(
-                MeetingState::parse(&m.state),
-                Some(MeetingState::Planned | MeetingState::Notified)
-            )
-        })
-        .map(|m| (m.id, format!("{}（{}）", m.title, fmt_time(m.starts_at))))
+        .filter(|m| matches!(m.state, MeetingState::Planned | MeetingState::Notified))
+        .map(|m| (m.id.0, format!("{}（{}）", m.title, fmt_time(m.starts_at))))
         .collect();
     // What the viewer may do here, as the domain answers it (no probing).
     let moves = domain::allowed(&ctx, &viewer.actor);

@@ -71,7 +71,7 @@ async fn online_deliberation(backend: Backend) {
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let at = location(&r);
-    let id: i64 = at.trim_start_matches("/d/").parse().unwrap();
+    let id = domain::DeliberationId(at.trim_start_matches("/d/").parse().unwrap());
     let r = form(
         &convener,
         app.url(&format!("/t/{no}/deliberation")),
@@ -319,7 +319,7 @@ both!(results_wait_for_voters);
 
 /// A resident's topic on which room A's convener opens a deliberation with
 /// the first four seeds; its id.
-async fn opened_with_four_seeds(app: &TestApp, title: &str) -> i64 {
+async fn opened_with_four_seeds(app: &TestApp, title: &str) -> domain::DeliberationId {
     let no = app.submit(&app.client(), title).await;
     let convener = app.login("convener-a").await;
     let r = form(
@@ -328,11 +328,11 @@ async fn opened_with_four_seeds(app: &TestApp, title: &str) -> i64 {
         &[("seeds", &SEEDS[..4].join("\n"))],
     )
     .await;
-    location(&r).trim_start_matches("/d/").parse().unwrap()
+    domain::DeliberationId(location(&r).trim_start_matches("/d/").parse().unwrap())
 }
 
 /// Waits until the background worker has saved a map counting `votes` votes.
-async fn map_with(app: &TestApp, id: i64, votes: i64) {
+async fn map_with(app: &TestApp, id: domain::DeliberationId, votes: i64) {
     let started = Instant::now();
     loop {
         let r = app.store.deliberation_result(id).await.unwrap();
@@ -348,7 +348,7 @@ async fn map_with(app: &TestApp, id: i64, votes: i64) {
 }
 
 /// The k smoother of what the next run continues from.
-async fn smoother(app: &TestApp, id: i64) -> opinion::cluster::KSmoother {
+async fn smoother(app: &TestApp, id: domain::DeliberationId) -> opinion::cluster::KSmoother {
     let json = app.store.analysis_state(id).await.unwrap().expect("kept");
     let kept: opinion::Analysis = serde_json::from_str(&json).unwrap();
     kept.k_smoother.expect("groups were chosen")

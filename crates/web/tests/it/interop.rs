@@ -81,13 +81,14 @@ async fn pol_is_in_and_out(backend: Backend) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let at = r.headers()["location"].to_str().unwrap().to_owned();
     assert!(at.ends_with("/results?imported=1"), "{at}");
-    let id: i64 = at
-        .trim_start_matches("/d/")
-        .split('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id = domain::DeliberationId(
+        at.trim_start_matches("/d/")
+            .split('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap(),
+    );
     // A second import into the same topic is refused.
     let again = upload().send(&convener, url).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
