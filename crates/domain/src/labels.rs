@@ -6,7 +6,7 @@ macro_rules! labelled {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
+        pub enum $name { $(#[doc = $zh] $variant),* }
 
         impl $name {
             /// Every value, in display order (for forms, filters and exhaustive tests).
@@ -17,6 +17,7 @@ macro_rules! labelled {
                 match self { $($name::$variant => $code),* }
             }
 
+            /// The value stored under `code`, if there is one.
             pub fn parse(code: &str) -> Option<Self> {
                 match code { $($code => Some($name::$variant),)* _ => None }
             }
