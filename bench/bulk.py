@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import random
 import sqlite3
 import subprocess
@@ -76,7 +77,7 @@ TOPIC_COLS = [
 ]
 EVENT_COLS = [
     "id", "topic_id", "task_id", "kind", "actor_user_id", "actor_name", "actor_role",
-    "detail", "created_at",
+    "detail", "data", "created_at",
 ]
 LIKE_COLS = ["id", "topic_id", "liker", "created_at"]
 
@@ -160,15 +161,15 @@ def generate(ctx: Context, n_topics: int, n_likes: int, seed: int = 2026):
             else:
                 uid, name, phone = rng.choice(ctx.residents)
                 device = None
-            role, detail = "群众", "群众出题"
+            role = "resident"
         elif channel == "committee":
             uid, name = rng.choice(ctx.members)
             phone, device = None, None
-            role, detail = "委员", "委员荐题"
+            role = "committee_member"
         else:
             uid, name = rng.choice(ctx.leaders)
             phone, device = None, None
-            role, detail = "领导", "党政点题，直接立项"
+            role = "leader"
         decision = ("adopt" if rng.random() < 0.85 else "partly_adopt") if state in DECIDED else None
         merged_into = None
         if state == "merged":
@@ -180,7 +181,10 @@ def generate(ctx: Context, n_topics: int, n_likes: int, seed: int = 2026):
             tid, numbers[i], room_id, region_path, channel, state, title, body,
             rng.choice(CATEGORIES), place, uid, device, name, phone, decision, merged_into, 0, c, u,
         ])
-        events.append((eid, tid, None, "submitted", uid, name, role, detail, c))
+        # The entry's facts as the store writes them (domain::EventDetail), text rendered where shown.
+        facts = json.dumps({"type": "submitted", "channel": channel,
+                            "accepted": channel == "leadership", "reason": None})
+        events.append((eid, tid, None, "submitted", uid, name, role, "", facts, c))
         if state in RESOLVED:
             resolved.append((i, updated))
 
