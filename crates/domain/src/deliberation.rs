@@ -4,6 +4,7 @@ use crate::labels::labelled;
 use crate::{Actor, DomainError, RoomId, TopicState};
 
 labelled!(
+    /// Whether a topic's online deliberation still takes statements and votes.
     DeliberationState {
         Open => "open", "进行中";
         Closed => "closed", "已结束";
@@ -55,6 +56,7 @@ labelled!(
 /// Everything the rules need to know about one deliberation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeliberationCtx {
+    /// Whether it still takes statements and votes.
     pub state: DeliberationState,
     /// The room of its topic, whose convener runs it.
     pub room: RoomId,

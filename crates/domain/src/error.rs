@@ -4,7 +4,9 @@ pub enum DomainError {
     /// A value that does not make sense, e.g. a title that is too short.
     #[error("{message}")]
     Invalid {
+        /// The form field at fault, so the page can point at it.
         field: &'static str,
+        /// What is wrong, in Chinese, for the person who typed it.
         message: String,
     },
     /// The actor may not take this action here.
@@ -13,7 +15,9 @@ pub enum DomainError {
     /// The action does not fit the current state.
     #[error("当前状态（{from}）不能进行此操作：{action}")]
     WrongState {
+        /// The current state's Chinese label.
         from: &'static str,
+        /// The refused move's Chinese name.
         action: &'static str,
     },
     /// A role given with the wrong kind of scope.
@@ -25,6 +29,7 @@ pub enum DomainError {
 }
 
 impl DomainError {
+    /// The message to show people, in Chinese.
     pub fn message_zh(&self) -> String {
         self.to_string()
     }

@@ -4,6 +4,7 @@
 //! context, ask [`decide`], [`decide_task`] or [`decide_meeting`], and write
 //! what comes back (the new state and the timeline event) or refuse with the
 //! [`DomainError`].
+#![warn(missing_docs)]
 
 mod channel;
 mod deliberation;

@@ -3,6 +3,7 @@ use crate::labels::labelled;
 use crate::{Actor, DomainError, EventKind, MeetingRef, RoomId};
 
 labelled!(
+    /// Where a deliberation meeting (协商议事会) stands.
     MeetingState {
         Planned => "planned", "筹备中";
         Notified => "notified", "已通知";
@@ -27,18 +28,25 @@ pub(crate) fn check_agenda(room: RoomId, meeting: &MeetingRef) -> Result<(), Dom
     Ok(())
 }
 
+/// Everything the rules need to know about one meeting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetingCtx {
+    /// Where the meeting stands now.
     pub state: MeetingState,
+    /// The room whose convener (召集人) runs the meeting.
     pub room: RoomId,
 }
 
+/// A move a convener makes on one of the room's meetings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MeetingCommand {
     /// Put a topic on the agenda (allowed until the meeting starts).
     AddAgenda,
+    /// Announce the meeting (发出会议通知).
     Notify,
+    /// Open the session, whether or not a notice went out.
     Start,
+    /// End the session under way.
     Close,
 }
 
@@ -53,6 +61,7 @@ impl MeetingCommand {
         }
     }
 
+    /// The move's name in Chinese, as refusals quote it.
     pub fn name_zh(&self) -> &'static str {
         match self {
             MeetingCommand::AddAgenda => "列入议程",
@@ -63,8 +72,10 @@ impl MeetingCommand {
     }
 }
 
+/// What a permitted move on a meeting leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeetingTransition {
+    /// The meeting's state after the move.
     pub to: MeetingState,
     /// Written on the timeline of every topic on the agenda.
     pub event: Option<EventKind>,
@@ -90,6 +101,7 @@ pub fn allowed_meeting(ctx: &MeetingCtx, actor: &Actor) -> Vec<MeetingCommand> {
     .collect()
 }
 
+/// Decides one move on a meeting: only the room's convener, and only from a state that allows it.
 pub fn decide_meeting(
     ctx: &MeetingCtx,
     actor: &Actor,

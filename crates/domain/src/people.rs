@@ -30,11 +30,16 @@ labelled!(
     }
 );
 
+/// The kind of place a role is held in; each role needs exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ScopeKind {
+    /// Everywhere (residents).
     Global,
+    /// A region and everything below it.
     Region,
+    /// One deliberation room (议事室).
     Room,
+    /// One functional department (职能部门).
     Department,
 }
 
@@ -50,15 +55,21 @@ impl Role {
     }
 }
 
+/// The place a role is held in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Scope {
+    /// Everywhere; the only scope of a resident.
     Global,
+    /// A region and everything below it.
     Region(RegionPath),
+    /// One room, for its convener (召集人).
     Room(RoomId),
+    /// One department, for its staff and head.
     Department(DepartmentId),
 }
 
 impl Scope {
+    /// The kind of this scope, to match against [`Role::scope_kind`].
     pub fn kind(&self) -> ScopeKind {
         match self {
             Scope::Global => ScopeKind::Global,
@@ -72,11 +83,14 @@ impl Scope {
 /// A role held in a scope of the right kind.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Grant {
+    /// What the holder may do.
     pub role: Role,
+    /// Where the role applies.
     pub scope: Scope,
 }
 
 impl Grant {
+    /// A grant, or [`DomainError::InvalidGrant`] when the scope is the wrong kind for the role.
     pub fn new(role: Role, scope: Scope) -> Result<Grant, DomainError> {
         if role.scope_kind() != scope.kind() {
             return Err(DomainError::InvalidGrant);
@@ -88,12 +102,16 @@ impl Grant {
 /// Whoever is acting: a signed-in person with grants, or an anonymous phone with a device token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
+    /// The signed-in account, if any.
     pub user: Option<UserId>,
+    /// The phone's device token when acting without an account.
     pub device: Option<String>,
+    /// Roles and where they apply; empty for residents.
     pub grants: Vec<Grant>,
 }
 
 impl Actor {
+    /// Someone not signed in, known at most by a device token.
     pub fn anonymous(device: Option<String>) -> Actor {
         Actor {
             user: None,
@@ -102,6 +120,7 @@ impl Actor {
         }
     }
 
+    /// A signed-in person with these grants.
     pub fn user(user: UserId, grants: Vec<Grant>) -> Actor {
         Actor {
             user: Some(user),
@@ -110,6 +129,7 @@ impl Actor {
         }
     }
 
+    /// Whether this role is held anywhere.
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
     }
@@ -120,6 +140,7 @@ impl Actor {
             .any(|g| g.role == role && matches!(&g.scope, Scope::Region(r) if r.covers(path)))
     }
 
+    /// Whether this actor is the convener (召集人) of this room.
     pub fn is_convener_of(&self, room: RoomId) -> bool {
         self.grants
             .iter()
@@ -131,14 +152,17 @@ impl Actor {
         self.region_role_covers(Role::Leader, path)
     }
 
+    /// A committee member (委员) of this region or of one above it.
     pub fn is_committee_member_for(&self, path: &RegionPath) -> bool {
         self.region_role_covers(Role::CommitteeMember, path)
     }
 
+    /// An administrator of this region or of one above it.
     pub fn administers(&self, path: &RegionPath) -> bool {
         self.region_role_covers(Role::Administrator, path)
     }
 
+    /// Whether this actor works in this department (its head counts too).
     pub fn is_staff_of(&self, dept: DepartmentId) -> bool {
         self.grants.iter().any(|g| {
             matches!(g.role, Role::DepartmentStaff | Role::DepartmentHead)
@@ -146,6 +170,7 @@ impl Actor {
         })
     }
 
+    /// Whether this actor heads this department.
     pub fn is_head_of(&self, dept: DepartmentId) -> bool {
         self.grants
             .iter()

@@ -16,6 +16,7 @@ labelled!(
 );
 
 impl RegionLevel {
+    /// The level just below, or `None` for a village.
     pub fn child_level(&self) -> Option<RegionLevel> {
         match self {
             RegionLevel::Province => Some(RegionLevel::City),
@@ -32,6 +33,7 @@ impl RegionLevel {
 pub struct RegionPath(pub Vec<RegionId>);
 
 impl RegionPath {
+    /// The region itself (the last id); `None` for an empty path.
     pub fn id(&self) -> Option<RegionId> {
         self.0.last().copied()
     }
@@ -51,6 +53,7 @@ impl RegionPath {
         s
     }
 
+    /// Reads back what [`encode`](RegionPath::encode) wrote; only the canonical form.
     pub fn decode(s: &str) -> Option<RegionPath> {
         let inner = s.strip_prefix('/')?.strip_suffix('/')?;
         if inner.is_empty() {

@@ -5,6 +5,7 @@ use crate::labels::labelled;
 use crate::{Actor, DepartmentId, DomainError, EventKind, Reason, RegionPath, Role, RoomId};
 
 labelled!(
+    /// Where a department task (工单) stands.
     TaskState {
         Assigned => "assigned", "待签收";
         Signed => "signed", "已签收";
@@ -17,6 +18,7 @@ labelled!(
 );
 
 impl TaskState {
+    /// Still open: not yet verified by the convener.
     pub fn is_open(&self) -> bool {
         !matches!(self, TaskState::Verified)
     }
@@ -36,26 +38,54 @@ pub(crate) fn check_due(due: NaiveDate, today: NaiveDate) -> Result<(), DomainEr
     Ok(())
 }
 
+/// Everything the rules need to know about one task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskCtx {
+    /// Where the task stands now.
     pub state: TaskState,
+    /// The department that handles it; its staff make most moves.
     pub department: DepartmentId,
+    /// The topic's room, whose convener verifies the work or sends it back.
     pub room: RoomId,
+    /// The topic's region, whose leaders reassign and rule on extensions.
     pub region: RegionPath,
 }
 
+/// A move on a task with the data it carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskCommand {
+    /// The department takes the task on (签收).
     Sign,
-    Return { reason: Reason },
-    Reassign { department: DepartmentId },
+    /// The department hands the task back instead of signing for it (退回).
+    Return {
+        /// Why it is handed back.
+        reason: Reason,
+    },
+    /// A leader gives a returned task to another department.
+    Reassign {
+        /// The department that takes it over.
+        department: DepartmentId,
+    },
+    /// The department reports progress.
     PostProgress,
-    RequestExtension { until: NaiveDate },
+    /// The department asks for a later due date.
+    RequestExtension {
+        /// The due date asked for.
+        until: NaiveDate,
+    },
+    /// A leader accepts the date asked for.
     GrantExtension,
+    /// A leader keeps the original due date.
     DenyExtension,
+    /// The department reports the work done (办结).
     Complete,
+    /// The convener confirms the work is done (核实).
     Verify,
-    SendBack { reason: Reason },
+    /// The convener sends finished work back to be redone (退回重办).
+    SendBack {
+        /// What is still wrong, for the department to read.
+        reason: Reason,
+    },
 }
 
 labelled!(
@@ -92,6 +122,7 @@ impl TaskCommand {
         }
     }
 
+    /// The move's name in Chinese, as refusals quote it.
     pub fn name_zh(&self) -> &'static str {
         self.kind().label_zh()
     }
@@ -108,9 +139,12 @@ impl TaskMove {
     }
 }
 
+/// What a permitted move on a task leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskTransition {
+    /// The task's state after the move.
     pub to: TaskState,
+    /// The entry written on the topic's timeline.
     pub event: EventKind,
 }
 
@@ -122,6 +156,7 @@ pub fn allowed_task(ctx: &TaskCtx, actor: &Actor) -> Vec<TaskMove> {
         .collect()
 }
 
+/// Decides one move on a task: who may make it, and from which state.
 pub fn decide_task(
     ctx: &TaskCtx,
     actor: &Actor,

@@ -35,9 +35,12 @@ pub enum EventDetail {
     None,
     /// A sentence written before entries were stored as facts.
     Legacy {
+        /// The sentence as it was stored.
         text: String,
     },
+    /// The topic was raised.
     Submitted {
+        /// How it came in.
         channel: Channel,
         /// 党政点题 is accepted on creation.
         accepted: bool,
@@ -46,43 +49,68 @@ pub enum EventDetail {
     },
     /// Refused, or sent back, with a reason the other side reads.
     Reason {
+        /// The reason as written.
         reason: String,
     },
     /// This topic went into another one.
     MergedInto {
+        /// The 查询码 of the topic it went into.
         tracking_no: String,
     },
     /// Another topic came into this one.
     MergedFrom {
+        /// The other topic's title.
         title: String,
+        /// The other topic's 查询码.
         tracking_no: String,
     },
+    /// Handed straight to a department (转办).
     Referred {
+        /// The department's name.
         department: String,
+        /// The due date given.
         due: NaiveDate,
     },
+    /// A research visit (商前调研).
     Research {
+        /// What was found.
         note: String,
+        /// Who took part, as typed; may be empty.
         participants: String,
     },
+    /// Put on a meeting's agenda.
     Scheduled {
+        /// The meeting's name.
         meeting: String,
+        /// When the meeting starts.
         starts_at: DateTime<Utc>,
     },
+    /// The consultation opinion (协商意见) was recorded.
     Opinion {
+        /// The opinion as recorded.
         text: String,
     },
+    /// Leadership's ruling (上会研究).
     Reviewed {
+        /// Adopted, partly adopted or not.
         decision: Decision,
+        /// Leadership's 批示; may be empty.
         instructions: String,
     },
+    /// A task (工单) was given to a department.
     Dispatched {
+        /// The department's name.
         department: String,
+        /// The task's title.
         task: String,
+        /// The task's due date.
         due: NaiveDate,
     },
+    /// The submitter rated the result.
     Rated {
+        /// The verdict.
         satisfaction: Satisfaction,
+        /// What they said with it; may be empty.
         comment: String,
     },
     /// A reopened topic goes back to work.
@@ -91,49 +119,78 @@ pub enum EventDetail {
     AllTasksVerified,
     /// A task signed for or verified.
     Task {
+        /// The task's title.
         task: String,
     },
+    /// A department handed its task back.
     TaskReturned {
+        /// The task's title.
         task: String,
+        /// Why it was handed back.
         reason: String,
     },
+    /// A returned task went to another department.
     TaskReassigned {
+        /// The task's title.
         task: String,
+        /// The new department's name.
         department: String,
     },
     /// Progress or completion, in the department's words.
     Note {
+        /// The department's words.
         text: String,
     },
+    /// A department asked for more time.
     ExtensionRequested {
+        /// The due date asked for.
         until: NaiveDate,
+        /// Why it needs more time.
         reason: String,
     },
+    /// A leader allowed the later date.
     ExtensionGranted {
+        /// The new due date.
         until: NaiveDate,
     },
+    /// A leader kept the original date.
     ExtensionDenied {
+        /// The due date that stands.
         due: NaiveDate,
     },
     /// A meeting notified, started or closed.
     Meeting {
+        /// The meeting's name.
         meeting: String,
+        /// When it starts.
         starts_at: DateTime<Utc>,
+        /// Where it is held.
         place: String,
     },
+    /// An online deliberation (线上议事) was opened.
     DeliberationOpened {
+        /// How many statements it started with.
         statements: u32,
     },
+    /// A Pol.is conversation was imported.
     DeliberationImported {
+        /// Statements imported.
         statements: u32,
+        /// People who took part.
         participants: u32,
+        /// Votes cast.
         votes: u32,
     },
+    /// The deliberation's result went with the meeting papers (协商意见参考).
     DeliberationAttached {
+        /// People who took part.
         participants: u32,
+        /// Votes cast.
         votes: u32,
     },
+    /// The deliberation ended.
     DeliberationClosed {
+        /// Votes cast in all.
         votes: u32,
     },
 }

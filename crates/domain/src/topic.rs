@@ -8,6 +8,7 @@ use crate::{
 };
 
 labelled!(
+    /// Where a topic (议题) stands in the consultation chain.
     TopicState {
         Submitted => "submitted", "待受理";
         Accepted => "accepted", "已立项";
@@ -43,19 +44,28 @@ impl TopicState {
 /// Who raised a topic: the only one who may rate its result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Submitter {
+    /// Someone with an account.
     User(UserId),
+    /// An anonymous resident, known by the phone's device token.
     Device(String),
+    /// No one who can be recognised again, so no one may rate.
     Nobody,
 }
 
 /// Everything the rules need to know about one topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicCtx {
+    /// Where the topic stands now.
     pub state: TopicState,
+    /// How it entered the platform.
     pub channel: Channel,
+    /// The room whose convener handles it.
     pub room: RoomId,
+    /// Where it belongs; leaders of this region or above review it and dispatch tasks.
     pub region: RegionPath,
+    /// Who raised it, the only one who may rate the result.
     pub submitter: Submitter,
+    /// Leadership's decision once reviewed; dispatching needs it (partly) adopted.
     pub decision: Option<Decision>,
     /// Tasks not yet verified.
     pub open_tasks: u32,
@@ -87,16 +97,22 @@ labelled!(
 /// The topic another one is to be merged into, as the rules need to see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MergeTarget {
+    /// The topic that would take the submission.
     pub id: TopicId,
+    /// Its room; it must be the submission's own.
     pub room: RoomId,
+    /// Its state; it must be accepted or further on, and not closed.
     pub state: TopicState,
 }
 
 /// A meeting a topic is to be put on the agenda of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MeetingRef {
+    /// The meeting whose agenda would take the topic.
     pub id: MeetingId,
+    /// Its room; it must be the topic's own.
     pub room: RoomId,
+    /// Its state; only a meeting not yet started takes agenda items.
     pub state: MeetingState,
 }
 
@@ -106,33 +122,54 @@ pub struct MeetingRef {
 /// when it was not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TopicCommand {
+    /// Take the submission on (受理立项).
     Accept,
+    /// Refuse the submission (不予立项).
     Reject {
+        /// Why, for the submitter to read.
         reason: Reason,
     },
+    /// Fold the submission into a topic already being handled (合并).
     Merge {
+        /// The topic that takes it.
         into: MergeTarget,
     },
+    /// Hand the submission straight to a department (转办).
     Refer {
+        /// The department that handles it.
         department: DepartmentId,
+        /// Its due date, today at the earliest.
         due: NaiveDate,
     },
+    /// Record a research visit (商前调研).
     AddResearch,
+    /// Put the topic on a meeting's agenda (安排上会).
     Schedule {
+        /// A meeting of the topic's room that has not started.
         meeting: MeetingRef,
     },
+    /// Record the meeting's consultation opinion (协商意见).
     RecordOpinion,
+    /// Leadership rules on the opinion (上会研究).
     Review {
+        /// Adopted, partly adopted or not.
         decision: Decision,
     },
+    /// Give a department a task (工单) that carries the decision out.
     DispatchTask {
+        /// The department that does the work.
         department: DepartmentId,
+        /// Its due date, today at the earliest.
         due: NaiveDate,
     },
+    /// Close the work once every task is verified (办结).
     Complete,
+    /// The submitter rates the result; not satisfied reopens the topic.
     Rate {
+        /// The submitter's verdict.
         satisfaction: Satisfaction,
     },
+    /// Put a reopened topic back to work.
     Resume,
 }
 
@@ -156,6 +193,7 @@ impl TopicCommand {
         }
     }
 
+    /// The move's name in Chinese, as refusals quote it.
     pub fn name_zh(&self) -> &'static str {
         self.kind().label_zh()
     }
@@ -172,9 +210,12 @@ impl TopicMove {
     }
 }
 
+/// What a permitted move on a topic leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicTransition {
+    /// The topic's state after the move.
     pub to: TopicState,
+    /// The entry written on its timeline.
     pub event: EventKind,
 }
 

@@ -70,9 +70,11 @@ macro_rules! text_type {
         pub struct $name(String);
 
         impl $name {
+            /// Trims the text, then checks its length and characters (errors in Chinese).
             pub fn parse(raw: &str) -> Result<Self, DomainError> {
                 text($field, $label, raw, $min, $max, $multi).map($name)
             }
+            /// The trimmed text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -118,6 +120,7 @@ text_type!(/// A person's name as shown on the timeline.
 pub struct PhoneNumber(String);
 
 impl PhoneNumber {
+    /// A mainland mobile number; spaces, dashes and a +86 prefix are dropped.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let bad = || DomainError::invalid("phone", "请输入正确的11位手机号");
         let cleaned: String = raw
@@ -140,6 +143,7 @@ impl PhoneNumber {
         Ok(PhoneNumber(digits.to_owned()))
     }
 
+    /// The 11 digits, unmasked.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -161,6 +165,7 @@ impl std::fmt::Display for PhoneNumber {
 pub struct TrackingNo(String);
 
 impl TrackingNo {
+    /// Ten digits, not starting with 0, as a resident types them.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let s = raw.trim();
         let b = s.as_bytes();
@@ -170,12 +175,14 @@ impl TrackingNo {
         Ok(TrackingNo(s.to_owned()))
     }
 
+    /// The 查询码 for a ten-digit number; `None` for any other.
     pub fn from_number(n: u64) -> Option<Self> {
         (1_000_000_000..=9_999_999_999)
             .contains(&n)
             .then(|| TrackingNo(n.to_string()))
     }
 
+    /// The ten digits.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -186,6 +193,7 @@ impl TrackingNo {
 pub struct RoomCode(String);
 
 impl RoomCode {
+    /// 3 to 16 lowercase letters, digits or hyphens, not starting with a hyphen; case is folded.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let s = raw.trim().to_ascii_lowercase();
         let ok = (3..=16).contains(&s.len())
@@ -201,6 +209,7 @@ impl RoomCode {
         Ok(RoomCode(s))
     }
 
+    /// The code, in lowercase.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -211,6 +220,7 @@ impl RoomCode {
 pub struct Username(String);
 
 impl Username {
+    /// 3 to 32 ASCII letters, digits, `_`, `.` or `-`, trimmed.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let s = raw.trim();
         let ok = (3..=32).contains(&s.len())
@@ -225,6 +235,7 @@ impl Username {
         Ok(Username(s.to_owned()))
     }
 
+    /// The trimmed name.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -251,6 +262,7 @@ display_str!(TrackingNo, RoomCode, Username);
 pub struct Password(String);
 
 impl Password {
+    /// 8 to 128 characters, taken as typed (not trimmed).
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let n = raw.chars().count();
         if !(8..=128).contains(&n) {
@@ -259,6 +271,7 @@ impl Password {
         Ok(Password(raw.to_owned()))
     }
 
+    /// The plain text, for hashing only.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -280,6 +293,7 @@ labelled!(
 );
 
 impl Satisfaction {
+    /// Satisfied or basically satisfied; anything less reopens the topic.
     pub fn is_satisfied(&self) -> bool {
         matches!(self, Satisfaction::Satisfied | Satisfaction::Basic)
     }

@@ -14,19 +14,26 @@ pub const LOCKOUT_MINUTES: i64 = 15;
 /// Wrong guesses allowed against one code before it is void.
 pub const MAX_OTP_ATTEMPTS: i32 = 5;
 
+/// Whether an account may try a password now.
 pub enum LoginLock {
+    /// Free to try.
     Open,
+    /// Locked after too many failures, until this moment.
     LockedUntil(DateTime<Utc>),
 }
 
+/// The answer to checking a one-time code (验证码).
 pub enum OtpCheck {
+    /// The right code; it is now used up.
     Valid,
+    /// A wrong code; it counts against [`MAX_OTP_ATTEMPTS`].
     Wrong,
     /// No live code: none sent, expired, used, or too many wrong guesses.
     Expired,
 }
 
 impl Store {
+    /// Whether this account is locked out right now, by the store's clock.
     pub async fn login_lock(&self, user: &crate::User) -> LoginLock {
         match user.locked_until {
             Some(t) if t > self.now() => LoginLock::LockedUntil(t),
@@ -51,6 +58,7 @@ impl Store {
         w.commit().await
     }
 
+    /// Clears the failure count and any lock after a right password.
     pub async fn record_login_success(&self, id: UserId) -> Result<()> {
         let w = self.write().await?;
         user::Entity::update_many()
@@ -65,6 +73,7 @@ impl Store {
         w.commit().await
     }
 
+    /// Replaces an account's password hash; hashing is the caller's job.
     pub async fn set_password_hash(&self, id: UserId, hash: String) -> Result<()> {
         let w = self.write().await?;
         user::Entity::update_many()
@@ -75,6 +84,7 @@ impl Store {
         w.commit().await
     }
 
+    /// Stores a session under the hash of its token, live for `ttl`.
     pub async fn create_session(
         &self,
         token_hash: String,
@@ -102,6 +112,7 @@ impl Store {
             .map(|s| UserId(s.user_id)))
     }
 
+    /// Ends a session (signing out); an unknown token is not an error.
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         let w = self.write().await?;
         session::Entity::delete_by_id(token_hash.to_owned())
@@ -110,6 +121,7 @@ impl Store {
         w.commit().await
     }
 
+    /// Stores a new code's hash for a phone, live for `ttl`; older codes for it stop working.
     pub async fn store_otp(
         &self,
         phone: &domain::PhoneNumber,

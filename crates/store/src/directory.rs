@@ -7,39 +7,62 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use crate::entity::{department, grant, region, room, user};
 use crate::{Department, Region, Result, Room, Store, StoreError, User};
 
+/// A region to add to the tree.
 pub struct NewRegion<'a> {
+    /// The region it lies in; `None` for a root.
     pub parent: Option<RegionId>,
+    /// What people call it, e.g. 陈师街道.
     pub name: &'a str,
+    /// Its level in the tree (省, 市 … 村/社区).
     pub level: RegionLevel,
 }
 
+/// A deliberation room (议事室) to add.
 pub struct NewRoom<'a> {
+    /// The region it serves, usually a village or community.
     pub region: RegionId,
+    /// Its permanent short code, printed under its QR code.
     pub code: &'a domain::RoomCode,
+    /// What people call it, e.g. 陈师村议事室.
     pub name: &'a str,
+    /// Where it meets; also a meeting's place when none is given.
     pub place: &'a str,
+    /// A few words about the room, shown with it.
     pub description: &'a str,
+    /// Whether residents may submit without signing in.
     pub allow_anonymous: bool,
 }
 
+/// A functional department (职能部门) to add.
 pub struct NewDepartment<'a> {
+    /// The region it works for.
     pub region: RegionId,
+    /// A unique code to find it by (see [`Store::department_by_code`]).
     pub code: &'a str,
+    /// Its full name, e.g. 交通运输局.
     pub name: &'a str,
+    /// A short form for tight spaces, e.g. 交通.
     pub short_name: &'a str,
 }
 
+/// A person to add, with or without a password.
 pub struct NewUser<'a> {
+    /// Login name, for those who sign in with a password.
     pub username: Option<&'a domain::Username>,
+    /// Mobile number, for signing in by 验证码.
     pub phone: Option<&'a domain::PhoneNumber>,
+    /// The name pages and the timeline show.
     pub display_name: &'a str,
+    /// Position shown with the name (e.g. 陈师村召集人); may be empty.
     pub title: &'a str,
+    /// Which groups they count in for a meeting's mix (党员, 人大代表 …).
     pub categories: &'a [domain::ParticipantCategory],
     /// An argon2id PHC string; hashing is the caller's job (it is CPU-heavy).
     pub password_hash: Option<String>,
 }
 
 impl Store {
+    /// Adds a region below its parent and stores its path.
     pub async fn create_region(&self, new: NewRegion<'_>) -> Result<RegionId> {
         let w = self.write().await?;
         let parent_path = match new.parent {
@@ -69,6 +92,7 @@ impl Store {
         Ok(RegionId(row.id))
     }
 
+    /// One region, or [`StoreError::NotFound`].
     pub async fn region(&self, id: RegionId) -> Result<Region> {
         region::Entity::find_by_id(id.0)
             .one(self.conn())
@@ -76,6 +100,7 @@ impl Store {
             .ok_or(StoreError::NotFound("地区"))
     }
 
+    /// Every region, ordered by path so each comes after its parent.
     pub async fn regions(&self) -> Result<Vec<Region>> {
         Ok(region::Entity::find()
             .order_by_asc(region::Column::Path)
@@ -95,11 +120,13 @@ impl Store {
         Ok(rows)
     }
 
+    /// A region with its ancestors, as the domain's rules need it.
     pub async fn region_path(&self, id: RegionId) -> Result<RegionPath> {
         let r = self.region(id).await?;
         RegionPath::decode(&r.path).ok_or(StoreError::NotFound("地区"))
     }
 
+    /// Adds a room to an existing region.
     pub async fn create_room(&self, new: NewRoom<'_>) -> Result<RoomId> {
         self.region(new.region).await?;
         let w = self.write().await?;
@@ -118,6 +145,7 @@ impl Store {
         Ok(RoomId(row.id))
     }
 
+    /// One room, or [`StoreError::NotFound`].
     pub async fn room(&self, id: RoomId) -> Result<Room> {
         room::Entity::find_by_id(id.0)
             .one(self.conn())
@@ -135,6 +163,7 @@ impl Store {
             .ok_or(StoreError::NotFound("议事室"))
     }
 
+    /// Every room, oldest first.
     pub async fn rooms(&self) -> Result<Vec<Room>> {
         Ok(room::Entity::find()
             .order_by_asc(room::Column::Id)
@@ -142,6 +171,7 @@ impl Store {
             .await?)
     }
 
+    /// Adds a department; its code must not be taken.
     pub async fn create_department(&self, new: NewDepartment<'_>) -> Result<DepartmentId> {
         let w = self.write().await?;
         let row = department::ActiveModel {
@@ -157,6 +187,7 @@ impl Store {
         Ok(DepartmentId(row.id))
     }
 
+    /// One department, or [`StoreError::NotFound`].
     pub async fn department(&self, id: DepartmentId) -> Result<Department> {
         department::Entity::find_by_id(id.0)
             .one(self.conn())
@@ -164,6 +195,7 @@ impl Store {
             .ok_or(StoreError::NotFound("部门"))
     }
 
+    /// A department by its code, or [`StoreError::NotFound`].
     pub async fn department_by_code(&self, code: &str) -> Result<Department> {
         if code.contains('\0') {
             return Err(StoreError::NotFound("部门"));
@@ -175,6 +207,7 @@ impl Store {
             .ok_or(StoreError::NotFound("部门"))
     }
 
+    /// Every department, oldest first.
     pub async fn departments(&self) -> Result<Vec<Department>> {
         Ok(department::Entity::find()
             .order_by_asc(department::Column::Id)
@@ -182,6 +215,7 @@ impl Store {
             .await?)
     }
 
+    /// Adds a person; a login name or phone already in use is a [`StoreError::Conflict`].
     pub async fn create_user(&self, new: NewUser<'_>) -> Result<UserId> {
         let w = self.write().await?;
         let categories: Vec<&str> = new.categories.iter().map(|c| c.code()).collect();
@@ -207,6 +241,7 @@ impl Store {
         Ok(UserId(row.id))
     }
 
+    /// One person's account, or [`StoreError::NotFound`].
     pub async fn user(&self, id: UserId) -> Result<User> {
         user::Entity::find_by_id(id.0)
             .one(self.conn())
@@ -249,6 +284,7 @@ impl Store {
         Ok(id)
     }
 
+    /// Gives a person a role in a scope.
     pub async fn grant(&self, user: UserId, g: &Grant) -> Result<()> {
         let (kind, scope_id) = match &g.scope {
             Scope::Global => ("global", 0),

@@ -7,11 +7,13 @@ pub enum StoreError {
     /// The domain refused the move (forbidden, wrong state, bad value).
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// No such record; names what was looked for, in Chinese.
     #[error("{0}不存在")]
     NotFound(&'static str),
     /// A uniqueness rule was hit, e.g. a second grant of the same role.
     #[error("{0}")]
     Conflict(String),
+    /// Any other database failure.
     #[error("database error: {0}")]
     Db(DbErr),
     /// A stored value the domain cannot read (an unknown state code, say):

@@ -4,6 +4,7 @@
 //! backend difference kept here is SQLite's durability pragmas and its single
 //! writer (see [`Store`]). Every state change and its timeline event are
 //! written in one transaction, after the domain crate has decided the move.
+#![warn(missing_docs)]
 
 pub mod entity;
 mod error;
@@ -52,17 +53,26 @@ pub use stage::task::TaskAction;
 pub(crate) use stage::{deliberation, intake};
 pub use topics::{TopicAction, TopicFilter, Who};
 
-/// Read models handed to the web layer as they are stored.
 /// A topic's row, as the store's own code reads and writes it.
 pub(crate) type TopicRow = entity::topic::Model;
+
+// Read models of the directory and records, handed out as they are stored.
+/// A deliberation room (议事室).
 pub type Room = entity::room::Model;
+/// A node of the region tree.
 pub type Region = entity::region::Model;
+/// A functional department (职能部门).
 pub type Department = entity::department::Model;
+/// A person's account, password hash and lockout included.
 pub type User = entity::user::Model;
+/// A research record (商前调研记录).
 pub type ResearchRecord = entity::research_record::Model;
+/// A consultation opinion (协商意见) and leadership's decision on it.
 pub type Opinion = entity::opinion::Model;
+/// A resident's rating of a result.
 pub type Rating = entity::rating::Model;
 
+/// The store's result; the error is a [`StoreError`] unless said otherwise.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The database handle shared by every request.
@@ -102,6 +112,7 @@ impl Clock {
         }
     }
 
+    /// The current time: the system's, or wherever a hand-set clock stands.
     pub fn now(&self) -> DateTime<Utc> {
         match &self.set {
             None => Utc::now(),
@@ -175,6 +186,7 @@ impl Store {
         self
     }
 
+    /// The clock the store reads its time from.
     pub fn clock(&self) -> &Clock {
         &self.clock
     }
@@ -201,6 +213,7 @@ impl Store {
         Ok(())
     }
 
+    /// Which database this store runs on (SQLite or PostgreSQL).
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
     }

@@ -6,14 +6,17 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::entity::topic_like;
 use crate::{Result, Store};
 
+/// What a like (点赞) did.
 #[derive(Debug, Clone, Copy)]
 pub struct LikeOutcome {
     /// False when this liker had already liked the topic.
     pub new: bool,
+    /// The topic's like count, this like included.
     pub count: i64,
 }
 
 impl Store {
+    /// Whether this liker key has liked the topic.
     pub async fn has_liked(&self, id: TopicId, liker: &str) -> Result<bool> {
         Ok(topic_like::Entity::find()
             .filter(topic_like::Column::TopicId.eq(id.0))
@@ -38,8 +41,11 @@ impl Store {
 /// What a topic's page shows about its visitor.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct VisitorMarks {
+    /// Has liked the topic (点赞).
     pub liked: bool,
+    /// Has supported it (附议).
     pub supported: bool,
+    /// Follows it, by account or by device.
     pub following: bool,
 }
 

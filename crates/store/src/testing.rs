@@ -36,9 +36,12 @@ macro_rules! both_backends {
 /// The environment variable naming the PostgreSQL server for tests.
 pub const POSTGRES_ENV: &str = "SHANGLIANG_TEST_POSTGRES_URL";
 
+/// The database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// A fresh SQLite file in the temp directory.
     Sqlite,
+    /// A fresh database on the server named by [`POSTGRES_ENV`].
     Postgres,
 }
 
@@ -85,12 +88,19 @@ pub async fn fresh_database(backend: Backend) -> String {
 /// a village and a room in each, two departments, and one person per role.
 #[derive(Clone)]
 pub struct World {
+    /// The county above both subdistricts (涟水县).
     pub county: RegionId,
+    /// Subdistrict A (陈师街道), led by `leader-a`.
     pub subdistrict_a: RegionId,
+    /// Subdistrict B (涟城街道), led by `leader-b`.
     pub subdistrict_b: RegionId,
+    /// The room of subdistrict A's village, convened by `convener-a`.
     pub room_a: RoomId,
+    /// The room of subdistrict B's community, convened by `convener-b`.
     pub room_b: RoomId,
+    /// 交通运输局 under subdistrict A, where `staff-a` works.
     pub dept_a: DepartmentId,
+    /// 住建局, also under subdistrict A, where `staff-b` works.
     pub dept_b: DepartmentId,
     /// Login name → user id, for every person below.
     pub users: Vec<(&'static str, UserId)>,
@@ -216,6 +226,7 @@ impl World {
         })
     }
 
+    /// The id of the world user with this login name; panics for an unknown one.
     pub fn user(&self, login: &str) -> UserId {
         self.users
             .iter()

@@ -24,48 +24,77 @@ use crate::{
 /// Who is acting, as the domain sees them and as the timeline names them.
 #[derive(Clone, Debug)]
 pub struct Who {
+    /// The actor the domain judges.
     pub actor: Actor,
+    /// The name the timeline shows for them.
     pub name: String,
 }
 
 /// A move on a topic with the data it carries; the domain decides whether it may happen.
 #[derive(Clone, Debug)]
 pub enum TopicAction {
+    /// Take the submission on (受理立项).
     Accept,
+    /// Refuse the submission (不予立项).
     Reject {
+        /// Why, for the submitter to read.
         reason: Reason,
     },
+    /// Fold the submission into a topic already being handled (合并).
     Merge {
+        /// The 查询码 of the topic that takes it.
         into: TrackingNo,
     },
+    /// Hand the submission straight to a department (转办).
     Refer {
+        /// The department that handles it.
         department: DepartmentId,
+        /// Its due date, today at the earliest.
         due: NaiveDate,
     },
+    /// Record a research visit (商前调研).
     AddResearch {
+        /// What was found.
         note: Note,
+        /// Who took part; may be empty.
         participants: Participants,
     },
+    /// Put the topic on a meeting's agenda (安排上会).
     Schedule {
+        /// A meeting of the topic's room that has not started.
         meeting: MeetingId,
     },
+    /// Record the meeting's consultation opinion (协商意见).
     RecordOpinion {
+        /// The opinion as agreed.
         text: Note,
     },
+    /// Leadership rules on the opinion (上会研究).
     Review {
+        /// Adopted, partly adopted or not.
         decision: Decision,
+        /// Leadership's 批示; may be empty.
         instructions: Instructions,
     },
+    /// Give a department a task (工单) that carries the decision out.
     DispatchTask {
+        /// The department that does the work.
         department: DepartmentId,
+        /// What it is asked to do.
         title: TaskTitle,
+        /// Its due date, today at the earliest.
         due: NaiveDate,
     },
+    /// Close the work once every task is verified (办结).
     Complete,
+    /// The submitter rates the result; not satisfied reopens the topic.
     Rate {
+        /// The submitter's verdict.
         satisfaction: Satisfaction,
+        /// What they add; may be empty.
         comment: RatingComment,
     },
+    /// Put a reopened topic back to work.
     Resume,
 }
 
@@ -89,19 +118,27 @@ impl TopicAction {
     }
 }
 
+/// Which topics a list shows, and which page of them.
 #[derive(Clone, Debug, Default)]
 pub struct TopicFilter {
+    /// Only this room's topics.
     pub room: Option<RoomId>,
     /// Only topics at or below this region path ("/1/5/").
     pub region: Option<RegionPath>,
+    /// Only topics in these states; empty means any.
     pub states: Vec<TopicState>,
+    /// Only topics that came in this way.
     pub channel: Option<Channel>,
+    /// Only topics of this category.
     pub category: Option<String>,
+    /// Page size for [`Store::topics`]: 0 means 50, and at most 500.
     pub limit: u64,
+    /// How many topics to skip, for later pages.
     pub offset: u64,
 }
 
 impl Store {
+    /// One topic, or [`StoreError::NotFound`].
     pub async fn topic(&self, id: TopicId) -> Result<Topic> {
         topic::Entity::find_by_id(id.0)
             .one(self.conn())
@@ -163,6 +200,7 @@ impl Store {
         )
     }
 
+    /// How many topics match the filter (its paging ignored).
     pub async fn count_topics(&self, f: &TopicFilter) -> Result<u64> {
         Ok(filtered(f).count(self.conn()).await?)
     }
@@ -207,6 +245,7 @@ impl Store {
             .collect()
     }
 
+    /// A topic's research records, oldest first.
     pub async fn research_records(&self, id: TopicId) -> Result<Vec<ResearchRecord>> {
         Ok(research_record::Entity::find()
             .filter(research_record::Column::TopicId.eq(id.0))
@@ -215,6 +254,7 @@ impl Store {
             .await?)
     }
 
+    /// A topic's consultation opinions, oldest first.
     pub async fn opinions(&self, id: TopicId) -> Result<Vec<Opinion>> {
         Ok(opinion::Entity::find()
             .filter(opinion::Column::TopicId.eq(id.0))
@@ -223,6 +263,7 @@ impl Store {
             .await?)
     }
 
+    /// A topic's ratings, oldest first.
     pub async fn ratings(&self, id: TopicId) -> Result<Vec<Rating>> {
         Ok(rating::Entity::find()
             .filter(rating::Column::TopicId.eq(id.0))
@@ -231,6 +272,7 @@ impl Store {
             .await?)
     }
 
+    /// A topic's tasks, in the order they were given.
     pub async fn tasks_of_topic(&self, id: TopicId) -> Result<Vec<Task>> {
         model::all(
             task::Entity::find()

@@ -6,11 +6,16 @@ use super::parsed;
 use crate::StoreError;
 use crate::entity::{deliberation, statement};
 
+/// A topic's online deliberation (线上议事).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deliberation {
+    /// Its id, as URLs name it (`/d/{id}`).
     pub id: DeliberationId,
+    /// The topic it is about; a topic has at most one.
     pub topic: TopicId,
+    /// Whether it still takes statements and votes.
     pub state: DeliberationState,
+    /// When it was opened.
     pub created_at: DateTime<Utc>,
     /// When a statement was last moderated.
     pub moderated_at: Option<DateTime<Utc>>,
@@ -30,18 +35,26 @@ impl TryFrom<deliberation::Model> for Deliberation {
     }
 }
 
+/// One statement (观点) that participants agree or disagree with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {
+    /// Its row's id (not its Pol.is `tid`).
     pub id: StatementId,
+    /// The deliberation it belongs to.
     pub deliberation: DeliberationId,
     /// The Pol.is comment id within the deliberation, from 0.
     pub tid: i64,
+    /// What it says, as voters read it.
     pub text: String,
+    /// The account that proposed it, if any.
     pub author_user: Option<UserId>,
+    /// The device token of an author without an account.
     pub author_device: Option<String>,
+    /// Where it stands with the convener; only approved ones are shown and voted on.
     pub state: StatementState,
     /// About the conversation rather than an opinion; left out of the math.
     pub is_meta: bool,
+    /// When it was proposed.
     pub created_at: DateTime<Utc>,
 }
 

@@ -7,16 +7,24 @@ use super::parsed;
 use crate::StoreError;
 use crate::entity::topic_event;
 
+/// One entry of a topic's public timeline.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TopicEvent {
+    /// The topic whose timeline it is on.
     pub topic: TopicId,
+    /// The task (工单) it is about, if any.
     pub task: Option<TaskId>,
+    /// What happened.
     pub kind: EventKind,
+    /// The account that acted; `None` for someone without one.
     pub actor_user: Option<UserId>,
     /// As the public sees them (匿名群众 for an anonymous submitter).
     pub actor_name: String,
+    /// The role the actor acted in.
     pub actor_role: Role,
+    /// The entry's facts, rendered into Chinese where shown.
     pub detail: EventDetail,
+    /// When it happened; entries of one write share the instant.
     pub at: DateTime<Utc>,
 }
 

@@ -9,15 +9,23 @@ use crate::entity::{meeting, task};
 /// 工单: what one department is asked to do about a topic, by when.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Task {
+    /// Its id, as URLs and the API name it.
     pub id: TaskId,
+    /// The topic it carries out.
     pub topic: TopicId,
+    /// The department asked to do it.
     pub department: DepartmentId,
+    /// What is asked, in a line.
     pub title: String,
+    /// Where it stands.
     pub state: TaskState,
+    /// The day it is due; a granted extension moves it.
     pub due_date: NaiveDate,
     /// The date a waiting extension request asks for.
     pub requested_due: Option<NaiveDate>,
+    /// When it was given to the department.
     pub created_at: DateTime<Utc>,
+    /// When it last moved.
     pub updated_at: DateTime<Utc>,
 }
 
@@ -42,12 +50,19 @@ impl TryFrom<task::Model> for Task {
 /// 协商议事会 in a room.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Meeting {
+    /// Its id, as URLs and the API name it.
     pub id: MeetingId,
+    /// The room that holds it.
     pub room: RoomId,
+    /// Its name, e.g. 陈师社区秋季协商议事会.
     pub title: String,
+    /// Where it is held.
     pub place: String,
+    /// When it starts.
     pub starts_at: DateTime<Utc>,
+    /// Where it stands: planned, notified, in session or closed.
     pub state: MeetingState,
+    /// When the convener planned it.
     pub created_at: DateTime<Utc>,
 }
 

@@ -7,35 +7,50 @@ use super::parsed;
 use crate::StoreError;
 use crate::entity::topic;
 
+/// A topic (议题) with its state and submitter, typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Topic {
+    /// Its internal id; URLs name a topic by its 查询码.
     pub id: TopicId,
     /// 查询码 given to the submitter.
     pub tracking_no: String,
+    /// The room that handles it.
     pub room: RoomId,
     /// The room's place in the region tree.
     pub region: RegionPath,
     /// How it entered the platform; fixed at birth.
     pub channel: Channel,
+    /// Where it stands in the chain.
     pub state: TopicState,
+    /// Its one-line title.
     pub title: String,
+    /// What the submitter says about the problem.
     pub body: String,
+    /// Its category, from the submission form's list (交通出行, 市容环境 …).
     pub category: String,
+    /// Where the problem is, as typed.
     pub place: String,
     /// Who raised it: the only one who may rate its result.
     pub submitter: Submitter,
+    /// The submitter's name as given (hidden in public when anonymous).
     pub submitter_name: String,
+    /// A phone to reach the submitter, if given.
     pub submitter_phone: Option<String>,
     /// Leadership's decision once reviewed.
     pub decision: Option<Decision>,
+    /// The topic it was merged into, if any.
     pub merged_into: Option<TopicId>,
+    /// Likes (点赞) on its result, rolled up from the likes stored.
     pub like_count: i64,
+    /// 附议 count, rolled up like `like_count`.
     pub support_count: i64,
     /// Shown as 匿名群众 in public; the convener still sees who to contact.
     pub anonymous: bool,
     /// Map point in millionths of a degree (latitude, longitude).
     pub point: Option<(i64, i64)>,
+    /// When it was submitted.
     pub created_at: DateTime<Utc>,
+    /// When it last moved; lists show the latest first.
     pub updated_at: DateTime<Utc>,
 }
 

@@ -21,6 +21,7 @@ use crate::model::{self, Deliberation, Statement, parsed};
 use crate::topics::add_event;
 use crate::{Result, Store, StoreError, Who, WriteTx};
 
+/// The latest opinion map of a deliberation, as stored.
 pub type DeliberationResult = deliberation_result::Model;
 
 /// Longest statement, in characters.
@@ -30,8 +31,11 @@ pub const STATEMENT_MAX: usize = 140;
 /// statements moderated out (rejected or meta), which it leaves out.
 #[derive(Clone, Debug, Default)]
 pub struct AnalysisInput {
+    /// Every vote, in the order voters first cast them.
     pub votes: Vec<VoteRecord>,
+    /// Statements (by `tid`) marked meta.
     pub meta: BTreeSet<u64>,
+    /// Statements (by `tid`) moderated out: rejected or meta.
     pub mod_out: BTreeSet<u64>,
     /// When the votes were read: a map of them covers no vote changed later.
     pub read_at: chrono::DateTime<chrono::Utc>,
@@ -45,7 +49,9 @@ fn voters_counted() -> sea_orm::sea_query::Expr {
 /// An open deliberation as a room's page lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenDeliberation {
+    /// The deliberation's id, as its URL names it.
     pub id: i64,
+    /// The title of its topic.
     pub topic_title: String,
     /// Phones and accounts that have answered at least one statement.
     pub voters: u64,
@@ -180,6 +186,7 @@ impl Store {
         d.try_into()
     }
 
+    /// One deliberation, or [`StoreError::NotFound`].
     pub async fn deliberation(&self, id: DeliberationId) -> Result<Deliberation> {
         deliberation::Entity::find_by_id(id.0)
             .one(self.conn())
@@ -188,6 +195,7 @@ impl Store {
             .try_into()
     }
 
+    /// The topic's deliberation, if one was opened.
     pub async fn deliberation_of_topic(&self, topic_id: TopicId) -> Result<Option<Deliberation>> {
         deliberation::Entity::find()
             .filter(deliberation::Column::TopicId.eq(topic_id.0))
@@ -392,6 +400,7 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// How many votes are stored: one per statement and voter.
     pub async fn count_opinion_votes(&self, id: DeliberationId) -> Result<u64> {
         Ok(opinion_vote::Entity::find()
             .filter(opinion_vote::Column::DeliberationId.eq(id.0))
@@ -602,6 +611,7 @@ impl Store {
         ))
     }
 
+    /// The latest saved opinion map, if one was computed yet.
     pub async fn deliberation_result(
         &self,
         id: DeliberationId,

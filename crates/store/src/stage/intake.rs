@@ -11,22 +11,30 @@ use sea_orm::{
 use crate::entity::{follower, notification, photo, submission_key, support, topic};
 use crate::{Result, Store, StoreError, WriteTx};
 
+/// One line in a person's or device's inbox (消息).
 pub type Notification = notification::Model;
+/// A topic's photo in the photo store.
 pub type Photo = photo::Model;
 
 /// A photo already made safe and put in the photo store, to attach to a new topic.
 #[derive(Clone, Debug)]
 pub struct NewPhoto {
+    /// Photo store key of the re-encoded full image.
     pub key: String,
+    /// Photo store key of its thumbnail.
     pub thumb_key: String,
+    /// Width of the full image, in pixels.
     pub width: u32,
+    /// Height of the full image, in pixels.
     pub height: u32,
 }
 
+/// What a 附议 did.
 #[derive(Debug, Clone, Copy)]
 pub struct SupportOutcome {
     /// False when this person or device had already supported the topic.
     pub new: bool,
+    /// The topic's 附议 count, this one included.
     pub count: i64,
 }
 
@@ -128,6 +136,7 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
+    /// How many inbox lines for these keys are unread.
     pub async fn unread_notifications(&self, keys: &[String]) -> Result<u64> {
         Ok(notification::Entity::find()
             .filter(notification::Column::Recipient.is_in(keys.iter().cloned()))
@@ -136,6 +145,7 @@ impl Store {
             .await?)
     }
 
+    /// Marks every unread inbox line for these keys as read.
     pub async fn mark_notifications_read(&self, keys: &[String]) -> Result<()> {
         let w = self.write().await?;
         notification::Entity::update_many()
@@ -157,6 +167,7 @@ impl Store {
             .await?)
     }
 
+    /// Marks an inbox line's SMS as sent, so it is not sent again.
     pub async fn sms_sent(&self, id: i64) -> Result<()> {
         notification::Entity::update_many()
             .col_expr(
@@ -169,6 +180,7 @@ impl Store {
         Ok(())
     }
 
+    /// A topic's photos, in the order the resident chose them.
     pub async fn photos(&self, id: TopicId) -> Result<Vec<Photo>> {
         Ok(photo::Entity::find()
             .filter(photo::Column::TopicId.eq(id.0))

@@ -17,14 +17,20 @@ use crate::{Result, Store, StoreError, TopicRow, Who, WriteTx};
 /// A meeting's row, as the store's own code reads it.
 type MeetingRow = meeting::Model;
 
+/// A meeting a convener plans.
 pub struct NewMeeting<'a> {
+    /// The room that holds it; the planner must be its convener.
     pub room: RoomId,
+    /// Its name, checked as a [`MeetingTitle`](domain::MeetingTitle).
     pub title: &'a str,
+    /// Where it is held.
     pub place: &'a str,
+    /// When it starts.
     pub starts_at: DateTime<Utc>,
 }
 
 impl Store {
+    /// Plans a meeting in a room; only the room's convener may.
     pub async fn plan_meeting(&self, new: NewMeeting<'_>, who: &Who) -> Result<Meeting> {
         let state = domain::plan_meeting(&who.actor, new.room)?;
         let title = domain::MeetingTitle::parse(new.title)?;
@@ -44,6 +50,7 @@ impl Store {
         row.try_into()
     }
 
+    /// One meeting, or [`StoreError::NotFound`].
     pub async fn meeting(&self, id: MeetingId) -> Result<Meeting> {
         meeting::Entity::find_by_id(id.0)
             .one(self.conn())
@@ -64,6 +71,7 @@ impl Store {
         )
     }
 
+    /// The topics on a meeting's agenda, in agenda order.
     pub async fn agenda(&self, id: MeetingId) -> Result<Vec<Topic>> {
         let ids: Vec<i64> = agenda_item::Entity::find()
             .select_only()

@@ -11,13 +11,21 @@ use crate::entity::{submission_key, topic};
 use crate::topics::add_event;
 use crate::{Result, Store, StoreError, Topic, Who, WriteTx, intake};
 
+/// A new topic as submitted, on any channel.
 pub struct NewTopic<'a> {
+    /// The room it is raised in.
     pub room: RoomId,
+    /// How it comes in: 党政点题, 群众出题 or 委员荐题.
     pub channel: Channel,
+    /// Its title, already checked.
     pub title: &'a TopicTitle,
+    /// What the submitter says about the problem, already checked.
     pub body: &'a TopicBody,
+    /// Its category, from the submission form's list.
     pub category: &'a str,
+    /// Where the problem is, as typed.
     pub place: &'a str,
+    /// A phone to reach the submitter; texts about the topic's moves go there too.
     pub phone: Option<&'a PhoneNumber>,
     /// Hide the submitter's name in public (the room must allow anonymity for residents).
     pub anonymous: bool,
@@ -25,6 +33,7 @@ pub struct NewTopic<'a> {
     pub point: Option<(i64, i64)>,
     /// Sent by the phone with a draft: the same key never makes a second topic.
     pub client_key: Option<&'a str>,
+    /// Photos already in the photo store, in the order chosen.
     pub photos: &'a [crate::NewPhoto],
     /// 委员荐题: why the member recommends it, kept on the public timeline.
     pub reason: Option<&'a domain::Reason>,

@@ -14,21 +14,53 @@ use crate::model::{self, Task};
 use crate::topics::{add_event, topic_ctx};
 use crate::{Result, Store, StoreError, Who, WriteTx};
 
+/// A move on a task with the data it carries; the domain decides whether it may happen.
 #[derive(Clone, Debug)]
 pub enum TaskAction {
+    /// The department takes the task on (签收).
     Sign,
-    Return { reason: Reason },
-    Reassign { department: DepartmentId },
-    PostProgress { note: Note },
-    RequestExtension { until: NaiveDate, reason: Reason },
+    /// The department hands the task back instead of signing for it (退回).
+    Return {
+        /// Why, shown on the timeline.
+        reason: Reason,
+    },
+    /// A leader gives a returned task to another department.
+    Reassign {
+        /// The department that takes it over.
+        department: DepartmentId,
+    },
+    /// The department reports progress.
+    PostProgress {
+        /// The report, shown on the timeline.
+        note: Note,
+    },
+    /// The department asks for a later due date.
+    RequestExtension {
+        /// The due date asked for.
+        until: NaiveDate,
+        /// Why it needs more time.
+        reason: Reason,
+    },
+    /// A leader accepts the date asked for.
     GrantExtension,
+    /// A leader keeps the original due date.
     DenyExtension,
-    Complete { note: Note },
+    /// The department reports the work done (办结).
+    Complete {
+        /// What was done, shown on the timeline.
+        note: Note,
+    },
+    /// The convener confirms the work is done (核实).
     Verify,
-    SendBack { reason: Reason },
+    /// The convener sends finished work back to be redone (退回重办).
+    SendBack {
+        /// What is still wrong, shown on the timeline.
+        reason: Reason,
+    },
 }
 
 impl Store {
+    /// One task, or [`StoreError::NotFound`].
     pub async fn task(&self, id: TaskId) -> Result<Task> {
         task::Entity::find_by_id(id.0)
             .one(self.conn())
