@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::Context;
+use opinion::Report;
 use opinion::polis;
-use serde_json::Value;
 
 /// Reads an openData folder (votes.csv or participants-votes.csv, comments.csv)
 /// or a math export folder (votes.json, comments.json) and analyses it.
@@ -47,79 +47,69 @@ fn statement(text: &HashMap<u64, &str>, tid: u64) -> String {
     }
 }
 
-fn print_table(r: &Value, text: &HashMap<u64, &str>) {
-    let n = |k: &str| r[k].as_u64().unwrap_or(0);
+fn print_table(r: &Report, text: &HashMap<u64, &str>) {
     println!(
         "参与者 participants {}，观点 statements {}，纳入聚类 clustered {}，分组 groups {}",
-        n("n_participants"),
-        n("n_statements"),
-        n("n_in_conv"),
-        n("k")
+        r.n_participants, r.n_statements, r.n_in_conv, r.k
     );
-    for g in r["groups"].as_array().into_iter().flatten() {
+    for g in &r.groups {
         println!(
             "\n第 {} 组 group {} — {} 人 members",
-            g["id"].as_u64().unwrap_or(0) + 1,
-            g["id"],
-            g["members"]
+            g.id + 1,
+            g.id,
+            g.members
         );
         println!("  {:>6}  {:<6} {:>6}  statement", "tid", "vote", "share");
-        for s in g["repness"].as_array().into_iter().flatten() {
-            let tid = s["tid"].as_u64().unwrap_or(0);
-            let agree = s["agree"].as_bool().unwrap_or(false);
-            let share = if agree { &s["pa"] } else { &s["pd"] };
-            let vote = if agree { "赞同" } else { "反对" };
+        for s in &g.repness {
+            let (share, vote) = if s.agree {
+                (s.pa, "赞同")
+            } else {
+                (s.pd, "反对")
+            };
             println!(
-                "  {tid:>6}  {vote:<6} {:>5.0}%  {}",
-                share.as_f64().unwrap_or(0.0) * 100.0,
-                statement(text, tid)
+                "  {:>6}  {vote:<6} {:>5.0}%  {}",
+                s.tid,
+                share * 100.0,
+                statement(text, s.tid)
             );
         }
     }
-    for (key, label) in [
+    let common = r.common_ground.clone().unwrap_or_default();
+    for (list, label) in [
         (
-            "agree",
+            &common.agree,
             "共识：各组都赞同 common ground agree (a majority of every group)",
         ),
-        ("disagree", "共识：各组都反对 common ground disagree"),
+        (&common.disagree, "共识：各组都反对 common ground disagree"),
     ] {
         println!("\n{label}");
-        for s in r["common_ground"][key].as_array().into_iter().flatten() {
-            let tid = s["tid"].as_u64().unwrap_or(0);
-            let pct = |k: &str| s[k].as_f64().unwrap_or(0.0) * 100.0;
+        for s in list {
             println!(
-                "  {tid:>6}  {:>3.0}–{:.0}%  {}",
-                pct("min_share"),
-                pct("max_share"),
-                statement(text, tid)
+                "  {:>6}  {:>3.0}–{:.0}%  {}",
+                s.tid,
+                s.min_share * 100.0,
+                s.max_share * 100.0,
+                statement(text, s.tid)
             );
         }
     }
-    for (key, label) in [
+    for (list, label) in [
         (
-            "agree",
+            &r.consensus.agree,
             "多数人赞同 Pol.is consensus agree (all participants)",
         ),
-        ("disagree", "多数人反对 Pol.is consensus disagree"),
+        (
+            &r.consensus.disagree,
+            "多数人反对 Pol.is consensus disagree",
+        ),
     ] {
         println!("\n{label}");
-        for s in r["consensus"][key].as_array().into_iter().flatten() {
-            let tid = s["tid"].as_u64().unwrap_or(0);
-            println!("  {tid:>6}  {}", statement(text, tid));
+        for s in list {
+            println!("  {:>6}  {}", s.tid, statement(text, s.tid));
         }
     }
     println!("\n跨组共识 group-aware consensus (top 5)");
-    for s in r["group_aware_consensus"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .take(5)
-    {
-        let tid = s["tid"].as_u64().unwrap_or(0);
-        println!(
-            "  {tid:>6}  {:.3}  {}",
-            s["value"].as_f64().unwrap_or(0.0),
-            statement(text, tid)
-        );
+    for s in r.group_aware_consensus.iter().take(5) {
+        println!("  {:>6}  {:.3}  {}", s.tid, s.value, statement(text, s.tid));
     }
 }

@@ -30,7 +30,7 @@ use repness::{Consensus, GroupVotes, RepStatement};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use report::report;
+pub use report::{Report, report};
 
 /// Errors of the readers and writers.
 #[derive(Debug, thiserror::Error)]
@@ -564,7 +564,11 @@ mod tests {
         let back: Analysis = serde_json::from_str(&text).expect("deserialise");
         assert_eq!(serde_json::to_string(&back).expect("serialise"), text);
         let r = report(&a);
-        assert_eq!(r["participants"].as_array().map(Vec::len), Some(60));
-        assert!(r["groups"][0]["repness"][0]["agree"].is_boolean());
+        assert_eq!(r.participants.len(), 60);
+        assert!(!r.groups[0].repness.is_empty());
+        // The report reads back as it was written.
+        let json = serde_json::to_string(&r).expect("serialise");
+        let back: Report = serde_json::from_str(&json).expect("deserialise");
+        assert_eq!(serde_json::to_string(&back).expect("serialise"), json);
     }
 }

@@ -156,13 +156,13 @@ async fn run(
         opts.moderation.meta = input.meta;
         opts.moderation.mod_out = input.mod_out;
         let a = opinion::analyze_log(&input.votes, &opts, previous.as_ref());
-        let json = opinion::report(&a).to_string();
+        let json = serde_json::to_string(&opinion::report(&a));
         let continuation = serde_json::to_string(&a.continuation());
         (a, json, continuation)
     })
     .await?;
     store
-        .save_deliberation_result(id, json, counted, continuation?, read_at)
+        .save_deliberation_result(id, json?, counted, continuation?, read_at)
         .await?;
     tracing::info!(
         deliberation = id.0,

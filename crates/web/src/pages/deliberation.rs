@@ -7,8 +7,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use domain::{DeliberationId, DeliberationMove, DeliberationState, StatementState};
+use opinion::Report;
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -217,21 +217,13 @@ fn percent(n: u64, of: u64) -> u64 {
 
 /// The opinion map: participants as points, shaped and coloured by group,
 /// each group labelled at its centre, the viewer ringed and marked 「我」.
-fn map_svg(report: &Value, me: Option<u64>) -> (String, bool) {
+fn map_svg(report: &Report, me: Option<u64>) -> (String, bool) {
     const SIZE: f64 = 320.0;
     const PAD: f64 = 28.0;
-    let empty = Vec::new();
-    let ps = report["participants"].as_array().unwrap_or(&empty);
-    let pts: Vec<(u64, Option<usize>, f64, f64)> = ps
+    let pts: Vec<(u64, Option<usize>, f64, f64)> = report
+        .participants
         .iter()
-        .filter_map(|p| {
-            Some((
-                p["pid"].as_u64()?,
-                p["group"].as_u64().map(|g| g as usize),
-                p["x"].as_f64()?,
-                p["y"].as_f64()?,
-            ))
-        })
+        .map(|p| (p.pid, p.group, p.x, p.y))
         .filter(|p| p.2.is_finite() && p.3.is_finite())
         .collect();
     let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
@@ -248,13 +240,8 @@ fn map_svg(report: &Value, me: Option<u64>) -> (String, bool) {
             PAD + (v - lo) / (hi - lo) * (SIZE - 2.0 * PAD)
         }
     };
-    let group_ids: Vec<u64> = report["groups"]
-        .as_array()
-        .unwrap_or(&empty)
-        .iter()
-        .filter_map(|g| g["id"].as_u64())
-        .collect();
-    let index_of = |g: usize| group_ids.iter().position(|&id| id as usize == g);
+    let group_ids: Vec<usize> = report.groups.iter().map(|g| g.id).collect();
+    let index_of = |g: usize| group_ids.iter().position(|&id| id == g);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -353,7 +340,15 @@ pub async fn results(
     let Some(saved) = saved else {
         return Ok(Html(render(&page)));
     };
-    let report: Value = serde_json::from_str(&saved.json).unwrap_or_default();
+    let report: Report = match serde_json::from_str(&saved.json) {
+        Ok(r) => r,
+        Err(e) => {
+            // Unreadable (a damaged row): shown as not yet mapped, and mapped again.
+            tracing::warn!(deliberation = id.0, error = %e, "saved opinion map unreadable");
+            state.recompute.mark(id);
+            return Ok(Html(render(&page)));
+        }
+    };
     let text_of: HashMap<u64, String> = state
         .store
         .statements(id)
@@ -361,11 +356,7 @@ pub async fn results(
         .into_iter()
         .filter_map(|s| Some((u64::try_from(s.tid).ok()?, s.text)))
         .collect();
-    let text = |tid: &Value| {
-        tid.as_u64()
-            .and_then(|t| text_of.get(&t).cloned())
-            .unwrap_or_default()
-    };
+    let text = |tid: u64| text_of.get(&tid).cloned().unwrap_or_default();
     let me = state
         .store
         .participants(id)
@@ -374,34 +365,27 @@ pub async fn results(
         .position(|v| *v == viewer.liker_key())
         .map(|p| p as u64);
     let (svg, me_on_map) = map_svg(&report, me);
-    let empty = Vec::new();
-    let groups: Vec<GroupView> = report["groups"]
-        .as_array()
-        .unwrap_or(&empty)
+    let groups: Vec<GroupView> = report
+        .groups
         .iter()
         .enumerate()
         .map(|(i, g)| GroupView {
             name: format!("第{}组", i + 1),
-            members: g["members"].as_u64().unwrap_or(0),
+            members: g.members as u64,
             shape: legend_shape(i),
-            reps: g["repness"]
-                .as_array()
-                .unwrap_or(&empty)
+            reps: g
+                .repness
                 .iter()
                 .take(3)
                 .map(|r| {
-                    let agree = r["agree"].as_bool().unwrap_or(true);
-                    let pct = percent(
-                        r["n_success"].as_u64().unwrap_or(0),
-                        r["n_trials"].as_u64().unwrap_or(0),
-                    );
+                    let pct = percent(r.n_success, r.n_trials);
                     Line {
                         label: format!(
                             "第{}组 {pct}% {}",
                             i + 1,
-                            if agree { "赞同" } else { "反对" }
+                            if r.agree { "赞同" } else { "反对" }
                         ),
-                        text: text(&r["tid"]),
+                        text: text(r.tid),
                     }
                 })
                 .collect(),
@@ -409,58 +393,46 @@ pub async fn results(
         .collect();
     // Common ground: what a majority of every group shares, with the range
     // of the groups' shares.
-    let shared = |key: &str| -> Vec<Line> {
-        report["common_ground"][key]
-            .as_array()
-            .unwrap_or(&empty)
-            .iter()
+    let shared = |list: &[opinion::common_ground::SharedStatement]| -> Vec<Line> {
+        list.iter()
             .map(|c| {
-                let pct = |k: &str| (c[k].as_f64().unwrap_or(0.0) * 100.0).round();
-                let (low, high) = (pct("min_share"), pct("max_share"));
+                let pct = |share: f64| (share * 100.0).round();
+                let (low, high) = (pct(c.min_share), pct(c.max_share));
                 Line {
                     label: if low == high {
                         format!("各组 {low}%")
                     } else {
                         format!("各组 {low}%–{high}%")
                     },
-                    text: text(&c["tid"]),
+                    text: text(c.tid),
                 }
             })
             .collect()
     };
     // Maps saved before common ground existed: Pol.is's consensus of all.
-    let most = |key: &str| -> Vec<Line> {
-        report["consensus"][key]
-            .as_array()
-            .unwrap_or(&empty)
-            .iter()
+    let most = |list: &[opinion::repness::ConsensusStatement]| -> Vec<Line> {
+        list.iter()
             .map(|c| Line {
-                label: format!(
-                    "{}%",
-                    percent(
-                        c["n_success"].as_u64().unwrap_or(0),
-                        c["n_trials"].as_u64().unwrap_or(0)
-                    )
-                ),
-                text: text(&c["tid"]),
+                label: format!("{}%", percent(c.n_success, c.n_trials)),
+                text: text(c.tid),
             })
             .collect()
     };
     page.map_summary = format!(
         "共 {} 位参与者，分为 {} 组。每个点是一位参与者，看法相近的人离得近。",
-        report["n_participants"].as_u64().unwrap_or(0),
+        report.n_participants,
         groups.len()
     );
-    if report["common_ground"].is_object() {
-        page.agree = shared("agree");
-        page.disagree = shared("disagree");
+    if let Some(common) = &report.common_ground {
+        page.agree = shared(&common.agree);
+        page.disagree = shared(&common.disagree);
     } else {
         page.shared_by = "多数人";
-        page.agree = most("agree");
-        page.disagree = most("disagree");
+        page.agree = most(&report.consensus.agree);
+        page.disagree = most(&report.consensus.disagree);
     }
     page.groups = groups;
-    page.participants = report["n_participants"].as_u64().unwrap_or(0);
+    page.participants = report.n_participants as u64;
     page.votes = saved.votes_counted;
     page.updated = fmt_time(saved.computed_at);
     page.svg = svg;
