@@ -26,7 +26,7 @@ pub enum LoginLock {
 pub enum OtpCheck {
     /// The right code; it is now used up.
     Valid,
-    /// A wrong code; it counts against [`MAX_OTP_ATTEMPTS`].
+    /// A wrong code; it counts against the attempts a code allows.
     Wrong,
     /// No live code: none sent, expired, used, or too many wrong guesses.
     Expired,

@@ -1,6 +1,6 @@
 //! HTTP for Shangliang: server-rendered pages in Simplified Chinese and a
 //! JSON API over the same handlers' logic, all declared in one route table
-//! ([`routes`]) with the access policy of every route beside it.
+//! (`routes.rs`) with the access policy of every route beside it.
 
 mod actions;
 mod api;
