@@ -42,12 +42,13 @@ pub use like_queue::LikeQueue;
 pub use likes::{LikeOutcome, VisitorMarks};
 pub use model::{Deliberation, Meeting, Statement, Task, Topic, TopicEvent};
 pub use stage::deliberation::{
-    AnalysisInput, DeliberationResult, OpenDeliberation, STATEMENT_MAX, parse_statement,
+    DeliberationResult, OpenDeliberation, STATEMENT_MAX, parse_statement,
 };
 pub use stage::intake::{
     NewPhoto, Notification, Photo, SupportOutcome, device_key, key_of, person_key, user_key,
 };
 pub use stage::meeting::NewMeeting;
+pub use stage::opinion_map::AnalysisInput;
 pub use stage::submit::NewTopic;
 pub use stage::task::TaskAction;
 pub(crate) use stage::{deliberation, intake};
