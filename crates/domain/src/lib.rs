@@ -11,6 +11,7 @@ mod deliberation;
 mod error;
 mod event;
 mod ids;
+mod intake;
 mod labels;
 mod meeting;
 mod people;
@@ -37,6 +38,7 @@ pub use event::EventKind;
 pub use ids::{
     DeliberationId, DepartmentId, MeetingId, RegionId, RoomId, StatementId, TaskId, TopicId, UserId,
 };
+pub use intake::{ANONYMOUS, CATEGORIES, category, shown_submitter};
 pub use meeting::{
     MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, allowed_meeting, decide_meeting,
     plan_meeting,

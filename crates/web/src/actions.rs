@@ -40,12 +40,7 @@ async fn submit(
     let room = state.store.room_by_code(code).await?;
     let title = TopicTitle::parse(input.title.as_deref().unwrap_or(""))?;
     let body = TopicBody::parse(input.body.as_deref().unwrap_or(""))?;
-    let category = forms::plain(input.category.as_deref(), "category", "类别", 20)?;
-    let category = if forms::CATEGORIES.contains(&category.as_str()) {
-        category
-    } else {
-        "其他".to_owned()
-    };
+    let category = domain::category(input.category.as_deref().unwrap_or(""))?;
     let place = forms::plain(input.place.as_deref(), "place", "地点", 100)?;
     let point = input.point()?;
     let phone = match input
@@ -86,7 +81,7 @@ async fn submit(
         channel,
         title: &title,
         body: &body,
-        category: &category,
+        category,
         place: &place,
         phone: phone.as_ref(),
         anonymous: input.anonymous,

@@ -36,7 +36,7 @@ impl Viewer {
     pub fn who(&self) -> store::Who {
         let name = match &self.user {
             Some(u) => u.display_name.clone(),
-            None => "匿名群众".to_owned(),
+            None => domain::ANONYMOUS.to_owned(),
         };
         store::Who {
             actor: self.actor.clone(),

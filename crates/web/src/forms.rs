@@ -416,20 +416,6 @@ impl FromRequest<crate::AppState> for SubmitForm {
     }
 }
 
-pub const CATEGORIES: &[&str] = &[
-    "交通出行",
-    "市容环境",
-    "公共设施",
-    "社会治理",
-    "民生服务",
-    "农业农村",
-    "移风易俗",
-    "生态环保",
-    "安全生产",
-    "教育卫生",
-    "其他",
-];
-
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct MeetingInput {
     pub title: Option<String>,

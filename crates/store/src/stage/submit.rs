@@ -113,7 +113,7 @@ impl Store {
         let shown = if new.anonymous {
             Who {
                 actor: who.actor.clone(),
-                name: "匿名群众".to_owned(),
+                name: domain::ANONYMOUS.to_owned(),
             }
         } else {
             who.clone()

@@ -7,7 +7,6 @@ use domain::{DepartmentId, RegionPath, Role, RoomId, Scope, TaskState, TopicStat
 use crate::AppState;
 use crate::auth::{SignedIn, Viewer};
 use crate::error::AppResult;
-use crate::forms::CATEGORIES;
 use crate::pages::public::{MeetingRow, meeting_rows};
 use crate::view::{Nav, TopicRow, render};
 
@@ -211,7 +210,7 @@ pub async fn desk(
             .map(|r| (r.code.clone(), r.name.clone()))
             .collect(),
         can_propose_leadership: viewer.actor.has_role(Role::Leader),
-        categories: CATEGORIES,
+        categories: &domain::CATEGORIES,
     };
     Ok(Html(render(&page)))
 }

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::forms::CATEGORIES;
 use crate::view::{Nav, TopicRow, fmt_time, render};
+use domain::CATEGORIES;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -186,7 +186,7 @@ async fn render_room(
         place: room.place,
         description: room.description,
         allow_anonymous: room.allow_anonymous,
-        categories: CATEGORIES,
+        categories: &CATEGORIES,
         topics: TopicRow::list(&topics, &rooms),
         meetings: meeting_rows(&meetings),
         deliberations,

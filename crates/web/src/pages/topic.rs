@@ -281,11 +281,8 @@ pub async fn topic(
     } else {
         Vec::new()
     };
-    let submitter = if t.anonymous && !is_convener {
-        "匿名群众".to_owned()
-    } else {
-        t.submitter_name.clone()
-    };
+    let submitter =
+        domain::shown_submitter(t.anonymous, &t.submitter_name, t.room, &viewer.actor).to_owned();
     let merged_from = q
         .merged
         .as_deref()

@@ -14,9 +14,9 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::AppResult;
-use crate::forms::CATEGORIES;
 use crate::similar::{Candidates, Similar};
 use crate::view::{Nav, fmt_time, render};
+use domain::CATEGORIES;
 
 /// Rows with duplicate suggestions computed (the rest link to their page).
 const WITH_SIMILAR: usize = 50;
@@ -166,7 +166,7 @@ pub async fn triage(
         room: q.room.clone().unwrap_or_default(),
         channel: channel.map(|c| c.code().to_owned()).unwrap_or_default(),
         category: category.unwrap_or_default(),
-        categories: CATEGORIES,
+        categories: &CATEGORIES,
         total: counts.iter().sum(),
         channels: Channel::ALL
             .iter()
