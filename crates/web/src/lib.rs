@@ -2,13 +2,11 @@
 //! JSON API over the same handlers' logic, all declared in one route table
 //! (`routes.rs`) with the access policy of every route beside it.
 
-mod actions;
 mod api;
 mod assets;
 mod auth;
 mod error;
 mod forms;
-mod interop;
 mod limits;
 mod ops;
 mod page_cache;
@@ -19,6 +17,7 @@ mod routes;
 mod share;
 mod similar;
 mod sms;
+mod stages;
 mod view;
 
 use std::sync::Arc;

@@ -11,7 +11,9 @@ use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::json::*;
-use crate::forms::{ActionInput, MeetingInput, SubmitInput};
+use crate::forms::ActionInput;
+use crate::stages::intake::SubmitInput;
+use crate::stages::meeting::MeetingInput;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,9 +21,9 @@ use crate::forms::{ActionInput, MeetingInput, SubmitInput};
     paths(
         super::rooms, super::room, super::topics, super::topic, super::task, super::meeting, super::desk,
         super::session::login, super::session::logout, super::session::me, super::session::request_code, super::session::verify_code,
-        crate::actions::submit_api, crate::actions::topic_action_api, crate::actions::rate_api, crate::actions::like_api,
-        crate::actions::support_api, crate::similar::draft_api,
-        crate::actions::task_action_api, crate::actions::plan_meeting_api, crate::actions::meeting_action_api,
+        crate::stages::intake::submit_api, crate::stages::topic::topic_action_api, crate::stages::evaluation::rate_api, crate::stages::evaluation::like_api,
+        crate::stages::intake::support_api, crate::similar::draft_api,
+        crate::stages::task::task_action_api, crate::stages::meeting::plan_meeting_api, crate::stages::meeting::meeting_action_api,
     ),
     components(schemas(Problem, SubmitInput, ActionInput, MeetingInput)),
     modifiers(&Common),

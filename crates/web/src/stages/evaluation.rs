@@ -1,0 +1,74 @@
+//! 群众评价 and 点赞: the submitter rates the result; anyone likes a resolved topic.
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use domain::{RatingComment, Satisfaction};
+use store::TopicAction;
+
+use crate::AppState;
+use crate::api::{LikeJson, TopicJson};
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::forms::{ActionInput, ApiJson, ApiPath, PageForm};
+use crate::forms::{invalid, required};
+
+pub(crate) fn parse_rating(i: &ActionInput) -> AppResult<TopicAction> {
+    Ok(TopicAction::Rate {
+        satisfaction: Satisfaction::parse(required(&i.satisfaction, "satisfaction", "满意程度")?)
+            .ok_or_else(|| invalid("satisfaction", "请选择满意程度"))?,
+        comment: RatingComment::parse(i.comment.as_deref().unwrap_or(""))?,
+    })
+}
+
+pub async fn rate_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(no): Path<String>,
+    PageForm(input): PageForm<ActionInput>,
+) -> AppResult<Redirect> {
+    let topic =
+        crate::stages::topic::topic_action(&state, &viewer, &no, parse_rating(&input)?).await?;
+    Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
+}
+
+/// The submitter rates the result: satisfied or basic closes it, unsatisfied reopens it.
+#[utoipa::path(post, path = "/api/topics/{no}/rating", tag = "topics", params(("no" = String, Path)), request_body = ActionInput,
+    responses((status = 200, body = TopicJson)))]
+pub async fn rate_api(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(no): ApiPath<String>,
+    ApiJson(input): ApiJson<ActionInput>,
+) -> AppResult<Json<TopicJson>> {
+    let topic =
+        crate::stages::topic::topic_action(&state, &viewer, &no, parse_rating(&input)?).await?;
+    let room = state.store.room(topic.room).await?;
+    Ok(Json(TopicJson::new(&topic, &room)))
+}
+
+async fn like(state: &AppState, viewer: &Viewer, no: &str) -> AppResult<store::LikeOutcome> {
+    Ok(state.likes.like(no.to_owned(), viewer.liker_key()).await?)
+}
+
+pub async fn like_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(no): Path<String>,
+) -> AppResult<Redirect> {
+    like(&state, &viewer, &no).await?;
+    Ok(Redirect::to(&format!("/t/{no}")))
+}
+
+/// Likes a resolved topic, at most once per person or device.
+#[utoipa::path(post, path = "/api/topics/{no}/likes", tag = "topics", params(("no" = String, Path)), responses((status = 200, body = LikeJson)))]
+pub async fn like_api(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(no): ApiPath<String>,
+) -> AppResult<Json<LikeJson>> {
+    let o = like(&state, &viewer, &no).await?;
+    Ok(Json(LikeJson {
+        new: o.new,
+        count: o.count,
+    }))
+}

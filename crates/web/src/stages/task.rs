@@ -1,0 +1,86 @@
+//! 交办任务: a department's moves on its tasks, the leader's on returned and
+//! extended ones, the convener's verification.
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use domain::TaskId;
+use store::TaskAction;
+
+use crate::AppState;
+use crate::api::TaskJson;
+use crate::auth::{SignedIn, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::forms::date;
+use crate::forms::{ActionInput, ApiJson, ApiPath, PageForm};
+
+/// The task move named by `name` with its fields parsed; an unknown name is not found.
+pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TaskAction> {
+    Ok(match name {
+        "sign" => TaskAction::Sign,
+        "return" => TaskAction::Return {
+            reason: i.reason()?,
+        },
+        "reassign" => TaskAction::Reassign {
+            department: i.department()?,
+        },
+        "progress" => TaskAction::PostProgress { note: i.note()? },
+        "extend" => TaskAction::RequestExtension {
+            until: date(&i.until, "until", "延期后的期限")?,
+            reason: i.reason()?,
+        },
+        "grant-extension" => TaskAction::GrantExtension,
+        "deny-extension" => TaskAction::DenyExtension,
+        "complete" => TaskAction::Complete { note: i.note()? },
+        "verify" => TaskAction::Verify,
+        "send-back" => TaskAction::SendBack {
+            reason: i.reason()?,
+        },
+        _ => return Err(AppError::Store(store::StoreError::NotFound("操作"))),
+    })
+}
+
+async fn task_action(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    name: &str,
+    input: &ActionInput,
+) -> AppResult<store::Task> {
+    let action = parse_move(name, input)?;
+    Ok(state
+        .store
+        .apply_task(TaskId(id), &viewer.who(), action)
+        .await?)
+}
+
+pub async fn task_action_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path((id, action)): Path<(i64, String)>,
+    PageForm(input): PageForm<ActionInput>,
+) -> AppResult<Redirect> {
+    let task = task_action(&state, &viewer, id, &action, &input).await?;
+    let topic = state.store.topic(task.topic).await?;
+    Ok(Redirect::to(&format!(
+        "/t/{}#task-{}",
+        topic.tracking_no, task.id
+    )))
+}
+
+/// Moves a task: sign, return, reassign, progress, extend, grant-extension, deny-extension, complete, verify, send-back.
+#[utoipa::path(post, path = "/api/tasks/{id}/actions/{action}", tag = "tasks", security(("session" = [])),
+    params(("id" = i64, Path), ("action" = String, Path)), request_body = ActionInput, responses((status = 200, body = TaskJson)))]
+pub async fn task_action_api(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    ApiPath((id, action)): ApiPath<(i64, String)>,
+    ApiJson(input): ApiJson<ActionInput>,
+) -> AppResult<Json<TaskJson>> {
+    let task = task_action(&state, &viewer, id, &action, &input).await?;
+    let dept = state.store.department(task.department).await?;
+    Ok(Json(TaskJson::new(
+        &task,
+        &dept,
+        state.store.clock().today(),
+    )))
+}

@@ -1,0 +1,97 @@
+//! Moves on a topic along the chain (triage, research, scheduling, opinion,
+//! review, dispatch, completion) through one handler: the move's slug names
+//! it, its fields are parsed into the domain's types, the store asks the domain.
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use domain::MeetingId;
+use domain::{Decision, Instructions, Note, Participants, TaskTitle, TrackingNo};
+use store::TopicAction;
+
+use crate::AppState;
+use crate::api::TopicJson;
+use crate::auth::{SignedIn, Viewer};
+use crate::error::{AppError, AppResult};
+use crate::forms::{ActionInput, ApiJson, ApiPath, PageForm};
+use crate::forms::{date, id, invalid, required};
+
+/// The move named by `name` with its fields parsed; an unknown name is not found.
+pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TopicAction> {
+    Ok(match name {
+        "accept" => TopicAction::Accept,
+        "reject" => TopicAction::Reject {
+            reason: i.reason()?,
+        },
+        "merge" => TopicAction::Merge {
+            into: TrackingNo::parse(required(&i.into, "into", "目标议题查询码")?)?,
+        },
+        "refer" => TopicAction::Refer {
+            department: i.department()?,
+            due: date(&i.due, "due", "办理期限")?,
+        },
+        "research" => TopicAction::AddResearch {
+            note: i.note()?,
+            participants: Participants::parse(i.participants.as_deref().unwrap_or(""))?,
+        },
+        "schedule" => TopicAction::Schedule {
+            meeting: MeetingId(id(&i.meeting, "meeting", "会议")?),
+        },
+        "opinion" => TopicAction::RecordOpinion {
+            text: Note::parse(required(&i.text, "text", "协商意见")?)?,
+        },
+        "review" => TopicAction::Review {
+            decision: Decision::parse(required(&i.decision, "decision", "审议结果")?)
+                .ok_or_else(|| invalid("decision", "请选择审议结果"))?,
+            instructions: Instructions::parse(i.instructions.as_deref().unwrap_or(""))?,
+        },
+        "dispatch" => TopicAction::DispatchTask {
+            department: i.department()?,
+            title: TaskTitle::parse(required(&i.title, "title", "任务名称")?)?,
+            due: date(&i.due, "due", "办理期限")?,
+        },
+        "complete" => TopicAction::Complete,
+        "resume" => TopicAction::Resume,
+        "rate" => crate::stages::evaluation::parse_rating(i)?,
+        _ => return Err(AppError::Store(store::StoreError::NotFound("操作"))),
+    })
+}
+
+pub(crate) async fn topic_action(
+    state: &AppState,
+    viewer: &Viewer,
+    no: &str,
+    action: store::TopicAction,
+) -> AppResult<store::Topic> {
+    let topic = state.store.topic_by_tracking(no).await?;
+    Ok(state
+        .store
+        .apply_topic(topic.id, &viewer.who(), action)
+        .await?)
+}
+
+pub async fn topic_action_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path((no, action)): Path<(String, String)>,
+    PageForm(input): PageForm<ActionInput>,
+) -> AppResult<Redirect> {
+    let action = parse_move(&action, &input)?;
+    let topic = topic_action(&state, &viewer, &no, action).await?;
+    Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
+}
+
+/// Moves a topic along the chain: accept, reject, merge, refer, research, schedule, opinion,
+/// review, dispatch, complete, resume. The fields each action reads are in `ActionInput`.
+#[utoipa::path(post, path = "/api/topics/{no}/actions/{action}", tag = "topics", security(("session" = [])),
+    params(("no" = String, Path), ("action" = String, Path)), request_body = ActionInput, responses((status = 200, body = TopicJson)))]
+pub async fn topic_action_api(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    ApiPath((no, action)): ApiPath<(String, String)>,
+    ApiJson(input): ApiJson<ActionInput>,
+) -> AppResult<Json<TopicJson>> {
+    let action = parse_move(&action, &input)?;
+    let topic = topic_action(&state, &viewer, &no, action).await?;
+    let room = state.store.room(topic.room).await?;
+    Ok(Json(TopicJson::new(&topic, &room)))
+}
