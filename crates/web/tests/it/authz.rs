@@ -64,6 +64,113 @@ async fn check(app: &TestApp, clients: &[(&str, Client)], no: &str, step: Step<'
     v
 }
 
+const CONVENER: &[&str] = &["convener-a"];
+const LEADERS: &[&str] = &["leader-a", "leader-county"];
+const STAFF: &[&str] = &["staff-a"];
+
+/// One topic's way along the chain as a table: each move's path and body
+/// (`{no}`, `{dept}`, `{meeting}` and `{task}` filled in as they become
+/// known), who may take it, and who then does. Everyone else is refused.
+type ChainStep = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+);
+const CHAIN: [ChainStep; 16] = [
+    (
+        "/api/topics/{no}/actions/accept",
+        "{}",
+        CONVENER,
+        "convener-a",
+    ),
+    (
+        "/api/topics/{no}/actions/research",
+        r#"{"note": "走访沿街商户二十户。"}"#,
+        CONVENER,
+        "convener-a",
+    ),
+    (
+        "/api/rooms/room-a/meetings",
+        r#"{"title": "停车问题议事会", "starts_at": "2030-01-05T14:00"}"#,
+        CONVENER,
+        "convener-a",
+    ),
+    (
+        "/api/topics/{no}/actions/schedule",
+        r#"{"meeting": "{meeting}"}"#,
+        CONVENER,
+        "convener-a",
+    ),
+    (
+        "/api/meetings/{meeting}/actions/notify",
+        "{}",
+        CONVENER,
+        "convener-a",
+    ),
+    (
+        "/api/meetings/{meeting}/actions/start",
+        "{}",
+        CONVENER,
+        "convener-a",
+    ),
+    (
+        "/api/topics/{no}/actions/opinion",
+        r#"{"text": "划定临时停车位。"}"#,
+        CONVENER,
+        "convener-a",
+    ),
+    (
+        "/api/meetings/{meeting}/actions/close",
+        "{}",
+        CONVENER,
+        "convener-a",
+    ),
+    (
+        "/api/topics/{no}/actions/review",
+        r#"{"decision": "adopt"}"#,
+        LEADERS,
+        "leader-a",
+    ),
+    (
+        "/api/topics/{no}/actions/dispatch",
+        r#"{"department": "{dept}", "title": "施划停车位", "due": "2030-02-01"}"#,
+        LEADERS,
+        "leader-a",
+    ),
+    ("/api/tasks/{task}/actions/sign", "{}", STAFF, "staff-a"),
+    (
+        "/api/tasks/{task}/actions/progress",
+        r#"{"note": "已完成现场测量。"}"#,
+        STAFF,
+        "staff-a",
+    ),
+    (
+        "/api/tasks/{task}/actions/extend",
+        r#"{"until": "2030-03-01", "reason": "材料未到"}"#,
+        STAFF,
+        "staff-a",
+    ),
+    (
+        "/api/tasks/{task}/actions/grant-extension",
+        "{}",
+        LEADERS,
+        "leader-a",
+    ),
+    (
+        "/api/tasks/{task}/actions/complete",
+        r#"{"note": "停车位施划完毕。"}"#,
+        STAFF,
+        "staff-a",
+    ),
+    (
+        "/api/tasks/{task}/actions/verify",
+        "{}",
+        CONVENER,
+        "convener-a",
+    ),
+];
+
 async fn stage_actions_forbidden(backend: Backend) {
     let app = TestApp::start(backend).await;
     let mut clients = Vec::new();
@@ -72,203 +179,28 @@ async fn stage_actions_forbidden(backend: Backend) {
     }
     let submitter = app.client();
     let no = app.submit(&submitter, "停车秩序整治").await;
-    let t = |a: &str| format!("/api/topics/{no}/actions/{a}");
-    let conv: &[&str] = &["convener-a"];
-    let leaders: &[&str] = &["leader-a", "leader-county"];
-
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: t("accept"),
-            body: json!({}),
-            allowed: conv,
-            by: "convener-a",
-        },
-    )
-    .await;
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: t("research"),
-            body: json!({ "note": "走访沿街商户二十户。" }),
-            allowed: conv,
-            by: "convener-a",
-        },
-    )
-    .await;
-    let m = check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: "/api/rooms/room-a/meetings".into(),
-            body: json!({ "title": "停车问题议事会", "starts_at": "2030-01-05T14:00" }),
-            allowed: conv,
-            by: "convener-a",
-        },
-    )
-    .await;
-    let mid = m["id"].as_i64().unwrap();
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: t("schedule"),
-            body: json!({ "meeting": mid.to_string() }),
-            allowed: conv,
-            by: "convener-a",
-        },
-    )
-    .await;
-    for a in ["notify", "start"] {
-        check(
-            &app,
-            &clients,
-            &no,
-            Step {
-                path: format!("/api/meetings/{mid}/actions/{a}"),
-                body: json!({}),
-                allowed: conv,
-                by: "convener-a",
-            },
-        )
-        .await;
+    let mut ids: Vec<(&str, String)> = vec![
+        ("{no}", no.clone()),
+        ("{dept}", app.world.dept_a.0.to_string()),
+    ];
+    for (path, body, allowed, by) in CHAIN {
+        let fill = |s: &str| ids.iter().fold(s.to_owned(), |s, (k, v)| s.replace(k, v));
+        let step = Step {
+            path: fill(path),
+            body: serde_json::from_str(&fill(body)).unwrap(),
+            allowed,
+            by,
+        };
+        let v = check(&app, &clients, &no, step).await;
+        if path.ends_with("/meetings") {
+            ids.push(("{meeting}", v["id"].to_string()));
+        }
+        if path.ends_with("/dispatch") {
+            let id = app.store.topic_by_tracking(&no).await.unwrap().id;
+            let task = app.store.tasks_of_topic(id).await.unwrap()[0].id;
+            ids.push(("{task}", task.to_string()));
+        }
     }
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: t("opinion"),
-            body: json!({ "text": "划定临时停车位。" }),
-            allowed: conv,
-            by: "convener-a",
-        },
-    )
-    .await;
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: format!("/api/meetings/{mid}/actions/close"),
-            body: json!({}),
-            allowed: conv,
-            by: "convener-a",
-        },
-    )
-    .await;
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: t("review"),
-            body: json!({ "decision": "adopt" }),
-            allowed: leaders,
-            by: "leader-a",
-        },
-    )
-    .await;
-    let dept = app.world.dept_a.0.to_string();
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: t("dispatch"),
-            body: json!({ "department": dept, "title": "施划停车位", "due": "2030-02-01" }),
-            allowed: leaders,
-            by: "leader-a",
-        },
-    )
-    .await;
-
-    let task = app
-        .store
-        .tasks_of_topic(app.store.topic_by_tracking(&no).await.unwrap().id)
-        .await
-        .unwrap()[0]
-        .id;
-    let k = |a: &str| format!("/api/tasks/{task}/actions/{a}");
-    let staff: &[&str] = &["staff-a"];
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: k("sign"),
-            body: json!({}),
-            allowed: staff,
-            by: "staff-a",
-        },
-    )
-    .await;
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: k("progress"),
-            body: json!({ "note": "已完成现场测量。" }),
-            allowed: staff,
-            by: "staff-a",
-        },
-    )
-    .await;
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: k("extend"),
-            body: json!({ "until": "2030-03-01", "reason": "材料未到" }),
-            allowed: staff,
-            by: "staff-a",
-        },
-    )
-    .await;
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: k("grant-extension"),
-            body: json!({}),
-            allowed: leaders,
-            by: "leader-a",
-        },
-    )
-    .await;
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: k("complete"),
-            body: json!({ "note": "停车位施划完毕。" }),
-            allowed: staff,
-            by: "staff-a",
-        },
-    )
-    .await;
-    check(
-        &app,
-        &clients,
-        &no,
-        Step {
-            path: k("verify"),
-            body: json!({}),
-            allowed: conv,
-            by: "convener-a",
-        },
-    )
-    .await;
     assert_eq!(app.topic_state(&no).await, "completed");
 
     // Only the submitter rates: every signed-in person and another phone are refused.

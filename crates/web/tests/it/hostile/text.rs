@@ -55,6 +55,8 @@ async fn malformed_text_is_refused_and_nothing_stored(backend: Backend) {
     let app = TestApp::start(backend).await;
     let corpus = corpus();
     let anon = app.client();
+    // Every refusal's problem document, snapshotted: a changed message shows in review.
+    let mut problems = std::collections::BTreeMap::new();
 
     for (field, value) in malformed_fields(&corpus) {
         let what = label(field, &value);
@@ -74,6 +76,7 @@ async fn malformed_text_is_refused_and_nothing_stored(backend: Backend) {
         );
         let v = assert_problem(&a, &format!("API {what}"));
         assert_eq!(v["field"], field, "API {what}: {v}");
+        problems.insert(what.clone(), v);
 
         let a = send(
             anon.post(app.url("/r/room-a/topics")).form(&fields),
@@ -93,6 +96,7 @@ async fn malformed_text_is_refused_and_nothing_stored(backend: Backend) {
         0,
         "a malformed submission was stored"
     );
+    insta::assert_json_snapshot!("malformed_submissions", problems);
 
     // The same strings as a user name: refused, never a server error.
     for s in corpus.zero_width_and_bidi.iter().chain(&corpus.control) {
