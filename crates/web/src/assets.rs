@@ -3,7 +3,7 @@
 //! Each is linked with a content hash in its URL (`/static/app.css?v=…`), so
 //! WeChat's in-app browser, which caches hard, can keep it forever and still
 //! picks up a new release at once. Four files do not justify an asset
-//! pipeline; compression is the router's `CompressionLayer`.
+//! pipeline. They are served uncompressed for now.
 use std::sync::LazyLock;
 
 use axum::extract::{Path, Query};

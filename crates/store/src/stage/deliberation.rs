@@ -283,11 +283,18 @@ impl Store {
             .one(&w.tx)
             .await?
             .ok_or(StoreError::NotFound("线上议事"))?;
-        if parsed(&d.state, DeliberationState::parse, "deliberations.state")?
-            != DeliberationState::Open
-        {
-            return Err(DomainError::Precondition("线上议事已结束".into()).into());
-        }
+        let room: Option<i64> = topic::Entity::find_by_id(d.topic_id)
+            .select_only()
+            .column(topic::Column::RoomId)
+            .into_tuple()
+            .one(&w.tx)
+            .await?;
+        let ctx = DeliberationCtx {
+            state: parsed(&d.state, DeliberationState::parse, "deliberations.state")?,
+            room: RoomId(room.ok_or(StoreError::NotFound("议题"))?),
+        };
+        let voter_actor = domain::Actor::anonymous(Some(voter.to_owned()));
+        domain::decide_deliberation(&ctx, &voter_actor, DeliberationMove::Vote)?;
         let approved = StatementState::Approved.code();
         let s = statement::Entity::find_by_id(statement.0)
             .one(&w.tx)

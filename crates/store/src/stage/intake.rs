@@ -71,7 +71,7 @@ impl Store {
             .one(&w.tx)
             .await?
             .ok_or(StoreError::NotFound("议题"))?;
-        let state = TopicState::parse(&row.state).ok_or(StoreError::NotFound("议题状态"))?;
+        let state = crate::model::parsed(&row.state, TopicState::parse, "topics.state")?;
         if !open_for_support(state) {
             return Err(domain::DomainError::Precondition(
                 "该议题已不予立项或已合并，不能再附议".into(),

@@ -126,7 +126,7 @@ pub async fn send_code(
     state
         .limits
         .check(crate::limits::Act::Code, &viewer.device, None, ip.0)?;
-    let since = chrono::Utc::now() - Duration::hours(1);
+    let since = state.store.clock().now() - Duration::hours(1);
     if state.store.otp_sent_since(phone, since).await? >= CODES_PER_HOUR {
         return Err(AppError::TooMany("验证码发送太频繁，请一小时后再试".into()));
     }

@@ -7,7 +7,7 @@ use std::collections::hash_map::Entry;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use domain::{Channel, RoomId, TopicState};
 use serde::Deserialize;
 
@@ -115,7 +115,7 @@ pub async fn triage(
     }
     // Oldest first: whoever waited longest is seen first.
     topics.sort_by_key(|t| (t.created_at, t.id));
-    let now = Utc::now();
+    let now = state.store.clock().now();
     let mut rows = Vec::with_capacity(topics.len());
     // Each room's candidates are read once for all its submissions.
     let mut candidates: HashMap<RoomId, Candidates> = HashMap::new();
