@@ -406,7 +406,16 @@ impl Store {
         am.state = Set(t.to.code().to_owned());
         am.updated_at = Set(w.now);
         let updated = am.update(&w.tx).await?;
-        add_event(&w, row.id, task_id, t.event, who, role, detail).await?;
+        // Whoever asked not to be named stays unnamed in every entry they make.
+        let shown = if row.anonymous && ctx.submitter.is(&who.actor) {
+            &Who {
+                actor: who.actor.clone(),
+                name: domain::ANONYMOUS.to_owned(),
+            }
+        } else {
+            who
+        };
+        add_event(&w, row.id, task_id, t.event, shown, role, detail).await?;
         w.commit().await?;
         updated.try_into()
     }

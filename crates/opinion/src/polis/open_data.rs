@@ -63,6 +63,17 @@ fn csv_quote(s: &str) -> String {
     }
 }
 
+/// Text a spreadsheet would take for a formula (`=HYPERLINK(…)`, `+1`,
+/// `@SUM`, a leading tab or CR) gets a leading apostrophe, as OWASP advises
+/// for CSV exports: it then opens as the text it is.
+fn defused(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 /// A CSV table with named columns.
 struct Table {
     file: String,
@@ -343,7 +354,7 @@ pub fn open_data_files(
             a,
             d,
             c.moderated,
-            csv_quote(&c.text)
+            csv_quote(&defused(&c.text))
         );
     }
     files.comments = Some(s);
@@ -431,6 +442,18 @@ pub fn open_data_files(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_exported_as_text() {
+        assert_eq!(
+            defused("=HYPERLINK(\"http://x\",\"点我\")"),
+            "'=HYPERLINK(\"http://x\",\"点我\")"
+        );
+        for s in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(defused(s).starts_with('\''), "{s}");
+        }
+        assert_eq!(defused("村口停车难"), "村口停车难");
+    }
 
     #[test]
     fn csv_quotes_and_newlines() {

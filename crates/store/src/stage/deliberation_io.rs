@@ -151,12 +151,16 @@ impl Store {
 
     /// The deliberation as Pol.is data: participants numbered by their first
     /// vote (as in the analysis), statements with moderation and authors.
+    /// Only approved statements are published: one waiting for the convener
+    /// or turned down (a name, a phone number, an insult) appears in no
+    /// export, and neither do votes on it.
     pub async fn open_data(&self, id: DeliberationId) -> Result<(Vec<VoteRecord>, Vec<Comment>)> {
         let (input, pid_of) = self.conversation(id).await?;
-        let comments = self
+        let comments: Vec<Comment> = self
             .statements(id)
             .await?
             .into_iter()
+            .filter(|s| s.state == StatementState::Approved)
             .map(|s| {
                 let key = match (s.author_user, &s.author_device) {
                     (None, Some(d)) if d.starts_with(IMPORTED) => Some(d.clone()),
@@ -176,7 +180,13 @@ impl Store {
                 }
             })
             .collect();
-        Ok((input.votes, comments))
+        let published: BTreeSet<u64> = comments.iter().map(|c| c.tid).collect();
+        let votes = input
+            .votes
+            .into_iter()
+            .filter(|v| published.contains(&v.tid))
+            .collect();
+        Ok((votes, comments))
     }
 
     /// The convener ends a deliberation: no more votes or statements; the

@@ -493,3 +493,77 @@ async fn cancelled_writes_leave_no_open_transaction(backend: Backend) {
     }
 }
 both!(cancelled_writes_leave_no_open_transaction);
+
+/// A resident who submitted anonymously stays 匿名群众 on the public
+/// timeline when rating the result, even when signed in under a name.
+async fn anonymous_submitter_stays_anonymous(backend: Backend) {
+    let (store, world) = setup(backend).await;
+    let resident = Who {
+        actor: store.actor(world.user("resident")).await.unwrap(),
+        name: "张桂兰".into(),
+    };
+    let title = TopicTitle::parse("楼道堆物清理").unwrap();
+    let body = TopicBody::parse("具体情况说明").unwrap();
+    let t = store
+        .submit_topic(
+            NewTopic {
+                anonymous: true,
+                ..new_topic(world.room_a, &title, &body)
+            },
+            &resident,
+        )
+        .await
+        .unwrap();
+    let convener = who(&store, &world, "convener-a").await;
+    let staff = who(&store, &world, "staff-a").await;
+    store
+        .apply_topic(
+            t.id,
+            &convener,
+            TopicAction::Refer {
+                department: world.dept_a,
+                due: chrono::Utc::now().date_naive() + Duration::days(3),
+            },
+        )
+        .await
+        .unwrap();
+    let task = store.tasks_of_topic(t.id).await.unwrap()[0].id;
+    store
+        .apply_task(task, &staff, store::TaskAction::Sign)
+        .await
+        .unwrap();
+    let note = domain::Note::parse("堆物已清理").unwrap();
+    store
+        .apply_task(task, &staff, store::TaskAction::Complete { note })
+        .await
+        .unwrap();
+    store
+        .apply_task(task, &convener, store::TaskAction::Verify)
+        .await
+        .unwrap();
+    store
+        .apply_topic(
+            t.id,
+            &resident,
+            TopicAction::Rate {
+                satisfaction: domain::Satisfaction::Satisfied,
+                comment: domain::RatingComment::parse("很满意").unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    let tl = store.timeline(t.id).await.unwrap();
+    for e in tl
+        .iter()
+        .filter(|e| e.actor_user == Some(world.user("resident")))
+    {
+        assert_eq!(
+            e.actor_name,
+            domain::ANONYMOUS,
+            "{:?} names the submitter",
+            e.kind
+        );
+    }
+    assert_eq!(tl.last().map(|e| e.kind), Some(domain::EventKind::Rated));
+}
+both!(anonymous_submitter_stays_anonymous);

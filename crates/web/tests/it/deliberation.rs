@@ -497,3 +497,60 @@ async fn no_deliberation_on_a_refused_topic(backend: Backend) {
     assert!(d.is_none());
 }
 both!(no_deliberation_on_a_refused_topic);
+
+/// A statement is published only once the convener approves it: one with a
+/// person's name and phone is in no export while it waits and none after it
+/// is turned down, and an approved one that looks like a spreadsheet formula
+/// is exported as text.
+async fn exports_publish_only_approved_statements(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let id = opened_with_four_seeds(&app, "楼道堆物清理问题").await;
+    let phone = app.client();
+    assert_eq!(
+        app.page(&phone, &format!("/d/{id}")).await.0,
+        StatusCode::OK
+    );
+    let doxxing = "3号楼502的王某某电话13912345678天天堆东西";
+    let formula = "=HYPERLINK(\"http://example.com\",\"点我\")";
+    for text in [doxxing, formula] {
+        let r = form(
+            &phone,
+            app.url(&format!("/d/{id}/statements")),
+            &[("text", text)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let comments = || async {
+        let (s, csv) = app
+            .page(&app.client(), &format!("/d/{id}/export/comments.csv"))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        csv
+    };
+    let csv = comments().await;
+    assert!(!csv.contains("13912345678"), "published before moderation");
+    assert!(!csv.contains("HYPERLINK"), "published before moderation");
+
+    let statements = app.store.statements(id).await.unwrap();
+    let find = |t: &str| statements.iter().find(|s| s.text == t).unwrap().id;
+    let convener = app.login("convener-a").await;
+    for (sid, action) in [(find(doxxing), "reject"), (find(formula), "approve")] {
+        let sid = sid.to_string();
+        let r = form(
+            &convener,
+            app.url(&format!("/d/{id}/moderate")),
+            &[("statement", sid.as_str()), ("action", action)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{action}");
+    }
+    let csv = comments().await;
+    assert!(!csv.contains("13912345678"), "published after rejection");
+    assert!(
+        csv.contains("'=HYPERLINK("),
+        "a formula is exported as text: {csv}"
+    );
+    assert!(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"));
+}
+both!(exports_publish_only_approved_statements);
