@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
+import hmac
 import json
 import math
 import os
@@ -132,6 +134,24 @@ def prepare(backend: str, size: str, cfg, data: Path, logs: Path) -> tuple[Db, d
     return db, info
 
 
+def device_signer(db: Db, url: str):
+    """Signs device tokens as the server does (HMAC-SHA256 with the key it
+    keeps in `settings`), so simulated phones are ones it vouches for."""
+    urllib.request.urlopen(url + "/", timeout=30).read()  # the key is made on first use
+    secret = db.rows("SELECT value FROM settings WHERE key = 'device_cookie'")[0][0].encode()
+    return lambda token: f"{token}.{hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()[:32]}"
+
+
+def device_file(sign, salt: str, per_thread: int, tmp: Path) -> Path:
+    """Signed cookies for likes.lua: thread t's n-th like (from 1) is line t*per_thread+n."""
+    p = tmp / f"devices-{salt}.txt"
+    with p.open("w") as f:
+        for tid in range(THREADS):
+            for n in range(1, per_thread + 1):
+                f.write(sign(f"{salt}{tid:04x}{n:020d}") + "\n")
+    return p
+
+
 def path_files(db: Db, tmp: Path) -> dict:
     order = "RANDOM()"
     files = {}
@@ -204,7 +224,10 @@ def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
         if cfg.warmup:
             wrk(srv.url, "get.lua", [files["warmup"]], PAGE_CONNS, cfg.warmup)
         g["pages"] = {}
-        cookie = "sl_device=" + "b" * 32
+        sign = device_signer(db, srv.url)
+        cookie = "sl_device=" + sign("b" * 32)
+        # Likes per thread a timed run can reach (the burst brings its own quota).
+        per_thread = 40_000 if cfg.duration <= 2 else 200_000
         for key, label, fname in PAGES:
             r = srv.measure(backend, wrk, srv.url, "get.lua", [files[fname], cookie], PAGE_CONNS, cfg.duration)
             r["label"] = label
@@ -216,7 +239,9 @@ def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
         for conns in (8, 64):
             before = fsync_probe(cfg.data, cfg.fsync_n)
             salt = secrets.token_hex(4)
-            r = srv.measure(backend, wrk, srv.url, "likes.lua", [files["resolved"], salt, 0], conns, cfg.duration)
+            devices = device_file(sign, salt, per_thread, tmp)
+            r = srv.measure(backend, wrk, srv.url, "likes.lua",
+                            [files["resolved"], salt, 0, devices, per_thread], conns, cfg.duration)
             fs = fsync_around(before, fsync_probe(cfg.data, cfg.fsync_n))
             r.update(salt=salt, fsync=fs, label=f"likes, {conns} conn")
             r["acked_per_s"] = r["new"] / r["seconds"]
@@ -230,8 +255,9 @@ def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
         salt = secrets.token_hex(4)
         quota = math.ceil(cfg.burst / THREADS)
         log(f"  burst: {quota * THREADS:,} likes at {PAGE_CONNS} connections (at most {cfg.burst_cap} s)")
+        devices = device_file(sign, salt, quota, tmp)
         r, finished = srv.measure(backend, wrk_until_done, srv.url, "likes.lua",
-                                  [files["resolved"], salt, quota], PAGE_CONNS, cfg.burst_cap)
+                                  [files["resolved"], salt, quota, devices, quota], PAGE_CONNS, cfg.burst_cap)
         fs = fsync_around(before, fsync_probe(cfg.data, cfg.fsync_n))
         firsts = [t["first"] for t in r["threads"] if t["first"]]
         lasts = [t["last"] for t in r["threads"] if t["last"]]

@@ -1,7 +1,10 @@
 -- POST /api/topics/{no}/likes, every request from a new device (a unique
 -- sl_device cookie), spread over the resolved topics in TOPICS_FILE.
 --
--- Usage: wrk ... -s likes.lua URL -- TOPICS_FILE SALT QUOTA
+-- Usage: wrk ... -s likes.lua URL -- TOPICS_FILE SALT QUOTA DEVICES_FILE PER_THREAD
+--   DEVICES_FILE  the signed device cookies bench.py made for this run (the
+--          server counts likes only from phones it issued a device to):
+--          thread t's n-th like uses line t*PER_THREAD+n.
 --   SALT   8 hex digits, different for every run, so that the likes of a run
 --          can be counted in the database: liker LIKE 'd:SALT%'.
 --   QUOTA  likes per thread; 0 = as many as fit in the duration. With a
@@ -16,7 +19,7 @@ function setup(thread)
   threads[#threads + 1] = thread
 end
 
-local topics, salt, quota
+local topics, salt, quota, devices, per_thread
 sent, answered = 0, 0
 new, dup, failed, other = 0, 0, 0, 0
 first, last = 0, 0
@@ -28,6 +31,8 @@ function init(args)
   salt = args[2]
   assert(salt and #salt == 8, "SALT must be 8 hex digits")
   quota = tonumber(args[3] or "0") or 0
+  devices = C.read_lines(args[4])
+  per_thread = tonumber(args[5])
 end
 
 local calls = 0
@@ -48,9 +53,11 @@ function request()
   sent = sent + 1
   if first == 0 then first = C.now() end
   local no = topics[(sent * 7919 + tid * 104729) % #topics + 1]
-  local token = string.format("%s%04x%020d", salt, tid, sent)
+  -- Past the prepared cookies a like goes unsigned, and is refused (counted as other).
+  local cookie = devices[tid * per_thread + sent]
+    or string.format("%s%04x%020d", salt, tid, sent)
   return wrk.format("POST", "/api/topics/" .. no .. "/likes",
-    { ["Cookie"] = "sl_device=" .. token, ["Content-Length"] = "0" })
+    { ["Cookie"] = "sl_device=" .. cookie, ["Content-Length"] = "0" })
 end
 
 function response(status, headers, body)

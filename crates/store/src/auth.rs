@@ -5,8 +5,9 @@ use domain::UserId;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::entity::{otp_code, session, user};
-use crate::{Result, Store};
+use crate::entity::{otp_code, session, setting, user};
+use crate::{Result, Store, StoreError};
+use rand::RngCore;
 
 /// Failed password attempts before an account is locked, and for how long.
 pub const MAX_FAILED_LOGINS: i32 = 5;
@@ -212,5 +213,37 @@ impl Store {
             .await?;
         w.commit().await?;
         Ok(s.rows_affected + o.rows_affected)
+    }
+
+    /// A secret shared by every app node on this database (for example the
+    /// key that signs device cookies): made at random on first use, then
+    /// read back, so nodes starting together agree on one value.
+    pub async fn secret(&self, name: &str) -> Result<String> {
+        use sea_orm::sea_query::OnConflict;
+        if let Some(s) = setting::Entity::find_by_id(name.to_owned())
+            .one(self.conn())
+            .await?
+        {
+            return Ok(s.value);
+        }
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let value: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        setting::Entity::insert(setting::ActiveModel {
+            key: Set(name.to_owned()),
+            value: Set(value),
+        })
+        .on_conflict(
+            OnConflict::column(setting::Column::Key)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(self.conn())
+        .await?;
+        setting::Entity::find_by_id(name.to_owned())
+            .one(self.conn())
+            .await?
+            .map(|s| s.value)
+            .ok_or(StoreError::NotFound("设置"))
     }
 }

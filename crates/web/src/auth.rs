@@ -28,6 +28,8 @@ pub struct Viewer {
     pub actor: Actor,
     /// The anonymous device token, also present for signed-in users.
     pub device: String,
+    /// The device cookie was one this server signed (see `device`).
+    pub vouched: bool,
     /// Pages in 适老化 mode.
     pub care: bool,
 }
@@ -41,6 +43,16 @@ impl Viewer {
         store::Who {
             actor: self.actor.clone(),
             name,
+        }
+    }
+
+    /// The key a vote, like, support or statement is counted under — the
+    /// account, or a phone the server vouches for; anything else is refused.
+    pub fn participant_key(&self) -> AppResult<String> {
+        match self.actor.user {
+            Some(u) => Ok(store::user_key(u.0)),
+            None if self.vouched => Ok(store::device_key(&self.device)),
+            None => Err(AppError::Unvouched),
         }
     }
 
@@ -111,11 +123,33 @@ pub async fn identify(
             actor = Some(a);
         }
     }
-    let existing = jar
-        .get(DEVICE_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|d| valid_device(d));
-    let device = existing.clone().unwrap_or_else(new_token);
+    let key = device_key(&state).await;
+    let cookie = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned());
+    let signed = match (&key, &cookie) {
+        (Some(k), Some(c)) => k.verify(c),
+        _ => None,
+    };
+    let vouched = signed.is_some();
+    // A cookie from before devices were signed keeps its token, re-issued
+    // signed; it counts against the address's new devices like a new phone.
+    let legacy = cookie.filter(|c| !vouched && crate::device::is_token(c));
+    let device = signed.clone().or(legacy).unwrap_or_else(new_token);
+    let issue = !vouched
+        && key.is_some()
+        && state
+            .limits
+            .check(
+                crate::limits::Act::NewDevice,
+                "",
+                None,
+                crate::limits::client_ip(
+                    req.headers(),
+                    req.extensions(),
+                    state.config.trust_forwarded_for,
+                )
+                .0,
+            )
+            .is_ok();
     let mut actor = actor.unwrap_or_else(|| Actor::anonymous(None));
     actor.device = Some(device.clone());
     let care = jar.get(CARE_COOKIE).is_some_and(|c| c.value() == "1");
@@ -123,11 +157,12 @@ pub async fn identify(
         user,
         actor,
         device: device.clone(),
+        vouched,
         care,
     });
     let resp = next.run(req).await;
-    if existing.is_none() {
-        let cookie = Cookie::build((DEVICE_COOKIE, device))
+    if let (true, Some(k)) = (issue, &key) {
+        let cookie = Cookie::build((DEVICE_COOKIE, k.sign(&device)))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
@@ -147,8 +182,17 @@ fn time_days(d: i64) -> cookie::time::Duration {
     cookie::time::Duration::days(d)
 }
 
-fn valid_device(d: &str) -> bool {
-    d.len() == 32 && d.bytes().all(|b| b.is_ascii_hexdigit())
+/// The key that signs device cookies, read once from the store.
+async fn device_key(state: &AppState) -> Option<&crate::device::DeviceKey> {
+    state
+        .device_key
+        .get_or_try_init(|| async {
+            let secret = state.store.secret(crate::device::SECRET_NAME).await?;
+            Ok::<_, store::StoreError>(crate::device::DeviceKey::new(&secret))
+        })
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, "device key not read"))
+        .ok()
 }
 
 /// 128 random bits as hex: session tokens, device tokens.

@@ -14,6 +14,9 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("请先登录")]
     Unauthorized,
+    /// A vote, like, support or statement from a phone the server did not vouch for.
+    #[error("无法确认您的手机，请刷新页面后再试")]
+    Unvouched,
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -80,6 +83,11 @@ impl AppError {
                 )
             }
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "请先登录".into(), None),
+            AppError::Unvouched => (
+                StatusCode::FORBIDDEN,
+                "无法确认您的手机，请刷新页面后再试".into(),
+                None,
+            ),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), None),
             AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone(), None),
             AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone(), None),

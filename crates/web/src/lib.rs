@@ -5,6 +5,7 @@
 mod api;
 mod assets;
 mod auth;
+pub mod device;
 mod error;
 mod forms;
 mod limits;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 
 pub use api::openapi::ApiDoc;
 pub use auth::hash_password;
+pub use device::DeviceKey;
 pub use recompute::Recompute;
 pub use routes::{Policy, RouteInfo, route_table};
 pub use sms::{LogSmsSender, SmsSender};
@@ -102,6 +104,8 @@ pub struct Services {
     pub pages: Arc<page_cache::PageCache>,
     /// What every viewer sees of a topic's page, for those without a sign-in.
     pub topics: Arc<page_cache::Kept<Arc<pages::topic::TopicData>>>,
+    /// The key that signs device cookies, read from the store on first use.
+    pub device_key: tokio::sync::OnceCell<device::DeviceKey>,
     /// The home page's totals and when they were counted.
     pub home_counts: Arc<std::sync::Mutex<Option<(std::time::Instant, u64, u64)>>>,
 }
@@ -130,6 +134,7 @@ impl AppState {
             pages: Arc::default(),
             topics: Arc::new(page_cache::Kept::new(5_000, 32 << 20)),
             home_counts: Arc::default(),
+            device_key: tokio::sync::OnceCell::new(),
         })))
     }
 }

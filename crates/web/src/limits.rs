@@ -25,6 +25,11 @@ pub enum Act {
     Submit,
     Support,
     Code,
+    /// A device cookie issued to a new phone.
+    NewDevice,
+    Vote,
+    Like,
+    Statement,
 }
 
 impl Act {
@@ -33,6 +38,10 @@ impl Act {
             Act::Submit => "提交议题",
             Act::Support => "附议",
             Act::Code => "获取验证码",
+            Act::NewDevice => "打开页面",
+            Act::Vote => "表态",
+            Act::Like => "点赞",
+            Act::Statement => "提出观点",
         };
         format!("{what}太频繁了，请{minutes}分钟后再试")
     }
@@ -64,6 +73,10 @@ pub struct RateLimits {
     submit: Limit,
     support: Limit,
     code: Limit,
+    new_device: Limit,
+    vote: Limit,
+    like: Limit,
+    statement: Limit,
     checks: AtomicU64,
 }
 
@@ -74,6 +87,12 @@ impl RateLimits {
             submit: Limit::new(10, 10, 300),
             support: Limit::new(120, 120, 3000),
             code: Limit::new(10, 5, 200),
+            // A village behind one carrier address: a few hundred phones an hour.
+            new_device: Limit::new(u32::MAX, u32::MAX, 300),
+            // A phone answers a deliberation's statements one by one.
+            vote: Limit::new(600, 600, 20_000),
+            like: Limit::new(60, 60, 3000),
+            statement: Limit::new(20, 20, 600),
             checks: AtomicU64::new(0),
         }
     }
@@ -93,13 +112,25 @@ impl RateLimits {
             Act::Submit => &self.submit,
             Act::Support => &self.support,
             Act::Code => &self.code,
+            Act::NewDevice => &self.new_device,
+            Act::Vote => &self.vote,
+            Act::Like => &self.like,
+            Act::Statement => &self.statement,
         };
         if self
             .checks
             .fetch_add(1, Ordering::Relaxed)
             .is_multiple_of(4096)
         {
-            for l in [&self.submit, &self.support, &self.code] {
+            for l in [
+                &self.submit,
+                &self.support,
+                &self.code,
+                &self.new_device,
+                &self.vote,
+                &self.like,
+                &self.statement,
+            ] {
                 l.device.retain_recent();
                 l.phone.retain_recent();
                 l.ip.retain_recent();
@@ -130,23 +161,34 @@ pub struct ClientIp(pub Option<IpAddr>);
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        if state.config.trust_forwarded_for
-            && let Some(ip) = parts
-                .headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-                .next_back()
-        {
-            return Ok(ClientIp(Some(ip)));
-        }
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
+        Ok(client_ip(
+            &parts.headers,
+            &parts.extensions,
+            state.config.trust_forwarded_for,
         ))
     }
+}
+
+/// The address a request came from (see [`ClientIp`]).
+pub fn client_ip(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    trust_forwarded_for: bool,
+) -> ClientIp {
+    if trust_forwarded_for
+        && let Some(ip) = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+            .next_back()
+    {
+        return ClientIp(Some(ip));
+    }
+    ClientIp(
+        extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip()),
+    )
 }

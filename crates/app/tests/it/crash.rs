@@ -111,7 +111,13 @@ struct Acks {
 }
 
 /// One phone: alternately raises a topic and likes the result, until the server dies.
-async fn phone(base: String, liked: String, id: String, acks: Arc<Mutex<Acks>>) {
+async fn phone(
+    base: String,
+    liked: String,
+    id: String,
+    acks: Arc<Mutex<Acks>>,
+    key: Arc<web::DeviceKey>,
+) {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
@@ -145,7 +151,8 @@ async fn phone(base: String, liked: String, id: String, acks: Arc<Mutex<Acks>>) 
             );
             let r = client
                 .post(format!("{base}/api/topics/{liked}/likes"))
-                .header("cookie", format!("sl_device={device}"))
+                // A phone the server issued a device to (signed as it signs them).
+                .header("cookie", format!("sl_device={}", key.sign(&device)))
                 .send()
                 .await;
             let Ok(r) = r else { return };
@@ -171,6 +178,9 @@ async fn crash_cycles(backend: Backend) {
     let restart_pg = backend == Backend::Postgres
         && std::env::var("SHANGLIANG_TEST_PG_RESTART").is_ok_and(|v| v == "1");
     let acks = Arc::new(Mutex::new(Acks::default()));
+    let key = Arc::new(web::DeviceKey::new(
+        &store.secret(web::device::SECRET_NAME).await.unwrap(),
+    ));
     let mut rng = Rng(0x5eed_cafe);
     for cycle in 0..CYCLES {
         let mut server = Server::start(&url).await;
@@ -181,6 +191,7 @@ async fn crash_cycles(backend: Backend) {
                 liked.clone(),
                 format!("{cycle}x{c}"),
                 acks.clone(),
+                key.clone(),
             ));
         }
         tokio::time::sleep(Duration::from_millis(150 + rng.next() % 600)).await;

@@ -22,6 +22,7 @@ pub mod region;
 pub mod research_record;
 pub mod room;
 pub mod session;
+pub mod setting;
 pub mod statement;
 pub mod submission_key;
 pub mod support;

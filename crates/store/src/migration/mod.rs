@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0006AnalysisStates),
             Box::new(M0007DeliberationChanges),
             Box::new(M0008EventFacts),
+            Box::new(M0009Settings),
         ]
     }
 }
@@ -287,5 +288,25 @@ impl MigrationTrait for M0008EventFacts {
             manager.alter_table(alter).await?;
         }
         event_facts::convert(manager.get_connection()).await
+    }
+}
+
+/// Values every app node shares, such as the key that signs device cookies.
+struct M0009Settings;
+
+impl MigrationName for M0009Settings {
+    fn name(&self) -> &str {
+        "m0009_settings"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0009Settings {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        Schema::new(manager.get_database_backend())
+            .builder()
+            .register(setting::Entity)
+            .apply(manager.get_connection())
+            .await
     }
 }

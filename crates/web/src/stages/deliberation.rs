@@ -10,6 +10,7 @@ use crate::AppState;
 use crate::auth::{SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::forms::PageForm;
+use crate::limits::{Act, ClientIp};
 
 /// The fields of the online deliberation's forms.
 #[derive(Debug, Default, Deserialize)]
@@ -86,14 +87,17 @@ pub async fn open_deliberation_page(
 pub async fn vote_page(
     State(state): State<AppState>,
     viewer: Viewer,
+    ip: ClientIp,
     Path(id): Path<DeliberationId>,
     PageForm(input): PageForm<DeliberationInput>,
 ) -> AppResult<Redirect> {
     let statement = input.statement_id()?;
     let vote = input.vote()?;
+    let voter = viewer.participant_key()?;
+    state.limits.check(Act::Vote, &viewer.device, None, ip.0)?;
     state
         .store
-        .vote_statement(id, statement, &viewer.liker_key(), vote)
+        .vote_statement(id, statement, &voter, vote)
         .await?;
     state.recompute.mark(id);
     Ok(Redirect::to(&format!("/d/{id}")))
@@ -103,9 +107,14 @@ pub async fn vote_page(
 pub async fn add_statement_page(
     State(state): State<AppState>,
     viewer: Viewer,
+    ip: ClientIp,
     Path(id): Path<DeliberationId>,
     PageForm(input): PageForm<DeliberationInput>,
 ) -> AppResult<Redirect> {
+    viewer.participant_key()?;
+    state
+        .limits
+        .check(Act::Statement, &viewer.device, None, ip.0)?;
     let s = state
         .store
         .add_statement(id, &viewer.who(), input.text.as_deref().unwrap_or(""))

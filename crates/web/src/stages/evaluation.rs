@@ -11,6 +11,7 @@ use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::forms::{ActionInput, ApiJson, ApiPath, PageForm};
 use crate::forms::{invalid, required};
+use crate::limits::{Act, ClientIp};
 
 pub(crate) fn parse_rating(i: &ActionInput) -> AppResult<TopicAction> {
     Ok(TopicAction::Rate {
@@ -46,16 +47,26 @@ pub async fn rate_api(
     Ok(Json(TopicJson::new(&topic, &room)))
 }
 
-async fn like(state: &AppState, viewer: &Viewer, no: &str) -> AppResult<store::LikeOutcome> {
-    Ok(state.likes.like(no.to_owned(), viewer.liker_key()).await?)
+/// A like counts from a signed-in account or a phone the server vouches
+/// for, within the phone's and the address's hourly limits.
+async fn like(
+    state: &AppState,
+    viewer: &Viewer,
+    ip: ClientIp,
+    no: &str,
+) -> AppResult<store::LikeOutcome> {
+    let liker = viewer.participant_key()?;
+    state.limits.check(Act::Like, &viewer.device, None, ip.0)?;
+    Ok(state.likes.like(no.to_owned(), liker).await?)
 }
 
 pub async fn like_page(
     State(state): State<AppState>,
     viewer: Viewer,
+    ip: ClientIp,
     Path(no): Path<String>,
 ) -> AppResult<Redirect> {
-    like(&state, &viewer, &no).await?;
+    like(&state, &viewer, ip, &no).await?;
     Ok(Redirect::to(&format!("/t/{no}")))
 }
 
@@ -64,9 +75,10 @@ pub async fn like_page(
 pub async fn like_api(
     State(state): State<AppState>,
     viewer: Viewer,
+    ip: ClientIp,
     ApiPath(no): ApiPath<String>,
 ) -> AppResult<Json<LikeJson>> {
-    let o = like(&state, &viewer, &no).await?;
+    let o = like(&state, &viewer, ip, &no).await?;
     Ok(Json(LikeJson {
         new: o.new,
         count: o.count,

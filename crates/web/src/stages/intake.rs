@@ -340,13 +340,14 @@ async fn support(
     no: &str,
 ) -> AppResult<store::SupportOutcome> {
     let topic = state.store.topic_by_tracking(no).await?;
+    let supporter = viewer.participant_key()?;
     state
         .limits
         .check(Act::Support, &viewer.device, None, ip.0)?;
     let phone = viewer.user.as_ref().and_then(|u| u.phone.clone());
     Ok(state
         .store
-        .support(topic.id, &viewer.liker_key(), phone.as_deref())
+        .support(topic.id, &supporter, phone.as_deref())
         .await?)
 }
 

@@ -151,7 +151,7 @@ async fn chain_walk(backend: Backend) {
         (v["new"].as_bool(), v["count"].as_i64()),
         (Some(false), Some(1))
     );
-    let other = app.client();
+    let other = app.phone().await;
     let v = act(&other, format!("/api/topics/{no}/likes"), json!({})).await;
     assert_eq!(v["count"], 2);
 

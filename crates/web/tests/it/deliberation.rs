@@ -108,7 +108,7 @@ async fn online_deliberation(backend: Backend) {
     let mut phones = Vec::new();
     let mut first_answered = None;
     for i in 0..30 {
-        let c = app.client();
+        let c = app.phone().await;
         let camp_a = i % 2 == 0;
         for (j, sid) in ids.iter().enumerate() {
             let vote = if j == 7 || (j < 4) == camp_a {
@@ -370,9 +370,11 @@ async fn warm_start_survives_restart(backend: Backend) {
     // Two camps: phones of camp A agree with the first two statements, B with the last two.
     let vote_as = |node: &TestApp, i: usize| {
         let c = node.client();
+        let home = node.url("/");
         let ids = ids.clone();
         let url = node.url(&format!("/d/{id}/vote"));
         async move {
+            assert!(c.get(home).send().await.unwrap().status().is_success());
             for (j, sid) in ids.iter().enumerate() {
                 let vote = if (j < 2) == i.is_multiple_of(2) {
                     "agree"

@@ -141,6 +141,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A phone as a resident holds it: it has opened a page, so it carries
+    /// the device cookie the server signed (votes, likes, supports need one).
+    pub async fn phone(&self) -> Client {
+        let c = self.client();
+        let r = c.get(self.url("/")).send().await.unwrap();
+        assert!(r.status().is_success(), "opening the home page");
+        c
+    }
+
     /// A client signed in as one of the world's people.
     pub async fn login(&self, login: &str) -> Client {
         let c = self.client();

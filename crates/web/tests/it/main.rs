@@ -8,6 +8,7 @@ mod deliberation;
 mod helpers;
 mod hostile;
 mod intake;
+mod integrity;
 mod interop;
 mod matrix;
 mod openapi;

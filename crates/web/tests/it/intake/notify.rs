@@ -18,7 +18,7 @@ async fn inbox_and_sms(backend: Backend) {
     let no = v["tracking_no"].as_str().unwrap().to_owned();
     let topic_id = app.store.topic_by_tracking(&no).await.unwrap().id;
 
-    let supporter = app.client();
+    let supporter = app.phone().await;
     assert_eq!(support(&app, &supporter, &no).await.0, StatusCode::OK);
     let unrelated = app.client();
     assert_eq!(app.page(&unrelated, "/").await.0, StatusCode::OK);

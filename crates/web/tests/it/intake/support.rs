@@ -6,7 +6,7 @@ use super::*;
 async fn supports_count_once(backend: Backend) {
     let app = TestApp::start(backend).await;
     let no = app.submit(&app.client(), "府前路破损井盖修缮").await;
-    let c1 = app.client();
+    let c1 = app.phone().await;
     let (s, v) = support(&app, &c1, &no).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(
@@ -18,7 +18,7 @@ async fn supports_count_once(backend: Backend) {
         (v["new"].as_bool(), v["count"].as_i64()),
         (Some(false), Some(1))
     );
-    let c2 = app.client();
+    let c2 = app.phone().await;
     let (_, v) = support(&app, &c2, &no).await;
     assert_eq!(
         (v["new"].as_bool(), v["count"].as_i64()),
@@ -26,7 +26,7 @@ async fn supports_count_once(backend: Backend) {
     );
 
     // The button on the page, as htmx swaps it.
-    let c3 = app.client();
+    let c3 = app.phone().await;
     let r = c3
         .post(app.url(&format!("/t/{no}/support")))
         .header("HX-Request", "true")
@@ -40,7 +40,8 @@ async fn supports_count_once(backend: Backend) {
     assert!(!fragment.contains("<html"), "a fragment, not a page");
     // Without htmx the form goes back to the page.
     let r = app
-        .client()
+        .phone()
+        .await
         .post(app.url(&format!("/t/{no}/support")))
         .send()
         .await
@@ -92,8 +93,8 @@ async fn merge_carries_supports(backend: Backend) {
     let convener = app.login("convener-a").await;
     accept(&app, &convener, &a).await;
 
-    let both_sides = app.client();
-    let only_b = app.client();
+    let both_sides = app.phone().await;
+    let only_b = app.phone().await;
     assert_eq!(support(&app, &both_sides, &a).await.1["count"], 1);
     assert_eq!(support(&app, &both_sides, &b).await.1["count"], 1);
     assert_eq!(support(&app, &only_b, &b).await.1["count"], 2);
@@ -122,9 +123,9 @@ async fn merge_carries_supports(backend: Backend) {
         (v["new"].as_bool(), v["count"].as_i64()),
         (Some(false), Some(2))
     );
-    let (_, v) = support(&app, &app.client(), &a).await;
+    let (_, v) = support(&app, &app.phone().await, &a).await;
     assert_eq!(v["count"], 3);
-    let (s, _) = support(&app, &app.client(), &b).await;
+    let (s, _) = support(&app, &app.phone().await, &b).await;
     assert_eq!(s, StatusCode::CONFLICT, "a merged topic takes no supports");
 
     // B's old link (its QR code, its SMS) leads to A.

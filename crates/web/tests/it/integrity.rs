@@ -1,0 +1,143 @@
+//! Participation the server vouches for: votes, likes, supports and
+//! statements count only from a signed-in account or a phone the server
+//! issued a device cookie to. A script that sends no cookie, or makes one
+//! up, is refused and changes nothing.
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+use store::testing::Backend;
+
+use crate::helpers::TestApp;
+use store::both_backends as both;
+
+/// A client carrying a cookie the server never issued.
+fn with_cookie(cookie: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+    Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn invented_participants_are_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let phone = app.phone().await;
+    let no = app.submit(&phone, "村口停车难问题").await;
+    let convener = app.login("convener-a").await;
+    let r = convener
+        .post(app.url(&format!("/t/{no}/deliberation")))
+        .form(&[("seeds", "村口建停车场\n停车场应该收费\n外来车辆停在村外")])
+        .send()
+        .await
+        .unwrap();
+    let id: i64 = r.headers()["location"].to_str().unwrap()[3..]
+        .parse()
+        .unwrap();
+    let deliberation = domain::DeliberationId(id);
+    let statement = app.store.statements(deliberation).await.unwrap()[0]
+        .id
+        .to_string();
+
+    let forged = [
+        with_cookie("sl_device=0123456789abcdef0123456789abcdef"),
+        with_cookie("sl_device=0123456789abcdef0123456789abcdef.0123456789abcdef0123456789abcdef"),
+        app.client(),
+    ];
+    for (i, c) in forged.iter().enumerate() {
+        let r = c
+            .post(app.url(&format!("/d/{id}/vote")))
+            .form(&[("statement", statement.as_str()), ("vote", "agree")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "vote {i}");
+        let r = c
+            .post(app.url(&format!("/d/{id}/statements")))
+            .form(&[("text", "停车场免费开放")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "statement {i}");
+        let r = c
+            .post(app.url(&format!("/api/topics/{no}/supports")))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "support {i}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert!(v["detail"].as_str().unwrap().contains("刷新页面"), "{v}");
+    }
+    assert_eq!(
+        app.store.count_opinion_votes(deliberation).await.unwrap(),
+        0
+    );
+    assert_eq!(app.store.statements(deliberation).await.unwrap().len(), 3);
+    let topic = app.store.topic_by_tracking(&no).await.unwrap();
+    assert_eq!(app.store.count_supports(topic.id).await.unwrap(), 0);
+
+    // A phone that opened a page takes part; so does a signed-in resident.
+    let r = phone
+        .post(app.url(&format!("/d/{id}/vote")))
+        .form(&[("statement", statement.as_str()), ("vote", "agree")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (s, _) = app
+        .post(&phone, &format!("/api/topics/{no}/supports"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        app.store.count_opinion_votes(deliberation).await.unwrap(),
+        1
+    );
+}
+both!(invented_participants_are_refused);
+
+/// Likes from invented phones are refused too; the rolled-up count stays.
+async fn invented_likes_are_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let no = app.submit(&app.phone().await, "破损井盖修缮").await;
+    let topic = app.store.topic_by_tracking(&no).await.unwrap();
+    let convener = app.login("convener-a").await;
+    let dept = app.world.dept_a.0.to_string();
+    let (s, v) = app
+        .post(
+            &convener,
+            &format!("/api/topics/{no}/actions/refer"),
+            json!({ "department": dept, "due": "2030-01-01" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let task = app.store.tasks_of_topic(topic.id).await.unwrap()[0].id;
+    let staff = app.login("staff-a").await;
+    for (who, action, body) in [
+        (&staff, "sign", json!({})),
+        (&staff, "complete", json!({ "note": "井盖已更换" })),
+        (&convener, "verify", json!({})),
+    ] {
+        let (s, v) = app
+            .post(who, &format!("/api/tasks/{task}/actions/{action}"), body)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{action}: {v}");
+    }
+    for i in 0..30 {
+        let c = with_cookie(&format!("sl_device={i:032x}"));
+        let (s, _) = app
+            .post(&c, &format!("/api/topics/{no}/likes"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "invented like {i}");
+    }
+    assert_eq!(app.store.count_likes(topic.id).await.unwrap(), 0);
+    let (s, v) = app
+        .post(
+            &app.phone().await,
+            &format!("/api/topics/{no}/likes"),
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, v["count"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
+}
+both!(invented_likes_are_refused);
