@@ -508,3 +508,28 @@ fn codes_round_trip_and_labels_are_chinese() {
     assert_eq!(Channel::Leadership.label_zh(), "党政点题");
     assert_eq!(RegionLevel::ALL.len(), 5);
 }
+
+#[test]
+fn invisible_characters_are_refused_and_real_text_is_not() {
+    for bad in [
+        "路灯\u{E0041}不亮问题",
+        "路灯\u{FE0F}\u{FE0F}不亮问题",
+        "\u{FE0F}路灯不亮问题",
+        "路灯\u{3164}不亮问题",
+        "路灯\u{2028}不亮问题",
+    ] {
+        assert!(TopicTitle::parse(bad).is_err(), "{bad:?}");
+    }
+    let zalgo = format!("路{}灯不亮问题", "\u{301}".repeat(55));
+    assert!(TopicTitle::parse(&zalgo).is_err());
+    for good in [
+        "路灯不亮❤️村口",
+        "1️⃣号楼2️⃣单元漏水",
+        "🏳️‍🌈彩虹路灯坏了",
+        "葛󠄀辻󠄁家门口积水",
+        "🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}旗帜",
+        "é̂̃̄̅̆̇̈̉̊̋̌路灯",
+    ] {
+        assert!(TopicTitle::parse(good).is_ok(), "{good:?}");
+    }
+}

@@ -19,18 +19,76 @@ fn is_pictograph(c: char) -> bool {
     matches!(c, '\u{2600}'..='\u{27BF}' | '\u{1F000}'..='\u{1FAFF}' | '\u{FE0F}')
 }
 
+/// A combining mark (accents stacked on the character before).
+fn is_combining(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// A variation selector: picks a glyph of the character before (emoji
+/// style ❤️, a keycap 1️⃣, a variant of a character in a name 葛󠄀).
+fn is_variation_selector(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// Tag characters: invisible, allowed only in the flag sequences that start with 🏴.
+fn is_tag(c: char) -> bool {
+    matches!(c, '\u{E0000}'..='\u{E007F}')
+}
+
+/// Characters that render as blank but are not spaces: Hangul fillers.
+fn is_filler(c: char) -> bool {
+    matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
+}
+
+/// More combining marks on one character than any script needs: "Zalgo" text
+/// that spills over the lines around it.
+const MAX_COMBINING_RUN: usize = 16;
+
 /// Whether free text contains characters that hide or reorder what people
 /// read (bidi controls, zero-width characters; a joiner only between emoji),
-/// or control characters (newlines and tabs allowed when `multiline`).
+/// invisible ones (tags outside a flag, Hangul fillers, a variation
+/// selector with nothing to vary, line and paragraph separators), runs of
+/// stacked combining marks, or control characters (newlines and tabs
+/// allowed when `multiline`).
 pub fn has_hidden_chars(s: &str, multiline: bool) -> bool {
     let chars: Vec<char> = s.chars().collect();
+    let mut combining_run = 0;
     chars.iter().enumerate().any(|(i, &c)| {
+        let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
+        combining_run = if is_combining(c) {
+            combining_run + 1
+        } else {
+            0
+        };
+        if combining_run > MAX_COMBINING_RUN {
+            return true;
+        }
         if c == '\u{200D}' {
-            let before = i.checked_sub(1).and_then(|j| chars.get(j)).copied();
             let after = chars.get(i + 1).copied();
             return !(before.is_some_and(is_pictograph) && after.is_some_and(is_pictograph));
         }
-        is_sneaky(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r')))
+        if is_tag(c) {
+            // Only inside a flag: 🏴 followed by tags up to the cancel tag.
+            let base = chars[..i].iter().rev().find(|x| !is_tag(**x));
+            return base != Some(&'\u{1F3F4}');
+        }
+        if is_variation_selector(c) {
+            // One selector, right after a visible character.
+            return before.is_none_or(|b| {
+                b.is_whitespace() || b.is_control() || is_variation_selector(b) || is_combining(b)
+            });
+        }
+        is_sneaky(c)
+            || is_filler(c)
+            || matches!(c, '\u{2028}' | '\u{2029}')
+            || (c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r')))
     })
 }
 

@@ -34,6 +34,10 @@ struct Corpus {
     /// Valid titles with a control character inside: refused. No `\n`, `\t` or
     /// `\r` here: those are allowed in multi-line fields.
     control: Vec<String>,
+    /// Valid titles with an invisible character inside (a tag, a Hangul
+    /// filler, a stray variation selector, a line separator) or a tower of
+    /// combining marks: refused.
+    invisible: Vec<String>,
     overlong: Overlong,
     /// File-name-like strings, used as path segments.
     path_traversal: Vec<String>,

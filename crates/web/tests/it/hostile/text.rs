@@ -34,7 +34,12 @@ fn as_json(fields: &[(&str, String)]) -> Value {
 /// Every zero-width, bidi and control string in every field, and each field one character too long.
 fn malformed_fields(corpus: &Corpus) -> Vec<(&'static str, String)> {
     let mut cases = Vec::new();
-    for s in corpus.zero_width_and_bidi.iter().chain(&corpus.control) {
+    let refused = corpus
+        .zero_width_and_bidi
+        .iter()
+        .chain(&corpus.control)
+        .chain(&corpus.invisible);
+    for s in refused {
         for field in FIELDS {
             cases.push((field, s.clone()));
         }
