@@ -153,6 +153,7 @@ pub async fn identify(
     let mut actor = actor.unwrap_or_else(|| Actor::anonymous(None));
     actor.device = Some(device.clone());
     let care = jar.get(CARE_COOKIE).is_some_and(|c| c.value() == "1");
+    let user_signed_in = user.is_some();
     req.extensions_mut().insert(Viewer {
         user,
         actor,
@@ -160,7 +161,14 @@ pub async fn identify(
         vouched,
         care,
     });
-    let resp = next.run(req).await;
+    let mut resp = next.run(req).await;
+    // A page made for one person (or one that signs someone in or out) is
+    // never kept by a browser or a proxy for the next.
+    if user_signed_in || resp.headers().contains_key(axum::http::header::SET_COOKIE) {
+        resp.headers_mut()
+            .entry(axum::http::header::CACHE_CONTROL)
+            .or_insert(axum::http::HeaderValue::from_static("no-store"));
+    }
     if let (true, Some(k)) = (issue, &key) {
         let cookie = Cookie::build((DEVICE_COOKIE, k.sign(&device)))
             .path("/")

@@ -61,13 +61,17 @@ pub async fn save(
 }
 
 /// Photos of a topic still in triage or turned down are seen only by its
-/// submitter and officials; once accepted they are public with the topic.
+/// submitter, its room's convener and officials whose region covers the
+/// room (not another room's convener or another subdistrict's leader);
+/// once accepted they are public with the topic.
 pub fn visible(topic: &store::Topic, viewer: &Viewer) -> bool {
     let private = matches!(topic.state, TopicState::Submitted | TopicState::Rejected);
     if !private {
         return true;
     }
-    topic.submitter.is(&viewer.actor) || viewer.is_official()
+    topic.submitter.is(&viewer.actor)
+        || viewer.actor.is_convener_of(topic.room)
+        || viewer.actor.sees(&topic.region)
 }
 
 /// One stored photo or thumbnail.

@@ -250,6 +250,11 @@ pub fn router(state: AppState) -> Router {
                 .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
                 .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
                 .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+                // Behind HTTPS (secure cookies), browsers are told to stay on it.
+                .option_layer(cfg.secure_cookies.then(|| SetResponseHeaderLayer::if_not_present(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+                )))
                 .layer(CsrfLayer::new())
                 .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(cfg.request_timeout_secs)))
                 .layer(RequestBodyLimitLayer::new(cfg.body_limit.max(cfg.upload_limit))),

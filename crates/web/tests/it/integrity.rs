@@ -141,3 +141,39 @@ async fn invented_likes_are_refused(backend: Backend) {
     assert_eq!((s, v["count"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
 }
 both!(invented_likes_are_refused);
+
+/// Pages made for a signed-in person are never kept by a browser or a
+/// proxy; behind HTTPS, browsers are told to stay on it.
+async fn personal_pages_are_not_kept(backend: Backend) {
+    let app = TestApp::init(backend)
+        .with_config(|c| c.secure_cookies = true)
+        .start()
+        .await;
+    let r = app.client().get(app.url("/healthz")).send().await.unwrap();
+    let hsts = r.headers()["strict-transport-security"].to_str().unwrap();
+    assert!(hsts.starts_with("max-age="), "{hsts}");
+    let plain = TestApp::start(backend).await;
+    let r = plain
+        .client()
+        .get(plain.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.headers().contains_key("strict-transport-security"));
+
+    let convener = plain.login("convener-a").await;
+    for path in ["/desk", "/api/desk", "/api/session", "/"] {
+        let r = convener.get(plain.url(path)).send().await.unwrap();
+        assert_eq!(
+            r.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    let phone = plain.phone().await;
+    let r = phone.get(plain.url("/")).send().await.unwrap();
+    assert!(!r.headers().contains_key("cache-control"), "a public page");
+}
+both!(personal_pages_are_not_kept);

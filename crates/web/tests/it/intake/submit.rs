@@ -77,6 +77,21 @@ async fn submission_with_photos(backend: Backend) {
     }
     let (_, html) = app.page(&stranger, &format!("/t/{no}")).await;
     assert!(media_links(&html, "<img src=\"").is_empty());
+    // …nor officials of another room or another subdistrict, nor a department.
+    for login in ["convener-b", "leader-b", "staff-a"] {
+        let c = app.login(login).await;
+        let r = c.get(app.url(&full[0])).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{login} saw the photo");
+    }
+    for login in ["leader-a", "leader-county"] {
+        let c = app.login(login).await;
+        let r = c.get(app.url(&full[0])).send().await.unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "{login}, above the room, sees it"
+        );
+    }
     let convener = app.login("convener-a").await;
     let r = convener.get(app.url(&full[0])).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "the convener sees the photo");
