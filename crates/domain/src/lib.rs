@@ -46,12 +46,12 @@ pub use meeting::{
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};
 pub use task::{
-    TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task, decide_task,
+    TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task, decide_task, may_task,
 };
 pub use timeline::{BEIJING, EventDetail, beijing_date, beijing_time};
 pub use topic::{
-    MeetingRef, MergeTarget, Submitter, TopicCommand, TopicCtx, TopicMove, TopicState,
-    TopicTransition, allowed, decide, may, submit,
+    DepartmentRef, MeetingRef, MergeTarget, Submitter, TopicCommand, TopicCtx, TopicMove,
+    TopicState, TopicTransition, allowed, decide, may, submit,
 };
 pub use triage::takes_merges;
 pub use values::{

@@ -2,7 +2,9 @@
 use chrono::NaiveDate;
 
 use crate::labels::labelled;
-use crate::{Actor, DepartmentId, DomainError, EventKind, Reason, RegionPath, Role, RoomId};
+use crate::{
+    Actor, DepartmentId, DepartmentRef, DomainError, EventKind, Reason, RegionPath, Role, RoomId,
+};
 
 labelled!(
     /// Where a department task (工单) stands.
@@ -27,6 +29,21 @@ impl TaskState {
     /// the department's delay, so Done does not count.)
     pub fn is_overdue(&self, due: NaiveDate, today: NaiveDate) -> bool {
         self.is_open() && !matches!(self, TaskState::Done) && today > due
+    }
+}
+
+/// Work goes to a department serving the topic's place: one of the region
+/// the topic is in or above it, never a neighbouring subdistrict's.
+pub(crate) fn check_department(
+    topic_region: &RegionPath,
+    department: &DepartmentRef,
+) -> Result<(), DomainError> {
+    if department.region.covers(topic_region) {
+        Ok(())
+    } else {
+        Err(DomainError::Precondition(
+            "只能交给本辖区的职能部门办理".into(),
+        ))
     }
 }
 
@@ -64,7 +81,7 @@ pub enum TaskCommand {
     /// A leader gives a returned task to another department.
     Reassign {
         /// The department that takes it over.
-        department: DepartmentId,
+        department: DepartmentRef,
     },
     /// The department reports progress.
     PostProgress,
@@ -157,12 +174,22 @@ pub fn allowed_task(ctx: &TaskCtx, actor: &Actor) -> Vec<TaskMove> {
 }
 
 /// Decides one move on a task: who may make it, and from which state.
+/// Whether this actor may make this kind of move on the task now, before
+/// the data it carries is looked at.
+pub fn may_task(ctx: &TaskCtx, actor: &Actor, mv: TaskMove) -> Result<(), DomainError> {
+    check(ctx, actor, mv).map(|_| ())
+}
+
+/// Decides one move on a task: who, from which state, then the data it carries.
 pub fn decide_task(
     ctx: &TaskCtx,
     actor: &Actor,
     cmd: &TaskCommand,
 ) -> Result<TaskTransition, DomainError> {
     let (to, event) = check(ctx, actor, cmd.kind())?;
+    if let TaskCommand::Reassign { department } = cmd {
+        check_department(&ctx.region, department)?;
+    }
     Ok(TaskTransition { to, event })
 }
 

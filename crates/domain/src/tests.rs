@@ -29,6 +29,14 @@ fn meeting(room: RoomId, state: MeetingState) -> MeetingRef {
     }
 }
 
+/// A department of the room's village.
+fn dept() -> DepartmentRef {
+    DepartmentRef {
+        id: DEPT,
+        region: village(),
+    }
+}
+
 fn topic_commands() -> Vec<TopicCommand> {
     [
         TopicCommand::Accept,
@@ -37,7 +45,7 @@ fn topic_commands() -> Vec<TopicCommand> {
             into: target(ROOM, TopicState::Accepted),
         },
         TopicCommand::Refer {
-            department: DEPT,
+            department: dept(),
             due: today(),
         },
         TopicCommand::AddResearch,
@@ -49,7 +57,7 @@ fn topic_commands() -> Vec<TopicCommand> {
             decision: Decision::Adopt,
         },
         TopicCommand::DispatchTask {
-            department: DEPT,
+            department: dept(),
             due: today(),
         },
         TopicCommand::Complete,
@@ -237,7 +245,7 @@ fn merges_go_into_a_live_topic_of_the_same_room() {
 fn due_dates_start_today_in_beijing() {
     let c = ctx(TopicState::Submitted, Submitter::Nobody);
     let refer = |due| TopicCommand::Refer {
-        department: DEPT,
+        department: dept(),
         due,
     };
     let convener = actor_for(Who::Convener);
@@ -282,7 +290,7 @@ fn only_adopted_opinions_become_tasks() {
             &c,
             &actor_for(Who::Leader),
             &TopicCommand::DispatchTask {
-                department: DEPT,
+                department: dept(),
                 due: today(),
             },
         );
@@ -372,7 +380,10 @@ fn task_commands() -> Vec<TaskCommand> {
         TaskCommand::Sign,
         TaskCommand::Return { reason: reason() },
         TaskCommand::Reassign {
-            department: DepartmentId(2),
+            department: DepartmentRef {
+                id: DepartmentId(2),
+                region: village(),
+            },
         },
         TaskCommand::PostProgress,
         TaskCommand::RequestExtension {
@@ -532,4 +543,28 @@ fn invisible_characters_are_refused_and_real_text_is_not() {
     ] {
         assert!(TopicTitle::parse(good).is_ok(), "{good:?}");
     }
+}
+
+#[test]
+fn work_goes_to_departments_serving_the_place() {
+    let c = ctx(TopicState::Submitted, Submitter::Nobody);
+    let convener = actor_for(Who::Convener);
+    let refer = |region: RegionPath| TopicCommand::Refer {
+        department: DepartmentRef { id: DEPT, region },
+        due: today(),
+    };
+    // The village's own, the subdistrict's and the county's departments take it.
+    for ids in [vec![1, 2, 3, 4, 5], vec![1, 2, 3, 4], vec![1, 2, 3]] {
+        let region = RegionPath(ids.iter().map(|i| RegionId(*i)).collect());
+        assert!(
+            decide(&c, &convener, &refer(region.clone())).is_ok(),
+            "{region:?}"
+        );
+    }
+    // A neighbouring subdistrict's does not.
+    let beside = RegionPath(vec![RegionId(1), RegionId(2), RegionId(3), RegionId(9)]);
+    assert!(matches!(
+        decide(&c, &convener, &refer(beside)),
+        Err(DomainError::Precondition(_))
+    ));
 }

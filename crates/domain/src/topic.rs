@@ -94,6 +94,15 @@ labelled!(
     }
 );
 
+/// A department a topic or task is to be given to, as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DepartmentRef {
+    /// The department.
+    pub id: DepartmentId,
+    /// The region it serves.
+    pub region: RegionPath,
+}
+
 /// The topic another one is to be merged into, as the rules need to see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MergeTarget {
@@ -137,7 +146,7 @@ pub enum TopicCommand {
     /// Hand the submission straight to a department (转办).
     Refer {
         /// The department that handles it.
-        department: DepartmentId,
+        department: DepartmentRef,
         /// Its due date, today at the earliest.
         due: NaiveDate,
     },
@@ -158,7 +167,7 @@ pub enum TopicCommand {
     /// Give a department a task (工单) that carries the decision out.
     DispatchTask {
         /// The department that does the work.
-        department: DepartmentId,
+        department: DepartmentRef,
         /// Its due date, today at the earliest.
         due: NaiveDate,
     },
@@ -282,7 +291,9 @@ pub fn decide(
     let (to, event) = check(ctx, actor, cmd.kind())?;
     match cmd {
         TopicCommand::Merge { into } => crate::triage::check_merge_target(ctx, into)?,
-        TopicCommand::Refer { due, .. } | TopicCommand::DispatchTask { due, .. } => {
+        TopicCommand::Refer { due, department }
+        | TopicCommand::DispatchTask { due, department } => {
+            crate::task::check_department(&ctx.region, department)?;
             crate::task::check_due(*due, ctx.today)?
         }
         TopicCommand::Schedule { meeting } => crate::meeting::check_agenda(ctx.room, meeting)?,

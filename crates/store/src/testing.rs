@@ -102,6 +102,8 @@ pub struct World {
     pub dept_a: DepartmentId,
     /// 住建局, also under subdistrict A, where `staff-b` works.
     pub dept_b: DepartmentId,
+    /// A department of subdistrict B: no work of room A may go to it.
+    pub dept_elsewhere: DepartmentId,
     /// Login name → user id, for every person below.
     pub users: Vec<(&'static str, UserId)>,
 }
@@ -155,6 +157,14 @@ impl World {
                 code: "zhujian",
                 name: "住建局",
                 short_name: "住建",
+            })
+            .await?;
+        let dept_elsewhere = store
+            .create_department(NewDepartment {
+                region: subdistrict_b,
+                code: "liancheng-chengguan",
+                name: "涟城街道城管办",
+                short_name: "城管",
             })
             .await?;
 
@@ -222,6 +232,7 @@ impl World {
             room_b,
             dept_a,
             dept_b,
+            dept_elsewhere,
             users,
         })
     }

@@ -320,7 +320,7 @@ impl Store {
                 into: merge_into.ok_or(StoreError::NotFound("目标议题"))?,
             },
             TopicAction::Refer { department, due } => TopicCommand::Refer {
-                department: *department,
+                department: stage::task::department_ref(&w, *department).await?,
                 due: *due,
             },
             TopicAction::AddResearch { .. } => TopicCommand::AddResearch,
@@ -337,7 +337,7 @@ impl Store {
             TopicAction::DispatchTask {
                 department, due, ..
             } => TopicCommand::DispatchTask {
-                department: *department,
+                department: stage::task::department_ref(&w, *department).await?,
                 due: *due,
             },
             TopicAction::Complete => TopicCommand::Complete,

@@ -1,14 +1,14 @@
 //! Department tasks: sign, return, progress, extensions, completion, verification.
 use chrono::NaiveDate;
 use domain::{
-    DepartmentId, DomainError, EventDetail, Note, Reason, RegionPath, Role, RoomId, TaskCommand,
-    TaskCtx, TaskId, TaskState, TopicCommand, TopicState,
+    DepartmentId, DepartmentRef, DomainError, EventDetail, Note, Reason, RegionPath, Role, RoomId,
+    TaskCommand, TaskCtx, TaskId, TaskState, TopicCommand, TopicState,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use crate::entity::{department, task, topic};
+use crate::entity::{department, region, task, topic};
 use crate::model::parsed;
 use crate::model::{self, Task};
 use crate::topics::{add_event, topic_ctx};
@@ -57,6 +57,25 @@ pub enum TaskAction {
         /// What is still wrong, shown on the timeline.
         reason: Reason,
     },
+}
+
+impl TaskAction {
+    /// The kind of move, without its data.
+    pub fn kind(&self) -> domain::TaskMove {
+        use domain::TaskMove as M;
+        match self {
+            TaskAction::Sign => M::Sign,
+            TaskAction::Return { .. } => M::Return,
+            TaskAction::Reassign { .. } => M::Reassign,
+            TaskAction::PostProgress { .. } => M::Progress,
+            TaskAction::RequestExtension { .. } => M::Extend,
+            TaskAction::GrantExtension => M::GrantExtension,
+            TaskAction::DenyExtension => M::DenyExtension,
+            TaskAction::Complete { .. } => M::Complete,
+            TaskAction::Verify => M::Verify,
+            TaskAction::SendBack { .. } => M::SendBack,
+        }
+    }
 }
 
 impl Store {
@@ -157,13 +176,14 @@ impl Store {
                 "topics.region_path",
             )?,
         };
+        domain::may_task(&ctx, &who.actor, action.kind())?;
         let cmd = match &action {
             TaskAction::Sign => TaskCommand::Sign,
             TaskAction::Return { reason } => TaskCommand::Return {
                 reason: reason.clone(),
             },
             TaskAction::Reassign { department } => TaskCommand::Reassign {
-                department: *department,
+                department: department_ref(&w, *department).await?,
             },
             TaskAction::PostProgress { .. } => TaskCommand::PostProgress,
             TaskAction::RequestExtension { until, .. } => {
@@ -303,4 +323,20 @@ pub(crate) async fn create_task(
     .insert(&w.tx)
     .await?;
     Ok((row.id, d.name))
+}
+
+/// A department as the rules see it: its id and the region it serves.
+pub(crate) async fn department_ref(w: &WriteTx, id: DepartmentId) -> Result<DepartmentRef> {
+    let d = department::Entity::find_by_id(id.0)
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("部门"))?;
+    let r = region::Entity::find_by_id(d.region_id)
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("地区"))?;
+    Ok(DepartmentRef {
+        id,
+        region: parsed(&r.path, RegionPath::decode, "regions.path")?,
+    })
 }
