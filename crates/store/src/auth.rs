@@ -2,26 +2,23 @@
 //! this module only keeps hashes and counters.
 use chrono::{DateTime, Duration, Utc};
 use domain::UserId;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{otp_code, session, setting, user};
 use crate::{Result, Store, StoreError};
 use rand::RngCore;
 
-/// Failed password attempts before an account is locked, and for how long.
-pub const MAX_FAILED_LOGINS: i32 = 5;
+/// Failed password attempts, from any address, before an account stops
+/// checking passwords for a while. Guessing from one address is throttled
+/// long before (per address and per account and address, in the web
+/// layer), so this only stops a guess spread over many addresses, and a
+/// stranger cannot lock a person out with a handful of tries.
+pub const MAX_FAILED_LOGINS: i32 = 50;
+/// How long an account stops checking passwords after that.
 pub const LOCKOUT_MINUTES: i64 = 15;
 /// Wrong guesses allowed against one code before it is void.
 pub const MAX_OTP_ATTEMPTS: i32 = 5;
-
-/// Whether an account may try a password now.
-pub enum LoginLock {
-    /// Free to try.
-    Open,
-    /// Locked after too many failures, until this moment.
-    LockedUntil(DateTime<Utc>),
-}
 
 /// The answer to checking a one-time code (验证码).
 pub enum OtpCheck {
@@ -34,29 +31,43 @@ pub enum OtpCheck {
 }
 
 impl Store {
-    /// Whether this account is locked out right now, by the store's clock.
-    pub async fn login_lock(&self, user: &crate::User) -> LoginLock {
-        match user.locked_until {
-            Some(t) if t > self.now() => LoginLock::LockedUntil(t),
-            _ => LoginLock::Open,
-        }
-    }
-
-    /// Counts a failed password; the fifth in a row locks the account for a while.
-    pub async fn record_login_failure(&self, id: UserId) -> Result<()> {
+    /// Counts an attempt *before* its password is checked, in one statement
+    /// (so parallel guesses cannot all read the same old count), and says
+    /// whether it may be checked. A right password then clears the count
+    /// ([`Store::record_login_success`]); reaching [`MAX_FAILED_LOGINS`]
+    /// stops checks for [`LOCKOUT_MINUTES`].
+    pub async fn count_login_attempt(&self, id: UserId) -> Result<bool> {
         let w = self.write().await?;
-        if let Some(u) = user::Entity::find_by_id(id.0).one(&w.tx).await? {
-            let failed = u.failed_logins + 1;
-            let mut am: user::ActiveModel = u.into();
-            if failed >= MAX_FAILED_LOGINS {
-                am.failed_logins = Set(0);
-                am.locked_until = Set(Some(self.now() + Duration::minutes(LOCKOUT_MINUTES)));
-            } else {
-                am.failed_logins = Set(failed);
-            }
-            am.update(&w.tx).await?;
-        }
-        w.commit().await
+        let rows = user::Entity::update_many()
+            .col_expr(
+                user::Column::FailedLogins,
+                Expr::col(user::Column::FailedLogins).add(1),
+            )
+            .filter(user::Column::Id.eq(id.0))
+            .exec_with_returning(&w.tx)
+            .await?;
+        let Some(u) = rows.into_iter().next() else {
+            return Err(StoreError::NotFound("用户"));
+        };
+        let locked = u.locked_until.is_some_and(|t| t > w.now);
+        let may_check = if locked {
+            false
+        } else if u.failed_logins > MAX_FAILED_LOGINS {
+            user::Entity::update_many()
+                .col_expr(user::Column::FailedLogins, Expr::value(0))
+                .col_expr(
+                    user::Column::LockedUntil,
+                    Expr::value(Some(w.now + Duration::minutes(LOCKOUT_MINUTES))),
+                )
+                .filter(user::Column::Id.eq(id.0))
+                .exec(&w.tx)
+                .await?;
+            false
+        } else {
+            true
+        };
+        w.commit().await?;
+        Ok(may_check)
     }
 
     /// Clears the failure count and any lock after a right password.

@@ -266,34 +266,42 @@ pub async fn end_session(state: &AppState, jar: CookieJar) -> AppResult<CookieJa
     Ok(jar.remove(Cookie::build(SESSION_COOKIE).path("/")))
 }
 
-/// Checks a username and password, counting failures and honouring lockout.
+/// Checks a username and password. Attempts are throttled per address and
+/// per (name, address) before anything is looked up, with the same answer
+/// for real and unknown names, and counted on the account before the
+/// password is checked, so parallel guesses cannot slip past the count.
+/// A stranger's failures slow the stranger, not the account's owner.
 pub async fn password_login(
     state: &AppState,
     username: &str,
     password: &str,
+    ip: crate::limits::ClientIp,
 ) -> AppResult<domain::UserId> {
     let wrong = || AppError::BadRequest("用户名或密码不正确".into());
+    let name = username.trim().to_lowercase();
+    state.limits.check(
+        crate::limits::Act::Login,
+        &format!("{name}@{}", ip.0.map(|a| a.to_string()).unwrap_or_default()),
+        None,
+        ip.0,
+    )?;
     let Some(user) = state.store.user_by_username(username.trim()).await? else {
         // Spend the same time as a real check so unknown names are not revealed by timing.
         let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
         return Err(wrong());
     };
-    if let store::LoginLock::LockedUntil(t) = state.store.login_lock(&user).await {
-        let local = t.with_timezone(&crate::view::beijing());
-        return Err(AppError::TooMany(format!(
-            "密码错误次数过多，账号已锁定至 {}",
-            local.format("%H:%M")
-        )));
+    let uid = domain::UserId(user.id);
+    if !state.store.count_login_attempt(uid).await? {
+        let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+        return Err(AppError::TooMany(crate::limits::Act::Login.message(15)));
     }
     let Some(hash) = user.password_hash.clone() else {
         return Err(wrong());
     };
-    let uid = domain::UserId(user.id);
     if verify_password(password.to_owned(), hash).await {
         state.store.record_login_success(uid).await?;
         Ok(uid)
     } else {
-        state.store.record_login_failure(uid).await?;
         Err(wrong())
     }
 }

@@ -30,10 +30,13 @@ pub enum Act {
     Vote,
     Like,
     Statement,
+    /// A password tried: keyed by name and address, and by address.
+    Login,
 }
 
 impl Act {
-    fn message(self, minutes: u64) -> String {
+    /// "…太频繁了，请N分钟后再试", the same for every account, real or not.
+    pub fn message(self, minutes: u64) -> String {
         let what = match self {
             Act::Submit => "提交议题",
             Act::Support => "附议",
@@ -42,6 +45,7 @@ impl Act {
             Act::Vote => "表态",
             Act::Like => "点赞",
             Act::Statement => "提出观点",
+            Act::Login => "登录尝试",
         };
         format!("{what}太频繁了，请{minutes}分钟后再试")
     }
@@ -77,6 +81,7 @@ pub struct RateLimits {
     vote: Limit,
     like: Limit,
     statement: Limit,
+    login: Limit,
     checks: AtomicU64,
 }
 
@@ -93,6 +98,9 @@ impl RateLimits {
             vote: Limit::new(600, 600, 20_000),
             like: Limit::new(60, 60, 3000),
             statement: Limit::new(20, 20, 600),
+            // Ten tries an hour for one name from one address; a village's
+            // residents share an address, hence the address's larger share.
+            login: Limit::new(10, u32::MAX, 100),
             checks: AtomicU64::new(0),
         }
     }
@@ -116,6 +124,7 @@ impl RateLimits {
             Act::Vote => &self.vote,
             Act::Like => &self.like,
             Act::Statement => &self.statement,
+            Act::Login => &self.login,
         };
         if self
             .checks
@@ -130,6 +139,7 @@ impl RateLimits {
                 &self.vote,
                 &self.like,
                 &self.statement,
+                &self.login,
             ] {
                 l.device.retain_recent();
                 l.phone.retain_recent();

@@ -567,3 +567,26 @@ async fn anonymous_submitter_stays_anonymous(backend: Backend) {
     assert_eq!(tl.last().map(|e| e.kind), Some(domain::EventKind::Rated));
 }
 both!(anonymous_submitter_stays_anonymous);
+
+/// Password attempts are counted before they are checked, one statement
+/// each: sixty parallel attempts let exactly the allowed number through,
+/// then the account stops checking passwords until the lockout ends.
+async fn login_attempts_are_counted_atomically(backend: Backend) {
+    let (store, world) = setup(backend).await;
+    let uid = world.user("convener-a");
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..60 {
+        let store = store.clone();
+        attempts.spawn(async move { store.count_login_attempt(uid).await.unwrap() });
+    }
+    let mut checked = 0;
+    while let Some(may) = attempts.join_next().await {
+        checked += i32::from(may.unwrap());
+    }
+    assert_eq!(checked, store::MAX_FAILED_LOGINS);
+    assert!(!store.count_login_attempt(uid).await.unwrap(), "locked");
+    // A right password clears the count and the lock.
+    store.record_login_success(uid).await.unwrap();
+    assert!(store.count_login_attempt(uid).await.unwrap());
+}
+both!(login_attempts_are_counted_atomically);

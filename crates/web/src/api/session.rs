@@ -23,10 +23,11 @@ pub struct LoginInput {
 #[utoipa::path(post, path = "/api/session", tag = "session", request_body = LoginInput, responses((status = 200, body = MeJson)))]
 pub async fn login(
     State(state): State<AppState>,
+    ip: crate::limits::ClientIp,
     jar: CookieJar,
     ApiJson(input): ApiJson<LoginInput>,
 ) -> AppResult<Response> {
-    let uid = auth::password_login(&state, &input.username, &input.password).await?;
+    let uid = auth::password_login(&state, &input.username, &input.password, ip).await?;
     let cookie = auth::start_session(&state, uid).await?;
     let user = state.store.user(uid).await?;
     Ok((jar.add(cookie), Json(me_json(&state, &user).await?)).into_response())

@@ -85,6 +85,7 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     viewer: Viewer,
+    ip: crate::limits::ClientIp,
     jar: CookieJar,
     PageForm(f): PageForm<LoginForm>,
 ) -> AppResult<Response> {
@@ -93,6 +94,7 @@ pub async fn login(
         &state,
         f.username.as_deref().unwrap_or(""),
         f.password.as_deref().unwrap_or(""),
+        ip,
     )
     .await
     {

@@ -197,3 +197,86 @@ async fn departments_outside_the_region_are_refused(backend: Backend) {
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 both!(departments_outside_the_region_are_refused);
+
+/// Forty parallel guesses from one address, the right password among them,
+/// do not sign in, and a name that does not exist is answered the same; the
+/// owner, from their own address, still signs in.
+async fn password_guessing_is_throttled_per_address(backend: Backend) {
+    let app = TestApp::init(backend)
+        .with_config(|c| {
+            c.rate_limits = true;
+            c.trust_forwarded_for = true;
+        })
+        .start()
+        .await;
+    let from = |ip: &str| with_cookie_and_ip(ip);
+    let attacker = from("10.0.0.1");
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let (c, url) = (attacker.clone(), app.url("/api/session"));
+        let password = if i == 39 {
+            store::testing::WORLD_PASSWORD.to_owned()
+        } else {
+            format!("guess-{i:02}")
+        };
+        guesses.spawn(async move {
+            let body = json!({ "username": "convener-a", "password": password });
+            c.post(url).json(&body).send().await.unwrap().status()
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(s) = guesses.join_next().await {
+        answers.push(s.unwrap());
+    }
+    let checked = answers
+        .iter()
+        .filter(|s| **s != StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(checked <= 10, "{checked} guesses were checked: {answers:?}");
+    // Whatever got through, the right password sent now from this address is refused.
+    let (s, right) = app
+        .post(
+            &attacker,
+            "/api/session",
+            json!({ "username": "convener-a", "password": store::testing::WORLD_PASSWORD }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{right}");
+    // An unknown name, tried as often, gets the same answer.
+    let mut unknown = json!(null);
+    for _ in 0..11 {
+        unknown = app
+            .post(
+                &attacker,
+                "/api/session",
+                json!({ "username": "no-such-person", "password": "x" }),
+            )
+            .await
+            .1;
+    }
+    assert_eq!(unknown["detail"], right["detail"]);
+    assert_eq!(unknown["status"], 429);
+    // The owner, from home, signs in.
+    let owner = from("10.0.0.2");
+    let (s, v) = app
+        .post(
+            &owner,
+            "/api/session",
+            json!({ "username": "convener-a", "password": store::testing::WORLD_PASSWORD }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
+both!(password_guessing_is_throttled_per_address);
+
+/// A client whose requests say they come from `ip` (the app trusts
+/// `X-Forwarded-For` in this test, as behind a reverse proxy).
+fn with_cookie_and_ip(ip: &str) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", ip.parse().unwrap());
+    Client::builder()
+        .default_headers(headers)
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}

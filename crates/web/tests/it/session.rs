@@ -15,6 +15,8 @@ async fn password_lockout_and_logout(backend: Backend) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/login?next=/desk");
 
+    // A few wrong passwords do not lock the owner out (guessing is
+    // throttled per address: see integrity.rs).
     for _ in 0..5 {
         let (s, v) = app
             .post(
@@ -25,7 +27,6 @@ async fn password_lockout_and_logout(backend: Backend) {
             .await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     }
-    // Locked now, even with the right password.
     let (s, v) = app
         .post(
             &c,
@@ -33,8 +34,7 @@ async fn password_lockout_and_logout(backend: Backend) {
             json!({ "username": "leader-a", "password": WORLD_PASSWORD }),
         )
         .await;
-    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
-    assert!(v["detail"].as_str().unwrap().contains("锁定"));
+    assert_eq!(s, StatusCode::OK, "{v}");
 
     let c = app.login("convener-a").await;
     let (s, me) = app.get(&c, "/api/session").await;
