@@ -32,11 +32,18 @@ pub enum Act {
     Statement,
     /// A password tried: keyed by name and address, and by address.
     Login,
+    /// Sign-in codes in a day, per address and per number prefix (号段 and
+    /// area: the first seven digits), against texting strangers' phones
+    /// at our expense.
+    CodeDaily,
 }
 
 impl Act {
     /// "…太频繁了，请N分钟后再试", the same for every account, real or not.
     pub fn message(self, minutes: u64) -> String {
+        if let Act::CodeDaily = self {
+            return "今天获取验证码的次数已达上限，请明天再试".to_owned();
+        }
         let what = match self {
             Act::Submit => "提交议题",
             Act::Support => "附议",
@@ -46,6 +53,7 @@ impl Act {
             Act::Like => "点赞",
             Act::Statement => "提出观点",
             Act::Login => "登录尝试",
+            Act::CodeDaily => "获取验证码",
         };
         format!("{what}太频繁了，请{minutes}分钟后再试")
     }
@@ -59,6 +67,14 @@ struct Limit {
 
 fn per_hour(n: u32) -> Quota {
     Quota::per_hour(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
+}
+
+/// `n` a day, all of them available at once.
+fn per_day(n: u32) -> Quota {
+    let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+    Quota::with_period(std::time::Duration::from_secs(86_400 / u64::from(n.get())))
+        .unwrap_or_else(|| Quota::per_hour(NonZeroU32::MIN))
+        .allow_burst(n)
 }
 
 impl Limit {
@@ -82,6 +98,7 @@ pub struct RateLimits {
     like: Limit,
     statement: Limit,
     login: Limit,
+    code_daily: Limit,
     checks: AtomicU64,
 }
 
@@ -101,6 +118,11 @@ impl RateLimits {
             // Ten tries an hour for one name from one address; a village's
             // residents share an address, hence the address's larger share.
             login: Limit::new(10, u32::MAX, 100),
+            code_daily: Limit {
+                device: RateLimiter::keyed(per_day(20)),
+                phone: RateLimiter::keyed(per_day(50)),
+                ip: RateLimiter::keyed(per_day(60)),
+            },
             checks: AtomicU64::new(0),
         }
     }
@@ -125,6 +147,7 @@ impl RateLimits {
             Act::Like => &self.like,
             Act::Statement => &self.statement,
             Act::Login => &self.login,
+            Act::CodeDaily => &self.code_daily,
         };
         if self
             .checks
@@ -140,6 +163,7 @@ impl RateLimits {
                 &self.like,
                 &self.statement,
                 &self.login,
+                &self.code_daily,
             ] {
                 l.device.retain_recent();
                 l.phone.retain_recent();

@@ -280,3 +280,34 @@ fn with_cookie_and_ip(ip: &str) -> Client {
         .build()
         .unwrap()
 }
+
+/// Texting strangers' numbers at our expense is capped per day: fifty codes
+/// to one number prefix, however many addresses and phones ask.
+async fn sign_in_codes_are_capped_per_number_prefix(backend: Backend) {
+    let app = TestApp::init(backend)
+        .with_config(|c| {
+            c.rate_limits = true;
+            c.trust_forwarded_for = true;
+        })
+        .start()
+        .await;
+    for i in 0..50 {
+        let c = with_cookie_and_ip(&format!("10.1.{}.{}", i / 200, i % 200 + 1));
+        let phone = format!("1390000{i:04}");
+        let (s, v) = app.post(&c, "/api/otp", json!({ "phone": phone })).await;
+        assert_eq!(s, StatusCode::OK, "code {i}: {v}");
+    }
+    let c = with_cookie_and_ip("10.2.0.1");
+    let (s, v) = app
+        .post(&c, "/api/otp", json!({ "phone": "13900009999" }))
+        .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("明天"), "{v}");
+    assert_eq!(app.sms.0.lock().unwrap().len(), 50, "no fifty-first text");
+    // Another prefix is not held up.
+    let (s, v) = app
+        .post(&c, "/api/otp", json!({ "phone": "13800138000" }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
+both!(sign_in_codes_are_capped_per_number_prefix);
