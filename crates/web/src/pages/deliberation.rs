@@ -158,6 +158,8 @@ struct ResultsPage {
     agree: Vec<Line>,
     disagree: Vec<Line>,
     participants: u64,
+    /// Of them, how many took part signed in (phone-verified residents).
+    verified: u64,
     votes: i64,
     updated: String,
     convener: bool,
@@ -329,6 +331,7 @@ pub async fn results(
         agree: Vec::new(),
         disagree: Vec::new(),
         participants: 0,
+        verified: 0,
         votes: counted,
         updated: String::new(),
         convener,
@@ -357,13 +360,13 @@ pub async fn results(
         .filter_map(|s| Some((u64::try_from(s.tid).ok()?, s.text)))
         .collect();
     let text = |tid: u64| text_of.get(&tid).cloned().unwrap_or_default();
-    let me = state
-        .store
-        .participants(id)
-        .await?
+    let voters = state.store.participants(id).await?;
+    let me = voters
         .iter()
         .position(|v| *v == viewer.liker_key())
         .map(|p| p as u64);
+    // Signed in by phone (or an official's account): a person, not just a phone.
+    page.verified = voters.iter().filter(|v| v.starts_with("u:")).count() as u64;
     let (svg, me_on_map) = map_svg(&report, me);
     let groups: Vec<GroupView> = report
         .groups

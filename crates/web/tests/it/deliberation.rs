@@ -271,6 +271,10 @@ async fn online_deliberation(backend: Backend) {
     );
     assert!(html.contains("第1组") && html.contains("赞同：") && html.contains("结果更新于"));
     assert!(
+        html.contains("其中 0 人已用手机号验证"),
+        "thirty phones, none signed in"
+    );
+    assert!(
         html.contains(">我</text>"),
         "the viewer is marked on the map"
     );
