@@ -60,12 +60,15 @@ pub async fn save(
     Ok(saved)
 }
 
-/// Photos of a topic still in triage or turned down are seen only by its
-/// submitter, its room's convener and officials whose region covers the
-/// room (not another room's convener or another subdistrict's leader);
-/// once accepted they are public with the topic.
+/// Photos of a topic still in triage, turned down, or merged into another
+/// straight from triage are seen only by its submitter, its room's convener
+/// and officials whose region covers the room (not another room's convener
+/// or another subdistrict's leader); once accepted they are public.
 pub fn visible(topic: &store::Topic, viewer: &Viewer) -> bool {
-    let private = matches!(topic.state, TopicState::Submitted | TopicState::Rejected);
+    let private = matches!(
+        topic.state,
+        TopicState::Submitted | TopicState::Rejected | TopicState::Merged
+    );
     if !private {
         return true;
     }

@@ -104,6 +104,39 @@ async fn submission_with_photos(backend: Backend) {
     assert_eq!(media_links(&html, "<img src=\"").len(), 2);
     assert!(html.contains("匿名群众") && !html.contains("13800138000"));
 
+    // A submission merged straight from triage keeps its photos private.
+    let other = app.phone().await;
+    let r = Multipart::new()
+        .topic("府前路井盖又坏了")
+        // Other bytes than the first topic's photos (photos are stored by content).
+        .file(
+            "photos",
+            "IMG_0002.png",
+            "image/png",
+            &picture(image::ImageFormat::Png, 99),
+        )
+        .send(&other, app.url("/r/room-a/topics"))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let merged = tracking_no(&location(&r));
+    let (_, html) = app.page(&other, &format!("/t/{merged}")).await;
+    let merged_photo = media_links(&html, "<a href=\"")[0].clone();
+    let r = convener
+        .post(app.url(&format!("/t/{merged}/act/merge")))
+        .form(&[("into", no.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = stranger.get(app.url(&merged_photo)).send().await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "a merged topic's photo leaked"
+    );
+    let r = convener.get(app.url(&merged_photo)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
     // A "photo" that is a web page or a script-carrying SVG is refused, and nothing is stored.
     let before = count_topics(&app).await;
     let html_doc = b"<!doctype html><html><body><script>alert(1)</script></body></html>".as_slice();
