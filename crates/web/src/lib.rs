@@ -98,6 +98,10 @@ pub struct Services {
     pub limits: Arc<limits::RateLimits>,
     /// Photos decoded at once (each may take a few hundred MB while it is made safe).
     pub photo_slots: Arc<tokio::sync::Semaphore>,
+    /// Submissions with photos read at once (each body up to `upload_limit`):
+    /// with four, sixteen maximum-size uploads together hold at most four
+    /// bodies in memory, the rest waiting their turn.
+    pub upload_slots: Arc<tokio::sync::Semaphore>,
     pub posters: Arc<share::PosterCache>,
     pub docs: Arc<similar::DocCache>,
     /// Public pages as residents without a sign-in see them.
@@ -129,6 +133,7 @@ impl AppState {
             sms,
             photos,
             photo_slots: Arc::new(tokio::sync::Semaphore::new(2)),
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(4)),
             posters: Arc::default(),
             docs: Arc::default(),
             pages: Arc::default(),

@@ -162,6 +162,25 @@ impl FromRequest<crate::AppState> for SubmitForm {
                 photos: Vec::new(),
             });
         }
+        // Refused before a byte is read when the body says it is too big.
+        let declared = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > state.config.upload_limit) {
+            return Err(AppError::TooLarge(
+                "照片总大小超过了上限，请少选几张或换小一些的照片".into(),
+            ));
+        }
+        // A few bodies with photos are read at once; others wait their turn,
+        // so many large uploads together cannot exhaust memory.
+        let _slot = state
+            .upload_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
         let mut form = axum::extract::Multipart::from_request(req, state)
             .await
             .map_err(bad_form)?;
@@ -176,9 +195,17 @@ impl FromRequest<crate::AppState> for SubmitForm {
         })? {
             let name = field.name().unwrap_or("").to_owned();
             if name == "photos" {
-                let bytes = field.bytes().await.map_err(bad_form)?;
+                // Read chunk by chunk, and refused the moment one photo is too big.
+                let mut field = field;
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                    if bytes.len() + chunk.len() > media::Limits::default().max_bytes {
+                        return Err(invalid("photos", "照片太大了（最大 10 MB）"));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
                 if !bytes.is_empty() {
-                    photos.push(bytes);
+                    photos.push(bytes.into());
                 }
                 if photos.len() > crate::photos::MAX_PHOTOS {
                     return Err(invalid(

@@ -311,3 +311,47 @@ async fn sign_in_codes_are_capped_per_number_prefix(backend: Backend) {
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 both!(sign_in_codes_are_capped_per_number_prefix);
+
+/// Uploads are checked as they arrive: a body that declares more than the
+/// limit is refused before it is read, and a photo over 10 MB is refused
+/// as soon as it passes the mark; nothing is stored either way.
+async fn uploads_are_checked_as_they_stream(backend: Backend) {
+    let app = TestApp::init(backend)
+        .with_config(|c| c.upload_limit = 12 << 20)
+        .start()
+        .await;
+    let phone = app.phone().await;
+    // Only the headers of a 13 MB body: the answer comes without the body.
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /r/room-a/topics HTTP/1.1\r\nHost: {addr}\r\n\
+         Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {}\r\n\r\n",
+        13 << 20
+    );
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), socket.read(&mut answer))
+        .await
+        .expect("answered without the body")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    let big = vec![0xAB_u8; 11 << 20];
+    let r = crate::helpers::Multipart::new()
+        .text("title", "村口路灯不亮问题")
+        .text("body", "晚上村口路灯不亮，老人孩子出行不便。")
+        .file("photos", "big.jpg", "image/jpeg", &big)
+        .send(&phone, app.url("/r/room-a/topics"))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("照片太大了"));
+    let count = app
+        .store
+        .count_topics(&store::TopicFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+both!(uploads_are_checked_as_they_stream);
