@@ -108,19 +108,27 @@ pub fn decide_deliberation(
 ) -> Result<DeliberationState, DomainError> {
     use DeliberationMove as M;
     use DeliberationState::*;
-    let permitted = match mv {
-        M::Vote | M::Propose => actor.is_identified(),
-        M::Moderate | M::Attach | M::Close => actor.is_convener_of(ctx.room),
-    };
-    if !permitted {
+    match mv {
+        M::Vote | M::Propose => may_take_part(ctx.state, actor),
+        _ if !actor.is_convener_of(ctx.room) => Err(DomainError::Forbidden),
+        M::Moderate | M::Attach => Ok(ctx.state),
+        M::Close if ctx.state == Open => Ok(Closed),
+        M::Close => Err(DomainError::Precondition("线上议事已经结束".into())),
+    }
+}
+
+/// Voting and proposing statements: any identified phone or account, while
+/// it is open. Needs no room, so a vote asks it without looking one up.
+pub fn may_take_part(
+    state: DeliberationState,
+    actor: &Actor,
+) -> Result<DeliberationState, DomainError> {
+    if !actor.is_identified() {
         return Err(DomainError::Forbidden);
     }
-    match (mv, ctx.state) {
-        (M::Vote | M::Propose, Open) => Ok(Open),
-        (M::Vote | M::Propose, Closed) => Err(DomainError::Precondition("线上议事已结束".into())),
-        (M::Moderate | M::Attach, s) => Ok(s),
-        (M::Close, Open) => Ok(Closed),
-        (M::Close, Closed) => Err(DomainError::Precondition("线上议事已经结束".into())),
+    match state {
+        DeliberationState::Open => Ok(state),
+        DeliberationState::Closed => Err(DomainError::Precondition("线上议事已结束".into())),
     }
 }
 

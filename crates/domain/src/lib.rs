@@ -30,8 +30,8 @@ mod tests;
 pub use channel::Channel;
 pub use deliberation::{
     DeliberationCtx, DeliberationMove, DeliberationState, Moderation, StatementState,
-    allowed_deliberation, decide_deliberation, new_statement_state, open_deliberation,
-    takes_deliberation,
+    allowed_deliberation, decide_deliberation, may_take_part, new_statement_state,
+    open_deliberation, takes_deliberation,
 };
 pub use error::DomainError;
 pub use event::EventKind;

@@ -276,3 +276,8 @@ impl WriteTx {
         .map_err(|e| DbErr::Custom(format!("COMMIT did not finish: {e}")))?
     }
 }
+
+/// A count for a timeline entry or a rule's context, saturating at `u32::MAX`.
+pub(crate) fn count<N: TryInto<u32>>(n: N) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
+}

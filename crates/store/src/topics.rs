@@ -463,7 +463,7 @@ async fn ctx_on<C: ConnectionTrait>(conn: &C, t: &Topic, today: NaiveDate) -> Re
         region: t.region.clone(),
         submitter: t.submitter.clone(),
         decision: t.decision,
-        open_tasks: u32::try_from(open_tasks).unwrap_or(u32::MAX),
+        open_tasks: crate::count(open_tasks),
         meeting,
         today,
     })

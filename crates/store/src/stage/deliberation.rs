@@ -154,7 +154,7 @@ impl Store {
             .await?;
         }
         let detail = EventDetail::DeliberationOpened {
-            statements: u32::try_from(texts.len()).unwrap_or(u32::MAX),
+            statements: crate::count(texts.len()),
         };
         add_event(
             &w,
@@ -283,18 +283,9 @@ impl Store {
             .one(&w.tx)
             .await?
             .ok_or(StoreError::NotFound("线上议事"))?;
-        let room: Option<i64> = topic::Entity::find_by_id(d.topic_id)
-            .select_only()
-            .column(topic::Column::RoomId)
-            .into_tuple()
-            .one(&w.tx)
-            .await?;
-        let ctx = DeliberationCtx {
-            state: parsed(&d.state, DeliberationState::parse, "deliberations.state")?,
-            room: RoomId(room.ok_or(StoreError::NotFound("议题"))?),
-        };
+        let state = parsed(&d.state, DeliberationState::parse, "deliberations.state")?;
         let voter_actor = domain::Actor::anonymous(Some(voter.to_owned()));
-        domain::decide_deliberation(&ctx, &voter_actor, DeliberationMove::Vote)?;
+        domain::may_take_part(state, &voter_actor)?;
         let approved = StatementState::Approved.code();
         let s = statement::Entity::find_by_id(statement.0)
             .one(&w.tx)
@@ -462,13 +453,11 @@ impl Store {
             .one(&w.tx)
             .await?
             .ok_or_else(|| DomainError::Precondition("还没有线上议事结果".into()))?;
-        let n: serde_json::Value = serde_json::from_str(&r.json).unwrap_or_default();
+        let report: opinion::Report = serde_json::from_str(&r.json)
+            .map_err(|e| StoreError::Corrupt(format!("deliberation_results.json: {e}")))?;
         let detail = EventDetail::DeliberationAttached {
-            participants: n["n_participants"]
-                .as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .unwrap_or(0),
-            votes: u32::try_from(r.votes_counted).unwrap_or(0),
+            participants: crate::count(report.n_participants),
+            votes: crate::count(r.votes_counted),
         };
         add_event(
             &w,

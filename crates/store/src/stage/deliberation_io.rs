@@ -14,7 +14,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use crate::entity::{deliberation, opinion_vote, statement};
 use crate::model::Deliberation;
 use crate::topics::add_event;
-use crate::{Result, Store, StoreError, Who};
+use crate::{Result, Store, StoreError, Who, count};
 
 /// Imported statements may be longer than ours (Pol.is lets a conversation raise its limit).
 const IMPORTED_MAX: usize = 1000;
@@ -211,7 +211,7 @@ impl Store {
             who,
             Role::Convener,
             EventDetail::DeliberationClosed {
-                votes: count(votes as usize),
+                votes: count(votes),
             },
         )
         .await?;
@@ -225,9 +225,4 @@ fn at_millis(ms: i64, otherwise: chrono::DateTime<chrono::Utc>) -> chrono::DateT
     chrono::DateTime::from_timestamp_millis(ms)
         .filter(|_| ms > 0)
         .unwrap_or(otherwise)
-}
-
-/// A count for a timeline entry.
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
