@@ -1,12 +1,8 @@
 // 码上议 on a phone, continued: 适老化 (elderly) mode, the inbox, and the
 // convener's triage desk, clicked through as residents and conveners do.
 import assert from 'node:assert/strict';
-import { test, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import {
-  BASE_URL,
-  useBrowser,
-  openPage,
-  closePage,
   step,
   goto,
   clickAndLoad,
@@ -23,25 +19,12 @@ import {
   ROOM,
   ROOM_NAME,
   CONVENER,
-  FORM_ACTION,
-  DRAFT_SLOT,
   RUN,
-  opened,
-  closeOpened,
   open,
-  topicsTitled,
-  trackingOf,
-  draftStored,
-  fillForm,
-  waitForSubmitted,
-  imageLoaded,
-  png,
-  photo,
+  useIntakeBrowser,
 } from './intake-lib.mjs';
 
-useBrowser();
-beforeEach(closeOpened);
-after(closeOpened);
+useIntakeBrowser();
 
 // --------------------------------------------------------------- 5. 适老化 mode
 

@@ -1,6 +1,7 @@
 // Shared by the intake browser tests: the demo room they use, pages that
 // close when the next test starts, and helpers for the submission form.
 import assert from 'node:assert/strict';
+import { after, beforeEach } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import {
   BASE_URL,
@@ -137,4 +138,11 @@ export function png(width, height, [r, g, b]) {
 
 export function photo(i) {
   return { name: `IMG_2026_${i}.png`, mimeType: 'image/png', buffer: png(64 + i, 48, [(i * 40) % 256, 120, 200 - i * 10]) };
+}
+
+/** The browser and the page bookkeeping every intake test file needs. */
+export function useIntakeBrowser() {
+  useBrowser();
+  beforeEach(closeOpened);
+  after(closeOpened);
 }

@@ -5,33 +5,20 @@
 // Each test has its own browser contexts (its own phones) and its own topic
 // titles, so they do not depend on each other.
 import assert from 'node:assert/strict';
-import { test, after, beforeEach } from 'node:test';
+import { test } from 'node:test';
 import {
-  BASE_URL,
-  useBrowser,
-  openPage,
-  closePage,
   step,
   goto,
   clickAndLoad,
-  staffLogin,
   assertVisible,
-  topicState,
   submitTopic,
-  demoTopic,
-  checkA11y,
-  assertNoHorizontalScroll,
   pageErrors,
 } from './lib.mjs';
 import {
   ROOM,
-  ROOM_NAME,
-  CONVENER,
   FORM_ACTION,
   DRAFT_SLOT,
   RUN,
-  opened,
-  closeOpened,
   open,
   topicsTitled,
   trackingOf,
@@ -39,13 +26,11 @@ import {
   fillForm,
   waitForSubmitted,
   imageLoaded,
-  png,
   photo,
+  useIntakeBrowser,
 } from './intake-lib.mjs';
 
-useBrowser();
-beforeEach(closeOpened);
-after(closeOpened);
+useIntakeBrowser();
 
 // ------------------------------------------------------------ 1. offline drafts
 

@@ -9,15 +9,33 @@ use store::testing::Backend;
 use crate::helpers::TestApp;
 use store::both_backends as both;
 
-/// A client carrying a cookie the server never issued.
-fn with_cookie(cookie: &str) -> Client {
+/// A client sending these headers on every request. A forged cookie is
+/// sent as a header and nothing the server answers is kept, so every
+/// request carries the same forgery; a client standing for an address
+/// (`X-Forwarded-For`) keeps its cookies like a phone does.
+fn client_with(header: &str, value: &str, keep_cookies: bool) -> Client {
     let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+    headers.insert(
+        reqwest::header::HeaderName::from_bytes(header.as_bytes()).unwrap(),
+        value.parse().unwrap(),
+    );
     Client::builder()
         .default_headers(headers)
+        .cookie_store(keep_cookies)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
+}
+
+/// A client carrying a cookie the server never issued.
+fn with_cookie(cookie: &str) -> Client {
+    client_with("cookie", cookie, false)
+}
+
+/// A client whose requests say they come from `ip` (the app trusts
+/// `X-Forwarded-For` in these tests, as behind a reverse proxy).
+fn from_address(ip: &str) -> Client {
+    client_with("x-forwarded-for", ip, true)
 }
 
 async fn invented_participants_are_refused(backend: Backend) {
@@ -209,8 +227,7 @@ async fn password_guessing_is_throttled_per_address(backend: Backend) {
         })
         .start()
         .await;
-    let from = |ip: &str| with_cookie_and_ip(ip);
-    let attacker = from("10.0.0.1");
+    let attacker = from_address("10.0.0.1");
     let mut guesses = tokio::task::JoinSet::new();
     for i in 0..40 {
         let (c, url) = (attacker.clone(), app.url("/api/session"));
@@ -257,7 +274,7 @@ async fn password_guessing_is_throttled_per_address(backend: Backend) {
     assert_eq!(unknown["detail"], right["detail"]);
     assert_eq!(unknown["status"], 429);
     // The owner, from home, signs in.
-    let owner = from("10.0.0.2");
+    let owner = from_address("10.0.0.2");
     let (s, v) = app
         .post(
             &owner,
@@ -268,18 +285,6 @@ async fn password_guessing_is_throttled_per_address(backend: Backend) {
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 both!(password_guessing_is_throttled_per_address);
-
-/// A client whose requests say they come from `ip` (the app trusts
-/// `X-Forwarded-For` in this test, as behind a reverse proxy).
-fn with_cookie_and_ip(ip: &str) -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-forwarded-for", ip.parse().unwrap());
-    Client::builder()
-        .default_headers(headers)
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
 
 /// Texting strangers' numbers at our expense is capped per day: fifty codes
 /// to one number prefix, however many addresses and phones ask.
@@ -292,12 +297,12 @@ async fn sign_in_codes_are_capped_per_number_prefix(backend: Backend) {
         .start()
         .await;
     for i in 0..50 {
-        let c = with_cookie_and_ip(&format!("10.1.{}.{}", i / 200, i % 200 + 1));
+        let c = from_address(&format!("10.1.{}.{}", i / 200, i % 200 + 1));
         let phone = format!("1390000{i:04}");
         let (s, v) = app.post(&c, "/api/otp", json!({ "phone": phone })).await;
         assert_eq!(s, StatusCode::OK, "code {i}: {v}");
     }
-    let c = with_cookie_and_ip("10.2.0.1");
+    let c = from_address("10.2.0.1");
     let (s, v) = app
         .post(&c, "/api/otp", json!({ "phone": "13900009999" }))
         .await;
