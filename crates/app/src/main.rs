@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use domain::{Grant, Password, RegionId, Role, Scope, Username};
+use domain::{Grant, Password, Role, Scope, Username};
 
 use crate::config::{Config, Overrides};
 
@@ -278,19 +278,15 @@ async fn admin(store: &store::Store, a: Admin) -> anyhow::Result<()> {
                     .iter()
                     .find(|x| x.name == r || x.id.to_string() == r)
                     .context("no such region")?;
-                Scope::Region(store.region_path(RegionId(found.id)).await?)
+                Scope::Region(found.path.clone())
             } else if let Some(code) = room {
-                Scope::Room(domain::RoomId(store.room_by_code(&code).await?.id))
+                Scope::Room(store.room_by_code(&code).await?.id)
             } else if let Some(code) = department {
-                Scope::Department(domain::DepartmentId(
-                    store.department_by_code(&code).await?.id,
-                ))
+                Scope::Department(store.department_by_code(&code).await?.id)
             } else {
                 Scope::Global
             };
-            store
-                .grant(domain::UserId(user.id), &Grant::new(role, scope)?)
-                .await?;
+            store.grant(user.id, &Grant::new(role, scope)?).await?;
             println!("已授予 {username} {} 角色", role.label_zh());
         }
     }

@@ -35,4 +35,8 @@ id!(
     DeliberationId,
     /// A statement in an online deliberation (its row, not its Pol.is tid).
     StatementId,
+    /// A consultation opinion (协商意见) formed at a meeting.
+    OpinionId,
+    /// One line of someone's inbox (我的消息).
+    NotificationId,
 );

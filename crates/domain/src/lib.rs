@@ -36,7 +36,8 @@ pub use deliberation::{
 pub use error::DomainError;
 pub use event::EventKind;
 pub use ids::{
-    DeliberationId, DepartmentId, MeetingId, RegionId, RoomId, StatementId, TaskId, TopicId, UserId,
+    DeliberationId, DepartmentId, MeetingId, NotificationId, OpinionId, RegionId, RoomId,
+    StatementId, TaskId, TopicId, UserId,
 };
 pub use intake::{ANONYMOUS, CATEGORIES, category, shown_submitter};
 pub use meeting::{

@@ -5,6 +5,7 @@ use domain::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{department, grant, region, room, user};
+use crate::model::all;
 use crate::{Department, Region, Result, Room, Store, StoreError, User};
 
 /// A region to add to the tree.
@@ -97,12 +98,13 @@ impl Store {
         region::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
-            .ok_or(StoreError::NotFound("地区"))
+            .ok_or(StoreError::NotFound("地区"))?
+            .try_into()
     }
 
     /// Every region, ordered by path so each comes after its parent.
     pub async fn regions(&self) -> Result<Vec<Region>> {
-        Ok(region::Entity::find()
+        all(region::Entity::find()
             .order_by_asc(region::Column::Path)
             .all(self.conn())
             .await?)
@@ -110,20 +112,18 @@ impl Store {
 
     /// The region and its ancestors, root first.
     pub async fn region_chain(&self, id: RegionId) -> Result<Vec<Region>> {
-        let r = self.region(id).await?;
-        let ids = path_ids(&r.path);
-        let mut rows = region::Entity::find()
-            .filter(region::Column::Id.is_in(ids.clone()))
+        let ids = self.region(id).await?.path.0;
+        let mut rows: Vec<Region> = all(region::Entity::find()
+            .filter(region::Column::Id.is_in(ids.iter().map(|r| r.0)))
             .all(self.conn())
-            .await?;
+            .await?)?;
         rows.sort_by_key(|row| ids.iter().position(|i| *i == row.id));
         Ok(rows)
     }
 
     /// A region with its ancestors, as the domain's rules need it.
     pub async fn region_path(&self, id: RegionId) -> Result<RegionPath> {
-        let r = self.region(id).await?;
-        RegionPath::decode(&r.path).ok_or(StoreError::NotFound("地区"))
+        Ok(self.region(id).await?.path)
     }
 
     /// Adds a room to an existing region.
@@ -150,7 +150,8 @@ impl Store {
         room::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
-            .ok_or(StoreError::NotFound("议事室"))
+            .ok_or(StoreError::NotFound("议事室"))?
+            .try_into()
     }
 
     /// A room by its code; anything that is not a room code is simply not found.
@@ -160,12 +161,13 @@ impl Store {
             .filter(room::Column::Code.eq(code.as_str()))
             .one(self.conn())
             .await?
-            .ok_or(StoreError::NotFound("议事室"))
+            .ok_or(StoreError::NotFound("议事室"))?
+            .try_into()
     }
 
     /// Every room, oldest first.
     pub async fn rooms(&self) -> Result<Vec<Room>> {
-        Ok(room::Entity::find()
+        all(room::Entity::find()
             .order_by_asc(room::Column::Id)
             .all(self.conn())
             .await?)
@@ -192,6 +194,7 @@ impl Store {
         department::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
+            .map(Department::from)
             .ok_or(StoreError::NotFound("部门"))
     }
 
@@ -204,15 +207,34 @@ impl Store {
             .filter(department::Column::Code.eq(code))
             .one(self.conn())
             .await?
+            .map(Department::from)
             .ok_or(StoreError::NotFound("部门"))
     }
 
     /// Every department, oldest first.
     pub async fn departments(&self) -> Result<Vec<Department>> {
-        Ok(department::Entity::find()
+        self.departments_where(department::Entity::find()).await
+    }
+
+    /// The departments that may take work about a place: those of its region
+    /// or a region above it (the domain's rule, read as one query), by id.
+    pub async fn departments_serving(&self, place: &RegionPath) -> Result<Vec<Department>> {
+        let ids = place.0.iter().map(|r| r.0);
+        self.departments_where(
+            department::Entity::find().filter(department::Column::RegionId.is_in(ids)),
+        )
+        .await
+    }
+
+    async fn departments_where(
+        &self,
+        query: sea_orm::Select<department::Entity>,
+    ) -> Result<Vec<Department>> {
+        let rows = query
             .order_by_asc(department::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?;
+        Ok(rows.into_iter().map(Department::from).collect())
     }
 
     /// Adds a person; a login name or phone already in use is a [`StoreError::Conflict`].
@@ -246,18 +268,38 @@ impl Store {
         user::Entity::find_by_id(id.0)
             .one(self.conn())
             .await?
-            .ok_or(StoreError::NotFound("用户"))
+            .ok_or(StoreError::NotFound("用户"))?
+            .try_into()
     }
 
     /// A user by login name; a string that cannot be a login name finds nobody.
     pub async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        self.credentials(username)
+            .await?
+            .map(|(row, _)| row.try_into())
+            .transpose()
+    }
+
+    /// The account behind a login name and its password hash, for signing in.
+    pub async fn password_of(&self, username: &str) -> Result<Option<(UserId, Option<String>)>> {
+        Ok(self
+            .credentials(username)
+            .await?
+            .map(|(row, hash)| (UserId(row.id), hash)))
+    }
+
+    async fn credentials(&self, username: &str) -> Result<Option<(user::Model, Option<String>)>> {
         let Ok(name) = domain::Username::parse(username) else {
             return Ok(None);
         };
         Ok(user::Entity::find()
             .filter(user::Column::Username.eq(name.as_str()))
             .one(self.conn())
-            .await?)
+            .await?
+            .map(|row| {
+                let hash = row.password_hash.clone();
+                (row, hash)
+            }))
     }
 
     /// The resident account behind a verified phone number, created on first use.
@@ -344,20 +386,16 @@ impl Store {
             .filter(|g| g.scope_kind == "department")
             .map(|g| g.scope_id)
             .collect();
-        let rooms = room::Entity::find()
+        let rooms = all(room::Entity::find()
             .filter(room::Column::Id.is_in(room_ids))
             .all(self.conn())
-            .await?;
+            .await?)?;
         let depts = department::Entity::find()
             .filter(department::Column::Id.is_in(dept_ids))
             .all(self.conn())
             .await?;
-        Ok((rooms, depts))
+        Ok((rooms, depts.into_iter().map(Department::from).collect()))
     }
-}
-
-pub(crate) fn path_ids(path: &str) -> Vec<i64> {
-    path.split('/').filter_map(|s| s.parse().ok()).collect()
 }
 
 impl Store {
@@ -372,7 +410,7 @@ impl Store {
             .into_iter()
             .map(|g| g.user_id)
             .collect();
-        Ok(user::Entity::find()
+        all(user::Entity::find()
             .filter(user::Column::Id.is_in(ids))
             .order_by_asc(user::Column::Id)
             .all(self.conn())

@@ -40,13 +40,12 @@ pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
 pub use like_queue::LikeQueue;
 pub use likes::{LikeOutcome, VisitorMarks};
-pub use model::{Deliberation, Meeting, Statement, Task, Topic, TopicEvent};
-pub use stage::deliberation::{
-    DeliberationResult, OpenDeliberation, STATEMENT_MAX, parse_statement,
+pub use model::{
+    Deliberation, DeliberationResult, Department, Meeting, Notification, Opinion, Photo, Rating,
+    Region, ResearchRecord, Room, Statement, Task, Topic, TopicEvent, User,
 };
-pub use stage::intake::{
-    NewPhoto, Notification, Photo, SupportOutcome, device_key, key_of, person_key, user_key,
-};
+pub use stage::deliberation::{OpenDeliberation, STATEMENT_MAX, parse_statement};
+pub use stage::intake::{NewPhoto, SupportOutcome, device_key, key_of, person_key, user_key};
 pub use stage::meeting::NewMeeting;
 pub use stage::opinion_map::AnalysisInput;
 pub use stage::submit::NewTopic;
@@ -56,22 +55,6 @@ pub use topics::{TopicAction, TopicFilter, Who};
 
 /// A topic's row, as the store's own code reads and writes it.
 pub(crate) type TopicRow = entity::topic::Model;
-
-// Read models of the directory and records, handed out as they are stored.
-/// A deliberation room (议事室).
-pub type Room = entity::room::Model;
-/// A node of the region tree.
-pub type Region = entity::region::Model;
-/// A functional department (职能部门).
-pub type Department = entity::department::Model;
-/// A person's account, password hash and lockout included.
-pub type User = entity::user::Model;
-/// A research record (商前调研记录).
-pub type ResearchRecord = entity::research_record::Model;
-/// A consultation opinion (协商意见) and leadership's decision on it.
-pub type Opinion = entity::opinion::Model;
-/// A resident's rating of a result.
-pub type Rating = entity::rating::Model;
 
 /// The store's result; the error is a [`StoreError`] unless said otherwise.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

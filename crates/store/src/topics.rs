@@ -247,29 +247,34 @@ impl Store {
 
     /// A topic's research records, oldest first.
     pub async fn research_records(&self, id: TopicId) -> Result<Vec<ResearchRecord>> {
-        Ok(research_record::Entity::find()
+        let rows = research_record::Entity::find()
             .filter(research_record::Column::TopicId.eq(id.0))
             .order_by_asc(research_record::Column::Id)
             .all(self.conn())
-            .await?)
+            .await?;
+        Ok(rows.into_iter().map(ResearchRecord::from).collect())
     }
 
     /// A topic's consultation opinions, oldest first.
     pub async fn opinions(&self, id: TopicId) -> Result<Vec<Opinion>> {
-        Ok(opinion::Entity::find()
-            .filter(opinion::Column::TopicId.eq(id.0))
-            .order_by_asc(opinion::Column::Id)
-            .all(self.conn())
-            .await?)
+        model::all(
+            opinion::Entity::find()
+                .filter(opinion::Column::TopicId.eq(id.0))
+                .order_by_asc(opinion::Column::Id)
+                .all(self.conn())
+                .await?,
+        )
     }
 
     /// A topic's ratings, oldest first.
     pub async fn ratings(&self, id: TopicId) -> Result<Vec<Rating>> {
-        Ok(rating::Entity::find()
-            .filter(rating::Column::TopicId.eq(id.0))
-            .order_by_asc(rating::Column::Id)
-            .all(self.conn())
-            .await?)
+        model::all(
+            rating::Entity::find()
+                .filter(rating::Column::TopicId.eq(id.0))
+                .order_by_asc(rating::Column::Id)
+                .all(self.conn())
+                .await?,
+        )
     }
 
     /// A topic's tasks, in the order they were given.

@@ -50,7 +50,7 @@ impl Viewer {
     /// account, or a phone the server vouches for; anything else is refused.
     pub fn participant_key(&self) -> AppResult<String> {
         match self.actor.user {
-            Some(u) => Ok(store::user_key(u.0)),
+            Some(u) => Ok(store::user_key(u)),
             None if self.vouched => Ok(store::device_key(&self.device)),
             None => Err(AppError::Unvouched),
         }
@@ -59,7 +59,7 @@ impl Viewer {
     /// The key a like or support is counted under: the account when signed in, else the device.
     pub fn liker_key(&self) -> String {
         match self.actor.user {
-            Some(u) => store::user_key(u.0),
+            Some(u) => store::user_key(u),
             None => store::device_key(&self.device),
         }
     }
@@ -68,7 +68,7 @@ impl Viewer {
     pub fn inbox_keys(&self) -> Vec<String> {
         let mut keys = vec![store::device_key(&self.device)];
         if let Some(u) = self.actor.user {
-            keys.push(store::user_key(u.0));
+            keys.push(store::user_key(u));
         }
         keys
     }
@@ -285,17 +285,16 @@ pub async fn password_login(
         None,
         ip.0,
     )?;
-    let Some(user) = state.store.user_by_username(username.trim()).await? else {
+    let Some((uid, hash)) = state.store.password_of(username.trim()).await? else {
         // Spend the same time as a real check so unknown names are not revealed by timing.
         let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
         return Err(wrong());
     };
-    let uid = domain::UserId(user.id);
     if !state.store.count_login_attempt(uid).await? {
         let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
         return Err(AppError::TooMany(crate::limits::Act::Login.message(15)));
     }
-    let Some(hash) = user.password_hash.clone() else {
+    let Some(hash) = hash else {
         return Err(wrong());
     };
     if verify_password(password.to_owned(), hash).await {

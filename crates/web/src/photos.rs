@@ -84,7 +84,7 @@ pub async fn photo(
     Path(key): Path<String>,
 ) -> AppResult<Response> {
     let p = state.store.photo_by_key(&key).await?;
-    let topic = state.store.topic(domain::TopicId(p.topic_id)).await?;
+    let topic = state.store.topic(p.topic).await?;
     if !visible(&topic, &viewer) {
         return Err(store::StoreError::NotFound("照片").into());
     }

@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use domain::{MeetingId, RegionId, RoomId};
+use domain::MeetingId;
 use poster::{Paper, PosterInfo};
 use serde::Deserialize;
 use tokio::sync::Semaphore;
@@ -81,8 +81,8 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 
 async fn poster_info(state: &AppState, headers: &HeaderMap, code: &str) -> AppResult<PosterInfo> {
     let room = state.store.room_by_code(code).await?;
-    let chain = state.store.region_chain(RegionId(room.region_id)).await?;
-    let conveners = state.store.conveners_of_room(RoomId(room.id)).await?;
+    let chain = state.store.region_chain(room.region).await?;
+    let conveners = state.store.conveners_of_room(room.id).await?;
     Ok(PosterInfo {
         url: format!("{}/r/{}", base_url(state, headers), room.code),
         region: chain
@@ -97,7 +97,7 @@ async fn poster_info(state: &AppState, headers: &HeaderMap, code: &str) -> AppRe
             .join("、"),
         room_name: room.name,
         place: room.place,
-        code: room.code,
+        code: room.code.as_str().to_owned(),
     })
 }
 

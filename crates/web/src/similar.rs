@@ -140,7 +140,7 @@ async fn for_draft(state: &AppState, code: &str, q: &DraftQuery) -> AppResult<Ve
     }
     let min = text::DUPLICATE_THRESHOLD * SUGGEST_FACTOR;
     let query = text::Doc::new(&title, &body);
-    Ok(Candidates::of_room(state, RoomId(room.id))
+    Ok(Candidates::of_room(state, room.id)
         .await?
         .rank(&query, None, min))
 }

@@ -85,7 +85,7 @@ impl TopicRow {
             channel_label: t.channel.label_zh().to_owned(),
             room_name: rooms
                 .iter()
-                .find(|r| r.id == t.room.0)
+                .find(|r| r.id == t.room)
                 .map(|r| r.name.clone())
                 .unwrap_or_default(),
             updated: fmt_time(t.updated_at),

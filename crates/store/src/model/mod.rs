@@ -2,12 +2,16 @@
 //! domain's enums, converted once from a row. A stored value that does not
 //! parse is [`crate::StoreError::Corrupt`], handled one way.
 mod deliberation;
+mod directory;
 mod event;
+mod record;
 mod task;
 mod topic;
 
 pub use deliberation::{Deliberation, Statement};
+pub use directory::{Department, Region, Room, User};
 pub use event::TopicEvent;
+pub use record::{DeliberationResult, Notification, Opinion, Photo, Rating, ResearchRecord};
 pub use task::{Meeting, Task};
 pub use topic::Topic;
 

@@ -19,9 +19,6 @@ use crate::model::{self, Deliberation, Statement, parsed};
 use crate::topics::add_event;
 use crate::{Result, Store, StoreError, Who, WriteTx};
 
-/// The latest opinion map of a deliberation, as stored.
-pub type DeliberationResult = deliberation_result::Model;
-
 /// Longest statement, in characters.
 pub const STATEMENT_MAX: usize = 140;
 

@@ -164,7 +164,7 @@ impl Store {
             .map(|s| {
                 let key = match (s.author_user, &s.author_device) {
                     (None, Some(d)) if d.starts_with(IMPORTED) => Some(d.clone()),
-                    (u, d) => crate::key_of(u.map(|u| u.0), d.as_deref()),
+                    (u, d) => crate::key_of(u, d.as_deref()),
                 };
                 Comment {
                     tid: u64::try_from(s.tid).unwrap_or(0),

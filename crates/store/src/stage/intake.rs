@@ -1,7 +1,7 @@
 //! 码上议 intake around a topic: supports (附议), followers, the inbox and
 //! its SMS outbox, photos, and submission keys that make a resent draft
 //! land once.
-use domain::{EventKind, TopicId, TopicState};
+use domain::{EventKind, NotificationId, TopicId, TopicState, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -9,12 +9,7 @@ use sea_orm::{
 };
 
 use crate::entity::{follower, notification, photo, submission_key, support, topic};
-use crate::{Result, Store, StoreError, WriteTx};
-
-/// One line in a person's or device's inbox (消息).
-pub type Notification = notification::Model;
-/// A topic's photo in the photo store.
-pub type Photo = photo::Model;
+use crate::{Notification, Photo, Result, Store, StoreError, WriteTx};
 
 /// A photo already made safe and put in the photo store, to attach to a new topic.
 #[derive(Clone, Debug)]
@@ -112,28 +107,29 @@ impl Store {
 
     /// The newest inbox lines of a person (their user key and device key).
     pub async fn notifications(&self, keys: &[String], limit: u64) -> Result<Vec<Notification>> {
-        Ok(notification::Entity::find()
+        let rows = notification::Entity::find()
             .filter(notification::Column::Recipient.is_in(keys.iter().cloned()))
             .order_by_desc(notification::Column::Id)
             .limit(limit)
             .all(self.conn())
-            .await?)
+            .await?;
+        Ok(rows.into_iter().map(Notification::from).collect())
     }
 
     /// The 查询码 of each of these topics, in one query.
     pub async fn tracking_numbers(
         &self,
-        ids: impl IntoIterator<Item = i64>,
-    ) -> Result<std::collections::HashMap<i64, String>> {
+        ids: impl IntoIterator<Item = TopicId>,
+    ) -> Result<std::collections::HashMap<TopicId, String>> {
         let rows: Vec<(i64, String)> = topic::Entity::find()
             .select_only()
             .column(topic::Column::Id)
             .column(topic::Column::TrackingNo)
-            .filter(topic::Column::Id.is_in(ids))
+            .filter(topic::Column::Id.is_in(ids.into_iter().map(|t| t.0)))
             .into_tuple()
             .all(self.conn())
             .await?;
-        Ok(rows.into_iter().collect())
+        Ok(rows.into_iter().map(|(id, no)| (TopicId(id), no)).collect())
     }
 
     /// How many inbox lines for these keys are unread.
@@ -159,22 +155,23 @@ impl Store {
 
     /// Inbox lines whose SMS has not gone out yet, oldest first.
     pub async fn pending_sms(&self, limit: u64) -> Result<Vec<Notification>> {
-        Ok(notification::Entity::find()
+        let rows = notification::Entity::find()
             .filter(notification::Column::SmsTo.is_not_null())
             .order_by_asc(notification::Column::Id)
             .limit(limit)
             .all(self.conn())
-            .await?)
+            .await?;
+        Ok(rows.into_iter().map(Notification::from).collect())
     }
 
     /// Marks an inbox line's SMS as sent, so it is not sent again.
-    pub async fn sms_sent(&self, id: i64) -> Result<()> {
+    pub async fn sms_sent(&self, id: NotificationId) -> Result<()> {
         notification::Entity::update_many()
             .col_expr(
                 notification::Column::SmsTo,
                 Expr::value(Option::<String>::None),
             )
-            .filter(notification::Column::Id.eq(id))
+            .filter(notification::Column::Id.eq(id.0))
             .exec(self.conn())
             .await?;
         Ok(())
@@ -182,11 +179,12 @@ impl Store {
 
     /// A topic's photos, in the order the resident chose them.
     pub async fn photos(&self, id: TopicId) -> Result<Vec<Photo>> {
-        Ok(photo::Entity::find()
+        let rows = photo::Entity::find()
             .filter(photo::Column::TopicId.eq(id.0))
             .order_by_asc(photo::Column::Position)
             .all(self.conn())
-            .await?)
+            .await?;
+        Ok(rows.into_iter().map(Photo::from).collect())
     }
 
     /// The photo stored under `key` (full size or thumbnail) and its topic.
@@ -199,6 +197,7 @@ impl Store {
             )
             .one(self.conn())
             .await?
+            .map(Photo::from)
             .ok_or(StoreError::NotFound("照片"))
     }
 
@@ -386,7 +385,7 @@ pub(crate) async fn remember_key(w: &WriteTx, key: &str, topic_id: i64) -> Resul
 }
 
 /// The key an account is known by in likes, supports, votes and the inbox.
-pub fn user_key(id: i64) -> String {
+pub fn user_key(id: UserId) -> String {
     format!("u:{id}")
 }
 
@@ -396,11 +395,11 @@ pub fn device_key(token: &str) -> String {
 }
 
 /// The account's key when there is one, else the device's.
-pub fn key_of(user: Option<i64>, device: Option<&str>) -> Option<String> {
+pub fn key_of(user: Option<UserId>, device: Option<&str>) -> Option<String> {
     user.map(user_key).or_else(|| device.map(device_key))
 }
 
 /// The key an actor acts under.
 pub fn person_key(actor: &domain::Actor) -> Option<String> {
-    key_of(actor.user.map(|u| u.0), actor.device.as_deref())
+    key_of(actor.user, actor.device.as_deref())
 }

@@ -183,7 +183,8 @@ impl Store {
     ) -> Result<Option<DeliberationResult>> {
         Ok(deliberation_result::Entity::find_by_id(id.0)
             .one(self.conn())
-            .await?)
+            .await?
+            .map(DeliberationResult::from))
     }
 
     /// Saves (replacing) the latest opinion map and, in the same

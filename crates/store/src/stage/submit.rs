@@ -43,7 +43,7 @@ impl Store {
     /// Stores a new topic and its first timeline entry, returning it with its tracking number.
     pub async fn submit_topic(&self, new: NewTopic<'_>, who: &Who) -> Result<Topic> {
         let room = self.room(new.room).await?;
-        let region = self.region_path(domain::RegionId(room.region_id)).await?;
+        let region = self.region_path(room.region).await?;
         let t = domain::submit(new.channel, &who.actor, &region, room.allow_anonymous)?;
         let w = self.write().await?;
         if let Some(key) = new.client_key
@@ -58,7 +58,7 @@ impl Store {
         let at = w.now;
         let row = topic::ActiveModel {
             tracking_no: Set(tracking_no.as_str().to_owned()),
-            room_id: Set(room.id),
+            room_id: Set(room.id.0),
             region_path: Set(region.encode()),
             channel: Set(new.channel.code().to_owned()),
             state: Set(t.to.code().to_owned()),

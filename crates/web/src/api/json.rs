@@ -21,7 +21,7 @@ pub struct RoomJson {
 impl RoomJson {
     pub fn new(r: &store::Room, region: Option<String>) -> Self {
         RoomJson {
-            code: r.code.clone(),
+            code: r.code.as_str().to_owned(),
             name: r.name.clone(),
             place: r.place.clone(),
             description: r.description.clone(),
@@ -62,7 +62,7 @@ impl TopicJson {
             title: t.title.clone(),
             category: t.category.clone(),
             place: t.place.clone(),
-            room: room.code.clone(),
+            room: room.code.as_str().to_owned(),
             room_name: room.name.clone(),
             channel: t.channel.code().to_owned(),
             channel_label: t.channel.label_zh().to_owned(),
@@ -81,7 +81,7 @@ impl TopicJson {
             .filter_map(|t| {
                 rooms
                     .iter()
-                    .find(|r| r.id == t.room.0)
+                    .find(|r| r.id == t.room)
                     .map(|r| TopicJson::new(t, r))
             })
             .collect()
@@ -188,7 +188,7 @@ impl TaskJson {
             .filter_map(|k| {
                 depts
                     .iter()
-                    .find(|d| d.id == k.department.0)
+                    .find(|d| d.id == k.department)
                     .map(|d| TaskJson::new(k, d, today))
             })
             .collect()

@@ -10,7 +10,7 @@ pub use session::{login, logout, me, request_code, verify_code};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use domain::{Channel, MeetingId, RegionId, RoomId, TaskId, TopicState};
+use domain::{Channel, MeetingId, TaskId, TopicState};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -32,7 +32,7 @@ pub async fn room(
     ApiPath(code): ApiPath<String>,
 ) -> AppResult<Json<RoomJson>> {
     let room = state.store.room_by_code(&code).await?;
-    let chain = state.store.region_chain(RegionId(room.region_id)).await?;
+    let chain = state.store.region_chain(room.region).await?;
     let region = chain
         .iter()
         .map(|r| r.name.as_str())
@@ -91,7 +91,7 @@ pub async fn topics(
     );
     let list = async {
         if let Some(code) = room.as_deref() {
-            f.room = Some(RoomId(state.store.room_by_code(code).await?.id));
+            f.room = Some(state.store.room_by_code(code).await?.id);
         }
         let total = state.store.count_topics(&f).await?;
         let rows = state.store.topics(&f).await?;
@@ -152,7 +152,7 @@ pub async fn topic(
             .into_iter()
             .map(|o| OpinionJson {
                 text: o.text,
-                decision: o.decision,
+                decision: o.decision.map(|d| d.code().to_owned()),
                 instructions: o.instructions,
             })
             .collect(),
@@ -163,9 +163,9 @@ pub async fn topic(
     responses((status = 200, body = TaskJson)))]
 pub async fn task(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<TaskId>,
 ) -> AppResult<Json<TaskJson>> {
-    let t = state.store.task(TaskId(id)).await?;
+    let t = state.store.task(id).await?;
     let d = state.store.department(t.department).await?;
     Ok(Json(TaskJson::new(&t, &d, state.store.clock().today())))
 }
@@ -173,10 +173,10 @@ pub async fn task(
 #[utoipa::path(get, path = "/api/meetings/{id}", tag = "meetings", params(("id" = i64, Path)), responses((status = 200, body = MeetingJson)))]
 pub async fn meeting(
     State(state): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<MeetingId>,
 ) -> AppResult<Json<MeetingJson>> {
-    let m = state.store.meeting(MeetingId(id)).await?;
-    let agenda = state.store.agenda(MeetingId(id)).await?;
+    let m = state.store.meeting(id).await?;
+    let agenda = state.store.agenda(id).await?;
     Ok(Json(MeetingJson::new(&m, agenda)))
 }
 

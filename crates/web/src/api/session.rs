@@ -49,14 +49,14 @@ pub async fn me(
 }
 
 async fn me_json(state: &AppState, user: &store::User) -> AppResult<MeJson> {
-    let actor = state.store.actor(domain::UserId(user.id)).await?;
+    let actor = state.store.actor(user.id).await?;
     let roles = actor
         .grants
         .iter()
         .map(|g| g.role.code().to_owned())
         .collect();
     Ok(MeJson {
-        id: user.id,
+        id: user.id.0,
         name: user.display_name.clone(),
         roles,
     })

@@ -41,9 +41,9 @@ fn led_regions(v: &Viewer) -> Vec<RegionPath> {
 pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
     let mut d = Desk::default();
     let Some(user) = &v.user else { return Ok(d) };
-    let (rooms, depts) = state.store.scopes_of(domain::UserId(user.id)).await?;
+    let (rooms, depts) = state.store.scopes_of(user.id).await?;
     for room in &rooms {
-        let rid = RoomId(room.id);
+        let rid = room.id;
         let f = |states: Vec<TopicState>| store::TopicFilter {
             room: Some(rid),
             states,
@@ -69,11 +69,11 @@ pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
             .push((room.clone(), state.store.meetings_of_room(rid).await?));
     }
     if !rooms.is_empty() {
-        let ids: Vec<RoomId> = rooms.iter().map(|r| RoomId(r.id)).collect();
+        let ids: Vec<RoomId> = rooms.iter().map(|r| r.id).collect();
         let all_rooms_tasks = state.store.tasks_of_rooms(&ids, &[TaskState::Done]).await?;
         d.to_verify = all_rooms_tasks;
     }
-    let dept_ids: Vec<DepartmentId> = depts.iter().map(|x| DepartmentId(x.id)).collect();
+    let dept_ids: Vec<DepartmentId> = depts.iter().map(|x| x.id).collect();
     if !dept_ids.is_empty() {
         d.tasks = state.store.tasks_of_departments(&dept_ids, true).await?;
     }
@@ -107,8 +107,8 @@ pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
             .filter(|r| {
                 regions
                     .iter()
-                    .find(|g| g.id == r.region_id)
-                    .and_then(|g| RegionPath::decode(&g.path))
+                    .find(|g| g.id == r.region)
+                    .map(|g| g.path.clone())
                     .is_some_and(|p| v.actor.is_committee_member_for(&p) || v.actor.leads(&p))
             })
             .collect();
@@ -160,7 +160,7 @@ async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<Ta
             title: k.title.clone(),
             department: depts
                 .iter()
-                .find(|d| d.id == k.department.0)
+                .find(|d| d.id == k.department)
                 .map(|d| d.name.clone())
                 .unwrap_or_default(),
             state_label: k.state.label_zh().to_owned(),
@@ -199,7 +199,7 @@ pub async fn desk(
             .meetings
             .iter()
             .map(|(r, ms)| RoomMeetings {
-                code: r.code.clone(),
+                code: r.code.as_str().to_owned(),
                 name: r.name.clone(),
                 meetings: meeting_rows(ms),
             })
@@ -207,7 +207,7 @@ pub async fn desk(
         proposal_rooms: d
             .proposal_rooms
             .iter()
-            .map(|r| (r.code.clone(), r.name.clone()))
+            .map(|r| (r.code.as_str().to_owned(), r.name.clone()))
             .collect(),
         can_propose_leadership: viewer.actor.has_role(Role::Leader),
         categories: &domain::CATEGORIES,

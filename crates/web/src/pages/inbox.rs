@@ -34,12 +34,12 @@ pub async fn inbox(State(state): State<AppState>, viewer: Viewer) -> AppResult<H
     let rows = state.store.notifications(&keys, 100).await?;
     let numbers = state
         .store
-        .tracking_numbers(rows.iter().map(|n| n.topic_id))
+        .tracking_numbers(rows.iter().map(|n| n.topic))
         .await?;
     let items = rows
         .into_iter()
         .map(|n| Item {
-            tracking_no: numbers.get(&n.topic_id).cloned().unwrap_or_default(),
+            tracking_no: numbers.get(&n.topic).cloned().unwrap_or_default(),
             text: n.text,
             when: fmt_time(n.created_at),
             unread: n.read_at.is_none(),

@@ -33,11 +33,11 @@ impl MeetingPage {
 pub async fn meeting(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> AppResult<Html<String>> {
-    let m = state.store.meeting(MeetingId(id)).await?;
+    let m = state.store.meeting(id).await?;
     let room = state.store.room(m.room).await?;
-    let agenda = state.store.agenda(MeetingId(id)).await?;
+    let agenda = state.store.agenda(id).await?;
     let ctx = MeetingCtx {
         state: m.state,
         room: m.room,
@@ -54,7 +54,7 @@ pub async fn meeting(
         place: m.place,
         starts: fmt_time(m.starts_at),
         state_label: m.state.label_zh().to_owned(),
-        room_code: room.code,
+        room_code: room.code.as_str().to_owned(),
         room_name: room.name,
         agenda: TopicRow::list(&agenda, &rooms),
         actions,

@@ -2,7 +2,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::{RegionId, RoomId, TopicState};
+use domain::TopicState;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -58,7 +58,7 @@ async fn render_home(state: &AppState, viewer: &Viewer) -> AppResult<String> {
         rooms: rooms
             .into_iter()
             .map(|r| RoomCard {
-                code: r.code,
+                code: r.code.as_str().to_owned(),
                 name: r.name,
                 place: r.place,
             })
@@ -156,27 +156,24 @@ async fn render_room(
     channel: Option<domain::Channel>,
 ) -> AppResult<String> {
     let room = state.store.room_by_code(code).await?;
-    let chain = state.store.region_chain(RegionId(room.region_id)).await?;
+    let chain = state.store.region_chain(room.region).await?;
     let f = store::TopicFilter {
-        room: Some(RoomId(room.id)),
+        room: Some(room.id),
         channel,
         limit: 30,
         ..Default::default()
     };
     let topics = state.store.topics(&f).await?;
     let counts = state.store.count_by_channel(&f).await?;
-    let conveners = state.store.conveners_of_room(RoomId(room.id)).await?;
-    let meetings = state.store.meetings_of_room(RoomId(room.id)).await?;
-    let deliberations = state
-        .store
-        .open_deliberations_of_room(RoomId(room.id))
-        .await?;
+    let conveners = state.store.conveners_of_room(room.id).await?;
+    let meetings = state.store.meetings_of_room(room.id).await?;
+    let deliberations = state.store.open_deliberations_of_room(room.id).await?;
     let rooms = vec![room.clone()];
     let page = RoomPage {
         nav: Nav::of(viewer),
-        is_convener: viewer.actor.is_convener_of(RoomId(room.id)),
+        is_convener: viewer.actor.is_convener_of(room.id),
         signed_in: viewer.user.is_some(),
-        code: room.code,
+        code: room.code.as_str().to_owned(),
         name: room.name,
         region: chain
             .iter()

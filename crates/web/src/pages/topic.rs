@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use domain::{Decision, MeetingState, TaskCtx, TopicMove, TopicState};
+use domain::{DepartmentId, MeetingState, TaskCtx, TopicMove, TopicState};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -32,7 +32,7 @@ struct TopicPage {
     can_rate: bool,
     can_like: bool,
     liked: bool,
-    departments: Vec<(i64, String)>,
+    departments: Vec<(DepartmentId, String)>,
     meetings: Vec<(i64, String)>,
     today: String,
     /// The topic's online deliberation, if one was opened.
@@ -148,7 +148,7 @@ async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<Topi
     Ok(std::sync::Arc::new(TopicData {
         room: state.store.room(t.room).await?,
         ctx: state.store.topic_context(&t).await?,
-        depts: state.store.departments().await?,
+        depts: state.store.departments_serving(&t.region).await?,
         tasks: state.store.tasks_of_topic(id).await?,
         opinions: state.store.opinions(id).await?,
         meetings: state.store.meetings_of_room(t.room).await?,
@@ -193,7 +193,7 @@ pub async fn topic(
     }
     let id = t.id;
     let today = state.store.clock().today();
-    let dept_name = |id: i64| {
+    let dept_name = |id: DepartmentId| {
         depts
             .iter()
             .find(|d| d.id == id)
@@ -217,7 +217,7 @@ pub async fn topic(
             TaskRow {
                 id: k.id.0,
                 title: k.title.clone(),
-                department: dept_name(k.department.0),
+                department: dept_name(k.department),
                 state_label: k.state.label_zh().to_owned(),
                 due: k.due_date.to_string(),
                 overdue: k.state.is_overdue(k.due_date, today),
@@ -232,8 +232,6 @@ pub async fn topic(
             text: o.text,
             decision: o
                 .decision
-                .as_deref()
-                .and_then(Decision::parse)
                 .map(|d| d.label_zh())
                 .unwrap_or("待审议")
                 .to_owned(),
@@ -301,7 +299,7 @@ pub async fn topic(
         nav: Nav::of(&viewer),
         state_label: t.state.label_zh().to_owned(),
         channel_label: t.channel.label_zh().to_owned(),
-        room_code: room.code,
+        room_code: room.code.as_str().to_owned(),
         room_name: room.name,
         created: fmt_time(t.created_at),
         submitted: q.submitted.is_some(),

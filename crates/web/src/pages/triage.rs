@@ -71,18 +71,18 @@ pub async fn triage(
     SignedIn(viewer): SignedIn,
     Query(q): Query<TriageQuery>,
 ) -> AppResult<Html<String>> {
-    let user = domain::UserId(viewer.user.as_ref().map_or(0, |u| u.id));
+    let user = viewer.user.as_ref().map_or(domain::UserId(0), |u| u.id);
     let (mine, _) = state.store.scopes_of(user).await?;
     let mine: Vec<store::Room> = mine
         .into_iter()
-        .filter(|r| viewer.actor.is_convener_of(RoomId(r.id)))
+        .filter(|r| viewer.actor.is_convener_of(r.id))
         .collect();
     let chosen: Vec<&store::Room> = mine
         .iter()
         .filter(|r| {
             q.room
                 .as_deref()
-                .is_none_or(|c| c.is_empty() || c == r.code)
+                .is_none_or(|c| c.is_empty() || c == r.code.as_str())
         })
         .collect();
     let channel = q.channel.as_deref().and_then(Channel::parse);
@@ -95,7 +95,7 @@ pub async fn triage(
     let mut counts = vec![0u64; Channel::ALL.len()];
     for r in &chosen {
         let f = store::TopicFilter {
-            room: Some(RoomId(r.id)),
+            room: Some(r.id),
             states: vec![TopicState::Submitted],
             channel,
             category: category.clone(),
@@ -136,7 +136,7 @@ pub async fn triage(
             category: t.category.clone(),
             room_name: mine
                 .iter()
-                .find(|r| r.id == t.room.0)
+                .find(|r| r.id == t.room)
                 .map(|r| r.name.clone())
                 .unwrap_or_default(),
             submitted: fmt_time(t.created_at),
@@ -145,7 +145,7 @@ pub async fn triage(
             similar,
         });
     }
-    let ids: Vec<RoomId> = chosen.iter().map(|r| RoomId(r.id)).collect();
+    let ids: Vec<RoomId> = chosen.iter().map(|r| r.id).collect();
     let times = state
         .store
         .triage_seconds(&ids, now - Duration::days(30))
@@ -161,7 +161,7 @@ pub async fn triage(
         nav: Nav::of(&viewer),
         rooms: mine
             .iter()
-            .map(|r| (r.code.clone(), r.name.clone()))
+            .map(|r| (r.code.as_str().to_owned(), r.name.clone()))
             .collect(),
         room: q.room.clone().unwrap_or_default(),
         channel: channel.map(|c| c.code().to_owned()).unwrap_or_default(),

@@ -285,7 +285,7 @@ async fn submit(
     }
     let photos = photos::save(state, form.photos).await?;
     let new = store::NewTopic {
-        room: domain::RoomId(room.id),
+        room: room.id,
         channel,
         title: &title,
         body: &body,
@@ -374,7 +374,7 @@ async fn support(
     let phone = viewer.user.as_ref().and_then(|u| u.phone.clone());
     Ok(state
         .store
-        .support(topic.id, &supporter, phone.as_deref())
+        .support(topic.id, &supporter, phone.as_ref().map(|p| p.as_str()))
         .await?)
 }
 
@@ -425,7 +425,11 @@ pub async fn follow_page(
     let phone = viewer.user.as_ref().and_then(|u| u.phone.clone());
     state
         .store
-        .follow(topic.id, &viewer.liker_key(), phone.as_deref())
+        .follow(
+            topic.id,
+            &viewer.liker_key(),
+            phone.as_ref().map(|p| p.as_str()),
+        )
         .await?;
     Ok(Redirect::to(&format!("/t/{no}#follow")))
 }

@@ -62,7 +62,7 @@ async fn plan_meeting(
         place
     };
     let new = store::NewMeeting {
-        room: domain::RoomId(room.id),
+        room: room.id,
         title: &title,
         place: &place,
         starts_at: input.starts_at()?,
@@ -96,11 +96,11 @@ pub async fn plan_meeting_api(
 pub async fn meeting_action_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(MeetingId, String)>,
 ) -> AppResult<Redirect> {
     let m = state
         .store
-        .apply_meeting(MeetingId(id), &viewer.who(), meeting_command(&action)?)
+        .apply_meeting(id, &viewer.who(), meeting_command(&action)?)
         .await?;
     Ok(Redirect::to(&format!("/m/{}", m.id)))
 }
@@ -111,11 +111,11 @@ pub async fn meeting_action_page(
 pub async fn meeting_action_api(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    ApiPath((id, action)): ApiPath<(i64, String)>,
+    ApiPath((id, action)): ApiPath<(MeetingId, String)>,
 ) -> AppResult<Json<MeetingJson>> {
     let m = state
         .store
-        .apply_meeting(MeetingId(id), &viewer.who(), meeting_command(&action)?)
+        .apply_meeting(id, &viewer.who(), meeting_command(&action)?)
         .await?;
     let agenda = state.store.agenda(m.id).await?;
     Ok(Json(MeetingJson::new(&m, agenda)))

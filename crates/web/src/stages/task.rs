@@ -42,21 +42,18 @@ pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TaskAction> {
 async fn task_action(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    id: TaskId,
     name: &str,
     input: &ActionInput,
 ) -> AppResult<store::Task> {
     let action = parse_move(name, input)?;
-    Ok(state
-        .store
-        .apply_task(TaskId(id), &viewer.who(), action)
-        .await?)
+    Ok(state.store.apply_task(id, &viewer.who(), action).await?)
 }
 
 pub async fn task_action_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(TaskId, String)>,
     PageForm(input): PageForm<ActionInput>,
 ) -> AppResult<Redirect> {
     let task = task_action(&state, &viewer, id, &action, &input).await?;
@@ -73,7 +70,7 @@ pub async fn task_action_page(
 pub async fn task_action_api(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    ApiPath((id, action)): ApiPath<(i64, String)>,
+    ApiPath((id, action)): ApiPath<(TaskId, String)>,
     ApiJson(input): ApiJson<ActionInput>,
 ) -> AppResult<Json<TaskJson>> {
     let task = task_action(&state, &viewer, id, &action, &input).await?;

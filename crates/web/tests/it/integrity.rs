@@ -211,6 +211,15 @@ async fn departments_outside_the_region_are_refused(backend: Backend) {
     assert!(v["detail"].as_str().unwrap().contains("本辖区"), "{v}");
     let topic = app.store.topic_by_tracking(&no).await.unwrap();
     assert!(app.store.tasks_of_topic(topic.id).await.unwrap().is_empty());
+    let (_, page) = app.page(&convener, &format!("/t/{no}")).await;
+    assert!(
+        page.contains("交通运输局"),
+        "the topic's own department is offered"
+    );
+    assert!(
+        !page.contains("涟城街道城管办"),
+        "another subdistrict's is not"
+    );
     let (s, v) = app.post(&convener, &path, refer(app.world.dept_a)).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }

@@ -1,0 +1,190 @@
+//! What the chain records about a topic: research, opinions, ratings,
+//! photos, the inbox and the latest opinion map.
+use chrono::{DateTime, Utc};
+use domain::{
+    Decision, DeliberationId, MeetingId, NotificationId, OpinionId, Satisfaction, TopicId, UserId,
+};
+
+use super::parsed;
+use crate::StoreError;
+use crate::entity::{deliberation_result, notification, opinion, photo, rating, research_record};
+
+/// A research record (商前调研记录).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResearchRecord {
+    /// The topic researched.
+    pub topic: TopicId,
+    /// What was found.
+    pub note: String,
+    /// Who took part, as typed.
+    pub participants: String,
+    /// The convener who recorded it.
+    pub created_by: UserId,
+    /// When it was recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<research_record::Model> for ResearchRecord {
+    fn from(row: research_record::Model) -> Self {
+        ResearchRecord {
+            topic: TopicId(row.topic_id),
+            note: row.note,
+            participants: row.participants,
+            created_by: UserId(row.created_by),
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A consultation opinion (协商意见) and leadership's decision on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opinion {
+    /// Its id.
+    pub id: OpinionId,
+    /// The topic it answers.
+    pub topic: TopicId,
+    /// The meeting that formed it.
+    pub meeting: MeetingId,
+    /// What the meeting agreed.
+    pub text: String,
+    /// Leadership's decision, once reviewed.
+    pub decision: Option<Decision>,
+    /// Leadership's 批示; may be empty.
+    pub instructions: String,
+    /// When it was recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+impl TryFrom<opinion::Model> for Opinion {
+    type Error = StoreError;
+
+    fn try_from(row: opinion::Model) -> Result<Self, StoreError> {
+        let decision = match row.decision.as_deref() {
+            Some(d) => Some(parsed(d, Decision::parse, "opinions.decision")?),
+            None => None,
+        };
+        Ok(Opinion {
+            id: OpinionId(row.id),
+            topic: TopicId(row.topic_id),
+            meeting: MeetingId(row.meeting_id),
+            text: row.text,
+            decision,
+            instructions: row.instructions,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// A resident's rating of a result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rating {
+    /// The topic rated.
+    pub topic: TopicId,
+    /// How satisfied they were.
+    pub satisfaction: Satisfaction,
+    /// What they said; may be empty.
+    pub comment: String,
+    /// When they rated.
+    pub created_at: DateTime<Utc>,
+}
+
+impl TryFrom<rating::Model> for Rating {
+    type Error = StoreError;
+
+    fn try_from(row: rating::Model) -> Result<Self, StoreError> {
+        Ok(Rating {
+            topic: TopicId(row.topic_id),
+            satisfaction: parsed(
+                &row.satisfaction,
+                Satisfaction::parse,
+                "ratings.satisfaction",
+            )?,
+            comment: row.comment,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// A resident's photo of the problem, re-encoded and stripped of metadata.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Photo {
+    /// The topic it shows.
+    pub topic: TopicId,
+    /// Its place in the order the resident chose.
+    pub position: i32,
+    /// Photo store key of the full image.
+    pub key: String,
+    /// Photo store key of its thumbnail.
+    pub thumb_key: String,
+    /// Width in pixels of the full image.
+    pub width: i32,
+    /// Height in pixels of the full image.
+    pub height: i32,
+}
+
+impl From<photo::Model> for Photo {
+    fn from(row: photo::Model) -> Self {
+        Photo {
+            topic: TopicId(row.topic_id),
+            position: row.position,
+            key: row.key,
+            thumb_key: row.thumb_key,
+            width: row.width,
+            height: row.height,
+        }
+    }
+}
+
+/// One line of someone's inbox (我的消息), and the text still to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notification {
+    /// Its id.
+    pub id: NotificationId,
+    /// The topic it is about.
+    pub topic: TopicId,
+    /// What it says.
+    pub text: String,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// When its reader opened the inbox after it arrived.
+    pub read_at: Option<DateTime<Utc>>,
+    /// The phone number still to be texted, until the text goes out.
+    pub sms_to: Option<String>,
+}
+
+impl From<notification::Model> for Notification {
+    fn from(row: notification::Model) -> Self {
+        Notification {
+            id: NotificationId(row.id),
+            topic: TopicId(row.topic_id),
+            text: row.text,
+            created_at: row.created_at,
+            read_at: row.read_at,
+            sms_to: row.sms_to,
+        }
+    }
+}
+
+/// The latest opinion map of a deliberation, as computed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliberationResult {
+    /// The deliberation mapped.
+    pub deliberation: DeliberationId,
+    /// The opinion report, as JSON (read with `opinion::Report`).
+    pub json: String,
+    /// How many votes it counted.
+    pub votes_counted: i64,
+    /// When its votes were read.
+    pub computed_at: DateTime<Utc>,
+}
+
+impl From<deliberation_result::Model> for DeliberationResult {
+    fn from(row: deliberation_result::Model) -> Self {
+        DeliberationResult {
+            deliberation: DeliberationId(row.deliberation_id),
+            json: row.json,
+            votes_counted: row.votes_counted,
+            computed_at: row.computed_at,
+        }
+    }
+}
