@@ -39,6 +39,9 @@ impl SmsOutbox {
 
 pub struct TestApp {
     pub sms: Arc<SmsOutbox>,
+    /// Clients signed in as the world's account of each role asked for with
+    /// [`TestAppBuilder::with_user`].
+    users: Vec<(domain::Role, Client)>,
     pub base: String,
     pub store: store::Store,
     pub world: World,
@@ -50,12 +53,20 @@ pub struct TestApp {
 pub struct TestAppBuilder {
     backend: Backend,
     config: web::WebConfig,
+    roles: Vec<domain::Role>,
 }
 
 impl TestAppBuilder {
     /// Changes the app's configuration before it starts.
     pub fn with_config(mut self, change: impl FnOnce(&mut web::WebConfig)) -> Self {
         change(&mut self.config);
+        self
+    }
+
+    /// Signs in, once the app is up, as the world's account holding `role`
+    /// in subdistrict A (read it back with [`TestApp::user`]).
+    pub fn with_user(mut self, role: domain::Role) -> Self {
+        self.roles.push(role);
         self
     }
 
@@ -68,7 +79,26 @@ impl TestAppBuilder {
             .await
             .unwrap();
         let world = World::build(&store, &hash).await.expect("world");
-        TestApp::serve(url, store, world, self.config).await
+        let mut app = TestApp::serve(url, store, world, self.config).await;
+        for role in self.roles {
+            let client = app.login(world_login(role)).await;
+            app.users.push((role, client));
+        }
+        app
+    }
+}
+
+/// The world's account that holds `role` (in subdistrict A where it is scoped).
+fn world_login(role: domain::Role) -> &'static str {
+    use domain::Role::*;
+    match role {
+        Resident => "resident",
+        CommitteeMember => "member",
+        Convener => "convener-a",
+        DepartmentStaff => "staff-a",
+        Leader => "leader-a",
+        Administrator => "admin",
+        DepartmentHead => panic!("the test world has no department head"),
     }
 }
 
@@ -83,7 +113,17 @@ impl TestApp {
                 rate_limits: false,
                 ..web::WebConfig::default()
             },
+            roles: Vec::new(),
         }
+    }
+
+    /// The client signed in as `role`, asked for with [`TestAppBuilder::with_user`].
+    pub fn user(&self, role: domain::Role) -> &Client {
+        self.users
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, c)| c)
+            .unwrap_or_else(|| panic!("start the app .with_user({role:?})"))
     }
 
     /// The app as most tests want it.
@@ -125,6 +165,7 @@ impl TestApp {
         tokio::spawn(web::serve(listener, state, std::future::pending()));
         TestApp {
             sms,
+            users: Vec::new(),
             base,
             store,
             world,

@@ -199,19 +199,22 @@ both!(personal_pages_are_not_kept);
 /// Work goes only to departments serving the topic's place: a convener of
 /// subdistrict A cannot refer a topic to subdistrict B's department.
 async fn departments_outside_the_region_are_refused(backend: Backend) {
-    let app = TestApp::start(backend).await;
+    let app = TestApp::init(backend)
+        .with_user(domain::Role::Convener)
+        .start()
+        .await;
     let no = app.submit(&app.phone().await, "路灯不亮问题").await;
-    let convener = app.login("convener-a").await;
+    let convener = app.user(domain::Role::Convener);
     let refer = |dept: domain::DepartmentId| json!({ "department": dept.0.to_string(), "due": "2030-01-01" });
     let path = format!("/api/topics/{no}/actions/refer");
     let (s, v) = app
-        .post(&convener, &path, refer(app.world.dept_elsewhere))
+        .post(convener, &path, refer(app.world.dept_elsewhere))
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert!(v["detail"].as_str().unwrap().contains("本辖区"), "{v}");
     let topic = app.store.topic_by_tracking(&no).await.unwrap();
     assert!(app.store.tasks_of_topic(topic.id).await.unwrap().is_empty());
-    let (_, page) = app.page(&convener, &format!("/t/{no}")).await;
+    let (_, page) = app.page(convener, &format!("/t/{no}")).await;
     assert!(
         page.contains("交通运输局"),
         "the topic's own department is offered"
@@ -220,7 +223,7 @@ async fn departments_outside_the_region_are_refused(backend: Backend) {
         !page.contains("涟城街道城管办"),
         "another subdistrict's is not"
     );
-    let (s, v) = app.post(&convener, &path, refer(app.world.dept_a)).await;
+    let (s, v) = app.post(convener, &path, refer(app.world.dept_a)).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 both!(departments_outside_the_region_are_refused);
