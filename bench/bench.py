@@ -135,20 +135,38 @@ def prepare(backend: str, size: str, cfg, data: Path, logs: Path) -> tuple[Db, d
 
 
 def device_signer(db: Db, url: str):
-    """Signs device tokens as the server does (HMAC-SHA256 with the key it
-    keeps in `settings`), so simulated phones are ones it vouches for."""
+    """Signs as the server does (HMAC-SHA256 with the key it keeps in
+    `settings`): device cookies, so simulated phones are ones it vouches
+    for, and like tokens, as a topic's page hands them out."""
     urllib.request.urlopen(url + "/", timeout=30).read()  # the key is made on first use
     secret = db.rows("SELECT value FROM settings WHERE key = 'device_cookie'")[0][0].encode()
-    return lambda token: f"{token}.{hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()[:32]}"
+
+    def sig(message: str) -> str:
+        return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def sign(token: str) -> str:
+        return f"{token}.{sig(token)}"
+
+    def like_token(liker: str, no: str, expires: int) -> str:
+        return f"{expires}.{sig(f'like|{liker}|{no}|{expires}')}"
+
+    sign.like_token = like_token
+    return sign
 
 
-def device_file(sign, salt: str, per_thread: int, tmp: Path) -> Path:
-    """Signed cookies for likes.lua: thread t's n-th like (from 1) is line t*per_thread+n."""
+def device_file(sign, salt: str, per_thread: int, tmp: Path, topics: Path) -> Path:
+    """Likes for likes.lua: thread t's n-th like (from 1) is line t*per_thread+n,
+    "cookie topic token": a phone, the resolved topic it likes, and the like
+    token that topic's page would have handed it (good for two hours)."""
+    nos = topics.read_text().split()
+    expires = int(time.time()) + 7200
     p = tmp / f"devices-{salt}.txt"
     with p.open("w") as f:
         for tid in range(THREADS):
             for n in range(1, per_thread + 1):
-                f.write(sign(f"{salt}{tid:04x}{n:020d}") + "\n")
+                token = f"{salt}{tid:04x}{n:020d}"
+                no = nos[(n * 7919 + tid * 104729) % len(nos)]
+                f.write(f"{sign(token)} {no} {sign.like_token('d:' + token, no, expires)}\n")
     return p
 
 
@@ -239,7 +257,7 @@ def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
         for conns in (8, 64):
             before = fsync_probe(cfg.data, cfg.fsync_n)
             salt = secrets.token_hex(4)
-            devices = device_file(sign, salt, per_thread, tmp)
+            devices = device_file(sign, salt, per_thread, tmp, files["resolved"])
             r = srv.measure(backend, wrk, srv.url, "likes.lua",
                             [files["resolved"], salt, 0, devices, per_thread], conns, cfg.duration)
             fs = fsync_around(before, fsync_probe(cfg.data, cfg.fsync_n))
@@ -255,7 +273,7 @@ def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
         salt = secrets.token_hex(4)
         quota = math.ceil(cfg.burst / THREADS)
         log(f"  burst: {quota * THREADS:,} likes at {PAGE_CONNS} connections (at most {cfg.burst_cap} s)")
-        devices = device_file(sign, salt, quota, tmp)
+        devices = device_file(sign, salt, quota, tmp, files["resolved"])
         r, finished = srv.measure(backend, wrk_until_done, srv.url, "likes.lua",
                                   [files["resolved"], salt, quota, devices, quota], PAGE_CONNS, cfg.burst_cap)
         fs = fsync_around(before, fsync_probe(cfg.data, cfg.fsync_n))

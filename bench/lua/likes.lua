@@ -1,10 +1,12 @@
 -- POST /api/topics/{no}/likes, every request from a new device (a unique
--- sl_device cookie), spread over the resolved topics in TOPICS_FILE.
+-- sl_device cookie) with its like token, spread over the resolved topics in
+-- TOPICS_FILE.
 --
 -- Usage: wrk ... -s likes.lua URL -- TOPICS_FILE SALT QUOTA DEVICES_FILE PER_THREAD
---   DEVICES_FILE  the signed device cookies bench.py made for this run (the
---          server counts likes only from phones it issued a device to):
---          thread t's n-th like uses line t*PER_THREAD+n.
+--   DEVICES_FILE  the likes bench.py prepared for this run, "cookie topic
+--          token": a signed device cookie (the server counts likes only from
+--          phones it issued a device to), the topic, and the like token its
+--          page hands out; thread t's n-th like uses line t*PER_THREAD+n.
 --   SALT   8 hex digits, different for every run, so that the likes of a run
 --          can be counted in the database: liker LIKE 'd:SALT%'.
 --   QUOTA  likes per thread; 0 = as many as fit in the duration. With a
@@ -52,12 +54,19 @@ function request()
   end
   sent = sent + 1
   if first == 0 then first = C.now() end
-  local no = topics[(sent * 7919 + tid * 104729) % #topics + 1]
-  -- Past the prepared cookies a like goes unsigned, and is refused (counted as other).
-  local cookie = devices[tid * per_thread + sent]
-    or string.format("%s%04x%020d", salt, tid, sent)
+  -- A prepared line: "cookie topic token". Past them a like goes unsigned,
+  -- without a token, and is refused (counted as failed).
+  local line = devices[tid * per_thread + sent]
+  local cookie, no, token
+  if line then
+    cookie, no, token = line:match("^(%S+) (%S+) (%S+)$")
+  else
+    cookie = string.format("%s%04x%020d", salt, tid, sent)
+    no, token = topics[(sent * 7919 + tid * 104729) % #topics + 1], ""
+  end
   return wrk.format("POST", "/api/topics/" .. no .. "/likes",
-    { ["Cookie"] = "sl_device=" .. cookie, ["Content-Length"] = "0" })
+    { ["Cookie"] = "sl_device=" .. cookie, ["Content-Type"] = "application/json" },
+    '{"token":"' .. token .. '"}')
 end
 
 function response(status, headers, body)

@@ -32,6 +32,17 @@ impl TopicState {
         matches!(self, TopicState::Completed | TopicState::Evaluated)
     }
 
+    /// 点赞 is for results only: a topic can be liked once it is done.
+    pub fn check_likeable(&self) -> Result<(), crate::DomainError> {
+        if self.is_public_result() {
+            Ok(())
+        } else {
+            Err(crate::DomainError::Precondition(
+                "议题办结后才能点赞".into(),
+            ))
+        }
+    }
+
     /// Nothing more happens to it (a reviewed topic that was not adopted also ends; see its decision).
     pub fn is_closed(&self) -> bool {
         matches!(

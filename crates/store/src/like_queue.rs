@@ -6,7 +6,7 @@
 //! one fsync carries as many likes as arrived while the previous one ran.
 use std::collections::{HashMap, HashSet};
 
-use domain::{DomainError, TopicState};
+use domain::TopicState;
 use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set};
 use tokio::sync::{mpsc, oneshot};
@@ -93,8 +93,18 @@ async fn writer(store: Store, mut rx: mpsc::Receiver<Request>) {
 /// A liked topic as the batch needs it.
 struct Liked {
     id: i64,
-    open: bool,
+    /// Its state, `None` when the stored code is unreadable.
+    state: Option<TopicState>,
     count: i64,
+}
+
+impl Liked {
+    fn likeable(&self) -> Result<()> {
+        let state = self
+            .state
+            .ok_or_else(|| StoreError::Corrupt(format!("topics.state of topic {}", self.id)))?;
+        Ok(state.check_likeable()?)
+    }
 }
 
 impl Store {
@@ -120,15 +130,17 @@ impl Store {
             .await?
             .into_iter()
             .map(|(no, id, state, count)| {
-                let open = TopicState::parse(&state).is_some_and(|s| s.is_public_result());
-                (no, Liked { id, open, count })
+                let state = TopicState::parse(&state);
+                (no, Liked { id, state, count })
             })
             .collect();
         let at = w.now;
         let mut wanted: HashSet<(i64, &str)> = HashSet::new();
         let rows: Vec<topic_like::ActiveModel> = likes
             .iter()
-            .filter_map(|(no, liker)| Some((topics.get(*no).filter(|t| t.open)?.id, *liker)))
+            .filter_map(|(no, liker)| {
+                Some((topics.get(*no).filter(|t| t.likeable().is_ok())?.id, *liker))
+            })
             .filter(|key| wanted.insert(*key))
             .map(|(id, liker)| topic_like::ActiveModel {
                 topic_id: Set(id),
@@ -183,19 +195,15 @@ impl Store {
         let mut answered: HashSet<(i64, &str)> = HashSet::new();
         Ok(likes
             .iter()
-            .map(|(no, liker)| match topics.get(*no) {
-                None => Err(StoreError::NotFound("议题")),
-                Some(t) if !t.open => {
-                    Err(DomainError::Precondition("议题办结后才能点赞".into()).into())
-                }
-                Some(t) => {
-                    let new = answered.insert((t.id, *liker))
-                        && inserted.contains(&(t.id, (*liker).to_owned()));
-                    Ok(LikeOutcome {
-                        new,
-                        count: t.count,
-                    })
-                }
+            .map(|(no, liker)| {
+                let t = topics.get(*no).ok_or(StoreError::NotFound("议题"))?;
+                t.likeable()?;
+                let new = answered.insert((t.id, *liker))
+                    && inserted.contains(&(t.id, (*liker).to_owned()));
+                Ok(LikeOutcome {
+                    new,
+                    count: t.count,
+                })
             })
             .collect())
     }

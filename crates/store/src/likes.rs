@@ -36,6 +36,19 @@ impl Store {
             .count(self.conn())
             .await?)
     }
+
+    /// Likes from accounts, that is from residents who verified their phone
+    /// (or officials), shown apart from the likes of anonymous phones.
+    pub async fn count_verified_likes(&self, id: TopicId) -> Result<u64> {
+        use sea_orm::PaginatorTrait;
+        // Keys "u:{id}": a range on the unique (topic, liker) index.
+        Ok(topic_like::Entity::find()
+            .filter(topic_like::Column::TopicId.eq(id.0))
+            .filter(topic_like::Column::Liker.gte(crate::intake::user_key_prefix()))
+            .filter(topic_like::Column::Liker.lt(crate::intake::user_key_end()))
+            .count(self.conn())
+            .await?)
+    }
 }
 
 /// What a topic's page shows about its visitor.

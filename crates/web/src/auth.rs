@@ -203,6 +203,27 @@ async fn device_key(state: &AppState) -> Option<&crate::device::DeviceKey> {
         .ok()
 }
 
+/// The like token this viewer gets with topic `no`'s page (see `device::DeviceKey::like_token`).
+pub(crate) async fn like_token(state: &AppState, viewer: &Viewer, no: &str) -> Option<String> {
+    let key = device_key(state).await?;
+    Some(key.like_token(&viewer.liker_key(), no, state.store.clock().now()))
+}
+
+/// Refuses a like whose token was not handed to this viewer with this topic's page.
+pub(crate) async fn check_like_token(
+    state: &AppState,
+    viewer: &Viewer,
+    no: &str,
+    token: &str,
+) -> AppResult<()> {
+    let key = device_key(state).await.ok_or(AppError::LikeToken)?;
+    if key.like_token_valid(token, &viewer.liker_key(), no, state.store.clock().now()) {
+        Ok(())
+    } else {
+        Err(AppError::LikeToken)
+    }
+}
+
 /// 128 random bits as hex: session tokens, device tokens.
 pub fn new_token() -> String {
     let mut b = [0u8; 16];

@@ -5,6 +5,7 @@
 //! server, which limits how many one address may get (`limits::Act::NewDevice`).
 //! Votes, likes, supports and statements count only from a vouched phone
 //! or a signed-in account.
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -23,14 +24,47 @@ impl DeviceKey {
         DeviceKey(secret.as_bytes().to_vec())
     }
 
-    fn signature(&self, token: &str) -> String {
+    fn signature(&self, message: &str) -> String {
         // HMAC takes a key of any length; this cannot fail.
         let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
             return String::new();
         };
-        mac.update(token.as_bytes());
+        mac.update(message.as_bytes());
         let full = hex::encode(mac.finalize().into_bytes());
         full[..SIG_HEX].to_owned()
+    }
+
+    fn signed(&self, message: &str, sig: &str) -> bool {
+        let Ok(sig) = hex::decode(sig) else {
+            return false;
+        };
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            return false;
+        };
+        mac.update(message.as_bytes());
+        // The library compares in constant time.
+        sig.len() * 2 == SIG_HEX && mac.verify_truncated_left(&sig).is_ok()
+    }
+
+    /// A like token: lets `liker` like topic `no` until `now` + [`LIKE_TOKEN_SECONDS`].
+    /// Handed out with the topic's page, so a like needs the page first.
+    pub fn like_token(&self, liker: &str, no: &str, now: DateTime<Utc>) -> String {
+        let expires = now.timestamp() + LIKE_TOKEN_SECONDS;
+        let sig = self.signature(&like_message(liker, no, expires));
+        format!("{expires}.{sig}")
+    }
+
+    /// Whether `token` was issued to `liker` for topic `no` and is still good at `now`.
+    pub fn like_token_valid(&self, token: &str, liker: &str, no: &str, now: DateTime<Utc>) -> bool {
+        let Some((expires, sig)) = token.split_once('.') else {
+            return false;
+        };
+        let Ok(expires) = expires.parse::<i64>() else {
+            return false;
+        };
+        let left = expires - now.timestamp();
+        (0..=LIKE_TOKEN_SECONDS).contains(&left)
+            && self.signed(&like_message(liker, no, expires), sig)
     }
 
     /// The cookie value for a token: `token.signature`.
@@ -41,16 +75,16 @@ impl DeviceKey {
     /// The token of a cookie this server signed, if it is one.
     pub fn verify(&self, value: &str) -> Option<String> {
         let (token, sig) = value.split_once('.')?;
-        if !is_token(token) || sig.len() != SIG_HEX {
-            return None;
-        }
-        let sig = hex::decode(sig).ok()?;
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).ok()?;
-        mac.update(token.as_bytes());
-        // The library compares in constant time.
-        mac.verify_truncated_left(&sig).ok()?;
-        Some(token.to_owned())
+        (is_token(token) && self.signed(token, sig)).then(|| token.to_owned())
     }
+}
+
+/// How long a like token stays good: long enough to read the page first.
+pub const LIKE_TOKEN_SECONDS: i64 = 2 * 3600;
+
+/// What a like token signs: who, which topic, until when.
+fn like_message(liker: &str, no: &str, expires: i64) -> String {
+    format!("like|{liker}|{no}|{expires}")
 }
 
 /// A device token as the server makes them: 32 hex characters.
@@ -74,5 +108,30 @@ mod tests {
         assert_eq!(key.verify(&forged), None);
         assert_eq!(DeviceKey::new("another").verify(&cookie), None);
         assert_eq!(key.verify("x.y"), None);
+    }
+
+    #[test]
+    fn a_like_token_is_for_one_liker_one_topic_and_two_hours() {
+        let key = DeviceKey::new("a-shared-secret");
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-05T09:00:00+08:00")
+            .unwrap()
+            .to_utc();
+        let t = key.like_token("d:abc", "2026000001", now);
+        assert!(key.like_token_valid(&t, "d:abc", "2026000001", now));
+        let later = now + chrono::Duration::seconds(LIKE_TOKEN_SECONDS);
+        assert!(key.like_token_valid(&t, "d:abc", "2026000001", later));
+        assert!(!key.like_token_valid(
+            &t,
+            "d:abc",
+            "2026000001",
+            later + chrono::Duration::seconds(1)
+        ));
+        assert!(!key.like_token_valid(&t, "d:xyz", "2026000001", now));
+        assert!(!key.like_token_valid(&t, "d:abc", "2026000002", now));
+        assert!(!DeviceKey::new("another").like_token_valid(&t, "d:abc", "2026000001", now));
+        // A far-future expiry is not one the server would have issued.
+        let forged = format!("{}.{}", now.timestamp() + 10 * LIKE_TOKEN_SECONDS, &t[11..]);
+        assert!(!key.like_token_valid(&forged, "d:abc", "2026000001", now));
+        assert!(!key.like_token_valid("", "d:abc", "2026000001", now));
     }
 }

@@ -17,6 +17,9 @@ pub enum AppError {
     /// A vote, like, support or statement from a phone the server did not vouch for.
     #[error("无法确认您的手机，请刷新页面后再试")]
     Unvouched,
+    /// A like without the token its topic's page hands out, or with a stale one.
+    #[error("请在议题页面上点赞（页面停留过久请刷新后再试）")]
+    LikeToken,
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -88,6 +91,7 @@ impl AppError {
                 "无法确认您的手机，请刷新页面后再试".into(),
                 None,
             ),
+            AppError::LikeToken => (StatusCode::FORBIDDEN, self.to_string(), None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), None),
             AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone(), None),
             AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone(), None),

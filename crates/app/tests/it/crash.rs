@@ -149,10 +149,13 @@ async fn phone(
                     .map(|b| format!("{:x}", b % 16))
                     .collect::<String>()
             );
+            // A phone the server issued a device to, with the like token the
+            // topic's page handed it (both signed as the server signs them).
+            let token = key.like_token(&format!("d:{device}"), &liked, chrono::Utc::now());
             let r = client
                 .post(format!("{base}/api/topics/{liked}/likes"))
-                // A phone the server issued a device to (signed as it signs them).
                 .header("cookie", format!("sl_device={}", key.sign(&device)))
+                .json(&serde_json::json!({ "token": token }))
                 .send()
                 .await;
             let Ok(r) = r else { return };

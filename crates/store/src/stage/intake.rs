@@ -384,6 +384,16 @@ pub(crate) async fn remember_key(w: &WriteTx, key: &str, topic_id: i64) -> Resul
     Ok(())
 }
 
+/// The prefix every account's key starts with.
+pub(crate) fn user_key_prefix() -> &'static str {
+    "u:"
+}
+
+/// The first string after every account's key (':' + 1 is ';').
+pub(crate) fn user_key_end() -> &'static str {
+    "u;"
+}
+
 /// The key an account is known by in likes, supports, votes and the inbox.
 pub fn user_key(id: UserId) -> String {
     format!("u:{id}")

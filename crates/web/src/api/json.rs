@@ -106,6 +106,12 @@ pub struct TopicDetailJson {
     pub tasks: Vec<TaskJson>,
     pub research: Vec<ResearchJson>,
     pub opinions: Vec<OpinionJson>,
+    /// For a result: the token this caller sends with a like
+    /// (`POST /api/topics/{no}/likes`), good for two hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub like_token: Option<String>,
+    /// Of the likes, those from accounts (phone-verified residents and officials).
+    pub verified_likes: u64,
 }
 
 /// One entry of a topic's public timeline.

@@ -108,12 +108,22 @@ pub async fn topics(
     responses((status = 200, body = TopicDetailJson)))]
 pub async fn topic(
     State(state): State<AppState>,
+    viewer: crate::auth::Viewer,
     ApiPath(no): ApiPath<String>,
 ) -> AppResult<Json<TopicDetailJson>> {
     let t = state.store.topic_by_tracking(&no).await?;
     let room = state.store.room(t.room).await?;
     let id = t.id;
-    let depts = state.store.departments().await?;
+    let depts = state.store.departments_serving(&t.region).await?;
+    let result = t.state.is_public_result();
+    let like_token = match result {
+        true => crate::auth::like_token(&state, &viewer, &t.tracking_no).await,
+        false => None,
+    };
+    let verified_likes = match result {
+        true => state.store.count_verified_likes(id).await?,
+        false => 0,
+    };
     let merged_into = match t.merged_into {
         Some(into) => Some(state.store.topic(into).await?.tracking_no),
         None => None,
@@ -156,6 +166,8 @@ pub async fn topic(
                 instructions: o.instructions,
             })
             .collect(),
+        like_token,
+        verified_likes,
     }))
 }
 

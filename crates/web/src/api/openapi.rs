@@ -12,6 +12,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::json::*;
 use crate::forms::ActionInput;
+use crate::stages::evaluation::LikeInput;
 use crate::stages::intake::SubmitInput;
 use crate::stages::meeting::MeetingInput;
 
@@ -25,7 +26,7 @@ use crate::stages::meeting::MeetingInput;
         crate::stages::intake::support_api, crate::similar::draft_api,
         crate::stages::task::task_action_api, crate::stages::meeting::plan_meeting_api, crate::stages::meeting::meeting_action_api,
     ),
-    components(schemas(Problem, SubmitInput, ActionInput, MeetingInput)),
+    components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput)),
     modifiers(&Common),
     tags((name = "rooms", description = "议事室"), (name = "topics", description = "议题"), (name = "tasks", description = "工单"),
          (name = "meetings", description = "协商议事会"), (name = "session", description = "登录"))

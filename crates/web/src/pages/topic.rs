@@ -32,6 +32,10 @@ struct TopicPage {
     can_rate: bool,
     can_like: bool,
     liked: bool,
+    /// Handed out with the page; a like needs it (see `device::DeviceKey::like_token`).
+    like_token: String,
+    /// Likes from accounts (phone-verified residents and officials).
+    verified_likes: u64,
     departments: Vec<(DepartmentId, String)>,
     meetings: Vec<(i64, String)>,
     today: String,
@@ -123,6 +127,8 @@ pub struct TopicData {
     research: Vec<store::ResearchRecord>,
     /// All of the topic's photos; who may see them is decided per viewer.
     photos: Vec<store::Photo>,
+    /// Likes from accounts, counted for results only.
+    verified_likes: u64,
 }
 
 impl crate::page_cache::Weigh for std::sync::Arc<TopicData> {
@@ -157,6 +163,11 @@ async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<Topi
         timeline: state.store.timeline(id).await?,
         research: state.store.research_records(id).await?,
         photos: state.store.photos(id).await?,
+        verified_likes: if t.state.is_public_result() {
+            state.store.count_verified_likes(id).await?
+        } else {
+            0
+        },
         t,
     }))
 }
@@ -185,6 +196,7 @@ pub async fn topic(
         timeline,
         research,
         photos,
+        verified_likes,
     } = TopicData::clone(&data);
     if let Some(target) = &merged_into
         && q.stay.is_none()
@@ -257,10 +269,19 @@ pub async fn topic(
         .visitor_marks(id, &viewer.liker_key(), &viewer.inbox_keys())
         .await?;
     let liked = can_like && marks.liked;
+    // Also once liked: a page sent again (a double tap) counts nothing twice.
+    let like_token = if can_like {
+        crate::auth::like_token(&state, &viewer, &t.tracking_no)
+            .await
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     let can_open_deliberation =
         domain::open_deliberation(&viewer.actor, t.room, ctx.state, deliberation.is_some()).is_ok();
     let is_convener = viewer.actor.is_convener_of(t.room);
-    let support = if matches!(ctx.state, TopicState::Rejected | TopicState::Merged) {
+    // A result is liked and rated, no longer supported (附议).
+    let support = if can_like || matches!(ctx.state, TopicState::Rejected | TopicState::Merged) {
         None
     } else {
         Some(SupportButton {
@@ -312,6 +333,8 @@ pub async fn topic(
         can_rate,
         can_like,
         liked,
+        like_token,
+        verified_likes,
         departments: depts.iter().map(|d| (d.id, d.name.clone())).collect(),
         meetings,
         today: today.to_string(),

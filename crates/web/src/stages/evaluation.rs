@@ -47,16 +47,36 @@ pub async fn rate_api(
     Ok(Json(TopicJson::new(&topic, &room)))
 }
 
+/// What a like sends: the token handed out with the topic's page.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct LikeInput {
+    /// The `like_token` of the topic's page (or of `GET /api/topics/{no}`).
+    #[serde(default)]
+    pub token: String,
+}
+
 /// A like counts from a signed-in account or a phone the server vouches
-/// for, within the phone's and the address's hourly limits.
+/// for, with the token of the topic's page, within the phone's and the
+/// address's hourly limits.
 async fn like(
     state: &AppState,
     viewer: &Viewer,
     ip: ClientIp,
     no: &str,
+    input: &LikeInput,
 ) -> AppResult<store::LikeOutcome> {
     let liker = viewer.participant_key()?;
     state.limits.check(Act::Like, &viewer.device, None, ip.0)?;
+    if let Err(refused) = crate::auth::check_like_token(state, viewer, no, &input.token).await {
+        // A topic that cannot be liked at all says so, whatever the token.
+        state
+            .store
+            .topic_by_tracking(no)
+            .await?
+            .state
+            .check_likeable()?;
+        return Err(refused);
+    }
     Ok(state.likes.like(no.to_owned(), liker).await?)
 }
 
@@ -65,20 +85,24 @@ pub async fn like_page(
     viewer: Viewer,
     ip: ClientIp,
     Path(no): Path<String>,
+    PageForm(input): PageForm<LikeInput>,
 ) -> AppResult<Redirect> {
-    like(&state, &viewer, ip, &no).await?;
+    like(&state, &viewer, ip, &no, &input).await?;
     Ok(Redirect::to(&format!("/t/{no}")))
 }
 
-/// Likes a resolved topic, at most once per person or device.
-#[utoipa::path(post, path = "/api/topics/{no}/likes", tag = "topics", params(("no" = String, Path)), responses((status = 200, body = LikeJson)))]
+/// Likes a resolved topic, at most once per person or device, with the
+/// `like_token` its page or `GET /api/topics/{no}` handed out.
+#[utoipa::path(post, path = "/api/topics/{no}/likes", tag = "topics", params(("no" = String, Path)),
+    request_body = LikeInput, responses((status = 200, body = LikeJson)))]
 pub async fn like_api(
     State(state): State<AppState>,
     viewer: Viewer,
     ip: ClientIp,
     ApiPath(no): ApiPath<String>,
+    ApiJson(input): ApiJson<LikeInput>,
 ) -> AppResult<Json<LikeJson>> {
-    let o = like(&state, &viewer, ip, &no).await?;
+    let o = like(&state, &viewer, ip, &no, &input).await?;
     Ok(Json(LikeJson {
         new: o.new,
         count: o.count,

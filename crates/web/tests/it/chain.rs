@@ -141,18 +141,18 @@ async fn chain_walk(backend: Backend) {
     assert_eq!(v["state"], "evaluated");
 
     // A like counts once per device; another phone adds one more.
-    let v = act(&resident, format!("/api/topics/{no}/likes"), json!({})).await;
+    let v = app.like(&resident, &no).await.1;
     assert_eq!(
         (v["new"].as_bool(), v["count"].as_i64()),
         (Some(true), Some(1))
     );
-    let v = act(&resident, format!("/api/topics/{no}/likes"), json!({})).await;
+    let v = app.like(&resident, &no).await.1;
     assert_eq!(
         (v["new"].as_bool(), v["count"].as_i64()),
         (Some(false), Some(1))
     );
     let other = app.phone().await;
-    let v = act(&other, format!("/api/topics/{no}/likes"), json!({})).await;
+    let v = app.like(&other, &no).await.1;
     assert_eq!(v["count"], 2);
 
     let (_, detail) = app.get(&other, &format!("/api/topics/{no}")).await;

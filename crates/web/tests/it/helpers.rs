@@ -204,6 +204,18 @@ impl TestApp {
         c
     }
 
+    /// Likes a result as a phone would: with the token its page hands out.
+    pub async fn like(&self, c: &Client, no: &str) -> (StatusCode, Value) {
+        let (_, topic) = self.get(c, &format!("/api/topics/{no}")).await;
+        let token = topic["like_token"].as_str().unwrap_or_default().to_owned();
+        self.post(
+            c,
+            &format!("/api/topics/{no}/likes"),
+            json!({ "token": token }),
+        )
+        .await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

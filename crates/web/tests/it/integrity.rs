@@ -141,22 +141,61 @@ async fn invented_likes_are_refused(backend: Backend) {
             .await;
         assert_eq!(s, StatusCode::OK, "{action}: {v}");
     }
-    for i in 0..30 {
+    // Thirty scripted likes: ten with invented cookies, ten bare POSTs from
+    // a phone the server did issue a device to, five with a token fetched by
+    // another phone, five with a made-up token; then the phone that read the
+    // page likes three times with its own token.
+    let likes = format!("/api/topics/{no}/likes");
+    for i in 0..10 {
         let c = with_cookie(&format!("sl_device={i:032x}"));
-        let (s, _) = app
-            .post(&c, &format!("/api/topics/{no}/likes"), json!({}))
-            .await;
+        let (s, _) = app.post(&c, &likes, json!({ "token": "1.00" })).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "invented like {i}");
     }
+    let script = app.phone().await;
+    for i in 0..10 {
+        let (s, v) = app.post(&script, &likes, json!({})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "bare like {i}: {v}");
+        assert!(v["detail"].as_str().unwrap().contains("议题页面"), "{v}");
+    }
+    let reader = app.phone().await;
+    let (_, page) = app.get(&reader, &format!("/api/topics/{no}")).await;
+    let token = page["like_token"].as_str().unwrap().to_owned();
+    for _ in 0..5 {
+        let (s, _) = app.post(&script, &likes, json!({ "token": token })).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "another phone's token");
+    }
+    for i in 0..5 {
+        let forged = format!("{}.{:032x}", chrono::Utc::now().timestamp() + 60, i);
+        let (s, _) = app.post(&script, &likes, json!({ "token": forged })).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "made-up token");
+    }
     assert_eq!(app.store.count_likes(topic.id).await.unwrap(), 0);
-    let (s, v) = app
-        .post(
-            &app.phone().await,
-            &format!("/api/topics/{no}/likes"),
-            json!({}),
-        )
-        .await;
-    assert_eq!((s, v["count"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
+    for _ in 0..3 {
+        let (s, v) = app.post(&reader, &likes, json!({ "token": token })).await;
+        assert_eq!((s, v["count"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
+    }
+    assert_eq!(
+        app.store.count_likes(topic.id).await.unwrap(),
+        1,
+        "at most 3 of the 33"
+    );
+
+    // The page form carries the token; a like from an account is counted
+    // apart as phone-verified.
+    let (_, html) = app.page(&script, &format!("/t/{no}")).await;
+    assert!(
+        html.contains("name=\"token\""),
+        "the like form carries its token"
+    );
+    let (s, v) = app.like(&convener, &no).await;
+    assert_eq!((s, v["count"].as_i64()), (StatusCode::OK, Some(2)), "{v}");
+    let (_, page) = app.get(&reader, &format!("/api/topics/{no}")).await;
+    assert_eq!(page["verified_likes"], 1);
+    let (_, html) = app.page(&reader, &format!("/t/{no}")).await;
+    assert!(
+        html.contains("其中 1 人已验证手机号"),
+        "the page says how many are verified"
+    );
 }
 both!(invented_likes_are_refused);
 
@@ -372,3 +411,54 @@ async fn uploads_are_checked_as_they_stream(backend: Backend) {
     assert_eq!(count, 0);
 }
 both!(uploads_are_checked_as_they_stream);
+
+/// Thirty parallel guesses at a sign-in code: no more than the five
+/// attempts a code allows are checked (the rest are told it is used up),
+/// and the right code, sent once, signs in at most once.
+async fn code_guessing_is_counted_atomically(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let phone = "13800138001";
+    let (s, v) = app
+        .post(&app.client(), "/api/otp", json!({ "phone": phone }))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let code = app.sms.last_code(phone);
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..30 {
+        let guess = if i == 29 {
+            code.clone()
+        } else {
+            format!("{:06}", (code.parse::<u32>().unwrap() + 1 + i) % 1_000_000)
+        };
+        let (c, url) = (app.client(), app.url("/api/otp/verify"));
+        guesses.spawn(async move {
+            let r = c
+                .post(url)
+                .json(&json!({ "phone": phone, "code": guess }))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let v: serde_json::Value = r.json().await.unwrap_or_default();
+            (status, v["detail"].as_str().unwrap_or_default().to_owned())
+        });
+    }
+    let answers = guesses.join_all().await;
+    let checked = answers
+        .iter()
+        .filter(|(s, d)| *s == StatusCode::OK || d.contains("不正确"))
+        .count();
+    let signed_in = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    assert!(
+        checked <= store::MAX_OTP_ATTEMPTS as usize,
+        "{checked} checked: {answers:?}"
+    );
+    assert!(signed_in <= 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .all(|(s, d)| *s == StatusCode::OK || d.contains("不正确") || d.contains("已失效")),
+        "{answers:?}"
+    );
+}
+both!(code_guessing_is_counted_atomically);
