@@ -175,8 +175,10 @@ impl Store {
             .await?)
     }
 
-    /// Checks a code against the latest live one; a right code is used up,
-    /// a wrong one counts against the attempt limit.
+    /// Checks a code against the latest live one. The attempt is counted
+    /// first, in one statement that also checks the limit, so parallel
+    /// guesses cannot check more codes than allowed; a right code is then
+    /// used up once, whoever else holds it.
     pub async fn check_otp(
         &self,
         phone: &domain::PhoneNumber,
@@ -189,26 +191,42 @@ impl Store {
             .order_by_desc(otp_code::Column::Id)
             .one(&w.tx)
             .await?;
-        let Some(code) =
-            latest.filter(|c| c.expires_at > self.now() && c.attempts < MAX_OTP_ATTEMPTS)
-        else {
+        let Some(latest) = latest else {
             return Ok(OtpCheck::Expired);
         };
-        let right = code.code_hash == code_hash;
-        let attempts = code.attempts + 1;
-        let mut am: otp_code::ActiveModel = code.into();
-        if right {
-            am.used = Set(true);
-        } else {
-            am.attempts = Set(attempts);
-        }
-        am.update(&w.tx).await?;
-        w.commit().await?;
-        Ok(if right {
+        let live = || {
+            otp_code::Entity::update_many()
+                .filter(otp_code::Column::Id.eq(latest.id))
+                .filter(otp_code::Column::Used.eq(false))
+        };
+        let counted = live()
+            .col_expr(
+                otp_code::Column::Attempts,
+                Expr::col(otp_code::Column::Attempts).add(1),
+            )
+            .filter(otp_code::Column::ExpiresAt.gt(w.now))
+            .filter(otp_code::Column::Attempts.lt(MAX_OTP_ATTEMPTS))
+            .exec_with_returning(&w.tx)
+            .await?;
+        let Some(code) = counted.into_iter().next() else {
+            w.commit().await?;
+            return Ok(OtpCheck::Expired);
+        };
+        let check = if code.code_hash != code_hash {
+            OtpCheck::Wrong
+        } else if live()
+            .col_expr(otp_code::Column::Used, Expr::value(true))
+            .exec(&w.tx)
+            .await?
+            .rows_affected
+            == 1
+        {
             OtpCheck::Valid
         } else {
-            OtpCheck::Wrong
-        })
+            OtpCheck::Expired
+        };
+        w.commit().await?;
+        Ok(check)
     }
 
     /// Deletes expired sessions and codes; run by the worker.
