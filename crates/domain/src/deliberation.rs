@@ -50,6 +50,8 @@ labelled!(
         Moderate => "moderate", "审核观点";
         Attach => "attach", "作为协商意见参考";
         Close => "close", "结束线上议事";
+        VerifiedOnly => "verified_only", "仅限已验证手机号参与";
+        AllPhones => "all_phones", "允许未验证的手机参与";
     }
 );
 
@@ -60,6 +62,9 @@ pub struct DeliberationCtx {
     pub state: DeliberationState,
     /// The room of its topic, whose convener runs it.
     pub room: RoomId,
+    /// Whether only accounts (residents who verified their phone, and
+    /// officials) may vote and propose, as its convener decided.
+    pub verified_only: bool,
 }
 
 /// Whether a topic in this state can still be deliberated online: not once
@@ -109,22 +114,38 @@ pub fn decide_deliberation(
     use DeliberationMove as M;
     use DeliberationState::*;
     match mv {
-        M::Vote | M::Propose => may_take_part(ctx.state, actor),
+        M::Vote | M::Propose => may_take_part(ctx.state, ctx.verified_only, actor),
         _ if !actor.is_convener_of(ctx.room) => Err(DomainError::Forbidden),
         M::Moderate | M::Attach => Ok(ctx.state),
-        M::Close if ctx.state == Open => Ok(Closed),
-        M::Close => Err(DomainError::Precondition("线上议事已经结束".into())),
+        M::Close | M::VerifiedOnly | M::AllPhones if ctx.state == Closed => {
+            Err(DomainError::Precondition("线上议事已经结束".into()))
+        }
+        M::Close => Ok(Closed),
+        M::VerifiedOnly if ctx.verified_only => {
+            Err(DomainError::Precondition("已经仅限已验证手机号参与".into()))
+        }
+        M::AllPhones if !ctx.verified_only => {
+            Err(DomainError::Precondition("未验证的手机已经可以参与".into()))
+        }
+        M::VerifiedOnly | M::AllPhones => Ok(ctx.state),
     }
 }
 
 /// Voting and proposing statements: any identified phone or account, while
-/// it is open. Needs no room, so a vote asks it without looking one up.
+/// it is open; only accounts when the convener restricted it to verified
+/// phones. Needs no room, so a vote asks it without looking one up.
 pub fn may_take_part(
     state: DeliberationState,
+    verified_only: bool,
     actor: &Actor,
 ) -> Result<DeliberationState, DomainError> {
     if !actor.is_identified() {
         return Err(DomainError::Forbidden);
+    }
+    if verified_only && actor.user.is_none() {
+        return Err(DomainError::Precondition(
+            "本次线上议事仅限已验证手机号的居民参与，请先用手机号登录".into(),
+        ));
     }
     match state {
         DeliberationState::Open => Ok(state),
@@ -155,27 +176,42 @@ mod tests {
     use crate::testkit::{ROOM, Who, actor_for, everyone};
 
     /// The whole table: who may make each move in each state.
-    fn expected(who: Who, state: DeliberationState, mv: DeliberationMove) -> bool {
+    fn expected(who: Who, ctx: &DeliberationCtx, mv: DeliberationMove) -> bool {
         use DeliberationMove as M;
-        let identified = who != Who::Nobody;
+        let open = ctx.state == DeliberationState::Open;
+        let may_join = match who {
+            Who::Nobody => false,
+            Who::SubmitterDevice | Who::OtherDevice => !ctx.verified_only,
+            _ => true,
+        };
+        let convener = who == Who::Convener;
         match mv {
-            M::Vote | M::Propose => identified && state == DeliberationState::Open,
-            M::Moderate | M::Attach => who == Who::Convener,
-            M::Close => who == Who::Convener && state == DeliberationState::Open,
+            M::Vote | M::Propose => may_join && open,
+            M::Moderate | M::Attach => convener,
+            M::Close => convener && open,
+            M::VerifiedOnly => convener && open && !ctx.verified_only,
+            M::AllPhones => convener && open && ctx.verified_only,
         }
     }
 
     #[test]
     fn deliberation_machine_is_exactly_the_table() {
-        for state in DeliberationState::ALL {
-            let ctx = DeliberationCtx { state, room: ROOM };
+        for (state, verified_only) in DeliberationState::ALL
+            .into_iter()
+            .flat_map(|s| [(s, false), (s, true)])
+        {
+            let ctx = DeliberationCtx {
+                state,
+                room: ROOM,
+                verified_only,
+            };
             for who in everyone() {
                 let actor = actor_for(who);
                 let offered = allowed_deliberation(&ctx, &actor);
                 for mv in DeliberationMove::ALL {
-                    let ok = expected(who, state, mv);
+                    let ok = expected(who, &ctx, mv);
                     let got = decide_deliberation(&ctx, &actor, mv);
-                    assert_eq!(got.is_ok(), ok, "{state:?} {who:?} {mv:?}: {got:?}");
+                    assert_eq!(got.is_ok(), ok, "{ctx:?} {who:?} {mv:?}: {got:?}");
                     assert_eq!(
                         offered.contains(&mv),
                         ok,
@@ -217,6 +253,7 @@ mod tests {
         let ctx = DeliberationCtx {
             state: DeliberationState::Open,
             room: ROOM,
+            verified_only: false,
         };
         assert_eq!(
             new_statement_state(&ctx, &actor_for(Who::Convener)),

@@ -15,6 +15,9 @@ pub struct Model {
     /// When a statement was last approved, rejected or marked meta
     /// (migration `m0007`).
     pub moderated_at: Option<DateTimeUtc>,
+    /// Only accounts (phone-verified residents, officials) take part
+    /// (migration `m0010`).
+    pub verified_only: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

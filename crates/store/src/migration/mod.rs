@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0007DeliberationChanges),
             Box::new(M0008EventFacts),
             Box::new(M0009Settings),
+            Box::new(M0010VerifiedOnly),
         ]
     }
 }
@@ -308,5 +309,38 @@ impl MigrationTrait for M0009Settings {
             .register(setting::Entity)
             .apply(manager.get_connection())
             .await
+    }
+}
+
+/// A convener may let only phone-verified residents take part in an
+/// online deliberation.
+struct M0010VerifiedOnly;
+
+impl MigrationName for M0010VerifiedOnly {
+    fn name(&self) -> &str {
+        "m0010_verified_only"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0010VerifiedOnly {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use deliberation::Column as C;
+        if manager
+            .has_column("deliberations", &sea_orm::Iden::to_string(&C::VerifiedOnly))
+            .await?
+        {
+            return Ok(());
+        }
+        let alter = Table::alter()
+            .table(deliberation::Entity)
+            .add_column(
+                ColumnDef::new(C::VerifiedOnly)
+                    .boolean()
+                    .not_null()
+                    .default(false),
+            )
+            .to_owned();
+        manager.alter_table(alter).await
     }
 }

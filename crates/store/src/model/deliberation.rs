@@ -19,6 +19,8 @@ pub struct Deliberation {
     pub created_at: DateTime<Utc>,
     /// When a statement was last moderated.
     pub moderated_at: Option<DateTime<Utc>>,
+    /// Whether the convener let only phone-verified residents take part.
+    pub verified_only: bool,
 }
 
 impl TryFrom<deliberation::Model> for Deliberation {
@@ -31,6 +33,7 @@ impl TryFrom<deliberation::Model> for Deliberation {
             state: parsed(&row.state, DeliberationState::parse, "deliberations.state")?,
             created_at: row.created_at,
             moderated_at: row.moderated_at,
+            verified_only: row.verified_only,
         })
     }
 }

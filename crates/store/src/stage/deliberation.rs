@@ -68,6 +68,7 @@ pub(crate) async fn locked(
     let ctx = DeliberationCtx {
         state: parsed(&d.state, DeliberationState::parse, "deliberations.state")?,
         room: RoomId(t.room_id),
+        verified_only: d.verified_only,
     };
     Ok((d, ctx))
 }
@@ -107,6 +108,7 @@ pub(crate) async fn start(
         topic_id: Set(topic_id.0),
         state: Set(state.code().to_owned()),
         created_at: Set(w.now),
+        verified_only: Set(false),
         ..Default::default()
     }
     .insert(&w.tx)
@@ -192,6 +194,7 @@ impl Store {
         Ok(DeliberationCtx {
             state: d.state,
             room: t.room,
+            verified_only: d.verified_only,
         })
     }
 
@@ -231,6 +234,30 @@ impl Store {
         .await?;
         w.commit().await?;
         s.try_into()
+    }
+
+    /// The convener lets only phone-verified residents take part
+    /// ([`DeliberationMove::VerifiedOnly`]) or every vouched phone again.
+    pub async fn restrict_deliberation(
+        &self,
+        id: DeliberationId,
+        actor: &Actor,
+        mv: DeliberationMove,
+    ) -> Result<Deliberation> {
+        if !matches!(
+            mv,
+            DeliberationMove::VerifiedOnly | DeliberationMove::AllPhones
+        ) {
+            return Err(DomainError::Precondition("不是参与范围的设置".into()).into());
+        }
+        let w = self.write().await?;
+        let (d, ctx) = locked(&w, id).await?;
+        domain::decide_deliberation(&ctx, actor, mv)?;
+        let mut am: deliberation::ActiveModel = d.into();
+        am.verified_only = Set(mv == DeliberationMove::VerifiedOnly);
+        let d = am.update(&w.tx).await?;
+        w.commit().await?;
+        d.try_into()
     }
 
     /// The convener approves, rejects or marks a statement as meta.
@@ -281,8 +308,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("线上议事"))?;
         let state = parsed(&d.state, DeliberationState::parse, "deliberations.state")?;
-        let voter_actor = domain::Actor::anonymous(Some(voter.to_owned()));
-        domain::may_take_part(state, &voter_actor)?;
+        domain::may_take_part(state, d.verified_only, &crate::intake::actor_of_key(voter))?;
         let approved = StatementState::Approved.code();
         let s = statement::Entity::find_by_id(statement.0)
             .one(&w.tx)

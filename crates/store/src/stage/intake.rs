@@ -404,6 +404,18 @@ pub fn device_key(token: &str) -> String {
     format!("d:{token}")
 }
 
+/// Who is behind a person key, as the rules need to see them: an account
+/// ("u:{id}", grants not needed here) or a phone.
+pub(crate) fn actor_of_key(key: &str) -> domain::Actor {
+    match key
+        .strip_prefix(user_key_prefix())
+        .and_then(|id| id.parse().ok())
+    {
+        Some(id) => domain::Actor::user(UserId(id), Vec::new()),
+        None => domain::Actor::anonymous(key.strip_prefix("d:").map(str::to_owned)),
+    }
+}
+
 /// The account's key when there is one, else the device's.
 pub fn key_of(user: Option<UserId>, device: Option<&str>) -> Option<String> {
     user.map(user_key).or_else(|| device.map(device_key))

@@ -37,6 +37,9 @@ struct VotePage {
     convener: bool,
     pending: usize,
     max_len: usize,
+    /// Only phone-verified residents take part, and this viewer is not signed in.
+    needs_sign_in: bool,
+    verified_only: bool,
 }
 
 /// Whether the viewer may make this move on the deliberation, as the domain answers it.
@@ -84,6 +87,8 @@ pub async fn vote_page(
             .filter(|s| s.state == StatementState::Pending)
             .count(),
         max_len: store::STATEMENT_MAX,
+        needs_sign_in: d.verified_only && viewer.user.is_none(),
+        verified_only: d.verified_only,
     };
     Ok(Html(render(&page)))
 }
@@ -163,6 +168,8 @@ struct ResultsPage {
     votes: i64,
     updated: String,
     convener: bool,
+    /// Only phone-verified residents take part (the convener decided).
+    verified_only: bool,
     attached: bool,
     imported: bool,
     /// Still taking votes.
@@ -335,6 +342,7 @@ pub async fn results(
         votes: counted,
         updated: String::new(),
         convener,
+        verified_only: d.verified_only,
         attached: q.attached.is_some(),
         imported: q.imported.is_some(),
         open: d.state == DeliberationState::Open,

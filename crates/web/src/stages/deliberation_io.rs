@@ -5,12 +5,13 @@
 use axum::extract::{FromRequest, Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::DeliberationId;
+use domain::{DeliberationId, DeliberationMove};
 use opinion::polis::OpenDataFiles;
 
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::{AppError, AppResult};
+use crate::forms::PageForm;
 
 /// The CSV files of a Pol.is export, as uploaded (`comments`, `votes`,
 /// `participants_votes`; any other part is ignored).
@@ -127,6 +128,36 @@ pub async fn export_file(
 }
 
 /// 结束: the convener closes the deliberation; the map stays.
+/// Who may take part: `scope` is `verified_only` or `all_phones`.
+#[derive(serde::Deserialize)]
+pub struct ParticipationInput {
+    scope: Option<String>,
+}
+
+pub async fn participation_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path(id): Path<DeliberationId>,
+    PageForm(input): PageForm<ParticipationInput>,
+) -> AppResult<Redirect> {
+    let mv = input
+        .scope
+        .as_deref()
+        .and_then(DeliberationMove::parse)
+        .filter(|m| {
+            matches!(
+                m,
+                DeliberationMove::VerifiedOnly | DeliberationMove::AllPhones
+            )
+        })
+        .ok_or_else(|| crate::forms::invalid("scope", "请选择参与范围"))?;
+    state
+        .store
+        .restrict_deliberation(id, &viewer.actor, mv)
+        .await?;
+    Ok(Redirect::to(&format!("/d/{id}/results#data")))
+}
+
 pub async fn close_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,

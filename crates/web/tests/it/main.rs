@@ -13,4 +13,5 @@ mod interop;
 mod matrix;
 mod openapi;
 mod pages;
+mod participation;
 mod session;
