@@ -238,6 +238,20 @@ impl TestApp {
         (s, r.text().await.unwrap())
     }
 
+    /// The convener opens an online deliberation on topic `no` with these
+    /// seed statements (one a line); returns its id.
+    pub async fn open_deliberation(&self, convener: &Client, no: &str, seeds: &str) -> i64 {
+        let r = convener
+            .post(self.url(&format!("/t/{no}/deliberation")))
+            .form(&[("seeds", seeds)])
+            .send()
+            .await
+            .unwrap();
+        r.headers()["location"].to_str().unwrap()[3..]
+            .parse()
+            .unwrap()
+    }
+
     /// Submits a topic to room A as `c` and returns its tracking number.
     pub async fn submit(&self, c: &Client, title: &str) -> String {
         let (s, v) = self

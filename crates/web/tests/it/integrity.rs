@@ -43,15 +43,13 @@ async fn invented_participants_are_refused(backend: Backend) {
     let phone = app.phone().await;
     let no = app.submit(&phone, "村口停车难问题").await;
     let convener = app.login("convener-a").await;
-    let r = convener
-        .post(app.url(&format!("/t/{no}/deliberation")))
-        .form(&[("seeds", "村口建停车场\n停车场应该收费\n外来车辆停在村外")])
-        .send()
-        .await
-        .unwrap();
-    let id: i64 = r.headers()["location"].to_str().unwrap()[3..]
-        .parse()
-        .unwrap();
+    let id = app
+        .open_deliberation(
+            &convener,
+            &no,
+            "村口建停车场\n停车场应该收费\n外来车辆停在村外",
+        )
+        .await;
     let deliberation = domain::DeliberationId(id);
     let statement = app.store.statements(deliberation).await.unwrap()[0]
         .id

@@ -10,15 +10,9 @@ use store::both_backends as both;
 /// Opens a deliberation on a new topic of room A; returns its id and a statement id.
 async fn open_deliberation(app: &TestApp, convener: &Client) -> (i64, String) {
     let no = app.submit(&app.phone().await, "村口停车难问题").await;
-    let r = convener
-        .post(app.url(&format!("/t/{no}/deliberation")))
-        .form(&[("seeds", "村口建停车场\n停车场应该收费")])
-        .send()
-        .await
-        .unwrap();
-    let id: i64 = r.headers()["location"].to_str().unwrap()[3..]
-        .parse()
-        .unwrap();
+    let id = app
+        .open_deliberation(convener, &no, "村口建停车场\n停车场应该收费")
+        .await;
     let statements = app
         .store
         .statements(domain::DeliberationId(id))
@@ -90,14 +84,7 @@ async fn verified_only_deliberation(backend: Backend) {
     assert_eq!(restrict("nonsense").await, StatusCode::UNPROCESSABLE_ENTITY);
 
     // A phone without an account is told to sign in; its vote is refused.
-    let page = phone
-        .get(app.url(&format!("/d/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = app.page(&phone, &format!("/d/{id}")).await;
     assert!(
         page.contains("用手机号登录后参与"),
         "the phone is asked to sign in"
@@ -111,14 +98,7 @@ async fn verified_only_deliberation(backend: Backend) {
         app.store.count_opinion_votes(deliberation).await.unwrap(),
         1
     );
-    let results = phone
-        .get(app.url(&format!("/d/{id}/results")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, results) = app.page(&phone, &format!("/d/{id}/results")).await;
     assert!(results.contains("本次线上议事仅限已验证手机号的居民参与"));
 
     // Opened to every phone again, the phone votes.
