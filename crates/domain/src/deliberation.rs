@@ -51,6 +51,7 @@ labelled!(
         Attach => "attach", "作为协商意见参考";
         Close => "close", "结束线上议事";
         VerifiedOnly => "verified_only", "仅限已验证手机号参与";
+        Discount => "discount", "不计入集中出现的可疑手机";
         AllPhones => "all_phones", "允许未验证的手机参与";
     }
 );
@@ -116,7 +117,7 @@ pub fn decide_deliberation(
     match mv {
         M::Vote | M::Propose => may_take_part(ctx.state, ctx.verified_only, actor),
         _ if !actor.is_convener_of(ctx.room) => Err(DomainError::Forbidden),
-        M::Moderate | M::Attach => Ok(ctx.state),
+        M::Moderate | M::Attach | M::Discount => Ok(ctx.state),
         M::Close | M::VerifiedOnly | M::AllPhones if ctx.state == Closed => {
             Err(DomainError::Precondition("线上议事已经结束".into()))
         }
@@ -187,7 +188,7 @@ mod tests {
         let convener = who == Who::Convener;
         match mv {
             M::Vote | M::Propose => may_join && open,
-            M::Moderate | M::Attach => convener,
+            M::Moderate | M::Attach | M::Discount => convener,
             M::Close => convener && open,
             M::VerifiedOnly => convener && open && !ctx.verified_only,
             M::AllPhones => convener && open && ctx.verified_only,

@@ -6,6 +6,7 @@
 //! [`DomainError`].
 #![warn(missing_docs)]
 
+mod burst;
 mod channel;
 mod deliberation;
 mod error;
@@ -27,6 +28,7 @@ mod testkit;
 #[cfg(test)]
 mod tests;
 
+pub use burst::{Arrival, BURST_MINUTES, BURST_PHONES, Burst, find_bursts};
 pub use channel::Channel;
 pub use deliberation::{
     DeliberationCtx, DeliberationMove, DeliberationState, Moderation, StatementState,

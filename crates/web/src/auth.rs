@@ -209,6 +209,11 @@ pub(crate) async fn like_token(state: &AppState, viewer: &Viewer, no: &str) -> O
     Some(key.like_token(&viewer.liker_key(), no, state.store.clock().now()))
 }
 
+/// Where a phone votes from, as `DeviceKey::origin` hashes it.
+pub(crate) async fn origin_of(state: &AppState, ip: Option<std::net::IpAddr>) -> Option<String> {
+    Some(device_key(state).await?.origin(ip?))
+}
+
 /// Refuses a like whose token was not handed to this viewer with this topic's page.
 pub(crate) async fn check_like_token(
     state: &AppState,

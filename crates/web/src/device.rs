@@ -72,6 +72,20 @@ impl DeviceKey {
         format!("{token}.{}", self.signature(token))
     }
 
+    /// A phone's network, as a keyed hash: the address for IPv4, its /64 for
+    /// IPv6 (one household or phone). Bursts are found by it; the address
+    /// itself is not kept.
+    pub fn origin(&self, ip: std::net::IpAddr) -> String {
+        let network = match ip {
+            std::net::IpAddr::V4(v4) => v4.to_string(),
+            std::net::IpAddr::V6(v6) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        };
+        self.signature(&format!("origin|{network}"))
+    }
+
     /// The token of a cookie this server signed, if it is one.
     pub fn verify(&self, value: &str) -> Option<String> {
         let (token, sig) = value.split_once('.')?;

@@ -145,7 +145,7 @@ async fn run(
     if voters < MIN_VOTERS {
         return Ok(previous);
     }
-    let counted = i64::try_from(input.votes.len()).unwrap_or(i64::MAX);
+    let counted = i64::try_from(input.rows_read).unwrap_or(i64::MAX);
     let read_at = input.read_at;
     let started = Instant::now();
     let (analysis, json, continuation) = tokio::task::spawn_blocking(move || {

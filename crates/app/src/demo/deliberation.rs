@@ -136,7 +136,9 @@ pub async fn open(
             } else {
                 Vote::Pass
             };
-            store.vote_statement(delib.id, ids[j], &voter, vote).await?;
+            store
+                .vote_statement(delib.id, ids[j], &voter, vote, None)
+                .await?;
         }
     }
     Ok(())

@@ -7,6 +7,7 @@
 pub mod agenda_item;
 pub mod analysis_state;
 pub mod deliberation;
+pub mod deliberation_participant;
 pub mod deliberation_result;
 pub mod department;
 pub mod follower;

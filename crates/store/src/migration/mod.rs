@@ -25,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0008EventFacts),
             Box::new(M0009Settings),
             Box::new(M0010VerifiedOnly),
+            Box::new(M0011Participants),
         ]
     }
 }
@@ -342,5 +343,26 @@ impl MigrationTrait for M0010VerifiedOnly {
             )
             .to_owned();
         manager.alter_table(alter).await
+    }
+}
+
+/// Where and when each phone first voted in a deliberation, so bursts of
+/// new phones from one address can be flagged and left out.
+struct M0011Participants;
+
+impl MigrationName for M0011Participants {
+    fn name(&self) -> &str {
+        "m0011_deliberation_participants"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0011Participants {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        Schema::new(manager.get_database_backend())
+            .builder()
+            .register(deliberation_participant::Entity)
+            .apply(manager.get_connection())
+            .await
     }
 }

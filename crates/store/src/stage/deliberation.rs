@@ -292,12 +292,15 @@ impl Store {
 
     /// Records a vote (agree, disagree, pass) on an approved statement of an open
     /// deliberation; a second vote on the same statement replaces the first.
+    /// `origin` is the keyed hash of the phone's network address, noted
+    /// with its first vote (see `stage::bursts`).
     pub async fn vote_statement(
         &self,
         id: DeliberationId,
         statement: StatementId,
         voter: &str,
         vote: Vote,
+        origin: Option<&str>,
     ) -> Result<()> {
         if voter.len() < 3 {
             return Err(DomainError::Forbidden.into());
@@ -333,6 +336,7 @@ impl Store {
         )
         .exec_without_returning(&w.tx)
         .await?;
+        super::bursts::note_arrival(&w, id, voter, origin).await?;
         w.commit().await?;
         Ok(())
     }

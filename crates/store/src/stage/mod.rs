@@ -2,6 +2,7 @@
 //! effect → event: `topics::apply_topic` loads and locks the topic, asks
 //! the domain, then calls the stage's effect function here, which writes the
 //! stage's own records and returns the facts of the timeline entry.
+pub(crate) mod bursts;
 pub(crate) mod deliberation;
 pub(crate) mod deliberation_io;
 pub(crate) mod evaluation;

@@ -24,6 +24,9 @@ pub struct AnalysisInput {
     pub mod_out: BTreeSet<u64>,
     /// When the votes were read: a map of them covers no vote changed later.
     pub read_at: chrono::DateTime<chrono::Utc>,
+    /// How many vote rows were read, those of phones left out included: the
+    /// count a saved map is compared with to see whether it is behind.
+    pub rows_read: u64,
 }
 
 impl Store {
@@ -142,11 +145,20 @@ impl Store {
             .into_tuple()
             .all(self.conn())
             .await?;
+        // Phones the convener left out are as if they had never voted.
+        let left_out = super::bursts::discounted(self.conn(), id).await?;
         let mut pid_of: HashMap<String, u64> = HashMap::new();
         let mut votes = Vec::with_capacity(rows.len());
+        let read = rows.len() as u64;
         for (row, (statement_id, voter, vote)) in rows.into_iter().enumerate() {
+            // Ids are given to every voter, left out or not, so they stay
+            // stable for the analysis to continue from.
             let next = pid_of.len() as u64;
+            let left = left_out.contains(&voter);
             let pid = *pid_of.entry(voter).or_insert(next);
+            if left {
+                continue;
+            }
             let (Some(&tid), Some(vote)) = (
                 tid_of.get(&StatementId(statement_id)),
                 Vote::from_export_sign(i64::from(vote)),
@@ -171,6 +183,7 @@ impl Store {
                 meta,
                 mod_out,
                 read_at,
+                rows_read: read,
             },
             pid_of,
         ))

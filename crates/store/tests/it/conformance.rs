@@ -364,7 +364,7 @@ async fn stale_opinion_maps(backend: Backend) {
         let store = store.clone();
         async move {
             store
-                .vote_statement(d.id, statement, voter, v)
+                .vote_statement(d.id, statement, voter, v, None)
                 .await
                 .unwrap()
         }

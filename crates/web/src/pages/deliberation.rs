@@ -175,6 +175,34 @@ struct ResultsPage {
     /// Still taking votes.
     open: bool,
     me_on_map: bool,
+    /// Phones the convener left out of the map (shown to everyone).
+    discounted: u64,
+    /// Bursts of new phones from one address, for the convener to judge.
+    bursts: Vec<BurstView>,
+}
+
+/// A burst as the convener sees it, with what the 不计入 form sends back.
+struct BurstView {
+    phones: usize,
+    when: String,
+    origin: String,
+    from: String,
+    to: String,
+}
+
+impl BurstView {
+    fn new(b: domain::Burst) -> BurstView {
+        let clock = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&crate::view::beijing()).format("%H:%M")
+        };
+        BurstView {
+            phones: b.phones,
+            when: format!("{}–{}", fmt_time(b.from), clock(b.to)),
+            from: b.from.to_rfc3339(),
+            to: b.to.to_rfc3339(),
+            origin: b.origin,
+        }
+    }
 }
 
 const COLORS: [&str; 5] = ["#1f5fa8", "#c2410c", "#15803d", "#7e22ce", "#be185d"];
@@ -325,6 +353,13 @@ pub async fn results(
         state.recompute.mark(id);
     }
     let convener = may(&state, &d, &viewer.actor, DeliberationMove::Attach).await?;
+    let bursts = match convener {
+        true => domain::find_bursts(&state.store.arrivals(id).await?)
+            .into_iter()
+            .map(BurstView::new)
+            .collect(),
+        false => Vec::new(),
+    };
     let mut page = ResultsPage {
         nav: Nav::of(&viewer),
         id,
@@ -347,6 +382,8 @@ pub async fn results(
         imported: q.imported.is_some(),
         open: d.state == DeliberationState::Open,
         me_on_map: false,
+        discounted: state.store.discounted_count(id).await?,
+        bursts,
     };
     let Some(saved) = saved else {
         return Ok(Html(render(&page)));

@@ -95,9 +95,10 @@ pub async fn vote_page(
     let vote = input.vote()?;
     let voter = viewer.participant_key()?;
     state.limits.check(Act::Vote, &viewer.device, None, ip.0)?;
+    let origin = crate::auth::origin_of(&state, ip.0).await;
     state
         .store
-        .vote_statement(id, statement, &voter, vote)
+        .vote_statement(id, statement, &voter, vote, origin.as_deref())
         .await?;
     state.recompute.mark(id);
     Ok(Redirect::to(&format!("/d/{id}")))

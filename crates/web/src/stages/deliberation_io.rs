@@ -158,6 +158,35 @@ pub async fn participation_page(
     Ok(Redirect::to(&format!("/d/{id}/results#data")))
 }
 
+/// A burst the convener leaves out, as the results page lists it.
+#[derive(serde::Deserialize)]
+pub struct DiscountInput {
+    origin: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+pub async fn discount_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    Path(id): Path<DeliberationId>,
+    PageForm(input): PageForm<DiscountInput>,
+) -> AppResult<Redirect> {
+    let time = |raw: &Option<String>, field: &'static str| {
+        chrono::DateTime::parse_from_rfc3339(raw.as_deref().unwrap_or(""))
+            .map(|t| t.to_utc())
+            .map_err(|_| crate::forms::invalid(field, "时间格式不正确，请刷新页面后再试"))
+    };
+    let (from, to) = (time(&input.from, "from")?, time(&input.to, "to")?);
+    let origin = crate::forms::required(&input.origin, "origin", "网络地址")?;
+    state
+        .store
+        .discount_burst(id, &viewer.actor, origin, from, to)
+        .await?;
+    state.recompute.mark(id);
+    Ok(Redirect::to(&format!("/d/{id}/results#data")))
+}
+
 pub async fn close_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,

@@ -426,7 +426,7 @@ async fn missed_map_is_computed_at_start(backend: Backend) {
                 Vote::Disagree
             };
             app.store
-                .vote_statement(id, s.id, &format!("d:phone-{i}"), vote)
+                .vote_statement(id, s.id, &format!("d:phone-{i}"), vote, None)
                 .await
                 .unwrap();
         }
@@ -449,7 +449,7 @@ async fn room_page_offers_open_deliberations(backend: Backend) {
     let first = app.store.statements(id).await.unwrap()[0].id;
     for voter in ["d:phone-1", "d:phone-2"] {
         app.store
-            .vote_statement(id, first, voter, Vote::Agree)
+            .vote_statement(id, first, voter, Vote::Agree, None)
             .await
             .unwrap();
     }

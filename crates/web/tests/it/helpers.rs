@@ -337,3 +337,32 @@ impl Multipart {
             .unwrap()
     }
 }
+
+/// A client sending these headers on every request. A forged cookie is
+/// sent as a header and nothing the server answers is kept, so every
+/// request carries the same forgery; a client standing for an address
+/// (`X-Forwarded-For`) keeps its cookies like a phone does.
+pub fn client_with(header: &str, value: &str, keep_cookies: bool) -> Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::HeaderName::from_bytes(header.as_bytes()).unwrap(),
+        value.parse().unwrap(),
+    );
+    Client::builder()
+        .default_headers(headers)
+        .cookie_store(keep_cookies)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A client carrying a cookie the server never issued.
+pub fn with_cookie(cookie: &str) -> Client {
+    client_with("cookie", cookie, false)
+}
+
+/// A client whose requests say they come from `ip` (the app trusts
+/// `X-Forwarded-For` in these tests, as behind a reverse proxy).
+pub fn from_address(ip: &str) -> Client {
+    client_with("x-forwarded-for", ip, true)
+}

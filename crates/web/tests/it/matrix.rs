@@ -74,6 +74,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/d/{id}/attach"), ("", conveners)),
         (("post", "/d/{id}/close"), ("", conveners)),
         (("post", "/d/{id}/participation"), ("", conveners)),
+        (("post", "/d/{id}/discount"), ("", conveners)),
         (("get", "/d/{id}/export/{file}"), ("", all)),
         (("get", "/m/{id}"), ("", all)),
         (("post", "/m/{id}/act/{action}"), ("notify", conv)),

@@ -4,7 +4,7 @@
 use reqwest::{Client, StatusCode};
 use store::testing::Backend;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, from_address};
 use store::both_backends as both;
 
 /// Opens a deliberation on a new topic of room A; returns its id and a statement id.
@@ -19,6 +19,14 @@ async fn open_deliberation(app: &TestApp, convener: &Client) -> (i64, String) {
         .await
         .unwrap();
     (id, statements[0].id.to_string())
+}
+
+/// A page form refused to a visitor without the role: off to sign in.
+fn sent_to_sign_in(r: &reqwest::Response) -> bool {
+    r.headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .is_some_and(|l| l.starts_with("/login"))
 }
 
 async fn vote(app: &TestApp, c: &Client, id: i64, statement: &str) -> (StatusCode, String) {
@@ -59,14 +67,7 @@ async fn verified_only_deliberation(backend: Backend) {
         .send()
         .await
         .unwrap();
-    let to = r
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned());
-    assert!(
-        to.is_some_and(|l| l.starts_with("/login")),
-        "sent to sign in"
-    );
+    assert!(sent_to_sign_in(&r), "sent to sign in");
     assert!(
         !app.store
             .deliberation(deliberation)
@@ -111,3 +112,87 @@ async fn verified_only_deliberation(backend: Backend) {
     );
 }
 both!(verified_only_deliberation);
+
+/// Twenty-two new phones from one address vote within a minute: the
+/// convener is shown the burst (nobody else is), leaves it out, and the map
+/// and its public figures count only the other phones.
+async fn bursts_are_flagged_and_can_be_left_out(backend: Backend) {
+    let app = TestApp::init(backend)
+        .with_config(|c| c.trust_forwarded_for = true)
+        .with_user(domain::Role::Convener)
+        .start()
+        .await;
+    let convener = app.user(domain::Role::Convener);
+    let (id, statement) = open_deliberation(&app, convener).await;
+    let deliberation = domain::DeliberationId(id);
+    let mut phones = Vec::new();
+    for i in 0..25 {
+        // 22 from one carrier address, three from their own.
+        let address = if i < 22 {
+            "10.9.9.9".to_owned()
+        } else {
+            format!("10.0.{i}.1")
+        };
+        let phone = from_address(&address);
+        phone.get(app.url("/")).send().await.unwrap();
+        let (s, _) = vote(&app, &phone, id, &statement).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "phone {i}");
+        phones.push(phone);
+    }
+    let (_, public) = app.page(&phones[0], &format!("/d/{id}/results")).await;
+    assert!(
+        !public.contains("可疑集中参与"),
+        "only the convener is shown bursts"
+    );
+    let (_, page) = app.page(convener, &format!("/d/{id}/results")).await;
+    assert!(
+        page.contains("同一网络地址有 22 部新手机开始表态"),
+        "the burst is flagged"
+    );
+
+    let bursts = domain::find_bursts(&app.store.arrivals(deliberation).await.unwrap());
+    assert_eq!(bursts.len(), 1);
+    let b = &bursts[0];
+    let form = [
+        ("origin", b.origin.clone()),
+        ("from", b.from.to_rfc3339()),
+        ("to", b.to.to_rfc3339()),
+    ];
+    let discount = |c: &Client| {
+        c.post(app.url(&format!("/d/{id}/discount")))
+            .form(&form)
+            .send()
+    };
+    let r = discount(&phones[0]).await.unwrap();
+    assert!(sent_to_sign_in(&r), "a phone cannot leave others out");
+    assert_eq!(
+        discount(convener).await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        discount(convener).await.unwrap().status(),
+        StatusCode::CONFLICT,
+        "once"
+    );
+
+    assert_eq!(app.store.discounted_count(deliberation).await.unwrap(), 22);
+    let input = app.store.analysis_input(deliberation).await.unwrap();
+    let voters: std::collections::BTreeSet<u64> = input.votes.iter().map(|v| v.pid).collect();
+    assert_eq!(voters.len(), 3, "only the other phones are mapped");
+    let (_, page) = app.page(&phones[24], &format!("/d/{id}/results")).await;
+    assert!(
+        page.contains("有 22 部手机短时间内从同一网络地址集中参与"),
+        "the public figure"
+    );
+    let (_, page) = app.page(convener, &format!("/d/{id}/results")).await;
+    assert!(!page.contains("可疑集中参与"), "the burst is dealt with");
+    let (_, csv) = app
+        .page(&phones[24], &format!("/d/{id}/export/votes.csv"))
+        .await;
+    assert_eq!(
+        csv.lines().count(),
+        1 + 3,
+        "the export leaves them out too: {csv}"
+    );
+}
+both!(bursts_are_flagged_and_can_be_left_out);
