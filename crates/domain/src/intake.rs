@@ -1,6 +1,6 @@
-//! 码上议 intake: what a submission's category may be, and who sees the
-//! name of a resident who asked to stay anonymous.
-use crate::{Actor, DomainError, RoomId, has_hidden_chars};
+//! 码上议 intake: what a submission's category may be, who sees the name
+//! of a resident who asked to stay anonymous, and who sees their photos.
+use crate::{Actor, DomainError, RegionPath, RoomId, Submitter, TopicState, has_hidden_chars};
 
 /// The categories a topic is filed under; anything else is filed as 其他.
 pub const CATEGORIES: [&str; 11] = [
@@ -53,6 +53,54 @@ pub fn shown_submitter<'a>(
     }
 }
 
+/// A topic's photos as the rules see them.
+#[derive(Debug, Clone, Copy)]
+pub struct PhotoCtx<'a> {
+    /// Where the topic stands.
+    pub state: TopicState,
+    /// Whether its room's convener made them public after a merge.
+    pub published: bool,
+    /// Who raised it.
+    pub submitter: &'a Submitter,
+    /// Its room.
+    pub room: RoomId,
+    /// Its place.
+    pub region: &'a RegionPath,
+}
+
+/// Photos of a topic still in triage, turned down, or merged into another
+/// straight from triage (unless its convener published them) are seen only
+/// by its submitter, its room's convener and officials whose region covers
+/// it; once accepted they are public.
+pub fn photos_visible(photos: &PhotoCtx<'_>, viewer: &Actor) -> bool {
+    let private = match photos.state {
+        TopicState::Submitted | TopicState::Rejected => true,
+        TopicState::Merged => !photos.published,
+        _ => false,
+    };
+    !private
+        || photos.submitter.is(viewer)
+        || viewer.is_convener_of(photos.room)
+        || viewer.sees(photos.region)
+}
+
+/// A topic merged straight from triage keeps its photos private until its
+/// room's convener, having looked at them, publishes them (once).
+pub fn publish_photos(photos: &PhotoCtx<'_>, actor: &Actor) -> Result<(), DomainError> {
+    if !actor.is_convener_of(photos.room) {
+        return Err(DomainError::Forbidden);
+    }
+    if photos.state != TopicState::Merged {
+        return Err(DomainError::Precondition(
+            "只有合并的议题需要单独公开照片".into(),
+        ));
+    }
+    if photos.published {
+        return Err(DomainError::Precondition("照片已经公开".into()));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +130,39 @@ mod tests {
                 "张桂兰"
             );
         }
+    }
+
+    #[test]
+    fn merged_photos_stay_private_until_the_convener_publishes_them() {
+        let region = RegionPath(vec![crate::RegionId(1), crate::RegionId(2)]);
+        let submitter = Submitter::Device("submitter".into());
+        let at = |state, published| PhotoCtx {
+            state,
+            published,
+            submitter: &submitter,
+            room: ROOM,
+            region: &region,
+        };
+        let public = actor_for(Who::OtherDevice);
+        for state in TopicState::ALL {
+            let private = matches!(
+                state,
+                TopicState::Submitted | TopicState::Rejected | TopicState::Merged
+            );
+            assert_eq!(
+                photos_visible(&at(state, false), &public),
+                !private,
+                "{state:?}"
+            );
+        }
+        assert!(photos_visible(&at(TopicState::Merged, true), &public));
+        assert!(!photos_visible(&at(TopicState::Rejected, true), &public));
+        for who in everyone() {
+            let got = publish_photos(&at(TopicState::Merged, false), &actor_for(who));
+            assert_eq!(got.is_ok(), who == Who::Convener, "{who:?}");
+        }
+        let convener = actor_for(Who::Convener);
+        assert!(publish_photos(&at(TopicState::Merged, true), &convener).is_err());
+        assert!(publish_photos(&at(TopicState::Accepted, false), &convener).is_err());
     }
 }

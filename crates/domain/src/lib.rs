@@ -41,7 +41,9 @@ pub use ids::{
     DeliberationId, DepartmentId, MeetingId, NotificationId, OpinionId, RegionId, RoomId,
     StatementId, TaskId, TopicId, UserId,
 };
-pub use intake::{ANONYMOUS, CATEGORIES, category, shown_submitter};
+pub use intake::{
+    ANONYMOUS, CATEGORIES, PhotoCtx, category, photos_visible, publish_photos, shown_submitter,
+};
 pub use meeting::{
     MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, allowed_meeting, decide_meeting,
     plan_meeting,

@@ -4,7 +4,6 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use domain::TopicState;
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -60,21 +59,20 @@ pub async fn save(
     Ok(saved)
 }
 
-/// Photos of a topic still in triage, turned down, or merged into another
-/// straight from triage are seen only by its submitter, its room's convener
-/// and officials whose region covers the room (not another room's convener
-/// or another subdistrict's leader); once accepted they are public.
+/// Whether this viewer sees the topic's photos (`domain::photos_visible`).
 pub fn visible(topic: &store::Topic, viewer: &Viewer) -> bool {
-    let private = matches!(
-        topic.state,
-        TopicState::Submitted | TopicState::Rejected | TopicState::Merged
-    );
-    if !private {
-        return true;
-    }
-    topic.submitter.is(&viewer.actor)
-        || viewer.actor.is_convener_of(topic.room)
-        || viewer.actor.sees(&topic.region)
+    domain::photos_visible(&topic.photo_ctx(), &viewer.actor)
+}
+
+/// The convener publishes the photos of a topic merged from triage.
+pub async fn publish(
+    State(state): State<AppState>,
+    crate::auth::SignedIn(viewer): crate::auth::SignedIn,
+    Path(no): Path<String>,
+) -> AppResult<axum::response::Redirect> {
+    let topic = state.store.topic_by_tracking(&no).await?;
+    state.store.publish_photos(topic.id, &viewer.actor).await?;
+    Ok(axum::response::Redirect::to(&format!("/t/{no}?stay=1")))
 }
 
 /// One stored photo or thumbnail.

@@ -107,6 +107,7 @@ table! {
     post "/d/{id}/attach"                  Policy::AnyOf(CONVENER) => stages::deliberation::attach_deliberation_page;
     post "/d/{id}/close"                   Policy::AnyOf(CONVENER) => stages::deliberation_io::close_page;
     post "/d/{id}/participation"           Policy::AnyOf(CONVENER) => stages::deliberation_io::participation_page;
+    post "/t/{no}/photos/publish"          Policy::AnyOf(CONVENER) => photos::publish;
     post "/d/{id}/discount"                Policy::AnyOf(CONVENER) => stages::deliberation_io::discount_page;
     get  "/d/{id}/export/{file}"           Policy::Public   => stages::deliberation_io::export_file;
     get  "/m/{id}"                         Policy::Public   => pages::meeting::meeting;

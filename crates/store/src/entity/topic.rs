@@ -37,6 +37,10 @@ pub struct Model {
     /// Shown as 匿名 in public; the convener still sees who to contact.
     #[sea_orm(default_value = false)]
     pub anonymous: bool,
+    /// The convener made the photos of a topic merged straight from triage
+    /// public (migration `m0012`).
+    #[sea_orm(default_value = false)]
+    pub photos_published: bool,
     /// Optional map point, in millionths of a degree (GCJ-02 as phones report it in China).
     pub lat_e6: Option<i64>,
     pub lng_e6: Option<i64>,

@@ -26,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0009Settings),
             Box::new(M0010VerifiedOnly),
             Box::new(M0011Participants),
+            Box::new(M0012PhotosPublished),
         ]
     }
 }
@@ -364,5 +365,37 @@ impl MigrationTrait for M0011Participants {
             .register(deliberation_participant::Entity)
             .apply(manager.get_connection())
             .await
+    }
+}
+
+/// A convener publishes the photos of a topic merged straight from triage.
+struct M0012PhotosPublished;
+
+impl MigrationName for M0012PhotosPublished {
+    fn name(&self) -> &str {
+        "m0012_photos_published"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0012PhotosPublished {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        use topic::Column as C;
+        if manager
+            .has_column("topics", &sea_orm::Iden::to_string(&C::PhotosPublished))
+            .await?
+        {
+            return Ok(());
+        }
+        let alter = Table::alter()
+            .table(topic::Entity)
+            .add_column(
+                ColumnDef::new(C::PhotosPublished)
+                    .boolean()
+                    .not_null()
+                    .default(false),
+            )
+            .to_owned();
+        manager.alter_table(alter).await
     }
 }

@@ -46,12 +46,27 @@ pub struct Topic {
     pub support_count: i64,
     /// Shown as 匿名群众 in public; the convener still sees who to contact.
     pub anonymous: bool,
+    /// Its room's convener published the photos after a merge from triage.
+    pub photos_published: bool,
     /// Map point in millionths of a degree (latitude, longitude).
     pub point: Option<(i64, i64)>,
     /// When it was submitted.
     pub created_at: DateTime<Utc>,
     /// When it last moved; lists show the latest first.
     pub updated_at: DateTime<Utc>,
+}
+
+impl Topic {
+    /// Its photos as the rules see them (`domain::photos_visible`).
+    pub fn photo_ctx(&self) -> domain::PhotoCtx<'_> {
+        domain::PhotoCtx {
+            state: self.state,
+            published: self.photos_published,
+            submitter: &self.submitter,
+            room: self.room,
+            region: &self.region,
+        }
+    }
 }
 
 /// Who raised a topic, from its row.
@@ -91,6 +106,7 @@ impl TryFrom<topic::Model> for Topic {
             like_count: row.like_count,
             support_count: row.support_count,
             anonymous: row.anonymous,
+            photos_published: row.photos_published,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })

@@ -187,6 +187,24 @@ impl Store {
         Ok(rows.into_iter().map(Photo::from).collect())
     }
 
+    /// The convener publishes the photos of a topic merged from triage.
+    pub async fn publish_photos(&self, id: TopicId, actor: &domain::Actor) -> Result<()> {
+        let w = self.write().await?;
+        let row = topic::Entity::find_by_id(id.0)
+            .lock_exclusive()
+            .one(&w.tx)
+            .await?
+            .ok_or(StoreError::NotFound("议题"))?;
+        let t = crate::Topic::try_from(row)?;
+        domain::publish_photos(&t.photo_ctx(), actor)?;
+        topic::Entity::update_many()
+            .col_expr(topic::Column::PhotosPublished, Expr::value(true))
+            .filter(topic::Column::Id.eq(id.0))
+            .exec(&w.tx)
+            .await?;
+        w.commit().await
+    }
+
     /// The photo stored under `key` (full size or thumbnail) and its topic.
     pub async fn photo_by_key(&self, key: &str) -> Result<Photo> {
         photo::Entity::find()

@@ -32,6 +32,8 @@ struct TopicPage {
     can_rate: bool,
     can_like: bool,
     liked: bool,
+    /// Photos of a topic merged from triage, which its convener may publish.
+    can_publish_photos: bool,
     /// Handed out with the page; a like needs it (see `device::DeviceKey::like_token`).
     like_token: String,
     /// Likes from accounts (phone-verified residents and officials).
@@ -290,6 +292,8 @@ pub async fn topic(
             count: t.support_count,
         })
     };
+    let can_publish_photos =
+        !photos.is_empty() && domain::publish_photos(&t.photo_ctx(), &viewer.actor).is_ok();
     let photos = if crate::photos::visible(&t, &viewer) {
         photos
     } else {
@@ -333,6 +337,7 @@ pub async fn topic(
         can_rate,
         can_like,
         liked,
+        can_publish_photos,
         like_token,
         verified_likes,
         departments: depts.iter().map(|d| (d.id, d.name.clone())).collect(),

@@ -75,6 +75,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/d/{id}/close"), ("", conveners)),
         (("post", "/d/{id}/participation"), ("", conveners)),
         (("post", "/d/{id}/discount"), ("", conveners)),
+        (("post", "/t/{no}/photos/publish"), ("", conv)),
         (("get", "/d/{id}/export/{file}"), ("", all)),
         (("get", "/m/{id}"), ("", all)),
         (("post", "/m/{id}/act/{action}"), ("notify", conv)),

@@ -136,6 +136,29 @@ async fn submission_with_photos(backend: Backend) {
     );
     let r = convener.get(app.url(&merged_photo)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    // Until the convener, having looked at them, publishes them (once).
+    let (_, page) = app.page(&convener, &format!("/t/{merged}?stay=1")).await;
+    assert!(
+        page.contains("公开现场照片"),
+        "the convener is offered to publish"
+    );
+    let (_, page) = app.page(&other, &format!("/t/{merged}?stay=1")).await;
+    assert!(!page.contains("公开现场照片"), "the submitter is not");
+    let publish = |c: &reqwest::Client| {
+        c.post(app.url(&format!("/t/{merged}/photos/publish")))
+            .send()
+    };
+    assert_eq!(
+        publish(&convener).await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    let r = stranger.get(app.url(&merged_photo)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "published");
+    assert_eq!(
+        publish(&convener).await.unwrap().status(),
+        StatusCode::CONFLICT,
+        "once"
+    );
 
     // A "photo" that is a web page or a script-carrying SVG is refused, and nothing is stored.
     let before = count_topics(&app).await;
