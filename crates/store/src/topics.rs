@@ -298,11 +298,7 @@ impl Store {
     /// entry — all in one transaction.
     pub async fn apply_topic(&self, id: TopicId, who: &Who, action: TopicAction) -> Result<Topic> {
         let w = self.write().await?;
-        let row = topic::Entity::find_by_id(id.0)
-            .lock_exclusive()
-            .one(&w.tx)
-            .await?
-            .ok_or(StoreError::NotFound("议题"))?;
+        let row = crate::topics::locked_topic(&w, id).await?;
         let ctx = topic_ctx(&w, &row).await?;
         domain::may(&ctx, &who.actor, action.kind())?;
         // What the rules need to see of the other records a move names.
@@ -501,4 +497,13 @@ pub(crate) async fn add_event(
     .await?;
     let actor: Vec<String> = intake::person_key(&who.actor).into_iter().collect();
     intake::notify_followers(w, topic_id, kind, &actor, &detail).await
+}
+
+/// A topic's row, locked for the rest of the write (`FOR UPDATE` on PostgreSQL).
+pub(crate) async fn locked_topic(w: &WriteTx, id: TopicId) -> Result<TopicRow> {
+    topic::Entity::find_by_id(id.0)
+        .lock_exclusive()
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("议题"))
 }

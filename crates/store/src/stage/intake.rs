@@ -61,11 +61,7 @@ impl Store {
         phone: Option<&str>,
     ) -> Result<SupportOutcome> {
         let w = self.write().await?;
-        let row = topic::Entity::find_by_id(id.0)
-            .lock_exclusive()
-            .one(&w.tx)
-            .await?
-            .ok_or(StoreError::NotFound("议题"))?;
+        let row = crate::topics::locked_topic(&w, id).await?;
         let state = crate::model::parsed(&row.state, TopicState::parse, "topics.state")?;
         if !open_for_support(state) {
             return Err(domain::DomainError::Precondition(
@@ -190,11 +186,7 @@ impl Store {
     /// The convener publishes the photos of a topic merged from triage.
     pub async fn publish_photos(&self, id: TopicId, actor: &domain::Actor) -> Result<()> {
         let w = self.write().await?;
-        let row = topic::Entity::find_by_id(id.0)
-            .lock_exclusive()
-            .one(&w.tx)
-            .await?
-            .ok_or(StoreError::NotFound("议题"))?;
+        let row = crate::topics::locked_topic(&w, id).await?;
         let t = crate::Topic::try_from(row)?;
         domain::publish_photos(&t.photo_ctx(), actor)?;
         topic::Entity::update_many()
