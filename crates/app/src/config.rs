@@ -18,6 +18,8 @@ pub struct Config {
     pub worker_interval_secs: u64,
     /// Largest submission with photos.
     pub upload_limit_bytes: usize,
+    /// Memory the bodies of submissions with photos may hold at once.
+    pub upload_memory_bytes: usize,
     /// The site's public address, printed in QR codes and posters.
     #[serde(default)]
     pub public_url: Option<String>,
@@ -52,6 +54,7 @@ impl Config {
             .set_default("request_timeout_secs", 30)?
             .set_default("worker_interval_secs", 300)?
             .set_default("upload_limit_bytes", 64 << 20)?
+            .set_default("upload_memory_bytes", 512 << 20)?
             .set_default("rate_limits", true)?
             .set_default("trust_forwarded_for", false)?
             .set_default("photo_dir", "photos")?;
@@ -77,6 +80,7 @@ impl Config {
             session_hours: self.session_hours,
             body_limit: self.body_limit_bytes,
             upload_limit: self.upload_limit_bytes,
+            upload_memory: self.upload_memory_bytes,
             request_timeout_secs: self.request_timeout_secs,
             public_url: self.public_url.clone().filter(|u| !u.trim().is_empty()),
             rate_limits: self.rate_limits,

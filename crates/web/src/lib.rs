@@ -40,6 +40,9 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// Largest submission with photos, in bytes.
     pub upload_limit: usize,
+    /// Memory, in bytes, the bodies of submissions with photos being read
+    /// may hold together; more wait their turn (see `AppState::upload_slots`).
+    pub upload_memory: usize,
     pub request_timeout_secs: u64,
     /// The address printed in QR codes (e.g. `https://yishi.example.gov.cn`);
     /// without it, the address a request came to.
@@ -62,6 +65,7 @@ impl Default for WebConfig {
             session_hours: 12,
             body_limit: 1 << 20,
             upload_limit: 64 << 20,
+            upload_memory: 512 << 20,
             request_timeout_secs: 30,
             public_url: None,
             rate_limits: true,
@@ -98,9 +102,9 @@ pub struct Services {
     pub limits: Arc<limits::RateLimits>,
     /// Photos decoded at once (each may take a few hundred MB while it is made safe).
     pub photo_slots: Arc<tokio::sync::Semaphore>,
-    /// Submissions with photos read at once (each body up to `upload_limit`):
-    /// with four, sixteen maximum-size uploads together hold at most four
-    /// bodies in memory, the rest waiting their turn.
+    /// Submissions with photos read at once: as many as `upload_memory`
+    /// holds at twice `upload_limit` each (a body read chunk by chunk may
+    /// briefly take twice its size), at least one; the rest wait their turn.
     pub upload_slots: Arc<tokio::sync::Semaphore>,
     pub posters: Arc<share::PosterCache>,
     pub docs: Arc<similar::DocCache>,
@@ -114,6 +118,11 @@ pub struct Services {
     pub home_counts: Arc<std::sync::Mutex<Option<(std::time::Instant, u64, u64)>>>,
 }
 
+/// How many bodies with photos fit the configured memory at once.
+fn upload_slots(config: &WebConfig) -> usize {
+    (config.upload_memory / config.upload_limit.max(1).saturating_mul(2)).max(1)
+}
+
 impl AppState {
     /// Must be called inside the Tokio runtime (it starts the like writer and the map worker).
     pub fn new(
@@ -121,6 +130,7 @@ impl AppState {
         config: WebConfig,
         sms: Arc<dyn SmsSender>,
     ) -> std::io::Result<Self> {
+        let slots = upload_slots(&config);
         let likes = store.like_queue();
         let recompute = Recompute::start(store.clone());
         let photos = Arc::new(media::LocalDisk::new(&config.photo_dir)?);
@@ -133,7 +143,7 @@ impl AppState {
             sms,
             photos,
             photo_slots: Arc::new(tokio::sync::Semaphore::new(2)),
-            upload_slots: Arc::new(tokio::sync::Semaphore::new(4)),
+            upload_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
             posters: Arc::default(),
             docs: Arc::default(),
             pages: Arc::default(),

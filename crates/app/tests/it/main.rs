@@ -5,3 +5,4 @@ mod crash;
 mod demo;
 mod durability;
 mod server;
+mod uploads;

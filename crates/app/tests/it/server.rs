@@ -20,6 +20,11 @@ fn free_port() -> u16 {
 impl Server {
     /// Starts `shangliang serve` on a free port and waits until it is ready.
     pub async fn start(url: &str) -> Server {
+        Server::start_with(url, &[]).await
+    }
+
+    /// [`Server::start`] with more settings in the environment.
+    pub async fn start_with(url: &str, env: &[(&str, &str)]) -> Server {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_shangliang"))
             .args([
@@ -37,6 +42,7 @@ impl Server {
                 "SHANGLIANG_PHOTO_DIR",
                 std::env::temp_dir().join(format!("shangliang-photos-{port}")),
             )
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -59,6 +65,17 @@ impl Server {
         }
         server.kill();
         panic!("server did not become ready");
+    }
+
+    /// The largest resident set the process has had so far (`VmHWM`), in bytes.
+    pub fn peak_memory(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kb: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc/PID/status");
+        kb * 1024
     }
 
     /// SIGKILL: no shutdown, no flush.
