@@ -191,6 +191,21 @@ async fn stage_actions_forbidden(backend: Backend) {
             allowed,
             by,
         };
+        if path.ends_with("/dispatch") {
+            // Not to another subdistrict's department, even by a county leader.
+            let elsewhere = app.world.dept_elsewhere.0.to_string();
+            for leader in LEADERS {
+                let c = &clients.iter().find(|(l, _)| l == leader).unwrap().1;
+                let body =
+                    json!({ "department": elsewhere, "title": "施划停车位", "due": "2030-02-01" });
+                let (s, v) = app.post(c, &step.path, body).await;
+                assert_eq!(
+                    s,
+                    StatusCode::CONFLICT,
+                    "{leader} dispatching elsewhere: {v}"
+                );
+            }
+        }
         let v = check(&app, &clients, &no, step).await;
         if path.ends_with("/meetings") {
             ids.push(("{meeting}", v["id"].to_string()));
@@ -358,3 +373,63 @@ async fn triage_and_returns(backend: Backend) {
     assert_eq!(s, StatusCode::OK);
 }
 both!(triage_and_returns);
+
+/// Who sees the photo of a topic still in triage: its submitter, its room's
+/// convener and the officials whose region covers the room — not another
+/// room's convener, another subdistrict's leader, a department or a
+/// passer-by. And work goes only to departments serving the topic's place.
+async fn photos_and_departments_are_scoped(backend: Backend) {
+    use crate::helpers::Multipart;
+    use crate::intake::{TopicFields, location, media_links, picture, tracking_no};
+    let app = TestApp::start(backend).await;
+    let submitter = app.phone().await;
+    let r = Multipart::new()
+        .topic("村口路灯不亮")
+        .file(
+            "photos",
+            "IMG_0001.png",
+            "image/png",
+            &picture(image::ImageFormat::Png, 42),
+        )
+        .send(&submitter, app.url("/r/room-a/topics"))
+        .await;
+    let no = tracking_no(&location(&r));
+    let (_, html) = app.page(&submitter, &format!("/t/{no}")).await;
+    let photo = app.url(&media_links(&html, "<a href=\"")[0]);
+    const SEES: [&str; 5] = ["convener-a", "leader-a", "leader-county", "member", "admin"];
+    let mut wrong = Vec::new();
+    for login in EVERYONE {
+        let c = app.login(login).await;
+        let status = c.get(&photo).send().await.unwrap().status();
+        let expected = if SEES.contains(&login) {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        if status != expected {
+            wrong.push(format!("{login}: {status}, expected {expected}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "photo of a topic in triage:\n{}",
+        wrong.join("\n")
+    );
+    let submitter_sees = submitter.get(&photo).send().await.unwrap().status();
+    assert_eq!(submitter_sees, StatusCode::OK, "the submitter");
+    let passer_by = app.phone().await.get(&photo).send().await.unwrap().status();
+    assert_eq!(passer_by, StatusCode::NOT_FOUND, "a passer-by");
+
+    // Referring to another subdistrict's department is refused.
+    let elsewhere = app.world.dept_elsewhere.0.to_string();
+    let c = app.login("convener-a").await;
+    let (s, v) = app
+        .post(
+            &c,
+            &format!("/api/topics/{no}/actions/refer"),
+            json!({ "department": elsewhere, "due": "2030-01-01" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+}
+both!(photos_and_departments_are_scoped);

@@ -2,7 +2,7 @@
 //! statements count only from a signed-in account or a phone the server
 //! issued a device cookie to. A script that sends no cookie, or makes one
 //! up, is refused and changes nothing.
-use reqwest::StatusCode;
+use reqwest::{Client, StatusCode};
 use serde_json::json;
 use store::testing::Backend;
 
@@ -26,11 +26,15 @@ async fn invented_participants_are_refused(backend: Backend) {
         .id
         .to_string();
 
-    let forged = [
-        with_cookie("sl_device=0123456789abcdef0123456789abcdef"),
-        with_cookie("sl_device=0123456789abcdef0123456789abcdef.0123456789abcdef0123456789abcdef"),
-        app.client(),
-    ];
+    // 300 participants a script made up: without a cookie, with an invented
+    // token, with an invented token and signature (a hundred of each).
+    let forged: Vec<Client> = (0..300u32)
+        .map(|i| match i % 3 {
+            0 => app.client(),
+            1 => with_cookie(&format!("sl_device={i:032x}")),
+            _ => with_cookie(&format!("sl_device={i:032x}.{:032x}", i * 7)),
+        })
+        .collect();
     for (i, c) in forged.iter().enumerate() {
         let r = c
             .post(app.url(&format!("/d/{id}/vote")))
@@ -61,6 +65,14 @@ async fn invented_participants_are_refused(backend: Backend) {
         0
     );
     assert_eq!(app.store.statements(deliberation).await.unwrap().len(), 3);
+    assert!(
+        app.store
+            .deliberation_result(deliberation)
+            .await
+            .unwrap()
+            .is_none(),
+        "no map from invented participants"
+    );
     let topic = app.store.topic_by_tracking(&no).await.unwrap();
     assert_eq!(app.store.count_supports(topic.id).await.unwrap(), 0);
 
@@ -110,13 +122,16 @@ async fn invented_likes_are_refused(backend: Backend) {
             .await;
         assert_eq!(s, StatusCode::OK, "{action}: {v}");
     }
-    // Thirty scripted likes: ten with invented cookies, ten bare POSTs from
-    // a phone the server did issue a device to, five with a token fetched by
-    // another phone, five with a made-up token; then the phone that read the
-    // page likes three times with its own token.
+    // 300 likes from no cookie or an invented one; then thirty scripted
+    // likes: ten bare POSTs from a phone the server did issue a device to,
+    // five with a token fetched by another phone, five with a made-up token,
+    // and the phone that read the page liking three times with its own token.
     let likes = format!("/api/topics/{no}/likes");
-    for i in 0..10 {
-        let c = with_cookie(&format!("sl_device={i:032x}"));
+    for i in 0..300u32 {
+        let c = match i % 2 {
+            0 => app.client(),
+            _ => with_cookie(&format!("sl_device={i:032x}")),
+        };
         let (s, _) = app.post(&c, &likes, json!({ "token": "1.00" })).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "invented like {i}");
     }

@@ -17,7 +17,7 @@ const BODY: &str = "路面坑洼积水，老人孩子出行不便，希望尽快
 
 // ---------------------------------------------------------------- helpers
 
-fn location(r: &Response) -> String {
+pub(crate) fn location(r: &Response) -> String {
     r.headers()
         .get(LOCATION)
         .map(|l| l.to_str().unwrap().to_owned())
@@ -32,7 +32,7 @@ fn content_type(r: &Response) -> String {
 }
 
 /// The tracking number in a `/t/{no}…` address.
-fn tracking_no(path: &str) -> String {
+pub(crate) fn tracking_no(path: &str) -> String {
     path.trim_start_matches("/t/")
         .chars()
         .take_while(char::is_ascii_digit)
@@ -40,7 +40,7 @@ fn tracking_no(path: &str) -> String {
 }
 
 /// The room form's usual fields.
-trait TopicFields {
+pub(crate) trait TopicFields {
     fn topic(self, title: &str) -> Multipart;
 }
 
@@ -55,7 +55,7 @@ impl TopicFields for Multipart {
 }
 
 /// A small colourful picture encoded as `format`.
-fn picture(format: image::ImageFormat, shade: u8) -> Vec<u8> {
+pub(crate) fn picture(format: image::ImageFormat, shade: u8) -> Vec<u8> {
     let img = image::RgbImage::from_fn(96, 64, |x, y| {
         image::Rgb([
             u8::try_from(x * 2).unwrap(),
@@ -108,7 +108,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Every `/media/…` address after `prefix` in a page (`<img src="` or `<a href="`).
-fn media_links(html: &str, prefix: &str) -> Vec<String> {
+pub(crate) fn media_links(html: &str, prefix: &str) -> Vec<String> {
     let marker = format!("{prefix}/media/");
     html.match_indices(&marker)
         .map(|(i, _)| {
