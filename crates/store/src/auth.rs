@@ -9,14 +9,15 @@ use crate::entity::{otp_code, session, setting, user};
 use crate::{Result, Store, StoreError};
 use rand::RngCore;
 
-/// Failed password attempts, from any address, before an account stops
-/// checking passwords for a while. Guessing from one address is throttled
-/// long before (per address and per account and address, in the web
-/// layer), so this only stops a guess spread over many addresses, and a
-/// stranger cannot lock a person out with a handful of tries.
+/// Failed password attempts, from any address, an account checks freely.
+/// Guessing from one address is throttled long before (per address and per
+/// account and address, in the web layer), so this only slows a guess
+/// spread over many addresses.
 pub const MAX_FAILED_LOGINS: i32 = 50;
-/// How long an account stops checking passwords after that.
-pub const LOCKOUT_MINUTES: i64 = 15;
+/// Past [`MAX_FAILED_LOGINS`], each check is followed by a pause that grows
+/// (2, 4, 8 … seconds) up to this: guesses slow to one a minute while the
+/// owner, never locked out, waits a minute at most.
+pub const MAX_PAUSE_SECONDS: i64 = 60;
 /// Wrong guesses allowed against one code before it is void.
 pub const MAX_OTP_ATTEMPTS: i32 = 5;
 
@@ -33,9 +34,10 @@ pub enum OtpCheck {
 impl Store {
     /// Counts an attempt *before* its password is checked, in one statement
     /// (so parallel guesses cannot all read the same old count), and says
-    /// whether it may be checked. A right password then clears the count
-    /// ([`Store::record_login_success`]); reaching [`MAX_FAILED_LOGINS`]
-    /// stops checks for [`LOCKOUT_MINUTES`].
+    /// whether it may be checked: not during a pause. A right password then
+    /// clears the count ([`Store::record_login_success`]); past
+    /// [`MAX_FAILED_LOGINS`] each check starts a longer pause, up to
+    /// [`MAX_PAUSE_SECONDS`], instead of locking the account for everyone.
     pub async fn count_login_attempt(&self, id: UserId) -> Result<bool> {
         let w = self.write().await?;
         let rows = user::Entity::update_many()
@@ -49,23 +51,23 @@ impl Store {
         let Some(u) = rows.into_iter().next() else {
             return Err(StoreError::NotFound("用户"));
         };
-        let locked = u.locked_until.is_some_and(|t| t > w.now);
-        let may_check = if locked {
-            false
-        } else if u.failed_logins > MAX_FAILED_LOGINS {
+        let paused = u.locked_until.is_some_and(|t| t > w.now);
+        if !paused && u.failed_logins > MAX_FAILED_LOGINS {
+            let past = u.failed_logins - MAX_FAILED_LOGINS;
+            let pause = Ord::min(
+                2i64.saturating_pow(past.clamp(1, 30).unsigned_abs()),
+                MAX_PAUSE_SECONDS,
+            );
             user::Entity::update_many()
-                .col_expr(user::Column::FailedLogins, Expr::value(0))
                 .col_expr(
                     user::Column::LockedUntil,
-                    Expr::value(Some(w.now + Duration::minutes(LOCKOUT_MINUTES))),
+                    Expr::value(Some(w.now + Duration::seconds(pause))),
                 )
                 .filter(user::Column::Id.eq(id.0))
                 .exec(&w.tx)
                 .await?;
-            false
-        } else {
-            true
-        };
+        }
+        let may_check = !paused;
         w.commit().await?;
         Ok(may_check)
     }

@@ -35,7 +35,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-pub use auth::{LOCKOUT_MINUTES, MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, OtpCheck};
+pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
 pub use like_queue::LikeQueue;

@@ -318,7 +318,7 @@ pub async fn password_login(
     };
     if !state.store.count_login_attempt(uid).await? {
         let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
-        return Err(AppError::TooMany(crate::limits::Act::Login.message(15)));
+        return Err(AppError::TooMany(crate::limits::Act::Login.message(1)));
     }
     let Some(hash) = hash else {
         return Err(wrong());
