@@ -104,6 +104,21 @@ enum Admin {
         #[arg(long)]
         department: Option<String>,
     },
+    /// Enter the holiday schedules of a new State Council notice, each year
+    /// whole: FILE has `date,kind,name` lines (kind `off` or `work`), as
+    /// crates/store/data/holidays.csv has them.
+    CalendarImport {
+        file: std::path::PathBuf,
+        /// The year the file covers.
+        #[arg(long)]
+        year: i32,
+        /// The notice it comes from (title and number).
+        #[arg(long)]
+        source: String,
+    },
+    /// Print each day of a year as the calendar counts it: `date 1` for a
+    /// working day, `date 0` for a day off.
+    CalendarDays { year: i32 },
 }
 
 fn init_tracing(format: &str) {
@@ -288,6 +303,24 @@ async fn admin(store: &store::Store, a: Admin) -> anyhow::Result<()> {
             };
             store.grant(user.id, &Grant::new(role, scope)?).await?;
             println!("已授予 {username} {} 角色", role.label_zh());
+        }
+        Admin::CalendarImport { file, year, source } => {
+            let days = std::fs::read_to_string(&file)?;
+            let schedules = domain::parse_schedules(&days, &format!("{year},{source}"))?;
+            anyhow::ensure!(
+                schedules.iter().all(|s| s.year == year),
+                "the file has days outside {year}"
+            );
+            store.save_schedules(&schedules).await?;
+            println!("已录入 {year} 年的节假日安排（{source}）");
+        }
+        Admin::CalendarDays { year } => {
+            let calendar = store.calendar().await?;
+            let mut day = chrono::NaiveDate::from_ymd_opt(year, 1, 1).context("no such year")?;
+            while chrono::Datelike::year(&day) == year {
+                println!("{day} {}", u8::from(calendar.is_working_day(day)?));
+                day = day.succ_opt().context("end of time")?;
+            }
         }
     }
     Ok(())

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod burst;
+mod calendar;
 mod channel;
 mod deliberation;
 mod error;
@@ -29,6 +30,10 @@ mod testkit;
 mod tests;
 
 pub use burst::{Arrival, BURST_MINUTES, BURST_PHONES, Burst, find_bursts};
+pub use calendar::{
+    Calendar, DEADLINE_CLASSES, DeadlineClass, YearSchedule, deadline_class, deadline_text,
+    parse_schedules,
+};
 pub use channel::Channel;
 pub use deliberation::{
     DeliberationCtx, DeliberationMove, DeliberationState, Moderation, StatementState,

@@ -12,6 +12,7 @@ mod migration;
 mod model;
 
 mod auth;
+mod calendar;
 mod directory;
 mod kpi;
 mod like_queue;

@@ -6,6 +6,8 @@
 #![allow(missing_docs)]
 pub mod agenda_item;
 pub mod analysis_state;
+pub mod calendar_day;
+pub mod calendar_year;
 pub mod deliberation;
 pub mod deliberation_participant;
 pub mod deliberation_result;

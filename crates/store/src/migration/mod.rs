@@ -27,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0010VerifiedOnly),
             Box::new(M0011Participants),
             Box::new(M0012PhotosPublished),
+            Box::new(M0013Calendar),
         ]
     }
 }
@@ -397,5 +398,34 @@ impl MigrationTrait for M0012PhotosPublished {
             )
             .to_owned();
         manager.alter_table(alter).await
+    }
+}
+
+/// The official calendar, seeded with the schedules shipped (2024 onwards).
+struct M0013Calendar;
+
+impl MigrationName for M0013Calendar {
+    fn name(&self) -> &str {
+        "m0013_calendar"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0013Calendar {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        Schema::new(manager.get_database_backend())
+            .builder()
+            .register(calendar_year::Entity)
+            .register(calendar_day::Entity)
+            .apply(manager.get_connection())
+            .await?;
+        let shipped = domain::parse_schedules(
+            crate::calendar::SHIPPED_DAYS,
+            crate::calendar::SHIPPED_SOURCES,
+        )
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
+        crate::calendar::save_on(manager.get_connection(), &shipped)
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))
     }
 }
