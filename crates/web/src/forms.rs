@@ -129,6 +129,9 @@ pub struct ActionInput {
     pub into: Option<String>,
     pub department: Option<String>,
     pub due: Option<String>,
+    /// A deadline class (`urgent`, `normal`, `complex`: 5, 15, 30 working
+    /// days from today) instead of `due`.
+    pub deadline: Option<String>,
     pub note: Option<String>,
     pub participants: Option<String>,
     pub meeting: Option<String>,

@@ -5,6 +5,7 @@
 mod api;
 mod assets;
 mod auth;
+mod calendar;
 pub mod device;
 mod error;
 mod forms;
@@ -112,6 +113,8 @@ pub struct Services {
     pub pages: Arc<page_cache::PageCache>,
     /// What every viewer sees of a topic's page, for those without a sign-in.
     pub topics: Arc<page_cache::Kept<Arc<pages::topic::TopicData>>>,
+    /// The official calendar, re-read once a minute.
+    pub calendar: calendar::KeptCalendar,
     /// The key that signs device cookies, read from the store on first use.
     pub device_key: tokio::sync::OnceCell<device::DeviceKey>,
     /// The home page's totals and when they were counted.
@@ -149,6 +152,7 @@ impl AppState {
             pages: Arc::default(),
             topics: Arc::new(page_cache::Kept::new(5_000, 32 << 20)),
             home_counts: Arc::default(),
+            calendar: calendar::KeptCalendar::default(),
             device_key: tokio::sync::OnceCell::new(),
         })))
     }

@@ -1,5 +1,6 @@
 //! The API's JSON shapes: codes for machines, labels in Chinese for people.
 //! Each derives its OpenAPI schema, so the document cannot drift from the code.
+use crate::calendar::Deadlines;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -168,11 +169,14 @@ pub struct TaskJson {
     pub due_date: String,
     pub requested_due: Option<String>,
     pub overdue: bool,
+    /// In working days on the official calendar: 剩余 N 个工作日, 今天到期,
+    /// 超期 N 个工作日; empty once the department is done.
+    pub deadline: String,
 }
 
 impl TaskJson {
-    /// `today` is Beijing's, from the store's clock (for 已超期).
-    pub fn new(t: &store::Task, d: &store::Department, today: chrono::NaiveDate) -> Self {
+    /// The task as it stands today (Beijing's date, from the store's clock).
+    pub fn new(t: &store::Task, d: &store::Department, when: &Deadlines) -> Self {
         TaskJson {
             id: t.id.0,
             title: t.title.clone(),
@@ -181,21 +185,22 @@ impl TaskJson {
             state_label: t.state.label_zh().to_owned(),
             due_date: t.due_date.to_string(),
             requested_due: t.requested_due.map(|d| d.to_string()),
-            overdue: t.state.is_overdue(t.due_date, today),
+            overdue: when.overdue(t),
+            deadline: when.text(t),
         }
     }
 
     pub fn list(
         ks: &[store::Task],
         depts: &[store::Department],
-        today: chrono::NaiveDate,
+        when: &Deadlines,
     ) -> Vec<TaskJson> {
         ks.iter()
             .filter_map(|k| {
                 depts
                     .iter()
                     .find(|d| d.id == k.department)
-                    .map(|d| TaskJson::new(k, d, today))
+                    .map(|d| TaskJson::new(k, d, when))
             })
             .collect()
     }

@@ -142,7 +142,7 @@ pub async fn topic(
         tasks: TaskJson::list(
             &state.store.tasks_of_topic(id).await?,
             &depts,
-            state.store.clock().today(),
+            &crate::calendar::Deadlines::now(&state).await?,
         ),
         research: state
             .store
@@ -179,7 +179,8 @@ pub async fn task(
 ) -> AppResult<Json<TaskJson>> {
     let t = state.store.task(id).await?;
     let d = state.store.department(t.department).await?;
-    Ok(Json(TaskJson::new(&t, &d, state.store.clock().today())))
+    let when = crate::calendar::Deadlines::now(&state).await?;
+    Ok(Json(TaskJson::new(&t, &d, &when)))
 }
 
 #[utoipa::path(get, path = "/api/meetings/{id}", tag = "meetings", params(("id" = i64, Path)), responses((status = 200, body = MeetingJson)))]
@@ -201,12 +202,13 @@ pub async fn desk(
     let d = crate::pages::desk::gather(&state, &viewer).await?;
     let depts = state.store.departments().await?;
     let rooms = state.store.rooms().await?;
+    let when = crate::calendar::Deadlines::now(&state).await?;
     Ok(Json(DeskJson {
         to_triage: TopicJson::list(&d.to_triage, &rooms),
         in_progress: TopicJson::list(&d.in_progress, &rooms),
         to_review: TopicJson::list(&d.to_review, &rooms),
-        tasks: TaskJson::list(&d.tasks, &depts, state.store.clock().today()),
-        leader_tasks: TaskJson::list(&d.leader_tasks, &depts, state.store.clock().today()),
-        to_verify: TaskJson::list(&d.to_verify, &depts, state.store.clock().today()),
+        tasks: TaskJson::list(&d.tasks, &depts, &when),
+        leader_tasks: TaskJson::list(&d.leader_tasks, &depts, &when),
+        to_verify: TaskJson::list(&d.to_verify, &depts, &when),
     }))
 }

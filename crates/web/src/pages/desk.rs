@@ -148,11 +148,14 @@ struct TaskLine {
     state_label: String,
     due: String,
     overdue: bool,
+    /// 剩余 / 超期 N 个工作日.
+    deadline: String,
     tracking_no: String,
 }
 
 async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<TaskLine>> {
     let depts = state.store.departments().await?;
+    let when = crate::calendar::Deadlines::now(state).await?;
     let mut out = Vec::with_capacity(tasks.len());
     for k in tasks {
         out.push(TaskLine {
@@ -165,7 +168,8 @@ async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<Ta
                 .unwrap_or_default(),
             state_label: k.state.label_zh().to_owned(),
             due: k.due_date.to_string(),
-            overdue: k.state.is_overdue(k.due_date, state.store.clock().today()),
+            overdue: when.overdue(k),
+            deadline: when.text(k),
             tracking_no: state.store.topic(k.topic).await?.tracking_no,
         });
     }

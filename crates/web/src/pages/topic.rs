@@ -34,6 +34,8 @@ struct TopicPage {
     liked: bool,
     /// Photos of a topic merged from triage, which its convener may publish.
     can_publish_photos: bool,
+    /// The deadline classes a dispatch or referral offers.
+    deadline_classes: [domain::DeadlineClass; 3],
     /// Handed out with the page; a like needs it (see `device::DeviceKey::like_token`).
     like_token: String,
     /// Likes from accounts (phone-verified residents and officials).
@@ -90,6 +92,8 @@ struct TaskRow {
     state_label: String,
     due: String,
     overdue: bool,
+    /// 剩余 / 超期 N 个工作日.
+    deadline: String,
     requested_due: String,
     actions: Vec<&'static str>,
 }
@@ -207,6 +211,7 @@ pub async fn topic(
     }
     let id = t.id;
     let today = state.store.clock().today();
+    let when = crate::calendar::Deadlines::now(&state).await?;
     let dept_name = |id: DepartmentId| {
         depts
             .iter()
@@ -234,7 +239,8 @@ pub async fn topic(
                 department: dept_name(k.department),
                 state_label: k.state.label_zh().to_owned(),
                 due: k.due_date.to_string(),
-                overdue: k.state.is_overdue(k.due_date, today),
+                overdue: when.overdue(&k),
+                deadline: when.text(&k),
                 requested_due: k.requested_due.map(|d| d.to_string()).unwrap_or_default(),
                 actions,
             }
@@ -338,6 +344,7 @@ pub async fn topic(
         can_like,
         liked,
         can_publish_photos,
+        deadline_classes: domain::DEADLINE_CLASSES,
         like_token,
         verified_likes,
         departments: depts.iter().map(|d| (d.id, d.name.clone())).collect(),

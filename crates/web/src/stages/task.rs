@@ -75,9 +75,6 @@ pub async fn task_action_api(
 ) -> AppResult<Json<TaskJson>> {
     let task = task_action(&state, &viewer, id, &action, &input).await?;
     let dept = state.store.department(task.department).await?;
-    Ok(Json(TaskJson::new(
-        &task,
-        &dept,
-        state.store.clock().today(),
-    )))
+    let when = crate::calendar::Deadlines::now(&state).await?;
+    Ok(Json(TaskJson::new(&task, &dept, &when)))
 }

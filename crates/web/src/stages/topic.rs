@@ -73,8 +73,9 @@ pub async fn topic_action_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     Path((no, action)): Path<(String, String)>,
-    PageForm(input): PageForm<ActionInput>,
+    PageForm(mut input): PageForm<ActionInput>,
 ) -> AppResult<Redirect> {
+    crate::calendar::resolve_due(&state, &mut input).await?;
     let action = parse_move(&action, &input)?;
     let topic = topic_action(&state, &viewer, &no, action).await?;
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
@@ -88,8 +89,9 @@ pub async fn topic_action_api(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     ApiPath((no, action)): ApiPath<(String, String)>,
-    ApiJson(input): ApiJson<ActionInput>,
+    ApiJson(mut input): ApiJson<ActionInput>,
 ) -> AppResult<Json<TopicJson>> {
+    crate::calendar::resolve_due(&state, &mut input).await?;
     let action = parse_move(&action, &input)?;
     let topic = topic_action(&state, &viewer, &no, action).await?;
     let room = state.store.room(topic.room).await?;

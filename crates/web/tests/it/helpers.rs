@@ -54,12 +54,20 @@ pub struct TestAppBuilder {
     backend: Backend,
     config: web::WebConfig,
     roles: Vec<domain::Role>,
+    clock: Option<store::Clock>,
 }
 
 impl TestAppBuilder {
     /// Changes the app's configuration before it starts.
     pub fn with_config(mut self, change: impl FnOnce(&mut web::WebConfig)) -> Self {
         change(&mut self.config);
+        self
+    }
+
+    /// Runs the app on a clock the test sets by hand (`clock.set(…)`), so a
+    /// month of deadlines passes in a line.
+    pub fn with_clock(mut self, clock: store::Clock) -> Self {
+        self.clock = Some(clock);
         self
     }
 
@@ -74,6 +82,10 @@ impl TestAppBuilder {
     pub async fn start(self) -> TestApp {
         let url = fresh_database(self.backend).await;
         let store = store::Store::connect(&url).await.expect("connect");
+        let store = match self.clock {
+            Some(clock) => store.with_clock(clock),
+            None => store,
+        };
         store.migrate().await.expect("migrate");
         let hash = web::hash_password(domain::Password::parse(WORLD_PASSWORD).unwrap())
             .await
@@ -114,6 +126,7 @@ impl TestApp {
                 ..web::WebConfig::default()
             },
             roles: Vec::new(),
+            clock: None,
         }
     }
 

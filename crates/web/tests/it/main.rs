@@ -4,6 +4,7 @@
 mod authz;
 mod cache;
 mod chain;
+mod deadlines;
 mod deliberation;
 mod helpers;
 mod hostile;
