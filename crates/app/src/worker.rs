@@ -1,4 +1,5 @@
-//! Background jobs: housekeeping of expired sessions and codes, and the SMS
+//! Background jobs: housekeeping of expired sessions and codes, supervision
+//! of tasks (催办, 黄牌, 红牌: each notice once, see `Store::supervise`), and the SMS
 //! outbox (texts for inbox lines, sent after the move that wrote them has
 //! committed, so a crash in between delays a text but never loses it).
 //! Runs inside `serve` unless `--no-worker`, or alone as `shangliang worker`.
@@ -20,13 +21,33 @@ pub async fn run(
     loop {
         tokio::select! {
             () = &mut stop => break,
-            _ = tick.tick() => match store.purge_expired().await {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "purged expired sessions and codes"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
-            },
+            _ = tick.tick() => {
+                match store.purge_expired().await {
+                    Ok(n) if n > 0 => tracing::info!(removed = n, "purged expired sessions and codes"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
+                }
+                supervise(&store).await;
+            }
             _ = sms_tick.tick() => send_texts(&store, sms.as_ref()).await,
         }
+    }
+}
+
+/// Sends the supervision notices due; what fails is sent on the next round.
+async fn supervise(store: &store::Store) {
+    let sent = match store.calendar().await {
+        Ok(calendar) => {
+            store
+                .supervise(&calendar, &domain::Thresholds::default())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match sent {
+        Ok(n) if n > 0 => tracing::info!(notices = n, "supervision notices sent"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "supervision failed; will retry"),
     }
 }
 

@@ -18,6 +18,7 @@ mod labels;
 mod meeting;
 mod people;
 mod region;
+mod supervision;
 mod task;
 mod timeline;
 mod topic;
@@ -55,6 +56,7 @@ pub use meeting::{
 };
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};
+pub use supervision::{Card, Notice, Supervised, Thresholds, card, notices};
 pub use task::{
     TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task, decide_task, may_task,
 };

@@ -193,6 +193,16 @@ pub enum EventDetail {
         /// Votes cast in all.
         votes: u32,
     },
+    /// Supervision reminded a department or showed it a card.
+    Supervision {
+        /// What it said.
+        #[serde(flatten)]
+        notice: crate::Notice,
+        /// The task's title then.
+        task: String,
+        /// Its due date then.
+        due: NaiveDate,
+    },
 }
 
 impl EventDetail {
@@ -281,6 +291,7 @@ impl EventDetail {
                 "协商意见参考：线上议事结果已附会议材料（{participants}人参与，{votes}次表态）"
             ),
             D::DeliberationClosed { votes } => format!("线上议事结束，共{votes}次表态"),
+            D::Supervision { notice, task, due } => notice.text_zh(task, *due),
         }
     }
 }

@@ -48,6 +48,21 @@ impl Deadlines {
         })
     }
 
+    /// 黄牌 or 红牌, as supervision sees the task today.
+    pub fn card(&self, task: &store::Task) -> Option<domain::Card> {
+        let facts = domain::Supervised {
+            state: task.state,
+            dispatched: domain::beijing_date(task.created_at),
+            due: task.due_date,
+        };
+        domain::card(
+            &facts,
+            &self.calendar,
+            self.today,
+            &domain::Thresholds::default(),
+        )
+    }
+
     /// Whether the task is open past its due date.
     pub fn overdue(&self, task: &store::Task) -> bool {
         task.state.is_overdue(task.due_date, self.today)

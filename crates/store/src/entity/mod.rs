@@ -30,6 +30,7 @@ pub mod statement;
 pub mod submission_key;
 pub mod support;
 pub mod task;
+pub mod task_notice;
 pub mod topic;
 pub mod topic_event;
 pub mod topic_like;

@@ -28,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0011Participants),
             Box::new(M0012PhotosPublished),
             Box::new(M0013Calendar),
+            Box::new(M0014TaskNotices),
         ]
     }
 }
@@ -427,5 +428,25 @@ impl MigrationTrait for M0013Calendar {
         crate::calendar::save_on(manager.get_connection(), &shipped)
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))
+    }
+}
+
+/// Supervision notices sent, one per task and notice.
+struct M0014TaskNotices;
+
+impl MigrationName for M0014TaskNotices {
+    fn name(&self) -> &str {
+        "m0014_task_notices"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0014TaskNotices {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        Schema::new(manager.get_database_backend())
+            .builder()
+            .register(task_notice::Entity)
+            .apply(manager.get_connection())
+            .await
     }
 }

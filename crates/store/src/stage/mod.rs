@@ -12,5 +12,6 @@ pub(crate) mod opinion_map;
 pub(crate) mod research;
 pub(crate) mod review;
 pub(crate) mod submit;
+pub(crate) mod supervision;
 pub(crate) mod task;
 pub(crate) mod triage;

@@ -172,6 +172,8 @@ pub struct TaskJson {
     /// In working days on the official calendar: 剩余 N 个工作日, 今天到期,
     /// 超期 N 个工作日; empty once the department is done.
     pub deadline: String,
+    /// 黄牌 (`yellow`) or 红牌 (`red`) when it is late to be signed or done.
+    pub card: Option<String>,
 }
 
 impl TaskJson {
@@ -187,6 +189,7 @@ impl TaskJson {
             requested_due: t.requested_due.map(|d| d.to_string()),
             overdue: when.overdue(t),
             deadline: when.text(t),
+            card: when.card(t).map(|c| c.code().to_owned()),
         }
     }
 

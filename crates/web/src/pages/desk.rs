@@ -150,6 +150,8 @@ struct TaskLine {
     overdue: bool,
     /// 剩余 / 超期 N 个工作日.
     deadline: String,
+    /// 黄牌 / 红牌, or empty.
+    card: String,
     tracking_no: String,
 }
 
@@ -170,6 +172,11 @@ async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<Ta
             due: k.due_date.to_string(),
             overdue: when.overdue(k),
             deadline: when.text(k),
+            card: when
+                .card(k)
+                .map(|c| c.label_zh())
+                .unwrap_or_default()
+                .to_owned(),
             tracking_no: state.store.topic(k.topic).await?.tracking_no,
         });
     }

@@ -94,6 +94,8 @@ struct TaskRow {
     overdue: bool,
     /// 剩余 / 超期 N 个工作日.
     deadline: String,
+    /// 黄牌 / 红牌, or empty.
+    card: String,
     requested_due: String,
     actions: Vec<&'static str>,
 }
@@ -241,6 +243,11 @@ pub async fn topic(
                 due: k.due_date.to_string(),
                 overdue: when.overdue(&k),
                 deadline: when.text(&k),
+                card: when
+                    .card(&k)
+                    .map(|c| c.label_zh())
+                    .unwrap_or_default()
+                    .to_owned(),
                 requested_due: k.requested_due.map(|d| d.to_string()).unwrap_or_default(),
                 actions,
             }

@@ -81,3 +81,135 @@ async fn deadlines_count_working_days(backend: Backend) {
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 both!(deadlines_count_working_days);
+
+/// Supervision on a hand-set clock: reminders before and on the due date,
+/// 黄牌 then 红牌 once late (red reaching the region's leaders), each sent
+/// once however often it runs, on the timeline, and shown on the task.
+async fn supervision_reminds_then_cards(backend: Backend) {
+    let clock = store::Clock::at(beijing("2026-09-24T10:00:00+08:00"));
+    let app = TestApp::init(backend)
+        .with_clock(clock.clone())
+        .start()
+        .await;
+    let convener = app.login("convener-a").await;
+    let no = app.submit(&app.phone().await, "村口路灯不亮").await;
+    let dept = app.world.dept_a.0.to_string();
+    let (s, v) = app
+        .post(
+            &convener,
+            &format!("/api/topics/{no}/actions/refer"),
+            json!({ "department": dept, "deadline": "urgent" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let topic = app.store.topic_by_tracking(&no).await.unwrap();
+    let task = app.store.tasks_of_topic(topic.id).await.unwrap()[0].id;
+    let staff = app.login("staff-a").await;
+    let (s, v) = app
+        .post(
+            &staff,
+            &format!("/api/tasks/{task}/actions/sign"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    let calendar = app.store.calendar().await.unwrap();
+    let run = |at: &'static str| {
+        clock.set(beijing(at));
+        let (store, calendar) = (app.store.clone(), calendar.clone());
+        async move {
+            store
+                .supervise(&calendar, &domain::Thresholds::default())
+                .await
+                .unwrap()
+        }
+    };
+    let inbox = |user: &'static str| {
+        let store = app.store.clone();
+        let id = app.world.user(user);
+        async move {
+            store
+                .notifications(&[store::user_key(id)], 100)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|n| n.text)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(run("2026-09-25T09:00:00+08:00").await, 0, "nothing yet");
+    // Due 10-09: two working days before is 10-07's eve (10-08, 10-09 left).
+    assert_eq!(run("2026-10-07T09:00:00+08:00").await, 1);
+    assert_eq!(run("2026-10-08T09:00:00+08:00").await, 0, "reminded once");
+    assert_eq!(run("2026-10-09T09:00:00+08:00").await, 1, "due today");
+    let staff_inbox = inbox("staff-a").await;
+    assert!(
+        staff_inbox
+            .iter()
+            .any(|t| t.contains("还有 2 个工作日到期")),
+        "{staff_inbox:?}"
+    );
+    assert!(
+        staff_inbox.iter().any(|t| t.contains("今天到期")),
+        "{staff_inbox:?}"
+    );
+    // Monday 10-12: the 调休 Saturday makes it two working days late.
+    assert_eq!(run("2026-10-12T09:00:00+08:00").await, 1, "黄牌");
+    // Sessions last hours; the weeks go by on the clock.
+    let convener = app.login("convener-a").await;
+    let (_, json) = app.get(&convener, &format!("/api/tasks/{task}")).await;
+    assert_eq!(json["card"], "yellow", "{json}");
+    assert!(
+        inbox("leader-a").await.is_empty(),
+        "a yellow card stays with the department"
+    );
+    // Five working days late: 红牌, to the leaders too; twice run, once sent.
+    assert_eq!(run("2026-10-19T09:00:00+08:00").await, 1, "红牌");
+    assert_eq!(run("2026-10-19T15:00:00+08:00").await, 0);
+    let leader = inbox("leader-a").await;
+    assert_eq!(leader.len(), 1, "{leader:?}");
+    assert!(leader[0].starts_with("红牌"), "{leader:?}");
+    assert_eq!(
+        inbox("leader-b").await.len(),
+        0,
+        "not another subdistrict's leader"
+    );
+    let timeline = app.store.timeline(topic.id).await.unwrap();
+    let kinds: Vec<&str> = timeline.iter().map(|e| e.kind.code()).collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "reminded").count(),
+        2,
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "carded").count(),
+        2,
+        "{kinds:?}"
+    );
+    let convener = app.login("convener-a").await;
+    let (_, page) = app.page(&convener, &format!("/t/{no}")).await;
+    assert!(page.contains("红牌"), "the topic page shows the card");
+    assert!(page.contains("已超过办理期限"), "and the timeline the 督办");
+
+    // Two workers at once send each notice once.
+    let late = app.submit(&app.phone().await, "府前路井盖缺失").await;
+    clock.set(beijing("2026-10-19T10:00:00+08:00"));
+    let (s, v) = app
+        .post(
+            &convener,
+            &format!("/api/topics/{late}/actions/refer"),
+            json!({ "department": dept, "due": "2026-10-19" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    clock.set(beijing("2026-10-30T10:00:00+08:00"));
+    let thresholds = domain::Thresholds::default();
+    let (a, b) = tokio::join!(
+        app.store.supervise(&calendar, &thresholds),
+        app.store.supervise(&calendar, &thresholds)
+    );
+    // The new task: unsigned yellow and red, overdue yellow and red.
+    assert_eq!(a.unwrap() + b.unwrap(), 4);
+}
+both!(supervision_reminds_then_cards);

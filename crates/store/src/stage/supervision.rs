@@ -1,0 +1,158 @@
+//! 催办 and 亮牌, run by the worker: for every task still with its
+//! department, what `domain::notices` says today, each notice sent once.
+//! A notice, its inbox lines (and texts) and its timeline entry are one
+//! transaction keyed by (task, notice): a crash sends nothing or all of
+//! it, and a second worker finds it sent.
+use domain::{Calendar, EventDetail, Notice, Role, Supervised, TaskState, Thresholds};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use crate::entity::{grant, notification, task, task_notice, topic, user};
+use crate::model::parsed;
+use crate::topics::add_event;
+use crate::{Result, Store, Who, WriteTx};
+
+/// The name supervision acts under on the timeline.
+const SUPERVISION: &str = "督办提醒";
+
+impl Store {
+    /// Sends every supervision notice due today that has not gone out yet;
+    /// returns how many went out.
+    pub async fn supervise(&self, calendar: &Calendar, thresholds: &Thresholds) -> Result<u64> {
+        let today = self.clock().today();
+        let supervised = [
+            TaskState::Assigned,
+            TaskState::Signed,
+            TaskState::InProgress,
+            TaskState::ExtensionRequested,
+        ];
+        let tasks = task::Entity::find()
+            .filter(task::Column::State.is_in(supervised.map(|s| s.code())))
+            .all(self.conn())
+            .await?;
+        let mut sent = 0;
+        for k in tasks {
+            let facts = Supervised {
+                state: parsed(&k.state, TaskState::parse, "tasks.state")?,
+                dispatched: domain::beijing_date(k.created_at),
+                due: k.due_date,
+            };
+            for notice in domain::notices(&facts, calendar, today, thresholds) {
+                sent += u64::from(self.send_notice(&k, notice).await?);
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Sends one notice unless it went out before; true when it went out now.
+    async fn send_notice(&self, k: &task::Model, notice: Notice) -> Result<bool> {
+        let w = self.write().await?;
+        let first = task_notice::Entity::insert(task_notice::ActiveModel {
+            task_id: Set(k.id),
+            notice: Set(notice.key()),
+            sent_at: Set(w.now),
+            ..Default::default()
+        })
+        .on_conflict(
+            OnConflict::columns([task_notice::Column::TaskId, task_notice::Column::Notice])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&w.tx)
+        .await?;
+        if first == 0 {
+            return Ok(false);
+        }
+        let Some(t) = topic::Entity::find_by_id(k.topic_id).one(&w.tx).await? else {
+            return Ok(false);
+        };
+        let mut people = department_people(&w, k.department_id).await?;
+        if notice.escalates() {
+            people.extend(leaders_over(&w, &t.region_path).await?);
+        }
+        people.sort_unstable();
+        people.dedup();
+        let text = notice.text_zh(&k.title, k.due_date);
+        let phones = phones_of(&w, &people).await?;
+        let rows: Vec<notification::ActiveModel> = people
+            .iter()
+            .map(|id| notification::ActiveModel {
+                recipient: Set(crate::user_key(domain::UserId(*id))),
+                topic_id: Set(k.topic_id),
+                text: Set(text.clone()),
+                created_at: Set(w.now),
+                read_at: Set(None),
+                sms_to: Set(phones.iter().find(|(u, _)| u == id).map(|(_, p)| p.clone())),
+                ..Default::default()
+            })
+            .collect();
+        if !rows.is_empty() {
+            notification::Entity::insert_many(rows)
+                .exec_without_returning(&w.tx)
+                .await?;
+        }
+        let who = Who {
+            actor: domain::Actor::anonymous(None),
+            name: SUPERVISION.to_owned(),
+        };
+        let detail = EventDetail::Supervision {
+            notice,
+            task: k.title.clone(),
+            due: k.due_date,
+        };
+        add_event(
+            &w,
+            k.topic_id,
+            Some(k.id),
+            notice.event_kind(),
+            &who,
+            Role::Leader,
+            detail,
+        )
+        .await?;
+        w.commit().await?;
+        Ok(true)
+    }
+}
+
+/// Everyone working in the department (staff and head).
+async fn department_people(w: &WriteTx, department: i64) -> Result<Vec<i64>> {
+    Ok(grant::Entity::find()
+        .filter(grant::Column::ScopeKind.eq("department"))
+        .filter(grant::Column::ScopeId.eq(department))
+        .filter(
+            grant::Column::Role.is_in([Role::DepartmentStaff.code(), Role::DepartmentHead.code()]),
+        )
+        .all(&w.tx)
+        .await?
+        .into_iter()
+        .map(|g| g.user_id)
+        .collect())
+}
+
+/// The leaders whose region covers the topic's place.
+async fn leaders_over(w: &WriteTx, region_path: &str) -> Result<Vec<i64>> {
+    let regions: Vec<i64> = domain::RegionPath::decode(region_path)
+        .map(|p| p.0.iter().map(|r| r.0).collect())
+        .unwrap_or_default();
+    Ok(grant::Entity::find()
+        .filter(grant::Column::ScopeKind.eq("region"))
+        .filter(grant::Column::ScopeId.is_in(regions))
+        .filter(grant::Column::Role.eq(Role::Leader.code()))
+        .all(&w.tx)
+        .await?
+        .into_iter()
+        .map(|g| g.user_id)
+        .collect())
+}
+
+/// The phone numbers on file for these people.
+async fn phones_of(w: &WriteTx, people: &[i64]) -> Result<Vec<(i64, String)>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(people.iter().copied()))
+        .all(&w.tx)
+        .await?
+        .into_iter()
+        .filter_map(|u| Some((u.id, u.phone?)))
+        .collect())
+}
