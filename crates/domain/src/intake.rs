@@ -53,6 +53,26 @@ pub fn shown_submitter<'a>(
     }
 }
 
+/// 附议 (我也遇到了) is for others who meet the same problem: not on a topic
+/// refused or merged away, and not by whoever raised it.
+pub fn check_support(
+    state: TopicState,
+    submitter: &Submitter,
+    supporter: &Actor,
+) -> Result<(), DomainError> {
+    if matches!(state, TopicState::Rejected | TopicState::Merged) {
+        return Err(DomainError::Precondition(
+            "该议题已不予立项或已合并，不能再附议".into(),
+        ));
+    }
+    if submitter.is(supporter) {
+        return Err(DomainError::Precondition(
+            "这是您自己提出的议题，不需要附议".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// A topic's photos as the rules see them.
 #[derive(Debug, Clone, Copy)]
 pub struct PhotoCtx<'a> {
@@ -130,6 +150,17 @@ mod tests {
                 "张桂兰"
             );
         }
+    }
+
+    #[test]
+    fn only_others_support_a_live_topic() {
+        let submitter = Submitter::Device("submitter".into());
+        let own = Actor::anonymous(Some("submitter".into()));
+        let other = actor_for(Who::OtherDevice);
+        assert!(check_support(TopicState::Submitted, &submitter, &other).is_ok());
+        assert!(check_support(TopicState::Submitted, &submitter, &own).is_err());
+        assert!(check_support(TopicState::Merged, &submitter, &other).is_err());
+        assert!(check_support(TopicState::Rejected, &submitter, &other).is_err());
     }
 
     #[test]

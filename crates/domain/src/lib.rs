@@ -48,7 +48,8 @@ pub use ids::{
     StatementId, TaskId, TopicId, UserId,
 };
 pub use intake::{
-    ANONYMOUS, CATEGORIES, PhotoCtx, category, photos_visible, publish_photos, shown_submitter,
+    ANONYMOUS, CATEGORIES, PhotoCtx, category, check_support, photos_visible, publish_photos,
+    shown_submitter,
 };
 pub use meeting::{
     MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, allowed_meeting, decide_meeting,

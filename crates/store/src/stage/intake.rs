@@ -1,7 +1,7 @@
 //! 码上议 intake around a topic: supports (附议), followers, the inbox and
 //! its SMS outbox, photos, and submission keys that make a resent draft
 //! land once.
-use domain::{EventKind, NotificationId, TopicId, TopicState, UserId};
+use domain::{EventKind, NotificationId, TopicId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -48,10 +48,6 @@ fn worth_sms(kind: EventKind) -> bool {
 }
 
 /// Topics that still take supports: anything not closed by triage.
-fn open_for_support(state: TopicState) -> bool {
-    !matches!(state, TopicState::Rejected | TopicState::Merged)
-}
-
 impl Store {
     /// 附议 once per person or device; the supporter also follows the topic.
     pub async fn support(
@@ -62,13 +58,8 @@ impl Store {
     ) -> Result<SupportOutcome> {
         let w = self.write().await?;
         let row = crate::topics::locked_topic(&w, id).await?;
-        let state = crate::model::parsed(&row.state, TopicState::parse, "topics.state")?;
-        if !open_for_support(state) {
-            return Err(domain::DomainError::Precondition(
-                "该议题已不予立项或已合并，不能再附议".into(),
-            )
-            .into());
-        }
+        let t = crate::Topic::try_from(row.clone())?;
+        domain::check_support(t.state, &t.submitter, &actor_of_key(supporter))?;
         let inserted = insert_support(&w, row.id, supporter).await?;
         if inserted {
             bump_supports(&w, row.id).await?;

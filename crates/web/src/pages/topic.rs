@@ -295,16 +295,18 @@ pub async fn topic(
     let can_open_deliberation =
         domain::open_deliberation(&viewer.actor, t.room, ctx.state, deliberation.is_some()).is_ok();
     let is_convener = viewer.actor.is_convener_of(t.room);
-    // A result is liked and rated, no longer supported (附议).
-    let support = if can_like || matches!(ctx.state, TopicState::Rejected | TopicState::Merged) {
-        None
-    } else {
-        Some(SupportButton {
-            no: t.tracking_no.clone(),
-            supported: marks.supported,
-            count: t.support_count,
-        })
-    };
+    // A result is liked and rated, no longer supported (附议); nobody
+    // supports their own topic.
+    let support =
+        if can_like || domain::check_support(ctx.state, &t.submitter, &viewer.actor).is_err() {
+            None
+        } else {
+            Some(SupportButton {
+                no: t.tracking_no.clone(),
+                supported: marks.supported,
+                count: t.support_count,
+            })
+        };
     let can_publish_photos =
         !photos.is_empty() && domain::publish_photos(&t.photo_ctx(), &viewer.actor).is_ok();
     let photos = if crate::photos::visible(&t, &viewer) {

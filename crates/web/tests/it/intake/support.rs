@@ -5,7 +5,17 @@ use super::*;
 
 async fn supports_count_once(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let no = app.submit(&app.client(), "府前路破损井盖修缮").await;
+    let submitter = app.phone().await;
+    let no = app.submit(&submitter, "府前路破损井盖修缮").await;
+    // Whoever raised it is not offered 附议 and cannot add one.
+    let (_, page) = app.page(&submitter, &format!("/t/{no}")).await;
+    assert!(
+        !page.contains("我也遇到了（附议）"),
+        "no 附议 on one's own topic"
+    );
+    let (s, v) = support(&app, &submitter, &no).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("自己提出"), "{v}");
     let c1 = app.phone().await;
     let (s, v) = support(&app, &c1, &no).await;
     assert_eq!(s, StatusCode::OK, "{v}");
