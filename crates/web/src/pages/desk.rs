@@ -153,14 +153,34 @@ struct TaskLine {
     /// 黄牌 / 红牌, or empty.
     card: String,
     tracking_no: String,
+    /// The room (village or community) the topic came from.
+    room: String,
 }
 
+/// Tasks as a clerk works through them: 红牌 first, then 黄牌, then by due
+/// date, soonest first; each with its room and its deadline in working days.
 async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<TaskLine>> {
     let depts = state.store.departments().await?;
+    let rooms = state.store.rooms().await?;
     let when = crate::calendar::Deadlines::now(state).await?;
+    let mut order: Vec<&store::Task> = tasks.iter().collect();
+    order.sort_by_key(|k| {
+        let urgency = match when.card(k) {
+            Some(domain::Card::Red) => 0,
+            Some(domain::Card::Yellow) => 1,
+            None => 2,
+        };
+        (urgency, k.due_date, k.id)
+    });
     let mut out = Vec::with_capacity(tasks.len());
-    for k in tasks {
+    for k in order {
+        let topic = state.store.topic(k.topic).await?;
         out.push(TaskLine {
+            room: rooms
+                .iter()
+                .find(|r| r.id == topic.room)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
             id: k.id.0,
             title: k.title.clone(),
             department: depts
@@ -177,7 +197,7 @@ async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<Ta
                 .map(|c| c.label_zh())
                 .unwrap_or_default()
                 .to_owned(),
-            tracking_no: state.store.topic(k.topic).await?.tracking_no,
+            tracking_no: topic.tracking_no,
         });
     }
     Ok(out)

@@ -211,5 +211,15 @@ async fn supervision_reminds_then_cards(backend: Backend) {
     );
     // The new task: unsigned yellow and red, overdue yellow and red.
     assert_eq!(a.unwrap() + b.unwrap(), 4);
+
+    // The clerk's desk: red cards first, each with its village and lateness.
+    let (_, desk) = app.page(&app.login("staff-a").await, "/desk").await;
+    let first = desk.find("<li><a href=\"/t/").expect("a task on the desk");
+    let line = &desk[first..first + desk[first..].find("</li>").unwrap()];
+    assert!(
+        line.contains("红牌") && line.contains("陈师村议事室"),
+        "{line}"
+    );
+    assert!(line.contains("超期"), "{line}");
 }
 both!(supervision_reminds_then_cards);
