@@ -9,10 +9,13 @@ use std::time::Duration;
 /// How often the SMS outbox is emptied.
 const SMS_EVERY: Duration = Duration::from_secs(5);
 
+/// Runs the jobs until `stop`; texts link to their topic under `public_url`
+/// when one is configured.
 pub async fn run(
     store: store::Store,
     sms: Arc<dyn web::SmsSender>,
     interval_secs: u64,
+    public_url: Option<String>,
     stop: impl std::future::Future<Output = ()>,
 ) {
     let mut tick = tokio::time::interval(Duration::from_secs(interval_secs.max(1)));
@@ -29,7 +32,7 @@ pub async fn run(
                 }
                 supervise(&store).await;
             }
-            _ = sms_tick.tick() => send_texts(&store, sms.as_ref()).await,
+            _ = sms_tick.tick() => send_texts(&store, sms.as_ref(), public_url.as_deref()).await,
         }
     }
 }
@@ -52,8 +55,15 @@ async fn supervise(store: &store::Store) {
 }
 
 /// Sends every pending text; one that fails stays pending for the next round.
-async fn send_texts(store: &store::Store, sms: &dyn web::SmsSender) {
-    let pending = match store.pending_sms(100).await {
+async fn send_texts(store: &store::Store, sms: &dyn web::SmsSender, public_url: Option<&str>) {
+    let read = async {
+        let pending = store.pending_sms(100).await?;
+        let numbers = store
+            .tracking_numbers(pending.iter().map(|n| n.topic))
+            .await?;
+        Ok::<_, store::StoreError>((pending, numbers))
+    };
+    let (pending, numbers) = match read.await {
         Ok(p) => p,
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the SMS outbox; will retry");
@@ -64,7 +74,11 @@ async fn send_texts(store: &store::Store, sms: &dyn web::SmsSender) {
         let Some(phone) = n.sms_to.as_deref() else {
             continue;
         };
-        let text = format!("【商量】{}", n.text);
+        let text = sms_text(
+            &n.text,
+            numbers.get(&n.topic).map(String::as_str),
+            public_url,
+        );
         match sms.send(phone, &text).await {
             Ok(()) => {
                 if let Err(e) = store.sms_sent(n.id).await {
@@ -73,5 +87,37 @@ async fn send_texts(store: &store::Store, sms: &dyn web::SmsSender) {
             }
             Err(e) => tracing::warn!(error = %e, "SMS failed; will retry"),
         }
+    }
+}
+
+/// A text as it goes out: signed 【商量】 and, with a public address, a link
+/// to its topic.
+fn sms_text(line: &str, tracking_no: Option<&str>, public_url: Option<&str>) -> String {
+    match (public_url, tracking_no) {
+        (Some(base), Some(no)) => {
+            format!("【商量】{line} 详情：{}/t/{no}", base.trim_end_matches('/'))
+        }
+        _ => format!("【商量】{line}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sms_text;
+
+    #[test]
+    fn texts_link_to_their_topic_when_the_site_has_an_address() {
+        assert_eq!(
+            sms_text(
+                "议题已办结",
+                Some("2026000001"),
+                Some("https://yishi.example.gov.cn/")
+            ),
+            "【商量】议题已办结 详情：https://yishi.example.gov.cn/t/2026000001"
+        );
+        assert_eq!(
+            sms_text("议题已办结", Some("2026000001"), None),
+            "【商量】议题已办结"
+        );
     }
 }

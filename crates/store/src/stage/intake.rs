@@ -324,7 +324,13 @@ pub(crate) async fn notify_followers(
     };
     // The line as it is sent: rendered now, in Beijing time.
     let detail = detail.text_zh();
-    let text = if detail.is_empty() {
+    let text = if kind == EventKind::Completed {
+        // The result: the 查询码 to find it again, and a request to rate it.
+        format!(
+            "您关注的议题「{}」已办结（查询码 {}），满意吗？请查看办理结果并评价",
+            t.title, t.tracking_no
+        )
+    } else if detail.is_empty() {
         format!("您关注的议题「{}」：{}", t.title, kind.label_zh())
     } else {
         format!(

@@ -131,6 +131,14 @@ async fn chain_walk(backend: Backend) {
         "verified"
     );
     assert_eq!(app.topic_state(&no).await, "completed");
+    // The submitter hears of it with the 查询码 and is asked to rate.
+    let (_, inbox) = app.page(&resident, "/inbox").await;
+    assert!(
+        inbox.contains(&format!(
+            "已办结（查询码 {no}），满意吗？请查看办理结果并评价"
+        )),
+        "{inbox}"
+    );
 
     let v = act(
         &resident,
