@@ -84,8 +84,13 @@ async fn invented_participants_are_refused(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // (Its submitter does not support its own topic: another phone does.)
     let (s, _) = app
-        .post(&phone, &format!("/api/topics/{no}/supports"), json!({}))
+        .post(
+            &app.phone().await,
+            &format!("/api/topics/{no}/supports"),
+            json!({}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
