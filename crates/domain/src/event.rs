@@ -34,6 +34,7 @@ labelled!(
         DeliberationOpened => "deliberation_opened", "开启线上议事";
         DeliberationAttached => "deliberation_attached", "协商意见参考";
         DeliberationClosed => "deliberation_closed", "线上议事结束";
+        Upheld => "upheld", "维持办理结果";
         Reminded => "reminded", "催办";
         Carded => "carded", "亮牌督办";
     }

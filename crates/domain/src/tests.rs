@@ -64,7 +64,10 @@ fn topic_commands() -> Vec<TopicCommand> {
     ]
     .into_iter()
     .chain(Satisfaction::ALL.map(|satisfaction| TopicCommand::Rate { satisfaction }))
-    .chain([TopicCommand::Resume])
+    .chain([
+        TopicCommand::Resume,
+        TopicCommand::Uphold { reason: reason() },
+    ])
     .collect()
 }
 
@@ -90,13 +93,16 @@ fn topic_allowed(state: TopicState, cmd: &TopicCommand) -> Option<(TopicState, E
         }
         (C::Rate { .. }, Completed) => (Reopened, EventKind::Reopened),
         (C::Resume, Reopened) => (Implementing, EventKind::Resumed),
+        (C::Uphold { .. }, Reopened) => (Evaluated, EventKind::Upheld),
         _ => return None,
     })
 }
 
 fn topic_permitted(cmd: &TopicCommand, who: Who, submitter: &Submitter) -> bool {
     match cmd {
-        TopicCommand::Review { .. } | TopicCommand::DispatchTask { .. } => {
+        TopicCommand::Review { .. }
+        | TopicCommand::DispatchTask { .. }
+        | TopicCommand::Uphold { .. } => {
             matches!(who, Who::Leader | Who::ParentLeader)
         }
         TopicCommand::Rate { .. } => matches!(
@@ -166,10 +172,11 @@ fn topic_machine_is_exactly_the_table() {
             }
         }
     }
-    // Convener and leader moves count once per kind of submitter (3), review and
-    // dispatch by two leaders; the three ratings only by a user or device submitter.
+    // Convener and leader moves count once per kind of submitter (3); review,
+    // dispatch and uphold by two leaders; the three ratings only by a user or
+    // device submitter.
     let convener_moves = 4 + 2 + 1 + 1 + 2 + 1; // triage, research x2, schedule, opinion, complete x2, resume
-    let leader_moves = 2 * (1 + 3);
+    let leader_moves = 2 * (1 + 3 + 1); // review, dispatch x3, uphold
     assert_eq!(allowed, 3 * (convener_moves + leader_moves) + 2 * 3);
 }
 

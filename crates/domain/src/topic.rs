@@ -102,6 +102,7 @@ labelled!(
         Complete => "complete", "办结";
         Rate => "rate", "评价";
         Resume => "resume", "重新办理";
+        Uphold => "uphold", "维持办理结果";
     }
 );
 
@@ -191,6 +192,12 @@ pub enum TopicCommand {
     },
     /// Put a reopened topic back to work.
     Resume,
+    /// A leader, having read the resident's 不满意, keeps the result and
+    /// says why no new task is given (the topic then ends).
+    Uphold {
+        /// Why, for the resident and the public to read.
+        reason: Reason,
+    },
 }
 
 impl TopicCommand {
@@ -210,6 +217,7 @@ impl TopicCommand {
             C::Complete => TopicMove::Complete,
             C::Rate { .. } => TopicMove::Rate,
             C::Resume => TopicMove::Resume,
+            C::Uphold { .. } => TopicMove::Uphold,
         }
     }
 
@@ -223,7 +231,7 @@ impl TopicMove {
     /// The role a move is taken in, as the timeline names it.
     pub fn role(&self) -> Role {
         match self {
-            TopicMove::Review | TopicMove::Dispatch => Role::Leader,
+            TopicMove::Review | TopicMove::Dispatch | TopicMove::Uphold => Role::Leader,
             TopicMove::Rate => Role::Resident,
             _ => Role::Convener,
         }
@@ -329,7 +337,7 @@ fn check(
     use TopicMove as M;
     use TopicState::*;
     let permitted = match mv {
-        M::Review | M::Dispatch => actor.leads(&ctx.region),
+        M::Review | M::Dispatch | M::Uphold => actor.leads(&ctx.region),
         M::Rate => ctx.submitter.is(actor),
         _ => actor.is_convener_of(ctx.room),
     };
@@ -376,6 +384,7 @@ fn check(
         }
         (M::Rate, Completed) => (Evaluated, EventKind::Rated),
         (M::Resume, Reopened) => (Implementing, EventKind::Resumed),
+        (M::Uphold, Reopened) => (Evaluated, EventKind::Upheld),
         (mv, from) => {
             return Err(DomainError::WrongState {
                 from: from.label_zh(),

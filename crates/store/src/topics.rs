@@ -96,6 +96,11 @@ pub enum TopicAction {
     },
     /// Put a reopened topic back to work.
     Resume,
+    /// Keep the result of a reopened topic, saying why (a leader; it ends).
+    Uphold {
+        /// Why no new task is given.
+        reason: Reason,
+    },
 }
 
 impl TopicAction {
@@ -114,6 +119,7 @@ impl TopicAction {
             TopicAction::Complete => TopicMove::Complete,
             TopicAction::Rate { .. } => TopicMove::Rate,
             TopicAction::Resume => TopicMove::Resume,
+            TopicAction::Uphold { .. } => TopicMove::Uphold,
         }
     }
 }
@@ -346,6 +352,9 @@ impl Store {
                 satisfaction: *satisfaction,
             },
             TopicAction::Resume => TopicCommand::Resume,
+            TopicAction::Uphold { reason } => TopicCommand::Uphold {
+                reason: reason.clone(),
+            },
         };
         let t = domain::decide(&ctx, &who.actor, &cmd)?;
         let role = cmd.kind().role();
@@ -354,9 +363,11 @@ impl Store {
         let detail = match action {
             TopicAction::Accept | TopicAction::Complete => EventDetail::None,
             TopicAction::Resume => EventDetail::Resumed,
-            TopicAction::Reject { reason } => EventDetail::Reason {
-                reason: reason.to_string(),
-            },
+            TopicAction::Reject { reason } | TopicAction::Uphold { reason } => {
+                EventDetail::Reason {
+                    reason: reason.to_string(),
+                }
+            }
             TopicAction::Merge { into } => {
                 let target = merge_into.ok_or(StoreError::NotFound("目标议题"))?;
                 am.merged_into = Set(Some(target.id.0));

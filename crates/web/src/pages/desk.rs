@@ -80,13 +80,17 @@ pub async fn gather(state: &AppState, v: &Viewer) -> AppResult<Desk> {
     for region in led_regions(v) {
         let f = store::TopicFilter {
             region: Some(region.clone()),
-            states: vec![TopicState::Deliberated, TopicState::Reviewed],
+            states: vec![
+                TopicState::Deliberated,
+                TopicState::Reviewed,
+                TopicState::Reopened,
+            ],
             limit: 200,
             ..Default::default()
         };
         d.to_review
             .extend(state.store.topics(&f).await?.into_iter().filter(|t| {
-                t.state == TopicState::Deliberated
+                matches!(t.state, TopicState::Deliberated | TopicState::Reopened)
                     || t.decision.is_some_and(|x| x != domain::Decision::NotAdopt)
             }));
         d.leader_tasks.extend(

@@ -62,6 +62,8 @@ struct TopicPage {
     open_research: bool,
     /// And dispatch right after review.
     open_dispatch: bool,
+    /// What the resident said when they were not satisfied (a reopened topic).
+    reopened_because: Option<String>,
 }
 
 /// The 附议 button, also returned alone to htmx after a support.
@@ -213,6 +215,15 @@ pub async fn topic(
     }
     let id = t.id;
     let today = state.store.clock().today();
+    let reopened_because = match t.state {
+        TopicState::Reopened => state
+            .store
+            .ratings(id)
+            .await?
+            .pop()
+            .map(|r| format!("{}。{}", r.satisfaction.label_zh(), r.comment)),
+        _ => None,
+    };
     let when = crate::calendar::Deadlines::now(&state).await?;
     let dept_name = |id: DepartmentId| {
         depts
@@ -360,7 +371,8 @@ pub async fn topic(
         meetings,
         today: today.to_string(),
         open_research: t.state == TopicState::Accepted,
-        open_dispatch: t.state == TopicState::Reviewed,
+        open_dispatch: matches!(t.state, TopicState::Reviewed | TopicState::Reopened),
+        reopened_because,
         t,
     };
     Ok(Html(render(&page)).into_response())

@@ -51,6 +51,9 @@ pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TopicAction> 
         },
         "complete" => TopicAction::Complete,
         "resume" => TopicAction::Resume,
+        "uphold" => TopicAction::Uphold {
+            reason: i.reason()?,
+        },
         "rate" => crate::stages::evaluation::parse_rating(i)?,
         _ => return Err(AppError::Store(store::StoreError::NotFound("操作"))),
     })
@@ -82,7 +85,7 @@ pub async fn topic_action_page(
 }
 
 /// Moves a topic along the chain: accept, reject, merge, refer, research, schedule, opinion,
-/// review, dispatch, complete, resume. The fields each action reads are in `ActionInput`.
+/// review, dispatch, complete, resume, uphold. The fields each action reads are in `ActionInput`.
 #[utoipa::path(post, path = "/api/topics/{no}/actions/{action}", tag = "topics", security(("session" = [])),
     params(("no" = String, Path), ("action" = String, Path)), request_body = ActionInput, responses((status = 200, body = TopicJson)))]
 pub async fn topic_action_api(

@@ -15,4 +15,5 @@ mod matrix;
 mod openapi;
 mod pages;
 mod participation;
+mod reopen;
 mod session;
