@@ -265,6 +265,32 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Takes a submitted topic of room A to 办结 the short way: convener-a
+    /// refers it to department A, staff-a signs and completes the task, the
+    /// convener verifies it.
+    pub async fn resolve_by_referral(&self, no: &str) {
+        let convener = self.login("convener-a").await;
+        let dept = self.world.dept_a.0.to_string();
+        let refer = json!({ "department": dept, "due": "2030-01-01" });
+        let (s, v) = self
+            .post(&convener, &format!("/api/topics/{no}/actions/refer"), refer)
+            .await;
+        assert_eq!(s, StatusCode::OK, "refer: {v}");
+        let topic = self.store.topic_by_tracking(no).await.unwrap();
+        let task = self.store.tasks_of_topic(topic.id).await.unwrap()[0].id;
+        let staff = self.login("staff-a").await;
+        for (who, action, body) in [
+            (&staff, "sign", json!({})),
+            (&staff, "complete", json!({ "note": "已按要求办结" })),
+            (&convener, "verify", json!({})),
+        ] {
+            let (s, v) = self
+                .post(who, &format!("/api/tasks/{task}/actions/{action}"), body)
+                .await;
+            assert_eq!(s, StatusCode::OK, "{action}: {v}");
+        }
+    }
+
     /// Submits a topic to room A as `c` and returns its tracking number.
     pub async fn submit(&self, c: &Client, title: &str) -> String {
         let (s, v) = self
