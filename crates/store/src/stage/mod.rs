@@ -8,6 +8,7 @@ pub(crate) mod deliberation_io;
 pub(crate) mod evaluation;
 pub(crate) mod intake;
 pub(crate) mod meeting;
+pub(crate) mod notify;
 pub(crate) mod opinion_map;
 pub(crate) mod research;
 pub(crate) mod review;

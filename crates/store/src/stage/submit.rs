@@ -120,6 +120,17 @@ impl Store {
         };
         let role = new.channel.submitter_role();
         add_event(&w, row.id, None, t.event, &shown, role, detail).await?;
+        if t.to == TopicState::Submitted {
+            // The room's conveners hear of a submission waiting for them.
+            let conveners = super::notify::conveners_of(&w, row.room_id).await?;
+            let text = format!(
+                "新议题待受理：「{}」（{}，查询码 {}）",
+                row.title,
+                new.channel.label_zh(),
+                row.tracking_no
+            );
+            super::notify::tell(&w, row.id, &conveners, &text).await?;
+        }
         w.commit().await?;
         row.try_into()
     }

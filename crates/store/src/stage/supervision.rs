@@ -7,10 +7,11 @@ use domain::{Calendar, EventDetail, Notice, Role, Supervised, TaskState, Thresho
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::entity::{grant, notification, task, task_notice, topic, user};
+use super::notify;
+use crate::entity::{task, task_notice, topic};
 use crate::model::parsed;
 use crate::topics::add_event;
-use crate::{Result, Store, Who, WriteTx};
+use crate::{Result, Store, Who};
 
 /// The name supervision acts under on the timeline.
 const SUPERVISION: &str = "督办提醒";
@@ -66,31 +67,19 @@ impl Store {
         let Some(t) = topic::Entity::find_by_id(k.topic_id).one(&w.tx).await? else {
             return Ok(false);
         };
-        let mut people = department_people(&w, k.department_id).await?;
+        let mut people = notify::department_people(&w, k.department_id).await?;
         if notice.escalates() {
-            people.extend(leaders_over(&w, &t.region_path).await?);
+            people.extend(notify::leaders_over(&w, &t.region_path).await?);
         }
         people.sort_unstable();
         people.dedup();
-        let text = notice.text_zh(&k.title, k.due_date);
-        let phones = phones_of(&w, &people).await?;
-        let rows: Vec<notification::ActiveModel> = people
-            .iter()
-            .map(|id| notification::ActiveModel {
-                recipient: Set(crate::user_key(domain::UserId(*id))),
-                topic_id: Set(k.topic_id),
-                text: Set(text.clone()),
-                created_at: Set(w.now),
-                read_at: Set(None),
-                sms_to: Set(phones.iter().find(|(u, _)| u == id).map(|(_, p)| p.clone())),
-                ..Default::default()
-            })
-            .collect();
-        if !rows.is_empty() {
-            notification::Entity::insert_many(rows)
-                .exec_without_returning(&w.tx)
-                .await?;
-        }
+        notify::tell(
+            &w,
+            k.topic_id,
+            &people,
+            &notice.text_zh(&k.title, k.due_date),
+        )
+        .await?;
         let who = Who {
             actor: domain::Actor::anonymous(None),
             name: SUPERVISION.to_owned(),
@@ -113,46 +102,4 @@ impl Store {
         w.commit().await?;
         Ok(true)
     }
-}
-
-/// Everyone working in the department (staff and head).
-async fn department_people(w: &WriteTx, department: i64) -> Result<Vec<i64>> {
-    Ok(grant::Entity::find()
-        .filter(grant::Column::ScopeKind.eq("department"))
-        .filter(grant::Column::ScopeId.eq(department))
-        .filter(
-            grant::Column::Role.is_in([Role::DepartmentStaff.code(), Role::DepartmentHead.code()]),
-        )
-        .all(&w.tx)
-        .await?
-        .into_iter()
-        .map(|g| g.user_id)
-        .collect())
-}
-
-/// The leaders whose region covers the topic's place.
-async fn leaders_over(w: &WriteTx, region_path: &str) -> Result<Vec<i64>> {
-    let regions: Vec<i64> = domain::RegionPath::decode(region_path)
-        .map(|p| p.0.iter().map(|r| r.0).collect())
-        .unwrap_or_default();
-    Ok(grant::Entity::find()
-        .filter(grant::Column::ScopeKind.eq("region"))
-        .filter(grant::Column::ScopeId.is_in(regions))
-        .filter(grant::Column::Role.eq(Role::Leader.code()))
-        .all(&w.tx)
-        .await?
-        .into_iter()
-        .map(|g| g.user_id)
-        .collect())
-}
-
-/// The phone numbers on file for these people.
-async fn phones_of(w: &WriteTx, people: &[i64]) -> Result<Vec<(i64, String)>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(people.iter().copied()))
-        .all(&w.tx)
-        .await?
-        .into_iter()
-        .filter_map(|u| Some((u.id, u.phone?)))
-        .collect())
 }

@@ -322,6 +322,10 @@ pub(crate) async fn create_task(
     }
     .insert(&w.tx)
     .await?;
+    // The department hears of its new work at once.
+    let people = super::notify::department_people(w, d.id).await?;
+    let text = format!("新任务待签收：「{title}」，办理期限 {due}，请及时签收办理");
+    super::notify::tell(w, topic_id, &people, &text).await?;
     Ok((row.id, d.name))
 }
 

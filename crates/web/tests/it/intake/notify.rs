@@ -101,9 +101,20 @@ async fn inbox_and_sms(backend: Backend) {
     assert_eq!(texts[0].topic, topic_id);
     assert!(texts[0].text.contains("受理立项"), "{:?}", texts[0]);
     assert_eq!(to(follower_phone).len(), 1, "{outbox:?}");
+    // The room's convener heard of the submission when it came in.
+    let convener_phone = app
+        .store
+        .user(app.world.user("convener-a"))
+        .await
+        .unwrap()
+        .phone
+        .unwrap();
+    let texts = to(convener_phone.as_str());
+    assert_eq!(texts.len(), 1, "{outbox:?}");
+    assert!(texts[0].text.starts_with("新议题待受理"), "{:?}", texts[0]);
     assert_eq!(
         outbox.len(),
-        2,
+        3,
         "no text to phones that left no number: {outbox:?}"
     );
 }

@@ -1,0 +1,73 @@
+//! Officials hear about their work: inbox lines (and texts, where a phone
+//! is on file) to the people who hold a role over a room, a department or
+//! a region, written in the same transaction as the move they report.
+use domain::Role;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use crate::entity::{grant, notification, user};
+use crate::{Result, WriteTx};
+
+/// The conveners of a room.
+pub(crate) async fn conveners_of(w: &WriteTx, room: i64) -> Result<Vec<i64>> {
+    holders(w, "room", &[room], &[Role::Convener]).await
+}
+
+/// Everyone working in a department (staff and head).
+pub(crate) async fn department_people(w: &WriteTx, department: i64) -> Result<Vec<i64>> {
+    let roles = [Role::DepartmentStaff, Role::DepartmentHead];
+    holders(w, "department", &[department], &roles).await
+}
+
+/// The leaders whose region covers a place (its encoded region path).
+pub(crate) async fn leaders_over(w: &WriteTx, region_path: &str) -> Result<Vec<i64>> {
+    let regions: Vec<i64> = domain::RegionPath::decode(region_path)
+        .map(|p| p.0.iter().map(|r| r.0).collect())
+        .unwrap_or_default();
+    holders(w, "region", &regions, &[Role::Leader]).await
+}
+
+async fn holders(w: &WriteTx, kind: &str, scopes: &[i64], roles: &[Role]) -> Result<Vec<i64>> {
+    let mut ids: Vec<i64> = grant::Entity::find()
+        .filter(grant::Column::ScopeKind.eq(kind))
+        .filter(grant::Column::ScopeId.is_in(scopes.iter().copied()))
+        .filter(grant::Column::Role.is_in(roles.iter().map(Role::code)))
+        .all(&w.tx)
+        .await?
+        .into_iter()
+        .map(|g| g.user_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// One inbox line about a topic to each of these people, texted to those
+/// with a phone on file.
+pub(crate) async fn tell(w: &WriteTx, topic_id: i64, people: &[i64], text: &str) -> Result<()> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    let phones: Vec<(i64, String)> = user::Entity::find()
+        .filter(user::Column::Id.is_in(people.iter().copied()))
+        .all(&w.tx)
+        .await?
+        .into_iter()
+        .filter_map(|u| Some((u.id, u.phone?)))
+        .collect();
+    let rows: Vec<notification::ActiveModel> = people
+        .iter()
+        .map(|id| notification::ActiveModel {
+            recipient: Set(crate::user_key(domain::UserId(*id))),
+            topic_id: Set(topic_id),
+            text: Set(text.to_owned()),
+            created_at: Set(w.now),
+            read_at: Set(None),
+            sms_to: Set(phones.iter().find(|(u, _)| u == id).map(|(_, p)| p.clone())),
+            ..Default::default()
+        })
+        .collect();
+    notification::Entity::insert_many(rows)
+        .exec_without_returning(&w.tx)
+        .await?;
+    Ok(())
+}
