@@ -34,6 +34,14 @@ pub struct SupportOutcome {
 }
 
 /// Timeline events that are also worth a text message, not only an inbox line.
+/// The steps residents follow a topic for: taken on or not, on a meeting's
+/// agenda, decided, done (and asked to rate), and a leader's answer to their
+/// 不满意. Internal steps (signing, progress, extensions, reminders) are for
+/// officials and stay off residents' inboxes.
+fn matters_to_residents(kind: EventKind) -> bool {
+    worth_sms(kind) || matches!(kind, EventKind::Upheld | EventKind::TaskDispatched)
+}
+
 fn worth_sms(kind: EventKind) -> bool {
     matches!(
         kind,
@@ -312,6 +320,9 @@ pub(crate) async fn notify_followers(
     actor_keys: &[String],
     detail: &domain::EventDetail,
 ) -> Result<()> {
+    if !matters_to_residents(kind) {
+        return Ok(());
+    }
     let followers = follower::Entity::find()
         .filter(follower::Column::TopicId.eq(topic_id))
         .all(&w.tx)
