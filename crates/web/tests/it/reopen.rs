@@ -27,8 +27,13 @@ async fn a_reopened_topic_goes_back_to_the_leader(backend: Backend) {
         "{v}"
     );
 
-    // On the leader's desk, with the resident's words beside the choice.
+    // On the leader's desk and in their inbox, with the resident's words.
     let leader = app.login("leader-a").await;
+    let (_, inbox) = app.page(&leader, "/inbox").await;
+    assert!(
+        inbox.contains("的办理结果不满意：换了灯泡第二天又不亮了"),
+        "{inbox}"
+    );
     let (_, desk) = app.get(&leader, "/api/desk").await;
     let to_review: Vec<&str> = desk["to_review"]
         .as_array()
