@@ -309,8 +309,9 @@ step('4. 附议 on another resident’s topic: 已附议 with the count +1, no p
   assert.equal((await after.textContent()).trim(), '已附议 · 1人', 'after a reload the phone still shows 已附议');
   assert.ok(await after.isDisabled());
 
-  // The author's phone sees the count but may still support (a different device).
+  // The author's phone sees the count, without a button: nobody supports their own topic.
   await goto(author, `/t/${no}`);
-  assert.equal((await author.locator('#support button').textContent()).trim(), '我也遇到了（附议）· 1人');
+  assert.equal((await author.locator('#support').textContent()).trim(), '已有 1 人附议（我也遇到了）');
+  assert.equal(await author.locator('#support button').count(), 0, 'no 附议 on one’s own topic');
   assert.deepEqual(pageErrors(page), []);
 });

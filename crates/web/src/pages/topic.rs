@@ -34,6 +34,8 @@ struct TopicPage {
     liked: bool,
     /// Photos of a topic merged from triage, which its convener may publish.
     can_publish_photos: bool,
+    /// Its submitter sees how many others met the same problem, without a button.
+    own_supporters: Option<i64>,
     /// The deadline classes a dispatch or referral offers.
     deadline_classes: [domain::DeadlineClass; 3],
     /// Handed out with the page; a like needs it (see `device::DeviceKey::like_token`).
@@ -337,6 +339,8 @@ pub async fn topic(
         .as_deref()
         .and_then(|m| domain::TrackingNo::parse(m).ok())
         .map(|m| m.as_str().to_owned());
+    let own_supporters = (support.is_none() && !can_like && t.submitter.is(&viewer.actor))
+        .then_some(t.support_count);
     let page = TopicPage {
         support,
         following: marks.following,
@@ -364,6 +368,7 @@ pub async fn topic(
         can_like,
         liked,
         can_publish_photos,
+        own_supporters,
         deadline_classes: domain::DEADLINE_CLASSES,
         like_token,
         verified_likes,
