@@ -53,7 +53,12 @@ enum Command {
         at: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
     /// Run background jobs only.
-    Worker,
+    Worker {
+        /// Run as if it were this moment (RFC 3339), the clock standing
+        /// still; for tests of supervision.
+        #[arg(long, hide = true)]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    },
     /// Accounts and roles.
     #[command(subcommand)]
     Admin(Admin),
@@ -167,7 +172,11 @@ async fn main() -> anyhow::Result<()> {
             demo::load(&store).await?;
             demo::print_logins();
         }
-        Command::Worker => {
+        Command::Worker { at } => {
+            let store = match at {
+                Some(t) => store.with_clock(store::Clock::at(t.to_utc())),
+                None => store,
+            };
             worker::run(
                 store,
                 Arc::new(web::LogSmsSender),

@@ -5,4 +5,5 @@ mod crash;
 mod demo;
 mod durability;
 mod server;
+mod supervision;
 mod uploads;

@@ -1,0 +1,147 @@
+//! Supervision under crashes: worker processes killed mid-round (SIGKILL)
+//! again and again, and on PostgreSQL two running at once, still send every
+//! 催办 and card exactly once — each with its timeline entry and inbox lines.
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use domain::{Actor, Channel, TopicBody, TopicTitle};
+use store::testing::{Backend, World, fresh_database};
+use store::{NewTopic, Store, TopicAction, Who};
+
+use crate::server::pg_lock;
+
+const TASKS: usize = 24;
+/// Each task is both late to be signed and overdue: 黄牌 and 红牌 of each.
+const NOTICES_PER_TASK: usize = 4;
+/// The moment the workers run at: weeks after the tasks were due.
+const AT: &str = "2026-10-30T10:00:00+08:00";
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
+fn worker(url: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_shangliang"))
+        .args(["--database-url", url, "worker", "--at", AT])
+        .env("RUST_LOG", "error")
+        .env("SHANGLIANG_WORKER_INTERVAL_SECS", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the worker")
+}
+
+/// Tasks given on 1 September, due on the 3rd, never signed.
+async fn late_tasks(store: &Store, world: &World) -> Vec<domain::TopicId> {
+    let convener = Who {
+        actor: store.actor(world.user("convener-a")).await.unwrap(),
+        name: "召集人".into(),
+    };
+    let mut topics = Vec::new();
+    for i in 0..TASKS {
+        let phone = Who {
+            actor: Actor::anonymous(Some(format!("{i:032x}"))),
+            name: "群众".into(),
+        };
+        let title = TopicTitle::parse(&format!("村组道路破损第{i}处")).unwrap();
+        let body = TopicBody::parse("路面坑洼，雨天积水").unwrap();
+        let new = NewTopic {
+            room: world.room_a,
+            channel: Channel::Resident,
+            title: &title,
+            body: &body,
+            category: "交通出行",
+            place: "",
+            phone: None,
+            anonymous: false,
+            point: None,
+            client_key: None,
+            photos: &[],
+            reason: None,
+        };
+        let t = store.submit_topic(new, &phone).await.unwrap();
+        let refer = TopicAction::Refer {
+            department: world.dept_a,
+            due: at("2026-09-03T10:00:00+08:00").date_naive(),
+        };
+        store.apply_topic(t.id, &convener, refer).await.unwrap();
+        topics.push(t.id);
+    }
+    topics
+}
+
+/// Supervision entries on the timelines of these topics.
+async fn sent(store: &Store, topics: &[domain::TopicId]) -> Vec<usize> {
+    let mut counts = Vec::new();
+    for t in topics {
+        let timeline = store.timeline(*t).await.unwrap();
+        counts.push(
+            timeline
+                .iter()
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        domain::EventKind::Reminded | domain::EventKind::Carded
+                    )
+                })
+                .count(),
+        );
+    }
+    counts
+}
+
+async fn supervision_survives_kills(backend: Backend) {
+    let _pg = pg_lock(backend).await;
+    let url = fresh_database(backend).await;
+    let clock = store::Clock::at(at("2026-09-01T10:00:00+08:00"));
+    let store = Store::connect(&url).await.unwrap().with_clock(clock);
+    store.migrate().await.unwrap();
+    let world = World::build(&store, "unused").await.unwrap();
+    let topics = late_tasks(&store, &world).await;
+
+    // Killed mid-round, again and again.
+    for round in 0..6u64 {
+        let mut w = worker(&url);
+        tokio::time::sleep(Duration::from_millis(150 + round * 97 % 400)).await;
+        let _ = w.kill();
+        let _ = w.wait();
+    }
+    // Then to the end; on PostgreSQL two workers at once.
+    let mut workers = vec![worker(&url)];
+    if backend == Backend::Postgres {
+        workers.push(worker(&url));
+    }
+    let want = vec![NOTICES_PER_TASK; TASKS];
+    for _ in 0..300 {
+        if sent(&store, &topics).await == want {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // A round more, to see nothing is sent twice.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for mut w in workers {
+        let _ = w.kill();
+        let _ = w.wait();
+    }
+    assert_eq!(
+        sent(&store, &topics).await,
+        want,
+        "each notice on each timeline once"
+    );
+    let inbox = |login: &str| {
+        let (store, key) = (store.clone(), store::user_key(world.user(login)));
+        async move { store.notifications(&[key], 10_000).await.unwrap().len() }
+    };
+    // The department's clerk hears every notice; the leaders over the
+    // village only the red cards (two per task).
+    assert_eq!(
+        inbox("staff-a").await,
+        TASKS * NOTICES_PER_TASK + TASKS,
+        "and the new tasks"
+    );
+    assert_eq!(inbox("leader-a").await, TASKS * 2);
+    assert_eq!(inbox("leader-county").await, TASKS * 2);
+    assert_eq!(inbox("leader-b").await, 0);
+}
+store::both_backends!(supervision_survives_kills);
