@@ -50,6 +50,7 @@ pub struct RouteInfo {
 }
 
 const CONVENER: &[Role] = &[Role::Convener];
+const LEADER: &[Role] = &[Role::Leader];
 const OFFICIAL: &[Role] = &[Role::Convener, Role::Leader];
 const TASK_ACTORS: &[Role] = &[
     Role::DepartmentStaff,
@@ -114,6 +115,7 @@ table! {
     get  "/m/{id}/qr.svg"                  Policy::Public   => share::meeting_qr;
     post "/m/{id}/act/{action}"            Policy::AnyOf(CONVENER) => stages::meeting::meeting_action_page;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
+    get  "/supervision"                    Policy::AnyOf(LEADER) => pages::supervision::supervision;
     get  "/desk/triage"                    Policy::AnyOf(CONVENER) => pages::triage::triage;
     post "/desk/propose"                   Policy::AnyOf(PROPOSERS) => stages::intake::propose_page;
     get  "/login"                          Policy::Public   => pages::login::login_form;

@@ -23,7 +23,7 @@ pub struct Desk {
     pub proposal_rooms: Vec<store::Room>,
 }
 
-fn led_regions(v: &Viewer) -> Vec<RegionPath> {
+pub(crate) fn led_regions(v: &Viewer) -> Vec<RegionPath> {
     v.actor
         .grants
         .iter()
@@ -127,6 +127,8 @@ struct DeskPage {
     roles: String,
     /// Convenes a room: links to the triage inbox.
     convener: bool,
+    /// Leads a region: offered the 督办 page.
+    leader: bool,
     to_triage: Vec<TopicRow>,
     in_progress: Vec<TopicRow>,
     to_review: Vec<TopicRow>,
@@ -145,25 +147,28 @@ struct RoomMeetings {
     meetings: Vec<MeetingRow>,
 }
 
-struct TaskLine {
-    id: i64,
-    title: String,
-    department: String,
-    state_label: String,
-    due: String,
-    overdue: bool,
+pub(crate) struct TaskLine {
+    pub(crate) id: i64,
+    pub(crate) title: String,
+    pub(crate) department: String,
+    pub(crate) state_label: String,
+    pub(crate) due: String,
+    pub(crate) overdue: bool,
     /// 剩余 / 超期 N 个工作日.
-    deadline: String,
+    pub(crate) deadline: String,
     /// 黄牌 / 红牌, or empty.
-    card: String,
-    tracking_no: String,
+    pub(crate) card: String,
+    pub(crate) tracking_no: String,
     /// The room (village or community) the topic came from.
-    room: String,
+    pub(crate) room: String,
 }
 
 /// Tasks as a clerk works through them: 红牌 first, then 黄牌, then by due
 /// date, soonest first; each with its room and its deadline in working days.
-async fn task_lines(state: &AppState, tasks: &[store::Task]) -> AppResult<Vec<TaskLine>> {
+pub(crate) async fn task_lines(
+    state: &AppState,
+    tasks: &[store::Task],
+) -> AppResult<Vec<TaskLine>> {
     let depts = state.store.departments().await?;
     let rooms = state.store.rooms().await?;
     let when = crate::calendar::Deadlines::now(state).await?;
@@ -224,6 +229,7 @@ pub async fn desk(
         nav: Nav::of(&viewer),
         roles: roles.join("、"),
         convener: viewer.actor.has_role(Role::Convener),
+        leader: viewer.actor.has_role(Role::Leader),
         to_triage: TopicRow::list(&d.to_triage, &rooms),
         in_progress: TopicRow::list(&d.in_progress, &rooms),
         to_review: TopicRow::list(&d.to_review, &rooms),

@@ -5,5 +5,6 @@ pub mod inbox;
 pub mod login;
 pub mod meeting;
 pub mod public;
+pub mod supervision;
 pub mod topic;
 pub mod triage;

@@ -212,6 +212,19 @@ async fn supervision_reminds_then_cards(backend: Backend) {
     // The new task: unsigned yellow and red, overdue yellow and red.
     assert_eq!(a.unwrap() + b.unwrap(), 4);
 
+    // The leader's 督办 page: the department, its red cards counted.
+    let (s, page) = app.page(&app.login("leader-a").await, "/supervision").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("交通运输局") && page.contains("红牌 2"),
+        "{page}"
+    );
+    let (_, other) = app.page(&app.login("leader-b").await, "/supervision").await;
+    assert!(
+        other.contains("没有超期或亮牌的任务"),
+        "another subdistrict sees none"
+    );
+
     // The clerk's desk: red cards first, each with its village and lateness.
     let (_, desk) = app.page(&app.login("staff-a").await, "/desk").await;
     let first = desk.find("<li><a href=\"/t/").expect("a task on the desk");

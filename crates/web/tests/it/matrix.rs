@@ -29,6 +29,8 @@ const PEOPLE: [(&str, Option<&str>); 11] = [
 fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'static [&'static str])>
 {
     let leaders: &[&str] = &["leader-a", "leader-county"];
+    // Every leader has a 督办 page, of their own region.
+    let any_leader: &[&str] = &["leader-a", "leader-b", "leader-county"];
     let conv: &[&str] = &["convener-a"];
     // Past the role check; the deliberation of the fixture's id does not exist (404).
     let conveners: &[&str] = &["convener-a", "convener-b"];
@@ -76,6 +78,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/d/{id}/participation"), ("", conveners)),
         (("post", "/d/{id}/discount"), ("", conveners)),
         (("post", "/t/{no}/photos/publish"), ("", conv)),
+        (("get", "/supervision"), ("", any_leader)),
         (("get", "/d/{id}/export/{file}"), ("", all)),
         (("get", "/m/{id}"), ("", all)),
         (("post", "/m/{id}/act/{action}"), ("notify", conv)),
