@@ -46,6 +46,13 @@ async fn chain_walk(backend: Backend) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{m}");
     let meeting = m["id"].as_i64().unwrap();
+    // The meeting's page shows its QR code, to print and put up.
+    let (_, page) = app.page(&app.client(), &format!("/m/{meeting}")).await;
+    let qr = format!("/m/{meeting}/qr.svg");
+    assert!(page.contains(&format!("src=\"{qr}\"")), "{page}");
+    let r = app.client().get(app.url(&qr)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("<svg"), "a QR code as SVG");
     assert_eq!(
         act(
             &convener,
