@@ -51,6 +51,7 @@ pub struct RouteInfo {
 
 const CONVENER: &[Role] = &[Role::Convener];
 const LEADER: &[Role] = &[Role::Leader];
+const DEPARTMENT: &[Role] = &[Role::DepartmentStaff, Role::DepartmentHead];
 const OFFICIAL: &[Role] = &[Role::Convener, Role::Leader];
 const TASK_ACTORS: &[Role] = &[
     Role::DepartmentStaff,
@@ -97,6 +98,7 @@ table! {
     post "/t/{no}/rate"                    Policy::Anyone   => stages::evaluation::rate_page;
     post "/t/{no}/like"                    Policy::Anyone   => stages::evaluation::like_page;
     post "/tasks/{id}/act/{action}"        Policy::AnyOf(TASK_ACTORS) => stages::task::task_action_page;
+    post "/tasks/sign"                     Policy::AnyOf(DEPARTMENT) => stages::task::sign_many_page;
     post "/t/{no}/deliberation"            Policy::AnyOf(CONVENER) => stages::deliberation::open_deliberation_page;
     post "/t/{no}/deliberation/import"     Policy::AnyOf(CONVENER) => stages::deliberation_io::import_page;
     get  "/d/{id}"                         Policy::Public   => pages::deliberation::vote_page;

@@ -133,6 +133,8 @@ struct DeskPage {
     in_progress: Vec<TopicRow>,
     to_review: Vec<TopicRow>,
     tasks: Vec<TaskLine>,
+    /// How many of them wait to be signed.
+    to_sign: usize,
     leader_tasks: Vec<TaskLine>,
     to_verify: Vec<TaskLine>,
     meetings: Vec<RoomMeetings>,
@@ -161,6 +163,8 @@ pub(crate) struct TaskLine {
     pub(crate) tracking_no: String,
     /// The room (village or community) the topic came from.
     pub(crate) room: String,
+    /// Waiting to be signed (a clerk may sign several at once).
+    pub(crate) to_sign: bool,
 }
 
 /// Tasks as a clerk works through them: 红牌 first, then 黄牌, then by due
@@ -185,6 +189,7 @@ pub(crate) async fn task_lines(
     for k in order {
         let topic = state.store.topic(k.topic).await?;
         out.push(TaskLine {
+            to_sign: k.state == TaskState::Assigned,
             room: rooms
                 .iter()
                 .find(|r| r.id == topic.room)
@@ -233,6 +238,11 @@ pub async fn desk(
         to_triage: TopicRow::list(&d.to_triage, &rooms),
         in_progress: TopicRow::list(&d.in_progress, &rooms),
         to_review: TopicRow::list(&d.to_review, &rooms),
+        to_sign: d
+            .tasks
+            .iter()
+            .filter(|k| k.state == TaskState::Assigned)
+            .count(),
         tasks: task_lines(&state, &d.tasks).await?,
         leader_tasks: task_lines(&state, &d.leader_tasks).await?,
         to_verify: task_lines(&state, &d.to_verify).await?,

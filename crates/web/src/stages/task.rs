@@ -78,3 +78,39 @@ pub async fn task_action_api(
     let when = crate::calendar::Deadlines::now(&state).await?;
     Ok(Json(TaskJson::new(&task, &dept, &when)))
 }
+
+/// A clerk signs several tasks at once (`task` repeated in the form). Each
+/// is signed on its own; those the clerk may not sign are left as they are,
+/// and if none could be signed the first refusal is shown.
+pub async fn sign_many_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    body: axum::body::Bytes,
+) -> AppResult<Redirect> {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::BadRequest("提交的表单内容不正确".into()))?;
+    let ids: Vec<TaskId> = fields
+        .iter()
+        .filter(|(k, _)| k == "task")
+        .filter_map(|(_, v)| v.parse().ok().map(TaskId))
+        .take(200)
+        .collect();
+    if ids.is_empty() {
+        return Err(crate::forms::invalid("task", "请先勾选要签收的任务"));
+    }
+    let who = viewer.who();
+    let mut first_refusal = None;
+    let mut signed = 0;
+    for id in ids {
+        match state.store.apply_task(id, &who, TaskAction::Sign).await {
+            Ok(_) => signed += 1,
+            Err(e) => {
+                first_refusal.get_or_insert(e);
+            }
+        }
+    }
+    match (signed, first_refusal) {
+        (0, Some(e)) => Err(e.into()),
+        _ => Ok(Redirect::to("/desk#tasks")),
+    }
+}

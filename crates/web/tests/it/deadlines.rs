@@ -236,3 +236,64 @@ async fn supervision_reminds_then_cards(backend: Backend) {
     assert!(line.contains("超期"), "{line}");
 }
 both!(supervision_reminds_then_cards);
+
+/// A clerk signs several tasks at once from the desk; a task of another
+/// department in the same form is left alone.
+async fn a_clerk_signs_several_tasks_at_once(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let convener = app.login("convener-a").await;
+    let mut tasks = Vec::new();
+    for (title, dept) in [
+        ("村口路灯不亮", app.world.dept_a),
+        ("府前路井盖缺失", app.world.dept_a),
+        ("小区绿化带损毁", app.world.dept_b),
+    ] {
+        let no = app.submit(&app.phone().await, title).await;
+        let (s, v) = app
+            .post(
+                &convener,
+                &format!("/api/topics/{no}/actions/refer"),
+                json!({ "department": dept.0.to_string(), "deadline": "normal" }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let topic = app.store.topic_by_tracking(&no).await.unwrap();
+        tasks.push(app.store.tasks_of_topic(topic.id).await.unwrap()[0].id);
+    }
+    let staff = app.login("staff-a").await;
+    let (_, desk) = app.page(&staff, "/desk").await;
+    assert!(desk.contains("待签收 2 件"), "{desk}");
+    let form: Vec<(&str, String)> = tasks.iter().map(|t| ("task", t.to_string())).collect();
+    let r = staff
+        .post(app.url("/tasks/sign"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let state = |id| {
+        let store = app.store.clone();
+        async move { store.task(id).await.unwrap().state }
+    };
+    assert_eq!(state(tasks[0]).await, domain::TaskState::Signed);
+    assert_eq!(state(tasks[1]).await, domain::TaskState::Signed);
+    assert_eq!(
+        state(tasks[2]).await,
+        domain::TaskState::Assigned,
+        "not staff-a's department"
+    );
+    let r = staff
+        .post(app.url("/tasks/sign"))
+        .form(&[("task", tasks[2].to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = staff.post(app.url("/tasks/sign")).send().await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing chosen"
+    );
+}
+both!(a_clerk_signs_several_tasks_at_once);

@@ -79,6 +79,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/d/{id}/discount"), ("", conveners)),
         (("post", "/t/{no}/photos/publish"), ("", conv)),
         (("get", "/supervision"), ("", any_leader)),
+        (("post", "/tasks/sign"), ("", &["staff-a", "staff-b"])),
         (("get", "/d/{id}/export/{file}"), ("", all)),
         (("get", "/m/{id}"), ("", all)),
         (("post", "/m/{id}/act/{action}"), ("notify", conv)),
