@@ -1,3 +1,4 @@
 //! The store's conformance suite: the same tests on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod auth;
 mod conformance;
