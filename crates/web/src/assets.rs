@@ -3,7 +3,8 @@
 //! Each is linked with a content hash in its URL (`/static/app.css?v=…`), so
 //! WeChat's in-app browser, which caches hard, can keep it forever and still
 //! picks up a new release at once. Four files do not justify an asset
-//! pipeline. They are served uncompressed for now.
+//! pipeline. Each is gzipped once, on first use, and sent gzipped to every
+//! browser that accepts it (weui.min.css goes from 188 KB to about a sixth).
 use std::sync::LazyLock;
 
 use axum::extract::{Path, Query};
@@ -52,6 +53,17 @@ pub struct Urls {
     pub htmx: String,
 }
 
+/// Each file gzipped, once.
+static GZIPPED: LazyLock<[Vec<u8>; FILES.len()]> = LazyLock::new(|| {
+    FILES.each_ref().map(|a| {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        // Writing to memory cannot fail; an empty result would only be sent plain.
+        let _ = gz.write_all(a.bytes);
+        gz.finish().unwrap_or_default()
+    })
+});
+
 /// Each file's content hash, computed once.
 static VERSIONS: LazyLock<[String; FILES.len()]> = LazyLock::new(|| {
     FILES
@@ -75,7 +87,11 @@ pub struct Version {
 }
 
 /// Serves an embedded file; with the current version in the URL it may be cached for a year.
-pub async fn file(Path(name): Path<String>, Query(q): Query<Version>) -> Response {
+pub async fn file(
+    Path(name): Path<String>,
+    Query(q): Query<Version>,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let Some(i) = FILES.iter().position(|a| a.name == name) else {
         return problem(StatusCode::NOT_FOUND, "文件不存在".into(), None);
     };
@@ -85,12 +101,25 @@ pub async fn file(Path(name): Path<String>, Query(q): Query<Version>) -> Respons
     } else {
         "public, max-age=300"
     };
-    (
-        [
-            (header::CONTENT_TYPE, a.content_type),
-            (header::CACHE_CONTROL, cache),
-        ],
-        a.bytes,
-    )
-        .into_response()
+    let gzip = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|e| e.trim().starts_with("gzip")))
+        && !GZIPPED[i].is_empty();
+    let head = [
+        (header::CONTENT_TYPE, a.content_type),
+        (header::CACHE_CONTROL, cache),
+        (header::VARY, "Accept-Encoding"),
+    ];
+    if gzip {
+        let mut r = (head, GZIPPED[i].as_slice()).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_ENCODING,
+            axum::http::HeaderValue::from_static("gzip"),
+        );
+        r
+    } else {
+        (head, a.bytes).into_response()
+    }
 }

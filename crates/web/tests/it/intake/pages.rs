@@ -114,5 +114,39 @@ async fn static_assets_are_versioned(backend: Backend) {
             .status(),
         StatusCode::NOT_FOUND
     );
+
+    // A phone that accepts gzip gets WeUI's stylesheet gzipped: the same bytes, far fewer sent.
+    let get = |encoding: &'static str| {
+        let (c, url) = (c.clone(), app.url("/static/weui.min.css"));
+        async move {
+            let r = c
+                .get(url)
+                .header("accept-encoding", encoding)
+                .send()
+                .await
+                .unwrap();
+            let gzipped = r
+                .headers()
+                .get("content-encoding")
+                .is_some_and(|v| v == "gzip");
+            (gzipped, r.bytes().await.unwrap())
+        }
+    };
+    let (plain_gz, plain) = get("identity").await;
+    let (gz, packed) = get("gzip, deflate, br").await;
+    assert!(!plain_gz && gz, "gzip only when accepted");
+    assert!(
+        packed.len() * 4 < plain.len(),
+        "{} → {} bytes",
+        plain.len(),
+        packed.len()
+    );
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&packed[..]),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(unpacked, plain.to_vec());
 }
 both!(static_assets_are_versioned);
