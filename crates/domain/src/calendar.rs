@@ -196,15 +196,16 @@ pub fn deadline_class(code: &str) -> Option<DeadlineClass> {
 /// How a deadline stands on `today`, in working days, for people:
 /// 剩余 N 个工作日, 今天到期, 超期 N 个工作日.
 pub fn deadline_text(calendar: &Calendar, today: NaiveDate, due: NaiveDate) -> String {
-    match calendar.working_days_between(today, due) {
-        Ok(0) if today == due => "今天到期".to_owned(),
-        Ok(n) if due > today => format!("剩余 {n} 个工作日"),
-        Ok(0) => "已到期".to_owned(),
-        Ok(n) if due < today => format!("超期 {} 个工作日", -n),
-        Ok(_) => "今天到期".to_owned(),
+    use std::cmp::Ordering::*;
+    match (due.cmp(&today), calendar.working_days_between(today, due)) {
+        (Equal, _) => "今天到期".to_owned(),
+        (Greater, Ok(n)) => format!("剩余 {n} 个工作日"),
+        // Due on a day off just past: late, but not by a working day.
+        (Less, Ok(0)) => "已到期".to_owned(),
+        (Less, Ok(n)) => format!("超期 {} 个工作日", -n),
         // A year not entered: the date alone, without guessing.
-        Err(_) if due < today => format!("已超期（{}到期）", due),
-        Err(_) => format!("{}到期", due),
+        (Less, Err(_)) => format!("已超期（{due}到期）"),
+        (Greater, Err(_)) => format!("{due}到期"),
     }
 }
 
