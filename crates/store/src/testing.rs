@@ -45,6 +45,28 @@ pub enum Backend {
     Postgres,
 }
 
+/// A resident's plain submission to `room`, for tests that need a topic.
+pub fn plain_submission<'a>(
+    room: RoomId,
+    title: &'a domain::TopicTitle,
+    body: &'a domain::TopicBody,
+) -> crate::NewTopic<'a> {
+    crate::NewTopic {
+        room,
+        channel: domain::Channel::Resident,
+        title,
+        body,
+        category: "其他",
+        place: "",
+        phone: None,
+        anonymous: false,
+        point: None,
+        client_key: None,
+        photos: &[],
+        reason: None,
+    }
+}
+
 /// A database URL unique to this call. On PostgreSQL the server must be
 /// named by [`POSTGRES_ENV`]: a PostgreSQL test run without it fails.
 pub async fn fresh_database(backend: Backend) -> String {

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::{Actor, Channel, Note, TopicBody, TopicId, TopicTitle};
-use store::testing::{Backend, World, fresh_database};
+use domain::{Actor, Note, TopicBody, TopicId, TopicTitle};
+use store::testing::{Backend, World, fresh_database, plain_submission};
 use store::{NewTopic, Store, TaskAction, TopicAction, Who};
 use tokio::sync::Mutex;
 
@@ -51,18 +51,8 @@ async fn resolved_topic(store: &Store, world: &World) -> String {
     let t = store
         .submit_topic(
             NewTopic {
-                room: world.room_a,
-                channel: Channel::Resident,
-                title: &title,
-                body: &body,
                 category: "公共设施",
-                place: "",
-                phone: None,
-                anonymous: false,
-                point: None,
-                client_key: None,
-                photos: &[],
-                reason: None,
+                ..plain_submission(world.room_a, &title, &body)
             },
             &phone,
         )

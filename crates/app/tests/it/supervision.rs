@@ -4,8 +4,8 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use domain::{Actor, Channel, TopicBody, TopicTitle};
-use store::testing::{Backend, World, fresh_database};
+use domain::{Actor, TopicBody, TopicTitle};
+use store::testing::{Backend, World, fresh_database, plain_submission};
 use store::{NewTopic, Store, TopicAction, Who};
 
 use crate::server::pg_lock;
@@ -46,18 +46,8 @@ async fn late_tasks(store: &Store, world: &World) -> Vec<domain::TopicId> {
         let title = TopicTitle::parse(&format!("村组道路破损第{i}处")).unwrap();
         let body = TopicBody::parse("路面坑洼，雨天积水").unwrap();
         let new = NewTopic {
-            room: world.room_a,
-            channel: Channel::Resident,
-            title: &title,
-            body: &body,
             category: "交通出行",
-            place: "",
-            phone: None,
-            anonymous: false,
-            point: None,
-            client_key: None,
-            photos: &[],
-            reason: None,
+            ..plain_submission(world.room_a, &title, &body)
         };
         let t = store.submit_topic(new, &phone).await.unwrap();
         let refer = TopicAction::Refer {

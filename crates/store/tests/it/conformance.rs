@@ -1,7 +1,7 @@
 use chrono::Duration;
-use domain::{Actor, Channel, Reason, RoomId, TopicBody, TopicTitle, UserId};
+use domain::{Actor, Reason, RoomId, TopicBody, TopicTitle, UserId};
 use store::both_backends as both;
-use store::testing::{Backend, World, fresh_database};
+use store::testing::{Backend, World, fresh_database, plain_submission};
 use store::{NewTopic, Store, StoreError, TopicAction, TopicFilter, Who};
 
 pub(crate) async fn setup(backend: Backend) -> (Store, World) {
@@ -28,29 +28,11 @@ fn anonymous(device: &str) -> Who {
     }
 }
 
-/// A resident's plain submission to `room`.
-fn new_topic<'a>(room: RoomId, title: &'a TopicTitle, body: &'a TopicBody) -> NewTopic<'a> {
-    NewTopic {
-        room,
-        channel: Channel::Resident,
-        title,
-        body,
-        category: "其他",
-        place: "",
-        phone: None,
-        anonymous: false,
-        point: None,
-        client_key: None,
-        photos: &[],
-        reason: None,
-    }
-}
-
 async fn submit(store: &Store, room: RoomId, who: &Who, title: &str) -> store::Topic {
     let title = TopicTitle::parse(title).unwrap();
     let body = TopicBody::parse("具体情况说明").unwrap();
     store
-        .submit_topic(new_topic(room, &title, &body), who)
+        .submit_topic(plain_submission(room, &title, &body), who)
         .await
         .unwrap()
 }
@@ -449,7 +431,7 @@ async fn cancelled_writes_leave_no_open_transaction(backend: Backend) {
     for polls in 1..=40 {
         // Dropped at its n-th wait: cancelled at every step of the write in
         // turn, the BEGIN round trip included.
-        let write = store.submit_topic(new_topic(world.room_a, &title, &body), &who);
+        let write = store.submit_topic(plain_submission(world.room_a, &title, &body), &who);
         poll_then_drop(write, polls).await;
         if let Some(db) = &watcher {
             use sea_orm::{ConnectionTrait, Statement};
@@ -508,7 +490,7 @@ async fn anonymous_submitter_stays_anonymous(backend: Backend) {
         .submit_topic(
             NewTopic {
                 anonymous: true,
-                ..new_topic(world.room_a, &title, &body)
+                ..plain_submission(world.room_a, &title, &body)
             },
             &resident,
         )
