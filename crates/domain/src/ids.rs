@@ -37,6 +37,8 @@ id!(
     StatementId,
     /// A consultation opinion (协商意见) formed at a meeting.
     OpinionId,
+    /// A leadership meeting (上会研究) that rules on opinions.
+    ReviewSessionId,
     /// One line of someone's inbox (我的消息).
     NotificationId,
 );

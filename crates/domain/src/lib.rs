@@ -18,6 +18,7 @@ mod labels;
 mod meeting;
 mod people;
 mod region;
+mod review;
 mod supervision;
 mod task;
 mod timeline;
@@ -44,8 +45,8 @@ pub use deliberation::{
 pub use error::DomainError;
 pub use event::EventKind;
 pub use ids::{
-    DeliberationId, DepartmentId, MeetingId, NotificationId, OpinionId, RegionId, RoomId,
-    StatementId, TaskId, TopicId, UserId,
+    DeliberationId, DepartmentId, MeetingId, NotificationId, OpinionId, RegionId, ReviewSessionId,
+    RoomId, StatementId, TaskId, TopicId, UserId,
 };
 pub use intake::{
     ANONYMOUS, CATEGORIES, PhotoCtx, category, check_support, photos_visible, publish_photos,
@@ -57,18 +58,19 @@ pub use meeting::{
 };
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};
+pub use review::{ReviewSessionRef, Ruling, dispatchable, overall_decision, plan_review_session};
 pub use supervision::{Card, Notice, Supervised, Thresholds, card, notices};
 pub use task::{
     TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task, decide_task, may_task,
 };
 pub use timeline::{BEIJING, EventDetail, beijing_date, beijing_time};
 pub use topic::{
-    DepartmentRef, MeetingRef, MergeTarget, Submitter, TopicCommand, TopicCtx, TopicMove,
-    TopicState, TopicTransition, allowed, decide, may, submit,
+    DepartmentRef, MeetingRef, MergeTarget, OpinionRef, Submitter, TopicCommand, TopicCtx,
+    TopicMove, TopicState, TopicTransition, allowed, decide, may, submit,
 };
 pub use triage::takes_merges;
 pub use values::{
-    Decision, Instructions, MeetingTitle, Note, Participants, Password, PersonName, PhoneNumber,
-    RatingComment, Reason, RoomCode, Satisfaction, TaskTitle, TopicBody, TopicTitle, TrackingNo,
-    Username, has_hidden_chars,
+    AdoptedPart, Decision, Instructions, MeetingTitle, Note, Participants, Password, PersonName,
+    PhoneNumber, RatingComment, Reason, RoomCode, Satisfaction, TaskTitle, TopicBody, TopicTitle,
+    TrackingNo, Username, has_hidden_chars,
 };

@@ -152,6 +152,26 @@ impl Actor {
         self.region_role_covers(Role::Leader, path)
     }
 
+    /// The nearest region this actor leads that covers `path` (the
+    /// subdistrict before the county): whose leadership meeting rules there.
+    pub fn nearest_led_region(&self, path: &RegionPath) -> Option<&RegionPath> {
+        self.grants
+            .iter()
+            .filter_map(|g| match &g.scope {
+                Scope::Region(r) if g.role == Role::Leader && r.covers(path) => Some(r),
+                _ => None,
+            })
+            .max_by_key(|r| r.0.len())
+    }
+
+    /// The regions this actor leads.
+    pub fn led_regions(&self) -> impl Iterator<Item = &RegionPath> {
+        self.grants.iter().filter_map(|g| match &g.scope {
+            Scope::Region(r) if g.role == Role::Leader => Some(r),
+            _ => None,
+        })
+    }
+
     /// A committee member (委员) of this region or of one above it.
     pub fn is_committee_member_for(&self, path: &RegionPath) -> bool {
         self.region_role_covers(Role::CommitteeMember, path)

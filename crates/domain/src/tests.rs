@@ -37,6 +37,21 @@ fn dept() -> DepartmentRef {
     }
 }
 
+/// A ruling on an opinion not yet ruled on, at a session of the village held today.
+fn review(decision: Decision, others: Vec<Option<Decision>>) -> TopicCommand {
+    let reason = Some(reason());
+    let part = Some(AdoptedPart::parse("其中一部分").unwrap());
+    TopicCommand::Review {
+        session: ReviewSessionRef {
+            region: village(),
+            held_on: today(),
+        },
+        opinion: OpinionRef { decision: None },
+        ruling: Ruling::new(decision, part, reason, Instructions::parse("").unwrap()).unwrap(),
+        others,
+    }
+}
+
 fn topic_commands() -> Vec<TopicCommand> {
     [
         TopicCommand::Accept,
@@ -53,12 +68,11 @@ fn topic_commands() -> Vec<TopicCommand> {
             meeting: meeting(ROOM, MeetingState::Planned),
         },
         TopicCommand::RecordOpinion,
-        TopicCommand::Review {
-            decision: Decision::Adopt,
-        },
+        review(Decision::Adopt, vec![]),
         TopicCommand::DispatchTask {
             department: dept(),
             due: today(),
+            opinion: None,
         },
         TopicCommand::Complete,
     ]
@@ -82,7 +96,7 @@ fn topic_allowed(state: TopicState, cmd: &TopicCommand) -> Option<(TopicState, E
         (C::Refer { .. }, Submitted) => (Referred, EventKind::Referred),
         (C::AddResearch, Accepted | Researching) => (Researching, EventKind::ResearchAdded),
         (C::Schedule { .. }, Researching) => (Scheduled, EventKind::Scheduled),
-        (C::RecordOpinion, Scheduled) => (Deliberated, EventKind::OpinionRecorded),
+        (C::RecordOpinion, Scheduled | Deliberated) => (Deliberated, EventKind::OpinionRecorded),
         (C::Review { .. }, Deliberated) => (Reviewed, EventKind::Reviewed),
         (C::DispatchTask { .. }, Reviewed | Implementing | Reopened) => {
             (Implementing, EventKind::TaskDispatched)
@@ -175,7 +189,7 @@ fn topic_machine_is_exactly_the_table() {
     // Convener and leader moves count once per kind of submitter (3); review,
     // dispatch and uphold by two leaders; the three ratings only by a user or
     // device submitter.
-    let convener_moves = 4 + 2 + 1 + 1 + 2 + 1; // triage, research x2, schedule, opinion, complete x2, resume
+    let convener_moves = 4 + 2 + 1 + 2 + 2 + 1; // triage, research x2, schedule, opinion x2, complete x2, resume
     let leader_moves = 2 * (1 + 3 + 1); // review, dispatch x3, uphold
     assert_eq!(allowed, 3 * (convener_moves + leader_moves) + 2 * 3);
 }
@@ -183,9 +197,7 @@ fn topic_machine_is_exactly_the_table() {
 #[test]
 fn a_county_leader_reviews_below_but_a_sibling_subdistrict_leader_cannot() {
     let c = ctx(TopicState::Deliberated, Submitter::Nobody);
-    let review = TopicCommand::Review {
-        decision: Decision::PartlyAdopt,
-    };
+    let review = review(Decision::PartlyAdopt, vec![]);
     let got = decide(&c, &actor_for(Who::ParentLeader), &review);
     assert_eq!(got.map(|t| t.to), Ok(TopicState::Reviewed));
     let got = decide(&c, &actor_for(Who::SiblingLeader), &review);
@@ -299,10 +311,61 @@ fn only_adopted_opinions_become_tasks() {
             &TopicCommand::DispatchTask {
                 department: dept(),
                 due: today(),
+                opinion: None,
             },
         );
         assert_eq!(got.is_ok(), ok, "{decision:?}");
+        // A task that names an opinion carries out only an adopted one.
+        let mut c = ctx(TopicState::Implementing, Submitter::Nobody);
+        c.decision = Some(Decision::PartlyAdopt);
+        let got = decide(
+            &c,
+            &actor_for(Who::Leader),
+            &TopicCommand::DispatchTask {
+                department: dept(),
+                due: today(),
+                opinion: Some(OpinionRef { decision }),
+            },
+        );
+        assert_eq!(got.is_ok(), ok, "named {decision:?}");
     }
+}
+
+#[test]
+fn each_opinion_is_ruled_on_by_itself() {
+    let c = ctx(TopicState::Deliberated, Submitter::Nobody);
+    let leader = actor_for(Who::Leader);
+    // Another opinion still open: the topic waits, the ruling is on the timeline.
+    let got = decide(&c, &leader, &review(Decision::Adopt, vec![None])).unwrap();
+    assert_eq!(
+        (got.to, got.event),
+        (TopicState::Deliberated, EventKind::Reviewed)
+    );
+    // The last ruling reviews the topic, whatever it decides.
+    let got = decide(
+        &c,
+        &leader,
+        &review(Decision::NotAdopt, vec![Some(Decision::Adopt)]),
+    );
+    assert_eq!(got.map(|t| t.to), Ok(TopicState::Reviewed));
+    // An opinion is ruled on once.
+    let mut twice = review(Decision::Adopt, vec![]);
+    if let TopicCommand::Review { opinion, .. } = &mut twice {
+        opinion.decision = Some(Decision::NotAdopt);
+    }
+    assert!(matches!(
+        decide(&c, &leader, &twice),
+        Err(DomainError::Precondition(_))
+    ));
+    // At a session held, of the topic's region or above.
+    let mut later = review(Decision::Adopt, vec![]);
+    if let TopicCommand::Review { session, .. } = &mut later {
+        session.held_on = today().succ_opt().unwrap();
+    }
+    assert!(matches!(
+        decide(&c, &leader, &later),
+        Err(DomainError::Invalid { .. })
+    ));
 }
 
 #[test]

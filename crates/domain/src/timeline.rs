@@ -96,6 +96,18 @@ pub enum EventDetail {
         decision: Decision,
         /// Leadership's 批示; may be empty.
         instructions: String,
+        /// The opinion ruled on (entries before per-opinion rulings have none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opinion: Option<String>,
+        /// 部分采纳: the part adopted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        part: Option<String>,
+        /// 不予采纳: why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// The leadership meeting, with its date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<String>,
     },
     /// A task (工单) was given to a department.
     Dispatched {
@@ -241,11 +253,30 @@ impl EventDetail {
             D::Reviewed {
                 decision,
                 instructions,
-            } if instructions.is_empty() => decision.label_zh().to_owned(),
-            D::Reviewed {
-                decision,
-                instructions,
-            } => format!("{}。批示：{instructions}", decision.label_zh()),
+                opinion,
+                part,
+                reason,
+                session,
+            } => {
+                let mut s = String::new();
+                if let Some(session) = session {
+                    s.push_str(&format!("{session}审议"));
+                }
+                if let Some(opinion) = opinion {
+                    s.push_str(&format!("「{opinion}」："));
+                }
+                s.push_str(decision.label_zh());
+                if let Some(part) = part {
+                    s.push_str(&format!("（采纳部分：{part}）"));
+                }
+                if let Some(reason) = reason {
+                    s.push_str(&format!("（理由：{reason}）"));
+                }
+                if !instructions.is_empty() {
+                    s.push_str(&format!("。批示：{instructions}"));
+                }
+                s
+            }
             D::Dispatched {
                 department,
                 task,

@@ -2,6 +2,7 @@
 use chrono::NaiveDate;
 
 use crate::labels::labelled;
+use crate::review::{ReviewSessionRef, Ruling, check_session, dispatchable, overall_decision};
 use crate::{
     Actor, Channel, Decision, DepartmentId, DomainError, EventKind, MeetingId, MeetingState,
     Reason, RegionPath, Role, RoomId, Satisfaction, TopicId, UserId,
@@ -137,6 +138,13 @@ pub struct MeetingRef {
     pub state: MeetingState,
 }
 
+/// A consultation opinion a move names, as the rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpinionRef {
+    /// The leadership's decision on it, once ruled on.
+    pub decision: Option<Decision>,
+}
+
 /// A move on a topic with the data its rules read. `Resume` puts a reopened
 /// topic back to work; its timeline event is [`EventKind::Resumed`] (恢复办理),
 /// since `TaskSentBack` would tell residents a department's work was rejected
@@ -171,10 +179,17 @@ pub enum TopicCommand {
     },
     /// Record the meeting's consultation opinion (协商意见).
     RecordOpinion,
-    /// Leadership rules on the opinion (上会研究).
+    /// Leadership rules on one consultation opinion at a leadership meeting
+    /// (上会研究); the topic is reviewed once every opinion is ruled on.
     Review {
-        /// Adopted, partly adopted or not.
-        decision: Decision,
+        /// The meeting the ruling is made at.
+        session: ReviewSessionRef,
+        /// The opinion ruled on now.
+        opinion: OpinionRef,
+        /// What was decided on it.
+        ruling: Ruling,
+        /// The decisions on the topic's other opinions (`None`: not yet ruled on).
+        others: Vec<Option<Decision>>,
     },
     /// Give a department a task (工单) that carries the decision out.
     DispatchTask {
@@ -182,6 +197,8 @@ pub enum TopicCommand {
         department: DepartmentRef,
         /// Its due date, today at the earliest.
         due: NaiveDate,
+        /// The opinion the task carries out, when named.
+        opinion: Option<OpinionRef>,
     },
     /// Close the work once every task is verified (办结).
     Complete,
@@ -310,10 +327,43 @@ pub fn decide(
     let (to, event) = check(ctx, actor, cmd.kind())?;
     match cmd {
         TopicCommand::Merge { into } => crate::triage::check_merge_target(ctx, into)?,
-        TopicCommand::Refer { due, department }
-        | TopicCommand::DispatchTask { due, department } => {
+        TopicCommand::Refer { due, department } => {
             crate::task::check_department(&ctx.region, department)?;
             crate::task::check_due(*due, ctx.today)?
+        }
+        TopicCommand::DispatchTask {
+            due,
+            department,
+            opinion,
+        } => {
+            if opinion.is_some_and(|o| !dispatchable(o.decision)) {
+                return Err(DomainError::Precondition(
+                    "这条协商意见未被采纳，不能交办".into(),
+                ));
+            }
+            crate::task::check_department(&ctx.region, department)?;
+            crate::task::check_due(*due, ctx.today)?
+        }
+        TopicCommand::Review {
+            session,
+            opinion,
+            ruling,
+            others,
+        } => {
+            check_session(session, &ctx.region, ctx.today)?;
+            if opinion.decision.is_some() {
+                return Err(DomainError::Precondition("这条协商意见已经审议过了".into()));
+            }
+            let mut all = others.clone();
+            all.push(Some(ruling.decision));
+            if overall_decision(&all).is_none() {
+                // Other opinions still wait for their ruling.
+                return Ok(TopicTransition { to, event });
+            }
+            return Ok(TopicTransition {
+                to: TopicState::Reviewed,
+                event,
+            });
         }
         TopicCommand::Schedule { meeting } => crate::meeting::check_agenda(ctx.room, meeting)?,
         TopicCommand::Rate { satisfaction } if !satisfaction.is_satisfied() => {
@@ -368,9 +418,12 @@ fn check(
             }
             (Deliberated, EventKind::OpinionRecorded)
         }
-        (M::Review, Deliberated) => (Reviewed, EventKind::Reviewed),
+        // More opinions may be formed until every one is ruled on.
+        (M::Opinion, Deliberated) => (Deliberated, EventKind::OpinionRecorded),
+        // Stays deliberated until the last opinion is ruled on (see `decide`).
+        (M::Review, Deliberated) => (Deliberated, EventKind::Reviewed),
         (M::Dispatch, Reviewed) => {
-            if !matches!(ctx.decision, Some(Decision::Adopt | Decision::PartlyAdopt)) {
+            if !dispatchable(ctx.decision) {
                 return Err(DomainError::Precondition("该意见未被采纳，不能交办".into()));
             }
             (Implementing, EventKind::TaskDispatched)

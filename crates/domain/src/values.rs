@@ -170,6 +170,8 @@ text_type!(/// Who took part in a research visit, as typed.
     Participants, "participants", "参加人员", 0, 200, false);
 text_type!(/// A deliberation meeting's name.
     MeetingTitle, "title", "会议名称", 2, 60, false);
+text_type!(/// 部分采纳: the part of an opinion adopted, as the tasks will carry it out.
+    AdoptedPart, "part", "采纳部分", 2, 500, true);
 text_type!(/// A person's name as shown on the timeline.
     PersonName, "name", "姓名", 1, 32, false);
 

@@ -43,12 +43,13 @@ pub use like_queue::LikeQueue;
 pub use likes::{LikeOutcome, VisitorMarks};
 pub use model::{
     Deliberation, DeliberationResult, Department, Meeting, Notification, Opinion, Photo, Rating,
-    Region, ResearchRecord, Room, Statement, Task, Topic, TopicEvent, User,
+    Region, ResearchRecord, ReviewSession, Room, Statement, Task, Topic, TopicEvent, User,
 };
 pub use stage::deliberation::{OpenDeliberation, STATEMENT_MAX, parse_statement};
 pub use stage::intake::{NewPhoto, SupportOutcome, device_key, key_of, person_key, user_key};
 pub use stage::meeting::NewMeeting;
 pub use stage::opinion_map::AnalysisInput;
+pub use stage::review::NewReviewSession;
 pub use stage::submit::NewTopic;
 pub use stage::task::TaskAction;
 pub(crate) use stage::{deliberation, intake};

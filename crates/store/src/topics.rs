@@ -2,8 +2,8 @@
 //! along the chain (each stage's own writes are in [`crate::stage`]).
 use chrono::NaiveDate;
 use domain::{
-    Actor, Channel, Decision, DepartmentId, EventDetail, EventKind, Instructions, MeetingId,
-    MeetingState, Note, Participants, RatingComment, Reason, RegionPath, Role, RoomId,
+    Actor, Channel, DepartmentId, EventDetail, EventKind, MeetingId, MeetingState, Note, OpinionId,
+    Participants, RatingComment, Reason, RegionPath, ReviewSessionId, Role, RoomId, Ruling,
     Satisfaction, TaskTitle, TopicCommand, TopicCtx, TopicId, TopicMove, TopicState, TrackingNo,
     beijing_date,
 };
@@ -69,12 +69,15 @@ pub enum TopicAction {
         /// The opinion as agreed.
         text: Note,
     },
-    /// Leadership rules on the opinion (上会研究).
+    /// Leadership rules on one consultation opinion at a leadership meeting
+    /// (上会研究); the topic is reviewed when its last opinion is ruled on.
     Review {
-        /// Adopted, partly adopted or not.
-        decision: Decision,
-        /// Leadership's 批示; may be empty.
-        instructions: Instructions,
+        /// The leadership meeting.
+        session: ReviewSessionId,
+        /// The topic's opinion ruled on.
+        opinion: OpinionId,
+        /// What was decided, with the part, the reason and the 批示.
+        ruling: Ruling,
     },
     /// Give a department a task (工单) that carries the decision out.
     DispatchTask {
@@ -84,6 +87,8 @@ pub enum TopicAction {
         title: TaskTitle,
         /// Its due date, today at the earliest.
         due: NaiveDate,
+        /// The adopted opinion (or part) it carries out, when named.
+        opinion: Option<OpinionId>,
     },
     /// Close the work once every task is verified (办结).
     Complete,
@@ -312,6 +317,18 @@ impl Store {
             TopicAction::Merge { into } => Some(stage::triage::merge_target(&w, into).await?),
             _ => None,
         };
+        let review = match &action {
+            TopicAction::Review {
+                session, opinion, ..
+            } => Some(stage::review::review_target(&w, &row, *session, *opinion).await?),
+            _ => None,
+        };
+        let for_opinion = match &action {
+            TopicAction::DispatchTask {
+                opinion: Some(o), ..
+            } => Some(stage::review::opinion_ref(&w, TopicId(row.id), *o).await?),
+            _ => None,
+        };
         let meeting = match &action {
             TopicAction::Schedule { meeting } => {
                 Some(stage::meeting::agenda_target(&w, *meeting).await?)
@@ -338,14 +355,22 @@ impl Store {
                     .ok_or(StoreError::NotFound("会议"))?,
             },
             TopicAction::RecordOpinion { .. } => TopicCommand::RecordOpinion,
-            TopicAction::Review { decision, .. } => TopicCommand::Review {
-                decision: *decision,
-            },
+            TopicAction::Review { ruling, .. } => {
+                let (session, opinion, others) =
+                    review.as_ref().ok_or(StoreError::NotFound("协商意见"))?;
+                TopicCommand::Review {
+                    session: session.as_ref(),
+                    opinion: *opinion,
+                    ruling: ruling.clone(),
+                    others: others.clone(),
+                }
+            }
             TopicAction::DispatchTask {
                 department, due, ..
             } => TopicCommand::DispatchTask {
                 department: stage::task::department_ref(&w, *department).await?,
                 due: *due,
+                opinion: for_opinion,
             },
             TopicAction::Complete => TopicCommand::Complete,
             TopicAction::Rate { satisfaction, .. } => TopicCommand::Rate {
@@ -378,7 +403,7 @@ impl Store {
             }
             TopicAction::Refer { department, due } => {
                 let (tid, department) =
-                    stage::task::create_task(&w, row.id, department, &row.title, due).await?;
+                    stage::task::create_task(&w, row.id, department, &row.title, due, None).await?;
                 task_id = Some(tid);
                 EventDetail::Referred { department, due }
             }
@@ -393,16 +418,20 @@ impl Store {
                 stage::meeting::record_opinion(&w, &row, &text).await?
             }
             TopicAction::Review {
-                decision,
-                instructions,
-            } => stage::review::review(&w, &row, &mut am, decision, &instructions).await?,
+                opinion, ruling, ..
+            } => {
+                let (session, _, others) = review.ok_or(StoreError::NotFound("协商意见"))?;
+                stage::review::review(&w, &mut am, &session, opinion, &ruling, &others).await?
+            }
             TopicAction::DispatchTask {
                 department,
                 title,
                 due,
+                opinion,
             } => {
                 let (tid, department) =
-                    stage::task::create_task(&w, row.id, department, title.as_str(), due).await?;
+                    stage::task::create_task(&w, row.id, department, title.as_str(), due, opinion)
+                        .await?;
                 task_id = Some(tid);
                 EventDetail::Dispatched {
                     department,

@@ -98,6 +98,11 @@ pub(crate) fn required<'a>(
         .ok_or_else(|| invalid(field, &format!("请填写{label}")))
 }
 
+/// The field's text when something other than blanks was sent.
+pub(crate) fn filled(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
 /// Plain text with a length limit and no control, zero-width or bidi characters.
 pub fn plain(v: Option<&str>, field: &'static str, label: &str, max: usize) -> AppResult<String> {
     let s = v.unwrap_or("").trim();
@@ -136,7 +141,13 @@ pub struct ActionInput {
     pub participants: Option<String>,
     pub meeting: Option<String>,
     pub text: Option<String>,
+    /// `review`: the leadership meeting (`POST /api/reviews`) and the
+    /// opinion ruled on; `dispatch`: the adopted opinion the task carries out.
+    pub session: Option<String>,
+    pub opinion: Option<String>,
     pub decision: Option<String>,
+    /// `review` with `partly_adopt`: the part adopted.
+    pub part: Option<String>,
     pub instructions: Option<String>,
     pub title: Option<String>,
     pub satisfaction: Option<String>,

@@ -116,6 +116,8 @@ table! {
     get  "/m/{id}"                         Policy::Public   => pages::meeting::meeting;
     get  "/m/{id}/qr.svg"                  Policy::Public   => share::meeting_qr;
     post "/m/{id}/act/{action}"            Policy::AnyOf(CONVENER) => stages::meeting::meeting_action_page;
+    post "/reviews"                        Policy::AnyOf(LEADER) => stages::review::create_page;
+    get  "/reviews/{id}"                   Policy::Public   => stages::review::session_page;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
     get  "/supervision"                    Policy::AnyOf(LEADER) => pages::supervision::supervision;
     get  "/desk/triage"                    Policy::AnyOf(CONVENER) => pages::triage::triage;
@@ -149,6 +151,8 @@ table! {
     post "/api/tasks/{id}/actions/{action}" Policy::AnyOf(TASK_ACTORS) => stages::task::task_action_api;
     get  "/api/meetings/{id}"              Policy::Public   => api::meeting;
     post "/api/meetings/{id}/actions/{action}" Policy::AnyOf(CONVENER) => stages::meeting::meeting_action_api;
+    post "/api/reviews"                    Policy::AnyOf(LEADER) => stages::review::create_api;
+    get  "/api/reviews/{id}"               Policy::Public   => stages::review::session_api;
     get  "/api/desk"                       Policy::SignedIn => api::desk;
     post "/api/session"                    Policy::Anyone   => api::login;
     get  "/api/session"                    Policy::SignedIn => api::me;

@@ -221,7 +221,17 @@ step('3. leader adopts the opinion with instructions and dispatches a task to �
   await assertVisible(row, 'the topic waits for the leader under 待上会研究、待交办');
   assert.equal(await clickAndLoad(page, row), `/t/${s.no}`);
 
-  const form = await openDetails(page.locator('#actions'), '上会研究');
+  // The leadership meeting is recorded first (date, who attended), then the
+  // opinion is ruled on at it.
+  let ruling = await openDetails(page.locator('#actions'), '上会研究');
+  const session = await openDetails(ruling, '登记上会研究会议');
+  await session.getByLabel('会议名称').fill('街道党工委会议（第12次）');
+  assert.equal(await session.getByLabel('会议日期').inputValue(), beijingDate(0), 'the date defaults to today');
+  await session.getByLabel('参会人员').fill('党工委书记、办事处主任、分管副主任');
+  await clickAndLoad(page, session.getByRole('button', { name: '登记会议' }));
+  ruling = await openDetails(page.locator('#actions'), '上会研究');
+  const form = ruling.locator('form.ruling');
+  assert.ok((await form.getByLabel('上会研究会议').textContent()).includes('街道党工委会议（第12次）'));
   await form.getByLabel('采纳', { exact: true }).check();
   await form.getByLabel('批示').fill('同意，请城管办一周内办好。');
   await clickAndLoad(page, form.getByRole('button', { name: '提交审议结果' }));

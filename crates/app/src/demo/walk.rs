@@ -6,10 +6,11 @@
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use domain::{
-    Channel, Decision, DepartmentId, Instructions, MeetingCommand, MeetingId, Note, Participants,
-    RatingComment, Reason, Satisfaction, TaskTitle, TopicBody, TopicId, TopicTitle, TrackingNo,
+    AdoptedPart, Channel, Decision, DepartmentId, Instructions, MeetingCommand, MeetingId,
+    MeetingTitle, Note, Participants, RatingComment, Reason, ReviewSessionId, Ruling, Satisfaction,
+    TaskTitle, TopicBody, TopicId, TopicTitle, TrackingNo,
 };
-use store::{NewMeeting, NewTopic, Store, TaskAction, TopicAction, Who};
+use store::{NewMeeting, NewReviewSession, NewTopic, Store, TaskAction, TopicAction, Who};
 
 use super::pace::{Pace, beijing};
 use super::{Data, DemoTopic, People, deliberation, fill, pick};
@@ -331,8 +332,40 @@ async fn hold_autumn_meeting(
         .apply_meeting(meeting, convener, MeetingCommand::Close)
         .await?;
 
+    // The subdistrict's leadership meets a few days later and rules on
+    // each opinion of the meeting.
+    let session_at = pace.office(starts_at, 3, 1);
+    let region = people
+        .leader
+        .actor
+        .led_regions()
+        .next()
+        .and_then(|r| r.id())
+        .context("the demo leader leads a region")?;
+    let session = store
+        .create_review_session(
+            NewReviewSession {
+                region,
+                title: MeetingTitle::parse("陈师街道党工委（扩大）会议")?,
+                held_on: domain::beijing_date(session_at),
+                attendees: Participants::parse(
+                    "街道党工委书记、办事处主任、分管副主任、社会事务办、城建办负责人",
+                )?,
+            },
+            &people.leader,
+        )
+        .await?;
     for h in heard {
-        carry_out(store, pace, d, people, convener, starts_at, h).await?;
+        carry_out(
+            store,
+            pace,
+            d,
+            people,
+            convener,
+            (session.id, session_at),
+            h,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -345,7 +378,7 @@ async fn carry_out(
     d: &Data,
     people: &People,
     convener: &Who,
-    meeting_at: DateTime<Utc>,
+    (session, session_at): (ReviewSessionId, DateTime<Utc>),
     h: &Heard<'_>,
 ) -> anyhow::Result<()> {
     let (i, t) = (h.n, h.topic);
@@ -356,18 +389,26 @@ async fn carry_out(
     if h.stop < Stop::Reviewed {
         return Ok(());
     }
-    let reviewed = pace.office(meeting_at, 3 + (i % 4) as i64, i);
+    let reviewed = pace.minutes_after(session_at, 5 + 7 * (i % 12) as i64);
     let instructions = fill(pick(&d.templates.instruction, i), &t.title, &t.place);
-    let decision = if i % 7 == 3 {
-        Decision::PartlyAdopt
+    let (decision, part) = if i % 7 == 3 {
+        let part = format!("先行实施{}的整治，其余部分列入明年计划统筹安排", t.place);
+        (Decision::PartlyAdopt, Some(AdoptedPart::parse(&part)?))
     } else {
-        Decision::Adopt
+        (Decision::Adopt, None)
     };
+    let opinion = store
+        .opinions(h.id)
+        .await?
+        .into_iter()
+        .next_back()
+        .context("opinion")?;
     act(
         &people.leader,
         TopicAction::Review {
-            decision,
-            instructions: Instructions::parse(&instructions)?,
+            session,
+            opinion: opinion.id,
+            ruling: Ruling::new(decision, part, None, Instructions::parse(&instructions)?)?,
         },
     )
     .await?;
@@ -382,6 +423,7 @@ async fn carry_out(
             department: h.dept,
             title: TaskTitle::parse(&t.title)?,
             due,
+            opinion: Some(opinion.id),
         },
     )
     .await?;

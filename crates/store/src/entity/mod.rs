@@ -23,6 +23,7 @@ pub mod photo;
 pub mod rating;
 pub mod region;
 pub mod research_record;
+pub mod review_session;
 pub mod room;
 pub mod session;
 pub mod setting;

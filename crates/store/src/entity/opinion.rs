@@ -15,6 +15,15 @@ pub struct Model {
     pub decision: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub instructions: String,
+    /// The leadership meeting that ruled on it (`m0015`).
+    pub review_session_id: Option<i64>,
+    /// 部分采纳: the part adopted.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub part: Option<String>,
+    /// 不予采纳: the reason, public.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub reason: Option<String>,
+    pub reviewed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

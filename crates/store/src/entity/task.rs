@@ -17,6 +17,8 @@ pub struct Model {
     pub due_date: Date,
     /// The new due date a department asked for, until a leader decides.
     pub requested_due: Option<Date>,
+    /// The adopted opinion the task carries out, when named (`m0015`).
+    pub opinion_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

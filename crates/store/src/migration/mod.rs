@@ -8,6 +8,7 @@ use sea_orm_migration::prelude::*;
 use crate::entity::*;
 
 mod event_facts;
+mod m0015_review;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0012PhotosPublished),
             Box::new(M0013Calendar),
             Box::new(M0014TaskNotices),
+            Box::new(m0015_review::M0015Review),
         ]
     }
 }

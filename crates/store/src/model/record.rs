@@ -1,13 +1,16 @@
 //! What the chain records about a topic: research, opinions, ratings,
 //! photos, the inbox and the latest opinion map.
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
-    Decision, DeliberationId, MeetingId, NotificationId, OpinionId, Satisfaction, TopicId, UserId,
+    Decision, DeliberationId, MeetingId, NotificationId, OpinionId, RegionId, RegionPath,
+    ReviewSessionId, Satisfaction, TopicId, UserId,
 };
 
 use super::parsed;
 use crate::StoreError;
-use crate::entity::{deliberation_result, notification, opinion, photo, rating, research_record};
+use crate::entity::{
+    deliberation_result, notification, opinion, photo, rating, research_record, review_session,
+};
 
 /// A research record (商前调研记录).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,10 +52,65 @@ pub struct Opinion {
     pub text: String,
     /// Leadership's decision, once reviewed.
     pub decision: Option<Decision>,
+    /// 部分采纳: the part adopted.
+    pub part: Option<String>,
+    /// 不予采纳: why, for the public to read.
+    pub reason: Option<String>,
     /// Leadership's 批示; may be empty.
     pub instructions: String,
+    /// The leadership meeting that ruled on it.
+    pub session: Option<ReviewSessionId>,
     /// When it was recorded.
     pub created_at: DateTime<Utc>,
+}
+
+/// A leadership meeting (上会研究) of a region, at which opinions are ruled on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewSession {
+    /// Its id.
+    pub id: ReviewSessionId,
+    /// The region whose leadership met.
+    pub region: RegionId,
+    /// That region's path; the session rules on topics below it.
+    pub region_path: RegionPath,
+    /// Its name, e.g. 街道党工委会议（2026年第12次）.
+    pub title: String,
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// Who attended, as entered.
+    pub attendees: String,
+    /// Who recorded it.
+    pub created_by: UserId,
+}
+
+impl ReviewSession {
+    /// The session as the rules see it.
+    pub fn as_ref(&self) -> domain::ReviewSessionRef {
+        domain::ReviewSessionRef {
+            region: self.region_path.clone(),
+            held_on: self.held_on,
+        }
+    }
+}
+
+impl TryFrom<review_session::Model> for ReviewSession {
+    type Error = StoreError;
+
+    fn try_from(row: review_session::Model) -> Result<Self, StoreError> {
+        Ok(ReviewSession {
+            id: ReviewSessionId(row.id),
+            region: RegionId(row.region_id),
+            region_path: parsed(
+                &row.region_path,
+                RegionPath::decode,
+                "review_sessions.region_path",
+            )?,
+            title: row.title,
+            held_on: row.held_on,
+            attendees: row.attendees,
+            created_by: UserId(row.created_by),
+        })
+    }
 }
 
 impl TryFrom<opinion::Model> for Opinion {
@@ -69,7 +127,10 @@ impl TryFrom<opinion::Model> for Opinion {
             meeting: MeetingId(row.meeting_id),
             text: row.text,
             decision,
+            part: row.part,
+            reason: row.reason,
             instructions: row.instructions,
+            session: row.review_session_id.map(ReviewSessionId),
             created_at: row.created_at,
         })
     }

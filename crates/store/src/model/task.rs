@@ -1,6 +1,8 @@
 //! A department task and a deliberation meeting, as pages and the API read them.
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{DepartmentId, MeetingId, MeetingState, RoomId, TaskId, TaskState, TopicId};
+use domain::{
+    DepartmentId, MeetingId, MeetingState, OpinionId, RoomId, TaskId, TaskState, TopicId,
+};
 
 use super::parsed;
 use crate::StoreError;
@@ -23,6 +25,8 @@ pub struct Task {
     pub due_date: NaiveDate,
     /// The date a waiting extension request asks for.
     pub requested_due: Option<NaiveDate>,
+    /// The adopted opinion it carries out, when the leader named one.
+    pub opinion: Option<OpinionId>,
     /// When it was given to the department.
     pub created_at: DateTime<Utc>,
     /// When it last moved.
@@ -41,6 +45,7 @@ impl TryFrom<task::Model> for Task {
             title: row.title,
             due_date: row.due_date,
             requested_due: row.requested_due,
+            opinion: row.opinion_id.map(OpinionId),
             created_at: row.created_at,
             updated_at: row.updated_at,
         })

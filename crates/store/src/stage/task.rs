@@ -1,8 +1,8 @@
 //! Department tasks: sign, return, progress, extensions, completion, verification.
 use chrono::NaiveDate;
 use domain::{
-    DepartmentId, DepartmentRef, DomainError, EventDetail, Note, Reason, RegionPath, Role, RoomId,
-    TaskCommand, TaskCtx, TaskId, TaskState, TopicCommand, TopicState,
+    DepartmentId, DepartmentRef, DomainError, EventDetail, Note, OpinionId, Reason, RegionPath,
+    Role, RoomId, TaskCommand, TaskCtx, TaskId, TaskState, TopicCommand, TopicState,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -304,6 +304,7 @@ pub(crate) async fn create_task(
     department: DepartmentId,
     title: &str,
     due: NaiveDate,
+    opinion: Option<OpinionId>,
 ) -> Result<(i64, String)> {
     let d = department::Entity::find_by_id(department.0)
         .one(&w.tx)
@@ -316,6 +317,7 @@ pub(crate) async fn create_task(
         state: Set(TaskState::Assigned.code().to_owned()),
         due_date: Set(due),
         requested_due: Set(None),
+        opinion_id: Set(opinion.map(|o| o.0)),
         created_at: Set(w.now),
         updated_at: Set(w.now),
         ..Default::default()

@@ -152,9 +152,37 @@ pub struct ResearchJson {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OpinionJson {
+    pub id: i64,
     pub text: String,
+    /// adopt, partly_adopt, not_adopt; none while it waits for 上会研究.
     pub decision: Option<String>,
+    pub decision_label: String,
+    /// 部分采纳: the part adopted.
+    pub part: Option<String>,
+    /// 不予采纳: the reason, public.
+    pub reason: Option<String>,
     pub instructions: String,
+    /// The leadership meeting that ruled on it (`GET /api/reviews/{id}`).
+    pub session: Option<i64>,
+}
+
+impl OpinionJson {
+    pub fn new(o: store::Opinion) -> Self {
+        OpinionJson {
+            id: o.id.0,
+            text: o.text,
+            decision: o.decision.map(|d| d.code().to_owned()),
+            decision_label: o
+                .decision
+                .map(|d| d.label_zh())
+                .unwrap_or("待审议")
+                .to_owned(),
+            part: o.part,
+            reason: o.reason,
+            instructions: o.instructions,
+            session: o.session.map(|s| s.0),
+        }
+    }
 }
 
 /// A department task (工单).

@@ -160,11 +160,7 @@ pub async fn topic(
             .opinions(id)
             .await?
             .into_iter()
-            .map(|o| OpinionJson {
-                text: o.text,
-                decision: o.decision.map(|d| d.code().to_owned()),
-                instructions: o.instructions,
-            })
+            .map(OpinionJson::new)
             .collect(),
         like_token,
         verified_likes,

@@ -26,7 +26,11 @@ struct TopicPage {
     merged_into: Option<String>,
     timeline: Vec<EventJson>,
     research: Vec<store::ResearchRecord>,
-    opinions: Vec<OpinionRow>,
+    opinions: Vec<crate::api::OpinionJson>,
+    /// For a leader about to rule: the leadership meetings that may (id, name and date).
+    review_sessions: Vec<(i64, String)>,
+    /// The adopted opinions (or parts) a task may carry out: id and what.
+    dispatchable: Vec<(i64, String)>,
     tasks: Vec<TaskRow>,
     actions: Vec<&'static str>,
     can_rate: bool,
@@ -81,12 +85,6 @@ impl TopicPage {
     fn can(&self, action: &str) -> bool {
         self.actions.contains(&action)
     }
-}
-
-struct OpinionRow {
-    text: String,
-    decision: String,
-    instructions: String,
 }
 
 struct TaskRow {
@@ -266,17 +264,18 @@ pub async fn topic(
             }
         })
         .collect();
-    let opinions = opinions
-        .into_iter()
-        .map(|o| OpinionRow {
-            text: o.text,
-            decision: o
-                .decision
-                .map(|d| d.label_zh())
-                .unwrap_or("待审议")
-                .to_owned(),
-            instructions: o.instructions,
+    let dispatchable = opinions
+        .iter()
+        .filter(|o| domain::dispatchable(o.decision))
+        .map(|o| {
+            let what = o.part.as_deref().unwrap_or(&o.text);
+            let label = o.decision.map(|d| d.label_zh()).unwrap_or_default();
+            (o.id.0, format!("{label}：{what}"))
         })
+        .collect();
+    let opinions: Vec<_> = opinions
+        .into_iter()
+        .map(crate::api::OpinionJson::new)
         .collect();
     let meetings = meetings
         .into_iter()
@@ -291,6 +290,17 @@ pub async fn topic(
         .filter(|m| **m != TopicMove::Rate)
         .map(|m| m.code())
         .collect();
+    let review_sessions = if actions.contains(&"review") {
+        state
+            .store
+            .review_sessions_over(&t.region)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.0, format!("{}（{}）", s.title, s.held_on)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let can_like = ctx.state.is_public_result();
     let marks = state
         .store
@@ -362,6 +372,8 @@ pub async fn topic(
         timeline: timeline.iter().map(EventJson::new).collect(),
         research,
         opinions,
+        review_sessions,
+        dispatchable,
         tasks,
         actions,
         can_rate,

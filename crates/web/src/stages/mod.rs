@@ -7,5 +7,6 @@ pub mod deliberation_io;
 pub mod evaluation;
 pub mod intake;
 pub mod meeting;
+pub mod review;
 pub mod task;
 pub mod topic;

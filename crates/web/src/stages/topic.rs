@@ -5,7 +5,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use domain::MeetingId;
-use domain::{Decision, Instructions, Note, Participants, TaskTitle, TrackingNo};
+use domain::{
+    AdoptedPart, Decision, Instructions, Note, OpinionId, Participants, Reason, ReviewSessionId,
+    Ruling, TaskTitle, TrackingNo,
+};
 use store::TopicAction;
 
 use crate::AppState;
@@ -13,7 +16,7 @@ use crate::api::TopicJson;
 use crate::auth::{SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::forms::{ActionInput, ApiJson, ApiPath, PageForm};
-use crate::forms::{date, id, invalid, required};
+use crate::forms::{date, filled, id, invalid, required};
 
 /// The move named by `name` with its fields parsed; an unknown name is not found.
 pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TopicAction> {
@@ -40,14 +43,23 @@ pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TopicAction> 
             text: Note::parse(required(&i.text, "text", "协商意见")?)?,
         },
         "review" => TopicAction::Review {
-            decision: Decision::parse(required(&i.decision, "decision", "审议结果")?)
-                .ok_or_else(|| invalid("decision", "请选择审议结果"))?,
-            instructions: Instructions::parse(i.instructions.as_deref().unwrap_or(""))?,
+            session: ReviewSessionId(id(&i.session, "session", "上会研究会议")?),
+            opinion: OpinionId(id(&i.opinion, "opinion", "协商意见")?),
+            ruling: Ruling::new(
+                Decision::parse(required(&i.decision, "decision", "审议结果")?)
+                    .ok_or_else(|| invalid("decision", "请选择审议结果"))?,
+                filled(&i.part).map(AdoptedPart::parse).transpose()?,
+                filled(&i.reason).map(Reason::parse).transpose()?,
+                Instructions::parse(i.instructions.as_deref().unwrap_or(""))?,
+            )?,
         },
         "dispatch" => TopicAction::DispatchTask {
             department: i.department()?,
             title: TaskTitle::parse(required(&i.title, "title", "任务名称")?)?,
             due: date(&i.due, "due", "办理期限")?,
+            opinion: filled(&i.opinion)
+                .map(|_| id(&i.opinion, "opinion", "协商意见").map(OpinionId))
+                .transpose()?,
         },
         "complete" => TopicAction::Complete,
         "resume" => TopicAction::Resume,

@@ -128,7 +128,7 @@ const CHAIN: [ChainStep; 16] = [
     ),
     (
         "/api/topics/{no}/actions/review",
-        r#"{"decision": "adopt"}"#,
+        r#"{"decision": "adopt", "session": "{session}", "opinion": "{opinion}"}"#,
         LEADERS,
         "leader-a",
     ),
@@ -209,6 +209,13 @@ async fn stage_actions_forbidden(backend: Backend) {
         let v = check(&app, &clients, &no, step).await;
         if path.ends_with("/meetings") {
             ids.push(("{meeting}", v["id"].to_string()));
+        }
+        if path.ends_with("/opinion") {
+            let id = app.store.topic_by_tracking(&no).await.unwrap().id;
+            let opinion = app.store.opinions(id).await.unwrap()[0].id;
+            ids.push(("{opinion}", opinion.to_string()));
+            let leader = &clients.iter().find(|(l, _)| *l == "leader-a").unwrap().1;
+            ids.push(("{session}", app.review_session(leader).await.to_string()));
         }
         if path.ends_with("/dispatch") {
             let id = app.store.topic_by_tracking(&no).await.unwrap().id;

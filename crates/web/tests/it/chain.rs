@@ -90,9 +90,9 @@ async fn chain_walk(backend: Backend) {
 
     let leader = app.login("leader-a").await;
     assert_eq!(
-        act(
+        app.review(
             &leader,
-            topic_act("review"),
+            &no,
             json!({ "decision": "adopt", "instructions": "请交通部门抓紧实施。" })
         )
         .await["state"],

@@ -291,6 +291,42 @@ impl TestApp {
         }
     }
 
+    /// Today in Beijing on the app's clock, as date fields send it.
+    pub fn today(&self) -> String {
+        self.store.clock().today().to_string()
+    }
+
+    /// `leader` records a leadership meeting held today; returns its id.
+    pub async fn review_session(&self, leader: &Client) -> i64 {
+        let body = json!({ "title": "街道党工委会议", "held_on": self.today(), "attendees": "党工委书记、办事处主任、分管副主任" });
+        let (s, v) = self.post(leader, "/api/reviews", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["id"].as_i64().unwrap()
+    }
+
+    /// `leader` rules on every open opinion of topic `no` at a new leadership
+    /// meeting, with `ruling` (decision, part, reason, instructions); returns
+    /// the topic as the last ruling left it.
+    pub async fn review(&self, leader: &Client, no: &str, ruling: Value) -> Value {
+        let session = self.review_session(leader).await;
+        let topic = self.store.topic_by_tracking(no).await.unwrap();
+        let mut last = Value::Null;
+        for o in self.store.opinions(topic.id).await.unwrap() {
+            if o.decision.is_some() {
+                continue;
+            }
+            let mut body = ruling.clone();
+            body["session"] = json!(session.to_string());
+            body["opinion"] = json!(o.id.to_string());
+            let (s, v) = self
+                .post(leader, &format!("/api/topics/{no}/actions/review"), body)
+                .await;
+            assert_eq!(s, StatusCode::OK, "review: {v}");
+            last = v;
+        }
+        last
+    }
+
     /// Submits a topic to room A as `c` and returns its tracking number.
     pub async fn submit(&self, c: &Client, title: &str) -> String {
         let (s, v) = self

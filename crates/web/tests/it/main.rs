@@ -16,4 +16,5 @@ mod openapi;
 mod pages;
 mod participation;
 mod reopen;
+mod review;
 mod session;

@@ -84,6 +84,10 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/m/{id}"), ("", all)),
         (("post", "/m/{id}/act/{action}"), ("notify", conv)),
         (("get", "/desk"), ("", signed)),
+        (("post", "/reviews"), ("", any_leader)),
+        (("get", "/reviews/{id}"), ("", all)),
+        (("post", "/api/reviews"), ("", any_leader)),
+        (("get", "/api/reviews/{id}"), ("", all)),
         (("post", "/desk/propose"), ("leadership", leaders)),
         (("get", "/login"), ("", all)),
         (("post", "/login"), ("", all)),
@@ -215,6 +219,23 @@ async fn authorization_matrix(backend: Backend) {
     )
     .await;
     assert_eq!(s, StatusCode::OK);
+    // The leadership meeting that rules on its opinion.
+    let leader = app.login("leader-a").await;
+    let (s, session) = post(
+        &leader,
+        "/api/reviews".into(),
+        json!({ "title": "街道党工委会议", "held_on": app.today(), "attendees": "党工委书记、办事处主任" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{session}");
+    let session = session["id"].to_string();
+    let opinion = app
+        .store
+        .opinions(app.store.topic_by_tracking(&deliberated).await.unwrap().id)
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
     let (_, m) = post(
         &convener,
         "/api/rooms/room-a/meetings".into(),
@@ -300,7 +321,7 @@ async fn authorization_matrix(backend: Backend) {
                 "title": "议题标题测试", "body": "具体情况", "room": "room-a", "channel": variant,
                 "satisfaction": "satisfied", "decision": "adopt", "department": app.world.dept_b.0.to_string(),
                 "starts_at": "2030-05-01T09:00", "username": "nobody", "password": "wrong-password",
-                "phone": "13912340000", "code": "000000",
+                "phone": "13912340000", "code": "000000", "session": session, "opinion": opinion,
             });
             // Signing out ends the session: each sign-out route gets a fresh one.
             let client = match login {
