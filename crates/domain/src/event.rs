@@ -37,5 +37,8 @@ labelled!(
         Upheld => "upheld", "维持办理结果";
         Reminded => "reminded", "催办";
         Carded => "carded", "亮牌督办";
+        Ordered => "ordered", "下发督办单";
+        OrderAnswered => "order_answered", "督办回复";
+        OrderEscalated => "order_escalated", "督办逾期上报";
     }
 );

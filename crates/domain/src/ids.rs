@@ -39,6 +39,8 @@ id!(
     OpinionId,
     /// A leadership meeting (上会研究) that rules on opinions.
     ReviewSessionId,
+    /// A leader's formal supervision order on a task (督办单).
+    OrderId,
     /// One line of someone's inbox (我的消息).
     NotificationId,
 );

@@ -16,6 +16,7 @@ mod ids;
 mod intake;
 mod labels;
 mod meeting;
+mod order;
 mod people;
 mod region;
 mod review;
@@ -45,8 +46,8 @@ pub use deliberation::{
 pub use error::DomainError;
 pub use event::EventKind;
 pub use ids::{
-    DeliberationId, DepartmentId, MeetingId, NotificationId, OpinionId, RegionId, ReviewSessionId,
-    RoomId, StatementId, TaskId, TopicId, UserId,
+    DeliberationId, DepartmentId, MeetingId, NotificationId, OpinionId, OrderId, RegionId,
+    ReviewSessionId, RoomId, StatementId, TaskId, TopicId, UserId,
 };
 pub use intake::{
     ANONYMOUS, CATEGORIES, PhotoCtx, category, check_support, photos_visible, publish_photos,
@@ -56,10 +57,11 @@ pub use meeting::{
     MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, allowed_meeting, decide_meeting,
     plan_meeting,
 };
+pub use order::{answer_order, issue_order, order_overdue};
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};
 pub use review::{ReviewSessionRef, Ruling, dispatchable, overall_decision, plan_review_session};
-pub use supervision::{Card, Notice, Supervised, Thresholds, card, notices};
+pub use supervision::{Audience, Card, Notice, Supervised, Thresholds, card, notices};
 pub use task::{
     TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task, decide_task, may_task,
 };

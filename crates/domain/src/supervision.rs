@@ -105,15 +105,16 @@ impl Notice {
         }
     }
 
-    /// Red cards go up to the region's leaders as well as the department.
-    pub fn escalates(&self) -> bool {
-        matches!(
-            self,
+    /// Who hears it: reminders the department's staff, a 黄牌 its head as
+    /// well, a 红牌 also the leaders of the department's region.
+    pub fn audience(&self) -> Audience {
+        match self {
             Notice::Card {
-                card: Card::Red,
-                ..
-            }
-        )
+                card: Card::Red, ..
+            } => Audience::Leaders,
+            Notice::Card { .. } => Audience::Head,
+            _ => Audience::Staff,
+        }
     }
 
     /// The timeline entry it makes: 催办 for a reminder, 亮牌督办 for a card.
@@ -123,6 +124,17 @@ impl Notice {
             _ => crate::EventKind::Reminded,
         }
     }
+}
+
+/// How far up a notice goes; each level also reaches those below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Audience {
+    /// The department's staff.
+    Staff,
+    /// And the department's head.
+    Head,
+    /// And the leaders of the region the department serves.
+    Leaders,
 }
 
 /// A task as supervision sees it.

@@ -215,6 +215,16 @@ pub enum EventDetail {
         /// Its due date then.
         due: NaiveDate,
     },
+    /// A 督办单 on a task: issued (with the date to answer by), answered
+    /// (with the answer) or escalated for want of an answer.
+    Order {
+        /// The task's title.
+        task: String,
+        /// What the order asks, or the department's answer.
+        text: String,
+        /// The date it is to be answered by.
+        answer_by: NaiveDate,
+    },
 }
 
 impl EventDetail {
@@ -323,6 +333,11 @@ impl EventDetail {
             ),
             D::DeliberationClosed { votes } => format!("线上议事结束，共{votes}次表态"),
             D::Supervision { notice, task, due } => notice.text_zh(task, *due),
+            D::Order {
+                task,
+                text,
+                answer_by,
+            } => format!("任务「{task}」：{text}（答复期限 {answer_by}）"),
         }
     }
 }

@@ -228,6 +228,10 @@ impl World {
                 Grant::new(Role::Administrator, Scope::Region(path_a))?,
             ),
             ("resident", Grant::new(Role::Resident, Scope::Global)?),
+            (
+                "head-a",
+                Grant::new(Role::DepartmentHead, Scope::Department(dept_a))?,
+            ),
         ];
         let mut users = Vec::new();
         for (i, (login, grant)) in people.into_iter().enumerate() {

@@ -99,6 +99,8 @@ table! {
     post "/t/{no}/like"                    Policy::Anyone   => stages::evaluation::like_page;
     post "/tasks/{id}/act/{action}"        Policy::AnyOf(TASK_ACTORS) => stages::task::task_action_page;
     post "/tasks/sign"                     Policy::AnyOf(DEPARTMENT) => stages::task::sign_many_page;
+    post "/tasks/{id}/orders"              Policy::AnyOf(LEADER) => stages::order::issue_page;
+    post "/orders/{id}/answer"             Policy::AnyOf(DEPARTMENT) => stages::order::answer_page;
     post "/t/{no}/deliberation"            Policy::AnyOf(CONVENER) => stages::deliberation::open_deliberation_page;
     post "/t/{no}/deliberation/import"     Policy::AnyOf(CONVENER) => stages::deliberation_io::import_page;
     get  "/d/{id}"                         Policy::Public   => pages::deliberation::vote_page;
@@ -149,6 +151,8 @@ table! {
     post "/api/topics/{no}/supports"       Policy::Anyone   => stages::intake::support_api;
     get  "/api/tasks/{id}"                 Policy::AnyOf(TASK_ACTORS) => api::task;
     post "/api/tasks/{id}/actions/{action}" Policy::AnyOf(TASK_ACTORS) => stages::task::task_action_api;
+    post "/api/tasks/{id}/orders"          Policy::AnyOf(LEADER) => stages::order::issue_api;
+    post "/api/orders/{id}/answer"         Policy::AnyOf(DEPARTMENT) => stages::order::answer_api;
     get  "/api/meetings/{id}"              Policy::Public   => api::meeting;
     post "/api/meetings/{id}/actions/{action}" Policy::AnyOf(CONVENER) => stages::meeting::meeting_action_api;
     post "/api/reviews"                    Policy::AnyOf(LEADER) => stages::review::create_api;

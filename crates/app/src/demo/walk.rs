@@ -442,6 +442,23 @@ async fn carry_out(
         .apply_task(tid, &h.dept_who, TaskAction::PostProgress { note })
         .await?;
     if h.stop < Stop::Completed {
+        // Work still going on: the leader presses on some of it with a
+        // 督办单; the department has answered every other one.
+        if i % 3 == 0 {
+            let issued = pace.office(progressed, 2, i + 8);
+            let answer_by = domain::beijing_date(issued) + Duration::days(5 + (i % 2) as i64 * 30);
+            let text = format!("请于期限内报告「{}」的施工进度和完工时间", t.title);
+            let order = store
+                .issue_order(tid, &people.leader, &Note::parse(&text)?, answer_by)
+                .await?;
+            if i % 2 == 0 {
+                pace.office(issued, 1, i + 9);
+                let answer = format!("已组织施工队进场，{}预计两周内完工，完工后报告", t.place);
+                store
+                    .answer_order(order.id, &h.dept_who, &Note::parse(&answer)?)
+                    .await?;
+            }
+        }
         return Ok(());
     }
     let done = pace.office(progressed, 6 + (i % 8) as i64, i + 5);

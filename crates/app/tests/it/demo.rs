@@ -68,7 +68,22 @@ async fn demo_loaded_at(at: Option<&str>) {
         .unwrap();
     assert_eq!(topics.len(), 200);
     let mut meetings_checked = 0;
+    let (mut answered, mut open, mut parts) = (0, 0, 0);
     for t in &topics {
+        for o in store.orders_of_topic(t.id).await.unwrap() {
+            if o.answer.is_some() {
+                answered += 1;
+            } else {
+                open += 1;
+            }
+        }
+        for o in store.opinions(t.id).await.unwrap() {
+            parts += usize::from(o.part.is_some());
+            assert!(
+                o.decision.is_none() || o.session.is_some(),
+                "ruled at a meeting"
+            );
+        }
         let id = t.id;
         let tl = store.timeline(id).await.unwrap();
         let case = format!("{} {}", t.tracking_no, t.title);
@@ -145,4 +160,9 @@ async fn demo_loaded_at(at: Option<&str>) {
         meetings_checked > 20,
         "held meetings checked: {meetings_checked}"
     );
+    assert!(
+        answered > 0 && open > 0,
+        "督办单: {answered} answered, {open} open"
+    );
+    assert!(parts > 0, "a partly adopted opinion says which part");
 }

@@ -29,6 +29,7 @@ pub mod session;
 pub mod setting;
 pub mod statement;
 pub mod submission_key;
+pub mod supervision_order;
 pub mod support;
 pub mod task;
 pub mod task_notice;

@@ -9,6 +9,7 @@ use crate::entity::*;
 
 mod event_facts;
 mod m0015_review;
+mod m0016_orders;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0013Calendar),
             Box::new(M0014TaskNotices),
             Box::new(m0015_review::M0015Review),
+            Box::new(m0016_orders::M0016Orders),
         ]
     }
 }

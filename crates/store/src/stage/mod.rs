@@ -10,6 +10,7 @@ pub(crate) mod intake;
 pub(crate) mod meeting;
 pub(crate) mod notify;
 pub(crate) mod opinion_map;
+pub(crate) mod order;
 pub(crate) mod research;
 pub(crate) mod review;
 pub(crate) mod submit;

@@ -4,7 +4,7 @@
 use domain::Role;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::entity::{grant, notification, user};
+use crate::entity::{department, grant, notification, user};
 use crate::{Result, WriteTx};
 
 /// The conveners of a room.
@@ -16,6 +16,31 @@ pub(crate) async fn conveners_of(w: &WriteTx, room: i64) -> Result<Vec<i64>> {
 pub(crate) async fn department_people(w: &WriteTx, department: i64) -> Result<Vec<i64>> {
     let roles = [Role::DepartmentStaff, Role::DepartmentHead];
     holders(w, "department", &[department], &roles).await
+}
+
+/// Who hears a supervision notice about a department's task: its staff
+/// (its heads when it has none), then its heads, then the leaders of the
+/// region it serves.
+pub(crate) async fn audience(
+    w: &WriteTx,
+    department: i64,
+    audience: domain::Audience,
+) -> Result<Vec<i64>> {
+    use domain::Audience as A;
+    let mut people = holders(w, "department", &[department], &[Role::DepartmentStaff]).await?;
+    if people.is_empty() || audience >= A::Head {
+        people.extend(holders(w, "department", &[department], &[Role::DepartmentHead]).await?);
+    }
+    if audience >= A::Leaders
+        && let Some(d) = department::Entity::find_by_id(department)
+            .one(&w.tx)
+            .await?
+    {
+        people.extend(holders(w, "region", &[d.region_id], &[Role::Leader]).await?);
+    }
+    people.sort_unstable();
+    people.dedup();
+    Ok(people)
 }
 
 /// The leaders whose region covers a place (its encoded region path).

@@ -8,13 +8,18 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::notify;
-use crate::entity::{task, task_notice, topic};
+use crate::entity::{task, task_notice};
 use crate::model::parsed;
 use crate::topics::add_event;
 use crate::{Result, Store, Who};
 
-/// The name supervision acts under on the timeline.
-const SUPERVISION: &str = "督办提醒";
+/// Supervision as the timeline names it: nobody's account, 督办提醒.
+pub(crate) fn supervision_who() -> Who {
+    Who {
+        actor: domain::Actor::anonymous(None),
+        name: "督办提醒".to_owned(),
+    }
+}
 
 impl Store {
     /// Sends every supervision notice due today that has not gone out yet;
@@ -42,7 +47,7 @@ impl Store {
                 sent += u64::from(self.send_notice(&k, notice).await?);
             }
         }
-        Ok(sent)
+        Ok(sent + self.escalate_orders().await?)
     }
 
     /// Sends one notice unless it went out before; true when it went out now.
@@ -64,15 +69,7 @@ impl Store {
         if first == 0 {
             return Ok(false);
         }
-        let Some(t) = topic::Entity::find_by_id(k.topic_id).one(&w.tx).await? else {
-            return Ok(false);
-        };
-        let mut people = notify::department_people(&w, k.department_id).await?;
-        if notice.escalates() {
-            people.extend(notify::leaders_over(&w, &t.region_path).await?);
-        }
-        people.sort_unstable();
-        people.dedup();
+        let people = notify::audience(&w, k.department_id, notice.audience()).await?;
         notify::tell(
             &w,
             k.topic_id,
@@ -80,10 +77,7 @@ impl Store {
             &notice.text_zh(&k.title, k.due_date),
         )
         .await?;
-        let who = Who {
-            actor: domain::Actor::anonymous(None),
-            name: SUPERVISION.to_owned(),
-        };
+        let who = supervision_who();
         let detail = EventDetail::Supervision {
             notice,
             task: k.title.clone(),

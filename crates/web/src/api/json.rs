@@ -107,6 +107,8 @@ pub struct TopicDetailJson {
     pub tasks: Vec<TaskJson>,
     pub research: Vec<ResearchJson>,
     pub opinions: Vec<OpinionJson>,
+    /// 督办单 on the topic's tasks, with their answers.
+    pub orders: Vec<crate::stages::order::OrderJson>,
     /// For a result: the token this caller sends with a like
     /// (`POST /api/topics/{no}/likes`), good for two hours.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -162,6 +162,13 @@ pub async fn topic(
             .into_iter()
             .map(OpinionJson::new)
             .collect(),
+        orders: state
+            .store
+            .orders_of_topic(id)
+            .await?
+            .iter()
+            .map(crate::stages::order::OrderJson::new)
+            .collect(),
         like_token,
         verified_likes,
     }))

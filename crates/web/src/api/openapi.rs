@@ -26,6 +26,7 @@ use crate::stages::meeting::MeetingInput;
         crate::stages::intake::support_api, crate::similar::draft_api,
         crate::stages::task::task_action_api, crate::stages::meeting::plan_meeting_api, crate::stages::meeting::meeting_action_api,
         crate::stages::review::create_api, crate::stages::review::session_api,
+        crate::stages::order::issue_api, crate::stages::order::answer_api,
     ),
     components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput)),
     modifiers(&Common),

@@ -165,6 +165,8 @@ pub(crate) struct TaskLine {
     pub(crate) room: String,
     /// Waiting to be signed (a clerk may sign several at once).
     pub(crate) to_sign: bool,
+    /// A 督办单 on it waits for the department's answer.
+    pub(crate) ordered: bool,
 }
 
 /// Tasks as a clerk works through them: 红牌 first, then 黄牌, then by due
@@ -176,12 +178,21 @@ pub(crate) async fn task_lines(
     let depts = state.store.departments().await?;
     let rooms = state.store.rooms().await?;
     let when = crate::calendar::Deadlines::now(state).await?;
+    let ids: Vec<domain::TaskId> = tasks.iter().map(|k| k.id).collect();
+    let ordered: Vec<domain::TaskId> = state
+        .store
+        .open_orders(&ids)
+        .await?
+        .into_iter()
+        .map(|o| o.task)
+        .collect();
     let mut order: Vec<&store::Task> = tasks.iter().collect();
     order.sort_by_key(|k| {
         let urgency = match when.card(k) {
             Some(domain::Card::Red) => 0,
             Some(domain::Card::Yellow) => 1,
-            None => 2,
+            None if ordered.contains(&k.id) => 2,
+            None => 3,
         };
         (urgency, k.due_date, k.id)
     });
@@ -190,6 +201,7 @@ pub(crate) async fn task_lines(
         let topic = state.store.topic(k.topic).await?;
         out.push(TaskLine {
             to_sign: k.state == TaskState::Assigned,
+            ordered: ordered.contains(&k.id),
             room: rooms
                 .iter()
                 .find(|r| r.id == topic.room)

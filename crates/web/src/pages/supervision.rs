@@ -1,5 +1,5 @@
-//! 督办: a leader's page of every task below their region that is late or
-//! carded, by department, worst first — who to call today.
+//! 督办: a leader's page of every task below their region that is late,
+//! carded or under a 督办单 waiting for an answer, by department, worst first — who to call today.
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
@@ -17,6 +17,8 @@ struct DepartmentGroup {
     red: usize,
     yellow: usize,
     overdue: usize,
+    /// 督办单 waiting for an answer.
+    ordered: usize,
     lines: Vec<TaskLine>,
 }
 
@@ -47,7 +49,7 @@ pub async fn supervision(
     let mut groups: Vec<DepartmentGroup> = Vec::new();
     for line in lines
         .into_iter()
-        .filter(|l| l.overdue || !l.card.is_empty())
+        .filter(|l| l.overdue || !l.card.is_empty() || l.ordered)
     {
         let i = match groups.iter().position(|g| g.name == line.department) {
             Some(i) => i,
@@ -57,6 +59,7 @@ pub async fn supervision(
                     red: 0,
                     yellow: 0,
                     overdue: 0,
+                    ordered: 0,
                     lines: Vec::new(),
                 });
                 groups.len() - 1
@@ -66,6 +69,7 @@ pub async fn supervision(
         g.red += usize::from(line.card == "红牌");
         g.yellow += usize::from(line.card == "黄牌");
         g.overdue += usize::from(line.overdue);
+        g.ordered += usize::from(line.ordered);
         g.lines.push(line);
     }
     groups.sort_by_key(|g| (std::cmp::Reverse(g.red), std::cmp::Reverse(g.yellow)));

@@ -100,6 +100,12 @@ struct TaskRow {
     card: String,
     requested_due: String,
     actions: Vec<&'static str>,
+    /// 督办单 on it, with their answers.
+    orders: Vec<crate::stages::order::OrderJson>,
+    /// The viewer may issue a 督办单 (a leader over the topic, work still open).
+    can_order: bool,
+    /// The viewer works in its department (answers its 督办单).
+    can_answer: bool,
 }
 
 impl TaskRow {
@@ -129,6 +135,7 @@ pub struct TopicData {
     depts: Vec<store::Department>,
     tasks: Vec<store::Task>,
     opinions: Vec<store::Opinion>,
+    orders: Vec<store::SupervisionOrder>,
     meetings: Vec<store::Meeting>,
     /// The tracking number of the topic this one was merged into.
     merged_into: Option<String>,
@@ -147,6 +154,7 @@ impl crate::page_cache::Weigh for std::sync::Arc<TopicData> {
         let items = self.timeline.len()
             + self.tasks.len()
             + self.opinions.len()
+            + self.orders.len()
             + self.research.len()
             + self.photos.len()
             + self.meetings.len();
@@ -167,6 +175,7 @@ async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<Topi
         depts: state.store.departments_serving(&t.region).await?,
         tasks: state.store.tasks_of_topic(id).await?,
         opinions: state.store.opinions(id).await?,
+        orders: state.store.orders_of_topic(id).await?,
         meetings: state.store.meetings_of_room(t.room).await?,
         merged_into,
         deliberation: state.store.deliberation_of_topic(id).await?.map(|d| d.id),
@@ -200,6 +209,7 @@ pub async fn topic(
         depts,
         tasks,
         opinions,
+        orders,
         meetings,
         merged_into,
         deliberation,
@@ -261,6 +271,14 @@ pub async fn topic(
                     .to_owned(),
                 requested_due: k.requested_due.map(|d| d.to_string()).unwrap_or_default(),
                 actions,
+                orders: orders
+                    .iter()
+                    .filter(|o| o.task == k.id)
+                    .map(crate::stages::order::OrderJson::new)
+                    .collect(),
+                can_order: domain::issue_order(&viewer.actor, &region, k.state, today, today)
+                    .is_ok(),
+                can_answer: viewer.actor.is_staff_of(k.department),
             }
         })
         .collect();

@@ -125,25 +125,12 @@ async fn supervision_reminds_then_cards(backend: Backend) {
                 .unwrap()
         }
     };
-    let inbox = |user: &'static str| {
-        let store = app.store.clone();
-        let id = app.world.user(user);
-        async move {
-            store
-                .notifications(&[store::user_key(id)], 100)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|n| n.text)
-                .collect::<Vec<_>>()
-        }
-    };
     assert_eq!(run("2026-09-25T09:00:00+08:00").await, 0, "nothing yet");
     // Due 10-09: two working days before is 10-07's eve (10-08, 10-09 left).
     assert_eq!(run("2026-10-07T09:00:00+08:00").await, 1);
     assert_eq!(run("2026-10-08T09:00:00+08:00").await, 0, "reminded once");
     assert_eq!(run("2026-10-09T09:00:00+08:00").await, 1, "due today");
-    let staff_inbox = inbox("staff-a").await;
+    let staff_inbox = app.inbox("staff-a").await;
     assert!(
         staff_inbox
             .iter()
@@ -161,17 +148,21 @@ async fn supervision_reminds_then_cards(backend: Backend) {
     let (_, json) = app.get(&convener, &format!("/api/tasks/{task}")).await;
     assert_eq!(json["card"], "yellow", "{json}");
     assert!(
-        inbox("leader-a").await.is_empty(),
+        app.inbox("leader-a").await.is_empty(),
         "a yellow card stays with the department"
     );
+    // Reminders go to the clerks; the 黄牌 also to the department's head.
+    let head = app.inbox("head-a").await;
+    assert!(head.iter().any(|t| t.starts_with("黄牌")), "{head:?}");
+    assert!(!head.iter().any(|t| t.starts_with("催办")), "{head:?}");
     // Five working days late: 红牌, to the leaders too; twice run, once sent.
     assert_eq!(run("2026-10-19T09:00:00+08:00").await, 1, "红牌");
     assert_eq!(run("2026-10-19T15:00:00+08:00").await, 0);
-    let leader = inbox("leader-a").await;
+    let leader = app.inbox("leader-a").await;
     assert_eq!(leader.len(), 1, "{leader:?}");
     assert!(leader[0].starts_with("红牌"), "{leader:?}");
     assert_eq!(
-        inbox("leader-b").await.len(),
+        app.inbox("leader-b").await.len(),
         0,
         "not another subdistrict's leader"
     );
@@ -221,7 +212,7 @@ async fn supervision_reminds_then_cards(backend: Backend) {
     );
     let (_, other) = app.page(&app.login("leader-b").await, "/supervision").await;
     assert!(
-        other.contains("没有超期或亮牌的任务"),
+        other.contains("没有超期、亮牌或督办待答复的任务"),
         "another subdistrict sees none"
     );
 

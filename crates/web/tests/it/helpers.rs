@@ -110,7 +110,7 @@ fn world_login(role: domain::Role) -> &'static str {
         DepartmentStaff => "staff-a",
         Leader => "leader-a",
         Administrator => "admin",
-        DepartmentHead => panic!("the test world has no department head"),
+        DepartmentHead => "head-a",
     }
 }
 
@@ -289,6 +289,18 @@ impl TestApp {
                 .await;
             assert_eq!(s, StatusCode::OK, "{action}: {v}");
         }
+    }
+
+    /// The texts of a world user's inbox, newest first.
+    pub async fn inbox(&self, login: &str) -> Vec<String> {
+        let id = self.world.user(login);
+        self.store
+            .notifications(&[store::user_key(id)], 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.text)
+            .collect()
     }
 
     /// Today in Beijing on the app's clock, as date fields send it.

@@ -13,6 +13,7 @@ mod integrity;
 mod interop;
 mod matrix;
 mod openapi;
+mod orders;
 mod pages;
 mod participation;
 mod reopen;

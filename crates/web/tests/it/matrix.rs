@@ -80,6 +80,10 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/t/{no}/photos/publish"), ("", conv)),
         (("get", "/supervision"), ("", any_leader)),
         (("post", "/tasks/sign"), ("", &["staff-a", "staff-b"])),
+        (("post", "/tasks/{id}/orders"), ("", leaders)),
+        (("post", "/orders/{id}/answer"), ("", staff)),
+        (("post", "/api/tasks/{id}/orders"), ("", leaders)),
+        (("post", "/api/orders/{id}/answer"), ("", staff)),
         (("get", "/d/{id}/export/{file}"), ("", all)),
         (("get", "/m/{id}"), ("", all)),
         (("post", "/m/{id}/act/{action}"), ("notify", conv)),
@@ -278,6 +282,16 @@ async fn authorization_matrix(backend: Backend) {
     )
     .await;
 
+    // A 督办单 on the returned task, for the answer routes.
+    let (s, o) = post(
+        &leader,
+        format!("/api/tasks/{task}/orders"),
+        json!({ "text": "请说明退回原因及改派建议。", "answer_by": "2030-01-01" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{o}");
+    let order = o["id"].to_string();
+
     let mut failures = Vec::new();
     // Sign-outs last, so each person's session lives through the rest.
     let mut routes: Vec<_> = table.iter().collect();
@@ -302,7 +316,9 @@ async fn authorization_matrix(backend: Backend) {
                 )
                 .replace(
                     "{id}",
-                    &if r.path.contains("task") {
+                    &if r.path.contains("/orders/") {
+                        order.clone()
+                    } else if r.path.contains("task") {
                         if variant == "sign" { task2 } else { task }.to_string()
                     } else {
                         meeting.to_string()
@@ -322,6 +338,7 @@ async fn authorization_matrix(backend: Backend) {
                 "satisfaction": "satisfied", "decision": "adopt", "department": app.world.dept_b.0.to_string(),
                 "starts_at": "2030-05-01T09:00", "username": "nobody", "password": "wrong-password",
                 "phone": "13912340000", "code": "000000", "session": session, "opinion": opinion,
+                "answer": "已查明原因，正在改派。", "text": "请说明办理情况。", "answer_by": "2030-01-01",
             });
             // Signing out ends the session: each sign-out route gets a fresh one.
             let client = match login {
