@@ -32,6 +32,8 @@ pub struct Config {
     /// The bearer token `/metrics` requires; unset, metrics are not served.
     #[serde(default)]
     pub metrics_token: Option<String>,
+    /// Days after completion a follow-up check (跟踪问效) falls due.
+    pub follow_up_days: i64,
 }
 
 /// Values given on the command line, which override every other source.
@@ -57,7 +59,8 @@ impl Config {
             .set_default("upload_memory_bytes", 512 << 20)?
             .set_default("rate_limits", true)?
             .set_default("trust_forwarded_for", false)?
-            .set_default("photo_dir", "photos")?;
+            .set_default("photo_dir", "photos")?
+            .set_default("follow_up_days", store::DEFAULT_FOLLOW_UP_DAYS)?;
         b = match file {
             Some(path) => b.add_source(config::File::with_name(path).required(true)),
             None => b.add_source(config::File::with_name("shangliang").required(false)),

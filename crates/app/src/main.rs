@@ -160,7 +160,8 @@ async fn main() -> anyhow::Result<()> {
     init_tracing(&cfg.log_format);
     let store = store::Store::connect(&cfg.database_url)
         .await
-        .context("cannot open the database")?;
+        .context("cannot open the database")?
+        .with_follow_up_days(cfg.follow_up_days);
     store.migrate().await.context("migration failed")?;
     match cli.command {
         Command::Migrate => println!("数据库已是最新结构 (database is up to date)"),

@@ -40,5 +40,7 @@ labelled!(
         Ordered => "ordered", "下发督办单";
         OrderAnswered => "order_answered", "督办回复";
         OrderEscalated => "order_escalated", "督办逾期上报";
+        FollowedUp => "followed_up", "跟踪问效";
+        FollowUpFailed => "follow_up_failed", "回访无效，重新办理";
     }
 );

@@ -72,7 +72,7 @@ pub use topic::{
 };
 pub use triage::takes_merges;
 pub use values::{
-    AdoptedPart, Decision, Instructions, MeetingTitle, Note, Participants, Password, PersonName,
-    PhoneNumber, RatingComment, Reason, RoomCode, Satisfaction, TaskTitle, TopicBody, TopicTitle,
-    TrackingNo, Username, has_hidden_chars,
+    AdoptedPart, Decision, FollowUpOutcome, Instructions, MeetingTitle, Note, Participants,
+    Password, PersonName, PhoneNumber, RatingComment, Reason, RoomCode, Satisfaction, TaskTitle,
+    TopicBody, TopicTitle, TrackingNo, Username, has_hidden_chars,
 };

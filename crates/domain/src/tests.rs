@@ -82,6 +82,7 @@ fn topic_commands() -> Vec<TopicCommand> {
         TopicCommand::Resume,
         TopicCommand::Uphold { reason: reason() },
     ])
+    .chain(FollowUpOutcome::ALL.map(|outcome| TopicCommand::FollowUp { outcome }))
     .collect()
 }
 
@@ -108,6 +109,13 @@ fn topic_allowed(state: TopicState, cmd: &TopicCommand) -> Option<(TopicState, E
         (C::Rate { .. }, Completed) => (Reopened, EventKind::Reopened),
         (C::Resume, Reopened) => (Implementing, EventKind::Resumed),
         (C::Uphold { .. }, Reopened) => (Evaluated, EventKind::Upheld),
+        (
+            C::FollowUp {
+                outcome: FollowUpOutcome::Ineffective,
+            },
+            Completed | Evaluated,
+        ) => (Reopened, EventKind::FollowUpFailed),
+        (C::FollowUp { .. }, Completed | Evaluated) => (state, EventKind::FollowedUp),
         _ => return None,
     })
 }
@@ -119,6 +127,7 @@ fn topic_permitted(cmd: &TopicCommand, who: Who, submitter: &Submitter) -> bool 
         | TopicCommand::Uphold { .. } => {
             matches!(who, Who::Leader | Who::ParentLeader)
         }
+        TopicCommand::FollowUp { .. } => matches!(who, Who::Convener | Who::Member),
         TopicCommand::Rate { .. } => matches!(
             (submitter, who),
             (Submitter::User(_), Who::SubmitterUser) | (Submitter::Device(_), Who::SubmitterDevice)
@@ -191,7 +200,12 @@ fn topic_machine_is_exactly_the_table() {
     // device submitter.
     let convener_moves = 4 + 2 + 1 + 2 + 2 + 1; // triage, research x2, schedule, opinion x2, complete x2, resume
     let leader_moves = 2 * (1 + 3 + 1); // review, dispatch x3, uphold
-    assert_eq!(allowed, 3 * (convener_moves + leader_moves) + 2 * 3);
+    // 跟踪问效: three outcomes, after completion or rating, by the convener or a member.
+    let follow_ups = 3 * 2 * 2;
+    assert_eq!(
+        allowed,
+        3 * (convener_moves + leader_moves + follow_ups) + 2 * 3
+    );
 }
 
 #[test]

@@ -215,6 +215,13 @@ pub enum EventDetail {
         /// Its due date then.
         due: NaiveDate,
     },
+    /// A follow-up check (跟踪问效) went back to see whether the fix held.
+    FollowUp {
+        /// What it found.
+        outcome: crate::FollowUpOutcome,
+        /// What was seen.
+        note: String,
+    },
     /// A 督办单 on a task: issued (with the date to answer by), answered
     /// (with the answer) or escalated for want of an answer.
     Order {
@@ -333,6 +340,7 @@ impl EventDetail {
             ),
             D::DeliberationClosed { votes } => format!("线上议事结束，共{votes}次表态"),
             D::Supervision { notice, task, due } => notice.text_zh(task, *due),
+            D::FollowUp { outcome, note } => format!("{}。{note}", outcome.label_zh()),
             D::Order {
                 task,
                 text,

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use crate::labels::labelled;
 use crate::review::{ReviewSessionRef, Ruling, check_session, dispatchable, overall_decision};
 use crate::{
-    Actor, Channel, Decision, DepartmentId, DomainError, EventKind, MeetingId, MeetingState,
-    Reason, RegionPath, Role, RoomId, Satisfaction, TopicId, UserId,
+    Actor, Channel, Decision, DepartmentId, DomainError, EventKind, FollowUpOutcome, MeetingId,
+    MeetingState, Reason, RegionPath, Role, RoomId, Satisfaction, TopicId, UserId,
 };
 
 labelled!(
@@ -104,6 +104,7 @@ labelled!(
         Rate => "rate", "评价";
         Resume => "resume", "重新办理";
         Uphold => "uphold", "维持办理结果";
+        FollowUp => "follow_up", "跟踪问效";
     }
 );
 
@@ -215,6 +216,12 @@ pub enum TopicCommand {
         /// Why, for the resident and the public to read.
         reason: Reason,
     },
+    /// The convener or a committee member goes back weeks after completion
+    /// (跟踪问效); 没有效果 reopens the topic.
+    FollowUp {
+        /// What they found.
+        outcome: FollowUpOutcome,
+    },
 }
 
 impl TopicCommand {
@@ -235,6 +242,7 @@ impl TopicCommand {
             C::Rate { .. } => TopicMove::Rate,
             C::Resume => TopicMove::Resume,
             C::Uphold { .. } => TopicMove::Uphold,
+            C::FollowUp { .. } => TopicMove::FollowUp,
         }
     }
 
@@ -372,6 +380,14 @@ pub fn decide(
                 event: EventKind::Reopened,
             });
         }
+        TopicCommand::FollowUp {
+            outcome: FollowUpOutcome::Ineffective,
+        } => {
+            return Ok(TopicTransition {
+                to: TopicState::Reopened,
+                event: EventKind::FollowUpFailed,
+            });
+        }
         _ => {}
     }
     Ok(TopicTransition { to, event })
@@ -389,6 +405,7 @@ fn check(
     let permitted = match mv {
         M::Review | M::Dispatch | M::Uphold => actor.leads(&ctx.region),
         M::Rate => ctx.submitter.is(actor),
+        M::FollowUp => actor.is_convener_of(ctx.room) || actor.is_committee_member_for(&ctx.region),
         _ => actor.is_convener_of(ctx.room),
     };
     if !permitted {
@@ -438,6 +455,8 @@ fn check(
         (M::Rate, Completed) => (Evaluated, EventKind::Rated),
         (M::Resume, Reopened) => (Implementing, EventKind::Resumed),
         (M::Uphold, Reopened) => (Evaluated, EventKind::Upheld),
+        // Weeks later, someone goes back to see whether the fix held.
+        (M::FollowUp, Completed | Evaluated) => (ctx.state, EventKind::FollowedUp),
         (mv, from) => {
             return Err(DomainError::WrongState {
                 from: from.label_zh(),

@@ -360,6 +360,15 @@ impl Satisfaction {
 }
 
 labelled!(
+    /// What a follow-up check (跟踪问效) found weeks after completion.
+    FollowUpOutcome {
+        Effective => "effective", "效果良好";
+        Partial => "partial", "基本有效";
+        Ineffective => "ineffective", "没有效果";
+    }
+);
+
+labelled!(
     /// The leadership's decision on a consultation opinion (上会研究).
     Decision {
         Adopt => "adopt", "采纳";

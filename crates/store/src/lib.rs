@@ -46,6 +46,7 @@ pub use model::{
     Region, ResearchRecord, ReviewSession, Room, Statement, Task, Topic, TopicEvent, User,
 };
 pub use stage::deliberation::{OpenDeliberation, STATEMENT_MAX, parse_statement};
+pub use stage::follow_up::FollowUp;
 pub use stage::intake::{NewPhoto, SupportOutcome, device_key, key_of, person_key, user_key};
 pub use stage::meeting::NewMeeting;
 pub use stage::opinion_map::AnalysisInput;
@@ -55,6 +56,9 @@ pub use stage::submit::NewTopic;
 pub use stage::task::TaskAction;
 pub(crate) use stage::{deliberation, intake};
 pub use topics::{TopicAction, TopicFilter, Who};
+
+/// Days after completion a follow-up check falls due unless configured.
+pub const DEFAULT_FOLLOW_UP_DAYS: i64 = 30;
 
 /// A topic's row, as the store's own code reads and writes it.
 pub(crate) type TopicRow = entity::topic::Model;
@@ -74,6 +78,8 @@ pub struct Store {
     /// Write transactions this process has committed (see [`Store::changes`]).
     changes: Arc<AtomicU64>,
     clock: Clock,
+    /// Days after completion a follow-up check (跟踪问效) falls due.
+    follow_up_days: i64,
 }
 
 /// Where the store reads the time. Every rule and job takes its time from
@@ -164,12 +170,19 @@ impl Store {
             write_gate: sqlite.then(|| Arc::new(Mutex::new(()))),
             changes: Arc::default(),
             clock: Clock::system(),
+            follow_up_days: DEFAULT_FOLLOW_UP_DAYS,
         })
     }
 
     /// The same store reading its time from `clock`.
     pub fn with_clock(mut self, clock: Clock) -> Store {
         self.clock = clock;
+        self
+    }
+
+    /// Follow-up checks fall due this many days after completion (default 30).
+    pub fn with_follow_up_days(mut self, days: i64) -> Store {
+        self.follow_up_days = days;
         self
     }
 

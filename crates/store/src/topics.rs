@@ -2,10 +2,10 @@
 //! along the chain (each stage's own writes are in [`crate::stage`]).
 use chrono::NaiveDate;
 use domain::{
-    Actor, Channel, DepartmentId, EventDetail, EventKind, MeetingId, MeetingState, Note, OpinionId,
-    Participants, RatingComment, Reason, RegionPath, ReviewSessionId, Role, RoomId, Ruling,
-    Satisfaction, TaskTitle, TopicCommand, TopicCtx, TopicId, TopicMove, TopicState, TrackingNo,
-    beijing_date,
+    Actor, Channel, DepartmentId, EventDetail, EventKind, FollowUpOutcome, MeetingId, MeetingState,
+    Note, OpinionId, Participants, RatingComment, Reason, RegionPath, ReviewSessionId, Role,
+    RoomId, Ruling, Satisfaction, TaskTitle, TopicCommand, TopicCtx, TopicId, TopicMove,
+    TopicState, TrackingNo, beijing_date,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -106,6 +106,16 @@ pub enum TopicAction {
         /// Why no new task is given.
         reason: Reason,
     },
+    /// 跟踪问效: the convener or a committee member went back to see whether
+    /// the fix held; 没有效果 reopens the topic.
+    FollowUp {
+        /// What they found.
+        outcome: FollowUpOutcome,
+        /// What they saw.
+        note: Note,
+        /// Photos taken, already made safe and stored.
+        photos: Vec<crate::NewPhoto>,
+    },
 }
 
 impl TopicAction {
@@ -125,6 +135,7 @@ impl TopicAction {
             TopicAction::Rate { .. } => TopicMove::Rate,
             TopicAction::Resume => TopicMove::Resume,
             TopicAction::Uphold { .. } => TopicMove::Uphold,
+            TopicAction::FollowUp { .. } => TopicMove::FollowUp,
         }
     }
 }
@@ -380,13 +391,27 @@ impl Store {
             TopicAction::Uphold { reason } => TopicCommand::Uphold {
                 reason: reason.clone(),
             },
+            TopicAction::FollowUp { outcome, .. } => TopicCommand::FollowUp { outcome: *outcome },
         };
         let t = domain::decide(&ctx, &who.actor, &cmd)?;
-        let role = cmd.kind().role();
+        let role = match cmd.kind() {
+            // A committee member may go back as well as the convener.
+            TopicMove::FollowUp if !who.actor.is_convener_of(ctx.room) => Role::CommitteeMember,
+            kind => kind.role(),
+        };
         let mut am: topic::ActiveModel = row.clone().into();
         let mut task_id = None;
         let detail = match action {
-            TopicAction::Accept | TopicAction::Complete => EventDetail::None,
+            TopicAction::Accept => EventDetail::None,
+            TopicAction::Complete => {
+                stage::follow_up::schedule(&w, row.id, self.follow_up_days).await?;
+                EventDetail::None
+            }
+            TopicAction::FollowUp {
+                outcome,
+                note,
+                photos,
+            } => stage::follow_up::record(&w, &row, who, outcome, &note, &photos).await?,
             TopicAction::Resume => EventDetail::Resumed,
             TopicAction::Reject { reason } | TopicAction::Uphold { reason } => {
                 EventDetail::Reason {

@@ -153,6 +153,8 @@ pub struct ActionInput {
     pub satisfaction: Option<String>,
     pub comment: Option<String>,
     pub until: Option<String>,
+    /// `follow_up`: effective, partial or ineffective (没有效果 reopens the topic).
+    pub outcome: Option<String>,
 }
 
 impl ActionInput {

@@ -52,7 +52,8 @@ pub struct RouteInfo {
 const CONVENER: &[Role] = &[Role::Convener];
 const LEADER: &[Role] = &[Role::Leader];
 const DEPARTMENT: &[Role] = &[Role::DepartmentStaff, Role::DepartmentHead];
-const OFFICIAL: &[Role] = &[Role::Convener, Role::Leader];
+/// Who moves topics: conveners and leaders, and committee members for 跟踪问效.
+const OFFICIAL: &[Role] = &[Role::Convener, Role::Leader, Role::CommitteeMember];
 const TASK_ACTORS: &[Role] = &[
     Role::DepartmentStaff,
     Role::DepartmentHead,
@@ -169,6 +170,8 @@ table! {
 /// is held to the small one.
 const UPLOADS: &[&str] = &[
     "/r/{code}/topics",
+    "/tasks/{id}/act/{action}",
+    "/t/{no}/act/{action}",
     "/desk/propose",
     "/t/{no}/deliberation/import",
 ];

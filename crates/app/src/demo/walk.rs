@@ -6,9 +6,9 @@
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use domain::{
-    AdoptedPart, Channel, Decision, DepartmentId, Instructions, MeetingCommand, MeetingId,
-    MeetingTitle, Note, Participants, RatingComment, Reason, ReviewSessionId, Ruling, Satisfaction,
-    TaskTitle, TopicBody, TopicId, TopicTitle, TrackingNo,
+    AdoptedPart, Channel, Decision, DepartmentId, FollowUpOutcome, Instructions, MeetingCommand,
+    MeetingId, MeetingTitle, Note, Participants, RatingComment, Reason, ReviewSessionId, Ruling,
+    Satisfaction, TaskTitle, TopicBody, TopicId, TopicTitle, TrackingNo,
 };
 use store::{NewMeeting, NewReviewSession, NewTopic, Store, TaskAction, TopicAction, Who};
 
@@ -464,7 +464,14 @@ async fn carry_out(
     let done = pace.office(progressed, 6 + (i % 8) as i64, i + 5);
     let note = Note::parse(&fill(pick(&d.templates.completion, i), &t.title, &t.place))?;
     store
-        .apply_task(tid, &h.dept_who, TaskAction::Complete { note })
+        .apply_task(
+            tid,
+            &h.dept_who,
+            TaskAction::Complete {
+                note,
+                photos: Vec::new(),
+            },
+        )
         .await?;
     let verified = pace.office(done, 1 + (i % 2) as i64, i + 6);
     store.apply_task(tid, convener, TaskAction::Verify).await?;
@@ -495,6 +502,36 @@ async fn carry_out(
         let likes = 20 + (i * 37) % 480;
         let likers: Vec<String> = (0..likes).map(|k| format!("d:demo{i:03}{k:05}")).collect();
         store.bulk_likes(h.id, &likers).await?;
+    }
+    // 跟踪问效: the convener goes back to some of the results; one of those
+    // visits finds the fix did not hold and reopens the topic.
+    let visit = verified + Duration::days(10);
+    if h.stop == Stop::Evaluated && i % 4 == 1 && visit + Duration::days(3) < pace.now {
+        pace.office(visit, 0, i + 10);
+        let (outcome, note) = if i % 8 == 1 {
+            (
+                FollowUpOutcome::Ineffective,
+                format!(
+                    "回访发现{}的问题又出现了，群众反映强烈，需重新整改",
+                    t.place
+                ),
+            )
+        } else {
+            (
+                FollowUpOutcome::Effective,
+                format!("回访{}，整改效果良好，群众满意", t.place),
+            )
+        };
+        let note = Note::parse(&note)?;
+        act(
+            convener,
+            TopicAction::FollowUp {
+                outcome,
+                note,
+                photos: Vec::new(),
+            },
+        )
+        .await?;
     }
     Ok(())
 }

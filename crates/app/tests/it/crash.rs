@@ -83,6 +83,7 @@ async fn resolved_topic(store: &Store, world: &World) -> String {
             &staff,
             TaskAction::Complete {
                 note: Note::parse("已修复").unwrap(),
+                photos: Vec::new(),
             },
         )
         .await

@@ -68,7 +68,7 @@ async fn demo_loaded_at(at: Option<&str>) {
         .unwrap();
     assert_eq!(topics.len(), 200);
     let mut meetings_checked = 0;
-    let (mut answered, mut open, mut parts) = (0, 0, 0);
+    let (mut answered, mut open, mut parts, mut failed) = (0, 0, 0, 0);
     for t in &topics {
         for o in store.orders_of_topic(t.id).await.unwrap() {
             if o.answer.is_some() {
@@ -77,6 +77,13 @@ async fn demo_loaded_at(at: Option<&str>) {
                 open += 1;
             }
         }
+        failed += store
+            .follow_ups(t.id)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|f| f.outcome == Some(domain::FollowUpOutcome::Ineffective))
+            .count();
         for o in store.opinions(t.id).await.unwrap() {
             parts += usize::from(o.part.is_some());
             assert!(
@@ -165,4 +172,8 @@ async fn demo_loaded_at(at: Option<&str>) {
         "督办单: {answered} answered, {open} open"
     );
     assert!(parts > 0, "a partly adopted opinion says which part");
+    assert!(
+        failed > 0,
+        "a follow-up check that found the fix did not hold"
+    );
 }

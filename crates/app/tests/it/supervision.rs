@@ -123,15 +123,18 @@ async fn supervision_survives_kills(backend: Backend) {
         let (store, key) = (store.clone(), store::user_key(world.user(login)));
         async move { store.notifications(&[key], 10_000).await.unwrap().len() }
     };
-    // The department's clerk hears every notice; the leaders over the
-    // village only the red cards (two per task).
-    assert_eq!(
-        inbox("staff-a").await,
-        TASKS * NOTICES_PER_TASK + TASKS,
-        "and the new tasks"
-    );
+    // The department's clerk and head hear every card; the leaders of the
+    // subdistrict the department serves only the red ones (two per task),
+    // the county above and another subdistrict none.
+    for clerk in ["staff-a", "head-a"] {
+        assert_eq!(
+            inbox(clerk).await,
+            TASKS * NOTICES_PER_TASK + TASKS,
+            "{clerk}: and the new tasks"
+        );
+    }
     assert_eq!(inbox("leader-a").await, TASKS * 2);
-    assert_eq!(inbox("leader-county").await, TASKS * 2);
+    assert_eq!(inbox("leader-county").await, 0);
     assert_eq!(inbox("leader-b").await, 0);
 }
 store::both_backends!(supervision_survives_kills);

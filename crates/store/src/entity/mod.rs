@@ -12,6 +12,7 @@ pub mod deliberation;
 pub mod deliberation_participant;
 pub mod deliberation_result;
 pub mod department;
+pub mod follow_up;
 pub mod follower;
 pub mod grant;
 pub mod meeting;

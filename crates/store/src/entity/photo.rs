@@ -1,4 +1,5 @@
-//! A topic's photo: the keys of its re-encoded full image and thumbnail in
+//! A topic's photo (a resident's, or evidence of work done or of a
+//! follow-up check): the keys of its re-encoded full image and thumbnail in
 //! the photo store (content-addressed), in the order the resident chose them.
 use sea_orm::entity::prelude::*;
 
@@ -16,6 +17,10 @@ pub struct Model {
     pub width: i32,
     pub height: i32,
     pub created_at: DateTimeUtc,
+    /// Evidence of a department's completion report (`m0017`).
+    pub task_id: Option<i64>,
+    /// Taken at a follow-up check (`m0017`).
+    pub follow_up_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

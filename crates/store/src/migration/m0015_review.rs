@@ -47,7 +47,7 @@ impl MigrationTrait for M0015Review {
 
 /// Adds a column unless the table already has it (a database created at
 /// `m0001` after the entity grew it).
-async fn add_column<T: Iden + 'static>(
+pub(super) async fn add_column<T: Iden + 'static>(
     manager: &SchemaManager<'_>,
     table: T,
     name: &str,

@@ -10,6 +10,7 @@ use crate::entity::*;
 mod event_facts;
 mod m0015_review;
 mod m0016_orders;
+mod m0017_follow_ups;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0014TaskNotices),
             Box::new(m0015_review::M0015Review),
             Box::new(m0016_orders::M0016Orders),
+            Box::new(m0017_follow_ups::M0017FollowUps),
         ]
     }
 }

@@ -181,6 +181,10 @@ pub struct Photo {
     pub width: i32,
     /// Height in pixels of the full image.
     pub height: i32,
+    /// Evidence of this task's completion.
+    pub task: Option<domain::TaskId>,
+    /// Taken at this follow-up check.
+    pub follow_up: Option<i64>,
 }
 
 impl From<photo::Model> for Photo {
@@ -192,6 +196,8 @@ impl From<photo::Model> for Photo {
             thumb_key: row.thumb_key,
             width: row.width,
             height: row.height,
+            task: row.task_id.map(domain::TaskId),
+            follow_up: row.follow_up_id,
         }
     }
 }

@@ -176,7 +176,25 @@ impl Store {
     pub async fn photos(&self, id: TopicId) -> Result<Vec<Photo>> {
         let rows = photo::Entity::find()
             .filter(photo::Column::TopicId.eq(id.0))
+            .filter(photo::Column::TaskId.is_null())
+            .filter(photo::Column::FollowUpId.is_null())
             .order_by_asc(photo::Column::Position)
+            .all(self.conn())
+            .await?;
+        Ok(rows.into_iter().map(Photo::from).collect())
+    }
+
+    /// Photos of the work on a topic: departments' evidence and follow-up
+    /// checks' (each names its task or check).
+    pub async fn work_photos(&self, id: TopicId) -> Result<Vec<Photo>> {
+        let rows = photo::Entity::find()
+            .filter(photo::Column::TopicId.eq(id.0))
+            .filter(
+                photo::Column::TaskId
+                    .is_not_null()
+                    .or(photo::Column::FollowUpId.is_not_null()),
+            )
+            .order_by_asc(photo::Column::Id)
             .all(self.conn())
             .await?;
         Ok(rows.into_iter().map(Photo::from).collect())
@@ -372,7 +390,21 @@ pub(crate) async fn notify_followers(
     Ok(())
 }
 
-pub(crate) async fn attach_photos(w: &WriteTx, topic_id: i64, photos: &[NewPhoto]) -> Result<()> {
+/// Whose photos they are: the resident's who raised the topic, evidence of a
+/// department's finished work, or taken at a follow-up check.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PhotoOwner {
+    Resident,
+    Task(i64),
+    FollowUp(i64),
+}
+
+pub(crate) async fn attach_photos(
+    w: &WriteTx,
+    topic_id: i64,
+    photos: &[NewPhoto],
+    owner: PhotoOwner,
+) -> Result<()> {
     for (i, p) in photos.iter().enumerate() {
         photo::ActiveModel {
             topic_id: Set(topic_id),
@@ -382,6 +414,14 @@ pub(crate) async fn attach_photos(w: &WriteTx, topic_id: i64, photos: &[NewPhoto
             width: Set(i32::try_from(p.width).unwrap_or(i32::MAX)),
             height: Set(i32::try_from(p.height).unwrap_or(i32::MAX)),
             created_at: Set(w.now),
+            task_id: Set(match owner {
+                PhotoOwner::Task(t) => Some(t),
+                _ => None,
+            }),
+            follow_up_id: Set(match owner {
+                PhotoOwner::FollowUp(f) => Some(f),
+                _ => None,
+            }),
             ..Default::default()
         }
         .insert(&w.tx)

@@ -6,6 +6,7 @@ pub(crate) mod bursts;
 pub(crate) mod deliberation;
 pub(crate) mod deliberation_io;
 pub(crate) mod evaluation;
+pub(crate) mod follow_up;
 pub(crate) mod intake;
 pub(crate) mod meeting;
 pub(crate) mod notify;

@@ -105,7 +105,7 @@ impl Store {
             }
             return Err(e);
         }
-        intake::attach_photos(&w, row.id, new.photos).await?;
+        intake::attach_photos(&w, row.id, new.photos, intake::PhotoOwner::Resident).await?;
         if let Some(key) = intake::person_key(&who.actor) {
             let phone = new.phone.map(PhoneNumber::as_str);
             intake::follow_on(&w, row.id, &key, phone).await?;

@@ -47,7 +47,7 @@ impl Store {
                 sent += u64::from(self.send_notice(&k, notice).await?);
             }
         }
-        Ok(sent + self.escalate_orders().await?)
+        Ok(sent + self.escalate_orders().await? + self.remind_follow_ups().await?)
     }
 
     /// Sends one notice unless it went out before; true when it went out now.

@@ -45,10 +45,12 @@ pub enum TaskAction {
     GrantExtension,
     /// A leader keeps the original due date.
     DenyExtension,
-    /// The department reports the work done (办结).
+    /// The department reports the work done (办结), with evidence.
     Complete {
         /// What was done, shown on the timeline.
         note: Note,
+        /// Photos of the finished work, already made safe and stored.
+        photos: Vec<super::intake::NewPhoto>,
     },
     /// The convener confirms the work is done (核实).
     Verify,
@@ -244,9 +246,11 @@ impl Store {
                 am.requested_due = Set(None);
                 EventDetail::ExtensionDenied { due: row.due_date }
             }
-            TaskAction::Complete { note } => {
+            TaskAction::Complete { note, photos } => {
                 // A request still waiting is moot once the work is done.
                 am.requested_due = Set(None);
+                let owner = super::intake::PhotoOwner::Task(row.id);
+                super::intake::attach_photos(&w, row.topic_id, &photos, owner).await?;
                 EventDetail::Note {
                     text: note.to_string(),
                 }
@@ -279,6 +283,7 @@ impl Store {
                 tam.state = Set(done.to.code().to_owned());
                 tam.updated_at = Set(w.now);
                 tam.update(&w.tx).await?;
+                super::follow_up::schedule(&w, row.topic_id, self.follow_up_days).await?;
                 add_event(
                     &w,
                     row.topic_id,

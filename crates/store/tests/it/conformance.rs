@@ -132,6 +132,7 @@ async fn likes_count_once_even_when_concurrent(backend: Backend) {
             &staff,
             store::TaskAction::Complete {
                 note: domain::Note::parse("井盖已更换").unwrap(),
+                photos: Vec::new(),
             },
         )
         .await
@@ -516,7 +517,14 @@ async fn anonymous_submitter_stays_anonymous(backend: Backend) {
         .unwrap();
     let note = domain::Note::parse("堆物已清理").unwrap();
     store
-        .apply_task(task, &staff, store::TaskAction::Complete { note })
+        .apply_task(
+            task,
+            &staff,
+            store::TaskAction::Complete {
+                note,
+                photos: Vec::new(),
+            },
+        )
         .await
         .unwrap();
     store

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use domain::{DepartmentId, MeetingState, TaskCtx, TopicMove, TopicState};
+use domain::{DepartmentId, EventKind, MeetingState, TaskCtx, TopicMove, TopicState};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -27,6 +27,8 @@ struct TopicPage {
     timeline: Vec<EventJson>,
     research: Vec<store::ResearchRecord>,
     opinions: Vec<crate::api::OpinionJson>,
+    /// 跟踪问效: each check with the photos taken at it.
+    follow_ups: Vec<(store::FollowUp, Vec<store::Photo>)>,
     /// For a leader about to rule: the leadership meetings that may (id, name and date).
     review_sessions: Vec<(i64, String)>,
     /// The adopted opinions (or parts) a task may carry out: id and what.
@@ -106,6 +108,8 @@ struct TaskRow {
     can_order: bool,
     /// The viewer works in its department (answers its 督办单).
     can_answer: bool,
+    /// Photos the department sent with its completion report.
+    photos: Vec<store::Photo>,
 }
 
 impl TaskRow {
@@ -136,6 +140,9 @@ pub struct TopicData {
     tasks: Vec<store::Task>,
     opinions: Vec<store::Opinion>,
     orders: Vec<store::SupervisionOrder>,
+    follow_ups: Vec<store::FollowUp>,
+    /// Evidence of work done and photos of follow-up checks.
+    work_photos: Vec<store::Photo>,
     meetings: Vec<store::Meeting>,
     /// The tracking number of the topic this one was merged into.
     merged_into: Option<String>,
@@ -155,6 +162,8 @@ impl crate::page_cache::Weigh for std::sync::Arc<TopicData> {
             + self.tasks.len()
             + self.opinions.len()
             + self.orders.len()
+            + self.follow_ups.len()
+            + self.work_photos.len()
             + self.research.len()
             + self.photos.len()
             + self.meetings.len();
@@ -176,6 +185,8 @@ async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<Topi
         tasks: state.store.tasks_of_topic(id).await?,
         opinions: state.store.opinions(id).await?,
         orders: state.store.orders_of_topic(id).await?,
+        follow_ups: state.store.follow_ups(id).await?,
+        work_photos: state.store.work_photos(id).await?,
         meetings: state.store.meetings_of_room(t.room).await?,
         merged_into,
         deliberation: state.store.deliberation_of_topic(id).await?.map(|d| d.id),
@@ -210,6 +221,8 @@ pub async fn topic(
         tasks,
         opinions,
         orders,
+        follow_ups,
+        work_photos,
         meetings,
         merged_into,
         deliberation,
@@ -225,8 +238,16 @@ pub async fn topic(
     }
     let id = t.id;
     let today = state.store.clock().today();
-    let reopened_because = match t.state {
-        TopicState::Reopened => state
+    // Why it came back: the resident's 不满意, or a follow-up that found 没有效果.
+    let reopened_by = timeline
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, EventKind::Reopened | EventKind::FollowUpFailed));
+    let reopened_because = match (t.state, reopened_by) {
+        (TopicState::Reopened, Some(e)) if e.kind == EventKind::FollowUpFailed => {
+            Some(format!("跟踪回访：{}", e.detail.text_zh()))
+        }
+        (TopicState::Reopened, _) => state
             .store
             .ratings(id)
             .await?
@@ -279,6 +300,11 @@ pub async fn topic(
                 can_order: domain::issue_order(&viewer.actor, &region, k.state, today, today)
                     .is_ok(),
                 can_answer: viewer.actor.is_staff_of(k.department),
+                photos: work_photos
+                    .iter()
+                    .filter(|p| p.task == Some(k.id))
+                    .cloned()
+                    .collect(),
             }
         })
         .collect();
@@ -294,6 +320,17 @@ pub async fn topic(
     let opinions: Vec<_> = opinions
         .into_iter()
         .map(crate::api::OpinionJson::new)
+        .collect();
+    let follow_ups = follow_ups
+        .into_iter()
+        .map(|f| {
+            let taken = work_photos
+                .iter()
+                .filter(|p| p.follow_up == Some(f.id))
+                .cloned()
+                .collect();
+            (f, taken)
+        })
         .collect();
     let meetings = meetings
         .into_iter()
@@ -391,6 +428,7 @@ pub async fn topic(
         research,
         opinions,
         review_sessions,
+        follow_ups,
         dispatchable,
         tasks,
         actions,

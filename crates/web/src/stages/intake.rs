@@ -1,7 +1,6 @@
 //! 码上议 intake: a topic raised from a room page, a member's desk or the API,
 //! with its photos and draft key; 附议 and 关注 on a topic.
 use axum::Json;
-use axum::extract::FromRequest;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +13,7 @@ use crate::api::{LikeJson, TopicJson};
 use crate::auth::{SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::forms::invalid;
-use crate::forms::{self, ApiJson, ApiPath, PageForm};
+use crate::forms::{self, ApiJson, ApiPath};
 use crate::limits::{Act, ClientIp};
 use crate::photos;
 
@@ -122,110 +121,9 @@ fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Erro
     }
 }
 
-fn bad_form<E>(_: E) -> AppError {
-    AppError::BadRequest("提交的表单内容不正确".into())
-}
-
 /// A room page's submission: the form's fields and, when sent as
 /// `multipart/form-data`, its photos.
-pub struct SubmitForm {
-    pub input: SubmitInput,
-    pub photos: Vec<axum::body::Bytes>,
-}
-
-impl FromRequest<crate::AppState> for SubmitForm {
-    type Rejection = AppError;
-
-    async fn from_request(
-        req: axum::extract::Request,
-        state: &crate::AppState,
-    ) -> Result<Self, AppError> {
-        let multipart = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("multipart/form-data")
-            });
-        if !multipart {
-            // Only photos may be large: a plain form keeps the small limit.
-            let (parts, body) = req.into_parts();
-            let bytes = axum::body::to_bytes(body, state.config.body_limit)
-                .await
-                .map_err(|_| AppError::TooLarge("提交的内容太大".into()))?;
-            let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
-            let PageForm(input) = PageForm::<SubmitInput>::from_request(req, state).await?;
-            return Ok(SubmitForm {
-                input,
-                photos: Vec::new(),
-            });
-        }
-        // Refused before a byte is read when the body says it is too big.
-        let declared = req
-            .headers()
-            .get(axum::http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        if declared.is_some_and(|n| n > state.config.upload_limit) {
-            return Err(AppError::TooLarge(
-                "照片总大小超过了上限，请少选几张或换小一些的照片".into(),
-            ));
-        }
-        // A few bodies with photos are read at once; others wait their turn,
-        // so many large uploads together cannot exhaust memory.
-        let _slot = state
-            .upload_slots
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
-        let mut form = axum::extract::Multipart::from_request(req, state)
-            .await
-            .map_err(bad_form)?;
-        let mut fields: Vec<(String, String)> = Vec::new();
-        let mut photos = Vec::new();
-        while let Some(field) = form.next_field().await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                AppError::BadRequest("照片总大小超过了上限，请少选几张或换小一些的照片".into())
-            } else {
-                AppError::BadRequest("提交的表单内容不正确".into())
-            }
-        })? {
-            let name = field.name().unwrap_or("").to_owned();
-            if name == "photos" {
-                // Read chunk by chunk, and refused the moment one photo is too big.
-                let mut field = field;
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
-                    if bytes.len() + chunk.len() > media::Limits::default().max_bytes {
-                        return Err(invalid("photos", "照片太大了（最大 10 MB）"));
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                if !bytes.is_empty() {
-                    photos.push(bytes.into());
-                }
-                if photos.len() > crate::photos::MAX_PHOTOS {
-                    return Err(invalid(
-                        "photos",
-                        &format!("最多上传{}张照片", crate::photos::MAX_PHOTOS),
-                    ));
-                }
-            } else if fields.len() < 32 {
-                let text = field.text().await.map_err(bad_form)?;
-                fields.push((name, text));
-            }
-        }
-        // The text fields go through the same deserializer as a plain form.
-        let encoded = serde_urlencoded::to_string(&fields)
-            .map_err(|_| AppError::BadRequest("提交的表单内容不正确".into()))?;
-        let input = serde_urlencoded::from_str(&encoded)
-            .map_err(|_| AppError::BadRequest("提交的表单内容不正确".into()))?;
-        Ok(SubmitForm { input, photos })
-    }
-}
+pub type SubmitForm = photos::PhotoForm<SubmitInput>;
 
 /// Raises a topic: fields checked first, then the limits, then photos made
 /// safe and stored, then the topic and its first event in one transaction.

@@ -11,10 +11,16 @@ use crate::api::TaskJson;
 use crate::auth::{SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
 use crate::forms::date;
-use crate::forms::{ActionInput, ApiJson, ApiPath, PageForm};
+use crate::forms::{ActionInput, ApiJson, ApiPath};
+use crate::photos::PhotoForm;
 
 /// The task move named by `name` with its fields parsed; an unknown name is not found.
-pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TaskAction> {
+/// Only `complete` carries photos (evidence of the finished work).
+pub(crate) fn parse_move(
+    name: &str,
+    i: &ActionInput,
+    photos: Vec<store::NewPhoto>,
+) -> AppResult<TaskAction> {
     Ok(match name {
         "sign" => TaskAction::Sign,
         "return" => TaskAction::Return {
@@ -30,7 +36,10 @@ pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TaskAction> {
         },
         "grant-extension" => TaskAction::GrantExtension,
         "deny-extension" => TaskAction::DenyExtension,
-        "complete" => TaskAction::Complete { note: i.note()? },
+        "complete" => TaskAction::Complete {
+            note: i.note()?,
+            photos,
+        },
         "verify" => TaskAction::Verify,
         "send-back" => TaskAction::SendBack {
             reason: i.reason()?,
@@ -45,18 +54,27 @@ async fn task_action(
     id: TaskId,
     name: &str,
     input: &ActionInput,
+    uploads: Vec<axum::body::Bytes>,
 ) -> AppResult<store::Task> {
-    let action = parse_move(name, input)?;
+    // The note is checked before any photo is processed.
+    parse_move(name, input, Vec::new())?;
+    let photos = if name == "complete" {
+        crate::photos::save(state, uploads).await?
+    } else {
+        Vec::new()
+    };
+    let action = parse_move(name, input, photos)?;
     Ok(state.store.apply_task(id, &viewer.who(), action).await?)
 }
 
+/// A task move from its topic page; 办结 may carry photos of the finished work.
 pub async fn task_action_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     Path((id, action)): Path<(TaskId, String)>,
-    PageForm(input): PageForm<ActionInput>,
+    form: PhotoForm<ActionInput>,
 ) -> AppResult<Redirect> {
-    let task = task_action(&state, &viewer, id, &action, &input).await?;
+    let task = task_action(&state, &viewer, id, &action, &form.input, form.photos).await?;
     let topic = state.store.topic(task.topic).await?;
     Ok(Redirect::to(&format!(
         "/t/{}#task-{}",
@@ -73,7 +91,7 @@ pub async fn task_action_api(
     ApiPath((id, action)): ApiPath<(TaskId, String)>,
     ApiJson(input): ApiJson<ActionInput>,
 ) -> AppResult<Json<TaskJson>> {
-    let task = task_action(&state, &viewer, id, &action, &input).await?;
+    let task = task_action(&state, &viewer, id, &action, &input, Vec::new()).await?;
     let dept = state.store.department(task.department).await?;
     let when = crate::calendar::Deadlines::now(&state).await?;
     Ok(Json(TaskJson::new(&task, &dept, &when)))

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::response::Redirect;
 use domain::MeetingId;
 use domain::{
-    AdoptedPart, Decision, Instructions, Note, OpinionId, Participants, Reason, ReviewSessionId,
-    Ruling, TaskTitle, TrackingNo,
+    AdoptedPart, Decision, FollowUpOutcome, Instructions, Note, OpinionId, Participants, Reason,
+    ReviewSessionId, Ruling, TaskTitle, TrackingNo,
 };
 use store::TopicAction;
 
@@ -15,8 +15,9 @@ use crate::AppState;
 use crate::api::TopicJson;
 use crate::auth::{SignedIn, Viewer};
 use crate::error::{AppError, AppResult};
-use crate::forms::{ActionInput, ApiJson, ApiPath, PageForm};
+use crate::forms::{ActionInput, ApiJson, ApiPath};
 use crate::forms::{date, filled, id, invalid, required};
+use crate::photos::PhotoForm;
 
 /// The move named by `name` with its fields parsed; an unknown name is not found.
 pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TopicAction> {
@@ -67,6 +68,12 @@ pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TopicAction> 
             reason: i.reason()?,
         },
         "rate" => crate::stages::evaluation::parse_rating(i)?,
+        "follow_up" => TopicAction::FollowUp {
+            outcome: FollowUpOutcome::parse(required(&i.outcome, "outcome", "回访结果")?)
+                .ok_or_else(|| invalid("outcome", "请选择回访结果"))?,
+            note: i.note()?,
+            photos: Vec::new(),
+        },
         _ => return Err(AppError::Store(store::StoreError::NotFound("操作"))),
     })
 }
@@ -84,20 +91,25 @@ pub(crate) async fn topic_action(
         .await?)
 }
 
+/// A topic move from its page; 跟踪问效 may carry photos of what was found.
 pub async fn topic_action_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
-    Path((no, action)): Path<(String, String)>,
-    PageForm(mut input): PageForm<ActionInput>,
+    Path((no, name)): Path<(String, String)>,
+    form: PhotoForm<ActionInput>,
 ) -> AppResult<Redirect> {
+    let mut input = form.input;
     crate::calendar::resolve_due(&state, &mut input).await?;
-    let action = parse_move(&action, &input)?;
+    let mut action = parse_move(&name, &input)?;
+    if let TopicAction::FollowUp { photos, .. } = &mut action {
+        *photos = crate::photos::save(&state, form.photos).await?;
+    }
     let topic = topic_action(&state, &viewer, &no, action).await?;
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
 }
 
 /// Moves a topic along the chain: accept, reject, merge, refer, research, schedule, opinion,
-/// review, dispatch, complete, resume, uphold. The fields each action reads are in `ActionInput`.
+/// review, dispatch, complete, resume, uphold, follow_up. The fields each action reads are in `ActionInput`.
 #[utoipa::path(post, path = "/api/topics/{no}/actions/{action}", tag = "topics", security(("session" = [])),
     params(("no" = String, Path), ("action" = String, Path)), request_body = ActionInput, responses((status = 200, body = TopicJson)))]
 pub async fn topic_action_api(

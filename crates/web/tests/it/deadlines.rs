@@ -6,12 +6,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 use store::testing::Backend;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, beijing};
 use store::both_backends as both;
-
-fn beijing(s: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
-}
 
 async fn deadlines_count_working_days(backend: Backend) {
     // Thursday 24 September 2026, ten in the morning in Beijing.

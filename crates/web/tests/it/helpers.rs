@@ -363,6 +363,11 @@ impl TestApp {
     }
 }
 
+/// An instant written with its offset, e.g. `2026-11-02T10:00:00+08:00`.
+pub fn beijing(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+}
+
 /// A fresh folder for one test app's photos.
 fn photo_dir() -> std::path::PathBuf {
     use std::sync::atomic::{AtomicU32, Ordering};

@@ -6,6 +6,7 @@ mod cache;
 mod chain;
 mod deadlines;
 mod deliberation;
+mod follow_up;
 mod helpers;
 mod hostile;
 mod intake;

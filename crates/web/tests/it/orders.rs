@@ -5,12 +5,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 use store::testing::Backend;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, beijing};
 use store::both_backends as both;
-
-fn beijing(s: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(s).unwrap().to_utc()
-}
 
 async fn an_order_is_answered_or_escalated(backend: Backend) {
     // Monday 2 November 2026 in Beijing.
