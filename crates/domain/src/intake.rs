@@ -1,5 +1,6 @@
 //! 码上议 intake: what a submission's category may be, who sees the name
-//! of a resident who asked to stay anonymous, and who sees their photos.
+//! of a resident who asked to stay anonymous, who sees their photos and
+//! their phone number.
 use crate::{Actor, DomainError, RegionPath, RoomId, Submitter, TopicState, has_hidden_chars};
 
 /// The categories a topic is filed under; anything else is filed as 其他.
@@ -86,6 +87,16 @@ pub struct PhotoCtx<'a> {
     pub room: RoomId,
     /// Its place.
     pub region: &'a RegionPath,
+}
+
+/// Only the room's convener may see a submitter's full phone number, to call
+/// them back; each look is recorded.
+pub fn reveal_phone(actor: &Actor, room: RoomId) -> Result<(), DomainError> {
+    if actor.is_convener_of(room) {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden)
+    }
 }
 
 /// Photos of a topic still in triage, turned down, or merged into another

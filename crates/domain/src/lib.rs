@@ -51,7 +51,7 @@ pub use ids::{
 };
 pub use intake::{
     ANONYMOUS, CATEGORIES, PhotoCtx, category, check_support, photos_visible, publish_photos,
-    shown_submitter,
+    reveal_phone, shown_submitter,
 };
 pub use meeting::{
     MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, allowed_meeting, decide_meeting,

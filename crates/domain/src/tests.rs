@@ -130,7 +130,12 @@ fn topic_permitted(cmd: &TopicCommand, who: Who, submitter: &Submitter) -> bool 
         TopicCommand::FollowUp { .. } => matches!(who, Who::Convener | Who::Member),
         TopicCommand::Rate { .. } => matches!(
             (submitter, who),
-            (Submitter::User(_), Who::SubmitterUser) | (Submitter::Device(_), Who::SubmitterDevice)
+            (Submitter::User(_), Who::SubmitterUser)
+                | (Submitter::Device(_), Who::SubmitterDevice)
+                | (
+                    Submitter::Claimed { .. },
+                    Who::SubmitterUser | Who::SubmitterDevice
+                )
         ),
         _ => who == Who::Convener,
     }
@@ -156,6 +161,10 @@ fn topic_machine_is_exactly_the_table() {
     for submitter in [
         Submitter::User(SUBMITTER),
         Submitter::Device(SUBMITTER_DEVICE.into()),
+        Submitter::Claimed {
+            user: SUBMITTER,
+            device: SUBMITTER_DEVICE.into(),
+        },
         Submitter::Nobody,
     ] {
         for state in TopicState::ALL {
@@ -195,16 +204,16 @@ fn topic_machine_is_exactly_the_table() {
             }
         }
     }
-    // Convener and leader moves count once per kind of submitter (3); review,
+    // Convener and leader moves count once per kind of submitter (4); review,
     // dispatch and uphold by two leaders; the three ratings only by a user or
-    // device submitter.
+    // device submitter, and by either for a claimed topic.
     let convener_moves = 4 + 2 + 1 + 2 + 2 + 1; // triage, research x2, schedule, opinion x2, complete x2, resume
     let leader_moves = 2 * (1 + 3 + 1); // review, dispatch x3, uphold
     // 跟踪问效: three outcomes, after completion or rating, by the convener or a member.
     let follow_ups = 3 * 2 * 2;
     assert_eq!(
         allowed,
-        3 * (convener_moves + leader_moves + follow_ups) + 2 * 3
+        4 * (convener_moves + leader_moves + follow_ups) + (1 + 1 + 2) * 3
     );
 }
 

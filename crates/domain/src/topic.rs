@@ -60,6 +60,14 @@ pub enum Submitter {
     User(UserId),
     /// An anonymous resident, known by the phone's device token.
     Device(String),
+    /// Raised from a phone without an account, with a number later verified
+    /// by signing in: the account and the first phone are both the submitter.
+    Claimed {
+        /// The account of the verified number.
+        user: UserId,
+        /// The phone the topic was raised from.
+        device: String,
+    },
     /// No one who can be recognised again, so no one may rate.
     Nobody,
 }
@@ -304,6 +312,9 @@ impl Submitter {
         match self {
             Submitter::User(u) => actor.user == Some(*u),
             Submitter::Device(d) => actor.device.as_deref() == Some(d.as_str()),
+            Submitter::Claimed { user, device } => {
+                actor.user == Some(*user) || actor.device.as_deref() == Some(device.as_str())
+            }
             Submitter::Nobody => false,
         }
     }

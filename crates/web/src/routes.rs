@@ -93,6 +93,8 @@ table! {
     post "/t/{no}/follow"                  Policy::SignedIn => stages::intake::follow_page;
     get  "/media/{*key}"                   Policy::Public   => photos::photo;
     get  "/inbox"                          Policy::Public   => pages::inbox::inbox;
+    get  "/mine"                           Policy::SignedIn => pages::mine::mine;
+    post "/t/{no}/phone"                   Policy::AnyOf(CONVENER) => pages::mine::reveal_page;
     post "/care"                           Policy::Anyone   => pages::inbox::care;
     get  "/lookup"                         Policy::Public   => pages::public::lookup;
     post "/t/{no}/act/{action}"            Policy::AnyOf(OFFICIAL) => stages::topic::topic_action_page;
@@ -161,6 +163,8 @@ table! {
     get  "/api/desk"                       Policy::SignedIn => api::desk;
     post "/api/session"                    Policy::Anyone   => api::login;
     get  "/api/session"                    Policy::SignedIn => api::me;
+    get  "/api/session/topics"             Policy::SignedIn => pages::mine::mine_api;
+    post "/api/topics/{no}/phone"          Policy::AnyOf(CONVENER) => pages::mine::reveal_api;
     post "/api/session/logout"             Policy::SignedIn => api::logout;
     post "/api/otp"                        Policy::Anyone   => api::request_code;
     post "/api/otp/verify"                 Policy::Anyone   => api::verify_code;

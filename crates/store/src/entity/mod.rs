@@ -20,6 +20,7 @@ pub mod notification;
 pub mod opinion;
 pub mod opinion_vote;
 pub mod otp_code;
+pub mod phone_reveal;
 pub mod photo;
 pub mod rating;
 pub mod region;

@@ -11,6 +11,7 @@ mod event_facts;
 mod m0015_review;
 mod m0016_orders;
 mod m0017_follow_ups;
+mod m0018_phone_reveals;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_review::M0015Review),
             Box::new(m0016_orders::M0016Orders),
             Box::new(m0017_follow_ups::M0017FollowUps),
+            Box::new(m0018_phone_reveals::M0018PhoneReveals),
         ]
     }
 }

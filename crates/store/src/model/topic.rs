@@ -72,7 +72,12 @@ impl Topic {
 /// Who raised a topic, from its row.
 fn submitter_of(row: &topic::Model) -> Submitter {
     match (&row.submitter_user_id, &row.submitter_device) {
-        (Some(u), _) => Submitter::User(UserId(*u)),
+        // A device beside an account: claimed by the verified number since.
+        (Some(u), Some(d)) => Submitter::Claimed {
+            user: UserId(*u),
+            device: d.clone(),
+        },
+        (Some(u), None) => Submitter::User(UserId(*u)),
         (None, Some(d)) => Submitter::Device(d.clone()),
         (None, None) => Submitter::Nobody,
     }

@@ -27,6 +27,7 @@ use crate::stages::meeting::MeetingInput;
         crate::stages::task::task_action_api, crate::stages::meeting::plan_meeting_api, crate::stages::meeting::meeting_action_api,
         crate::stages::review::create_api, crate::stages::review::session_api,
         crate::stages::order::issue_api, crate::stages::order::answer_api,
+        crate::pages::mine::mine_api, crate::pages::mine::reveal_api,
     ),
     components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput)),
     modifiers(&Common),

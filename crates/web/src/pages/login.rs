@@ -168,7 +168,12 @@ pub async fn check_code(
 ) -> AppResult<domain::UserId> {
     let hash = token_hash(&format!("{}:{}", phone.as_str(), code.trim()));
     match state.store.check_otp(phone, &hash).await? {
-        store::OtpCheck::Valid => Ok(state.store.resident_by_phone(phone).await?),
+        store::OtpCheck::Valid => {
+            let uid = state.store.resident_by_phone(phone).await?;
+            // The number is verified: topics raised with it become this account's.
+            state.store.claim_by_phone(uid, phone).await?;
+            Ok(uid)
+        }
         store::OtpCheck::Wrong => Err(AppError::BadRequest("验证码不正确".into())),
         store::OtpCheck::Expired => Err(AppError::BadRequest("验证码已失效，请重新获取".into())),
     }

@@ -4,6 +4,7 @@ pub mod desk;
 pub mod inbox;
 pub mod login;
 pub mod meeting;
+pub mod mine;
 pub mod public;
 pub mod supervision;
 pub mod topic;

@@ -61,6 +61,8 @@ struct TopicPage {
     signed_in: bool,
     /// The submitter as the public sees them (匿名群众 for an anonymous topic).
     submitter: String,
+    /// The room's convener may look up the number the submitter left.
+    can_reveal_phone: bool,
     photos: Vec<store::Photo>,
     /// The tracking number of a topic that was merged into this one (after its redirect).
     merged_from: Option<String>,
@@ -406,7 +408,10 @@ pub async fn topic(
         .map(|m| m.as_str().to_owned());
     let own_supporters = (support.is_none() && !can_like && t.submitter.is(&viewer.actor))
         .then_some(t.support_count);
+    let can_reveal_phone =
+        t.submitter_phone.is_some() && domain::reveal_phone(&viewer.actor, t.room).is_ok();
     let page = TopicPage {
+        can_reveal_phone,
         support,
         following: marks.following,
         signed_in: viewer.user.is_some(),

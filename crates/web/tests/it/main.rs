@@ -18,5 +18,6 @@ mod orders;
 mod pages;
 mod participation;
 mod reopen;
+mod residents;
 mod review;
 mod session;
