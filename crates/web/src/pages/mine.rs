@@ -24,17 +24,21 @@ struct MinePage {
     followed: Vec<TopicRow>,
 }
 
+/// The signed-in person's topics, with the rooms to name them by.
+async fn my_topics(
+    state: &AppState,
+    viewer: &crate::auth::Viewer,
+) -> AppResult<(store::MyTopics, Vec<store::Room>)> {
+    let me = viewer.user.as_ref().map(|u| u.id);
+    let me = me.ok_or(domain::DomainError::Forbidden)?;
+    Ok((state.store.my_topics(me).await?, state.store.rooms().await?))
+}
+
 pub async fn mine(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
 ) -> AppResult<Html<String>> {
-    let me = viewer
-        .user
-        .as_ref()
-        .map(|u| u.id)
-        .ok_or(domain::DomainError::Forbidden)?;
-    let m = state.store.my_topics(me).await?;
-    let rooms = state.store.rooms().await?;
+    let (m, rooms) = my_topics(&state, &viewer).await?;
     Ok(Html(render(&MinePage {
         nav: Nav::of(&viewer),
         submitted: TopicRow::list(&m.submitted, &rooms),
@@ -59,13 +63,7 @@ pub async fn mine_api(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
 ) -> AppResult<Json<MyTopicsJson>> {
-    let me = viewer
-        .user
-        .as_ref()
-        .map(|u| u.id)
-        .ok_or(domain::DomainError::Forbidden)?;
-    let m = state.store.my_topics(me).await?;
-    let rooms = state.store.rooms().await?;
+    let (m, rooms) = my_topics(&state, &viewer).await?;
     Ok(Json(MyTopicsJson {
         submitted: TopicJson::list(&m.submitted, &rooms),
         supported: TopicJson::list(&m.supported, &rooms),
