@@ -41,6 +41,8 @@ labelled!(
         OrderAnswered => "order_answered", "督办回复";
         OrderEscalated => "order_escalated", "督办逾期上报";
         FollowedUp => "followed_up", "跟踪问效";
+        ShareSigned => "share_signed", "协办签收";
+        ShareDone => "share_done", "协办完成";
         FollowUpFailed => "follow_up_failed", "回访无效，重新办理";
     }
 );

@@ -63,7 +63,8 @@ pub use region::{RegionLevel, RegionPath};
 pub use review::{ReviewSessionRef, Ruling, dispatchable, overall_decision, plan_review_session};
 pub use supervision::{Audience, Card, Notice, Supervised, Thresholds, card, notices};
 pub use task::{
-    TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task, decide_task, may_task,
+    Share, ShareState, TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task,
+    check_co_departments, decide_task, may_task, own_share,
 };
 pub use timeline::{BEIJING, EventDetail, beijing_date, beijing_time};
 pub use topic::{

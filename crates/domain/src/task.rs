@@ -32,6 +32,43 @@ impl TaskState {
     }
 }
 
+labelled!(
+    /// Where a co-handling department's share of a task (协办) stands.
+    ShareState {
+        Assigned => "assigned", "协办待签收";
+        Signed => "signed", "协办中";
+        Done => "done", "协办完成";
+    }
+);
+
+/// A co-handling department (协办单位) and how far its share has come; the
+/// task's own department leads (主办) and completes only when every share is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    /// The co-handling department.
+    pub department: DepartmentId,
+    /// Its share's state.
+    pub state: ShareState,
+}
+
+/// Co-handlers serve the topic's place too, and are not the lead itself.
+pub fn check_co_departments(
+    topic_region: &RegionPath,
+    lead: DepartmentId,
+    co: &[DepartmentRef],
+) -> Result<(), DomainError> {
+    for d in co {
+        if d.id == lead {
+            return Err(DomainError::invalid(
+                "co_departments",
+                "协办部门不能与主办部门相同",
+            ));
+        }
+        check_department(topic_region, d)?;
+    }
+    Ok(())
+}
+
 /// Work goes to a department serving the topic's place: one of the region
 /// the topic is in or above it, never a neighbouring subdistrict's.
 pub(crate) fn check_department(
@@ -66,6 +103,8 @@ pub struct TaskCtx {
     pub room: RoomId,
     /// The topic's region, whose leaders reassign and rule on extensions.
     pub region: RegionPath,
+    /// Co-handling departments' shares (联办), if any.
+    pub shares: Vec<Share>,
 }
 
 /// A move on a task with the data it carries.
@@ -103,6 +142,10 @@ pub enum TaskCommand {
         /// What is still wrong, for the department to read.
         reason: Reason,
     },
+    /// A co-handling department takes its share on (协办签收).
+    ShareSign,
+    /// A co-handling department reports its share done (协办完成).
+    ShareDone,
 }
 
 labelled!(
@@ -118,6 +161,8 @@ labelled!(
         Complete => "complete", "办结";
         Verify => "verify", "核实";
         SendBack => "send-back", "退回重办";
+        ShareSign => "share-sign", "协办签收";
+        ShareDone => "share-done", "协办完成";
     }
 );
 
@@ -136,6 +181,8 @@ impl TaskCommand {
             C::Complete => TaskMove::Complete,
             C::Verify => TaskMove::Verify,
             C::SendBack { .. } => TaskMove::SendBack,
+            C::ShareSign => TaskMove::ShareSign,
+            C::ShareDone => TaskMove::ShareDone,
         }
     }
 
@@ -206,10 +253,22 @@ fn check(
     let permitted = match mv {
         M::Reassign | M::GrantExtension | M::DenyExtension => actor.leads(&ctx.region),
         M::Verify | M::SendBack => actor.is_convener_of(ctx.room),
+        M::ShareSign | M::ShareDone => own_share(ctx, actor).is_some(),
         _ => actor.is_staff_of(ctx.department),
     };
     if !permitted {
         return Err(DomainError::Forbidden);
+    }
+    if let (M::ShareSign | M::ShareDone, Some(share)) = (mv, own_share(ctx, actor)) {
+        return share_move(ctx.state, share.state, mv);
+    }
+    if mv == M::Complete
+        && matches!(ctx.state, Signed | InProgress | ExtensionRequested)
+        && ctx.shares.iter().any(|s| s.state != ShareState::Done)
+    {
+        return Err(DomainError::Precondition(
+            "协办部门尚未全部完成，主办部门暂不能办结".into(),
+        ));
     }
     Ok(match (mv, ctx.state) {
         (M::Sign, Assigned) => (Signed, EventKind::TaskSigned),
@@ -230,4 +289,44 @@ fn check(
             });
         }
     })
+}
+
+/// The share of a co-handling department this actor works in.
+pub fn own_share(ctx: &TaskCtx, actor: &Actor) -> Option<Share> {
+    ctx.shares
+        .iter()
+        .find(|s| actor.is_staff_of(s.department))
+        .copied()
+}
+
+/// A co-handler signs its share while the task is still being worked on,
+/// then reports it done; the task itself stays where it is.
+fn share_move(
+    task: TaskState,
+    share: ShareState,
+    mv: TaskMove,
+) -> Result<(TaskState, EventKind), DomainError> {
+    use TaskState::*;
+    let working = matches!(task, Assigned | Signed | InProgress | ExtensionRequested);
+    match (mv, share) {
+        (TaskMove::ShareSign, ShareState::Assigned) if working => {
+            Ok((task, EventKind::ShareSigned))
+        }
+        (TaskMove::ShareDone, ShareState::Signed) if working => Ok((task, EventKind::ShareDone)),
+        _ => Err(DomainError::WrongState {
+            from: share.label_zh(),
+            action: mv.label_zh(),
+        }),
+    }
+}
+
+impl TaskMove {
+    /// The share state a co-handler's move leaves behind.
+    pub fn share_state(&self) -> Option<ShareState> {
+        match self {
+            TaskMove::ShareSign => Some(ShareState::Signed),
+            TaskMove::ShareDone => Some(ShareState::Done),
+            _ => None,
+        }
+    }
 }

@@ -73,6 +73,7 @@ fn topic_commands() -> Vec<TopicCommand> {
             department: dept(),
             due: today(),
             opinion: None,
+            co: Vec::new(),
         },
         TopicCommand::Complete,
     ]
@@ -335,6 +336,7 @@ fn only_adopted_opinions_become_tasks() {
                 department: dept(),
                 due: today(),
                 opinion: None,
+                co: Vec::new(),
             },
         );
         assert_eq!(got.is_ok(), ok, "{decision:?}");
@@ -348,6 +350,7 @@ fn only_adopted_opinions_become_tasks() {
                 department: dept(),
                 due: today(),
                 opinion: Some(OpinionRef { decision }),
+                co: Vec::new(),
             },
         );
         assert_eq!(got.is_ok(), ok, "named {decision:?}");
@@ -529,6 +532,7 @@ fn task_machine_is_exactly_the_table() {
                     department: DEPT,
                     room: ROOM,
                     region: village(),
+                    shares: Vec::new(),
                 };
                 let got = decide_task(&c, &actor_for(who), &cmd);
                 let case = format!("{state:?} {cmd:?} {who:?}");
@@ -551,6 +555,76 @@ fn task_machine_is_exactly_the_table() {
     // Staff moves (sign, return, progress x3, extension x2, complete x3) by staff and head,
     // leader moves (reassign, grant, deny) by two leaders, convener moves (verify, send back).
     assert_eq!(allowed, 10 * 2 + 3 * 2 + 2);
+}
+
+#[test]
+fn co_handlers_sign_and_finish_their_share_before_the_lead_completes() {
+    let other = DepartmentId(2);
+    let ctx = |state, share| TaskCtx {
+        state,
+        department: DEPT,
+        room: ROOM,
+        region: village(),
+        shares: vec![Share {
+            department: other,
+            state: share,
+        }],
+    };
+    let co = actor_for(Who::OtherStaff);
+    let lead = actor_for(Who::Staff);
+    for task in TaskState::ALL {
+        for share in ShareState::ALL {
+            let c = ctx(task, share);
+            let working = matches!(
+                task,
+                TaskState::Assigned
+                    | TaskState::Signed
+                    | TaskState::InProgress
+                    | TaskState::ExtensionRequested
+            );
+            let sign = decide_task(&c, &co, &TaskCommand::ShareSign);
+            assert_eq!(
+                sign.is_ok(),
+                working && share == ShareState::Assigned,
+                "{task:?} {share:?}"
+            );
+            let done = decide_task(&c, &co, &TaskCommand::ShareDone);
+            assert_eq!(
+                done.is_ok(),
+                working && share == ShareState::Signed,
+                "{task:?} {share:?}"
+            );
+            if let Ok(t) = done {
+                assert_eq!(t.to, task, "the task itself stays where it is");
+            }
+            // Only the co-handler moves its share; the lead cannot.
+            assert_eq!(
+                decide_task(&c, &lead, &TaskCommand::ShareSign),
+                Err(DomainError::Forbidden)
+            );
+            // The lead completes only once every share is done.
+            let complete = decide_task(&c, &lead, &TaskCommand::Complete);
+            let may_complete = matches!(
+                task,
+                TaskState::Signed | TaskState::InProgress | TaskState::ExtensionRequested
+            );
+            assert_eq!(
+                complete.is_ok(),
+                may_complete && share == ShareState::Done,
+                "{task:?} {share:?}"
+            );
+            // And the co-handler has no say over the lead's moves.
+            assert_eq!(
+                decide_task(&c, &co, &TaskCommand::Complete),
+                Err(DomainError::Forbidden)
+            );
+        }
+    }
+    let same = DepartmentRef {
+        id: DEPT,
+        region: village(),
+    };
+    assert!(check_co_departments(&village(), DEPT, &[same]).is_err());
 }
 
 #[test]

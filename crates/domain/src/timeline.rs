@@ -215,6 +215,15 @@ pub enum EventDetail {
         /// Its due date then.
         due: NaiveDate,
     },
+    /// A co-handling department (协办) signed or finished its share.
+    Share {
+        /// The co-handling department's name.
+        department: String,
+        /// The task's title.
+        task: String,
+        /// What it reported when done.
+        note: Option<String>,
+    },
     /// A follow-up check (跟踪问效) went back to see whether the fix held.
     FollowUp {
         /// What it found.
@@ -340,6 +349,16 @@ impl EventDetail {
             ),
             D::DeliberationClosed { votes } => format!("线上议事结束，共{votes}次表态"),
             D::Supervision { notice, task, due } => notice.text_zh(task, *due),
+            D::Share {
+                department,
+                task,
+                note: None,
+            } => format!("{department}（协办）：「{task}」"),
+            D::Share {
+                department,
+                task,
+                note: Some(note),
+            } => format!("{department}（协办）：「{task}」{note}"),
             D::FollowUp { outcome, note } => format!("{}。{note}", outcome.label_zh()),
             D::Order {
                 task,

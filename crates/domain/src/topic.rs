@@ -208,6 +208,8 @@ pub enum TopicCommand {
         due: NaiveDate,
         /// The opinion the task carries out, when named.
         opinion: Option<OpinionRef>,
+        /// Co-handling departments (联办): they serve the topic's place too.
+        co: Vec<DepartmentRef>,
     },
     /// Close the work once every task is verified (办结).
     Complete,
@@ -354,7 +356,9 @@ pub fn decide(
             due,
             department,
             opinion,
+            co,
         } => {
+            crate::task::check_co_departments(&ctx.region, department.id, co)?;
             if opinion.is_some_and(|o| !dispatchable(o.decision)) {
                 return Err(DomainError::Precondition(
                     "这条协商意见未被采纳，不能交办".into(),

@@ -53,6 +53,7 @@ pub use stage::mine::MyTopics;
 pub use stage::opinion_map::AnalysisInput;
 pub use stage::order::SupervisionOrder;
 pub use stage::review::NewReviewSession;
+pub use stage::share::TaskShare;
 pub use stage::submit::NewTopic;
 pub use stage::task::TaskAction;
 pub(crate) use stage::{deliberation, intake};

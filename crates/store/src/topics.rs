@@ -89,6 +89,8 @@ pub enum TopicAction {
         due: NaiveDate,
         /// The adopted opinion (or part) it carries out, when named.
         opinion: Option<OpinionId>,
+        /// Co-handling departments (协办), each with a share to sign and finish.
+        co_departments: Vec<DepartmentId>,
     },
     /// Close the work once every task is verified (办结).
     Complete,
@@ -377,12 +379,22 @@ impl Store {
                 }
             }
             TopicAction::DispatchTask {
-                department, due, ..
-            } => TopicCommand::DispatchTask {
-                department: stage::task::department_ref(&w, *department).await?,
-                due: *due,
-                opinion: for_opinion,
-            },
+                department,
+                due,
+                co_departments,
+                ..
+            } => {
+                let mut co = Vec::with_capacity(co_departments.len());
+                for d in co_departments {
+                    co.push(stage::task::department_ref(&w, *d).await?);
+                }
+                TopicCommand::DispatchTask {
+                    department: stage::task::department_ref(&w, *department).await?,
+                    due: *due,
+                    opinion: for_opinion,
+                    co,
+                }
+            }
             TopicAction::Complete => TopicCommand::Complete,
             TopicAction::Rate { satisfaction, .. } => TopicCommand::Rate {
                 satisfaction: *satisfaction,
@@ -453,10 +465,18 @@ impl Store {
                 title,
                 due,
                 opinion,
+                co_departments,
             } => {
                 let (tid, department) =
                     stage::task::create_task(&w, row.id, department, title.as_str(), due, opinion)
                         .await?;
+                let co = stage::share::add_shares(&w, row.id, tid, title.as_str(), &co_departments)
+                    .await?;
+                let department = if co.is_empty() {
+                    department
+                } else {
+                    format!("{department}（主办），{}（协办）", co.join("、"))
+                };
                 task_id = Some(tid);
                 EventDetail::Dispatched {
                     department,

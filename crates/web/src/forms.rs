@@ -155,6 +155,8 @@ pub struct ActionInput {
     pub until: Option<String>,
     /// `follow_up`: effective, partial or ineffective (没有效果 reopens the topic).
     pub outcome: Option<String>,
+    /// `dispatch`: co-handling departments (协办), their ids separated by commas.
+    pub co_departments: Option<String>,
 }
 
 impl ActionInput {
@@ -166,5 +168,26 @@ impl ActionInput {
     }
     pub(crate) fn department(&self) -> AppResult<DepartmentId> {
         Ok(DepartmentId(id(&self.department, "department", "部门")?))
+    }
+    /// The co-handling departments named, without repeats (at most ten).
+    pub(crate) fn co_departments(&self) -> AppResult<Vec<DepartmentId>> {
+        let mut out: Vec<DepartmentId> = Vec::new();
+        for part in filled(&self.co_departments).unwrap_or("").split(',') {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            let d = DepartmentId(
+                part.parse()
+                    .map_err(|_| invalid("co_departments", "协办部门不正确"))?,
+            );
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+        if out.len() > 10 {
+            return Err(invalid("co_departments", "协办部门最多十个"));
+        }
+        Ok(out)
     }
 }

@@ -94,6 +94,23 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequest<crate::AppState> for Pho
             let bytes = axum::body::to_bytes(body, state.config.body_limit)
                 .await
                 .map_err(|_| AppError::TooLarge("提交的内容太大".into()))?;
+            let urlencoded = parts
+                .headers
+                .get(axum::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| {
+                    v.trim_start()
+                        .to_ascii_lowercase()
+                        .starts_with("application/x-www-form-urlencoded")
+                });
+            if urlencoded && parts.method == axum::http::Method::POST {
+                let fields: Vec<(String, String)> =
+                    serde_urlencoded::from_bytes(&bytes).map_err(bad_form)?;
+                return Ok(PhotoForm {
+                    input: decode_fields(fields)?,
+                    photos: Vec::new(),
+                });
+            }
             let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
             let PageForm(input) = PageForm::<T>::from_request(req, state).await?;
             return Ok(PhotoForm {
@@ -154,13 +171,32 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequest<crate::AppState> for Pho
                 fields.push((name, text));
             }
         }
-        // The text fields go through the same deserializer as a plain form.
-        let encoded = serde_urlencoded::to_string(&fields)
-            .map_err(|_| AppError::BadRequest("提交的表单内容不正确".into()))?;
-        let input = serde_urlencoded::from_str(&encoded)
-            .map_err(|_| AppError::BadRequest("提交的表单内容不正确".into()))?;
-        Ok(PhotoForm { input, photos })
+        Ok(PhotoForm {
+            input: decode_fields(fields)?,
+            photos,
+        })
     }
+}
+
+/// Fields a form may repeat (checkboxes); their values are joined with
+/// commas. Any other field sent twice is refused, as by a plain form.
+const LIST_FIELDS: &[&str] = &["co_departments"];
+
+/// A form's text fields into its input type, through the same
+/// deserializer as a plain form.
+fn decode_fields<T: serde::de::DeserializeOwned>(fields: Vec<(String, String)>) -> AppResult<T> {
+    let mut merged: Vec<(String, String)> = Vec::with_capacity(fields.len());
+    for (k, v) in fields {
+        match merged.iter_mut().find(|(m, _)| *m == k) {
+            Some((_, joined)) if LIST_FIELDS.contains(&k.as_str()) => {
+                joined.push(',');
+                joined.push_str(&v);
+            }
+            _ => merged.push((k, v)),
+        }
+    }
+    let encoded = serde_urlencoded::to_string(&merged).map_err(bad_form)?;
+    serde_urlencoded::from_str(&encoded).map_err(bad_form)
 }
 
 /// Whether this viewer sees the topic's photos (`domain::photos_visible`).

@@ -35,6 +35,7 @@ pub mod supervision_order;
 pub mod support;
 pub mod task;
 pub mod task_notice;
+pub mod task_share;
 pub mod topic;
 pub mod topic_event;
 pub mod topic_like;

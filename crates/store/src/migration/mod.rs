@@ -12,6 +12,7 @@ mod m0015_review;
 mod m0016_orders;
 mod m0017_follow_ups;
 mod m0018_phone_reveals;
+mod m0019_task_shares;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_orders::M0016Orders),
             Box::new(m0017_follow_ups::M0017FollowUps),
             Box::new(m0018_phone_reveals::M0018PhoneReveals),
+            Box::new(m0019_task_shares::M0019TaskShares),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub(crate) mod opinion_map;
 pub(crate) mod order;
 pub(crate) mod research;
 pub(crate) mod review;
+pub(crate) mod share;
 pub(crate) mod submit;
 pub(crate) mod supervision;
 pub(crate) mod task;

@@ -2,7 +2,7 @@
 use chrono::NaiveDate;
 use domain::{
     DepartmentId, DepartmentRef, DomainError, EventDetail, Note, OpinionId, Reason, RegionPath,
-    Role, RoomId, TaskCommand, TaskCtx, TaskId, TaskState, TopicCommand, TopicState,
+    Role, RoomId, TaskCommand, TaskCtx, TaskId, TaskMove, TaskState, TopicCommand, TopicState,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -59,6 +59,13 @@ pub enum TaskAction {
         /// What is still wrong, shown on the timeline.
         reason: Reason,
     },
+    /// A co-handling department takes its share on (协办签收).
+    ShareSign,
+    /// A co-handling department reports its share done (协办完成).
+    ShareDone {
+        /// What it did, shown on the timeline.
+        note: Note,
+    },
 }
 
 impl TaskAction {
@@ -76,6 +83,8 @@ impl TaskAction {
             TaskAction::Complete { .. } => M::Complete,
             TaskAction::Verify => M::Verify,
             TaskAction::SendBack { .. } => M::SendBack,
+            TaskAction::ShareSign => M::ShareSign,
+            TaskAction::ShareDone { .. } => M::ShareDone,
         }
     }
 }
@@ -90,14 +99,19 @@ impl Store {
             .try_into()
     }
 
-    /// Tasks of the given departments, open ones first by due date.
+    /// Tasks of the given departments, open ones first by due date, with
+    /// those they co-handle (协办) while their share is not done.
     pub async fn tasks_of_departments(
         &self,
         depts: &[DepartmentId],
         open_only: bool,
     ) -> Result<Vec<Task>> {
-        let mut q = task::Entity::find()
-            .filter(task::Column::DepartmentId.is_in(depts.iter().map(|d| d.0)));
+        let shared = self.shared_task_ids(depts).await?;
+        let mut q = task::Entity::find().filter(
+            sea_orm::Condition::any()
+                .add(task::Column::DepartmentId.is_in(depts.iter().map(|d| d.0)))
+                .add(task::Column::Id.is_in(shared)),
+        );
         if open_only {
             q = q.filter(task::Column::State.ne(TaskState::Verified.code()));
         }
@@ -177,6 +191,7 @@ impl Store {
                 RegionPath::decode,
                 "topics.region_path",
             )?,
+            shares: super::share::shares_of(&w.tx, row.id).await?,
         };
         domain::may_task(&ctx, &who.actor, action.kind())?;
         let cmd = match &action {
@@ -198,6 +213,8 @@ impl Store {
             TaskAction::SendBack { reason } => TaskCommand::SendBack {
                 reason: reason.clone(),
             },
+            TaskAction::ShareSign => TaskCommand::ShareSign,
+            TaskAction::ShareDone { .. } => TaskCommand::ShareDone,
         };
         let t = domain::decide_task(&ctx, &who.actor, &cmd)?;
         let mut am: task::ActiveModel = row.clone().into();
@@ -258,6 +275,12 @@ impl Store {
             TaskAction::SendBack { reason } => EventDetail::Reason {
                 reason: reason.to_string(),
             },
+            TaskAction::ShareSign => {
+                super::share::move_share(&w, &row, who, TaskMove::ShareSign, None).await?
+            }
+            TaskAction::ShareDone { note } => {
+                super::share::move_share(&w, &row, who, TaskMove::ShareDone, Some(&note)).await?
+            }
         };
         am.state = Set(t.to.code().to_owned());
         am.updated_at = Set(w.now);

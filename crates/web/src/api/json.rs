@@ -109,6 +109,8 @@ pub struct TopicDetailJson {
     pub opinions: Vec<OpinionJson>,
     /// 督办单 on the topic's tasks, with their answers.
     pub orders: Vec<crate::stages::order::OrderJson>,
+    /// Co-handling departments' shares of the topic's tasks (联办).
+    pub shares: Vec<ShareJson>,
     /// For a result: the token this caller sends with a like
     /// (`POST /api/topics/{no}/likes`), good for two hours.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -185,6 +187,18 @@ impl OpinionJson {
             session: o.session.map(|s| s.0),
         }
     }
+}
+
+/// A co-handling department's share of a task (协办).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareJson {
+    pub task: i64,
+    pub department: String,
+    /// assigned, signed, done.
+    pub state: String,
+    pub state_label: String,
+    /// What it reported when done.
+    pub note: Option<String>,
 }
 
 /// A department task (工单).

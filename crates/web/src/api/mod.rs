@@ -162,6 +162,23 @@ pub async fn topic(
             .into_iter()
             .map(OpinionJson::new)
             .collect(),
+        shares: state
+            .store
+            .shares_of_topic(id)
+            .await?
+            .into_iter()
+            .map(|s| ShareJson {
+                task: s.task.0,
+                department: depts
+                    .iter()
+                    .find(|d| d.id == s.department)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
+                state: s.state.code().to_owned(),
+                state_label: s.state.label_zh().to_owned(),
+                note: s.note,
+            })
+            .collect(),
         orders: state
             .store
             .orders_of_topic(id)

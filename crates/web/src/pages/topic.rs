@@ -112,6 +112,8 @@ struct TaskRow {
     can_answer: bool,
     /// Photos the department sent with its completion report.
     photos: Vec<store::Photo>,
+    /// Co-handling departments (协办): name, how far, what they reported.
+    shares: Vec<(String, &'static str, String)>,
 }
 
 impl TaskRow {
@@ -142,6 +144,7 @@ pub struct TopicData {
     tasks: Vec<store::Task>,
     opinions: Vec<store::Opinion>,
     orders: Vec<store::SupervisionOrder>,
+    shares: Vec<store::TaskShare>,
     follow_ups: Vec<store::FollowUp>,
     /// Evidence of work done and photos of follow-up checks.
     work_photos: Vec<store::Photo>,
@@ -187,6 +190,7 @@ async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<Topi
         tasks: state.store.tasks_of_topic(id).await?,
         opinions: state.store.opinions(id).await?,
         orders: state.store.orders_of_topic(id).await?,
+        shares: state.store.shares_of_topic(id).await?,
         follow_ups: state.store.follow_ups(id).await?,
         work_photos: state.store.work_photos(id).await?,
         meetings: state.store.meetings_of_room(t.room).await?,
@@ -223,6 +227,7 @@ pub async fn topic(
         tasks,
         opinions,
         orders,
+        shares,
         follow_ups,
         work_photos,
         meetings,
@@ -269,11 +274,19 @@ pub async fn topic(
     let tasks = tasks
         .into_iter()
         .map(|k| {
+            let own: Vec<&store::TaskShare> = shares.iter().filter(|s| s.task == k.id).collect();
             let tctx = TaskCtx {
                 state: k.state,
                 department: k.department,
                 room: t.room,
                 region: region.clone(),
+                shares: own
+                    .iter()
+                    .map(|s| domain::Share {
+                        department: s.department,
+                        state: s.state,
+                    })
+                    .collect(),
             };
             let actions = domain::allowed_task(&tctx, &viewer.actor)
                 .iter()
@@ -306,6 +319,13 @@ pub async fn topic(
                     .iter()
                     .filter(|p| p.task == Some(k.id))
                     .cloned()
+                    .collect(),
+                shares: own
+                    .iter()
+                    .map(|s| {
+                        let note = s.note.clone().unwrap_or_default();
+                        (dept_name(s.department), s.state.label_zh(), note)
+                    })
                     .collect(),
             }
         })

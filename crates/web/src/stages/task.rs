@@ -44,6 +44,8 @@ pub(crate) fn parse_move(
         "send-back" => TaskAction::SendBack {
             reason: i.reason()?,
         },
+        "share-sign" => TaskAction::ShareSign,
+        "share-done" => TaskAction::ShareDone { note: i.note()? },
         _ => return Err(AppError::Store(store::StoreError::NotFound("操作"))),
     })
 }

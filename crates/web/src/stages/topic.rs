@@ -61,6 +61,7 @@ pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TopicAction> 
             opinion: filled(&i.opinion)
                 .map(|_| id(&i.opinion, "opinion", "协商意见").map(OpinionId))
                 .transpose()?,
+            co_departments: i.co_departments()?,
         },
         "complete" => TopicAction::Complete,
         "resume" => TopicAction::Resume,

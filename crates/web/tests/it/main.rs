@@ -12,6 +12,7 @@ mod hostile;
 mod intake;
 mod integrity;
 mod interop;
+mod joint;
 mod matrix;
 mod openapi;
 mod orders;

@@ -1,0 +1,125 @@
+//! 联办: a task with a lead department (主办) and co-handling departments
+//! (协办). Each co-handler signs and reports its own share; the lead
+//! completes only when every share is done.
+use reqwest::StatusCode;
+use serde_json::json;
+use store::testing::Backend;
+
+use crate::helpers::TestApp;
+use store::both_backends as both;
+
+async fn a_joint_task_waits_for_its_co_handlers(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let no = app.submit(&app.phone().await, "陈师村农路改造").await;
+    // Through the chain to the leader's dispatch form.
+    let convener = app.login("convener-a").await;
+    let act = |a: &str| format!("/api/topics/{no}/actions/{a}");
+    for (a, body) in [
+        ("accept", json!({})),
+        ("research", json!({ "note": "实地踏勘三组道路。" })),
+    ] {
+        let (s, v) = app.post(&convener, &act(a), body).await;
+        assert_eq!(s, StatusCode::OK, "{a}: {v}");
+    }
+    let (_, m) = app
+        .post(
+            &convener,
+            "/api/rooms/room-a/meetings",
+            json!({ "title": "农路改造议事会", "starts_at": "2030-03-01T09:00" }),
+        )
+        .await;
+    let m = m["id"].to_string();
+    app.post(&convener, &act("schedule"), json!({ "meeting": m }))
+        .await;
+    app.post(
+        &convener,
+        &format!("/api/meetings/{m}/actions/start"),
+        json!({}),
+    )
+    .await;
+    app.post(
+        &convener,
+        &act("opinion"),
+        json!({ "text": "道路硬化由交通牵头，住建配合排水。" }),
+    )
+    .await;
+    let leader = app.login("leader-a").await;
+    app.review(&leader, &no, json!({ "decision": "adopt" }))
+        .await;
+
+    // A co-handler elsewhere, or the lead itself, is refused.
+    let (lead, co) = (app.world.dept_a.0, app.world.dept_b.0);
+    for bad in [app.world.dept_elsewhere.0, lead] {
+        let body = json!({ "department": lead.to_string(), "title": "三组道路硬化",
+                           "due": "2030-06-30", "co_departments": bad.to_string() });
+        let (s, v) = app.post(&leader, &act("dispatch"), body).await;
+        assert!(s.is_client_error(), "{bad}: {v}");
+    }
+    // From the page: the 协办 checkboxes.
+    let r = leader
+        .post(app.url(&format!("/t/{no}/act/dispatch")))
+        .form(&[
+            ("title", "三组道路硬化"),
+            ("department", &lead.to_string()),
+            ("co_departments", &co.to_string()),
+            ("due", "2030-06-30"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let topic = app.store.topic_by_tracking(&no).await.unwrap();
+    let task = app.store.tasks_of_topic(topic.id).await.unwrap()[0].id;
+    let inbox = app.inbox("staff-b").await;
+    assert!(
+        inbox.iter().any(|t| t.starts_with("协办任务待签收")),
+        "{inbox:?}"
+    );
+    // The co-handler finds it on its desk.
+    let helper = app.login("staff-b").await;
+    let (_, desk) = app.page(&helper, "/desk").await;
+    assert!(desk.contains("三组道路硬化"), "on the co-handler's desk");
+
+    let lead_staff = app.login("staff-a").await;
+    let task_act = |a: &str| format!("/api/tasks/{task}/actions/{a}");
+    let (s, _) = app.post(&lead_staff, &task_act("sign"), json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    // The lead may not finish before its co-handler.
+    let done = json!({ "note": "道路硬化完成。" });
+    let (s, v) = app
+        .post(&lead_staff, &task_act("complete"), done.clone())
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("协办"), "{v}");
+    // Only the co-handler moves its share.
+    let (s, _) = app
+        .post(&lead_staff, &task_act("share-sign"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app.post(&helper, &task_act("share-sign"), json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = app
+        .post(
+            &helper,
+            &task_act("share-done"),
+            json!({ "note": "排水沟已疏通。" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, t) = app.get(&app.client(), &format!("/api/topics/{no}")).await;
+    assert_eq!(t["shares"][0]["state"], "done", "{t}");
+    assert_eq!(t["shares"][0]["department"], "住建局");
+    let (s, v) = app.post(&lead_staff, &task_act("complete"), done).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, page) = app.page(&app.client(), &format!("/t/{no}")).await;
+    assert!(
+        page.contains("住建局（协办）") && page.contains("排水沟已疏通"),
+        "on the page"
+    );
+    let (_, desk) = app.page(&helper, "/desk").await;
+    assert!(
+        !desk.contains("三组道路硬化"),
+        "off the co-handler's desk once its share is done"
+    );
+}
+both!(a_joint_task_waits_for_its_co_handlers);
