@@ -43,6 +43,7 @@ labelled!(
         FollowedUp => "followed_up", "跟踪问效";
         ShareSigned => "share_signed", "协办签收";
         ShareDone => "share_done", "协办完成";
+        ClerkAssigned => "clerk_assigned", "指定承办人";
         FollowUpFailed => "follow_up_failed", "回访无效，重新办理";
     }
 );

@@ -146,6 +146,11 @@ pub enum TaskCommand {
     ShareSign,
     /// A co-handling department reports its share done (协办完成).
     ShareDone,
+    /// The department's head names the clerk who handles it (承办人).
+    Assign {
+        /// Whether the named person works in the task's department.
+        clerk_works_here: bool,
+    },
 }
 
 labelled!(
@@ -163,6 +168,7 @@ labelled!(
         SendBack => "send-back", "退回重办";
         ShareSign => "share-sign", "协办签收";
         ShareDone => "share-done", "协办完成";
+        Assign => "assign", "指定承办人";
     }
 );
 
@@ -183,6 +189,7 @@ impl TaskCommand {
             C::SendBack { .. } => TaskMove::SendBack,
             C::ShareSign => TaskMove::ShareSign,
             C::ShareDone => TaskMove::ShareDone,
+            C::Assign { .. } => TaskMove::Assign,
         }
     }
 
@@ -198,6 +205,7 @@ impl TaskMove {
         match self {
             TaskMove::Reassign | TaskMove::GrantExtension | TaskMove::DenyExtension => Role::Leader,
             TaskMove::Verify | TaskMove::SendBack => Role::Convener,
+            TaskMove::Assign => Role::DepartmentHead,
             _ => Role::DepartmentStaff,
         }
     }
@@ -237,6 +245,12 @@ pub fn decide_task(
     if let TaskCommand::Reassign { department } = cmd {
         check_department(&ctx.region, department)?;
     }
+    if let TaskCommand::Assign {
+        clerk_works_here: false,
+    } = cmd
+    {
+        return Err(DomainError::invalid("clerk", "承办人须是本部门的工作人员"));
+    }
     Ok(TaskTransition { to, event })
 }
 
@@ -254,6 +268,7 @@ fn check(
         M::Reassign | M::GrantExtension | M::DenyExtension => actor.leads(&ctx.region),
         M::Verify | M::SendBack => actor.is_convener_of(ctx.room),
         M::ShareSign | M::ShareDone => own_share(ctx, actor).is_some(),
+        M::Assign => actor.is_head_of(ctx.department),
         _ => actor.is_staff_of(ctx.department),
     };
     if !permitted {
@@ -282,6 +297,10 @@ fn check(
         (M::Complete, Signed | InProgress | ExtensionRequested) => (Done, EventKind::TaskDone),
         (M::Verify, Done) => (Verified, EventKind::TaskVerified),
         (M::SendBack, Done) => (InProgress, EventKind::TaskSentBack),
+        // The head names (or changes) the clerk while the work is open.
+        (M::Assign, Assigned | Signed | InProgress | ExtensionRequested) => {
+            (ctx.state, EventKind::ClerkAssigned)
+        }
         (mv, s) => {
             return Err(DomainError::WrongState {
                 from: s.label_zh(),

@@ -490,6 +490,9 @@ fn task_commands() -> Vec<TaskCommand> {
         TaskCommand::Complete,
         TaskCommand::Verify,
         TaskCommand::SendBack { reason: reason() },
+        TaskCommand::Assign {
+            clerk_works_here: true,
+        },
     ]
 }
 
@@ -507,6 +510,7 @@ fn task_allowed(state: TaskState, cmd: &TaskCommand) -> Option<TaskState> {
         (C::Complete, Signed | InProgress | ExtensionRequested) => Done,
         (C::Verify, Done) => Verified,
         (C::SendBack { .. }, Done) => InProgress,
+        (C::Assign { .. }, Assigned | Signed | InProgress | ExtensionRequested) => state,
         _ => return None,
     })
 }
@@ -517,6 +521,7 @@ fn task_permitted(cmd: &TaskCommand, who: Who) -> bool {
             matches!(who, Who::Leader | Who::ParentLeader)
         }
         TaskCommand::Verify | TaskCommand::SendBack { .. } => who == Who::Convener,
+        TaskCommand::Assign { .. } => who == Who::Head,
         _ => matches!(who, Who::Staff | Who::Head),
     }
 }
@@ -553,8 +558,24 @@ fn task_machine_is_exactly_the_table() {
         }
     }
     // Staff moves (sign, return, progress x3, extension x2, complete x3) by staff and head,
-    // leader moves (reassign, grant, deny) by two leaders, convener moves (verify, send back).
-    assert_eq!(allowed, 10 * 2 + 3 * 2 + 2);
+    // leader moves (reassign, grant, deny) by two leaders, convener moves (verify, send back),
+    // and the head names a clerk in four open states.
+    assert_eq!(allowed, 10 * 2 + 3 * 2 + 2 + 4);
+    let head = actor_for(Who::Head);
+    let c = TaskCtx {
+        state: TaskState::Signed,
+        department: DEPT,
+        room: ROOM,
+        region: village(),
+        shares: Vec::new(),
+    };
+    let elsewhere = TaskCommand::Assign {
+        clerk_works_here: false,
+    };
+    assert!(matches!(
+        decide_task(&c, &head, &elsewhere),
+        Err(DomainError::Invalid { .. })
+    ));
 }
 
 #[test]

@@ -215,6 +215,13 @@ pub enum EventDetail {
         /// Its due date then.
         due: NaiveDate,
     },
+    /// The department's head named the clerk who handles a task (承办人).
+    Clerk {
+        /// The task's title.
+        task: String,
+        /// The clerk's name.
+        clerk: String,
+    },
     /// A co-handling department (协办) signed or finished its share.
     Share {
         /// The co-handling department's name.
@@ -349,6 +356,7 @@ impl EventDetail {
             ),
             D::DeliberationClosed { votes } => format!("线上议事结束，共{votes}次表态"),
             D::Supervision { notice, task, due } => notice.text_zh(task, *due),
+            D::Clerk { task, clerk } => format!("「{task}」由{clerk}承办"),
             D::Share {
                 department,
                 task,

@@ -399,6 +399,27 @@ impl Store {
 }
 
 impl Store {
+    /// The people working in a department (staff and head), to name a 承办人 from.
+    pub async fn department_staff(&self, id: DepartmentId) -> Result<Vec<User>> {
+        let ids: Vec<i64> = grant::Entity::find()
+            .filter(
+                grant::Column::Role
+                    .is_in([Role::DepartmentStaff.code(), Role::DepartmentHead.code()]),
+            )
+            .filter(grant::Column::ScopeKind.eq("department"))
+            .filter(grant::Column::ScopeId.eq(id.0))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|g| g.user_id)
+            .collect();
+        all(user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .order_by_asc(user::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+
     /// The people who convene a room (for its poster and page).
     pub async fn conveners_of_room(&self, id: RoomId) -> Result<Vec<User>> {
         let ids: Vec<i64> = grant::Entity::find()

@@ -157,6 +157,8 @@ pub struct ActionInput {
     pub outcome: Option<String>,
     /// `dispatch`: co-handling departments (协办), their ids separated by commas.
     pub co_departments: Option<String>,
+    /// `assign` (a task): the user id of the clerk to handle it (承办人).
+    pub clerk: Option<String>,
 }
 
 impl ActionInput {

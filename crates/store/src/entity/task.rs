@@ -19,6 +19,8 @@ pub struct Model {
     pub requested_due: Option<Date>,
     /// The adopted opinion the task carries out, when named (`m0015`).
     pub opinion_id: Option<i64>,
+    /// The clerk the department's head named to handle it (`m0020`).
+    pub assignee_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

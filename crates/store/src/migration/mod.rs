@@ -13,6 +13,7 @@ mod m0016_orders;
 mod m0017_follow_ups;
 mod m0018_phone_reveals;
 mod m0019_task_shares;
+mod m0020_assignees;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_follow_ups::M0017FollowUps),
             Box::new(m0018_phone_reveals::M0018PhoneReveals),
             Box::new(m0019_task_shares::M0019TaskShares),
+            Box::new(m0020_assignees::M0020Assignees),
         ]
     }
 }

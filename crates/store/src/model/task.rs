@@ -1,7 +1,7 @@
 //! A department task and a deliberation meeting, as pages and the API read them.
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
-    DepartmentId, MeetingId, MeetingState, OpinionId, RoomId, TaskId, TaskState, TopicId,
+    DepartmentId, MeetingId, MeetingState, OpinionId, RoomId, TaskId, TaskState, TopicId, UserId,
 };
 
 use super::parsed;
@@ -27,6 +27,8 @@ pub struct Task {
     pub requested_due: Option<NaiveDate>,
     /// The adopted opinion it carries out, when the leader named one.
     pub opinion: Option<OpinionId>,
+    /// The clerk handling it (承办人), once the head named one.
+    pub assignee: Option<UserId>,
     /// When it was given to the department.
     pub created_at: DateTime<Utc>,
     /// When it last moved.
@@ -46,6 +48,7 @@ impl TryFrom<task::Model> for Task {
             due_date: row.due_date,
             requested_due: row.requested_due,
             opinion: row.opinion_id.map(OpinionId),
+            assignee: row.assignee_id.map(UserId),
             created_at: row.created_at,
             updated_at: row.updated_at,
         })

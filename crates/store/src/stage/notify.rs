@@ -18,16 +18,21 @@ pub(crate) async fn department_people(w: &WriteTx, department: i64) -> Result<Ve
     holders(w, "department", &[department], &roles).await
 }
 
-/// Who hears a supervision notice about a department's task: its staff
-/// (its heads when it has none), then its heads, then the leaders of the
-/// region it serves.
+/// Who hears a supervision notice about a department's task: the clerk
+/// handling it or else its staff (its heads when it has none), then its
+/// heads, then the leaders of the region it serves.
 pub(crate) async fn audience(
     w: &WriteTx,
     department: i64,
+    assignee: Option<i64>,
     audience: domain::Audience,
 ) -> Result<Vec<i64>> {
     use domain::Audience as A;
-    let mut people = holders(w, "department", &[department], &[Role::DepartmentStaff]).await?;
+    // A named clerk (承办人) hears for the department's staff.
+    let mut people = match assignee {
+        Some(clerk) => vec![clerk],
+        None => holders(w, "department", &[department], &[Role::DepartmentStaff]).await?,
+    };
     if people.is_empty() || audience >= A::Head {
         people.extend(holders(w, "department", &[department], &[Role::DepartmentHead]).await?);
     }

@@ -93,7 +93,7 @@ impl Store {
         }
         .insert(&w.tx)
         .await?;
-        let people = notify::audience(&w, k.department_id, Audience::Head).await?;
+        let people = notify::audience(&w, k.department_id, k.assignee_id, Audience::Head).await?;
         let line = format!(
             "督办单：任务「{}」——{text}。请于 {answer_by} 前答复",
             k.title
@@ -237,7 +237,8 @@ impl Store {
         let Some(k) = task::Entity::find_by_id(o.task_id).one(&w.tx).await? else {
             return Ok(false);
         };
-        let mut people = notify::audience(&w, k.department_id, Audience::Leaders).await?;
+        let mut people =
+            notify::audience(&w, k.department_id, k.assignee_id, Audience::Leaders).await?;
         people.push(o.issued_by);
         people.sort_unstable();
         people.dedup();

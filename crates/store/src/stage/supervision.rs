@@ -69,7 +69,8 @@ impl Store {
         if first == 0 {
             return Ok(false);
         }
-        let people = notify::audience(&w, k.department_id, notice.audience()).await?;
+        let people =
+            notify::audience(&w, k.department_id, k.assignee_id, notice.audience()).await?;
         notify::tell(
             &w,
             k.topic_id,

@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use crate::entity::{department, region, task, topic};
+use crate::entity::{department, region, task, topic, user};
 use crate::model::parsed;
 use crate::model::{self, Task};
 use crate::topics::{add_event, topic_ctx};
@@ -59,6 +59,11 @@ pub enum TaskAction {
         /// What is still wrong, shown on the timeline.
         reason: Reason,
     },
+    /// The department's head names the clerk who handles it (承办人).
+    Assign {
+        /// The clerk; must work in the task's department.
+        clerk: domain::UserId,
+    },
     /// A co-handling department takes its share on (协办签收).
     ShareSign,
     /// A co-handling department reports its share done (协办完成).
@@ -84,6 +89,7 @@ impl TaskAction {
             TaskAction::Verify => M::Verify,
             TaskAction::SendBack { .. } => M::SendBack,
             TaskAction::ShareSign => M::ShareSign,
+            TaskAction::Assign { .. } => M::Assign,
             TaskAction::ShareDone { .. } => M::ShareDone,
         }
     }
@@ -214,6 +220,12 @@ impl Store {
                 reason: reason.clone(),
             },
             TaskAction::ShareSign => TaskCommand::ShareSign,
+            TaskAction::Assign { clerk } => {
+                let staff = super::notify::department_people(&w, row.department_id).await?;
+                TaskCommand::Assign {
+                    clerk_works_here: staff.contains(&clerk.0),
+                }
+            }
             TaskAction::ShareDone { .. } => TaskCommand::ShareDone,
         };
         let t = domain::decide_task(&ctx, &who.actor, &cmd)?;
@@ -277,6 +289,23 @@ impl Store {
             },
             TaskAction::ShareSign => {
                 super::share::move_share(&w, &row, who, TaskMove::ShareSign, None).await?
+            }
+            TaskAction::Assign { clerk } => {
+                am.assignee_id = Set(Some(clerk.0));
+                let name = user::Entity::find_by_id(clerk.0)
+                    .one(&w.tx)
+                    .await?
+                    .map(|u| u.display_name)
+                    .unwrap_or_default();
+                let text = format!(
+                    "您被指定为任务「{}」的承办人，办理期限 {}",
+                    row.title, row.due_date
+                );
+                super::notify::tell(&w, row.topic_id, &[clerk.0], &text).await?;
+                EventDetail::Clerk {
+                    task: row.title.clone(),
+                    clerk: name,
+                }
             }
             TaskAction::ShareDone { note } => {
                 super::share::move_share(&w, &row, who, TaskMove::ShareDone, Some(&note)).await?

@@ -218,6 +218,8 @@ pub struct TaskJson {
     pub deadline: String,
     /// 黄牌 (`yellow`) or 红牌 (`red`) when it is late to be signed or done.
     pub card: Option<String>,
+    /// The user id of the clerk handling it (承办人), once named.
+    pub assignee: Option<i64>,
 }
 
 impl TaskJson {
@@ -234,6 +236,7 @@ impl TaskJson {
             overdue: when.overdue(t),
             deadline: when.text(t),
             card: when.card(t).map(|c| c.code().to_owned()),
+            assignee: t.assignee.map(|u| u.0),
         }
     }
 

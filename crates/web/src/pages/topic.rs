@@ -114,6 +114,10 @@ struct TaskRow {
     photos: Vec<store::Photo>,
     /// Co-handling departments (协办): name, how far, what they reported.
     shares: Vec<(String, &'static str, String)>,
+    /// The clerk handling it (承办人), or empty.
+    clerk: String,
+    /// For the department's head: the people it may name (id, name).
+    clerks: Vec<(i64, String)>,
 }
 
 impl TaskRow {
@@ -271,6 +275,22 @@ pub async fn topic(
             .unwrap_or_default()
     };
     let region = t.region.clone();
+    // 承办人: each task's named clerk, and whom a department's head may name.
+    let mut clerk_of = Vec::new();
+    let mut staff_of = Vec::new();
+    for k in &tasks {
+        if let Some(a) = k.assignee {
+            clerk_of.push((k.id, state.store.user(a).await?.display_name));
+        }
+        if viewer.actor.is_head_of(k.department) {
+            let staff = state.store.department_staff(k.department).await?;
+            let staff: Vec<(i64, String)> = staff
+                .into_iter()
+                .map(|u| (u.id.0, u.display_name))
+                .collect();
+            staff_of.push((k.id, staff));
+        }
+    }
     let tasks = tasks
         .into_iter()
         .map(|k| {
@@ -320,6 +340,16 @@ pub async fn topic(
                     .filter(|p| p.task == Some(k.id))
                     .cloned()
                     .collect(),
+                clerk: clerk_of
+                    .iter()
+                    .find(|(id, _)| *id == k.id)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default(),
+                clerks: staff_of
+                    .iter()
+                    .find(|(id, _)| *id == k.id)
+                    .map(|(_, s)| s.clone())
+                    .unwrap_or_default(),
                 shares: own
                     .iter()
                     .map(|s| {

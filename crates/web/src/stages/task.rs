@@ -45,6 +45,9 @@ pub(crate) fn parse_move(
             reason: i.reason()?,
         },
         "share-sign" => TaskAction::ShareSign,
+        "assign" => TaskAction::Assign {
+            clerk: domain::UserId(crate::forms::id(&i.clerk, "clerk", "承办人")?),
+        },
         "share-done" => TaskAction::ShareDone { note: i.note()? },
         _ => return Err(AppError::Store(store::StoreError::NotFound("操作"))),
     })

@@ -123,3 +123,73 @@ async fn a_joint_task_waits_for_its_co_handlers(backend: Backend) {
     );
 }
 both!(a_joint_task_waits_for_its_co_handlers);
+
+/// 承办人: the department's head names the clerk who handles a task; the
+/// clerk is told, and the reminders go to the clerk rather than to everyone.
+async fn the_head_names_the_clerk(backend: Backend) {
+    // Monday 2 November 2026 in Beijing.
+    let clock = store::Clock::at(crate::helpers::beijing("2026-11-02T10:00:00+08:00"));
+    let app = TestApp::init(backend)
+        .with_clock(clock.clone())
+        .start()
+        .await;
+    let no = app.submit(&app.phone().await, "府前路井盖缺失").await;
+    let convener = app.login("convener-a").await;
+    let refer = json!({ "department": app.world.dept_a.0.to_string(), "due": "2026-11-06" });
+    let (s, v) = app
+        .post(&convener, &format!("/api/topics/{no}/actions/refer"), refer)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let topic = app.store.topic_by_tracking(&no).await.unwrap();
+    let task = app.store.tasks_of_topic(topic.id).await.unwrap()[0].id;
+    let path = format!("/api/tasks/{task}/actions/assign");
+    let (staff, head) = (app.login("staff-a").await, app.login("head-a").await);
+    let clerk = |login: &str| json!({ "clerk": app.world.user(login).0.to_string() });
+    // Only the head names, and only someone of the department.
+    let (s, _) = app.post(&staff, &path, clerk("staff-a")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = app.post(&head, &path, clerk("staff-b")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (_, page) = app.page(&head, &format!("/t/{no}")).await;
+    assert!(
+        page.contains("指定承办人"),
+        "the head is offered the choice"
+    );
+    let (s, v) = app.post(&head, &path, clerk("head-a")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(
+        app.inbox("head-a")
+            .await
+            .iter()
+            .any(|t| t.contains("承办人"))
+    );
+    let (_, page) = app.page(&app.client(), &format!("/t/{no}")).await;
+    assert!(page.contains("承办人：head-a"), "shown on the task");
+
+    // Two working days before the due date the reminder goes to the clerk.
+    let (s, _) = app
+        .post(&head, &format!("/api/tasks/{task}/actions/sign"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let calendar = app.store.calendar().await.unwrap();
+    clock.set(crate::helpers::beijing("2026-11-04T09:00:00+08:00"));
+    let sent = app
+        .store
+        .supervise(&calendar, &domain::Thresholds::default())
+        .await
+        .unwrap();
+    assert_eq!(sent, 1);
+    assert!(
+        app.inbox("head-a")
+            .await
+            .iter()
+            .any(|t| t.starts_with("催办"))
+    );
+    assert!(
+        !app.inbox("staff-a")
+            .await
+            .iter()
+            .any(|t| t.starts_with("催办"))
+    );
+}
+both!(the_head_names_the_clerk);
