@@ -401,31 +401,21 @@ impl Store {
 impl Store {
     /// The people working in a department (staff and head), to name a 承办人 from.
     pub async fn department_staff(&self, id: DepartmentId) -> Result<Vec<User>> {
-        let ids: Vec<i64> = grant::Entity::find()
-            .filter(
-                grant::Column::Role
-                    .is_in([Role::DepartmentStaff.code(), Role::DepartmentHead.code()]),
-            )
-            .filter(grant::Column::ScopeKind.eq("department"))
-            .filter(grant::Column::ScopeId.eq(id.0))
-            .all(self.conn())
-            .await?
-            .into_iter()
-            .map(|g| g.user_id)
-            .collect();
-        all(user::Entity::find()
-            .filter(user::Column::Id.is_in(ids))
-            .order_by_asc(user::Column::Id)
-            .all(self.conn())
-            .await?)
+        let roles = [Role::DepartmentStaff, Role::DepartmentHead];
+        self.holders(&roles, "department", id.0).await
     }
 
     /// The people who convene a room (for its poster and page).
     pub async fn conveners_of_room(&self, id: RoomId) -> Result<Vec<User>> {
+        self.holders(&[Role::Convener], "room", id.0).await
+    }
+
+    /// Everyone holding one of these roles in this scope.
+    async fn holders(&self, roles: &[Role], kind: &str, scope: i64) -> Result<Vec<User>> {
         let ids: Vec<i64> = grant::Entity::find()
-            .filter(grant::Column::Role.eq(Role::Convener.code()))
-            .filter(grant::Column::ScopeKind.eq("room"))
-            .filter(grant::Column::ScopeId.eq(id.0))
+            .filter(grant::Column::Role.is_in(roles.iter().map(Role::code)))
+            .filter(grant::Column::ScopeKind.eq(kind))
+            .filter(grant::Column::ScopeId.eq(scope))
             .all(self.conn())
             .await?
             .into_iter()
