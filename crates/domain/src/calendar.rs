@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-use crate::DomainError;
+use crate::{Actor, DomainError, RegionPath};
 
 /// One year's schedule as its notice published it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,34 +163,97 @@ fn missing(year: i32) -> DomainError {
 pub struct DeadlineClass {
     /// Its code, as forms and the API send it.
     pub code: &'static str,
-    /// How people call it.
-    pub label: &'static str,
+    /// How people call it: 紧急, 一般, 复杂.
+    pub name: &'static str,
     /// Working days allowed.
     pub working_days: u32,
+}
+
+impl DeadlineClass {
+    /// 一般（15个工作日）, as a form offers it.
+    pub fn label(&self) -> String {
+        format!("{}（{}个工作日）", self.name, self.working_days)
+    }
 }
 
 /// The default classes (an administrator may set others per region).
 pub const DEADLINE_CLASSES: [DeadlineClass; 3] = [
     DeadlineClass {
         code: "urgent",
-        label: "紧急（5个工作日）",
+        name: "紧急",
         working_days: 5,
     },
     DeadlineClass {
         code: "normal",
-        label: "一般（15个工作日）",
+        name: "一般",
         working_days: 15,
     },
     DeadlineClass {
         code: "complex",
-        label: "复杂（30个工作日）",
+        name: "复杂",
         working_days: 30,
     },
 ];
 
-/// The default class with this code.
-pub fn deadline_class(code: &str) -> Option<DeadlineClass> {
-    DEADLINE_CLASSES.into_iter().find(|c| c.code == code)
+/// A region's own number of working days for a class, set by an administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineOverride {
+    /// The region it applies in (and below).
+    pub region: RegionPath,
+    /// The class's code.
+    pub class: String,
+    /// Its working days there.
+    pub working_days: u32,
+}
+
+/// The classes in force for a place: each the override of the nearest
+/// region above it that set one, else the default.
+pub fn deadline_classes(overrides: &[DeadlineOverride], place: &RegionPath) -> [DeadlineClass; 3] {
+    DEADLINE_CLASSES.map(|mut c| {
+        if let Some(o) = overrides
+            .iter()
+            .filter(|o| o.class == c.code && o.region.covers(place))
+            .max_by_key(|o| o.region.0.len())
+        {
+            c.working_days = o.working_days;
+        }
+        c
+    })
+}
+
+/// The class of this code in force for a place.
+pub fn deadline_class(
+    overrides: &[DeadlineOverride],
+    place: &RegionPath,
+    code: &str,
+) -> Option<DeadlineClass> {
+    deadline_classes(overrides, place)
+        .into_iter()
+        .find(|c| c.code == code)
+}
+
+/// An administrator of a region (or above) sets a class's working days
+/// there: a known class, 1 to 120 working days.
+pub fn set_deadline_class(
+    actor: &Actor,
+    region: &RegionPath,
+    class: &str,
+    working_days: u32,
+) -> Result<&'static str, DomainError> {
+    if !actor.administers(region) {
+        return Err(DomainError::Forbidden);
+    }
+    let known = DEADLINE_CLASSES
+        .iter()
+        .find(|c| c.code == class)
+        .ok_or_else(|| DomainError::invalid("class", "没有这个办理时限类别"))?;
+    if !(1..=120).contains(&working_days) {
+        return Err(DomainError::invalid(
+            "working_days",
+            "办理时限应为1到120个工作日",
+        ));
+    }
+    Ok(known.code)
 }
 
 /// How a deadline stands on `today`, in working days, for people:
@@ -310,7 +373,39 @@ mod tests {
         );
         // Due on a Saturday, looked at on the Sunday: not a working day late.
         assert_eq!(deadline_text(&c, d(2026, 3, 8), d(2026, 3, 7)), "已到期");
-        assert_eq!(deadline_class("normal").map(|c| c.working_days), Some(15));
+        let county = RegionPath::decode("/1/2/3/").unwrap();
+        let village = RegionPath::decode("/1/2/3/4/5/").unwrap();
+        let none: &[DeadlineOverride] = &[];
+        assert_eq!(
+            deadline_class(none, &village, "normal").map(|c| c.working_days),
+            Some(15)
+        );
+        // The nearest region's setting wins; elsewhere the default stands.
+        let set = |region: &RegionPath, days| DeadlineOverride {
+            region: region.clone(),
+            class: "normal".into(),
+            working_days: days,
+        };
+        let town = RegionPath::decode("/1/2/3/4/").unwrap();
+        let overrides = [set(&county, 20), set(&town, 10)];
+        let normal = deadline_class(&overrides, &village, "normal").unwrap();
+        assert_eq!(
+            (normal.working_days, normal.label()),
+            (10, "一般（10个工作日）".to_owned())
+        );
+        let other = RegionPath::decode("/1/2/3/9/").unwrap();
+        assert_eq!(
+            deadline_class(&overrides, &other, "normal")
+                .unwrap()
+                .working_days,
+            20
+        );
+        assert_eq!(
+            deadline_class(&overrides, &village, "urgent")
+                .unwrap()
+                .working_days,
+            5
+        );
     }
 
     mod properties {

@@ -34,8 +34,8 @@ mod tests;
 
 pub use burst::{Arrival, BURST_MINUTES, BURST_PHONES, Burst, find_bursts};
 pub use calendar::{
-    Calendar, DEADLINE_CLASSES, DeadlineClass, YearSchedule, deadline_class, deadline_text,
-    parse_schedules,
+    Calendar, DEADLINE_CLASSES, DeadlineClass, DeadlineOverride, YearSchedule, deadline_class,
+    deadline_classes, deadline_text, parse_schedules, set_deadline_class,
 };
 pub use channel::Channel;
 pub use deliberation::{

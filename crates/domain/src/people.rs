@@ -166,8 +166,13 @@ impl Actor {
 
     /// The regions this actor leads.
     pub fn led_regions(&self) -> impl Iterator<Item = &RegionPath> {
-        self.grants.iter().filter_map(|g| match &g.scope {
-            Scope::Region(r) if g.role == Role::Leader => Some(r),
+        self.regions_as(Role::Leader)
+    }
+
+    /// The regions this actor holds this role in.
+    pub fn regions_as(&self, role: Role) -> impl Iterator<Item = &RegionPath> {
+        self.grants.iter().filter_map(move |g| match &g.scope {
+            Scope::Region(r) if g.role == role => Some(r),
             _ => None,
         })
     }

@@ -4,11 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
-use domain::{Calendar, YearSchedule};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use domain::{Calendar, DeadlineOverride, RegionId, RegionPath, YearSchedule};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::entity::{calendar_day, calendar_year};
-use crate::{Result, Store, StoreError};
+use crate::entity::{calendar_day, calendar_year, deadline_setting};
+use crate::{Result, Store, StoreError, Who};
 
 /// The schedules shipped with this version.
 pub(crate) const SHIPPED_DAYS: &str = include_str!("../data/holidays.csv");
@@ -16,6 +16,71 @@ pub(crate) const SHIPPED_DAYS: &str = include_str!("../data/holidays.csv");
 pub(crate) const SHIPPED_SOURCES: &str = include_str!("../data/holiday-sources.csv");
 
 impl Store {
+    /// Every region's own deadline classes (a handful of rows).
+    pub async fn deadline_overrides(&self) -> Result<Vec<DeadlineOverride>> {
+        deadline_setting::Entity::find()
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|row| {
+                Ok(DeadlineOverride {
+                    region: crate::model::parsed(
+                        &row.region_path,
+                        RegionPath::decode,
+                        "deadline_settings.region_path",
+                    )?,
+                    class: row.class,
+                    working_days: u32::try_from(row.working_days).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
+    /// An administrator sets a deadline class's working days for a region
+    /// they administer; the region's new dispatches count from it.
+    pub async fn set_deadline_class(
+        &self,
+        who: &Who,
+        region: RegionId,
+        class: &str,
+        working_days: u32,
+    ) -> Result<()> {
+        let path = self.region_path(region).await?;
+        let class = domain::set_deadline_class(&who.actor, &path, class, working_days)?;
+        let by = who.actor.user.ok_or(domain::DomainError::Forbidden)?;
+        let w = self.write().await?;
+        let days = i32::try_from(working_days).unwrap_or(i32::MAX);
+        let existing = deadline_setting::Entity::find()
+            .filter(deadline_setting::Column::RegionId.eq(region.0))
+            .filter(deadline_setting::Column::Class.eq(class))
+            .one(&w.tx)
+            .await?;
+        match existing {
+            Some(row) => {
+                let mut am: deadline_setting::ActiveModel = row.into();
+                am.working_days = Set(days);
+                am.updated_by = Set(by.0);
+                am.updated_at = Set(w.now);
+                am.update(&w.tx).await?;
+            }
+            None => {
+                deadline_setting::ActiveModel {
+                    region_id: Set(region.0),
+                    region_path: Set(path.encode()),
+                    class: Set(class.to_owned()),
+                    working_days: Set(days),
+                    updated_by: Set(by.0),
+                    updated_at: Set(w.now),
+                    ..Default::default()
+                }
+                .insert(&w.tx)
+                .await?;
+            }
+        }
+        w.commit().await?;
+        Ok(())
+    }
+
     /// Every schedule entered, as the domain counts working days with it.
     pub async fn calendar(&self) -> Result<Calendar> {
         let years = calendar_year::Entity::find().all(self.conn()).await?;

@@ -82,14 +82,21 @@ impl Deadlines {
 /// The due date a dispatch or referral asks for: the date given, or the
 /// deadline class's working days from today (`deadline` = urgent, normal,
 /// complex).
-pub async fn resolve_due(state: &AppState, input: &mut crate::forms::ActionInput) -> AppResult<()> {
+pub async fn resolve_due(
+    state: &AppState,
+    no: &str,
+    input: &mut crate::forms::ActionInput,
+) -> AppResult<()> {
     let given = input.due.as_deref().is_some_and(|d| !d.trim().is_empty());
     let class = input.deadline.as_deref().filter(|c| !c.is_empty());
     if given || class.is_none() {
         return Ok(());
     }
+    // The classes in force where the topic is.
+    let place = state.store.topic_by_tracking(no).await?.region;
+    let overrides = state.store.deadline_overrides().await?;
     let class = class
-        .and_then(domain::deadline_class)
+        .and_then(|c| domain::deadline_class(&overrides, &place, c))
         .ok_or_else(|| crate::forms::invalid("deadline", "请选择办理时限"))?;
     let calendar = state.calendar.get(state).await?;
     let due = calendar.add_working_days(state.store.clock().today(), class.working_days)?;

@@ -51,6 +51,7 @@ pub struct RouteInfo {
 
 const CONVENER: &[Role] = &[Role::Convener];
 const LEADER: &[Role] = &[Role::Leader];
+const ADMIN: &[Role] = &[Role::Administrator];
 const DEPARTMENT: &[Role] = &[Role::DepartmentStaff, Role::DepartmentHead];
 /// Who moves topics: conveners and leaders, and committee members for 跟踪问效.
 const OFFICIAL: &[Role] = &[Role::Convener, Role::Leader, Role::CommitteeMember];
@@ -123,6 +124,8 @@ table! {
     post "/m/{id}/act/{action}"            Policy::AnyOf(CONVENER) => stages::meeting::meeting_action_page;
     post "/reviews"                        Policy::AnyOf(LEADER) => stages::review::create_page;
     get  "/reviews/{id}"                   Policy::Public   => stages::review::session_page;
+    get  "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::deadlines_page;
+    post "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::set_page;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
     get  "/supervision"                    Policy::AnyOf(LEADER) => pages::supervision::supervision;
     get  "/desk/triage"                    Policy::AnyOf(CONVENER) => pages::triage::triage;
@@ -160,6 +163,8 @@ table! {
     post "/api/meetings/{id}/actions/{action}" Policy::AnyOf(CONVENER) => stages::meeting::meeting_action_api;
     post "/api/reviews"                    Policy::AnyOf(LEADER) => stages::review::create_api;
     get  "/api/reviews/{id}"               Policy::Public   => stages::review::session_api;
+    get  "/api/regions/{id}/deadline-classes" Policy::Public => pages::deadlines::classes_api;
+    post "/api/regions/{id}/deadline-classes" Policy::AnyOf(ADMIN) => pages::deadlines::set_api;
     get  "/api/desk"                       Policy::SignedIn => api::desk;
     post "/api/session"                    Policy::Anyone   => api::login;
     get  "/api/session"                    Policy::SignedIn => api::me;

@@ -14,6 +14,7 @@ mod m0017_follow_ups;
 mod m0018_phone_reveals;
 mod m0019_task_shares;
 mod m0020_assignees;
+mod m0021_deadline_settings;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_phone_reveals::M0018PhoneReveals),
             Box::new(m0019_task_shares::M0019TaskShares),
             Box::new(m0020_assignees::M0020Assignees),
+            Box::new(m0021_deadline_settings::M0021DeadlineSettings),
         ]
     }
 }

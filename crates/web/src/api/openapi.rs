@@ -28,6 +28,7 @@ use crate::stages::meeting::MeetingInput;
         crate::stages::review::create_api, crate::stages::review::session_api,
         crate::stages::order::issue_api, crate::stages::order::answer_api,
         crate::pages::mine::mine_api, crate::pages::mine::reveal_api,
+        crate::pages::deadlines::classes_api, crate::pages::deadlines::set_api,
     ),
     components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput)),
     modifiers(&Common),

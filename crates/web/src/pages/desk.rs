@@ -129,6 +129,8 @@ struct DeskPage {
     convener: bool,
     /// Leads a region: offered the 督办 page.
     leader: bool,
+    /// An administrator sets the region's deadline classes.
+    admin: bool,
     to_triage: Vec<TopicRow>,
     in_progress: Vec<TopicRow>,
     to_review: Vec<TopicRow>,
@@ -247,6 +249,7 @@ pub async fn desk(
         roles: roles.join("、"),
         convener: viewer.actor.has_role(Role::Convener),
         leader: viewer.actor.has_role(Role::Leader),
+        admin: viewer.actor.has_role(Role::Administrator),
         to_triage: TopicRow::list(&d.to_triage, &rooms),
         in_progress: TopicRow::list(&d.in_progress, &rooms),
         to_review: TopicRow::list(&d.to_review, &rooms),

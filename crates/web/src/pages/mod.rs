@@ -1,4 +1,5 @@
 //! Server-rendered pages, one module per part of the chain.
+pub mod deadlines;
 pub mod deliberation;
 pub mod desk;
 pub mod inbox;

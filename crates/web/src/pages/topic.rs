@@ -458,6 +458,13 @@ pub async fn topic(
         .map(|m| m.as_str().to_owned());
     let own_supporters = (support.is_none() && !can_like && t.submitter.is(&viewer.actor))
         .then_some(t.support_count);
+    // Only those who give work need the region's deadline classes.
+    let deadline_classes = if actions.iter().any(|a| *a == "dispatch" || *a == "refer") {
+        let overrides = state.store.deadline_overrides().await?;
+        domain::deadline_classes(&overrides, &t.region)
+    } else {
+        domain::DEADLINE_CLASSES
+    };
     let can_reveal_phone =
         t.submitter_phone.is_some() && domain::reveal_phone(&viewer.actor, t.room).is_ok();
     let page = TopicPage {
@@ -492,7 +499,7 @@ pub async fn topic(
         liked,
         can_publish_photos,
         own_supporters,
-        deadline_classes: domain::DEADLINE_CLASSES,
+        deadline_classes,
         like_token,
         verified_likes,
         departments: depts.iter().map(|d| (d.id, d.name.clone())).collect(),

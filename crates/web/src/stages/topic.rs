@@ -100,7 +100,7 @@ pub async fn topic_action_page(
     form: PhotoForm<ActionInput>,
 ) -> AppResult<Redirect> {
     let mut input = form.input;
-    crate::calendar::resolve_due(&state, &mut input).await?;
+    crate::calendar::resolve_due(&state, &no, &mut input).await?;
     let mut action = parse_move(&name, &input)?;
     if let TopicAction::FollowUp { photos, .. } = &mut action {
         *photos = crate::photos::save(&state, form.photos).await?;
@@ -119,7 +119,7 @@ pub async fn topic_action_api(
     ApiPath((no, action)): ApiPath<(String, String)>,
     ApiJson(mut input): ApiJson<ActionInput>,
 ) -> AppResult<Json<TopicJson>> {
-    crate::calendar::resolve_due(&state, &mut input).await?;
+    crate::calendar::resolve_due(&state, &no, &mut input).await?;
     let action = parse_move(&action, &input)?;
     let topic = topic_action(&state, &viewer, &no, action).await?;
     let room = state.store.room(topic.room).await?;

@@ -284,3 +284,75 @@ async fn a_clerk_signs_several_tasks_at_once(backend: Backend) {
     );
 }
 both!(a_clerk_signs_several_tasks_at_once);
+
+/// A region's administrator sets its deadline classes: the dispatch forms
+/// offer them and a referral counts from them; others cannot change them.
+async fn a_region_sets_its_deadline_classes(backend: Backend) {
+    // Monday 2 November 2026 in Beijing.
+    let clock = store::Clock::at(beijing("2026-11-02T10:00:00+08:00"));
+    let app = TestApp::init(backend).with_clock(clock).start().await;
+    let region = app.world.subdistrict_a.0;
+    let path = format!("/api/regions/{region}/deadline-classes");
+    let admin = app.login("admin").await;
+    let (s, v) = app
+        .post(
+            &admin,
+            &path,
+            json!({ "class": "normal", "working_days": "0" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (s, _) = app
+        .post(
+            &app.login("leader-a").await,
+            &path,
+            json!({ "class": "normal", "working_days": "10" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let elsewhere = format!(
+        "/api/regions/{}/deadline-classes",
+        app.world.subdistrict_b.0
+    );
+    let (s, _) = app
+        .post(
+            &admin,
+            &elsewhere,
+            json!({ "class": "normal", "working_days": "10" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "not another subdistrict's");
+    // From the page.
+    let r = admin
+        .post(app.url("/admin/deadlines"))
+        .form(&[
+            ("region", region.to_string().as_str()),
+            ("class", "normal"),
+            ("working_days", "10"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, classes) = app.get(&app.client(), &path).await;
+    assert_eq!(classes[1]["working_days"], 10, "{classes}");
+    let (_, page) = app.page(&admin, "/admin/deadlines").await;
+    assert!(page.contains("value=\"10\""), "the page shows it");
+
+    // A referral in the region counts ten working days: 11-16.
+    let no = app.submit(&app.phone().await, "村口路灯不亮").await;
+    let convener = app.login("convener-a").await;
+    let (_, page) = app.page(&convener, &format!("/t/{no}")).await;
+    assert!(
+        page.contains("一般（10个工作日）"),
+        "the form offers the region's class"
+    );
+    let refer = json!({ "department": app.world.dept_a.0.to_string(), "deadline": "normal" });
+    let (s, v) = app
+        .post(&convener, &format!("/api/topics/{no}/actions/refer"), refer)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, t) = app.get(&convener, &format!("/api/topics/{no}")).await;
+    assert_eq!(t["tasks"][0]["due_date"], "2026-11-16", "{t}");
+}
+both!(a_region_sets_its_deadline_classes);

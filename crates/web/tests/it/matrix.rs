@@ -92,6 +92,13 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/m/{id}"), ("", all)),
         (("post", "/m/{id}/act/{action}"), ("notify", conv)),
         (("get", "/desk"), ("", signed)),
+        (("get", "/admin/deadlines"), ("", &["admin"])),
+        (("post", "/admin/deadlines"), ("", &["admin"])),
+        (("get", "/api/regions/{id}/deadline-classes"), ("", all)),
+        (
+            ("post", "/api/regions/{id}/deadline-classes"),
+            ("", &["admin"]),
+        ),
         (("post", "/reviews"), ("", any_leader)),
         (("get", "/reviews/{id}"), ("", all)),
         (("post", "/api/reviews"), ("", any_leader)),
