@@ -417,6 +417,13 @@ async fn carry_out(
     }
     let dispatched = pace.minutes_after(reviewed, 45);
     let due = domain::beijing_date(dispatched) + Duration::days(20 + (i % 25) as i64);
+    // Some work is shared (联办): the next department co-handles it.
+    let co = people
+        .dept_staff
+        .iter()
+        .position(|(d, _)| *d == h.dept)
+        .map(|k| &people.dept_staff[(k + 1) % people.dept_staff.len()])
+        .filter(|(d, _)| i % 5 == 2 && *d != h.dept);
     act(
         &people.leader,
         TopicAction::DispatchTask {
@@ -424,6 +431,7 @@ async fn carry_out(
             title: TaskTitle::parse(&t.title)?,
             due,
             opinion: Some(opinion.id),
+            co_departments: co.iter().map(|(d, _)| *d).collect(),
         },
     )
     .await?;
@@ -436,6 +444,9 @@ async fn carry_out(
     let tid = task.id;
     let signed = pace.office(dispatched, 1, i + 3);
     store.apply_task(tid, &h.dept_who, TaskAction::Sign).await?;
+    if let Some((_, co_who)) = co {
+        store.apply_task(tid, co_who, TaskAction::ShareSign).await?;
+    }
     let progressed = pace.office(signed, 4 + (i % 3) as i64, i + 4);
     let note = Note::parse(&fill(pick(&d.templates.progress, i), &t.title, &t.place))?;
     store
@@ -460,6 +471,13 @@ async fn carry_out(
             }
         }
         return Ok(());
+    }
+    if let Some((_, co_who)) = co {
+        pace.office(progressed, 3, i + 11);
+        let note = Note::parse(&format!("协办部分已完成，{}周边配套已同步整改", t.place))?;
+        store
+            .apply_task(tid, co_who, TaskAction::ShareDone { note })
+            .await?;
     }
     let done = pace.office(progressed, 6 + (i % 8) as i64, i + 5);
     let note = Note::parse(&fill(pick(&d.templates.completion, i), &t.title, &t.place))?;
