@@ -38,7 +38,7 @@ step('the leader opens 督办 from the desk and reads it by department', async (
     const line = await first.locator('ul.topics li').first().textContent();
     assert.match(line, /超期|黄牌|红牌|已到期/, `a line says how late: ${line}`);
   } else {
-    await assertVisible(page.getByText('本辖区没有超期或亮牌的任务'));
+    await assertVisible(page.getByText('本辖区没有超期、亮牌或督办待答复的任务'));
   }
   await assertNoHorizontalScroll(page, 'the 督办 page');
   await checkA11y(t, page, 'the 督办 page');
