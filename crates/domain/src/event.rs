@@ -44,6 +44,8 @@ labelled!(
         ShareSigned => "share_signed", "协办签收";
         ShareDone => "share_done", "协办完成";
         ClerkAssigned => "clerk_assigned", "指定承办人";
+        CompletionSubmitted => "completion_submitted", "办结待负责人审核";
+        CompletionDeclined => "completion_declined", "负责人审核退回";
         FollowUpFailed => "follow_up_failed", "回访无效，重新办理";
     }
 );

@@ -175,10 +175,7 @@ pub fn notices(
 ) -> Vec<Notice> {
     use TaskState::*;
     let mut out = Vec::new();
-    if !matches!(
-        task.state,
-        Assigned | Signed | InProgress | ExtensionRequested
-    ) {
+    if !TaskState::WITH_DEPARTMENT.contains(&task.state) {
         return out;
     }
     if task.state == Assigned

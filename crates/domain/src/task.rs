@@ -14,12 +14,22 @@ labelled!(
         Returned => "returned", "已退回";
         InProgress => "in_progress", "办理中";
         ExtensionRequested => "extension_requested", "申请延期";
+        AwaitingApproval => "awaiting_approval", "待负责人审核";
         Done => "done", "已办结";
         Verified => "verified", "已核实";
     }
 );
 
 impl TaskState {
+    /// Still with the department: supervised, reminded, carded.
+    pub const WITH_DEPARTMENT: [TaskState; 5] = [
+        TaskState::Assigned,
+        TaskState::Signed,
+        TaskState::InProgress,
+        TaskState::ExtensionRequested,
+        TaskState::AwaitingApproval,
+    ];
+
     /// Still open: not yet verified by the convener.
     pub fn is_open(&self) -> bool {
         !matches!(self, TaskState::Verified)
@@ -105,6 +115,9 @@ pub struct TaskCtx {
     pub region: RegionPath,
     /// Co-handling departments' shares (联办), if any.
     pub shares: Vec<Share>,
+    /// The department's region asks its head to approve a completion
+    /// before it goes to the convener.
+    pub needs_approval: bool,
 }
 
 /// A move on a task with the data it carries.
@@ -146,6 +159,13 @@ pub enum TaskCommand {
     ShareSign,
     /// A co-handling department reports its share done (协办完成).
     ShareDone,
+    /// The department's head approves a completion (审核通过).
+    Approve,
+    /// The department's head sends a completion back (审核退回).
+    Decline {
+        /// What is still missing, for the clerk to read.
+        reason: Reason,
+    },
     /// The department's head names the clerk who handles it (承办人).
     Assign {
         /// Whether the named person works in the task's department.
@@ -169,6 +189,8 @@ labelled!(
         ShareSign => "share-sign", "协办签收";
         ShareDone => "share-done", "协办完成";
         Assign => "assign", "指定承办人";
+        Approve => "approve", "审核通过";
+        Decline => "decline", "审核退回";
     }
 );
 
@@ -190,6 +212,8 @@ impl TaskCommand {
             C::ShareSign => TaskMove::ShareSign,
             C::ShareDone => TaskMove::ShareDone,
             C::Assign { .. } => TaskMove::Assign,
+            C::Approve => TaskMove::Approve,
+            C::Decline { .. } => TaskMove::Decline,
         }
     }
 
@@ -205,7 +229,7 @@ impl TaskMove {
         match self {
             TaskMove::Reassign | TaskMove::GrantExtension | TaskMove::DenyExtension => Role::Leader,
             TaskMove::Verify | TaskMove::SendBack => Role::Convener,
-            TaskMove::Assign => Role::DepartmentHead,
+            TaskMove::Assign | TaskMove::Approve | TaskMove::Decline => Role::DepartmentHead,
             _ => Role::DepartmentStaff,
         }
     }
@@ -268,7 +292,7 @@ fn check(
         M::Reassign | M::GrantExtension | M::DenyExtension => actor.leads(&ctx.region),
         M::Verify | M::SendBack => actor.is_convener_of(ctx.room),
         M::ShareSign | M::ShareDone => own_share(ctx, actor).is_some(),
-        M::Assign => actor.is_head_of(ctx.department),
+        M::Assign | M::Approve | M::Decline => actor.is_head_of(ctx.department),
         _ => actor.is_staff_of(ctx.department),
     };
     if !permitted {
@@ -294,7 +318,15 @@ fn check(
         (M::Extend, Signed | InProgress) => (ExtensionRequested, EventKind::ExtensionRequested),
         (M::GrantExtension, ExtensionRequested) => (InProgress, EventKind::ExtensionGranted),
         (M::DenyExtension, ExtensionRequested) => (InProgress, EventKind::ExtensionDenied),
+        // Where the region asks for it, a clerk's completion waits for the head.
+        (M::Complete, Signed | InProgress | ExtensionRequested)
+            if ctx.needs_approval && !actor.is_head_of(ctx.department) =>
+        {
+            (AwaitingApproval, EventKind::CompletionSubmitted)
+        }
         (M::Complete, Signed | InProgress | ExtensionRequested) => (Done, EventKind::TaskDone),
+        (M::Approve, AwaitingApproval) => (Done, EventKind::TaskDone),
+        (M::Decline, AwaitingApproval) => (InProgress, EventKind::CompletionDeclined),
         (M::Verify, Done) => (Verified, EventKind::TaskVerified),
         (M::SendBack, Done) => (InProgress, EventKind::TaskSentBack),
         // The head names (or changes) the clerk while the work is open.
@@ -347,5 +379,25 @@ impl TaskMove {
             TaskMove::ShareDone => Some(ShareState::Done),
             _ => None,
         }
+    }
+}
+
+/// Whether a department of this region needs its head's approval of a
+/// completion: the setting of the nearest region above it that made one.
+pub fn head_approval(settings: &[(RegionPath, bool)], department_region: &RegionPath) -> bool {
+    settings
+        .iter()
+        .filter(|(r, _)| r.covers(department_region))
+        .max_by_key(|(r, _)| r.0.len())
+        .is_some_and(|(_, on)| *on)
+}
+
+/// An administrator of a region (or above) decides whether its departments'
+/// completions need their head's approval.
+pub fn set_head_approval(actor: &Actor, region: &RegionPath) -> Result<(), DomainError> {
+    if actor.administers(region) {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden)
     }
 }

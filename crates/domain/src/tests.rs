@@ -493,6 +493,8 @@ fn task_commands() -> Vec<TaskCommand> {
         TaskCommand::Assign {
             clerk_works_here: true,
         },
+        TaskCommand::Approve,
+        TaskCommand::Decline { reason: reason() },
     ]
 }
 
@@ -511,6 +513,8 @@ fn task_allowed(state: TaskState, cmd: &TaskCommand) -> Option<TaskState> {
         (C::Verify, Done) => Verified,
         (C::SendBack { .. }, Done) => InProgress,
         (C::Assign { .. }, Assigned | Signed | InProgress | ExtensionRequested) => state,
+        (C::Approve, AwaitingApproval) => Done,
+        (C::Decline { .. }, AwaitingApproval) => InProgress,
         _ => return None,
     })
 }
@@ -521,7 +525,9 @@ fn task_permitted(cmd: &TaskCommand, who: Who) -> bool {
             matches!(who, Who::Leader | Who::ParentLeader)
         }
         TaskCommand::Verify | TaskCommand::SendBack { .. } => who == Who::Convener,
-        TaskCommand::Assign { .. } => who == Who::Head,
+        TaskCommand::Assign { .. } | TaskCommand::Approve | TaskCommand::Decline { .. } => {
+            who == Who::Head
+        }
         _ => matches!(who, Who::Staff | Who::Head),
     }
 }
@@ -538,6 +544,7 @@ fn task_machine_is_exactly_the_table() {
                     room: ROOM,
                     region: village(),
                     shares: Vec::new(),
+                    needs_approval: false,
                 };
                 let got = decide_task(&c, &actor_for(who), &cmd);
                 let case = format!("{state:?} {cmd:?} {who:?}");
@@ -559,8 +566,8 @@ fn task_machine_is_exactly_the_table() {
     }
     // Staff moves (sign, return, progress x3, extension x2, complete x3) by staff and head,
     // leader moves (reassign, grant, deny) by two leaders, convener moves (verify, send back),
-    // and the head names a clerk in four open states.
-    assert_eq!(allowed, 10 * 2 + 3 * 2 + 2 + 4);
+    // and the head names a clerk in four open states and approves or declines a completion.
+    assert_eq!(allowed, 10 * 2 + 3 * 2 + 2 + 4 + 2);
     let head = actor_for(Who::Head);
     let c = TaskCtx {
         state: TaskState::Signed,
@@ -568,6 +575,7 @@ fn task_machine_is_exactly_the_table() {
         room: ROOM,
         region: village(),
         shares: Vec::new(),
+        needs_approval: false,
     };
     let elsewhere = TaskCommand::Assign {
         clerk_works_here: false,
@@ -590,6 +598,7 @@ fn co_handlers_sign_and_finish_their_share_before_the_lead_completes() {
             department: other,
             state: share,
         }],
+        needs_approval: false,
     };
     let co = actor_for(Who::OtherStaff);
     let lead = actor_for(Who::Staff);
@@ -646,6 +655,30 @@ fn co_handlers_sign_and_finish_their_share_before_the_lead_completes() {
         region: village(),
     };
     assert!(check_co_departments(&village(), DEPT, &[same]).is_err());
+}
+
+#[test]
+fn where_the_region_asks_the_head_approves_a_completion() {
+    let c = TaskCtx {
+        state: TaskState::InProgress,
+        department: DEPT,
+        room: ROOM,
+        region: village(),
+        shares: Vec::new(),
+        needs_approval: true,
+    };
+    let clerk = decide_task(&c, &actor_for(Who::Staff), &TaskCommand::Complete).unwrap();
+    assert_eq!(clerk.to, TaskState::AwaitingApproval);
+    // The head's own completion needs nobody's approval.
+    let head = decide_task(&c, &actor_for(Who::Head), &TaskCommand::Complete).unwrap();
+    assert_eq!(head.to, TaskState::Done);
+    // Waiting for the head, it is still the department's: supervised, not verifiable.
+    assert!(TaskState::WITH_DEPARTMENT.contains(&TaskState::AwaitingApproval));
+    let waiting = TaskCtx {
+        state: TaskState::AwaitingApproval,
+        ..c
+    };
+    assert!(decide_task(&waiting, &actor_for(Who::Convener), &TaskCommand::Verify).is_err());
 }
 
 #[test]

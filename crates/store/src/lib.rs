@@ -17,6 +17,7 @@ mod directory;
 mod kpi;
 mod like_queue;
 mod likes;
+mod rules;
 mod seed;
 mod stage;
 pub mod testing;

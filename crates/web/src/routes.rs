@@ -126,6 +126,7 @@ table! {
     get  "/reviews/{id}"                   Policy::Public   => stages::review::session_page;
     get  "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::deadlines_page;
     post "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::set_page;
+    post "/admin/approval"                 Policy::AnyOf(ADMIN) => pages::deadlines::approval_page;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
     get  "/supervision"                    Policy::AnyOf(LEADER) => pages::supervision::supervision;
     get  "/desk/triage"                    Policy::AnyOf(CONVENER) => pages::triage::triage;

@@ -25,6 +25,7 @@ pub mod phone_reveal;
 pub mod photo;
 pub mod rating;
 pub mod region;
+pub mod region_rule;
 pub mod research_record;
 pub mod review_session;
 pub mod room;

@@ -15,6 +15,7 @@ mod m0018_phone_reveals;
 mod m0019_task_shares;
 mod m0020_assignees;
 mod m0021_deadline_settings;
+mod m0022_region_rules;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_task_shares::M0019TaskShares),
             Box::new(m0020_assignees::M0020Assignees),
             Box::new(m0021_deadline_settings::M0021DeadlineSettings),
+            Box::new(m0022_region_rules::M0022RegionRules),
         ]
     }
 }

@@ -26,14 +26,8 @@ impl Store {
     /// returns how many went out.
     pub async fn supervise(&self, calendar: &Calendar, thresholds: &Thresholds) -> Result<u64> {
         let today = self.clock().today();
-        let supervised = [
-            TaskState::Assigned,
-            TaskState::Signed,
-            TaskState::InProgress,
-            TaskState::ExtensionRequested,
-        ];
         let tasks = task::Entity::find()
-            .filter(task::Column::State.is_in(supervised.map(|s| s.code())))
+            .filter(task::Column::State.is_in(TaskState::WITH_DEPARTMENT.map(|s| s.code())))
             .all(self.conn())
             .await?;
         let mut sent = 0;

@@ -64,6 +64,13 @@ pub enum TaskAction {
         /// The clerk; must work in the task's department.
         clerk: domain::UserId,
     },
+    /// The department's head approves a completion (审核通过).
+    Approve,
+    /// The department's head sends a completion back (审核退回).
+    Decline {
+        /// What is still missing, shown on the timeline.
+        reason: Reason,
+    },
     /// A co-handling department takes its share on (协办签收).
     ShareSign,
     /// A co-handling department reports its share done (协办完成).
@@ -89,6 +96,8 @@ impl TaskAction {
             TaskAction::Verify => M::Verify,
             TaskAction::SendBack { .. } => M::SendBack,
             TaskAction::ShareSign => M::ShareSign,
+            TaskAction::Approve => M::Approve,
+            TaskAction::Decline { .. } => M::Decline,
             TaskAction::Assign { .. } => M::Assign,
             TaskAction::ShareDone { .. } => M::ShareDone,
         }
@@ -198,6 +207,7 @@ impl Store {
                 "topics.region_path",
             )?,
             shares: super::share::shares_of(&w.tx, row.id).await?,
+            needs_approval: crate::rules::needs_approval(&w.tx, row.department_id).await?,
         };
         domain::may_task(&ctx, &who.actor, action.kind())?;
         let cmd = match &action {
@@ -220,6 +230,10 @@ impl Store {
                 reason: reason.clone(),
             },
             TaskAction::ShareSign => TaskCommand::ShareSign,
+            TaskAction::Approve => TaskCommand::Approve,
+            TaskAction::Decline { reason } => TaskCommand::Decline {
+                reason: reason.clone(),
+            },
             TaskAction::Assign { clerk } => {
                 let staff = super::notify::department_people(&w, row.department_id).await?;
                 TaskCommand::Assign {
@@ -284,8 +298,13 @@ impl Store {
                     text: note.to_string(),
                 }
             }
-            TaskAction::SendBack { reason } => EventDetail::Reason {
-                reason: reason.to_string(),
+            TaskAction::SendBack { reason } | TaskAction::Decline { reason } => {
+                EventDetail::Reason {
+                    reason: reason.to_string(),
+                }
+            }
+            TaskAction::Approve => EventDetail::Task {
+                task: row.title.clone(),
             },
             TaskAction::ShareSign => {
                 super::share::move_share(&w, &row, who, TaskMove::ShareSign, None).await?
@@ -325,6 +344,17 @@ impl Store {
         )
         .await?;
 
+        if t.to == TaskState::AwaitingApproval {
+            // The head hears that a completion waits for them.
+            let heads =
+                super::notify::audience(&w, row.department_id, None, domain::Audience::Head)
+                    .await?;
+            let text = format!(
+                "办结待审核：任务「{}」已报办结，请审核后提交核实",
+                row.title
+            );
+            super::notify::tell(&w, row.topic_id, &heads, &text).await?;
+        }
         if t.to == TaskState::Verified {
             let ctx = topic_ctx(&w, &topic_row).await?;
             if ctx.open_tasks == 0

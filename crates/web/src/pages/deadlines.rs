@@ -38,6 +38,8 @@ struct RegionClasses {
     id: i64,
     name: String,
     classes: [domain::DeadlineClass; 3],
+    /// Completions of its departments wait for their head's approval.
+    head_approval: bool,
 }
 
 #[derive(Template)]
@@ -52,6 +54,7 @@ pub async fn deadlines_page(
     SignedIn(viewer): SignedIn,
 ) -> AppResult<Html<String>> {
     let overrides = state.store.deadline_overrides().await?;
+    let approvals = state.store.approval_settings().await?;
     let mut regions = Vec::new();
     for path in viewer.actor.regions_as(Role::Administrator) {
         let Some(id) = path.id() else { continue };
@@ -59,6 +62,7 @@ pub async fn deadlines_page(
             id: id.0,
             name: state.store.region(id).await?.name,
             classes: domain::deadline_classes(&overrides, path),
+            head_approval: domain::head_approval(&approvals, path),
         });
     }
     Ok(Html(render(&DeadlinesPage {
@@ -90,6 +94,32 @@ pub async fn set_page(
 ) -> AppResult<Redirect> {
     let region = RegionId(id(&i.region, "region", "地区")?);
     set(&state, &viewer, region, &i).await?;
+    Ok(Redirect::to("/admin/deadlines"))
+}
+
+/// Whether a region's departments need their head's approval of a completion.
+#[derive(Debug, Default, Deserialize)]
+pub struct ApprovalInput {
+    pub region: Option<String>,
+    /// `on` or `off`.
+    pub head_approval: Option<String>,
+}
+
+pub async fn approval_page(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    PageForm(i): PageForm<ApprovalInput>,
+) -> AppResult<Redirect> {
+    let region = RegionId(id(&i.region, "region", "地区")?);
+    let on = match i.head_approval.as_deref() {
+        Some("on") => true,
+        Some("off") => false,
+        _ => return Err(invalid("head_approval", "请选择是否需要负责人审核")),
+    };
+    state
+        .store
+        .set_head_approval(&viewer.who(), region, on)
+        .await?;
     Ok(Redirect::to("/admin/deadlines"))
 }
 

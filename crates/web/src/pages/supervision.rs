@@ -33,15 +33,10 @@ pub async fn supervision(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
 ) -> AppResult<Html<String>> {
-    let open = [
-        TaskState::Assigned,
-        TaskState::Signed,
-        TaskState::InProgress,
-        TaskState::ExtensionRequested,
-    ];
     let mut tasks = Vec::new();
     for region in led_regions(&viewer) {
-        tasks.extend(state.store.tasks_in_region(&region, &open).await?);
+        let open = &TaskState::WITH_DEPARTMENT;
+        tasks.extend(state.store.tasks_in_region(&region, open).await?);
     }
     tasks.sort_by_key(|k| k.id);
     tasks.dedup_by_key(|k| k.id);

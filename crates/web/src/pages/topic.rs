@@ -307,6 +307,9 @@ pub async fn topic(
                         state: s.state,
                     })
                     .collect(),
+                // Whether a completion waits for the head changes where it
+                // lands, not whether it is offered.
+                needs_approval: false,
             };
             let actions = domain::allowed_task(&tctx, &viewer.actor)
                 .iter()

@@ -45,6 +45,10 @@ pub(crate) fn parse_move(
             reason: i.reason()?,
         },
         "share-sign" => TaskAction::ShareSign,
+        "approve" => TaskAction::Approve,
+        "decline" => TaskAction::Decline {
+            reason: i.reason()?,
+        },
         "assign" => TaskAction::Assign {
             clerk: domain::UserId(crate::forms::id(&i.clerk, "clerk", "承办人")?),
         },

@@ -193,3 +193,68 @@ async fn the_head_names_the_clerk(backend: Backend) {
     );
 }
 both!(the_head_names_the_clerk);
+
+/// Where the region asks for it, a clerk's completion waits for the
+/// department's head, who approves it (on to the convener) or sends it back.
+async fn the_head_approves_a_completion(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.login("admin").await;
+    let region = app.world.subdistrict_a.0.to_string();
+    let set = |on: &'static str| [("region", region.clone()), ("head_approval", on.to_owned())];
+    let r = app
+        .login("leader-a")
+        .await
+        .post(app.url("/admin/approval"))
+        .form(&set("on"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "only its administrator");
+    let r = admin
+        .post(app.url("/admin/approval"))
+        .form(&set("on"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let no = app.submit(&app.phone().await, "陈师村路灯维修").await;
+    let convener = app.login("convener-a").await;
+    let refer = json!({ "department": app.world.dept_a.0.to_string(), "due": "2030-01-01" });
+    app.post(&convener, &format!("/api/topics/{no}/actions/refer"), refer)
+        .await;
+    let topic = app.store.topic_by_tracking(&no).await.unwrap();
+    let task = app.store.tasks_of_topic(topic.id).await.unwrap()[0].id;
+    let (staff, head) = (app.login("staff-a").await, app.login("head-a").await);
+    let act = |a: &str| format!("/api/tasks/{task}/actions/{a}");
+    app.post(&staff, &act("sign"), json!({})).await;
+    let done = json!({ "note": "已更换灯泡并检修线路。" });
+    let (_, v) = app.post(&staff, &act("complete"), done.clone()).await;
+    assert_eq!(v["state"], "awaiting_approval", "{v}");
+    assert!(
+        app.inbox("head-a")
+            .await
+            .iter()
+            .any(|t| t.starts_with("办结待审核"))
+    );
+    let (s, _) = app.post(&convener, &act("verify"), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "not before the head approves");
+    let (s, _) = app.post(&staff, &act("approve"), json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a clerk does not approve");
+    // Sent back with a reason, done again, approved, verified.
+    let (_, v) = app
+        .post(
+            &head,
+            &act("decline"),
+            json!({ "reason": "请补充完工照片" }),
+        )
+        .await;
+    assert_eq!(v["state"], "in_progress", "{v}");
+    app.post(&staff, &act("complete"), done).await;
+    let (_, v) = app.post(&head, &act("approve"), json!({})).await;
+    assert_eq!(v["state"], "done", "{v}");
+    let (s, _) = app.post(&convener, &act("verify"), json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(app.topic_state(&no).await, "completed");
+}
+both!(the_head_approves_a_completion);

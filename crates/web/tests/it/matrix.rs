@@ -94,6 +94,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/desk"), ("", signed)),
         (("get", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/deadlines"), ("", &["admin"])),
+        (("post", "/admin/approval"), ("", &["admin"])),
         (("get", "/api/regions/{id}/deadline-classes"), ("", all)),
         (
             ("post", "/api/regions/{id}/deadline-classes"),

@@ -1,0 +1,19 @@
+//! A region's own rules for its departments' work (migration `m0022`):
+//! whether a completion needs the department head's approval.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "region_rules")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub region_id: i64,
+    pub region_path: String,
+    pub head_approval: bool,
+    pub updated_by: i64,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
