@@ -1,7 +1,8 @@
-// The department clerk's workbench and a 督办单 at desktop size: the leader
-// issues a formal order on one of 城管's tasks from its topic page, the
-// clerk finds it flagged on the desk and answers it, the leader reads the
-// answer. Accessible, no horizontal scroll, no script errors.
+// The department clerk's workbench (filters with counts) and a 督办单 at
+// desktop size: the leader issues a formal order on one of 城管's tasks
+// from its topic page, the clerk finds it flagged on the desk and answers
+// it, the leader reads the answer. Accessible, no horizontal scroll, no
+// script errors.
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import {
@@ -47,6 +48,10 @@ step('the clerk reads the workbench: tasks by urgency, each with its village and
   assert.match(line, /期限/, `a line shows its deadline: ${line}`);
   s.task = await first.getAttribute('href');
   assert.match(s.task, /^\/t\/\d+#task-\d+$/);
+  // Filters with counts; 全部 is the one shown.
+  const filters = page.getByRole('navigation', { name: '筛选任务' });
+  await assertVisible(filters, 'the workbench has filters');
+  assert.match(await filters.locator('[aria-current]').textContent(), /^全部 \d+$/);
   await assertNoHorizontalScroll(page, 'the workbench');
   await checkA11y(t, page, 'the workbench');
 });

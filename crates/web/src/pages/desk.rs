@@ -1,8 +1,9 @@
 //! 工作台: what waits for this person, whatever roles they hold.
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use domain::{DepartmentId, RegionPath, Role, RoomId, Scope, TaskState, TopicState};
+use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::{SignedIn, Viewer};
@@ -134,7 +135,12 @@ struct DeskPage {
     to_triage: Vec<TopicRow>,
     in_progress: Vec<TopicRow>,
     to_review: Vec<TopicRow>,
+    /// The department's tasks the chosen filter shows.
     tasks: Vec<TaskLine>,
+    /// The filters over them, with counts.
+    task_filters: Vec<TaskFilter>,
+    /// All of the department's open tasks.
+    all_task_count: usize,
     /// How many of them wait to be signed.
     to_sign: usize,
     leader_tasks: Vec<TaskLine>,
@@ -169,6 +175,46 @@ pub(crate) struct TaskLine {
     pub(crate) to_sign: bool,
     /// A 督办单 on it waits for the department's answer.
     pub(crate) ordered: bool,
+    /// The clerk handling it (承办人), once named.
+    pub(crate) assignee: Option<domain::UserId>,
+}
+
+/// The clerk's filters over the department's tasks, with their counts.
+const TASK_FILTERS: [(&str, &str); 7] = [
+    ("all", "全部"),
+    ("red", "红牌"),
+    ("yellow", "黄牌"),
+    ("overdue", "超期"),
+    ("unsigned", "待签收"),
+    ("ordered", "督办"),
+    ("mine", "我承办"),
+];
+
+/// Whether a task line passes a filter (`mine`: handled by `me`).
+fn passes(line: &TaskLine, filter: &str, me: Option<domain::UserId>) -> bool {
+    match filter {
+        "red" => line.card == "红牌",
+        "yellow" => line.card == "黄牌",
+        "overdue" => line.overdue,
+        "unsigned" => line.to_sign,
+        "ordered" => line.ordered,
+        "mine" => me.is_some() && line.assignee == me,
+        _ => true,
+    }
+}
+
+/// One filter link: its code, label, count, and whether it is the one shown.
+pub(crate) struct TaskFilter {
+    code: &'static str,
+    label: &'static str,
+    count: usize,
+    current: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeskQuery {
+    /// A task filter (`red`, `yellow`, `overdue`, `unsigned`, `ordered`, `mine`).
+    pub show: Option<String>,
 }
 
 /// Tasks as a clerk works through them: 红牌 first, then 黄牌, then by due
@@ -204,6 +250,7 @@ pub(crate) async fn task_lines(
         out.push(TaskLine {
             to_sign: k.state == TaskState::Assigned,
             ordered: ordered.contains(&k.id),
+            assignee: k.assignee,
             room: rooms
                 .iter()
                 .find(|r| r.id == topic.room)
@@ -234,8 +281,29 @@ pub(crate) async fn task_lines(
 pub async fn desk(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
+    Query(q): Query<DeskQuery>,
 ) -> AppResult<Html<String>> {
     let d = gather(&state, &viewer).await?;
+    let me = viewer.user.as_ref().map(|u| u.id);
+    let show = q
+        .show
+        .as_deref()
+        .and_then(|s| TASK_FILTERS.iter().find(|(c, _)| *c == s))
+        .map_or("all", |(c, _)| *c);
+    let all_tasks = task_lines(&state, &d.tasks).await?;
+    let task_filters = TASK_FILTERS
+        .iter()
+        .map(|(code, label)| TaskFilter {
+            code,
+            label,
+            count: all_tasks.iter().filter(|l| passes(l, code, me)).count(),
+            current: *code == show,
+        })
+        .collect();
+    let tasks: Vec<TaskLine> = all_tasks
+        .into_iter()
+        .filter(|l| passes(l, show, me))
+        .collect();
     let rooms = state.store.rooms().await?;
     let mut roles: Vec<&str> = viewer
         .actor
@@ -253,12 +321,10 @@ pub async fn desk(
         to_triage: TopicRow::list(&d.to_triage, &rooms),
         in_progress: TopicRow::list(&d.in_progress, &rooms),
         to_review: TopicRow::list(&d.to_review, &rooms),
-        to_sign: d
-            .tasks
-            .iter()
-            .filter(|k| k.state == TaskState::Assigned)
-            .count(),
-        tasks: task_lines(&state, &d.tasks).await?,
+        to_sign: tasks.iter().filter(|l| l.to_sign).count(),
+        tasks,
+        task_filters,
+        all_task_count: d.tasks.len(),
         leader_tasks: task_lines(&state, &d.leader_tasks).await?,
         to_verify: task_lines(&state, &d.to_verify).await?,
         meetings: d

@@ -356,3 +356,47 @@ async fn a_region_sets_its_deadline_classes(backend: Backend) {
     assert_eq!(t["tasks"][0]["due_date"], "2026-11-16", "{t}");
 }
 both!(a_region_sets_its_deadline_classes);
+
+/// The clerk's workbench: filters with counts over the department's tasks.
+async fn the_workbench_filters_and_counts(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let convener = app.login("convener-a").await;
+    let dept = app.world.dept_a.0.to_string();
+    for title in ["村口路灯不亮", "府前路井盖缺失", "陈师村河塘清淤"] {
+        let no = app.submit(&app.phone().await, title).await;
+        let refer = json!({ "department": dept, "due": "2030-01-01" });
+        app.post(&convener, &format!("/api/topics/{no}/actions/refer"), refer)
+            .await;
+    }
+    // One signed and handled by the clerk; two still to sign.
+    let topics = app.store.topics(&Default::default()).await.unwrap();
+    let task = app.store.tasks_of_topic(topics[0].id).await.unwrap()[0].id;
+    let head = app.login("head-a").await;
+    let clerk = json!({ "clerk": app.world.user("staff-a").0.to_string() });
+    let (s, _) = app
+        .post(&head, &format!("/api/tasks/{task}/actions/assign"), clerk)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let staff = app.login("staff-a").await;
+    app.post(
+        &staff,
+        &format!("/api/tasks/{task}/actions/sign"),
+        json!({}),
+    )
+    .await;
+    let (_, desk) = app.page(&staff, "/desk").await;
+    assert!(desk.contains("本部门任务（3）"), "all three counted");
+    assert!(
+        desk.contains("待签收 2") && desk.contains("我承办 1"),
+        "filters with counts"
+    );
+    let (_, mine) = app.page(&staff, "/desk?show=mine").await;
+    let listed = mine.matches("#task-").count();
+    assert_eq!(listed, 1, "only the clerk's own task is listed");
+    let (_, unsigned) = app.page(&staff, "/desk?show=unsigned").await;
+    assert!(
+        !unsigned.contains(&format!("#task-{task}\"")),
+        "the signed one is filtered out"
+    );
+}
+both!(the_workbench_filters_and_counts);
