@@ -74,6 +74,28 @@ pub fn check_support(
     Ok(())
 }
 
+/// Residents who supported (附议) a topic rate its result too, once each,
+/// once it is done; their verdict is counted and shown but only the
+/// submitter's 不满意 reopens the topic.
+pub fn check_supporter_rating(
+    state: TopicState,
+    submitter: &Submitter,
+    rater: &Actor,
+    supported: bool,
+    rated: bool,
+) -> Result<(), DomainError> {
+    if submitter.is(rater) || !supported {
+        return Err(DomainError::Forbidden);
+    }
+    if !matches!(state, TopicState::Completed | TopicState::Evaluated) {
+        return Err(DomainError::Precondition("办结后才能评价".into()));
+    }
+    if rated {
+        return Err(DomainError::Precondition("您已经评价过了".into()));
+    }
+    Ok(())
+}
+
 /// A topic's photos as the rules see them.
 #[derive(Debug, Clone, Copy)]
 pub struct PhotoCtx<'a> {
@@ -172,6 +194,26 @@ mod tests {
         assert!(check_support(TopicState::Submitted, &submitter, &own).is_err());
         assert!(check_support(TopicState::Merged, &submitter, &other).is_err());
         assert!(check_support(TopicState::Rejected, &submitter, &other).is_err());
+    }
+
+    #[test]
+    fn supporters_rate_a_result_once() {
+        let submitter = Submitter::Device("submitter".into());
+        let other = Actor::anonymous(Some("neighbour".into()));
+        let done = TopicState::Completed;
+        assert!(check_supporter_rating(done, &submitter, &other, true, false).is_ok());
+        let evaluated = TopicState::Evaluated;
+        assert!(check_supporter_rating(evaluated, &submitter, &other, true, false).is_ok());
+        let twice = check_supporter_rating(done, &submitter, &other, true, true);
+        assert!(matches!(twice, Err(DomainError::Precondition(_))));
+        let implementing = TopicState::Implementing;
+        let early = check_supporter_rating(implementing, &submitter, &other, true, false);
+        assert!(matches!(early, Err(DomainError::Precondition(_))));
+        let stranger = check_supporter_rating(done, &submitter, &other, false, false);
+        assert_eq!(stranger, Err(DomainError::Forbidden));
+        let own = Actor::anonymous(Some("submitter".into()));
+        let own = check_supporter_rating(done, &submitter, &own, true, false);
+        assert_eq!(own, Err(DomainError::Forbidden));
     }
 
     #[test]

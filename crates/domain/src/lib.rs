@@ -50,8 +50,8 @@ pub use ids::{
     ReviewSessionId, RoomId, StatementId, TaskId, TopicId, UserId,
 };
 pub use intake::{
-    ANONYMOUS, CATEGORIES, PhotoCtx, category, check_support, photos_visible, publish_photos,
-    reveal_phone, shown_submitter,
+    ANONYMOUS, CATEGORIES, PhotoCtx, category, check_support, check_supporter_rating,
+    photos_visible, publish_photos, reveal_phone, shown_submitter,
 };
 pub use meeting::{
     MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, allowed_meeting, decide_meeting,

@@ -13,6 +13,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub comment: String,
     pub created_at: DateTimeUtc,
+    /// Who rated (person key); a supporter's rating needs it (`m0023`).
+    pub rater: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -16,6 +16,7 @@ mod m0019_task_shares;
 mod m0020_assignees;
 mod m0021_deadline_settings;
 mod m0022_region_rules;
+mod m0023_raters;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_assignees::M0020Assignees),
             Box::new(m0021_deadline_settings::M0021DeadlineSettings),
             Box::new(m0022_region_rules::M0022RegionRules),
+            Box::new(m0023_raters::M0023Raters),
         ]
     }
 }

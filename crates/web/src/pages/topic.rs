@@ -36,6 +36,8 @@ struct TopicPage {
     tasks: Vec<TaskRow>,
     actions: Vec<&'static str>,
     can_rate: bool,
+    /// The rating form is a supporter's (附议): it reopens nothing.
+    supporter_rates: bool,
     can_like: bool,
     liked: bool,
     /// Photos of a topic merged from triage, which its convener may publish.
@@ -417,6 +419,17 @@ pub async fn topic(
         .visitor_marks(id, &viewer.liker_key(), &viewer.inbox_keys())
         .await?;
     let liked = can_like && marks.liked;
+    // A resident who supported it rates the result too, once.
+    let supporter_rates = !can_rate
+        && marks.supported
+        && match viewer.participant_key() {
+            Ok(key) => {
+                let rated = state.store.rated_by(id, &key).await?;
+                domain::check_supporter_rating(ctx.state, &t.submitter, &viewer.actor, true, rated)
+                    .is_ok()
+            }
+            Err(_) => false,
+        };
     // Also once liked: a page sent again (a double tap) counts nothing twice.
     let like_token = if can_like {
         crate::auth::like_token(&state, &viewer, &t.tracking_no)
@@ -497,7 +510,8 @@ pub async fn topic(
         dispatchable,
         tasks,
         actions,
-        can_rate,
+        can_rate: can_rate || supporter_rates,
+        supporter_rates,
         can_like,
         liked,
         can_publish_photos,

@@ -21,18 +21,45 @@ pub(crate) fn parse_rating(i: &ActionInput) -> AppResult<TopicAction> {
     })
 }
 
+/// The submitter's rating moves the topic (不满意 reopens it); a
+/// supporter's is recorded beside it, once.
+async fn rate(
+    state: &AppState,
+    viewer: &Viewer,
+    no: &str,
+    input: &ActionInput,
+) -> AppResult<store::Topic> {
+    let action = parse_rating(input)?;
+    let topic = state.store.topic_by_tracking(no).await?;
+    match action {
+        TopicAction::Rate {
+            satisfaction,
+            comment,
+        } if !topic.submitter.is(&viewer.actor) => {
+            let key = viewer.participant_key()?;
+            let who = viewer.who();
+            Ok(state
+                .store
+                .rate_as_supporter(topic.id, &who, &key, satisfaction, &comment)
+                .await?)
+        }
+        action => crate::stages::topic::topic_action(state, viewer, no, action).await,
+    }
+}
+
 pub async fn rate_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(no): Path<String>,
     PageForm(input): PageForm<ActionInput>,
 ) -> AppResult<Redirect> {
-    let topic =
-        crate::stages::topic::topic_action(&state, &viewer, &no, parse_rating(&input)?).await?;
+    let topic = rate(&state, &viewer, &no, &input).await?;
     Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)))
 }
 
-/// The submitter rates the result: satisfied or basic closes it, unsatisfied reopens it.
+/// The submitter rates the result: satisfied or basic closes it, unsatisfied
+/// reopens it. A resident who supported (附议) the topic rates it too, once;
+/// their rating is recorded and reopens nothing.
 #[utoipa::path(post, path = "/api/topics/{no}/rating", tag = "topics", params(("no" = String, Path)), request_body = ActionInput,
     responses((status = 200, body = TopicJson)))]
 pub async fn rate_api(
@@ -41,8 +68,7 @@ pub async fn rate_api(
     ApiPath(no): ApiPath<String>,
     ApiJson(input): ApiJson<ActionInput>,
 ) -> AppResult<Json<TopicJson>> {
-    let topic =
-        crate::stages::topic::topic_action(&state, &viewer, &no, parse_rating(&input)?).await?;
+    let topic = rate(&state, &viewer, &no, &input).await?;
     let room = state.store.room(topic.room).await?;
     Ok(Json(TopicJson::new(&topic, &room)))
 }

@@ -144,3 +144,51 @@ async fn the_convener_looks_up_the_number_on_record(backend: Backend) {
     );
 }
 both!(the_convener_looks_up_the_number_on_record);
+
+/// Residents who supported (附议) a topic rate its result too, once each;
+/// only the submitter's 不满意 reopens it.
+async fn supporters_rate_once_and_reopen_nothing(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let submitter = app.phone().await;
+    let no = app.submit(&submitter, "陈师村三组路灯不亮").await;
+    let neighbour = app.phone().await;
+    let (s, v) = app
+        .post(&neighbour, &format!("/api/topics/{no}/supports"), json!({}))
+        .await;
+    assert!(s.is_success(), "{v}");
+    // Not before the work is done.
+    let rating = |how: &str| json!({ "satisfaction": how, "comment": "晚上还是有一段不亮" });
+    let path = format!("/api/topics/{no}/rating");
+    let (s, _) = app.post(&neighbour, &path, rating("basic")).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    app.resolve_by_referral(&no).await;
+    let (_, page) = app.page(&neighbour, &format!("/t/{no}")).await;
+    assert!(page.contains("您附议过这个议题"), "the supporter is asked");
+    let (s, v) = app.post(&neighbour, &path, rating("unsatisfied")).await;
+    assert_eq!(
+        (s, v["state"].as_str()),
+        (StatusCode::OK, Some("completed")),
+        "{v}"
+    );
+    let (s, _) = app.post(&neighbour, &path, rating("satisfied")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "once");
+    let (_, page) = app.page(&neighbour, &format!("/t/{no}")).await;
+    assert!(!page.contains("请评价办理结果"), "not asked again");
+    let (s, _) = app
+        .post(&app.phone().await, &path, rating("satisfied"))
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "only supporters and the submitter"
+    );
+    let (s, v) = app.post(&submitter, &path, rating("satisfied")).await;
+    assert_eq!(
+        (s, v["state"].as_str()),
+        (StatusCode::OK, Some("evaluated")),
+        "{v}"
+    );
+    let topic = app.store.topic_by_tracking(&no).await.unwrap();
+    assert_eq!(app.store.ratings(topic.id).await.unwrap().len(), 2);
+}
+both!(supporters_rate_once_and_reopen_nothing);
