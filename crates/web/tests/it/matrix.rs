@@ -66,7 +66,9 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/t/{no}"), ("", all)),
         (("get", "/lookup"), ("", all)),
         (("post", "/t/{no}/act/{action}"), ("accept", conv)),
-        (("post", "/t/{no}/rate"), ("", nobody)),
+        // Everyone here supported the topic on the way (its route comes
+        // first), so each may rate it once it is done: too early, not forbidden.
+        (("post", "/t/{no}/rate"), ("", all)),
         (("post", "/t/{no}/like"), ("", all)),
         (("post", "/tasks/{id}/act/{action}"), ("sign", staff)),
         (("post", "/t/{no}/deliberation"), ("", conv)),
@@ -128,7 +130,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
             ("post", "/api/topics/{no}/actions/{action}"),
             ("review", leaders),
         ),
-        (("post", "/api/topics/{no}/rating"), ("", nobody)),
+        (("post", "/api/topics/{no}/rating"), ("", all)),
         (("post", "/api/topics/{no}/likes"), ("", all)),
         (
             ("get", "/api/tasks/{id}"),
