@@ -34,6 +34,14 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Days after completion a follow-up check (跟踪问效) falls due.
     pub follow_up_days: i64,
+    /// Supervision, in working days: a reminder this many before the due date.
+    pub remind_before_days: i64,
+    /// Not signed this many working days after dispatch: 黄牌, then 红牌.
+    pub unsigned_yellow_days: i64,
+    pub unsigned_red_days: i64,
+    /// This many working days past the due date: 黄牌, then 红牌.
+    pub overdue_yellow_days: i64,
+    pub overdue_red_days: i64,
 }
 
 /// Values given on the command line, which override every other source.
@@ -43,6 +51,9 @@ pub struct Overrides {
     pub listen: Option<String>,
     pub log_format: Option<String>,
 }
+
+/// The default supervision thresholds (a configuration may change each).
+const CARDS: domain::Thresholds = domain::Thresholds::DEFAULT;
 
 impl Config {
     pub fn load(file: Option<&str>, o: Overrides) -> anyhow::Result<Config> {
@@ -60,7 +71,12 @@ impl Config {
             .set_default("rate_limits", true)?
             .set_default("trust_forwarded_for", false)?
             .set_default("photo_dir", "photos")?
-            .set_default("follow_up_days", store::DEFAULT_FOLLOW_UP_DAYS)?;
+            .set_default("follow_up_days", store::DEFAULT_FOLLOW_UP_DAYS)?
+            .set_default("remind_before_days", CARDS.remind_before)?
+            .set_default("unsigned_yellow_days", CARDS.unsigned_yellow)?
+            .set_default("unsigned_red_days", CARDS.unsigned_red)?
+            .set_default("overdue_yellow_days", CARDS.overdue_yellow)?
+            .set_default("overdue_red_days", CARDS.overdue_red)?;
         b = match file {
             Some(path) => b.add_source(config::File::with_name(path).required(true)),
             None => b.add_source(config::File::with_name("shangliang").required(false)),
@@ -77,6 +93,17 @@ impl Config {
         Ok(cfg)
     }
 
+    /// When supervision reminds and cards.
+    pub fn thresholds(&self) -> domain::Thresholds {
+        domain::Thresholds {
+            remind_before: self.remind_before_days,
+            unsigned_yellow: self.unsigned_yellow_days,
+            unsigned_red: self.unsigned_red_days,
+            overdue_yellow: self.overdue_yellow_days,
+            overdue_red: self.overdue_red_days,
+        }
+    }
+
     pub fn web(&self) -> web::WebConfig {
         web::WebConfig {
             secure_cookies: self.secure_cookies,
@@ -90,6 +117,7 @@ impl Config {
             trust_forwarded_for: self.trust_forwarded_for,
             photo_dir: self.photo_dir.clone().into(),
             metrics_token: self.metrics_token.clone().filter(|t| !t.trim().is_empty()),
+            thresholds: self.thresholds(),
         }
     }
 }

@@ -182,7 +182,7 @@ async fn main() -> anyhow::Result<()> {
                 store,
                 Arc::new(web::LogSmsSender),
                 cfg.worker_interval_secs,
-                cfg.web().public_url,
+                &cfg.web(),
                 shutdown_signal(),
             )
             .await
@@ -222,10 +222,10 @@ async fn serve(
         let store = store.clone();
         let sms = sms.clone();
         let interval = cfg.worker_interval_secs;
-        let public_url = cfg.web().public_url;
+        let web = cfg.web();
         let mut rx = stop_rx.clone();
         tokio::spawn(async move {
-            worker::run(store, sms, interval, public_url, async move {
+            worker::run(store, sms, interval, &web, async move {
                 let _ = rx.changed().await;
             })
             .await

@@ -15,9 +15,10 @@ pub async fn run(
     store: store::Store,
     sms: Arc<dyn web::SmsSender>,
     interval_secs: u64,
-    public_url: Option<String>,
+    web: &web::WebConfig,
     stop: impl std::future::Future<Output = ()>,
 ) {
+    let (public_url, thresholds) = (web.public_url.clone(), web.thresholds);
     let mut tick = tokio::time::interval(Duration::from_secs(interval_secs.max(1)));
     let mut sms_tick = tokio::time::interval(SMS_EVERY);
     tokio::pin!(stop);
@@ -30,7 +31,7 @@ pub async fn run(
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
                 }
-                supervise(&store).await;
+                supervise(&store, &thresholds).await;
             }
             _ = sms_tick.tick() => send_texts(&store, sms.as_ref(), public_url.as_deref()).await,
         }
@@ -38,13 +39,9 @@ pub async fn run(
 }
 
 /// Sends the supervision notices due; what fails is sent on the next round.
-async fn supervise(store: &store::Store) {
+async fn supervise(store: &store::Store, thresholds: &domain::Thresholds) {
     let sent = match store.calendar().await {
-        Ok(calendar) => {
-            store
-                .supervise(&calendar, &domain::Thresholds::default())
-                .await
-        }
+        Ok(calendar) => store.supervise(&calendar, thresholds).await,
         Err(e) => Err(e),
     };
     match sent {

@@ -31,15 +31,21 @@ pub struct Thresholds {
     pub overdue_red: i64,
 }
 
+impl Thresholds {
+    /// 催办 two working days ahead; 黄牌 / 红牌 when unsigned after 1 / 3
+    /// working days or late by 1 / 5.
+    pub const DEFAULT: Thresholds = Thresholds {
+        remind_before: 2,
+        unsigned_yellow: 1,
+        unsigned_red: 3,
+        overdue_yellow: 1,
+        overdue_red: 5,
+    };
+}
+
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds {
-            remind_before: 2,
-            unsigned_yellow: 1,
-            unsigned_red: 3,
-            overdue_yellow: 1,
-            overdue_red: 5,
-        }
+        Thresholds::DEFAULT
     }
 }
 

@@ -37,6 +37,7 @@ impl KeptCalendar {
 pub struct Deadlines {
     today: NaiveDate,
     calendar: Arc<Calendar>,
+    thresholds: domain::Thresholds,
 }
 
 impl Deadlines {
@@ -45,6 +46,7 @@ impl Deadlines {
         Ok(Deadlines {
             today: state.store.clock().today(),
             calendar: state.calendar.get(state).await?,
+            thresholds: state.config.thresholds,
         })
     }
 
@@ -55,12 +57,7 @@ impl Deadlines {
             dispatched: domain::beijing_date(task.created_at),
             due: task.due_date,
         };
-        domain::card(
-            &facts,
-            &self.calendar,
-            self.today,
-            &domain::Thresholds::default(),
-        )
+        domain::card(&facts, &self.calendar, self.today, &self.thresholds)
     }
 
     /// Whether the task is open past its due date.

@@ -57,6 +57,9 @@ pub struct WebConfig {
     /// `/metrics` answers only requests bearing this token
     /// (`Authorization: Bearer …`); without one it is not served at all.
     pub metrics_token: Option<String>,
+    /// When supervision reminds and cards, in working days (the worker
+    /// sends by the same).
+    pub thresholds: domain::Thresholds,
 }
 
 impl Default for WebConfig {
@@ -73,6 +76,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             photo_dir: "photos".into(),
             metrics_token: None,
+            thresholds: domain::Thresholds::default(),
         }
     }
 }
