@@ -1,6 +1,7 @@
 //! Supervision under crashes: worker processes killed mid-round (SIGKILL)
 //! again and again, and on PostgreSQL two running at once, still send every
-//! 催办 and card exactly once — each with its timeline entry and inbox lines.
+//! 催办 and card, and escalate every unanswered 督办单, exactly once — each
+//! with its timeline entry and inbox lines.
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -31,11 +32,16 @@ fn worker(url: &str) -> Child {
         .expect("start the worker")
 }
 
-/// Tasks given on 1 September, due on the 3rd, never signed.
+/// Tasks given on 1 September, due on the 3rd, never signed, each with a
+/// 督办单 to answer by the 4th that nobody answers.
 async fn late_tasks(store: &Store, world: &World) -> Vec<domain::TopicId> {
     let convener = Who {
         actor: store.actor(world.user("convener-a")).await.unwrap(),
         name: "召集人".into(),
+    };
+    let leader = Who {
+        actor: store.actor(world.user("leader-a")).await.unwrap(),
+        name: "领导".into(),
     };
     let mut topics = Vec::new();
     for i in 0..TASKS {
@@ -55,12 +61,17 @@ async fn late_tasks(store: &Store, world: &World) -> Vec<domain::TopicId> {
             due: at("2026-09-03T10:00:00+08:00").date_naive(),
         };
         store.apply_topic(t.id, &convener, refer).await.unwrap();
+        let task = store.tasks_of_topic(t.id).await.unwrap()[0].id;
+        let text = domain::Note::parse("请说明未签收原因并立即签收").unwrap();
+        let by = at("2026-09-04T10:00:00+08:00").date_naive();
+        store.issue_order(task, &leader, &text, by).await.unwrap();
         topics.push(t.id);
     }
     topics
 }
 
-/// Supervision entries on the timelines of these topics.
+/// Supervision entries on the timelines of these topics: notices, and
+/// escalated 督办单 counted as a hundred each.
 async fn sent(store: &Store, topics: &[domain::TopicId]) -> Vec<usize> {
     let mut counts = Vec::new();
     for t in topics {
@@ -68,13 +79,12 @@ async fn sent(store: &Store, topics: &[domain::TopicId]) -> Vec<usize> {
         counts.push(
             timeline
                 .iter()
-                .filter(|e| {
-                    matches!(
-                        e.kind,
-                        domain::EventKind::Reminded | domain::EventKind::Carded
-                    )
+                .map(|e| match e.kind {
+                    domain::EventKind::Reminded | domain::EventKind::Carded => 1,
+                    domain::EventKind::OrderEscalated => 100,
+                    _ => 0,
                 })
-                .count(),
+                .sum(),
         );
     }
     counts
@@ -101,7 +111,7 @@ async fn supervision_survives_kills(backend: Backend) {
     if backend == Backend::Postgres {
         workers.push(worker(&url));
     }
-    let want = vec![NOTICES_PER_TASK; TASKS];
+    let want = vec![NOTICES_PER_TASK + 100; TASKS];
     for _ in 0..300 {
         if sent(&store, &topics).await == want {
             break;
@@ -123,17 +133,18 @@ async fn supervision_survives_kills(backend: Backend) {
         let (store, key) = (store.clone(), store::user_key(world.user(login)));
         async move { store.notifications(&[key], 10_000).await.unwrap().len() }
     };
-    // The department's clerk and head hear every card; the leaders of the
-    // subdistrict the department serves only the red ones (two per task),
-    // the county above and another subdistrict none.
+    // The department's clerk and head hear every card, the order and its
+    // escalation; the leaders of the subdistrict the department serves the
+    // red cards (two per task) and the escalations, the county above and
+    // another subdistrict none.
     for clerk in ["staff-a", "head-a"] {
         assert_eq!(
             inbox(clerk).await,
-            TASKS * NOTICES_PER_TASK + TASKS,
-            "{clerk}: and the new tasks"
+            TASKS * NOTICES_PER_TASK + 3 * TASKS,
+            "{clerk}: and the new tasks, the orders and their escalations"
         );
     }
-    assert_eq!(inbox("leader-a").await, TASKS * 2);
+    assert_eq!(inbox("leader-a").await, TASKS * 3);
     assert_eq!(inbox("leader-county").await, 0);
     assert_eq!(inbox("leader-b").await, 0);
 }
