@@ -73,6 +73,31 @@ pub(crate) async fn locked(
     Ok((d, ctx))
 }
 
+/// The room's conveners hear when statements start waiting for them: on the
+/// first one pending, not on every one after it.
+async fn tell_conveners_of_waiting(
+    w: &WriteTx,
+    d: &deliberation::Model,
+    room: RoomId,
+) -> Result<()> {
+    let pending = statement::Entity::find()
+        .filter(statement::Column::DeliberationId.eq(d.id))
+        .filter(statement::Column::State.eq(StatementState::Pending.code()))
+        .count(&w.tx)
+        .await?;
+    if pending != 1 {
+        return Ok(());
+    }
+    let title = topic::Entity::find_by_id(d.topic_id)
+        .one(&w.tx)
+        .await?
+        .map(|t| t.title)
+        .unwrap_or_default();
+    let people = super::notify::conveners_of(w, room.0).await?;
+    let text = format!("线上议事「{title}」有群众提出的新观点待审核，审核通过后才会展示给大家");
+    super::notify::tell(w, d.topic_id, &people, &text).await
+}
+
 async fn next_tid(w: &WriteTx, id: i64) -> Result<i64> {
     let last = statement::Entity::find()
         .filter(statement::Column::DeliberationId.eq(id))
@@ -207,7 +232,7 @@ impl Store {
     ) -> Result<Statement> {
         let text = parse_statement(raw)?;
         let w = self.write().await?;
-        let (_, ctx) = locked(&w, id).await?;
+        let (d, ctx) = locked(&w, id).await?;
         domain::decide_deliberation(&ctx, &who.actor, DeliberationMove::Propose)?;
         let state = domain::new_statement_state(&ctx, &who.actor);
         let duplicate = statement::Entity::find()
@@ -232,6 +257,9 @@ impl Store {
         }
         .insert(&w.tx)
         .await?;
+        if state == StatementState::Pending {
+            tell_conveners_of_waiting(&w, &d, ctx.room).await?;
+        }
         w.commit().await?;
         s.try_into()
     }

@@ -187,6 +187,12 @@ async fn online_deliberation(backend: Backend) {
         .find(|s| s.text == added)
         .unwrap();
     assert_eq!(pending.state, domain::StatementState::Pending);
+    let waiting = app.inbox("convener-a").await;
+    let told = waiting
+        .iter()
+        .filter(|t| t.contains("新观点待审核"))
+        .count();
+    assert_eq!(told, 1, "the convener hears a statement waits: {waiting:?}");
     let sid = pending.id.to_string();
     // Nobody votes on it before approval.
     let r = form(
