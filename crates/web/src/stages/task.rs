@@ -15,12 +15,9 @@ use crate::forms::{ActionInput, ApiJson, ApiPath};
 use crate::photos::PhotoForm;
 
 /// The task move named by `name` with its fields parsed; an unknown name is not found.
-/// Only `complete` carries photos (evidence of the finished work).
-pub(crate) fn parse_move(
-    name: &str,
-    i: &ActionInput,
-    photos: Vec<store::NewPhoto>,
-) -> AppResult<TaskAction> {
+/// Only `complete` carries photos (evidence of the finished work); they are
+/// added once the fields are known to be good.
+pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TaskAction> {
     Ok(match name {
         "sign" => TaskAction::Sign,
         "return" => TaskAction::Return {
@@ -38,7 +35,7 @@ pub(crate) fn parse_move(
         "deny-extension" => TaskAction::DenyExtension,
         "complete" => TaskAction::Complete {
             note: i.note()?,
-            photos,
+            photos: Vec::new(),
         },
         "verify" => TaskAction::Verify,
         "send-back" => TaskAction::SendBack {
@@ -65,14 +62,11 @@ async fn task_action(
     input: &ActionInput,
     uploads: Vec<axum::body::Bytes>,
 ) -> AppResult<store::Task> {
-    // The note is checked before any photo is processed.
-    parse_move(name, input, Vec::new())?;
-    let photos = if name == "complete" {
-        crate::photos::save(state, uploads).await?
-    } else {
-        Vec::new()
-    };
-    let action = parse_move(name, input, photos)?;
+    // The fields are checked before any photo is processed.
+    let mut action = parse_move(name, input)?;
+    if let TaskAction::Complete { photos, .. } = &mut action {
+        *photos = crate::photos::save(state, uploads).await?;
+    }
     Ok(state.store.apply_task(id, &viewer.who(), action).await?)
 }
 
