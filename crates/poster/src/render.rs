@@ -15,8 +15,9 @@ pub enum RenderError {
     Draw(String),
 }
 
-/// The system's fonts, loaded once (scanning them takes a while).
-fn fonts() -> Arc<usvg::fontdb::Database> {
+/// The system's fonts, loaded once (scanning them takes a while); the
+/// document crate draws with them too.
+pub fn system_fonts() -> Arc<usvg::fontdb::Database> {
     static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
     DB.get_or_init(|| {
         let mut db = usvg::fontdb::Database::new();
@@ -29,7 +30,7 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
 fn tree(info: &PosterInfo, paper: Paper) -> Result<usvg::Tree, RenderError> {
     let svg = poster_svg(info, paper)?;
     let opts = usvg::Options {
-        fontdb: fonts(),
+        fontdb: system_fonts(),
         ..Default::default()
     };
     usvg::Tree::from_str(&svg, &opts).map_err(|e| RenderError::Svg(e.to_string()))
