@@ -13,6 +13,7 @@ use store::{NewDepartment, NewRegion, NewRoom, NewUser, Store, Who};
 
 mod deliberation;
 mod pace;
+mod research;
 mod walk;
 
 /// Every demo account signs in with this password.
@@ -28,6 +29,7 @@ struct Data {
     residents: Vec<Resident>,
     topics: Vec<DemoTopic>,
     templates: Templates,
+    research: ResearchTexts,
     deliberations: Vec<deliberation::DemoDeliberation>,
 }
 
@@ -90,6 +92,18 @@ struct DemoTopic {
     title: String,
     body: String,
     place: String,
+}
+
+/// Texts of the research the demo records (each with {title} and {place}).
+#[derive(Deserialize)]
+struct ResearchTexts {
+    questions: Vec<String>,
+    /// Typed-in participants, one per line: 姓名 类别.
+    people: Vec<String>,
+    feasibility: Vec<String>,
+    measures: Vec<String>,
+    risks: Vec<String>,
+    recommendation: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -324,6 +338,19 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
         people.leader.actor.leads(&chenshi_path),
         "demo needs a leader of 陈师街道"
     );
+
+    // 挂钩代表: each room has two committee members linked to it.
+    let mut rooms: Vec<RoomId> = people.conveners.values().map(|(_, r)| *r).collect();
+    rooms.sort();
+    for (i, room) in rooms.iter().enumerate() {
+        for k in 0..2 {
+            if let Some(m) = people.members.get((i + k) % people.members.len().max(1))
+                && let Some(u) = m.actor.user
+            {
+                store.link_to_room(*room, u).await?;
+            }
+        }
+    }
 
     // Residents sign in by phone; they have no password.
     for r in &d.residents {

@@ -10,6 +10,8 @@ labelled!(
         MergedInto => "merged_into", "合并入本议题";
         Referred => "referred", "转办";
         ResearchAdded => "research_added", "商前调研";
+        ResearchPlanned => "research_planned", "调研方案";
+        AnalysisWritten => "analysis_written", "调研分析";
         Scheduled => "scheduled", "安排上会";
         OpinionRecorded => "opinion_recorded", "形成协商意见";
         Reviewed => "reviewed", "上会研究";

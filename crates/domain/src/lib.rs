@@ -19,6 +19,7 @@ mod meeting;
 mod order;
 mod people;
 mod region;
+mod research;
 mod review;
 mod supervision;
 mod task;
@@ -60,6 +61,10 @@ pub use meeting::{
 pub use order::{answer_order, issue_order, order_overdue};
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};
+pub use research::{
+    Analysis, AnalysisSection, Participant, ResearchMethod, ResearchPlan, ResearchProgress,
+    ResearchVisit,
+};
 pub use review::{ReviewSessionRef, Ruling, dispatchable, overall_decision, plan_review_session};
 pub use supervision::{Audience, Card, Notice, Supervised, Thresholds, card, notices};
 pub use task::{

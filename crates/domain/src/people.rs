@@ -43,6 +43,51 @@ pub enum ScopeKind {
     Department,
 }
 
+impl ParticipantCategory {
+    /// The category a person typed: its code, its label, or the short words
+    /// people use (行家里手, 专家, 村民代表, 居民代表, 部门, 群众 …).
+    pub fn from_zh(word: &str) -> Option<Self> {
+        use ParticipantCategory::*;
+        let word = word.trim();
+        Self::parse(word)
+            .or_else(|| Self::ALL.into_iter().find(|c| c.label_zh() == word))
+            .or(match word {
+                "行家里手" | "专家" | "行家" => Some(Expert),
+                "村民代表" | "居民代表" | "村代表" | "居代表" => {
+                    Some(ResidentRepresentative)
+                }
+                "部门" | "部门代表" | "职能部门" => Some(DepartmentRepresentative),
+                "群众" | "居民" | "村民" => Some(Public),
+                "党员" | "党员代表" => Some(PartyMember),
+                "人大代表" => Some(DeputyPeoplesCongress),
+                "政协委员" | "委员" => Some(CppccMember),
+                _ => None,
+            })
+    }
+
+    /// The one category that counts a person with several in a mix: the
+    /// rarer seat first (a 政协委员 who is also a 党员 counts as 政协委员).
+    pub fn primary(of: &[ParticipantCategory]) -> ParticipantCategory {
+        use ParticipantCategory::*;
+        [
+            CppccMember,
+            DeputyPeoplesCongress,
+            Expert,
+            DepartmentRepresentative,
+            ResidentRepresentative,
+            PartyMember,
+        ]
+        .into_iter()
+        .find(|c| of.contains(c))
+        .unwrap_or(Public)
+    }
+
+    /// The words [`ParticipantCategory::from_zh`] takes, for a refusal to quote.
+    pub fn short_list() -> &'static str {
+        "行家里手、党员、村民代表、群众、人大代表、政协委员、部门"
+    }
+}
+
 impl Role {
     /// The kind of place this role is held in.
     pub fn scope_kind(&self) -> ScopeKind {

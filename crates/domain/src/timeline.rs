@@ -5,7 +5,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Channel, Decision, Satisfaction};
+use crate::{AnalysisSection, Channel, Decision, ResearchMethod, Satisfaction};
 
 /// China Standard Time (UTC+8, no daylight saving): every person the product serves lives in it.
 pub const BEIJING: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
@@ -75,8 +75,29 @@ pub enum EventDetail {
     Research {
         /// What was found.
         note: String,
-        /// Who took part, as typed; may be empty.
+        /// Who took part, with their categories; may be empty.
         participants: String,
+        /// The day of the visit (older entries have none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
+        /// Where, and how (实地走访, 座谈, …).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        place: Option<String>,
+        /// How it was done.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        method: Option<ResearchMethod>,
+    },
+    /// The research plan was set or changed.
+    ResearchPlan {
+        /// What the research sets out to find.
+        questions: String,
+        /// How.
+        methods: Vec<ResearchMethod>,
+    },
+    /// The research analysis was written or revised.
+    Analysis {
+        /// The sections still empty.
+        missing: Vec<AnalysisSection>,
     },
     /// Put on a meeting's agenda.
     Scheduled {
@@ -277,8 +298,43 @@ impl EventDetail {
                 format!("议题「{title}」（{tracking_no}）并入本议题")
             }
             D::Referred { department, due } => format!("转交{department}办理，办理期限 {due}"),
-            D::Research { note, participants } if participants.is_empty() => note.clone(),
-            D::Research { note, participants } => format!("{note}（参加：{participants}）"),
+            D::Research {
+                note,
+                participants,
+                on,
+                place,
+                method,
+            } => {
+                let mut s = String::new();
+                if let Some(on) = on {
+                    s.push_str(&format!("{on} "));
+                }
+                if let Some(place) = place {
+                    s.push_str(place);
+                }
+                if let Some(method) = method {
+                    s.push_str(&format!("（{}）", method.label_zh()));
+                }
+                if !s.is_empty() {
+                    s.push('：');
+                }
+                s.push_str(note);
+                if !participants.is_empty() {
+                    s.push_str(&format!("（参加：{participants}）"));
+                }
+                s
+            }
+            D::ResearchPlan { questions, methods } => {
+                let methods: Vec<&str> = methods.iter().map(|m| m.label_zh()).collect();
+                format!("调研内容：{questions}；调研方式：{}", methods.join("、"))
+            }
+            D::Analysis { missing } if missing.is_empty() => {
+                "可行性、实施措施、潜在问题与风险、建议均已写明".to_owned()
+            }
+            D::Analysis { missing } => {
+                let missing: Vec<&str> = missing.iter().map(|m| m.label_zh()).collect();
+                format!("尚待填写：{}", missing.join("、"))
+            }
             D::Scheduled { meeting, starts_at } => {
                 format!("列入「{meeting}」议程（{}）", beijing_time(*starts_at))
             }

@@ -2,6 +2,7 @@
 use chrono::NaiveDate;
 
 use crate::labels::labelled;
+use crate::research::ResearchProgress;
 use crate::review::{ReviewSessionRef, Ruling, check_session, dispatchable, overall_decision};
 use crate::{
     Actor, Channel, Decision, DepartmentId, DomainError, EventKind, FollowUpOutcome, MeetingId,
@@ -91,6 +92,8 @@ pub struct TopicCtx {
     pub open_tasks: u32,
     /// The state of the meeting whose agenda last took the topic.
     pub meeting: Option<MeetingState>,
+    /// How far its research has come; scheduling needs it complete.
+    pub research: ResearchProgress,
     /// Today in Beijing, from the injected clock (due dates are days).
     pub today: NaiveDate,
 }
@@ -103,7 +106,9 @@ labelled!(
         Reject => "reject", "不予立项";
         Merge => "merge", "合并";
         Refer => "refer", "转办";
+        Plan => "research_plan", "调研方案";
         Research => "research", "商前调研";
+        Analyse => "analysis", "调研分析";
         Schedule => "schedule", "安排上会";
         Opinion => "opinion", "形成协商意见";
         Review => "review", "上会研究";
@@ -179,8 +184,15 @@ pub enum TopicCommand {
         /// Its due date, today at the earliest.
         due: NaiveDate,
     },
+    /// Set or change the research plan (调研方案).
+    PlanResearch,
     /// Record a research visit (商前调研).
-    AddResearch,
+    AddResearch {
+        /// The day of the visit: today or earlier.
+        on: NaiveDate,
+    },
+    /// Write or revise the research analysis (调研分析).
+    WriteAnalysis,
     /// Put the topic on a meeting's agenda (安排上会).
     Schedule {
         /// A meeting of the topic's room that has not started.
@@ -243,7 +255,9 @@ impl TopicCommand {
             C::Reject { .. } => TopicMove::Reject,
             C::Merge { .. } => TopicMove::Merge,
             C::Refer { .. } => TopicMove::Refer,
-            C::AddResearch => TopicMove::Research,
+            C::PlanResearch => TopicMove::Plan,
+            C::AddResearch { .. } => TopicMove::Research,
+            C::WriteAnalysis => TopicMove::Analyse,
             C::Schedule { .. } => TopicMove::Schedule,
             C::RecordOpinion => TopicMove::Opinion,
             C::Review { .. } => TopicMove::Review,
@@ -389,6 +403,7 @@ pub fn decide(
             });
         }
         TopicCommand::Schedule { meeting } => crate::meeting::check_agenda(ctx.room, meeting)?,
+        TopicCommand::AddResearch { on } => crate::research::check_visit_day(*on, ctx.today)?,
         TopicCommand::Rate { satisfaction } if !satisfaction.is_satisfied() => {
             return Ok(TopicTransition {
                 to: TopicState::Reopened,
@@ -431,8 +446,14 @@ fn check(
         (M::Reject, Submitted) => (Rejected, EventKind::Rejected),
         (M::Merge, Submitted) => (Merged, EventKind::Merged),
         (M::Refer, Submitted) => (Referred, EventKind::Referred),
+        (M::Plan, Accepted | Researching) => (Researching, EventKind::ResearchPlanned),
         (M::Research, Accepted | Researching) => (Researching, EventKind::ResearchAdded),
-        (M::Schedule, Researching) => (Scheduled, EventKind::Scheduled),
+        (M::Analyse, Accepted | Researching) => (Researching, EventKind::AnalysisWritten),
+        // 调研不精准不建议: a record and every section of the analysis first.
+        (M::Schedule, Researching) => {
+            ctx.research.check_complete()?;
+            (Scheduled, EventKind::Scheduled)
+        }
         // No research, no proposal.
         (M::Schedule, Accepted) => {
             return Err(DomainError::Precondition(

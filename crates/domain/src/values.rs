@@ -92,7 +92,7 @@ pub fn has_hidden_chars(s: &str, multiline: bool) -> bool {
     })
 }
 
-fn text(
+pub(crate) fn text(
     field: &'static str,
     label: &str,
     raw: &str,

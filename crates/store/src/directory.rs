@@ -4,7 +4,7 @@ use domain::{
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::entity::{department, grant, region, room, user};
+use crate::entity::{department, grant, region, room, room_person, user};
 use crate::model::all;
 use crate::{Department, Region, Result, Room, Store, StoreError, User};
 
@@ -424,6 +424,45 @@ impl Store {
         all(user::Entity::find()
             .filter(user::Column::Id.is_in(ids))
             .order_by_asc(user::Column::Id)
+            .all(self.conn())
+            .await?)
+    }
+
+    /// Links a registered person to a room (挂钩代表); linking twice is a no-op.
+    pub async fn link_to_room(&self, room: RoomId, user: UserId) -> Result<()> {
+        let w = self.write().await?;
+        let exists = room_person::Entity::find()
+            .filter(room_person::Column::RoomId.eq(room.0))
+            .filter(room_person::Column::UserId.eq(user.0))
+            .one(&w.tx)
+            .await?
+            .is_some();
+        if !exists {
+            room_person::ActiveModel {
+                room_id: Set(room.0),
+                user_id: Set(user.0),
+                created_at: Set(w.now),
+                ..Default::default()
+            }
+            .insert(&w.tx)
+            .await?;
+        }
+        w.commit().await
+    }
+
+    /// The people linked to a room (挂钩代表), by name: whom research and
+    /// meetings pick participants from.
+    pub async fn people_of_room(&self, room: RoomId) -> Result<Vec<User>> {
+        let ids: Vec<i64> = room_person::Entity::find()
+            .filter(room_person::Column::RoomId.eq(room.0))
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|p| p.user_id)
+            .collect();
+        all(user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .order_by_asc(user::Column::DisplayName)
             .all(self.conn())
             .await?)
     }

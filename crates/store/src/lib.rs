@@ -11,6 +11,7 @@ mod error;
 mod migration;
 mod model;
 
+mod action;
 mod auth;
 mod calendar;
 mod directory;
@@ -37,6 +38,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+pub use action::TopicAction;
 pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
@@ -44,7 +46,7 @@ pub use like_queue::LikeQueue;
 pub use likes::{LikeOutcome, VisitorMarks};
 pub use model::{
     Deliberation, DeliberationResult, Department, Meeting, Notification, Opinion, Photo, Rating,
-    Region, ResearchRecord, ReviewSession, Room, Statement, Task, Topic, TopicEvent, User,
+    Region, ReviewSession, Room, Statement, Task, Topic, TopicEvent, User,
 };
 pub use stage::deliberation::{OpenDeliberation, STATEMENT_MAX, parse_statement};
 pub use stage::follow_up::FollowUp;
@@ -53,12 +55,13 @@ pub use stage::meeting::NewMeeting;
 pub use stage::mine::MyTopics;
 pub use stage::opinion_map::AnalysisInput;
 pub use stage::order::SupervisionOrder;
+pub use stage::research::{Research, ResearchRecord, names_with_categories, sections};
 pub use stage::review::NewReviewSession;
 pub use stage::share::TaskShare;
 pub use stage::submit::NewTopic;
 pub use stage::task::TaskAction;
 pub(crate) use stage::{deliberation, intake};
-pub use topics::{TopicAction, TopicFilter, Who};
+pub use topics::{TopicFilter, Who};
 
 /// Days after completion a follow-up check falls due unless configured.
 pub const DEFAULT_FOLLOW_UP_DAYS: i64 = 30;

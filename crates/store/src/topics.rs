@@ -2,23 +2,21 @@
 //! along the chain (each stage's own writes are in [`crate::stage`]).
 use chrono::NaiveDate;
 use domain::{
-    Actor, Channel, DepartmentId, EventDetail, EventKind, FollowUpOutcome, MeetingId, MeetingState,
-    Note, OpinionId, Participants, RatingComment, Reason, RegionPath, ReviewSessionId, Role,
-    RoomId, Ruling, Satisfaction, TaskTitle, TopicCommand, TopicCtx, TopicId, TopicMove,
-    TopicState, TrackingNo, beijing_date,
+    Actor, Channel, EventDetail, EventKind, MeetingState, RegionPath, ResearchProgress, Role,
+    RoomId, TopicCommand, TopicCtx, TopicId, TopicMove, TopicState, TrackingNo, beijing_date,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
 
-use crate::entity::{opinion, rating, research_record, task, topic, topic_event};
+use crate::TopicAction;
+use crate::entity::{opinion, rating, task, topic, topic_event};
 use crate::intake;
 use crate::model::{self, parsed};
 use crate::stage;
 use crate::{
-    Opinion, Rating, ResearchRecord, Result, Store, StoreError, Task, Topic, TopicEvent, TopicRow,
-    WriteTx,
+    Opinion, Rating, Result, Store, StoreError, Task, Topic, TopicEvent, TopicRow, WriteTx,
 };
 
 /// Who is acting, as the domain sees them and as the timeline names them.
@@ -28,118 +26,6 @@ pub struct Who {
     pub actor: Actor,
     /// The name the timeline shows for them.
     pub name: String,
-}
-
-/// A move on a topic with the data it carries; the domain decides whether it may happen.
-#[derive(Clone, Debug)]
-pub enum TopicAction {
-    /// Take the submission on (受理立项).
-    Accept,
-    /// Refuse the submission (不予立项).
-    Reject {
-        /// Why, for the submitter to read.
-        reason: Reason,
-    },
-    /// Fold the submission into a topic already being handled (合并).
-    Merge {
-        /// The 查询码 of the topic that takes it.
-        into: TrackingNo,
-    },
-    /// Hand the submission straight to a department (转办).
-    Refer {
-        /// The department that handles it.
-        department: DepartmentId,
-        /// Its due date, today at the earliest.
-        due: NaiveDate,
-    },
-    /// Record a research visit (商前调研).
-    AddResearch {
-        /// What was found.
-        note: Note,
-        /// Who took part; may be empty.
-        participants: Participants,
-    },
-    /// Put the topic on a meeting's agenda (安排上会).
-    Schedule {
-        /// A meeting of the topic's room that has not started.
-        meeting: MeetingId,
-    },
-    /// Record the meeting's consultation opinion (协商意见).
-    RecordOpinion {
-        /// The opinion as agreed.
-        text: Note,
-    },
-    /// Leadership rules on one consultation opinion at a leadership meeting
-    /// (上会研究); the topic is reviewed when its last opinion is ruled on.
-    Review {
-        /// The leadership meeting.
-        session: ReviewSessionId,
-        /// The topic's opinion ruled on.
-        opinion: OpinionId,
-        /// What was decided, with the part, the reason and the 批示.
-        ruling: Ruling,
-    },
-    /// Give a department a task (工单) that carries the decision out.
-    DispatchTask {
-        /// The department that does the work.
-        department: DepartmentId,
-        /// What it is asked to do.
-        title: TaskTitle,
-        /// Its due date, today at the earliest.
-        due: NaiveDate,
-        /// The adopted opinion (or part) it carries out, when named.
-        opinion: Option<OpinionId>,
-        /// Co-handling departments (协办), each with a share to sign and finish.
-        co_departments: Vec<DepartmentId>,
-    },
-    /// Close the work once every task is verified (办结).
-    Complete,
-    /// The submitter rates the result; not satisfied reopens the topic.
-    Rate {
-        /// The submitter's verdict.
-        satisfaction: Satisfaction,
-        /// What they add; may be empty.
-        comment: RatingComment,
-    },
-    /// Put a reopened topic back to work.
-    Resume,
-    /// Keep the result of a reopened topic, saying why (a leader; it ends).
-    Uphold {
-        /// Why no new task is given.
-        reason: Reason,
-    },
-    /// 跟踪问效: the convener or a committee member went back to see whether
-    /// the fix held; 没有效果 reopens the topic.
-    FollowUp {
-        /// What they found.
-        outcome: FollowUpOutcome,
-        /// What they saw.
-        note: Note,
-        /// Photos taken, already made safe and stored.
-        photos: Vec<crate::NewPhoto>,
-    },
-}
-
-impl TopicAction {
-    /// The kind of move, without its data.
-    pub fn kind(&self) -> TopicMove {
-        match self {
-            TopicAction::Accept => TopicMove::Accept,
-            TopicAction::Reject { .. } => TopicMove::Reject,
-            TopicAction::Merge { .. } => TopicMove::Merge,
-            TopicAction::Refer { .. } => TopicMove::Refer,
-            TopicAction::AddResearch { .. } => TopicMove::Research,
-            TopicAction::Schedule { .. } => TopicMove::Schedule,
-            TopicAction::RecordOpinion { .. } => TopicMove::Opinion,
-            TopicAction::Review { .. } => TopicMove::Review,
-            TopicAction::DispatchTask { .. } => TopicMove::Dispatch,
-            TopicAction::Complete => TopicMove::Complete,
-            TopicAction::Rate { .. } => TopicMove::Rate,
-            TopicAction::Resume => TopicMove::Resume,
-            TopicAction::Uphold { .. } => TopicMove::Uphold,
-            TopicAction::FollowUp { .. } => TopicMove::FollowUp,
-        }
-    }
 }
 
 /// Which topics a list shows, and which page of them.
@@ -269,16 +155,6 @@ impl Store {
             .collect()
     }
 
-    /// A topic's research records, oldest first.
-    pub async fn research_records(&self, id: TopicId) -> Result<Vec<ResearchRecord>> {
-        let rows = research_record::Entity::find()
-            .filter(research_record::Column::TopicId.eq(id.0))
-            .order_by_asc(research_record::Column::Id)
-            .all(self.conn())
-            .await?;
-        Ok(rows.into_iter().map(ResearchRecord::from).collect())
-    }
-
     /// A topic's consultation opinions, oldest first.
     pub async fn opinions(&self, id: TopicId) -> Result<Vec<Opinion>> {
         model::all(
@@ -360,7 +236,9 @@ impl Store {
                 department: stage::task::department_ref(&w, *department).await?,
                 due: *due,
             },
-            TopicAction::AddResearch { .. } => TopicCommand::AddResearch,
+            TopicAction::PlanResearch { .. } => TopicCommand::PlanResearch,
+            TopicAction::AddResearch { visit, .. } => TopicCommand::AddResearch { on: visit.on },
+            TopicAction::WriteAnalysis { .. } => TopicCommand::WriteAnalysis,
             TopicAction::Schedule { .. } => TopicCommand::Schedule {
                 meeting: meeting
                     .as_ref()
@@ -444,8 +322,14 @@ impl Store {
                 task_id = Some(tid);
                 EventDetail::Referred { department, due }
             }
-            TopicAction::AddResearch { note, participants } => {
-                stage::research::add(&w, &row, who, &note, &participants).await?
+            TopicAction::PlanResearch { plan } => stage::research::plan(&w, &row, &plan).await?,
+            TopicAction::AddResearch {
+                visit,
+                people,
+                photos,
+            } => stage::research::add(&w, &row, who, &visit, &people, &photos).await?,
+            TopicAction::WriteAnalysis { analysis } => {
+                stage::research::analyse(&w, &row, &analysis).await?
             }
             TopicAction::Schedule { .. } => {
                 let (_, m) = meeting.ok_or(StoreError::NotFound("会议"))?;
@@ -542,7 +426,14 @@ async fn ctx_on<C: ConnectionTrait>(conn: &C, t: &Topic, today: NaiveDate) -> Re
         Some(m) => Some(parsed(&m.state, MeetingState::parse, "meetings.state")?),
         None => None,
     };
+    // Only a topic being researched can be scheduled, so only then is it counted.
+    let research = if t.state == TopicState::Researching {
+        stage::research::progress(conn, t.id.0).await?
+    } else {
+        ResearchProgress::none()
+    };
     Ok(TopicCtx {
+        research,
         state: t.state,
         channel: t.channel,
         room: t.room,

@@ -159,6 +159,25 @@ pub struct ActionInput {
     pub co_departments: Option<String>,
     /// `assign` (a task): the user id of the clerk to handle it (承办人).
     pub clerk: Option<String>,
+    /// `research_plan`: what to find out, where, when, who leads, and the
+    /// methods (`visit`, `forum`, `survey`, `documents`, separated by commas).
+    pub questions: Option<String>,
+    pub places: Option<String>,
+    pub period: Option<String>,
+    pub lead: Option<String>,
+    pub methods: Option<String>,
+    /// `research`: the day (2026-12-01), place and method of the visit, what
+    /// it found (`note`), people typed one per line (「王建国 行家里手」) in
+    /// `participants` and registered people's user ids in `people`.
+    pub on: Option<String>,
+    pub place: Option<String>,
+    pub method: Option<String>,
+    pub people: Option<String>,
+    /// `analysis`: the four sections (each may be left empty while drafting).
+    pub feasibility: Option<String>,
+    pub measures: Option<String>,
+    pub risks: Option<String>,
+    pub recommendation: Option<String>,
 }
 
 impl ActionInput {
@@ -168,28 +187,38 @@ impl ActionInput {
     pub(crate) fn note(&self) -> AppResult<Note> {
         Ok(Note::parse(required(&self.note, "note", "内容")?)?)
     }
+    /// A comma-separated list of ids (checkboxes), without repeats.
+    pub(crate) fn ids(
+        raw: &Option<String>,
+        field: &'static str,
+        label: &str,
+    ) -> AppResult<Vec<i64>> {
+        let mut out = Vec::new();
+        for part in filled(raw).unwrap_or("").split(',').map(str::trim) {
+            if part.is_empty() {
+                continue;
+            }
+            let n: i64 = part
+                .parse()
+                .map_err(|_| invalid(field, &format!("{label}不正确")))?;
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+        if out.len() > 60 {
+            return Err(invalid(field, &format!("{label}最多60个")));
+        }
+        Ok(out)
+    }
     pub(crate) fn department(&self) -> AppResult<DepartmentId> {
         Ok(DepartmentId(id(&self.department, "department", "部门")?))
     }
     /// The co-handling departments named, without repeats (at most ten).
     pub(crate) fn co_departments(&self) -> AppResult<Vec<DepartmentId>> {
-        let mut out: Vec<DepartmentId> = Vec::new();
-        for part in filled(&self.co_departments).unwrap_or("").split(',') {
-            let part = part.trim();
-            if part.is_empty() {
-                continue;
-            }
-            let d = DepartmentId(
-                part.parse()
-                    .map_err(|_| invalid("co_departments", "协办部门不正确"))?,
-            );
-            if !out.contains(&d) {
-                out.push(d);
-            }
-        }
-        if out.len() > 10 {
+        let ids = Self::ids(&self.co_departments, "co_departments", "协办部门")?;
+        if ids.len() > 10 {
             return Err(invalid("co_departments", "协办部门最多十个"));
         }
-        Ok(out)
+        Ok(ids.into_iter().map(DepartmentId).collect())
     }
 }

@@ -7,6 +7,7 @@ mod assets;
 mod auth;
 mod calendar;
 pub mod device;
+mod documents;
 mod error;
 mod forms;
 mod limits;

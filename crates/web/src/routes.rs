@@ -90,6 +90,8 @@ table! {
     post "/r/{code}/meetings"              Policy::AnyOf(CONVENER) => stages::meeting::plan_meeting_page;
     get  "/t/{no}"                         Policy::Public   => pages::topic::topic;
     get  "/t/{no}/qr.svg"                  Policy::Public   => share::topic_qr;
+    get  "/t/{no}/research/report.docx"    Policy::Public   => pages::research::research_report_docx;
+    get  "/t/{no}/research/report.pdf"     Policy::Public   => pages::research::research_report_pdf;
     post "/t/{no}/support"                 Policy::Anyone   => stages::intake::support_page;
     post "/t/{no}/follow"                  Policy::SignedIn => stages::intake::follow_page;
     get  "/media/{*key}"                   Policy::Public   => photos::photo;

@@ -129,7 +129,7 @@ step('1a. a11y: the resident’s fresh topic page, with and without the 提交�
 
 // ------------------------------------------------------------------ 2. convener
 
-step('2a. convener finds the topic under 待受理, accepts it and adds a 商前调研 record', async () => {
+step('2a. convener finds the topic under 待受理, accepts it, plans research, records a visit and analyses', async () => {
   const page = (s.convener = await openPage('desktop', 'convener'));
   await staffLogin(page, CONVENER);
 
@@ -143,14 +143,32 @@ step('2a. convener finds the topic under 待受理, accepts it and adds a 商前
   assert.equal(await topicState(page), '已立项');
   await assertTimelineHas(page, '受理立项');
 
-  const research = await openDetails(page.locator('#actions'), '添加商前调研记录');
-  await research.getByLabel('调研情况').fill('实地查看：3号楼二单元1至5楼楼道灯均不亮，线路老化。物业同意配合，需城管协调电工更换线路和声控灯。');
-  await research.getByLabel('参加人员').fill('社区党员、3号楼楼长、物业经理');
-  await clickAndLoad(page, research.getByRole('button', { name: '保存调研记录' }));
+  // 调研方案, then a visit with who took part, then the four-part analysis.
+  const plan = await openDetails(page.locator('#actions'), '制定调研方案');
+  await plan.getByLabel('调研内容（要弄清什么）').fill('楼道灯不亮的范围、线路状况和维修责任');
+  await plan.getByLabel('牵头人').fill('社区书记');
+  await plan.getByLabel('实地走访').check();
+  await clickAndLoad(page, plan.getByRole('button', { name: '保存调研方案' }));
   assert.equal(await topicState(page), '调研中');
+
+  const research = await openDetails(page.locator('#actions'), '添加调研记录');
+  await research.getByLabel('调研发现').fill('实地查看：3号楼二单元1至5楼楼道灯均不亮，线路老化。物业同意配合，需城管协调电工更换线路和声控灯。');
+  await research.getByLabel('其他参加人员（每行一人：姓名 类别）').fill('王师傅 行家里手\n李阿姨 党员\n赵经理 群众');
+  await clickAndLoad(page, research.getByRole('button', { name: '保存调研记录' }));
   await assertTimelineHas(page, '商前调研');
-  const records = page.locator('section').filter({ has: page.getByRole('heading', { name: '商前调研' }) });
+  const records = page.locator('section#research');
   await assertVisible(records.getByText('线路老化', { exact: false }), 'the research record is shown');
+  await assertVisible(records.getByText('王师傅（专家/行家里手）', { exact: false }), 'participants carry their category');
+  await assertVisible(records.getByText('还缺', { exact: false }), 'what research still lacks is said');
+
+  const analysis = await openDetails(page.locator('#actions'), '调研分析（可行性、实施措施、风险、建议）');
+  await analysis.getByLabel('可行性').fill('线路可更换，物业承担材料费。');
+  await analysis.getByLabel('实施措施').fill('城管协调电工，一周内更换线路和声控灯。');
+  await analysis.getByLabel('潜在问题与风险').fill('施工期间夜间照明不足，需临时照明。');
+  await analysis.getByLabel('建议', { exact: true }).fill('建议提交协商议事会确定费用分摊。');
+  await clickAndLoad(page, analysis.getByRole('button', { name: '保存调研分析' }));
+  assert.equal(await records.getByText('还缺', { exact: false }).count(), 0, 'research is complete');
+  await assertVisible(records.getByRole('link', { name: 'PDF' }), 'the 调研报告 can be downloaded');
 }, chain);
 
 step('2b. convener plans a meeting on the room page and schedules the topic', async () => {

@@ -227,15 +227,9 @@ pub async fn walk_topics(
                     }
                     let mut at = triaged;
                     if stop >= Stop::Researching {
-                        at = pace.office(at, 2 + (n % 3) as i64, n + 1);
-                        let note =
-                            Note::parse(&fill(pick(&d.templates.research, n), &t.title, &t.place))?;
-                        act(
-                            convener,
-                            TopicAction::AddResearch {
-                                note,
-                                participants: Participants::parse("党员、村民代表、行家里手")?,
-                            },
+                        let complete = stop > Stop::Researching;
+                        at = super::research::research(
+                            store, pace, d, convener, *room, id, t, at, n, complete,
                         )
                         .await?;
                     }

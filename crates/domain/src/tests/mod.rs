@@ -6,13 +6,14 @@ use chrono::NaiveDate;
 use crate::testkit::{DEPT, ROOM, SUBMITTER, SUBMITTER_DEVICE, Who, actor_for, everyone, village};
 use crate::*;
 
+mod research;
 mod task;
 
 pub(super) fn reason() -> Reason {
     Reason::parse("理由充分").unwrap()
 }
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()
 }
 
@@ -66,7 +67,9 @@ fn topic_commands() -> Vec<TopicCommand> {
             department: dept(),
             due: today(),
         },
-        TopicCommand::AddResearch,
+        TopicCommand::PlanResearch,
+        TopicCommand::AddResearch { on: today() },
+        TopicCommand::WriteAnalysis,
         TopicCommand::Schedule {
             meeting: meeting(ROOM, MeetingState::Planned),
         },
@@ -99,7 +102,9 @@ fn topic_allowed(state: TopicState, cmd: &TopicCommand) -> Option<(TopicState, E
         (C::Reject { .. }, Submitted) => (Rejected, EventKind::Rejected),
         (C::Merge { .. }, Submitted) => (Merged, EventKind::Merged),
         (C::Refer { .. }, Submitted) => (Referred, EventKind::Referred),
-        (C::AddResearch, Accepted | Researching) => (Researching, EventKind::ResearchAdded),
+        (C::PlanResearch, Accepted | Researching) => (Researching, EventKind::ResearchPlanned),
+        (C::AddResearch { .. }, Accepted | Researching) => (Researching, EventKind::ResearchAdded),
+        (C::WriteAnalysis, Accepted | Researching) => (Researching, EventKind::AnalysisWritten),
         (C::Schedule { .. }, Researching) => (Scheduled, EventKind::Scheduled),
         (C::RecordOpinion, Scheduled | Deliberated) => (Deliberated, EventKind::OpinionRecorded),
         (C::Review { .. }, Deliberated) => (Reviewed, EventKind::Reviewed),
@@ -145,7 +150,7 @@ fn topic_permitted(cmd: &TopicCommand, who: Who, submitter: &Submitter) -> bool 
     }
 }
 
-fn ctx(state: TopicState, submitter: Submitter) -> TopicCtx {
+pub(super) fn ctx(state: TopicState, submitter: Submitter) -> TopicCtx {
     TopicCtx {
         state,
         channel: Channel::Resident,
@@ -155,6 +160,10 @@ fn ctx(state: TopicState, submitter: Submitter) -> TopicCtx {
         decision: Some(Decision::Adopt),
         open_tasks: 0,
         meeting: Some(MeetingState::InSession),
+        research: ResearchProgress {
+            records: 1,
+            missing: Vec::new(),
+        },
         today: today(),
     }
 }
@@ -211,7 +220,7 @@ fn topic_machine_is_exactly_the_table() {
     // Convener and leader moves count once per kind of submitter (4); review,
     // dispatch and uphold by two leaders; the three ratings only by a user or
     // device submitter, and by either for a claimed topic.
-    let convener_moves = 4 + 2 + 1 + 2 + 2 + 1; // triage, research x2, schedule, opinion x2, complete x2, resume
+    let convener_moves = 4 + 6 + 1 + 2 + 2 + 1; // triage, plan/record/analysis x2, schedule, opinion x2, complete x2, resume
     let leader_moves = 2 * (1 + 3 + 1); // review, dispatch x3, uphold
     // 跟踪问效: three outcomes, after completion or rating, by the convener or a member.
     let follow_ups = 3 * 2 * 2;
@@ -241,6 +250,17 @@ fn no_research_no_proposal() {
         },
     );
     assert!(matches!(got, Err(DomainError::Precondition(m)) if m.contains("商前调研")));
+    // Researching but not yet complete: the refusal says what is missing.
+    let mut c = ctx(TopicState::Researching, Submitter::Nobody);
+    c.research = ResearchProgress::none();
+    let got = decide(
+        &c,
+        &actor_for(Who::Convener),
+        &TopicCommand::Schedule {
+            meeting: meeting(ROOM, MeetingState::Planned),
+        },
+    );
+    assert!(matches!(got, Err(DomainError::Precondition(m)) if m.contains("可行性")));
 }
 
 #[test]

@@ -21,6 +21,8 @@ pub struct Model {
     pub task_id: Option<i64>,
     /// Taken at a follow-up check (`m0017`).
     pub follow_up_id: Option<i64>,
+    /// Evidence of a research visit (`m0024`).
+    pub research_record_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -13,6 +13,14 @@ pub struct Model {
     pub note: String,
     pub participants: String,
     pub created_by: i64,
+    /// The day of the visit (`m0024`; older records have none).
+    pub visited_on: Option<Date>,
+    /// Where (`m0024`).
+    #[sea_orm(default_value = "")]
+    pub place: String,
+    /// A `ResearchMethod` code (`m0024`; empty on older records).
+    #[sea_orm(default_value = "")]
+    pub method: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -17,6 +17,7 @@ mod m0020_assignees;
 mod m0021_deadline_settings;
 mod m0022_region_rules;
 mod m0023_raters;
+mod m0024_research;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_deadline_settings::M0021DeadlineSettings),
             Box::new(m0022_region_rules::M0022RegionRules),
             Box::new(m0023_raters::M0023Raters),
+            Box::new(m0024_research::M0024Research),
         ]
     }
 }

@@ -11,9 +11,7 @@ mod topic;
 pub use deliberation::{Deliberation, Statement};
 pub use directory::{Department, Region, Room, User};
 pub use event::TopicEvent;
-pub use record::{
-    DeliberationResult, Notification, Opinion, Photo, Rating, ResearchRecord, ReviewSession,
-};
+pub use record::{DeliberationResult, Notification, Opinion, Photo, Rating, ReviewSession};
 pub use task::{Meeting, Task};
 pub use topic::Topic;
 

@@ -8,36 +8,7 @@ use domain::{
 
 use super::parsed;
 use crate::StoreError;
-use crate::entity::{
-    deliberation_result, notification, opinion, photo, rating, research_record, review_session,
-};
-
-/// A research record (商前调研记录).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ResearchRecord {
-    /// The topic researched.
-    pub topic: TopicId,
-    /// What was found.
-    pub note: String,
-    /// Who took part, as typed.
-    pub participants: String,
-    /// The convener who recorded it.
-    pub created_by: UserId,
-    /// When it was recorded.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<research_record::Model> for ResearchRecord {
-    fn from(row: research_record::Model) -> Self {
-        ResearchRecord {
-            topic: TopicId(row.topic_id),
-            note: row.note,
-            participants: row.participants,
-            created_by: UserId(row.created_by),
-            created_at: row.created_at,
-        }
-    }
-}
+use crate::entity::{deliberation_result, notification, opinion, photo, rating, review_session};
 
 /// A consultation opinion (协商意见) and leadership's decision on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -185,6 +156,8 @@ pub struct Photo {
     pub task: Option<domain::TaskId>,
     /// Taken at this follow-up check.
     pub follow_up: Option<i64>,
+    /// Evidence of this research record.
+    pub research_record: Option<i64>,
 }
 
 impl From<photo::Model> for Photo {
@@ -198,6 +171,7 @@ impl From<photo::Model> for Photo {
             height: row.height,
             task: row.task_id.map(domain::TaskId),
             follow_up: row.follow_up_id,
+            research_record: row.research_record_id,
         }
     }
 }

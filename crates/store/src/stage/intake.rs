@@ -178,6 +178,7 @@ impl Store {
             .filter(photo::Column::TopicId.eq(id.0))
             .filter(photo::Column::TaskId.is_null())
             .filter(photo::Column::FollowUpId.is_null())
+            .filter(photo::Column::ResearchRecordId.is_null())
             .order_by_asc(photo::Column::Position)
             .all(self.conn())
             .await?;
@@ -397,6 +398,7 @@ pub(crate) enum PhotoOwner {
     Resident,
     Task(i64),
     FollowUp(i64),
+    Research(i64),
 }
 
 pub(crate) async fn attach_photos(
@@ -420,6 +422,10 @@ pub(crate) async fn attach_photos(
             }),
             follow_up_id: Set(match owner {
                 PhotoOwner::FollowUp(f) => Some(f),
+                _ => None,
+            }),
+            research_record_id: Set(match owner {
+                PhotoOwner::Research(r) => Some(r),
                 _ => None,
             }),
             ..Default::default()

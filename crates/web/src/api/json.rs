@@ -105,7 +105,7 @@ pub struct TopicDetailJson {
     pub merged_into: Option<String>,
     pub timeline: Vec<EventJson>,
     pub tasks: Vec<TaskJson>,
-    pub research: Vec<ResearchJson>,
+    pub research: ResearchJson,
     pub opinions: Vec<OpinionJson>,
     /// 督办单 on the topic's tasks, with their answers.
     pub orders: Vec<crate::stages::order::OrderJson>,
@@ -149,9 +149,112 @@ impl EventJson {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ResearchJson {
-    pub note: String,
-    pub participants: String,
+    /// The plan, once set.
+    pub plan: Option<ResearchPlanJson>,
+    /// Each visit or study, oldest first.
+    pub records: Vec<ResearchRecordJson>,
+    /// 可行性, 实施措施, 潜在问题与风险, 建议 as far as written.
+    pub analysis: AnalysisJson,
+    /// What is still missing before the topic may go on an agenda.
+    pub missing: Vec<String>,
+    /// Research is complete (调研不精准不建议).
+    pub complete: bool,
+    /// The 调研报告 as PDF and DOCX (present once anything is recorded).
+    pub report_pdf: Option<String>,
+    pub report_docx: Option<String>,
+}
+
+/// The research analysis, section by section (empty while not written).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnalysisJson {
+    pub feasibility: String,
+    pub measures: String,
+    pub risks: String,
+    pub recommendation: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResearchPlanJson {
+    pub questions: String,
+    pub places: String,
+    pub period: String,
+    pub lead: String,
+    /// visit, forum, survey, documents.
+    pub methods: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResearchRecordJson {
+    /// The day of the visit (none on records from before structured research).
+    pub on: Option<String>,
+    pub place: String,
+    /// visit, forum, survey, documents.
+    pub method: Option<String>,
+    pub findings: String,
+    pub participants: Vec<ParticipantJson>,
+    /// Who took part, as typed on older records.
+    pub participants_text: String,
+    /// Photo store keys of the evidence photos (`/media/{key}`).
+    pub photos: Vec<String>,
     pub at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantJson {
+    pub name: String,
+    /// A participant category code (expert, party_member, resident_rep, …).
+    pub category: String,
+    pub category_label: String,
+    /// Set when chosen from the registered people.
+    pub user_id: Option<i64>,
+}
+
+impl ResearchJson {
+    pub fn new(r: &store::Research, no: &str) -> Self {
+        let any = r.plan.is_some() || !r.records.is_empty();
+        ResearchJson {
+            plan: r.plan.as_ref().map(|p| ResearchPlanJson {
+                questions: p.questions.clone(),
+                places: p.places.clone(),
+                period: p.period.clone(),
+                lead: p.lead.clone(),
+                methods: p.methods.iter().map(|m| m.code().to_owned()).collect(),
+            }),
+            records: r
+                .records
+                .iter()
+                .map(|rec| ResearchRecordJson {
+                    on: rec.on.map(|d| d.to_string()),
+                    place: rec.place.clone(),
+                    method: rec.method.map(|m| m.code().to_owned()),
+                    findings: rec.findings.clone(),
+                    participants: rec
+                        .participants
+                        .iter()
+                        .map(|p| ParticipantJson {
+                            name: p.name.clone(),
+                            category: p.category.code().to_owned(),
+                            category_label: p.category.label_zh().to_owned(),
+                            user_id: p.user.map(|u| u.0),
+                        })
+                        .collect(),
+                    participants_text: rec.participants_text.clone(),
+                    photos: rec.photos.iter().map(|p| p.key.clone()).collect(),
+                    at: rec.created_at.to_rfc3339(),
+                })
+                .collect(),
+            analysis: AnalysisJson {
+                feasibility: r.analysis.feasibility.clone(),
+                measures: r.analysis.measures.clone(),
+                risks: r.analysis.risks.clone(),
+                recommendation: r.analysis.recommendation.clone(),
+            },
+            missing: r.progress().gaps().into_iter().map(str::to_owned).collect(),
+            complete: r.progress().is_complete(),
+            report_pdf: any.then(|| format!("/t/{no}/research/report.pdf")),
+            report_docx: any.then(|| format!("/t/{no}/research/report.docx")),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -144,17 +144,7 @@ pub async fn topic(
             &depts,
             &crate::calendar::Deadlines::now(&state).await?,
         ),
-        research: state
-            .store
-            .research_records(id)
-            .await?
-            .into_iter()
-            .map(|r| ResearchJson {
-                note: r.note,
-                participants: r.participants,
-                at: r.created_at.to_rfc3339(),
-            })
-            .collect(),
+        research: ResearchJson::new(&state.store.research(id).await?, &t.tracking_no),
         opinions: state
             .store
             .opinions(id)

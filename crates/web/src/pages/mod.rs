@@ -7,6 +7,7 @@ pub mod login;
 pub mod meeting;
 pub mod mine;
 pub mod public;
+pub mod research;
 pub mod supervision;
 pub mod topic;
 pub mod triage;

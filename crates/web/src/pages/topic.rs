@@ -25,7 +25,7 @@ struct TopicPage {
     submitted: bool,
     merged_into: Option<String>,
     timeline: Vec<EventJson>,
-    research: Vec<store::ResearchRecord>,
+    research: super::research::ResearchView,
     opinions: Vec<crate::api::OpinionJson>,
     /// 跟踪问效: each check with the photos taken at it.
     follow_ups: Vec<(store::FollowUp, Vec<store::Photo>)>,
@@ -159,7 +159,7 @@ pub struct TopicData {
     merged_into: Option<String>,
     deliberation: Option<domain::DeliberationId>,
     timeline: Vec<store::TopicEvent>,
-    research: Vec<store::ResearchRecord>,
+    research: store::Research,
     /// All of the topic's photos; who may see them is decided per viewer.
     photos: Vec<store::Photo>,
     /// Likes from accounts, counted for results only.
@@ -175,7 +175,7 @@ impl crate::page_cache::Weigh for std::sync::Arc<TopicData> {
             + self.orders.len()
             + self.follow_ups.len()
             + self.work_photos.len()
-            + self.research.len()
+            + self.research.records.len()
             + self.photos.len()
             + self.meetings.len();
         (self.t.title.len() + self.t.body.len() + 2048 + 512 * items) as u64
@@ -203,7 +203,7 @@ async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<Topi
         merged_into,
         deliberation: state.store.deliberation_of_topic(id).await?.map(|d| d.id),
         timeline: state.store.timeline(id).await?,
-        research: state.store.research_records(id).await?,
+        research: state.store.research(id).await?,
         photos: state.store.photos(id).await?,
         verified_likes: if t.state.is_public_result() {
             state.store.count_verified_likes(id).await?
@@ -483,6 +483,13 @@ pub async fn topic(
     };
     let can_reveal_phone =
         t.submitter_phone.is_some() && domain::reveal_phone(&viewer.actor, t.room).is_ok();
+    // The convener ticks who took part from the room's linked people.
+    let people = if actions.contains(&"research") {
+        state.store.people_of_room(t.room).await?
+    } else {
+        Vec::new()
+    };
+    let research = super::research::ResearchView::new(&research, &people);
     let page = TopicPage {
         can_reveal_phone,
         support,

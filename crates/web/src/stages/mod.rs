@@ -8,6 +8,7 @@ pub mod evaluation;
 pub mod intake;
 pub mod meeting;
 pub mod order;
+pub mod research;
 pub mod review;
 pub mod task;
 pub mod topic;

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::response::Redirect;
 use domain::MeetingId;
 use domain::{
-    AdoptedPart, Decision, FollowUpOutcome, Instructions, Note, OpinionId, Participants, Reason,
-    ReviewSessionId, Ruling, TaskTitle, TrackingNo,
+    AdoptedPart, Decision, FollowUpOutcome, Instructions, Note, OpinionId, Reason, ReviewSessionId,
+    Ruling, TaskTitle, TrackingNo,
 };
 use store::TopicAction;
 
@@ -33,10 +33,9 @@ pub(crate) fn parse_move(name: &str, i: &ActionInput) -> AppResult<TopicAction> 
             department: i.department()?,
             due: date(&i.due, "due", "办理期限")?,
         },
-        "research" => TopicAction::AddResearch {
-            note: i.note()?,
-            participants: Participants::parse(i.participants.as_deref().unwrap_or(""))?,
-        },
+        "research_plan" => crate::stages::research::parse_plan(i)?,
+        "research" => crate::stages::research::parse_visit(i)?,
+        "analysis" => crate::stages::research::parse_analysis(i)?,
         "schedule" => TopicAction::Schedule {
             meeting: MeetingId(id(&i.meeting, "meeting", "会议")?),
         },
@@ -92,7 +91,7 @@ pub(crate) async fn topic_action(
         .await?)
 }
 
-/// A topic move from its page; 跟踪问效 may carry photos of what was found.
+/// A topic move from its page; 跟踪问效 and research records may carry photos.
 pub async fn topic_action_page(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
@@ -102,7 +101,9 @@ pub async fn topic_action_page(
     let mut input = form.input;
     crate::calendar::resolve_due(&state, &no, &mut input).await?;
     let mut action = parse_move(&name, &input)?;
-    if let TopicAction::FollowUp { photos, .. } = &mut action {
+    if let TopicAction::FollowUp { photos, .. } | TopicAction::AddResearch { photos, .. } =
+        &mut action
+    {
         *photos = crate::photos::save(&state, form.photos).await?;
     }
     let topic = topic_action(&state, &viewer, &no, action).await?;

@@ -77,7 +77,7 @@ type ChainStep = (
     &'static [&'static str],
     &'static str,
 );
-const CHAIN: [ChainStep; 16] = [
+const CHAIN: [ChainStep; 17] = [
     (
         "/api/topics/{no}/actions/accept",
         "{}",
@@ -86,7 +86,13 @@ const CHAIN: [ChainStep; 16] = [
     ),
     (
         "/api/topics/{no}/actions/research",
-        r#"{"note": "走访沿街商户二十户。"}"#,
+        r#"{"note": "走访沿街商户二十户。", "on": "2026-01-05", "place": "府前路", "method": "visit"}"#,
+        CONVENER,
+        "convener-a",
+    ),
+    (
+        "/api/topics/{no}/actions/analysis",
+        r#"{"feasibility": "可行", "measures": "划线", "risks": "商户有意见", "recommendation": "先试行"}"#,
         CONVENER,
         "convener-a",
     ),

@@ -308,6 +308,35 @@ impl TestApp {
         self.store.clock().today().to_string()
     }
 
+    /// `convener` researches topic `no` completely — a site visit today and
+    /// every section of the analysis — so that it may go on an agenda.
+    pub async fn research(&self, convener: &Client, no: &str) -> Value {
+        let visit = json!({
+            "on": self.today(), "place": "三组村道", "method": "visit",
+            "note": "实地踏勘三组道路，路面破损约三百米。",
+            "participants": "王建国 行家里手\n李梅 党员",
+        });
+        let analysis = json!({
+            "feasibility": "村集体同意出资，具备施工条件。",
+            "measures": "分两段施工，先修排水再铺路面。",
+            "risks": "施工期间村民出行不便，需提前告知。",
+            "recommendation": "建议列入今年冬季农路改造计划。",
+        });
+        let mut last = Value::Null;
+        for (action, body) in [("research", visit), ("analysis", analysis)] {
+            let (s, v) = self
+                .post(
+                    convener,
+                    &format!("/api/topics/{no}/actions/{action}"),
+                    body,
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{action}: {v}");
+            last = v;
+        }
+        last
+    }
+
     /// `leader` records a leadership meeting held today; returns its id.
     pub async fn review_session(&self, leader: &Client) -> i64 {
         let body = json!({ "title": "街道党工委会议", "held_on": self.today(), "attendees": "党工委书记、办事处主任、分管副主任" });

@@ -19,6 +19,7 @@ mod orders;
 mod pages;
 mod participation;
 mod reopen;
+mod research;
 mod residents;
 mod review;
 mod session;

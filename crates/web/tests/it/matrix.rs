@@ -49,6 +49,8 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/r/{code}/poster.png"), ("", all)),
         (("get", "/r/{code}/poster.pdf"), ("", all)),
         (("get", "/t/{no}/qr.svg"), ("", all)),
+        (("get", "/t/{no}/research/report.docx"), ("", all)),
+        (("get", "/t/{no}/research/report.pdf"), ("", all)),
         (("post", "/t/{no}/support"), ("", all)),
         (("post", "/t/{no}/follow"), ("", signed)),
         (("get", "/media/{*key}"), ("", all)),
@@ -205,12 +207,7 @@ async fn authorization_matrix(backend: Backend) {
         json!({}),
     )
     .await;
-    post(
-        &convener,
-        format!("/api/topics/{deliberated}/actions/research"),
-        json!({ "note": "入户走访十二户。" }),
-    )
-    .await;
+    app.research(&convener, &deliberated).await;
     let (_, m) = post(
         &convener,
         "/api/rooms/room-a/meetings".into(),

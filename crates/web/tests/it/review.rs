@@ -19,13 +19,7 @@ async fn deliberated(app: &TestApp, opinions: &[&str]) -> String {
     };
     let act = |a: &str| format!("/api/topics/{no}/actions/{a}");
     ok(app.post(&convener, &act("accept"), json!({})).await);
-    ok(app
-        .post(
-            &convener,
-            &act("research"),
-            json!({ "note": "走访沿街商户十二户。" }),
-        )
-        .await);
+    app.research(&convener, &no).await;
     let m = ok(app
         .post(
             &convener,
