@@ -16,6 +16,7 @@ mod ids;
 mod intake;
 mod labels;
 mod meeting;
+mod meeting_day;
 mod order;
 mod people;
 mod region;
@@ -57,6 +58,10 @@ pub use intake::{
 pub use meeting::{
     MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, allowed_meeting, decide_meeting,
     plan_meeting,
+};
+pub use meeting_day::{
+    Attendee, CHECKIN_SECONDS, CheckIn, MixLine, MixRule, Rsvp, checkin_code_fresh, checkin_window,
+    may_answer, may_invite, may_sign_in, may_vote, mix,
 };
 pub use order::{answer_order, issue_order, order_overdue};
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
