@@ -12,6 +12,7 @@ use serde::Deserialize;
 use store::{NewDepartment, NewRegion, NewRoom, NewUser, Store, Who};
 
 mod deliberation;
+mod meeting_day;
 mod pace;
 mod research;
 mod walk;
@@ -30,6 +31,7 @@ struct Data {
     topics: Vec<DemoTopic>,
     templates: Templates,
     research: ResearchTexts,
+    meeting_day: MeetingDayTexts,
     deliberations: Vec<deliberation::DemoDeliberation>,
 }
 
@@ -104,6 +106,12 @@ struct ResearchTexts {
     measures: Vec<String>,
     risks: Vec<String>,
     recommendation: Vec<String>,
+}
+
+/// The villagers each room's meetings invite (「姓名 类别」 per line).
+#[derive(Deserialize)]
+struct MeetingDayTexts {
+    invitees: Vec<String>,
 }
 
 #[derive(Deserialize)]

@@ -56,7 +56,7 @@ async fn send_texts(store: &store::Store, sms: &dyn web::SmsSender, public_url: 
     let read = async {
         let pending = store.pending_sms(100).await?;
         let numbers = store
-            .tracking_numbers(pending.iter().map(|n| n.topic))
+            .tracking_numbers(pending.iter().filter_map(|n| n.topic))
             .await?;
         Ok::<_, store::StoreError>((pending, numbers))
     };
@@ -71,11 +71,12 @@ async fn send_texts(store: &store::Store, sms: &dyn web::SmsSender, public_url: 
         let Some(phone) = n.sms_to.as_deref() else {
             continue;
         };
-        let text = sms_text(
-            &n.text,
-            numbers.get(&n.topic).map(String::as_str),
-            public_url,
-        );
+        let path = match (&n.link, n.topic.and_then(|t| numbers.get(&t))) {
+            (Some(link), _) => Some(link.clone()),
+            (None, Some(no)) => Some(format!("/t/{no}")),
+            (None, None) => None,
+        };
+        let text = sms_text(&n.text, path.as_deref(), public_url);
         match sms.send(phone, &text).await {
             Ok(()) => {
                 if let Err(e) = store.sms_sent(n.id).await {
@@ -88,11 +89,11 @@ async fn send_texts(store: &store::Store, sms: &dyn web::SmsSender, public_url: 
 }
 
 /// A text as it goes out: signed 【商量】 and, with a public address, a link
-/// to its topic.
-fn sms_text(line: &str, tracking_no: Option<&str>, public_url: Option<&str>) -> String {
-    match (public_url, tracking_no) {
-        (Some(base), Some(no)) => {
-            format!("【商量】{line} 详情：{}/t/{no}", base.trim_end_matches('/'))
+/// to its topic (or, for an invitation, to its answer page).
+fn sms_text(line: &str, path: Option<&str>, public_url: Option<&str>) -> String {
+    match (public_url, path) {
+        (Some(base), Some(path)) => {
+            format!("【商量】{line} 详情：{}{path}", base.trim_end_matches('/'))
         }
         _ => format!("【商量】{line}"),
     }
@@ -107,13 +108,13 @@ mod tests {
         assert_eq!(
             sms_text(
                 "议题已办结",
-                Some("2026000001"),
+                Some("/t/2026000001"),
                 Some("https://yishi.example.gov.cn/")
             ),
             "【商量】议题已办结 详情：https://yishi.example.gov.cn/t/2026000001"
         );
         assert_eq!(
-            sms_text("议题已办结", Some("2026000001"), None),
+            sms_text("议题已办结", Some("/t/2026000001"), None),
             "【商量】议题已办结"
         );
     }

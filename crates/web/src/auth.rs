@@ -191,7 +191,7 @@ fn time_days(d: i64) -> cookie::time::Duration {
 }
 
 /// The key that signs device cookies, read once from the store.
-async fn device_key(state: &AppState) -> Option<&crate::device::DeviceKey> {
+pub(crate) async fn device_key(state: &AppState) -> Option<&crate::device::DeviceKey> {
     state
         .device_key
         .get_or_try_init(|| async {

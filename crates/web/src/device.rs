@@ -86,6 +86,17 @@ impl DeviceKey {
         self.signature(&format!("origin|{network}"))
     }
 
+    /// A signature of a message tagged with its purpose (an invitation's
+    /// link, a door code, a door pass), so one can never pass for another.
+    pub fn seal(&self, message: &str) -> String {
+        self.signature(message)
+    }
+
+    /// Whether `sig` is this server's signature of `message`.
+    pub fn sealed(&self, message: &str, sig: &str) -> bool {
+        self.signed(message, sig)
+    }
+
     /// The token of a cookie this server signed, if it is one.
     pub fn verify(&self, value: &str) -> Option<String> {
         let (token, sig) = value.split_once('.')?;

@@ -124,6 +124,16 @@ table! {
     get  "/m/{id}"                         Policy::Public   => pages::meeting::meeting;
     get  "/m/{id}/qr.svg"                  Policy::Public   => share::meeting_qr;
     post "/m/{id}/act/{action}"            Policy::AnyOf(CONVENER) => stages::meeting::meeting_action_page;
+    post "/m/{id}/invitations"             Policy::AnyOf(CONVENER) => stages::meeting_day::invite_page;
+    post "/m/{id}/invitations/{inv}/present" Policy::AnyOf(CONVENER) => stages::meeting_day::present_page;
+    post "/m/{id}/mix"                     Policy::AnyOf(CONVENER) => stages::meeting_day::mix_page;
+    get  "/m/{id}/rsvp/{token}"            Policy::Public   => pages::meeting_day::rsvp;
+    post "/m/{id}/rsvp/{token}"            Policy::Anyone   => stages::meeting_day::rsvp_answer;
+    get  "/m/{id}/door"                    Policy::AnyOf(CONVENER) => pages::meeting_day::door_page;
+    get  "/m/{id}/door/panel"              Policy::AnyOf(CONVENER) => pages::meeting_day::door_panel_fragment;
+    get  "/m/{id}/checkin/{code}"          Policy::Public   => stages::meeting_day::scan;
+    get  "/m/{id}/checkin"                 Policy::Public   => pages::meeting_day::checkin_page;
+    post "/m/{id}/checkin"                 Policy::Anyone   => stages::meeting_day::check_in;
     post "/reviews"                        Policy::AnyOf(LEADER) => stages::review::create_page;
     get  "/reviews/{id}"                   Policy::Public   => stages::review::session_page;
     get  "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::deadlines_page;

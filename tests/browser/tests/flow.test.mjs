@@ -27,6 +27,7 @@ import {
   beijingDateTime,
   checkA11y,
   pageErrors,
+  openDetails,
 } from './lib.mjs';
 
 useBrowser();
@@ -63,11 +64,6 @@ async function taskState(page) {
 }
 
 /** Opens a closed <details> by its summary, as a user would, if it is not open yet. */
-async function openDetails(scope, summary) {
-  const details = scope.locator('details').filter({ has: scope.page().locator('summary', { hasText: summary }) }).first();
-  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').first().click();
-  return details;
-}
 
 // ------------------------------------------------------------------ 1. resident
 

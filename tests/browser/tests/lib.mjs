@@ -204,6 +204,13 @@ export async function staffLogin(page, username) {
   await assertVisible(page.getByRole('heading', { name: '工作台', level: 1 }));
 }
 
+/** Opens the <details> whose summary reads `summary` (if it is closed) and returns it. */
+export async function openDetails(scope, summary) {
+  const details = scope.locator('details').filter({ has: scope.page().locator('summary', { hasText: summary }) }).first();
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').first().click();
+  return details;
+}
+
 // ---------------------------------------------------------------- assertions
 
 export async function assertVisible(locator, message) {

@@ -18,6 +18,7 @@ import {
   pageErrors,
   assertNoHorizontalScroll,
   beijingDate,
+  openDetails,
 } from './lib.mjs';
 
 useBrowser();
@@ -32,11 +33,6 @@ after(async () => {
   await closePage(s.leader);
 });
 
-async function openDetails(scope, summary) {
-  const details = scope.locator('details').filter({ has: scope.page().locator('summary', { hasText: summary }) }).first();
-  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').first().click();
-  return details;
-}
 
 step('the clerk reads the workbench: tasks by urgency, each with its village and deadline', async (t) => {
   const page = (s.clerk = await openPage('desktop', 'clerk'));

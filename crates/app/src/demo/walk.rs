@@ -124,6 +124,10 @@ pub async fn walk_topics(
                 convener,
             )
             .await?;
+        super::meeting_day::invite(
+            store, pace, d, convener, *room, winter.id, winter_at, ri, false,
+        )
+        .await?;
         let autumn_id = autumn.id;
 
         let topics: Vec<&DemoTopic> = d.topics.iter().filter(|t| t.room == r.code).collect();
@@ -260,6 +264,10 @@ pub async fn walk_topics(
             }
             n += 1;
         }
+        super::meeting_day::invite(
+            store, pace, d, convener, *room, autumn_id, autumn_at, ri, true,
+        )
+        .await?;
         hold_autumn_meeting(
             store, pace, d, people, convener, autumn_id, autumn_at, &heard,
         )
@@ -301,6 +309,7 @@ async fn hold_autumn_meeting(
     store
         .apply_meeting(meeting, convener, MeetingCommand::Notify)
         .await?;
+    super::meeting_day::sign_in(store, pace, convener, meeting, starts_at).await?;
     pace.set(starts_at);
     store
         .apply_meeting(meeting, convener, MeetingCommand::Start)

@@ -17,6 +17,8 @@ pub mod follow_up;
 pub mod follower;
 pub mod grant;
 pub mod meeting;
+pub mod meeting_invitation;
+pub mod meeting_mix_rule;
 pub mod notification;
 pub mod opinion;
 pub mod opinion_vote;

@@ -19,6 +19,8 @@ pub struct Model {
     /// Where to send an SMS; cleared once sent.
     #[sea_orm(indexed)]
     pub sms_to: Option<String>,
+    /// Where a line not about a topic leads (a meeting's invitation; `m0025`); `topic_id` is 0 then.
+    pub link: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -18,6 +18,7 @@ mod m0021_deadline_settings;
 mod m0022_region_rules;
 mod m0023_raters;
 mod m0024_research;
+mod m0025_meeting_day;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_region_rules::M0022RegionRules),
             Box::new(m0023_raters::M0023Raters),
             Box::new(m0024_research::M0024Research),
+            Box::new(m0025_meeting_day::M0025MeetingDay),
         ]
     }
 }

@@ -181,8 +181,10 @@ impl From<photo::Model> for Photo {
 pub struct Notification {
     /// Its id.
     pub id: NotificationId,
-    /// The topic it is about.
-    pub topic: TopicId,
+    /// The topic it is about; `None` for a line about a meeting.
+    pub topic: Option<TopicId>,
+    /// Where a line not about a topic leads (an invitation's answer page).
+    pub link: Option<String>,
     /// What it says.
     pub text: String,
     /// When it was written.
@@ -197,7 +199,8 @@ impl From<notification::Model> for Notification {
     fn from(row: notification::Model) -> Self {
         Notification {
             id: NotificationId(row.id),
-            topic: TopicId(row.topic_id),
+            topic: (row.topic_id != 0).then_some(TopicId(row.topic_id)),
+            link: row.link,
             text: row.text,
             created_at: row.created_at,
             read_at: row.read_at,

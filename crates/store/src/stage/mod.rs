@@ -9,6 +9,7 @@ pub(crate) mod evaluation;
 pub(crate) mod follow_up;
 pub(crate) mod intake;
 pub(crate) mod meeting;
+pub(crate) mod meeting_day;
 pub(crate) mod mine;
 pub(crate) mod notify;
 pub(crate) mod opinion_map;

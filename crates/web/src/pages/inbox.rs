@@ -25,7 +25,8 @@ struct Item {
     text: String,
     when: String,
     unread: bool,
-    tracking_no: String,
+    /// Where the line leads: its topic's page, or (an invitation) its own link.
+    href: String,
 }
 
 pub async fn inbox(State(state): State<AppState>, viewer: Viewer) -> AppResult<Html<String>> {
@@ -34,12 +35,16 @@ pub async fn inbox(State(state): State<AppState>, viewer: Viewer) -> AppResult<H
     let rows = state.store.notifications(&keys, 100).await?;
     let numbers = state
         .store
-        .tracking_numbers(rows.iter().map(|n| n.topic))
+        .tracking_numbers(rows.iter().filter_map(|n| n.topic))
         .await?;
     let items = rows
         .into_iter()
         .map(|n| Item {
-            tracking_no: numbers.get(&n.topic).cloned().unwrap_or_default(),
+            href: match (&n.link, n.topic.and_then(|t| numbers.get(&t))) {
+                (Some(link), _) => link.clone(),
+                (None, Some(no)) => format!("/t/{no}"),
+                (None, None) => "/inbox".to_owned(),
+            },
             text: n.text,
             when: fmt_time(n.created_at),
             unread: n.read_at.is_none(),

@@ -22,6 +22,8 @@ struct MeetingPage {
     room_name: String,
     agenda: Vec<TopicRow>,
     actions: Vec<&'static str>,
+    /// The list, the mix and the door, for the room's convener.
+    attendance: Option<super::meeting_day::Attendance>,
 }
 
 impl MeetingPage {
@@ -46,6 +48,7 @@ pub async fn meeting(
         .iter()
         .map(|c| c.code())
         .collect();
+    let attendance = super::meeting_day::attendance(&state, &viewer, &m).await?;
     let rooms = vec![room.clone()];
     let page = MeetingPage {
         nav: Nav::of(&viewer),
@@ -58,6 +61,7 @@ pub async fn meeting(
         room_name: room.name,
         agenda: TopicRow::list(&agenda, &rooms),
         actions,
+        attendance,
     };
     Ok(Html(render(&page)))
 }

@@ -5,6 +5,7 @@ pub mod desk;
 pub mod inbox;
 pub mod login;
 pub mod meeting;
+pub mod meeting_day;
 pub mod mine;
 pub mod public;
 pub mod research;

@@ -7,6 +7,7 @@ pub mod deliberation_io;
 pub mod evaluation;
 pub mod intake;
 pub mod meeting;
+pub mod meeting_day;
 pub mod order;
 pub mod research;
 pub mod review;

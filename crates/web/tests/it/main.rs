@@ -14,6 +14,7 @@ mod integrity;
 mod interop;
 mod joint;
 mod matrix;
+mod meeting_day;
 mod openapi;
 mod orders;
 mod pages;

@@ -95,6 +95,16 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/d/{id}/export/{file}"), ("", all)),
         (("get", "/m/{id}"), ("", all)),
         (("post", "/m/{id}/act/{action}"), ("notify", conv)),
+        (("post", "/m/{id}/invitations"), ("", conv)),
+        (("post", "/m/{id}/invitations/{inv}/present"), ("", conv)),
+        (("post", "/m/{id}/mix"), ("", conv)),
+        (("get", "/m/{id}/rsvp/{token}"), ("", all)),
+        (("post", "/m/{id}/rsvp/{token}"), ("", all)),
+        (("get", "/m/{id}/door"), ("", conv)),
+        (("get", "/m/{id}/door/panel"), ("", conv)),
+        (("get", "/m/{id}/checkin/{code}"), ("", all)),
+        (("get", "/m/{id}/checkin"), ("", all)),
+        (("post", "/m/{id}/checkin"), ("", all)),
         (("get", "/desk"), ("", signed)),
         (("get", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/deadlines"), ("", &["admin"])),
@@ -336,6 +346,8 @@ async fn authorization_matrix(backend: Backend) {
                     },
                 )
                 .replace("{action}", variant)
+                .replace("{inv}", "999999")
+                .replace("{token}", "1.forged")
                 .replace("{*file}", "index.html")
                 .replace("{*key}", "photos/00/none.jpg")
                 .replace("{file}", "app.css");

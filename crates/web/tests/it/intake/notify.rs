@@ -98,7 +98,7 @@ async fn inbox_and_sms(backend: Backend) {
     };
     let texts = to(phone_no);
     assert_eq!(texts.len(), 1, "{outbox:?}");
-    assert_eq!(texts[0].topic, topic_id);
+    assert_eq!(texts[0].topic, Some(topic_id));
     assert!(texts[0].text.contains("受理立项"), "{:?}", texts[0]);
     assert_eq!(to(follower_phone).len(), 1, "{outbox:?}");
     // The room's convener heard of the submission when it came in.
