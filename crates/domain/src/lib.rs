@@ -15,8 +15,10 @@ mod event;
 mod ids;
 mod intake;
 mod labels;
+mod live;
 mod meeting;
 mod meeting_day;
+mod minutes;
 mod order;
 mod people;
 mod region;
@@ -55,6 +57,9 @@ pub use intake::{
     ANONYMOUS, CATEGORIES, PhotoCtx, category, check_support, check_supporter_rating,
     photos_visible, publish_photos, reveal_phone, shown_submitter,
 };
+pub use live::{
+    SpeakerState, VoteChoice, VoteMode, check_hands, may_ask_to_speak, may_run, passed,
+};
 pub use meeting::{
     MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, allowed_meeting, decide_meeting,
     plan_meeting,
@@ -63,6 +68,7 @@ pub use meeting_day::{
     Attendee, CHECKIN_SECONDS, CheckIn, MixLine, MixRule, Rsvp, checkin_code_fresh, checkin_window,
     may_answer, may_invite, may_sign_in, may_vote, mix,
 };
+pub use minutes::{may_publish_minutes, may_write_minutes};
 pub use order::{answer_order, issue_order, order_overdue};
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};

@@ -51,9 +51,11 @@ pub use model::{
 pub use stage::deliberation::{OpenDeliberation, STATEMENT_MAX, parse_statement};
 pub use stage::follow_up::FollowUp;
 pub use stage::intake::{NewPhoto, SupportOutcome, device_key, key_of, person_key, user_key};
+pub use stage::live::{Live, Speaker, Vote};
 pub use stage::meeting::NewMeeting;
 pub use stage::meeting_day::{Arrival, Invitation, Invitee};
 pub use stage::mine::MyTopics;
+pub use stage::minutes::{Minutes, MinutesText};
 pub use stage::opinion_map::AnalysisInput;
 pub use stage::order::SupervisionOrder;
 pub use stage::research::{Research, ResearchRecord, names_with_categories, sections};

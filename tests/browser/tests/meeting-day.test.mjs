@@ -91,3 +91,34 @@ step('the convener sees who came on the meeting page', async () => {
   await assertVisible(list.getByText('钱阿姨（现场登记）'), 'the walk-in is on the list');
   assert.match(await page.locator('#invitations h2').textContent(), /已签到 1 人/);
 }, chain);
+
+step('the live page on the phone follows the meeting without a reload; the phone votes once', async (t) => {
+  const page = s.convener;
+  await clickAndLoad(page, page.getByRole('button', { name: '开始会议' }));
+  await clickAndLoad(page, page.getByRole('link', { name: /现场会议页面/ }));
+  assert.equal(new URL(page.url()).pathname, `${s.meeting}/live`);
+
+  const phone = s.phone;
+  await goto(phone, `${s.meeting}/live`);
+  await phone.evaluate(() => { window.__stayed = true; });
+  await assertVisible(phone.getByRole('button', { name: '我要发言' }), 'someone signed in may ask to speak');
+
+  const run = page.locator('#run');
+  await run.getByLabel('发言人').fill('王主任');
+  await clickAndLoad(page, run.getByRole('button', { name: '加入发言队列' }));
+  await clickAndLoad(page, run.getByRole('button', { name: '请下一位发言' }));
+  await phone.locator('.speaking').filter({ hasText: '正在发言：王主任' }).waitFor({ timeout: 10_000 });
+  assert.equal(await phone.evaluate(() => window.__stayed), true, 'the phone was not reloaded');
+
+  await run.getByLabel('表决事项').fill('同意在3号楼加装声控灯');
+  await run.getByLabel('手机表决（已签到的人各投一票）').check();
+  await clickAndLoad(page, run.getByRole('button', { name: '发起表决' }));
+  const yes = phone.getByRole('button', { name: '赞成' });
+  await yes.waitFor({ timeout: 10_000 });
+  await clickAndLoad(phone, yes);
+  await assertVisible(phone.getByText('您已投票：赞成'), 'the phone shows its ballot');
+  assert.equal(await phone.getByRole('button', { name: '赞成' }).count(), 0, 'one ballot per person');
+  await page.locator('#live-panel').filter({ hasText: '赞成 1 · 反对 0 · 弃权 0' }).waitFor({ timeout: 10_000 });
+  await assertNoHorizontalScroll(phone, 'the live page on a phone');
+  await checkA11y(t, phone, 'the live page');
+}, chain);

@@ -113,3 +113,85 @@ pub(super) async fn sign_in(
     store.sign_in(meeting, &walk_in, CheckIn::WalkIn).await?;
     Ok(())
 }
+
+/// One agenda item at a held meeting: the convener moves to it, two of
+/// those present speak, and the room approves its opinion by show of hands.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn discuss(
+    store: &Store,
+    pace: &Pace,
+    convener: &Who,
+    meeting: MeetingId,
+    starts_at: DateTime<Utc>,
+    k: usize,
+    topic: domain::TopicId,
+    title: &str,
+) -> anyhow::Result<()> {
+    let at = |m: i64| pace.set(starts_at + Duration::minutes(12 * k as i64 + m));
+    at(1);
+    store.set_current_item(meeting, convener, topic).await?;
+    let present: Vec<store::Invitation> = store
+        .invitations(meeting)
+        .await?
+        .into_iter()
+        .filter(|i| i.present_at.is_some())
+        .collect();
+    for (s, p) in present.iter().skip(k % 3).take(2).enumerate() {
+        at(2 + s as i64);
+        store
+            .add_speaker(
+                meeting,
+                convener,
+                None,
+                &domain::PersonName::parse(&p.name)?,
+            )
+            .await?;
+        store.next_speaker(meeting, convener).await?;
+    }
+    at(8);
+    let vote = store
+        .open_vote(
+            meeting,
+            convener,
+            &format!("同意就{title}形成的协商意见"),
+            domain::VoteMode::Hands,
+        )
+        .await?;
+    let n = u32::try_from(present.len()).unwrap_or(0);
+    let against = u32::from(n > 4);
+    store
+        .close_vote(meeting, convener, vote, Some([n - against, 0, against]))
+        .await?;
+    Ok(())
+}
+
+/// The minutes of a held meeting, written the day after and published.
+pub(super) async fn minutes(
+    store: &Store,
+    pace: &Pace,
+    convener: &Who,
+    meeting: MeetingId,
+    starts_at: DateTime<Utc>,
+    heard: &[(domain::TopicId, String)],
+) -> anyhow::Result<()> {
+    pace.office(starts_at, 1, 7);
+    let text = store::MinutesText {
+        chair: convener.name.clone(),
+        recorder: "议事室联络员".into(),
+        summary: "会议要求各责任单位按照协商意见抓好落实，议事室将跟踪办理进度并及时向群众公开。".into(),
+        discussions: heard
+            .iter()
+            .map(|(t, title)| {
+                (
+                    *t,
+                    format!(
+                        "与会人员围绕{title}充分发表意见。群众代表反映了问题的具体情况和迫切诉求，行家里手就实施方案的可行性作了分析，相关部门说明了职责范围内可以采取的措施。经充分协商，与会人员形成一致意见。"
+                    ),
+                )
+            })
+            .collect(),
+    };
+    store.write_minutes(meeting, convener, &text).await?;
+    store.publish_minutes(meeting, convener).await?;
+    Ok(())
+}

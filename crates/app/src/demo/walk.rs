@@ -315,6 +315,17 @@ async fn hold_autumn_meeting(
         .apply_meeting(meeting, convener, MeetingCommand::Start)
         .await?;
     for (k, h) in heard.iter().enumerate() {
+        super::meeting_day::discuss(
+            store,
+            pace,
+            convener,
+            meeting,
+            starts_at,
+            k,
+            h.id,
+            &h.topic.title,
+        )
+        .await?;
         pace.minutes_after(starts_at, 10 + 12 * k as i64);
         store
             .apply_topic(
@@ -334,6 +345,11 @@ async fn hold_autumn_meeting(
     store
         .apply_meeting(meeting, convener, MeetingCommand::Close)
         .await?;
+    let titles: Vec<(TopicId, String)> = heard
+        .iter()
+        .map(|h| (h.id, h.topic.title.clone()))
+        .collect();
+    super::meeting_day::minutes(store, pace, convener, meeting, starts_at, &titles).await?;
 
     // The subdistrict's leadership meets a few days later and rules on
     // each opinion of the meeting.

@@ -12,6 +12,9 @@ pub struct Model {
     #[sea_orm(indexed, unique_key = "agenda")]
     pub topic_id: i64,
     pub position: i32,
+    /// The minutes' account of how this item was discussed (`m0026`).
+    #[sea_orm(column_type = "Text", default_value = "")]
+    pub discussion: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -14,6 +14,8 @@ pub struct Model {
     pub starts_at: DateTimeUtc,
     pub state: String,
     pub created_at: DateTimeUtc,
+    /// The agenda item under discussion now (`m0026`).
+    pub current_topic_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -19,6 +19,7 @@ mod m0022_region_rules;
 mod m0023_raters;
 mod m0024_research;
 mod m0025_meeting_day;
+mod m0026_live;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_raters::M0023Raters),
             Box::new(m0024_research::M0024Research),
             Box::new(m0025_meeting_day::M0025MeetingDay),
+            Box::new(m0026_live::M0026Live),
         ]
     }
 }

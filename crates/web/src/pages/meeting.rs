@@ -24,6 +24,12 @@ struct MeetingPage {
     actions: Vec<&'static str>,
     /// The list, the mix and the door, for the room's convener.
     attendance: Option<super::meeting_day::Attendance>,
+    /// The minutes so far, for the convener to write (once the meeting began).
+    minutes: Option<super::minutes::MinutesRecord>,
+    /// The minutes are public.
+    minutes_published: bool,
+    /// The meeting has closed (its minutes may be published).
+    closed: bool,
 }
 
 impl MeetingPage {
@@ -49,6 +55,8 @@ pub async fn meeting(
         .map(|c| c.code())
         .collect();
     let attendance = super::meeting_day::attendance(&state, &viewer, &m).await?;
+    let minutes = super::minutes::form_for(&state, &viewer, &m).await?;
+    let minutes_published = state.store.minutes(id).await?.published_at.is_some();
     let rooms = vec![room.clone()];
     let page = MeetingPage {
         nav: Nav::of(&viewer),
@@ -62,6 +70,9 @@ pub async fn meeting(
         agenda: TopicRow::list(&agenda, &rooms),
         actions,
         attendance,
+        minutes,
+        minutes_published,
+        closed: m.state == domain::MeetingState::Closed,
     };
     Ok(Html(render(&page)))
 }

@@ -27,6 +27,8 @@ struct TopicPage {
     timeline: Vec<EventJson>,
     research: super::research::ResearchView,
     opinions: Vec<crate::api::OpinionJson>,
+    /// Published minutes of the meetings that heard it: meeting id, name.
+    minutes: Vec<(i64, String)>,
     /// 跟踪问效: each check with the photos taken at it.
     follow_ups: Vec<(store::FollowUp, Vec<store::Photo>)>,
     /// For a leader about to rule: the leadership meetings that may (id, name and date).
@@ -160,6 +162,8 @@ pub struct TopicData {
     deliberation: Option<domain::DeliberationId>,
     timeline: Vec<store::TopicEvent>,
     research: store::Research,
+    /// Published minutes of the meetings that heard it.
+    minutes: Vec<(domain::MeetingId, String)>,
     /// All of the topic's photos; who may see them is decided per viewer.
     photos: Vec<store::Photo>,
     /// Likes from accounts, counted for results only.
@@ -204,6 +208,7 @@ async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<Topi
         deliberation: state.store.deliberation_of_topic(id).await?.map(|d| d.id),
         timeline: state.store.timeline(id).await?,
         research: state.store.research(id).await?,
+        minutes: state.store.published_minutes_of_topic(id).await?,
         photos: state.store.photos(id).await?,
         verified_likes: if t.state.is_public_result() {
             state.store.count_verified_likes(id).await?
@@ -241,6 +246,7 @@ pub async fn topic(
         deliberation,
         timeline,
         research,
+        minutes,
         photos,
         verified_likes,
     } = TopicData::clone(&data);
@@ -511,6 +517,7 @@ pub async fn topic(
         merged_into,
         timeline: timeline.iter().map(EventJson::new).collect(),
         research,
+        minutes: minutes.into_iter().map(|(m, name)| (m.0, name)).collect(),
         opinions,
         review_sessions,
         follow_ups,

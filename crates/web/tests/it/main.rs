@@ -13,6 +13,7 @@ mod intake;
 mod integrity;
 mod interop;
 mod joint;
+mod live;
 mod matrix;
 mod meeting_day;
 mod openapi;

@@ -105,6 +105,20 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/m/{id}/checkin/{code}"), ("", all)),
         (("get", "/m/{id}/checkin"), ("", all)),
         (("post", "/m/{id}/checkin"), ("", all)),
+        (("get", "/m/{id}/minutes"), ("", all)),
+        (("get", "/m/{id}/minutes.docx"), ("", all)),
+        (("get", "/m/{id}/minutes.pdf"), ("", all)),
+        (("post", "/m/{id}/minutes"), ("", conv)),
+        (("post", "/m/{id}/minutes/publish"), ("", conv)),
+        (("get", "/m/{id}/live"), ("", all)),
+        (("get", "/m/{id}/live/panel"), ("", all)),
+        (("post", "/m/{id}/live/current"), ("", conv)),
+        (("post", "/m/{id}/live/speakers"), ("", conv)),
+        (("post", "/m/{id}/live/next"), ("", conv)),
+        (("post", "/m/{id}/live/votes"), ("", conv)),
+        (("post", "/m/{id}/live/votes/{vote}/close"), ("", conv)),
+        (("post", "/m/{id}/live/ask"), ("", all)),
+        (("post", "/m/{id}/live/votes/{vote}/ballot"), ("", all)),
         (("get", "/desk"), ("", signed)),
         (("get", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/deadlines"), ("", &["admin"])),
@@ -347,6 +361,7 @@ async fn authorization_matrix(backend: Backend) {
                 )
                 .replace("{action}", variant)
                 .replace("{inv}", "999999")
+                .replace("{vote}", "999999")
                 .replace("{token}", "1.forged")
                 .replace("{*file}", "index.html")
                 .replace("{*key}", "photos/00/none.jpg")

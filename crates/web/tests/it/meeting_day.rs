@@ -10,7 +10,7 @@ use crate::helpers::{TestApp, beijing};
 use store::both_backends as both;
 
 /// Posts a plain form; returns the status and the redirect target.
-async fn form(c: &Client, url: String, fields: &[(&str, &str)]) -> (StatusCode, String) {
+pub(crate) async fn form(c: &Client, url: String, fields: &[(&str, &str)]) -> (StatusCode, String) {
     let r = c.post(url).form(fields).send().await.unwrap();
     let to = r
         .headers()
@@ -21,7 +21,7 @@ async fn form(c: &Client, url: String, fields: &[(&str, &str)]) -> (StatusCode, 
 }
 
 /// The door code the screen shows now: its path on this server.
-async fn door_code(app: &TestApp, convener: &Client, m: i64) -> String {
+pub(crate) async fn door_code(app: &TestApp, convener: &Client, m: i64) -> String {
     let (s, panel) = app.page(convener, &format!("/m/{m}/door/panel")).await;
     assert_eq!(s, StatusCode::OK, "{panel}");
     assert!(panel.contains("<svg"), "the code is drawn: {panel}");

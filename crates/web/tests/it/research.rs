@@ -11,7 +11,7 @@ use crate::intake::picture;
 use store::both_backends as both;
 
 /// The text a real reader finds in a downloaded document.
-fn read_back(bytes: &[u8], ext: &str) -> String {
+pub(crate) fn read_back(bytes: &[u8], ext: &str) -> String {
     let dir = std::env::temp_dir().join(format!("shangliang-doc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("report-{}.{ext}", rand_suffix()));
