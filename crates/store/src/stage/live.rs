@@ -93,7 +93,8 @@ async fn running(w: &WriteTx, id: MeetingId, who: &Who) -> Result<meeting::Model
     Ok(m)
 }
 
-async fn locked(w: &WriteTx, id: MeetingId) -> Result<meeting::Model> {
+/// A meeting's row, locked for the rest of the write.
+pub(crate) async fn locked(w: &WriteTx, id: MeetingId) -> Result<meeting::Model> {
     meeting::Entity::find_by_id(id.0)
         .lock_exclusive()
         .one(&w.tx)
@@ -101,7 +102,8 @@ async fn locked(w: &WriteTx, id: MeetingId) -> Result<meeting::Model> {
         .ok_or(StoreError::NotFound("会议"))
 }
 
-fn ctx(m: &meeting::Model) -> Result<MeetingCtx> {
+/// What the rules need to know of a meeting's row.
+pub(crate) fn ctx(m: &meeting::Model) -> Result<MeetingCtx> {
     Ok(MeetingCtx {
         state: parsed(&m.state, MeetingState::parse, "meetings.state")?,
         room: domain::RoomId(m.room_id),

@@ -3,16 +3,13 @@
 //! or by the convener's hand). The rules are the domain's (`meeting_day`).
 use chrono::{DateTime, Utc};
 use domain::{
-    CheckIn, MeetingCtx, MeetingId, MeetingState, MixRule, ParticipantCategory, PhoneNumber, Rsvp,
-    UserId,
+    CheckIn, MeetingCtx, MeetingId, MixRule, ParticipantCategory, PhoneNumber, Rsvp, UserId,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::entity::{meeting, meeting_invitation, meeting_mix_rule, notification, user};
+use crate::entity::{meeting_invitation, meeting_mix_rule, notification, user};
 use crate::model::parsed;
-use crate::{Result, Store, StoreError, Who, WriteTx};
+use crate::{Result, Store, StoreError, Who};
 
 /// Someone on a meeting's list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,21 +116,6 @@ pub enum Arrival {
     },
 }
 
-async fn meeting_row(w: &WriteTx, id: MeetingId) -> Result<meeting::Model> {
-    meeting::Entity::find_by_id(id.0)
-        .lock_exclusive()
-        .one(&w.tx)
-        .await?
-        .ok_or(StoreError::NotFound("会议"))
-}
-
-fn ctx_of(m: &meeting::Model) -> Result<MeetingCtx> {
-    Ok(MeetingCtx {
-        state: parsed(&m.state, MeetingState::parse, "meetings.state")?,
-        room: domain::RoomId(m.room_id),
-    })
-}
-
 impl Store {
     /// A meeting's list: invited first, in the order invited, then walk-ins.
     pub async fn invitations(&self, id: MeetingId) -> Result<Vec<Invitation>> {
@@ -170,8 +152,8 @@ impl Store {
         line: &(dyn Fn(&Invitation) -> (String, String) + Sync),
     ) -> Result<Vec<Invitation>> {
         let w = self.write().await?;
-        let m = meeting_row(&w, id).await?;
-        domain::may_invite(&ctx_of(&m)?, &who.actor)?;
+        let m = super::live::locked(&w, id).await?;
+        domain::may_invite(&super::live::ctx(&m)?, &who.actor)?;
         let existing: Vec<meeting_invitation::Model> = meeting_invitation::Entity::find()
             .filter(meeting_invitation::Column::MeetingId.eq(id.0))
             .all(&w.tx)
@@ -262,8 +244,8 @@ impl Store {
             .one(&w.tx)
             .await?
             .ok_or(StoreError::NotFound("邀请"))?;
-        let m = meeting_row(&w, MeetingId(row.meeting_id)).await?;
-        domain::may_answer(ctx_of(&m)?.state)?;
+        let m = super::live::locked(&w, MeetingId(row.meeting_id)).await?;
+        domain::may_answer(super::live::ctx(&m)?.state)?;
         let mut am: meeting_invitation::ActiveModel = row.into();
         am.rsvp = Set(rsvp.code().to_owned());
         am.answered_at = Set(Some(w.now));
@@ -275,8 +257,8 @@ impl Store {
     /// The mix of categories the convener wants (replacing what was set).
     pub async fn set_mix(&self, id: MeetingId, who: &Who, rules: &[MixRule]) -> Result<()> {
         let w = self.write().await?;
-        let m = meeting_row(&w, id).await?;
-        domain::may_invite(&ctx_of(&m)?, &who.actor)?;
+        let m = super::live::locked(&w, id).await?;
+        domain::may_invite(&super::live::ctx(&m)?, &who.actor)?;
         meeting_mix_rule::Entity::delete_many()
             .filter(meeting_mix_rule::Column::MeetingId.eq(id.0))
             .exec(&w.tx)
@@ -328,8 +310,8 @@ impl Store {
         how: CheckIn,
     ) -> Result<Invitation> {
         let w = self.write().await?;
-        let m = meeting_row(&w, id).await?;
-        domain::may_sign_in(ctx_of(&m)?.state, m.starts_at, w.now)?;
+        let m = super::live::locked(&w, id).await?;
+        domain::may_sign_in(super::live::ctx(&m)?.state, m.starts_at, w.now)?;
         let listed = match arrival {
             Arrival::Invited(inv) => Some(
                 meeting_invitation::Entity::find_by_id(*inv)

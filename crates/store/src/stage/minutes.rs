@@ -2,12 +2,11 @@
 //! discussion, anything else), kept beside what the records already say —
 //! attendance, opinions and votes are read from them, never retyped.
 use chrono::{DateTime, Utc};
-use domain::{MeetingCtx, MeetingId, MeetingState, TopicId};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use domain::{MeetingId, TopicId};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::entity::{agenda_item, meeting, meeting_minutes};
-use crate::model::parsed;
-use crate::{Result, Store, StoreError, Who};
+use crate::entity::{agenda_item, meeting_minutes};
+use crate::{Result, Store, Who};
 
 /// The minutes as written so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -72,15 +71,7 @@ impl Store {
     /// published minutes keeps them public).
     pub async fn write_minutes(&self, id: MeetingId, who: &Who, text: &MinutesText) -> Result<()> {
         let w = self.write().await?;
-        let m = meeting::Entity::find_by_id(id.0)
-            .lock_exclusive()
-            .one(&w.tx)
-            .await?
-            .ok_or(StoreError::NotFound("会议"))?;
-        let ctx = MeetingCtx {
-            state: parsed(&m.state, MeetingState::parse, "meetings.state")?,
-            room: domain::RoomId(m.room_id),
-        };
+        let ctx = super::live::ctx(&super::live::locked(&w, id).await?)?;
         domain::may_write_minutes(&ctx, &who.actor)?;
         let existing = meeting_minutes::Entity::find()
             .filter(meeting_minutes::Column::MeetingId.eq(id.0))
@@ -117,15 +108,7 @@ impl Store {
     /// The convener makes the minutes public, once the meeting has closed.
     pub async fn publish_minutes(&self, id: MeetingId, who: &Who) -> Result<()> {
         let w = self.write().await?;
-        let m = meeting::Entity::find_by_id(id.0)
-            .lock_exclusive()
-            .one(&w.tx)
-            .await?
-            .ok_or(StoreError::NotFound("会议"))?;
-        let ctx = MeetingCtx {
-            state: parsed(&m.state, MeetingState::parse, "meetings.state")?,
-            room: domain::RoomId(m.room_id),
-        };
+        let ctx = super::live::ctx(&super::live::locked(&w, id).await?)?;
         let row = meeting_minutes::Entity::find()
             .filter(meeting_minutes::Column::MeetingId.eq(id.0))
             .one(&w.tx)
