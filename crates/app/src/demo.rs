@@ -11,6 +11,7 @@ use domain::{
 use serde::Deserialize;
 use store::{NewDepartment, NewRegion, NewRoom, NewUser, Store, Who};
 
+mod campaign;
 mod deliberation;
 mod meeting_day;
 mod pace;
@@ -347,16 +348,15 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
         "demo needs a leader of 陈师街道"
     );
 
-    // 挂钩代表: each room has two committee members linked to it.
+    // 挂钩代表: each room has a committee member linked to it (each member
+    // three or four rooms).
     let mut rooms: Vec<RoomId> = people.conveners.values().map(|(_, r)| *r).collect();
     rooms.sort();
     for (i, room) in rooms.iter().enumerate() {
-        for k in 0..2 {
-            if let Some(m) = people.members.get((i + k) % people.members.len().max(1))
-                && let Some(u) = m.actor.user
-            {
-                store.link_to_room(*room, u).await?;
-            }
+        if let Some(m) = people.members.get(i % people.members.len().max(1))
+            && let Some(u) = m.actor.user
+        {
+            store.link_to_room(*room, u).await?;
         }
     }
 
@@ -382,6 +382,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     }
 
     walk::walk_topics(store, &pace, &d, &people).await?;
+    campaign::run(store, &people, chenshi).await?;
     println!(
         "演示数据已生成：{} 个议事室，{} 个议题，{} 场线上议事。",
         d.rooms.len(),

@@ -3,15 +3,18 @@
 //! the 主送 line, a body whose headings are numbered 一、 and （一）, then the
 //! issuing body and the date, right-aligned. One model, two outputs:
 //! [`docx`] for people who will edit it in Word or WPS, [`pdf`] for printing
-//! and the record (CJK text stays text, so it can be searched and copied).
+//! and the record (CJK text stays text, so it can be searched and copied);
+//! and [`xlsx`] for records people sort and filter.
 #![warn(missing_docs)]
 
 mod docx;
 mod layout;
 mod pdf;
+mod sheet;
 
 pub use docx::docx;
 pub use pdf::pdf;
+pub use sheet::{Cell, Sheet, xlsx};
 
 /// A document to lay out.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -57,6 +60,9 @@ pub enum DocumentError {
     /// The drawing or the PDF could not be made.
     #[error("cannot write the PDF file: {0}")]
     Pdf(String),
+    /// The XLSX writer failed.
+    #[error("cannot write the XLSX file: {0}")]
+    Xlsx(String),
 }
 
 /// 一, 二, … 九十九: the numbers of headings.

@@ -8,6 +8,7 @@
 
 mod burst;
 mod calendar;
+mod campaign;
 mod channel;
 mod deliberation;
 mod error;
@@ -41,6 +42,7 @@ pub use calendar::{
     Calendar, DEADLINE_CLASSES, DeadlineClass, DeadlineOverride, YearSchedule, deadline_class,
     deadline_classes, deadline_text, parse_schedules, set_deadline_class,
 };
+pub use campaign::{CampaignPlan, may_join_campaign, may_run_campaign, progress};
 pub use channel::Channel;
 pub use deliberation::{
     DeliberationCtx, DeliberationMove, DeliberationState, Moderation, StatementState,

@@ -48,7 +48,9 @@ pub use model::{
     Deliberation, DeliberationResult, Department, Meeting, Notification, Opinion, Photo, Rating,
     Region, ReviewSession, Room, Statement, Task, Topic, TopicEvent, User,
 };
+pub use stage::campaign::{Campaign, RoomProgress};
 pub use stage::deliberation::{OpenDeliberation, STATEMENT_MAX, parse_statement};
+pub use stage::duty::{DutyMeeting, DutyRecord, DutyTopic};
 pub use stage::follow_up::FollowUp;
 pub use stage::intake::{NewPhoto, SupportOutcome, device_key, key_of, person_key, user_key};
 pub use stage::live::{Live, Speaker, Vote};

@@ -154,6 +154,15 @@ table! {
     post "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::set_page;
     post "/admin/approval"                 Policy::AnyOf(ADMIN) => pages::deadlines::approval_page;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
+    get  "/members"                        Policy::Public   => pages::duty::members;
+    get  "/campaigns"                      Policy::Public   => pages::campaign::campaigns;
+    post "/campaigns"                      Policy::AnyOf(LEADER) => pages::campaign::create_page;
+    get  "/campaigns/{id}"                 Policy::Public   => pages::campaign::campaign;
+    post "/t/{no}/campaign"                Policy::AnyOf(CONVENER) => pages::campaign::join_topic_page;
+    post "/m/{id}/campaign"                Policy::AnyOf(CONVENER) => pages::campaign::join_meeting_page;
+    get  "/members/{id}"                   Policy::Public   => pages::duty::member;
+    get  "/members/{id}/duty.xlsx"         Policy::Public   => pages::duty::duty_xlsx;
+    get  "/members/{id}/duty.pdf"          Policy::Public   => pages::duty::duty_pdf;
     get  "/supervision"                    Policy::AnyOf(LEADER) => pages::supervision::supervision;
     get  "/desk/triage"                    Policy::AnyOf(CONVENER) => pages::triage::triage;
     post "/desk/propose"                   Policy::AnyOf(PROPOSERS) => stages::intake::propose_page;

@@ -119,6 +119,29 @@ step('the live page on the phone follows the meeting without a reload; the phone
   await assertVisible(phone.getByText('您已投票：赞成'), 'the phone shows its ballot');
   assert.equal(await phone.getByRole('button', { name: '赞成' }).count(), 0, 'one ballot per person');
   await page.locator('#live-panel').filter({ hasText: '赞成 1 · 反对 0 · 弃权 0' }).waitFor({ timeout: 10_000 });
+  await clickAndLoad(page, page.locator('#run').getByRole('button', { name: '结束表决' }));
+  await assertVisible(page.locator('#live-panel').getByText('手机表决，通过', { exact: false }), 'the result is on the screen');
   await assertNoHorizontalScroll(phone, 'the live page on a phone');
   await checkA11y(t, phone, 'the live page');
+}, chain);
+
+step('the convener writes the minutes, closes the meeting and publishes them', async (t) => {
+  const page = s.convener;
+  await goto(page, s.meeting);
+  const minutes = page.locator('#minutes');
+  await assertVisible(minutes.getByText('出席：共到会1人，其中群众1人（钱阿姨）', { exact: false }), 'attendance is filled in from the sign-ins');
+  await minutes.getByLabel('主持人').fill('陈玉梅');
+  await minutes.getByLabel('记录人').fill('社区联络员');
+  await minutes.getByLabel('其他事项').fill('会议同意在3号楼加装声控灯，由物业一周内完成。');
+  await clickAndLoad(page, minutes.getByRole('button', { name: '保存纪要' }));
+  await clickAndLoad(page, page.getByRole('button', { name: '结束会议' }));
+  await clickAndLoad(page, page.locator('#minutes').getByRole('button', { name: '公开纪要' }));
+  assert.equal(new URL(page.url()).pathname, `${s.meeting}/minutes`);
+  for (const text of ['主持人', '陈玉梅', '钱阿姨', '同意在3号楼加装声控灯（手机表决）：赞成1、反对0、弃权0，通过', '由物业一周内完成']) {
+    await assertVisible(page.getByText(text, { exact: false }).first(), `the minutes say ${text}`);
+  }
+  // Public: the phone reads them too.
+  await goto(s.phone, `${s.meeting}/minutes`);
+  await assertVisible(s.phone.getByText('由物业一周内完成', { exact: false }), 'published minutes are public');
+  await checkA11y(t, page, 'the published minutes');
 }, chain);

@@ -138,16 +138,15 @@ pub(super) async fn discuss(
         .collect();
     for (s, p) in present.iter().skip(k % 3).take(2).enumerate() {
         at(2 + s as i64);
+        // Each asks from their phone, so the turn counts on their record.
+        let name = domain::PersonName::parse(&p.name)?;
         store
-            .add_speaker(
-                meeting,
-                convener,
-                None,
-                &domain::PersonName::parse(&p.name)?,
-            )
+            .add_speaker(meeting, convener, Some(p.id), &name)
             .await?;
         store.next_speaker(meeting, convener).await?;
     }
+    // The last speaker finishes before the vote.
+    store.next_speaker(meeting, convener).await?;
     at(8);
     let vote = store
         .open_vote(

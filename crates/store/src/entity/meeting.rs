@@ -16,6 +16,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The agenda item under discussion now (`m0026`).
     pub current_topic_id: Option<i64>,
+    /// The campaign (专题活动) it counts in (`m0027`).
+    pub campaign_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

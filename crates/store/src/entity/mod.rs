@@ -8,6 +8,8 @@ pub mod agenda_item;
 pub mod analysis_state;
 pub mod calendar_day;
 pub mod calendar_year;
+pub mod campaign;
+pub mod campaign_room;
 pub mod deadline_setting;
 pub mod deliberation;
 pub mod deliberation_participant;

@@ -46,6 +46,8 @@ pub struct Model {
     pub lng_e6: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The campaign (专题活动) it counts in (`m0027`).
+    pub campaign_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,7 @@ mod m0023_raters;
 mod m0024_research;
 mod m0025_meeting_day;
 mod m0026_live;
+mod m0027_campaigns;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0024_research::M0024Research),
             Box::new(m0025_meeting_day::M0025MeetingDay),
             Box::new(m0026_live::M0026Live),
+            Box::new(m0027_campaigns::M0027Campaigns),
         ]
     }
 }

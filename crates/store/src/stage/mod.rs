@@ -3,8 +3,10 @@
 //! the domain, then calls the stage's effect function here, which writes the
 //! stage's own records and returns the facts of the timeline entry.
 pub(crate) mod bursts;
+pub(crate) mod campaign;
 pub(crate) mod deliberation;
 pub(crate) mod deliberation_io;
+pub(crate) mod duty;
 pub(crate) mod evaluation;
 pub(crate) mod follow_up;
 pub(crate) mod intake;

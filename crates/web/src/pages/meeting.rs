@@ -30,6 +30,9 @@ struct MeetingPage {
     minutes_published: bool,
     /// The meeting has closed (its minutes may be published).
     closed: bool,
+    /// The campaign it counts in, and (for its convener) the room's others.
+    campaign: Option<(i64, String)>,
+    campaigns_to_join: Vec<(i64, String)>,
 }
 
 impl MeetingPage {
@@ -56,6 +59,14 @@ pub async fn meeting(
         .collect();
     let attendance = super::meeting_day::attendance(&state, &viewer, &m).await?;
     let minutes = super::minutes::form_for(&state, &viewer, &m).await?;
+    let campaign = state
+        .store
+        .campaign_of_meeting(id)
+        .await?
+        .map(|c| (c.id, c.name));
+    let campaigns_to_join =
+        super::campaign::campaigns_to_join(&state, &viewer, m.room, campaign.as_ref().map(|c| c.0))
+            .await?;
     let minutes_published = state.store.minutes(id).await?.published_at.is_some();
     let rooms = vec![room.clone()];
     let page = MeetingPage {
@@ -73,6 +84,8 @@ pub async fn meeting(
         minutes,
         minutes_published,
         closed: m.state == domain::MeetingState::Closed,
+        campaign,
+        campaigns_to_join,
     };
     Ok(Html(render(&page)))
 }

@@ -1,7 +1,9 @@
 //! Server-rendered pages, one module per part of the chain.
+pub mod campaign;
 pub mod deadlines;
 pub mod deliberation;
 pub mod desk;
+pub mod duty;
 pub mod inbox;
 pub mod live;
 pub mod login;

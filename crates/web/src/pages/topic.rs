@@ -29,6 +29,9 @@ struct TopicPage {
     opinions: Vec<crate::api::OpinionJson>,
     /// Published minutes of the meetings that heard it: meeting id, name.
     minutes: Vec<(i64, String)>,
+    /// The campaign it counts in, and (for its convener) the room's others.
+    campaign: Option<(i64, String)>,
+    campaigns_to_join: Vec<(i64, String)>,
     /// 跟踪问效: each check with the photos taken at it.
     follow_ups: Vec<(store::FollowUp, Vec<store::Photo>)>,
     /// For a leader about to rule: the leadership meetings that may (id, name and date).
@@ -164,6 +167,8 @@ pub struct TopicData {
     research: store::Research,
     /// Published minutes of the meetings that heard it.
     minutes: Vec<(domain::MeetingId, String)>,
+    /// The campaign it counts in: id, name.
+    campaign: Option<(i64, String)>,
     /// All of the topic's photos; who may see them is decided per viewer.
     photos: Vec<store::Photo>,
     /// Likes from accounts, counted for results only.
@@ -209,6 +214,11 @@ async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<Topi
         timeline: state.store.timeline(id).await?,
         research: state.store.research(id).await?,
         minutes: state.store.published_minutes_of_topic(id).await?,
+        campaign: state
+            .store
+            .campaign_of_topic(id)
+            .await?
+            .map(|c| (c.id, c.name)),
         photos: state.store.photos(id).await?,
         verified_likes: if t.state.is_public_result() {
             state.store.count_verified_likes(id).await?
@@ -247,6 +257,7 @@ pub async fn topic(
         timeline,
         research,
         minutes,
+        campaign,
         photos,
         verified_likes,
     } = TopicData::clone(&data);
@@ -496,6 +507,9 @@ pub async fn topic(
         Vec::new()
     };
     let research = super::research::ResearchView::new(&research, &people);
+    let campaigns_to_join =
+        super::campaign::campaigns_to_join(&state, &viewer, t.room, campaign.as_ref().map(|c| c.0))
+            .await?;
     let page = TopicPage {
         can_reveal_phone,
         support,
@@ -518,6 +532,8 @@ pub async fn topic(
         timeline: timeline.iter().map(EventJson::new).collect(),
         research,
         minutes: minutes.into_iter().map(|(m, name)| (m.0, name)).collect(),
+        campaign,
+        campaigns_to_join,
         opinions,
         review_sessions,
         follow_ups,

@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod authz;
 mod cache;
+mod campaign;
 mod chain;
 mod deadlines;
 mod deliberation;
+mod duty;
 mod follow_up;
 mod helpers;
 mod hostile;

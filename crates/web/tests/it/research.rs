@@ -42,7 +42,7 @@ pub(crate) fn read_back(bytes: &[u8], ext: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn rand_suffix() -> u64 {
+pub(crate) fn rand_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)
