@@ -10,7 +10,7 @@ use domain::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entity::{
-    grant, meeting, meeting_invitation, meeting_speaker, region, research_participant,
+    grant, meeting, meeting_invitation, meeting_speaker, opinion, region, research_participant,
     research_record, room, room_person, topic, user,
 };
 use crate::model::parsed;
@@ -33,6 +33,8 @@ pub struct DutyMeeting {
     pub attended: bool,
     /// Turns they spoke.
     pub speeches: u32,
+    /// Consultation opinions the meeting formed (counted where they attended).
+    pub opinions: u32,
 }
 
 /// A topic on a member's record: recommended by them, or researched with them.
@@ -76,6 +78,11 @@ impl DutyRecord {
     /// Turns spoken.
     pub fn speeches(&self) -> u32 {
         self.meetings.iter().map(|m| m.speeches).sum()
+    }
+
+    /// Consultation opinions formed at the meetings they attended.
+    pub fn opinions(&self) -> u32 {
+        self.meetings.iter().map(|m| m.opinions).sum()
     }
 }
 
@@ -145,6 +152,15 @@ impl Store {
                 .await?
                 .map(|r| r.name)
                 .unwrap_or_default();
+            let opinions = if inv.present_at.is_some() {
+                opinion::Entity::find()
+                    .filter(opinion::Column::MeetingId.eq(m.id))
+                    .all(conn)
+                    .await?
+                    .len()
+            } else {
+                0
+            };
             meetings.push(DutyMeeting {
                 id: MeetingId(m.id),
                 title: m.title,
@@ -153,6 +169,7 @@ impl Store {
                 rsvp: parsed(&inv.rsvp, Rsvp::parse, "meeting_invitations.rsvp")?,
                 attended: inv.present_at.is_some(),
                 speeches: crate::count(speeches),
+                opinions: crate::count(opinions),
             });
         }
         meetings.sort_by_key(|m| m.starts_at);

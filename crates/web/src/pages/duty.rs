@@ -119,8 +119,8 @@ struct MemberPage {
     year: i32,
     d: DutyRecord,
     categories: String,
-    /// date, meeting, room, answer, attended, speeches.
-    meetings: Vec<(String, String, String, &'static str, bool, u32)>,
+    /// date, meeting, room, answer, attended, speeches, opinions.
+    meetings: Vec<(String, String, String, &'static str, bool, u32, u32)>,
 }
 
 /// `GET /members/{id}`: one member's record for the year.
@@ -148,6 +148,7 @@ pub async fn member(
                     m.rsvp.label_zh(),
                     m.attended,
                     m.speeches,
+                    m.opinions,
                 )
             })
             .collect(),
@@ -164,11 +165,14 @@ fn activities(d: &DutyRecord) -> Vec<(chrono::NaiveDate, &'static str, String, S
         } else {
             "受邀协商议事会"
         };
-        let how = match (m.attended, m.speeches) {
+        let mut how = match (m.attended, m.speeches) {
             (false, _) => format!("未出席（{}）", m.rsvp.label_zh()),
             (true, 0) => "出席".to_owned(),
             (true, n) => format!("出席，发言{n}次"),
         };
+        if m.opinions > 0 {
+            how.push_str(&format!("，会议形成协商意见{}条", m.opinions));
+        }
         rows.push((
             beijing_date(m.starts_at),
             what,
@@ -198,11 +202,12 @@ fn activities(d: &DutyRecord) -> Vec<(chrono::NaiveDate, &'static str, String, S
 
 fn summary(d: &DutyRecord) -> String {
     format!(
-        "{}年，受邀参加协商议事会{}场，出席{}场，发言{}次；委员荐题{}件；参加商前调研{}次。",
+        "{}年，受邀参加协商议事会{}场，出席{}场，发言{}次，参与形成协商意见{}条；委员荐题{}件；参加商前调研{}次。",
         d.year,
         d.meetings.len(),
         d.attended(),
         d.speeches(),
+        d.opinions(),
         d.recommended.len(),
         d.research.len()
     )

@@ -104,6 +104,16 @@ async fn a_members_record_fills_itself(backend: Backend) {
         ],
     )
     .await;
+    // The recommended topic, fully researched, is on the agenda and gets its opinion.
+    app.research(&convener, &no).await;
+    let (s, v) = app
+        .post(
+            &convener,
+            &format!("/api/topics/{no}/actions/schedule"),
+            json!({ "meeting": mid.to_string() }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     app.post(
         &convener,
         &format!("/api/meetings/{mid}/actions/start"),
@@ -112,6 +122,14 @@ async fn a_members_record_fills_itself(backend: Backend) {
     .await;
     let (s, _) = form(&her, app.url(&format!("/m/{mid}/live/ask")), &[]).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, v) = app
+        .post(
+            &convener,
+            &format!("/api/topics/{no}/actions/opinion"),
+            json!({ "text": "同意利用闲置村部建设助餐点。" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     app.post(
         &convener,
         &format!("/api/meetings/{mid}/actions/close"),
@@ -132,7 +150,7 @@ async fn a_members_record_fills_itself(backend: Backend) {
         .page(&app.client(), &format!("/members/{}", hui.0))
         .await;
     assert!(
-        hers.contains("受邀参加协商议事会1场，出席1场，发言1次"),
+        hers.contains("受邀参加协商议事会1场，出席1场，发言1次，参与形成协商意见1条"),
         "{hers}"
     );
     let (_, his) = app
@@ -197,8 +215,8 @@ async fn a_members_record_fills_itself(backend: Backend) {
     assert!(sheet.starts_with("A2 A1:D4"), "{sheet}");
     for text in [
         "日期|履职事项|内容|情况",
-        "|委员荐题|建议在陈师村建设老年助餐点|调研中",
-        "2026-12-19 00:00:00|参加商前调研|建议在陈师村建设老年助餐点",
+        "|委员荐题|建议在陈师村建设老年助餐点|已协商",
+        "2026-12-19 00:00:00|参加商前调研|建议在陈师村建设老年助餐点|已协商",
         "|受邀协商议事会|助餐点议事会（陈师村议事室）|未出席（待答复）",
         "datetime",
     ] {
@@ -214,7 +232,7 @@ async fn a_members_record_fills_itself(backend: Backend) {
         crate::research::read_back(&res.bytes().await.unwrap(), "pdf").replace(['\n', ' '], "");
     for e in [
         "惠建英2026年度履职档案",
-        "受邀参加协商议事会1场，出席1场，发言1次",
+        "受邀参加协商议事会1场，出席1场，发言1次，参与形成协商意见1条",
         "出席，发言1次",
     ] {
         assert!(text.contains(e), "{e}: {text}");

@@ -237,6 +237,32 @@ async fn invitations_answers_and_sign_in_at_the_door(backend: Backend) {
         ],
     )
     .await;
+    // Someone invited by number who signs in with that number (a phone code)
+    // is known at the door without the link.
+    let resident = app
+        .store
+        .user_by_username("resident")
+        .await
+        .unwrap()
+        .unwrap();
+    let number = resident.phone.clone().unwrap();
+    let line = format!("张三 群众 {}", number.as_str());
+    form(
+        &convener,
+        app.url(&format!("/m/{m}/invitations")),
+        &[("named", line.as_str())],
+    )
+    .await;
+    let zhang = app.login("resident").await;
+    zhang.get(app.url(&code)).send().await.unwrap();
+    let (_, page) = app.page(&zhang, &format!("/m/{m}/checkin")).await;
+    assert!(page.contains("我是张三，签到"), "{page}");
+    form(
+        &zhang,
+        app.url(&format!("/m/{m}/checkin")),
+        &[("invited", "1")],
+    )
+    .await;
     // The convener signs the member in by hand.
     let list = app.store.invitations(domain::MeetingId(m)).await.unwrap();
     let member_inv = list.iter().find(|i| i.user == Some(member.id)).unwrap().id;
@@ -249,7 +275,7 @@ async fn invitations_answers_and_sign_in_at_the_door(backend: Backend) {
     assert_eq!(s, StatusCode::SEE_OTHER);
 
     let list = app.store.invitations(domain::MeetingId(m)).await.unwrap();
-    assert_eq!(list.len(), 4, "three invited and one walk-in");
+    assert_eq!(list.len(), 5, "four invited and one walk-in");
     let how: Vec<(String, Option<domain::CheckIn>)> =
         list.iter().map(|i| (i.name.clone(), i.check_in)).collect();
     assert!(
@@ -270,7 +296,7 @@ async fn invitations_answers_and_sign_in_at_the_door(backend: Backend) {
     );
     // Live on the door screen: everyone present, the mix against its rule.
     let (_, panel) = app.page(&convener, &format!("/m/{m}/door/panel")).await;
-    assert!(panel.contains("已签到 <strong>4</strong> 人"), "{panel}");
+    assert!(panel.contains("已签到 <strong>5</strong> 人"), "{panel}");
 
     // After the meeting no one signs in or answers any more.
     for action in ["start", "close"] {
