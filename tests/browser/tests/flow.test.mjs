@@ -208,7 +208,9 @@ step('2c. convener holds the meeting: 发出会议通知, 开始会议, 形成�
 
   await clickAndLoad(page, page.getByRole('button', { name: '发出会议通知' }));
   assert.ok((await page.locator('dl.facts').textContent()).includes('已通知'));
-  await clickAndLoad(page, page.getByRole('button', { name: '开始会议' }));
+  // The meeting is three days off: starting now is said to be early.
+  await assertVisible(page.getByText('现在开始将提前开会', { exact: false }), 'an early start is pointed out');
+  await clickAndLoad(page, page.getByRole('button', { name: '提前开始会议' }));
   assert.ok((await page.locator('dl.facts').textContent()).includes('进行中'));
 
   // From the agenda to the topic.

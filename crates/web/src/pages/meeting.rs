@@ -30,6 +30,8 @@ struct MeetingPage {
     minutes_published: bool,
     /// The meeting has closed (its minutes may be published).
     closed: bool,
+    /// Starting now would be more than an hour before the time announced.
+    early: bool,
     /// The campaign it counts in, and (for its convener) the room's others.
     campaign: Option<(i64, String)>,
     campaigns_to_join: Vec<(i64, String)>,
@@ -84,6 +86,7 @@ pub async fn meeting(
         minutes,
         minutes_published,
         closed: m.state == domain::MeetingState::Closed,
+        early: state.store.clock().now() < m.starts_at - chrono::Duration::hours(1),
         campaign,
         campaigns_to_join,
     };
