@@ -110,6 +110,8 @@ struct TaskRow {
     /// 黄牌 / 红牌, or empty.
     card: String,
     requested_due: String,
+    /// Why the extension is asked for, while a request waits.
+    extension_reason: String,
     actions: Vec<&'static str>,
     /// 督办单 on it, with their answers.
     orders: Vec<crate::stages::order::OrderJson>,
@@ -348,6 +350,20 @@ pub async fn topic(
                     .unwrap_or_default()
                     .to_owned(),
                 requested_due: k.requested_due.map(|d| d.to_string()).unwrap_or_default(),
+                // Why more time is asked, beside the buttons that answer it.
+                extension_reason: k
+                    .requested_due
+                    .and_then(|_| {
+                        timeline.iter().rev().find_map(|e| match &e.detail {
+                            domain::EventDetail::ExtensionRequested { reason, .. }
+                                if e.task == Some(k.id) =>
+                            {
+                                Some(reason.clone())
+                            }
+                            _ => None,
+                        })
+                    })
+                    .unwrap_or_default(),
                 actions,
                 orders: orders
                     .iter()

@@ -228,6 +228,17 @@ async fn stage_actions_forbidden(backend: Backend) {
             let task = app.store.tasks_of_topic(id).await.unwrap()[0].id;
             ids.push(("{task}", task.to_string()));
         }
+        if path.ends_with("/extend") {
+            // The leader reads why beside the buttons that answer it.
+            let leader = &clients.iter().find(|(l, _)| *l == "leader-a").unwrap().1;
+            let (_, html) = app.page(leader, &format!("/t/{no}")).await;
+            let beside = html
+                .split("申请延期至 2030-03-01，理由：材料未到")
+                .nth(1)
+                .unwrap_or("");
+            assert!(beside.trim_start().starts_with("</p>\n    <form"), "{html}");
+            assert!(beside.contains("同意延期"), "{html}");
+        }
     }
     assert_eq!(app.topic_state(&no).await, "completed");
 

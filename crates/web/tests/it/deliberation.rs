@@ -229,7 +229,11 @@ async fn online_deliberation(backend: Backend) {
     );
     let (s, html) = app.page(&convener, &format!("/d/{id}/moderate")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains(added) && html.contains("通过") && html.contains("标为议事说明（不计入观点图）"));
+    assert!(
+        html.contains(added)
+            && html.contains("通过")
+            && html.contains("标为议事说明（不计入观点图）")
+    );
     let r = form(
         &convener,
         app.url(&format!("/d/{id}/moderate")),
