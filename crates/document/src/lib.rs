@@ -51,6 +51,24 @@ pub enum Block {
     },
 }
 
+impl Block {
+    /// Each non-blank line of a text as a paragraph; `when_empty` (e.g.
+    /// （未记录）) stands in for a text with none.
+    pub fn paragraphs(text: &str, when_empty: &str) -> Vec<Block> {
+        let out: Vec<Block> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| Block::Paragraph(l.to_owned()))
+            .collect();
+        if out.is_empty() {
+            vec![Block::Paragraph(when_empty.to_owned())]
+        } else {
+            out
+        }
+    }
+}
+
 /// Why a document could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {

@@ -213,6 +213,11 @@ impl Analysis {
         }
     }
 
+    /// Whether any section has been written.
+    pub fn is_started(&self) -> bool {
+        self.missing().len() < AnalysisSection::ALL.len()
+    }
+
     /// The sections still empty, in order.
     pub fn missing(&self) -> Vec<AnalysisSection> {
         AnalysisSection::ALL

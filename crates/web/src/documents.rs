@@ -1,17 +1,19 @@
-//! Sending a generated document (调研报告, 会议纪要, …) as DOCX or PDF. Laying
-//! out and converting take tens of milliseconds of CPU, so they run on the
-//! blocking pool, not on the request's thread.
+//! Sending a generated document (调研报告, 会议纪要, …) as DOCX or PDF, or a
+//! record as an XLSX sheet. Laying out and converting take tens of
+//! milliseconds of CPU, so they run on the blocking pool, not on the
+//! request's thread.
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use document::Document;
+use document::{Document, Sheet};
 
 use crate::error::{AppError, AppResult};
 
-/// The two files a document comes as.
+/// The files a document or a sheet comes as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Docx,
     Pdf,
+    Xlsx,
 }
 
 impl Format {
@@ -21,6 +23,7 @@ impl Format {
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             }
             Format::Pdf => "application/pdf",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
 
@@ -28,22 +31,41 @@ impl Format {
         match self {
             Format::Docx => "docx",
             Format::Pdf => "pdf",
+            Format::Xlsx => "xlsx",
         }
     }
 }
 
 /// The document as a download named `{name}.{ext}` (ASCII, so every
-/// browser keeps it; the title is inside the file).
+/// browser keeps it; the title is inside the file); `Xlsx` is for sheets.
 pub async fn send(doc: Document, format: Format, name: &str) -> AppResult<Response> {
-    let bytes = tokio::task::spawn_blocking(move || match format {
-        Format::Docx => document::docx(&doc),
+    let bytes = made(move || match format {
         Format::Pdf => document::pdf(&doc),
+        _ => document::docx(&doc),
     })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(|e| AppError::Internal(e.into()))?;
+    .await?;
+    Ok(download(bytes, format, name))
+}
+
+/// Sheets as an XLSX download named `{name}.xlsx`.
+pub async fn send_sheets(sheets: Vec<Sheet>, name: &str) -> AppResult<Response> {
+    let bytes = made(move || document::xlsx(&sheets)).await?;
+    Ok(download(bytes, Format::Xlsx, name))
+}
+
+/// Runs a document writer on the blocking pool.
+async fn made(
+    write: impl FnOnce() -> Result<Vec<u8>, document::DocumentError> + Send + 'static,
+) -> AppResult<Vec<u8>> {
+    tokio::task::spawn_blocking(write)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+fn download(bytes: Vec<u8>, format: Format, name: &str) -> Response {
     let disposition = format!("attachment; filename=\"{name}.{}\"", format.ext());
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
             (header::CACHE_CONTROL, "no-store".to_owned()),
@@ -51,7 +73,7 @@ pub async fn send(doc: Document, format: Format, name: &str) -> AppResult<Respon
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// A date as an official paper writes it: 2026年12月6日.

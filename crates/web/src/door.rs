@@ -29,11 +29,16 @@ async fn token(state: &AppState, kind: &str, id: i64) -> AppResult<String> {
     ))
 }
 
-async fn opened(state: &AppState, kind: &str, token: &str) -> Option<i64> {
-    let (id, sig) = token.split_once('.')?;
-    let id: i64 = id.parse().ok()?;
+/// The number in `{n}.{signature}` if the signature seals `message(n)`.
+async fn unseal(state: &AppState, token: &str, message: impl Fn(i64) -> String) -> Option<i64> {
+    let (n, sig) = token.split_once('.')?;
+    let n: i64 = n.parse().ok()?;
     let k = crate::auth::device_key(state).await?;
-    k.sealed(&format!("{kind}:{id}"), sig).then_some(id)
+    k.sealed(&message(n), sig).then_some(n)
+}
+
+async fn opened(state: &AppState, kind: &str, token: &str) -> Option<i64> {
+    unseal(state, token, |id| format!("{kind}:{id}")).await
 }
 
 /// The path of an invitation's answer link.
@@ -65,16 +70,9 @@ pub async fn door_code_valid(
     code: &str,
     now: DateTime<Utc>,
 ) -> bool {
-    let Some((w, sig)) = code.split_once('.') else {
-        return false;
-    };
-    let Ok(w) = w.parse::<i64>() else {
-        return false;
-    };
-    let Some(k) = crate::auth::device_key(state).await else {
-        return false;
-    };
-    k.sealed(&format!("door:{}:{w}", meeting.0), sig) && domain::checkin_code_fresh(w, now)
+    unseal(state, code, |w| format!("door:{}:{w}", meeting.0))
+        .await
+        .is_some_and(|w| domain::checkin_code_fresh(w, now))
 }
 
 fn cookie_name(kind: &str, meeting: MeetingId) -> String {
@@ -131,16 +129,11 @@ pub async fn has_pass(
     let Some(c) = jar.get(&cookie_name("door", meeting)) else {
         return false;
     };
-    let Some((until, sig)) = c.value().split_once('.') else {
-        return false;
-    };
-    let Ok(until) = until.parse::<i64>() else {
-        return false;
-    };
-    let Some(k) = crate::auth::device_key(state).await else {
-        return false;
-    };
-    until >= now.timestamp() && k.sealed(&format!("pass:{}:{until}", meeting.0), sig)
+    unseal(state, c.value(), |until| {
+        format!("pass:{}:{until}", meeting.0)
+    })
+    .await
+    .is_some_and(|until| until >= now.timestamp())
 }
 
 /// Remembers on this phone the invitation whose link it opened.

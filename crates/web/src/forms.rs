@@ -115,6 +115,14 @@ pub fn plain(v: Option<&str>, field: &'static str, label: &str, max: usize) -> A
     Ok(s.to_owned())
 }
 
+/// A mobile number a form may leave empty.
+pub(crate) fn optional_phone(v: &Option<String>) -> AppResult<Option<domain::PhoneNumber>> {
+    match v.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => Ok(Some(domain::PhoneNumber::parse(p)?)),
+        None => Ok(None),
+    }
+}
+
 pub(crate) fn date(v: &Option<String>, field: &'static str, label: &str) -> AppResult<NaiveDate> {
     let s = required(v, field, label)?;
     NaiveDate::parse_from_str(s, "%Y-%m-%d")

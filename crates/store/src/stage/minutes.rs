@@ -125,17 +125,25 @@ impl Store {
         w.commit().await
     }
 
-    /// Meetings with published minutes whose agenda held this topic: id and name.
+    /// Meetings with published minutes whose agenda held this topic: id and
+    /// name (two queries: the topic page reads it on every view).
     pub async fn published_minutes_of_topic(
         &self,
         topic: TopicId,
     ) -> Result<Vec<(MeetingId, String)>> {
-        let mut out = Vec::new();
-        for m in self.meetings_of_topic(topic).await? {
-            if self.minutes(m.id).await?.published_at.is_some() {
-                out.push((m.id, m.title));
-            }
-        }
-        Ok(out)
+        let meetings = self.meetings_of_topic(topic).await?;
+        let published: Vec<i64> = meeting_minutes::Entity::find()
+            .filter(meeting_minutes::Column::MeetingId.is_in(meetings.iter().map(|m| m.id.0)))
+            .filter(meeting_minutes::Column::PublishedAt.is_not_null())
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|r| r.meeting_id)
+            .collect();
+        Ok(meetings
+            .into_iter()
+            .filter(|m| published.contains(&m.id.0))
+            .map(|m| (m.id, m.title))
+            .collect())
     }
 }

@@ -3,8 +3,7 @@
 //! the yearly duty sheet as XLSX and PDF.
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use chrono::Datelike;
 use document::{Block, Cell, Document, Sheet};
 use domain::{ParticipantCategory, RegionLevel, UserId, beijing_date};
@@ -13,7 +12,7 @@ use store::DutyRecord;
 
 use crate::AppState;
 use crate::auth::Viewer;
-use crate::documents::{Format, date_zh, send};
+use crate::documents::{Format, date_zh, send, send_sheets};
 use crate::error::{AppError, AppResult};
 use crate::view::{Nav, render};
 
@@ -156,6 +155,9 @@ pub async fn member(
     })))
 }
 
+/// The duty sheet's columns (XLSX and PDF alike).
+const SHEET_HEADER: [&str; 4] = ["日期", "履职事项", "内容", "情况"];
+
 /// The duty sheet's rows: one per thing done, by date.
 fn activities(d: &DutyRecord) -> Vec<(chrono::NaiveDate, &'static str, String, String)> {
     let mut rows = Vec::new();
@@ -223,9 +225,7 @@ pub async fn duty_xlsx(
     let d = record(&state, id, year).await?;
     let sheet = Sheet {
         name: format!("{}年履职档案", year),
-        header: ["日期", "履职事项", "内容", "情况"]
-            .map(str::to_owned)
-            .to_vec(),
+        header: SHEET_HEADER.map(str::to_owned).to_vec(),
         rows: activities(&d)
             .into_iter()
             .map(|(on, what, content, how)| {
@@ -238,25 +238,7 @@ pub async fn duty_xlsx(
             })
             .collect(),
     };
-    let bytes = tokio::task::spawn_blocking(move || document::xlsx(&[sheet]))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::Internal(e.into()))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"duty-{}-{year}.xlsx\"", id.0),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    send_sheets(vec![sheet], &format!("duty-{}-{year}", id.0)).await
 }
 
 /// `GET /members/{id}/duty.pdf`: the yearly duty sheet to print.
@@ -282,9 +264,7 @@ pub async fn duty_pdf(
             Block::Paragraph(summary(&d)),
             Block::Heading("履职明细".into()),
             Block::Table {
-                header: ["日期", "履职事项", "内容", "情况"]
-                    .map(str::to_owned)
-                    .to_vec(),
+                header: SHEET_HEADER.map(str::to_owned).to_vec(),
                 rows,
             },
         ],

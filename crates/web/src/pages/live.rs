@@ -48,10 +48,24 @@ pub struct LivePanel {
     choices: [VoteChoice; 3],
 }
 
-async fn panel(state: &AppState, jar: &CookieJar, id: MeetingId) -> AppResult<LivePanel> {
-    let m = state.store.meeting(id).await?;
-    let live = state.store.live(id).await?;
-    let agenda = state.store.agenda(id).await?;
+/// The meeting as it stands: its row, the live record and the agenda.
+async fn read(
+    state: &AppState,
+    id: MeetingId,
+) -> AppResult<(store::Meeting, store::Live, Vec<store::Topic>)> {
+    Ok((
+        state.store.meeting(id).await?,
+        state.store.live(id).await?,
+        state.store.agenda(id).await?,
+    ))
+}
+
+async fn panel(
+    state: &AppState,
+    jar: &CookieJar,
+    (m, live, agenda): &(store::Meeting, store::Live, Vec<store::Topic>),
+) -> AppResult<LivePanel> {
+    let id = m.id;
     let list = state.store.invitations(id).await?;
     let me = door::attendee(state, jar, id).await;
     let ballots = match me {
@@ -64,7 +78,7 @@ async fn panel(state: &AppState, jar: &CookieJar, id: MeetingId) -> AppResult<Li
         .iter()
         .any(|s| s.invitation.is_some() && s.invitation == me && s.state != SpeakerState::Done);
     let mut opinions = Vec::new();
-    for t in &agenda {
+    for t in agenda {
         for o in state.store.opinions(t.id).await? {
             if o.meeting == id {
                 opinions.push((t.title.clone(), o.text));
@@ -159,15 +173,14 @@ pub async fn live_page(
     jar: CookieJar,
     Path(id): Path<MeetingId>,
 ) -> AppResult<Html<String>> {
-    let m = state.store.meeting(id).await?;
-    let p = panel(&state, &jar, id).await?;
+    let read = read(&state, id).await?;
+    let p = panel(&state, &jar, &read).await?;
+    let (m, live, agenda) = read;
     let ctx = MeetingCtx {
         state: m.state,
         room: m.room,
     };
     let run = domain::may_run(&ctx, &viewer.actor).is_ok();
-    let agenda = state.store.agenda(id).await?;
-    let live = state.store.live(id).await?;
     Ok(Html(render(&LivePage {
         nav: Nav::of(&viewer),
         id: id.0,
@@ -194,7 +207,7 @@ pub async fn live_panel(
     jar: CookieJar,
     Path(id): Path<MeetingId>,
 ) -> AppResult<Response> {
-    let p = panel(&state, &jar, id).await?;
+    let p = panel(&state, &jar, &read(&state, id).await?).await?;
     Ok((
         [(axum::http::header::CACHE_CONTROL, "no-store")],
         Html(render(&p)),

@@ -159,7 +159,7 @@ impl MinutesRecord {
         for item in &self.items {
             blocks.push(Block::Heading(format!("关于{}", item.title)));
             blocks.push(Block::Subheading("讨论情况".into()));
-            blocks.extend(paragraphs(&item.discussion));
+            blocks.extend(Block::paragraphs(&item.discussion, "（未记录）"));
             if !item.opinions.is_empty() {
                 blocks.push(Block::Subheading("协商意见".into()));
                 blocks.extend(item.opinions.iter().map(|o| Block::Paragraph(o.clone())));
@@ -172,7 +172,7 @@ impl MinutesRecord {
         if !self.other_votes.is_empty() || !self.minutes.summary.trim().is_empty() {
             blocks.push(Block::Heading("其他事项".into()));
             blocks.extend(self.other_votes.iter().map(|v| Block::Paragraph(v.clone())));
-            blocks.extend(paragraphs(&self.minutes.summary));
+            blocks.extend(Block::paragraphs(&self.minutes.summary, "（未记录）"));
         }
         Document {
             title: format!("{}会议纪要", self.title),
@@ -181,20 +181,6 @@ impl MinutesRecord {
             issuer: self.room.clone(),
             date: date_zh(self.day),
         }
-    }
-}
-
-fn paragraphs(text: &str) -> Vec<Block> {
-    let out: Vec<Block> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| Block::Paragraph(l.to_owned()))
-        .collect();
-    if out.is_empty() {
-        vec![Block::Paragraph("（未记录）".into())]
-    } else {
-        out
     }
 }
 

@@ -60,7 +60,7 @@ impl ResearchView {
                 .collect(),
             analysis: r.analysis.clone(),
             gaps: r.progress().gaps(),
-            any: r.plan.is_some() || !r.records.is_empty() || r.analysis.missing().len() < 4,
+            any: r.plan.is_some() || !r.records.is_empty() || r.analysis.is_started(),
             people: people
                 .iter()
                 .map(|u| {
@@ -172,10 +172,13 @@ async fn report(state: &AppState, no: &str) -> AppResult<Document> {
         AnalysisSection::Risks,
     ] {
         blocks.push(Block::Subheading(s.label_zh().into()));
-        blocks.extend(paragraphs(r.analysis.section(s)));
+        blocks.extend(Block::paragraphs(r.analysis.section(s), "（尚未填写）"));
     }
     blocks.push(Block::Heading("建议".into()));
-    blocks.extend(paragraphs(&r.analysis.recommendation));
+    blocks.extend(Block::paragraphs(
+        &r.analysis.recommendation,
+        "（尚未填写）",
+    ));
     let day = r
         .updated_at
         .map_or_else(|| state.store.clock().today(), beijing_date);
@@ -186,21 +189,6 @@ async fn report(state: &AppState, no: &str) -> AppResult<Document> {
         issuer: room.name,
         date: date_zh(day),
     })
-}
-
-/// A section's text as paragraphs; an empty one says so.
-fn paragraphs(text: &str) -> Vec<Block> {
-    let out: Vec<Block> = text
-        .split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| Block::Paragraph(l.to_owned()))
-        .collect();
-    if out.is_empty() {
-        vec![Block::Paragraph("（尚未填写）".into())]
-    } else {
-        out
-    }
 }
 
 /// `GET /t/{no}/research/report.docx`: the 调研报告 for Word or WPS.

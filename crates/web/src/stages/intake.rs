@@ -149,15 +149,7 @@ async fn submit(
     let category = domain::category(input.category.as_deref().unwrap_or(""))?;
     let place = forms::plain(input.place.as_deref(), "place", "地点", 100)?;
     let point = input.point()?;
-    let phone = match input
-        .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        Some(p) => Some(PhoneNumber::parse(p)?),
-        None => None,
-    };
+    let phone = forms::optional_phone(&input.phone)?;
     if input.anonymous && channel != Channel::Resident {
         return Err(AppError::BadRequest("只有群众出题可以匿名".into()));
     }

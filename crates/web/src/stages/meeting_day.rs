@@ -246,15 +246,7 @@ pub async fn check_in(
                 .as_deref()
                 .and_then(ParticipantCategory::parse)
                 .ok_or_else(|| invalid("category", "请选择您的身份类别"))?;
-            let phone = match input
-                .phone
-                .as_deref()
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-            {
-                Some(p) => Some(PhoneNumber::parse(p)?),
-                None => None,
-            };
+            let phone = crate::forms::optional_phone(&input.phone)?;
             let arrival = Arrival::WalkIn {
                 name: name.to_string(),
                 category,
