@@ -6,6 +6,8 @@
 //! [`DomainError`].
 #![warn(missing_docs)]
 
+mod admin;
+mod audit;
 mod burst;
 mod calendar;
 mod campaign;
@@ -21,6 +23,7 @@ mod meeting;
 mod meeting_day;
 mod minutes;
 mod order;
+mod password;
 mod people;
 mod region;
 mod research;
@@ -37,6 +40,13 @@ mod testkit;
 #[cfg(test)]
 mod tests;
 
+pub use admin::{
+    LiveBelow, check_move_region, check_new_region, check_retire_region, may_administer,
+    may_change_region, may_grant, may_manage_person,
+};
+pub use audit::{
+    AuditAction, AuditRecord, AuditWhat, ChainBreak, Checkpoint, GENESIS, Verdict, Verifier,
+};
 pub use burst::{Arrival, BURST_MINUTES, BURST_PHONES, Burst, find_bursts};
 pub use calendar::{
     Calendar, DEADLINE_CLASSES, DeadlineClass, DeadlineOverride, YearSchedule, deadline_class,
@@ -72,6 +82,7 @@ pub use meeting_day::{
 };
 pub use minutes::{may_publish_minutes, may_write_minutes};
 pub use order::{answer_order, issue_order, order_overdue};
+pub use password::choose_password;
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};
 pub use research::{
