@@ -1,10 +1,11 @@
 //! Sessions, one-time codes and login lockout. Hashing happens in the caller;
 //! this module only keeps hashes and counters.
 use chrono::{DateTime, Duration, Utc};
-use domain::UserId;
+use domain::{AuditAction, AuditWhat, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
+use crate::audit::PendingEntry;
 use crate::entity::{otp_code, session, setting, user};
 use crate::{Result, Store, StoreError};
 use rand::RngCore;
@@ -72,29 +73,68 @@ impl Store {
         Ok(may_check)
     }
 
-    /// Clears the failure count and any lock after a right password.
+    /// Clears the failure count and any lock after a right password (or
+    /// code), and records the sign-in in the audit log.
     pub async fn record_login_success(&self, id: UserId) -> Result<()> {
         let w = self.write().await?;
-        user::Entity::update_many()
+        let rows = user::Entity::update_many()
             .col_expr(user::Column::FailedLogins, Expr::value(0))
             .col_expr(
                 user::Column::LockedUntil,
                 Expr::value(Option::<DateTime<Utc>>::None),
             )
             .filter(user::Column::Id.eq(id.0))
-            .exec(&w.tx)
+            .exec_with_returning(&w.tx)
             .await?;
+        let name = rows.into_iter().next().map(|u| u.display_name);
+        w.push_audit(PendingEntry {
+            what: AuditWhat::Other(AuditAction::SignIn),
+            target: format!("user:{}", id.0),
+            region: None,
+            detail: serde_json::json!({}),
+            actor: Some((Some(id), name.unwrap_or_default())),
+        });
         w.commit().await
     }
 
-    /// Replaces an account's password hash; hashing is the caller's job.
+    /// Records a refused sign-in: the account when the name was known, else
+    /// the name typed (cut short), and why, in the audit log.
+    pub async fn record_login_failure(
+        &self,
+        account: Option<UserId>,
+        typed: &str,
+        why: &str,
+    ) -> Result<()> {
+        let target = match account {
+            Some(id) => format!("user:{}", id.0),
+            None => format!("username:{}", typed.chars().take(40).collect::<String>()),
+        };
+        let w = self.write().await?;
+        w.audit(
+            AuditWhat::Other(AuditAction::SignInFailed),
+            target,
+            None,
+            serde_json::json!({ "why": why }),
+        );
+        w.commit().await
+    }
+
+    /// Sets a new password the owner chose (hashing is the caller's job):
+    /// a reset's demand for a new one is met, and the change is audited.
     pub async fn set_password_hash(&self, id: UserId, hash: String) -> Result<()> {
         let w = self.write().await?;
         user::Entity::update_many()
             .col_expr(user::Column::PasswordHash, Expr::value(hash))
+            .col_expr(user::Column::MustChangePassword, Expr::value(false))
             .filter(user::Column::Id.eq(id.0))
             .exec(&w.tx)
             .await?;
+        w.audit(
+            AuditWhat::Other(AuditAction::PasswordChanged),
+            format!("user:{}", id.0),
+            None,
+            serde_json::json!({}),
+        );
         w.commit().await
     }
 
@@ -129,9 +169,18 @@ impl Store {
     /// Ends a session (signing out); an unknown token is not an error.
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         let w = self.write().await?;
-        session::Entity::delete_by_id(token_hash.to_owned())
-            .exec(&w.tx)
+        let ended = session::Entity::delete_many()
+            .filter(session::Column::TokenHash.eq(token_hash))
+            .exec_with_returning(&w.tx)
             .await?;
+        for s in ended {
+            w.audit(
+                AuditWhat::Other(AuditAction::SignOut),
+                format!("user:{}", s.user_id),
+                None,
+                serde_json::json!({}),
+            );
+        }
         w.commit().await
     }
 

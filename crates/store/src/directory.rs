@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use crate::entity::{department, grant, region, room, room_person, user};
 use crate::model::all;
-use crate::{Department, Region, Result, Room, Store, StoreError, User};
+use crate::{Department, Region, Result, Room, Store, StoreError, User, WriteTx};
 
 /// A region to add to the tree.
 pub struct NewRegion<'a> {
@@ -66,31 +66,9 @@ impl Store {
     /// Adds a region below its parent and stores its path.
     pub async fn create_region(&self, new: NewRegion<'_>) -> Result<RegionId> {
         let w = self.write().await?;
-        let parent_path = match new.parent {
-            Some(p) => {
-                region::Entity::find_by_id(p.0)
-                    .one(&w.tx)
-                    .await?
-                    .ok_or(StoreError::NotFound("上级地区"))?
-                    .path
-            }
-            None => "/".to_owned(),
-        };
-        let row = region::ActiveModel {
-            parent_id: Set(new.parent.map(|p| p.0)),
-            name: Set(new.name.to_owned()),
-            level: Set(new.level.code().to_owned()),
-            path: Set(String::new()),
-            ..Default::default()
-        }
-        .insert(&w.tx)
-        .await?;
-        let path = format!("{parent_path}{}/", row.id);
-        let mut row: region::ActiveModel = row.into();
-        row.path = Set(path);
-        let row = row.update(&w.tx).await?;
+        let id = insert_region(&w, new).await?;
         w.commit().await?;
-        Ok(RegionId(row.id))
+        Ok(id)
     }
 
     /// One region, or [`StoreError::NotFound`].
@@ -130,19 +108,9 @@ impl Store {
     pub async fn create_room(&self, new: NewRoom<'_>) -> Result<RoomId> {
         self.region(new.region).await?;
         let w = self.write().await?;
-        let row = room::ActiveModel {
-            region_id: Set(new.region.0),
-            code: Set(new.code.as_str().to_owned()),
-            name: Set(new.name.to_owned()),
-            place: Set(new.place.to_owned()),
-            description: Set(new.description.to_owned()),
-            allow_anonymous: Set(new.allow_anonymous),
-            ..Default::default()
-        }
-        .insert(&w.tx)
-        .await?;
+        let id = insert_room(&w, new).await?;
         w.commit().await?;
-        Ok(RoomId(row.id))
+        Ok(id)
     }
 
     /// One room, or [`StoreError::NotFound`].
@@ -176,17 +144,9 @@ impl Store {
     /// Adds a department; its code must not be taken.
     pub async fn create_department(&self, new: NewDepartment<'_>) -> Result<DepartmentId> {
         let w = self.write().await?;
-        let row = department::ActiveModel {
-            region_id: Set(new.region.0),
-            code: Set(new.code.to_owned()),
-            name: Set(new.name.to_owned()),
-            short_name: Set(new.short_name.to_owned()),
-            ..Default::default()
-        }
-        .insert(&w.tx)
-        .await?;
+        let id = insert_department(&w, new).await?;
         w.commit().await?;
-        Ok(DepartmentId(row.id))
+        Ok(id)
     }
 
     /// One department, or [`StoreError::NotFound`].
@@ -240,27 +200,9 @@ impl Store {
     /// Adds a person; a login name or phone already in use is a [`StoreError::Conflict`].
     pub async fn create_user(&self, new: NewUser<'_>) -> Result<UserId> {
         let w = self.write().await?;
-        let categories: Vec<&str> = new.categories.iter().map(|c| c.code()).collect();
-        let row = user::ActiveModel {
-            username: Set(new.username.map(|u| u.as_str().to_owned())),
-            phone: Set(new.phone.map(|p| p.as_str().to_owned())),
-            display_name: Set(new.display_name.to_owned()),
-            title: Set(new.title.to_owned()),
-            categories: Set(categories.join(",")),
-            password_hash: Set(new.password_hash),
-            failed_logins: Set(0),
-            locked_until: Set(None),
-            created_at: Set(self.now()),
-            ..Default::default()
-        }
-        .insert(&w.tx)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Conflict(_) => StoreError::Conflict("用户名或手机号已被使用".into()),
-            other => other,
-        })?;
+        let id = insert_user(&w, new).await?;
         w.commit().await?;
-        Ok(UserId(row.id))
+        Ok(id)
     }
 
     /// One person's account, or [`StoreError::NotFound`].
@@ -328,24 +270,9 @@ impl Store {
 
     /// Gives a person a role in a scope.
     pub async fn grant(&self, user: UserId, g: &Grant) -> Result<()> {
-        let (kind, scope_id) = match &g.scope {
-            Scope::Global => ("global", 0),
-            Scope::Region(path) => ("region", path.id().map_or(0, |r| r.0)),
-            Scope::Room(r) => ("room", r.0),
-            Scope::Department(d) => ("department", d.0),
-        };
         let w = self.write().await?;
-        grant::ActiveModel {
-            user_id: Set(user.0),
-            role: Set(g.role.code().to_owned()),
-            scope_kind: Set(kind.to_owned()),
-            scope_id: Set(scope_id),
-            ..Default::default()
-        }
-        .insert(&w.tx)
-        .await?;
-        w.commit().await?;
-        Ok(())
+        insert_grant(&w, user, g).await?;
+        w.commit().await
     }
 
     /// Everything the domain needs to know about a signed-in user.
@@ -466,4 +393,102 @@ impl Store {
             .all(self.conn())
             .await?)
     }
+}
+
+/// Adds a region below its parent and stores its path, inside a write.
+pub(crate) async fn insert_region(w: &WriteTx, new: NewRegion<'_>) -> Result<RegionId> {
+    let parent_path = match new.parent {
+        Some(p) => {
+            region::Entity::find_by_id(p.0)
+                .one(&w.tx)
+                .await?
+                .ok_or(StoreError::NotFound("上级地区"))?
+                .path
+        }
+        None => "/".to_owned(),
+    };
+    let row = region::ActiveModel {
+        parent_id: Set(new.parent.map(|p| p.0)),
+        name: Set(new.name.to_owned()),
+        level: Set(new.level.code().to_owned()),
+        path: Set(String::new()),
+        ..Default::default()
+    }
+    .insert(&w.tx)
+    .await?;
+    let path = format!("{parent_path}{}/", row.id);
+    let mut row: region::ActiveModel = row.into();
+    row.path = Set(path);
+    let row = row.update(&w.tx).await?;
+    Ok(RegionId(row.id))
+}
+
+/// Adds a room, inside a write.
+pub(crate) async fn insert_room(w: &WriteTx, new: NewRoom<'_>) -> Result<RoomId> {
+    let row = room::ActiveModel {
+        region_id: Set(new.region.0),
+        code: Set(new.code.as_str().to_owned()),
+        name: Set(new.name.to_owned()),
+        place: Set(new.place.to_owned()),
+        description: Set(new.description.to_owned()),
+        allow_anonymous: Set(new.allow_anonymous),
+        ..Default::default()
+    }
+    .insert(&w.tx)
+    .await?;
+    Ok(RoomId(row.id))
+}
+
+/// Adds a department, inside a write.
+pub(crate) async fn insert_department(w: &WriteTx, new: NewDepartment<'_>) -> Result<DepartmentId> {
+    let row = department::ActiveModel {
+        region_id: Set(new.region.0),
+        code: Set(new.code.to_owned()),
+        name: Set(new.name.to_owned()),
+        short_name: Set(new.short_name.to_owned()),
+        ..Default::default()
+    }
+    .insert(&w.tx)
+    .await?;
+    Ok(DepartmentId(row.id))
+}
+
+/// Adds a person, inside a write.
+pub(crate) async fn insert_user(w: &WriteTx, new: NewUser<'_>) -> Result<UserId> {
+    let categories: Vec<&str> = new.categories.iter().map(|c| c.code()).collect();
+    let row = user::ActiveModel {
+        username: Set(new.username.map(|u| u.as_str().to_owned())),
+        phone: Set(new.phone.map(|p| p.as_str().to_owned())),
+        display_name: Set(new.display_name.to_owned()),
+        title: Set(new.title.to_owned()),
+        categories: Set(categories.join(",")),
+        password_hash: Set(new.password_hash),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        created_at: Set(w.now),
+        must_change_password: Set(false),
+        ..Default::default()
+    }
+    .insert(&w.tx)
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::Conflict(_) => StoreError::Conflict("用户名或手机号已被使用".into()),
+        other => other,
+    })?;
+    Ok(UserId(row.id))
+}
+
+/// Gives a person a role in a scope, inside a write.
+pub(crate) async fn insert_grant(w: &WriteTx, user: UserId, g: &Grant) -> Result<()> {
+    let (kind, scope_id) = crate::admin::scope_code(&g.scope);
+    grant::ActiveModel {
+        user_id: Set(user.0),
+        role: Set(g.role.code().to_owned()),
+        scope_kind: Set(kind.to_owned()),
+        scope_id: Set(scope_id),
+        ..Default::default()
+    }
+    .insert(&w.tx)
+    .await?;
+    Ok(())
 }

@@ -12,6 +12,8 @@ mod migration;
 mod model;
 
 mod action;
+mod admin;
+mod audit;
 mod auth;
 mod calendar;
 mod directory;
@@ -39,6 +41,8 @@ use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use action::TopicAction;
+pub use admin::{Authority, GRANTABLE, Person, PersonEdit, RoomEdit};
+pub use audit::{AuditEntry, AuditFilter, Origin};
 pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
@@ -151,6 +155,10 @@ pub(crate) struct WriteTx {
     pub now: DateTime<Utc>,
     _turn: Option<OwnedMutexGuard<()>>,
     changes: Arc<AtomicU64>,
+    /// Who is writing and from where, as the audit log records it.
+    pub origin: audit::Origin,
+    /// Audit entries appended when (and only if) the write commits.
+    audit: std::sync::Mutex<Vec<audit::PendingEntry>>,
 }
 
 impl Store {
@@ -249,6 +257,8 @@ impl Store {
             now: self.clock.now(),
             _turn: turn,
             changes: self.changes.clone(),
+            origin: audit::Origin::current(),
+            audit: std::sync::Mutex::default(),
         })
     }
 
@@ -277,7 +287,9 @@ impl WriteTx {
     /// roll back a transaction already committed) nor leaves a committed
     /// write out of [`Store::changes`], which the page caches read.
     pub async fn commit(self) -> Result<()> {
+        let entries = self.take_audit();
         tokio::spawn(async move {
+            audit::append(&self.tx, self.now, &self.origin, entries).await?;
             self.tx.commit().await?;
             self.changes.fetch_add(1, Ordering::Release);
             Ok::<(), StoreError>(())

@@ -455,8 +455,23 @@ pub(crate) async fn add_event(
     role: Role,
     detail: EventDetail,
 ) -> Result<()> {
-    let data = serde_json::to_string(&detail)
+    let facts = serde_json::to_value(&detail)
         .map_err(|e| StoreError::Corrupt(format!("event facts: {e}")))?;
+    let data = facts.to_string();
+    let (tracking_no, region_path): (String, String) = topic::Entity::find_by_id(topic_id)
+        .select_only()
+        .columns([topic::Column::TrackingNo, topic::Column::RegionPath])
+        .into_tuple()
+        .one(&w.tx)
+        .await?
+        .ok_or(StoreError::NotFound("议题"))?;
+    w.push_audit(crate::audit::PendingEntry {
+        what: domain::AuditWhat::Topic(kind),
+        target: tracking_no,
+        region: RegionPath::decode(&region_path),
+        detail: serde_json::json!({ "task": task_id, "facts": facts }),
+        actor: Some((who.actor.user, who.name.clone())),
+    });
     topic_event::ActiveModel {
         topic_id: Set(topic_id),
         task_id: Set(task_id),

@@ -13,6 +13,8 @@ pub struct Model {
     pub code: String,
     pub name: String,
     pub short_name: String,
+    /// When it was retired (停用); it takes no new tasks (`m0028`).
+    pub retired_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

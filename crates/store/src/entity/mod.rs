@@ -6,6 +6,8 @@
 #![allow(missing_docs)]
 pub mod agenda_item;
 pub mod analysis_state;
+pub mod audit_entry;
+pub mod audit_head;
 pub mod calendar_day;
 pub mod calendar_year;
 pub mod campaign;

@@ -14,6 +14,8 @@ pub struct Model {
     /// "/1/5/12/" — lets "everything below this region" be one prefix query.
     #[sea_orm(indexed)]
     pub path: String,
+    /// When it was retired (撤销); it keeps its history but takes nothing new (`m0028`).
+    pub retired_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

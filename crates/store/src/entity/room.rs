@@ -17,6 +17,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub allow_anonymous: bool,
+    /// When it was retired (停用); its page says so and takes no topics (`m0028`).
+    pub retired_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

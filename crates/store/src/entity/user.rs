@@ -19,6 +19,13 @@ pub struct Model {
     pub failed_logins: i32,
     pub locked_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// When an administrator disabled the account; it cannot sign in (`m0028`).
+    pub disabled_at: Option<DateTimeUtc>,
+    /// Set by a reset: the next sign-in must choose a new password first.
+    #[sea_orm(default_value = false)]
+    pub must_change_password: bool,
+    /// The region whose administrators look after this person (`m0028`).
+    pub region_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

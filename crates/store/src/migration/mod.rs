@@ -21,6 +21,7 @@ mod m0024_research;
 mod m0025_meeting_day;
 mod m0026_live;
 mod m0027_campaigns;
+mod m0028_admin;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_meeting_day::M0025MeetingDay),
             Box::new(m0026_live::M0026Live),
             Box::new(m0027_campaigns::M0027Campaigns),
+            Box::new(m0028_admin::M0028Admin),
         ]
     }
 }

@@ -21,6 +21,8 @@ pub struct Region {
     pub level: RegionLevel,
     /// It and its ancestors, root first, as scope checks need them.
     pub path: RegionPath,
+    /// Retired (撤销): kept for its history, takes nothing new.
+    pub retired: bool,
 }
 
 impl TryFrom<region::Model> for Region {
@@ -33,6 +35,7 @@ impl TryFrom<region::Model> for Region {
             level: parsed(&row.level, RegionLevel::parse, "regions.level")?,
             path: parsed(&row.path, RegionPath::decode, "regions.path")?,
             name: row.name,
+            retired: row.retired_at.is_some(),
         })
     }
 }
@@ -54,6 +57,8 @@ pub struct Room {
     pub description: String,
     /// Whether residents may submit without giving a name.
     pub allow_anonymous: bool,
+    /// Retired (停用): its page says so and it takes no topics.
+    pub retired: bool,
 }
 
 impl TryFrom<room::Model> for Room {
@@ -68,6 +73,7 @@ impl TryFrom<room::Model> for Room {
             place: row.place,
             description: row.description,
             allow_anonymous: row.allow_anonymous,
+            retired: row.retired_at.is_some(),
         })
     }
 }
@@ -85,6 +91,8 @@ pub struct Department {
     pub name: String,
     /// The short name lists use, e.g. 城管办.
     pub short_name: String,
+    /// Retired (停用): takes no new tasks.
+    pub retired: bool,
 }
 
 impl From<department::Model> for Department {
@@ -95,6 +103,7 @@ impl From<department::Model> for Department {
             code: row.code,
             name: row.name,
             short_name: row.short_name,
+            retired: row.retired_at.is_some(),
         }
     }
 }
@@ -114,6 +123,12 @@ pub struct User {
     pub title: String,
     /// Who they are in a meeting's mix (党员, 政协委员, …).
     pub categories: Vec<ParticipantCategory>,
+    /// Disabled by an administrator: cannot sign in, sessions ended.
+    pub disabled: bool,
+    /// After a reset: must choose a new password before anything else.
+    pub must_change_password: bool,
+    /// The region whose administrators look after this person.
+    pub home: Option<RegionId>,
 }
 
 impl TryFrom<user::Model> for User {
@@ -141,6 +156,9 @@ impl TryFrom<user::Model> for User {
             display_name: row.display_name,
             title: row.title,
             categories,
+            disabled: row.disabled_at.is_some(),
+            must_change_password: row.must_change_password,
+            home: row.region_id.map(RegionId),
         })
     }
 }

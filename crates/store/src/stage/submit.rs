@@ -43,6 +43,12 @@ impl Store {
     /// Stores a new topic and its first timeline entry, returning it with its tracking number.
     pub async fn submit_topic(&self, new: NewTopic<'_>, who: &Who) -> Result<Topic> {
         let room = self.room(new.room).await?;
+        if room.retired {
+            return Err(domain::DomainError::Precondition(
+                "该议事室已停用，请到所在村（社区）的其他议事室反映".into(),
+            )
+            .into());
+        }
         let region = self.region_path(room.region).await?;
         let t = domain::submit(new.channel, &who.actor, &region, room.allow_anonymous)?;
         let w = self.write().await?;

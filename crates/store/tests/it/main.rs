@@ -1,4 +1,5 @@
 //! The store's conformance suite: the same tests on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod admin;
 mod auth;
 mod conformance;
