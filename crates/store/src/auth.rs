@@ -110,22 +110,33 @@ impl Store {
             None => format!("username:{}", typed.chars().take(40).collect::<String>()),
         };
         let w = self.write().await?;
-        w.audit(
-            AuditWhat::Other(AuditAction::SignInFailed),
+        // Made as that account, so it is read with that account's entries.
+        let actor = match account {
+            Some(id) => user::Entity::find_by_id(id.0)
+                .one(&w.tx)
+                .await?
+                .map(|u| (Some(id), u.display_name)),
+            None => None,
+        };
+        w.push_audit(PendingEntry {
+            what: AuditWhat::Other(AuditAction::SignInFailed),
             target,
-            None,
-            serde_json::json!({ "why": why }),
-        );
+            region: None,
+            detail: serde_json::json!({ "why": why }),
+            actor,
+        });
         w.commit().await
     }
 
     /// Sets a new password the owner chose (hashing is the caller's job):
-    /// a reset's demand for a new one is met, and the change is audited.
+    /// a reset's demand for a new one is met, the count of failed attempts
+    /// (the current password was just checked) cleared, and the change audited.
     pub async fn set_password_hash(&self, id: UserId, hash: String) -> Result<()> {
         let w = self.write().await?;
         user::Entity::update_many()
             .col_expr(user::Column::PasswordHash, Expr::value(hash))
             .col_expr(user::Column::MustChangePassword, Expr::value(false))
+            .col_expr(user::Column::FailedLogins, Expr::value(0))
             .filter(user::Column::Id.eq(id.0))
             .exec(&w.tx)
             .await?;

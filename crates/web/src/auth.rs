@@ -7,7 +7,7 @@ use argon2::password_hash::{
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use domain::{Actor, Role};
 use rand::RngCore;
@@ -18,6 +18,8 @@ use crate::error::{AppError, AppResult};
 
 pub const SESSION_COOKIE: &str = "sl_session";
 pub const DEVICE_COOKIE: &str = "sl_device";
+/// Where someone whose password was reset chooses their own.
+pub const CHANGE_PASSWORD: &str = "/account/password";
 /// Remembers 适老化 (elderly) mode on this phone.
 pub const CARE_COOKIE: &str = "sl_care";
 
@@ -118,6 +120,7 @@ pub async fn identify(
         let hash = token_hash(c.value());
         if let Ok(Some(uid)) = state.store.session_user(&hash).await
             && let (Ok(u), Ok(a)) = (state.store.user(uid).await, state.store.actor(uid).await)
+            && !u.disabled
         {
             user = Some(u);
             actor = Some(a);
@@ -154,6 +157,37 @@ pub async fn identify(
     actor.device = Some(device.clone());
     let care = jar.get(CARE_COOKIE).is_some_and(|c| c.value() == "1");
     let user_signed_in = user.is_some();
+    // After a reset, nothing but choosing a new password (or leaving).
+    if user.as_ref().is_some_and(|u| u.must_change_password)
+        && !matches!(
+            req.uri().path(),
+            CHANGE_PASSWORD | "/logout" | "/api/session/logout"
+        )
+        && !req.uri().path().starts_with("/static/")
+    {
+        return if req.uri().path().starts_with("/api/") {
+            AppError::from(domain::DomainError::Precondition(
+                "请先修改初始密码后再继续".into(),
+            ))
+            .into_response()
+        } else {
+            axum::response::Redirect::to(CHANGE_PASSWORD).into_response()
+        };
+    }
+    let origin = store::Origin {
+        user: user.as_ref().map(|u| u.id),
+        name: user
+            .as_ref()
+            .map_or_else(|| domain::ANONYMOUS.to_owned(), |u| u.display_name.clone()),
+        address: crate::limits::client_ip(
+            req.headers(),
+            req.extensions(),
+            state.config.trust_forwarded_for,
+        )
+        .0
+        .map(|a| a.to_string())
+        .unwrap_or_default(),
+    };
     req.extensions_mut().insert(Viewer {
         user,
         actor,
@@ -161,7 +195,8 @@ pub async fn identify(
         vouched,
         care,
     });
-    let mut resp = next.run(req).await;
+    // Every write this request makes is audited as coming from here.
+    let mut resp = origin.scope(next.run(req)).await;
     // A page made for one person (or one that signs someone in or out) is
     // never kept by a browser or a proxy for the next.
     if user_signed_in || resp.headers().contains_key(axum::http::header::SET_COOKIE) {
@@ -311,24 +346,34 @@ pub async fn password_login(
         None,
         ip.0,
     )?;
+    let failed = |uid: Option<domain::UserId>, why: &'static str| async move {
+        state.store.record_login_failure(uid, &name, why).await
+    };
     let Some((uid, hash)) = state.store.password_of(username.trim()).await? else {
         // Spend the same time as a real check so unknown names are not revealed by timing.
         let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+        failed(None, "用户名不存在").await?;
         return Err(wrong());
     };
     if !state.store.count_login_attempt(uid).await? {
         let _ = verify_password(password.to_owned(), DUMMY_HASH.to_owned()).await;
+        failed(Some(uid), "尝试过多，暂停中").await?;
         return Err(AppError::TooMany(crate::limits::Act::Login.message(1)));
     }
     let Some(hash) = hash else {
+        failed(Some(uid), "账号未设密码").await?;
         return Err(wrong());
     };
-    if verify_password(password.to_owned(), hash).await {
-        state.store.record_login_success(uid).await?;
-        Ok(uid)
-    } else {
-        Err(wrong())
+    if !verify_password(password.to_owned(), hash).await {
+        failed(Some(uid), "密码不正确").await?;
+        return Err(wrong());
     }
+    if state.store.user(uid).await?.disabled {
+        failed(Some(uid), "账号已停用").await?;
+        return Err(AppError::BadRequest("账号已停用，请联系管理员".into()));
+    }
+    state.store.record_login_success(uid).await?;
+    Ok(uid)
 }
 
 /// A valid argon2id hash of a random string, for constant-time misses.

@@ -180,7 +180,7 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequest<crate::AppState> for Pho
 
 /// Fields a form may repeat (checkboxes); their values are joined with
 /// commas. Any other field sent twice is refused, as by a plain form.
-const LIST_FIELDS: &[&str] = &["co_departments", "methods", "people", "rooms"];
+const LIST_FIELDS: &[&str] = &["categories", "co_departments", "methods", "people", "rooms"];
 
 /// A form's text fields into its input type, through the same
 /// deserializer as a plain form.

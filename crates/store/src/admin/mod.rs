@@ -15,7 +15,7 @@ use crate::{Result, Store, WriteTx};
 mod people;
 mod rooms;
 
-pub(crate) use people::scope_code;
+pub use people::scope_code;
 pub use people::{GRANTABLE, Person, PersonEdit};
 pub use rooms::RoomEdit;
 

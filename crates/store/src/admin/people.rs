@@ -244,7 +244,7 @@ impl Store {
 }
 
 /// How a grant's scope is stored: its kind and id.
-pub(crate) fn scope_code(scope: &Scope) -> (&'static str, i64) {
+pub fn scope_code(scope: &Scope) -> (&'static str, i64) {
     match scope {
         Scope::Global => ("global", 0),
         Scope::Region(path) => ("region", path.id().map_or(0, |r| r.0)),

@@ -140,6 +140,12 @@ impl Store {
         }
         .insert(&w.tx)
         .await?;
+        w.audit(
+            domain::AuditWhat::Other(domain::AuditAction::PhoneRevealed),
+            t.tracking_no,
+            domain::RegionPath::decode(&t.region_path).as_ref(),
+            serde_json::json!({}),
+        );
         w.commit().await?;
         Ok(Some(phone))
     }

@@ -170,8 +170,16 @@ pub async fn check_code(
     match state.store.check_otp(phone, &hash).await? {
         store::OtpCheck::Valid => {
             let uid = state.store.resident_by_phone(phone).await?;
+            if state.store.user(uid).await?.disabled {
+                state
+                    .store
+                    .record_login_failure(Some(uid), "", "账号已停用")
+                    .await?;
+                return Err(AppError::BadRequest("账号已停用，请联系管理员".into()));
+            }
             // The number is verified: topics raised with it become this account's.
             state.store.claim_by_phone(uid, phone).await?;
+            state.store.record_login_success(uid).await?;
             Ok(uid)
         }
         store::OtpCheck::Wrong => Err(AppError::BadRequest("验证码不正确".into())),

@@ -1,4 +1,6 @@
 //! Server-rendered pages, one module per part of the chain.
+pub mod account;
+pub mod admin;
 pub mod campaign;
 pub mod deadlines;
 pub mod deliberation;

@@ -57,6 +57,7 @@ async fn render_home(state: &AppState, viewer: &Viewer) -> AppResult<String> {
         completed,
         rooms: rooms
             .into_iter()
+            .filter(|r| !r.retired)
             .map(|r| RoomCard {
                 code: r.code.as_str().to_owned(),
                 name: r.name,
@@ -100,6 +101,8 @@ struct RoomPage {
     place: String,
     description: String,
     allow_anonymous: bool,
+    /// Retired by an administrator: the page stays, the form does not.
+    retired: bool,
     signed_in: bool,
     is_convener: bool,
     categories: &'static [&'static str],
@@ -183,6 +186,7 @@ async fn render_room(
         place: room.place,
         description: room.description,
         allow_anonymous: room.allow_anonymous,
+        retired: room.retired,
         categories: &CATEGORIES,
         topics: TopicRow::list(&topics, &rooms),
         meetings: meeting_rows(&meetings),

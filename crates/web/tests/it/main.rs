@@ -1,6 +1,7 @@
 //! Integration tests of the whole web app over real HTTP, each on a fresh
 //! database, each run on SQLite and (when configured) on PostgreSQL.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod admin;
 mod authz;
 mod cache;
 mod campaign;

@@ -129,6 +129,30 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/m/{id}/live/ask"), ("", all)),
         (("post", "/m/{id}/live/votes/{vote}/ballot"), ("", all)),
         (("get", "/desk"), ("", signed)),
+        (("get", "/admin"), ("", &["admin"])),
+        (("post", "/admin/regions"), ("", &["admin"])),
+        (("get", "/admin/regions/{id}"), ("", &["admin"])),
+        (("post", "/admin/regions/{id}/rename"), ("", &["admin"])),
+        (("post", "/admin/regions/{id}/move"), ("", &["admin"])),
+        (("post", "/admin/regions/{id}/retire"), ("", &["admin"])),
+        (("post", "/admin/rooms"), ("", &["admin"])),
+        (("get", "/admin/rooms/{id}"), ("", &["admin"])),
+        (("post", "/admin/rooms/{id}"), ("", &["admin"])),
+        (("post", "/admin/rooms/{id}/retire"), ("", &["admin"])),
+        (("post", "/admin/rooms/{id}/conveners"), ("", &["admin"])),
+        (("post", "/admin/departments"), ("", &["admin"])),
+        (("post", "/admin/departments/{id}"), ("", &["admin"])),
+        (("get", "/admin/people"), ("", &["admin"])),
+        (("post", "/admin/people"), ("", &["admin"])),
+        (("get", "/admin/people/{id}"), ("", &["admin"])),
+        (("post", "/admin/people/{id}"), ("", &["admin"])),
+        (("post", "/admin/people/{id}/disable"), ("", &["admin"])),
+        (("post", "/admin/people/{id}/reset"), ("", &["admin"])),
+        (("post", "/admin/people/{id}/grants"), ("", &["admin"])),
+        (("post", "/admin/people/{id}/revoke"), ("", &["admin"])),
+        (("get", "/admin/audit"), ("", &["admin"])),
+        (("get", "/account/password"), ("", signed)),
+        (("post", "/account/password"), ("", signed)),
         (("get", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/approval"), ("", &["admin"])),
@@ -336,6 +360,15 @@ async fn authorization_matrix(backend: Backend) {
     assert_eq!(s, StatusCode::CREATED, "{o}");
     let order = o["id"].to_string();
 
+    // The console's pages about things inside the administrator's region
+    // (room A's village, room A, department A, room A's convener).
+    let village = app.store.room(app.world.room_a).await.unwrap().region;
+    let admin_ids = [
+        ("/admin/regions/", village.0),
+        ("/admin/rooms/", app.world.room_a.0),
+        ("/admin/departments/", app.world.dept_a.0),
+        ("/admin/people/", app.world.user("convener-a").0),
+    ];
     let mut failures = Vec::new();
     // Sign-outs last, so each person's session lives through the rest.
     let mut routes: Vec<_> = table.iter().collect();
@@ -360,7 +393,13 @@ async fn authorization_matrix(backend: Backend) {
                 )
                 .replace(
                     "{id}",
-                    &if r.path.contains("/orders/") {
+                    &if let Some(admin_id) = admin_ids
+                        .iter()
+                        .find(|(prefix, _)| r.path.starts_with(prefix))
+                        .map(|(_, id)| id)
+                    {
+                        admin_id.to_string()
+                    } else if r.path.contains("/orders/") {
                         order.clone()
                     } else if r.path.contains("task") {
                         if variant == "sign" { task2 } else { task }.to_string()

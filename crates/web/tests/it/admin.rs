@@ -1,0 +1,285 @@
+//! The administrator's console through the real pages: a new room and a new
+//! person, a convener who signs in with a temporary password, must choose
+//! their own, and then works in that room only; the audit log tells it all.
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+use store::testing::Backend;
+
+use crate::helpers::TestApp;
+use store::both_backends as both;
+
+async fn form(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let r = c.post(app.url(path)).form(fields).send().await.unwrap();
+    let status = r.status();
+    let to = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    (status, to, r.text().await.unwrap())
+}
+
+/// The text between `<strong class="code" id="temporary-password">` and `</strong>`.
+fn temporary_password(page: &str) -> String {
+    let start = page
+        .find("id=\"temporary-password\">")
+        .map(|i| i + "id=\"temporary-password\">".len())
+        .expect("the page shows a temporary password");
+    page[start..].split('<').next().unwrap().to_owned()
+}
+
+async fn a_region_sets_up_a_room_and_its_convener(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.login("admin").await;
+    let village = app.store.room(app.world.room_a).await.unwrap().region;
+    let village = village.0.to_string();
+
+    // A room, with a code already taken refused and nothing written.
+    let (s, _, page) = form(
+        &app,
+        &admin,
+        "/admin/rooms",
+        &[
+            ("region", &village),
+            ("code", "room-a"),
+            ("name", "重复的议事室"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(page.contains("room-a 已被使用"), "{page}");
+    let (s, to, _) = form(
+        &app,
+        &admin,
+        "/admin/rooms",
+        &[
+            ("region", &village),
+            ("code", "sanli"),
+            ("name", "三里组议事点"),
+            ("place", "三里组文化广场"),
+            ("allow_anonymous", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let room_id = to.rsplit('/').next().unwrap().to_owned();
+    let (s, page) = app.page(&admin, &to).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("三里组议事点") && page.contains("/r/sanli/poster.pdf"));
+
+    // A person, with a temporary password shown once.
+    let (s, _, page) = form(
+        &app,
+        &admin,
+        "/admin/people",
+        &[
+            ("username", "zhang-sanli"),
+            ("name", "张三里"),
+            ("title", "三里组组长"),
+            ("phone", "13800001111"),
+            ("region", &village),
+            ("categories", "party_member"),
+            ("categories", "resident_rep"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let temporary = temporary_password(&page);
+    let person = app
+        .store
+        .admin_people(&[])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.user.display_name == "张三里")
+        .unwrap();
+    assert_eq!(person.user.categories.len(), 2);
+    assert!(person.user.must_change_password);
+    let pid = person.user.id.0.to_string();
+    let (s, to, _) = form(
+        &app,
+        &admin,
+        &format!("/admin/rooms/{room_id}/conveners"),
+        &[("person", &pid)],
+    )
+    .await;
+    assert_eq!(
+        (s, to.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            format!("/admin/rooms/{room_id}").as_str()
+        )
+    );
+
+    // The convener signs in and is sent to choose a password first.
+    let convener = app.client();
+    let (s, _, _) = form(
+        &app,
+        &convener,
+        "/login",
+        &[("username", "zhang-sanli"), ("password", &temporary)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let r = convener.get(app.url("/desk")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/account/password");
+    let (s, _) = app.get(&convener, "/api/desk").await;
+    assert_eq!(s, StatusCode::CONFLICT, "the API says so too");
+    let (s, _, page) = form(
+        &app,
+        &convener,
+        "/account/password",
+        &[
+            ("current", &temporary),
+            ("new", "12345678"),
+            ("again", "12345678"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("太常见"), "{page}");
+    let (s, to, _) = form(
+        &app,
+        &convener,
+        "/account/password",
+        &[
+            ("current", &temporary),
+            ("new", "sanli-2027ok"),
+            ("again", "sanli-2027ok"),
+        ],
+    )
+    .await;
+    assert_eq!((s, to.as_str()), (StatusCode::SEE_OTHER, "/desk"));
+
+    // Now a convener of the new room, and of it only.
+    let (s, page) = app.page(&convener, "/desk/triage").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("三里组议事点"), "{page}");
+    assert!(!page.contains("城北社区议事室"));
+    let (s, _) = app
+        .post(
+            &convener,
+            "/api/rooms/room-b/meetings",
+            json!({ "title": "越权的会议", "starts_at": "2030-03-01T09:00" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // The administrator sees it all in the log, with who and what.
+    let (s, page) = app.page(&admin, "/admin/audit").await;
+    assert_eq!(s, StatusCode::OK);
+    for seen in ["新增议事室", "新增人员", "授予角色", "修改密码", "登录"] {
+        assert!(page.contains(seen), "{seen} in the log");
+    }
+    let (_, page) = app.page(&admin, "/admin/audit?verify=1").await;
+    assert!(page.contains("日志链完好"), "{page}");
+    let (_, page) = app.page(&admin, "/admin/audit?what=room_created").await;
+    assert!(page.contains("room:sanli") && !page.contains("<td>新增人员</td>"));
+}
+both!(a_region_sets_up_a_room_and_its_convener);
+
+async fn administrators_stay_in_their_region(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.login("admin").await;
+    // Room B and its convener lie in subdistrict B: not this administrator's.
+    for path in [
+        format!("/admin/rooms/{}", app.world.room_b.0),
+        format!("/admin/people/{}", app.world.user("convener-b").0),
+        format!("/admin/people/{}", app.world.user("leader-county").0),
+    ] {
+        let (s, _) = app.page(&admin, &path).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
+    }
+    let (s, _, _) = form(
+        &app,
+        &admin,
+        &format!("/admin/people/{}/reset", app.world.user("convener-b").0),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, page) = form(
+        &app,
+        &admin,
+        &format!("/admin/people/{}/grants", app.world.user("staff-a").0),
+        &[
+            ("role", "convener"),
+            ("scope", &format!("room:{}", app.world.room_b.0)),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{page}");
+    let (_, page) = app.page(&admin, "/admin/people").await;
+    assert!(page.contains("convener-a") && !page.contains("convener-b"));
+
+    // A role with the wrong kind of place is explained, not refused blankly.
+    let (s, _, page) = form(
+        &app,
+        &admin,
+        &format!("/admin/people/{}/grants", app.world.user("staff-a").0),
+        &[
+            ("role", "convener"),
+            ("scope", &format!("department:{}", app.world.dept_a.0)),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("召集人的范围应选择议事室"), "{page}");
+
+    // Disabling signs the person out at once and keeps them out.
+    let convener = app.login("convener-a").await;
+    let (s, _) = app.get(&convener, "/api/session").await;
+    assert_eq!(s, StatusCode::OK);
+    let id = app.world.user("convener-a").0;
+    let (s, _, _) = form(
+        &app,
+        &admin,
+        &format!("/admin/people/{id}/disable"),
+        &[("disabled", "on")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (s, _) = app.get(&convener, "/api/session").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let again = app.client();
+    let (s, _, page) = form(
+        &app,
+        &again,
+        "/login",
+        &[
+            ("username", "convener-a"),
+            ("password", store::testing::WORLD_PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("账号已停用"));
+    let (_, page) = app.page(&admin, "/admin/audit?what=sign_in_failed").await;
+    assert!(page.contains("账号已停用"), "the refusal is in the log");
+    // A retired room takes no topics; its page says so.
+    let (s, _, _) = form(
+        &app,
+        &admin,
+        &format!("/admin/rooms/{}/retire", app.world.room_a.0),
+        &[("retired", "on")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, page) = app.page(&app.client(), "/r/room-a").await;
+    assert!(page.contains("本议事室已停用"));
+    let (s, _) = app
+        .post(
+            &app.phone().await,
+            "/api/rooms/room-a/topics",
+            json!({ "title": "停用后提交", "body": "不应受理" }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+}
+both!(administrators_stay_in_their_region);
