@@ -1,5 +1,6 @@
 //! `shangliang`: the one binary. `serve` runs the web app (and the worker
 //! unless told not to); `migrate`, `demo`, `admin` and `worker` do one job each.
+mod admin_cli;
 mod config;
 mod demo;
 mod opinion_cli;
@@ -9,7 +10,6 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use domain::{Grant, Password, Role, Scope, Username};
 
 use crate::config::{Config, Overrides};
 
@@ -59,9 +59,12 @@ enum Command {
         #[arg(long, hide = true)]
         at: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
-    /// Accounts and roles.
+    /// Regions, accounts and roles; the holiday calendar.
     #[command(subcommand)]
-    Admin(Admin),
+    Admin(admin_cli::Admin),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(admin_cli::Audit),
     /// Opinion maps (画出同心圆).
     #[command(subcommand)]
     Opinion(OpinionCmd),
@@ -77,53 +80,6 @@ enum OpinionCmd {
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Subcommand)]
-enum Admin {
-    /// Create a user who signs in with a password (read from SHANGLIANG_PASSWORD or --password).
-    CreateUser {
-        #[arg(long)]
-        username: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long, default_value = "")]
-        title: String,
-        #[arg(long, env = "SHANGLIANG_PASSWORD", hide_env_values = true)]
-        password: String,
-    },
-    /// Grant a role: resident (global); committee_member, leader, admin (--region);
-    /// convener (--room); department_staff, department_head (--department).
-    Grant {
-        #[arg(long)]
-        username: String,
-        #[arg(long)]
-        role: String,
-        /// Region id or exact name.
-        #[arg(long)]
-        region: Option<String>,
-        /// Room code.
-        #[arg(long)]
-        room: Option<String>,
-        /// Department code.
-        #[arg(long)]
-        department: Option<String>,
-    },
-    /// Enter the holiday schedules of a new State Council notice, each year
-    /// whole: FILE has `date,kind,name` lines (kind `off` or `work`), as
-    /// crates/store/data/holidays.csv has them.
-    CalendarImport {
-        file: std::path::PathBuf,
-        /// The year the file covers.
-        #[arg(long)]
-        year: i32,
-        /// The notice it comes from (title and number).
-        #[arg(long)]
-        source: String,
-    },
-    /// Print each day of a year as the calendar counts it: `date 1` for a
-    /// working day, `date 0` for a day off.
-    CalendarDays { year: i32 },
 }
 
 fn init_tracing(format: &str) {
@@ -190,7 +146,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve {
             demo, no_worker, ..
         } => serve(store, &cfg, demo, no_worker).await?,
-        Command::Admin(a) => admin(&store, a).await?,
+        Command::Admin(a) => {
+            store::Origin::command_line()
+                .scope(admin_cli::admin(&store, a))
+                .await?
+        }
+        Command::Audit(a) => admin_cli::audit(&store, a).await?,
         Command::Opinion(_) => unreachable!("handled before the database is opened"),
     }
     Ok(())
@@ -262,78 +223,4 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
-}
-
-async fn admin(store: &store::Store, a: Admin) -> anyhow::Result<()> {
-    match a {
-        Admin::CreateUser {
-            username,
-            name,
-            title,
-            password,
-        } => {
-            let username = Username::parse(&username)?;
-            let password = Password::parse(&password)?;
-            let hash = web::hash_password(password).await?;
-            let id = store
-                .create_user(store::NewUser {
-                    username: Some(&username),
-                    phone: None,
-                    display_name: name.trim(),
-                    title: title.trim(),
-                    categories: &[],
-                    password_hash: Some(hash),
-                })
-                .await?;
-            println!("已创建用户 {username}（id {id}）");
-        }
-        Admin::Grant {
-            username,
-            role,
-            region,
-            room,
-            department,
-        } => {
-            let user = store
-                .user_by_username(&username)
-                .await?
-                .context("no such user")?;
-            let role = Role::parse(&role).context("unknown role")?;
-            let scope = if let Some(r) = region {
-                let regions = store.regions().await?;
-                let found = regions
-                    .iter()
-                    .find(|x| x.name == r || x.id.to_string() == r)
-                    .context("no such region")?;
-                Scope::Region(found.path.clone())
-            } else if let Some(code) = room {
-                Scope::Room(store.room_by_code(&code).await?.id)
-            } else if let Some(code) = department {
-                Scope::Department(store.department_by_code(&code).await?.id)
-            } else {
-                Scope::Global
-            };
-            store.grant(user.id, &Grant::new(role, scope)?).await?;
-            println!("已授予 {username} {} 角色", role.label_zh());
-        }
-        Admin::CalendarImport { file, year, source } => {
-            let days = std::fs::read_to_string(&file)?;
-            let schedules = domain::parse_schedules(&days, &format!("{year},{source}"))?;
-            anyhow::ensure!(
-                schedules.iter().all(|s| s.year == year),
-                "the file has days outside {year}"
-            );
-            store.save_schedules(&schedules).await?;
-            println!("已录入 {year} 年的节假日安排（{source}）");
-        }
-        Admin::CalendarDays { year } => {
-            let calendar = store.calendar().await?;
-            let mut day = chrono::NaiveDate::from_ymd_opt(year, 1, 1).context("no such year")?;
-            while chrono::Datelike::year(&day) == year {
-                println!("{day} {}", u8::from(calendar.is_working_day(day)?));
-                day = day.succ_opt().context("end of time")?;
-            }
-        }
-    }
-    Ok(())
 }

@@ -18,7 +18,21 @@ pub async fn run(
     web: &web::WebConfig,
     stop: impl std::future::Future<Output = ()>,
 ) {
+    store::Origin::worker()
+        .scope(rounds(store, sms, interval_secs, web, stop))
+        .await
+}
+
+/// The worker's loop, its writes audited as 后台任务.
+async fn rounds(
+    store: store::Store,
+    sms: Arc<dyn web::SmsSender>,
+    interval_secs: u64,
+    web: &web::WebConfig,
+    stop: impl std::future::Future<Output = ()>,
+) {
     let (public_url, thresholds) = (web.public_url.clone(), web.thresholds);
+    let mut checkpoint = None;
     let mut tick = tokio::time::interval(Duration::from_secs(interval_secs.max(1)));
     let mut sms_tick = tokio::time::interval(SMS_EVERY);
     tokio::pin!(stop);
@@ -32,9 +46,24 @@ pub async fn run(
                     Err(e) => tracing::warn!(error = %e, "housekeeping failed; will retry"),
                 }
                 supervise(&store, &thresholds).await;
+                print_checkpoint(&store, &mut checkpoint).await;
             }
             _ = sms_tick.tick() => send_texts(&store, sms.as_ref(), public_url.as_deref()).await,
         }
+    }
+}
+
+/// Prints the audit chain's head to the log when it has moved: kept outside
+/// the database, these checkpoints let `shangliang audit verify
+/// --checkpoint SEQ:HASH` find a chain rewritten whole or cut short.
+async fn print_checkpoint(store: &store::Store, last: &mut Option<i64>) {
+    match store.audit_head().await {
+        Ok(head) if *last != Some(head.seq) => {
+            tracing::info!(checkpoint = %format!("{}:{}", head.seq, head.hash), "audit checkpoint");
+            *last = Some(head.seq);
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot read the audit chain's head"),
     }
 }
 

@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use domain::{Actor, Role};
-use rand::RngCore;
+use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -261,6 +261,20 @@ pub(crate) async fn check_like_token(
         Ok(())
     } else {
         Err(AppError::LikeToken)
+    }
+}
+
+/// A temporary password: ten letters and digits, none easily confused.
+pub fn temporary_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    loop {
+        let p: String = (0..10)
+            .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+            .collect();
+        if domain::choose_password(&p, None).is_ok() {
+            return p;
+        }
     }
 }
 

@@ -27,7 +27,7 @@ mod view;
 use std::sync::Arc;
 
 pub use api::openapi::ApiDoc;
-pub use auth::hash_password;
+pub use auth::{hash_password, temporary_password};
 pub use device::DeviceKey;
 pub use door::rsvp_path;
 pub use recompute::Recompute;

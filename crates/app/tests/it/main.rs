@@ -1,5 +1,6 @@
 //! Tests of the real `shangliang` binary as a separate process.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod admin;
 mod cli;
 mod crash;
 mod demo;

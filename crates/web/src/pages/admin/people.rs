@@ -8,7 +8,6 @@ use axum::response::{Html, Redirect};
 use domain::{
     DepartmentId, Grant, ParticipantCategory, RegionId, Role, RoomId, Scope, UserId, Username,
 };
-use rand::Rng;
 use serde::Deserialize;
 
 use super::{administered, by, long_name, region_options, regions_in_reach};
@@ -139,20 +138,6 @@ fn categories_of(i: &PersonInput) -> AppResult<Vec<ParticipantCategory>> {
     Ok(out)
 }
 
-/// A temporary password: ten letters and digits, none easily confused.
-fn temporary_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut rng = rand::rng();
-    loop {
-        let p: String = (0..10)
-            .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-            .collect();
-        if domain::choose_password(&p, None).is_ok() {
-            return p;
-        }
-    }
-}
-
 /// `POST /admin/people`: a new account with a temporary password.
 pub async fn add_person(
     State(state): State<AppState>,
@@ -169,7 +154,7 @@ pub async fn add_person(
     let title = plain(i.title.as_deref(), "title", "职务", 30)?;
     let phone = optional_phone(&i.phone)?;
     let categories = categories_of(&i)?;
-    let temporary = temporary_password();
+    let temporary = crate::auth::temporary_password();
     let hash = hash_password(domain::Password::parse(&temporary)?)
         .await
         .map_err(crate::error::AppError::Internal)?;
@@ -345,7 +330,7 @@ pub async fn reset_password(
     ApiPath(id): ApiPath<UserId>,
 ) -> AppResult<Html<String>> {
     manageable(&state, &viewer, id).await?;
-    let temporary = temporary_password();
+    let temporary = crate::auth::temporary_password();
     let hash = hash_password(domain::Password::parse(&temporary)?)
         .await
         .map_err(crate::error::AppError::Internal)?;
