@@ -107,7 +107,15 @@ impl Store {
     ) -> Result<()> {
         let target = match account {
             Some(id) => format!("user:{}", id.0),
-            None => format!("username:{}", typed.chars().take(40).collect::<String>()),
+            // As typed, but without control characters (PostgreSQL stores no NUL).
+            None => format!(
+                "username:{}",
+                typed
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(40)
+                    .collect::<String>()
+            ),
         };
         let w = self.write().await?;
         // Made as that account, so it is read with that account's entries.
