@@ -1,6 +1,7 @@
 //! `shangliang`: the one binary. `serve` runs the web app (and the worker
 //! unless told not to); `migrate`, `demo`, `admin` and `worker` do one job each.
 mod admin_cli;
+mod backup;
 mod config;
 mod demo;
 mod opinion_cli;
@@ -62,6 +63,11 @@ enum Command {
     /// Regions, accounts and roles; the holiday calendar.
     #[command(subcommand)]
     Admin(admin_cli::Admin),
+    /// Write a consistent backup (database and photos) to FILE while the server runs.
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup FILE into an empty database (SQLite or PostgreSQL),
+    /// then check every table's content and the audit chain against it.
+    Restore { file: std::path::PathBuf },
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(admin_cli::Audit),
@@ -152,6 +158,12 @@ async fn main() -> anyhow::Result<()> {
                 .await?
         }
         Command::Audit(a) => admin_cli::audit(&store, a).await?,
+        Command::Backup { file } => {
+            backup::backup(&store, std::path::Path::new(&cfg.photo_dir), &file).await?
+        }
+        Command::Restore { file } => {
+            backup::restore(&store, std::path::Path::new(&cfg.photo_dir), &file).await?
+        }
         Command::Opinion(_) => unreachable!("handled before the database is opened"),
     }
     Ok(())

@@ -15,6 +15,7 @@ mod action;
 mod admin;
 mod audit;
 mod auth;
+mod backup;
 mod calendar;
 mod directory;
 mod kpi;
@@ -44,6 +45,7 @@ pub use action::TopicAction;
 pub use admin::{Authority, GRANTABLE, Person, PersonEdit, RoomEdit, scope_code};
 pub use audit::{AuditEntry, AuditFilter, Origin};
 pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck};
+pub use backup::{ContentHashes, Restore, table_names};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
 pub use like_queue::LikeQueue;
@@ -121,11 +123,15 @@ impl Clock {
     }
 
     /// The current time: the system's, or wherever a hand-set clock stands.
+    /// To the microsecond, which both databases store exactly, so a row
+    /// reads back (and moves between databases) as it was written.
     pub fn now(&self) -> DateTime<Utc> {
+        use chrono::SubsecRound;
         match &self.set {
             None => Utc::now(),
             Some(t) => *t.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
         }
+        .trunc_subsecs(6)
     }
 
     /// Moves a hand-set clock to `t` (the system clock cannot be moved).
@@ -296,6 +302,15 @@ impl WriteTx {
         })
         .await
         .map_err(|e| DbErr::Custom(format!("COMMIT did not finish: {e}")))?
+    }
+}
+
+impl WriteTx {
+    /// Rolls back now, rather than when dropped, so the writer's turn is
+    /// handed on only once the database has let go (a dry run).
+    pub(crate) async fn rollback(self) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
     }
 }
 

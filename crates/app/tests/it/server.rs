@@ -99,3 +99,25 @@ pub async fn pg_lock(backend: Backend) -> Option<tokio::sync::MutexGuard<'static
         Backend::Sqlite => None,
     }
 }
+
+/// Runs the binary once on `url` with these arguments and settings.
+pub fn cli(url: &str, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_shangliang"))
+        .args(["--database-url", url])
+        .args(args)
+        .env("RUST_LOG", "error")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+/// What a command printed, once it is known to have succeeded.
+pub fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
