@@ -68,6 +68,23 @@ pub enum Admin {
         #[arg(long)]
         username: String,
     },
+    /// Import rooms, departments and people from an XLSX workbook (sheets
+    /// 议事室, 部门, 人员, as `export` writes them) or a CSV of one sheet: every
+    /// row's outcome and every error is printed; nothing is written when
+    /// there is an error, or with --dry-run.
+    Import {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export every region's (or --region's) rooms, departments and people
+    /// as the XLSX workbook `import` reads.
+    Export {
+        file: std::path::PathBuf,
+        /// Region id or exact name.
+        #[arg(long)]
+        region: Option<String>,
+    },
     /// Enter the holiday schedules of a new State Council notice, each year
     /// whole: FILE has `date,kind,name` lines (kind `off` or `work`), as
     /// crates/store/data/holidays.csv has them.
@@ -231,6 +248,47 @@ pub async fn admin(store: &Store, a: Admin) -> anyhow::Result<()> {
             let hash = web::hash_password(Password::parse(&temporary)?).await?;
             store.admin_reset_password(by, user.id, hash).await?;
             println!("已重置 {username} 的密码，临时密码：{temporary}（首次登录须修改）");
+        }
+        Admin::Import { file, dry_run } => {
+            let bytes = std::fs::read(&file)?;
+            let (plan, passwords) = web::import_file(store, by, &bytes, !dry_run)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for row in &plan.rows {
+                let what = match &row.change {
+                    store::Change::Create => "新增".to_owned(),
+                    store::Change::Update(f) => format!("修改：{}", f.join("、")),
+                    store::Change::Same => "不变".to_owned(),
+                };
+                println!("{}\t第{}行\t{}\t{what}", row.sheet, row.row, row.key);
+            }
+            for e in &plan.errors {
+                eprintln!("{}", e.text_zh());
+            }
+            anyhow::ensure!(
+                plan.errors.is_empty(),
+                "{} error(s): nothing imported",
+                plan.errors.len()
+            );
+            for (login, password) in &passwords {
+                println!("临时密码\t{login}\t{password}");
+            }
+            if dry_run {
+                println!("预览完毕，未写入（去掉 --dry-run 即导入）");
+            } else {
+                println!("已导入 {} 行", plan.rows.len());
+            }
+        }
+        Admin::Export { file, region } => {
+            let regions = match region {
+                Some(r) => vec![region_by(store, &r).await?.path],
+                None => Vec::new(),
+            };
+            let bytes = web::export_xlsx(store, &regions)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            std::fs::write(&file, bytes)?;
+            println!("已导出到 {}", file.display());
         }
         Admin::CalendarImport { file, year, source } => {
             let days = std::fs::read_to_string(&file)?;

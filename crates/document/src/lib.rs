@@ -10,10 +10,12 @@
 mod docx;
 mod layout;
 mod pdf;
+mod read;
 mod sheet;
 
 pub use docx::docx;
 pub use pdf::pdf;
+pub use read::{ReadError, ReadSheet, read_tables};
 pub use sheet::{Cell, Sheet, xlsx};
 
 /// A document to lay out.

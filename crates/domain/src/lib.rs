@@ -16,6 +16,7 @@ mod deliberation;
 mod error;
 mod event;
 mod ids;
+mod import;
 mod intake;
 mod labels;
 mod live;
@@ -64,6 +65,10 @@ pub use event::EventKind;
 pub use ids::{
     DeliberationId, DepartmentId, MeetingId, NotificationId, OpinionId, OrderId, RegionId,
     ReviewSessionId, RoomId, StatementId, TaskId, TopicId, UserId,
+};
+pub use import::{
+    DEPARTMENT_SHEET, DepartmentLine, ImportError, ImportLines, PERSON_SHEET, PersonLine,
+    ROOM_SHEET, RoomLine, Sheet, read_sheets,
 };
 pub use intake::{
     ANONYMOUS, CATEGORIES, PhotoCtx, category, check_support, check_supporter_rating,

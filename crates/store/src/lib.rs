@@ -42,7 +42,10 @@ use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use action::TopicAction;
-pub use admin::{Authority, GRANTABLE, Person, PersonEdit, RoomEdit, scope_code};
+pub use admin::{
+    Authority, Change, GRANTABLE, ImportMode, ImportPlan, Person, PersonEdit, PlannedRow, RoomEdit,
+    scope_code,
+};
 pub use audit::{AuditEntry, AuditFilter, Origin};
 pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck};
 pub use backup::{ContentHashes, Restore, table_names};

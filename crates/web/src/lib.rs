@@ -30,6 +30,7 @@ pub use api::openapi::ApiDoc;
 pub use auth::{hash_password, temporary_password};
 pub use device::DeviceKey;
 pub use door::rsvp_path;
+pub use pages::admin::files::{export_xlsx, import_file};
 pub use recompute::Recompute;
 pub use routes::{Policy, RouteInfo, route_table};
 pub use sms::{LogSmsSender, SmsSender};

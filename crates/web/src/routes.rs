@@ -172,6 +172,9 @@ table! {
     post "/admin/people/{id}/grants"       Policy::AnyOf(ADMIN) => pages::admin::people::grant;
     post "/admin/people/{id}/revoke"       Policy::AnyOf(ADMIN) => pages::admin::people::revoke;
     get  "/admin/audit"                    Policy::AnyOf(ADMIN) => pages::admin::audit::audit;
+    get  "/admin/export.xlsx"              Policy::AnyOf(ADMIN) => pages::admin::files::export;
+    get  "/admin/import"                   Policy::AnyOf(ADMIN) => pages::admin::files::import_form;
+    post "/admin/import"                   Policy::AnyOf(ADMIN) => pages::admin::files::import;
     get  "/account/password"               Policy::SignedIn => pages::account::password_form;
     post "/account/password"               Policy::SignedIn => pages::account::change_password;
     get  "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::deadlines_page;

@@ -1,33 +1,19 @@
 //! The README's "run it for real" walk, done by the binary: an empty
 //! database, `admin bootstrap`, the administrator's first room and its
 //! poster through the console, then the `admin` and `audit` commands.
-use std::process::{Command, Output};
+use std::process::Output;
 
 use reqwest::StatusCode;
 use store::both_backends as both;
 use store::testing::{Backend, fresh_database};
 
-use crate::server::{Server, pg_lock};
+use crate::server::{Server, cli, ok, pg_lock};
 
 fn shangliang(url: &str, args: &[&str], password: Option<&str>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_shangliang"));
-    c.args(["--database-url", url])
-        .args(args)
-        .env("RUST_LOG", "error");
-    if let Some(p) = password {
-        c.env("SHANGLIANG_PASSWORD", p);
+    match password {
+        Some(p) => cli(url, args, &[("SHANGLIANG_PASSWORD", p.as_ref())]),
+        None => cli(url, args, &[]),
     }
-    c.output().unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 async fn a_new_region_from_an_empty_database(backend: Backend) {
@@ -207,6 +193,28 @@ async fn a_new_region_from_an_empty_database(backend: Backend) {
     ));
     let users = ok(&shangliang(&url, &["admin", "users"], None));
     assert!(!users.contains("convener@room:"), "{users}");
+
+    // The directory goes out as a workbook and comes back through a dry run.
+    let book = std::env::temp_dir().join(format!("directory-{}.xlsx", std::process::id()));
+    let book = book.to_str().unwrap();
+    ok(&shangliang(
+        &url,
+        &["admin", "export", book, "--region", "陈师街道"],
+        None,
+    ));
+    let preview = ok(&shangliang(
+        &url,
+        &["admin", "import", book, "--dry-run"],
+        None,
+    ));
+    assert!(
+        preview.contains("chenshi-sq") && preview.contains("预览完毕"),
+        "{preview}"
+    );
+    std::fs::write(book, "登录名,姓名,所属地区\nbad name,王,陈师街道\n").unwrap();
+    let refused = shangliang(&url, &["admin", "import", book], None);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("「人员」第2行「登录名」"));
 
     // Every step is in the chain, which verifies; a checkpoint it does not
     // match fails the check with a reason.

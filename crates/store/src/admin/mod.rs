@@ -12,9 +12,11 @@ use crate::directory;
 use crate::entity::{department, region, room};
 use crate::{Result, Store, WriteTx};
 
+mod import;
 mod people;
 mod rooms;
 
+pub use import::{Change, ImportMode, ImportPlan, PlannedRow};
 pub use people::scope_code;
 pub use people::{GRANTABLE, Person, PersonEdit};
 pub use rooms::RoomEdit;
