@@ -105,6 +105,31 @@ step('the convener must choose a password, then convenes that room only', async 
   await goto(page, '/admin', 403);
 }, { chain: true });
 
+step('people are imported from a CSV: previewed, refused while wrong, then written', async (t) => {
+  const page = s.admin;
+  await goto(page, '/admin/import');
+  await checkA11y(t, page, 'the import page');
+  const csv = (rows) => ({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n'), 'utf8') });
+  const header = '登录名,姓名,职务,手机号,所属地区,人员类别,角色';
+  const good = 'wu-sanli,吴三里,三里组委员,13800005555,陈师街道/陈师社区,党员,召集人:sanli-zu';
+  await page.getByLabel(/选择文件/).setInputFiles(csv([header, good, 'bad name,吴,,,陈师社区,,']));
+  await clickAndLoad(page, page.getByRole('button', { name: '预览导入' }), { allowError: true });
+  await assertVisible(page.getByRole('alert').filter({ hasText: '「人员」第3行「登录名」' }));
+  assert.equal(await page.getByRole('button', { name: '确认导入' }).count(), 0, 'no import while a row is wrong');
+  await goto(page, '/admin/import');
+  await page.getByLabel(/选择文件/).setInputFiles(csv([header, good]));
+  await clickAndLoad(page, page.getByRole('button', { name: '预览导入' }));
+  await assertVisible(page.getByRole('cell', { name: 'wu-sanli' }));
+  await assertVisible(page.getByRole('cell', { name: '新增' }));
+  await clickAndLoad(page, page.getByRole('button', { name: '确认导入' }));
+  await assertVisible(page.getByRole('status').filter({ hasText: '已导入' }));
+  assert.match((await page.locator('td.code').first().textContent()).trim(), /^[a-z0-9]{10}$/);
+  await goto(page, s.room);
+  await assertVisible(page.getByRole('link', { name: '吴三里' }), 'the imported person convenes the room');
+  // The one error on this page is the refused file's 422.
+  assert.deepEqual(pageErrors(page).filter((e) => !e.startsWith('422 POST')), []);
+}, { chain: true });
+
 step('the audit log tells what happened, and its chain checks out', async (t) => {
   const page = s.admin;
   await goto(page, '/admin/audit');
