@@ -22,6 +22,19 @@ pub const MAX_PAUSE_SECONDS: i64 = 60;
 /// Wrong guesses allowed against one code before it is void.
 pub const MAX_OTP_ATTEMPTS: i32 = 5;
 
+/// One live session, as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// The session the list was asked from.
+    pub this_one: bool,
+    /// When it began.
+    pub started: DateTime<Utc>,
+    /// When it ends unless used to sign out.
+    pub until: DateTime<Utc>,
+    /// The address it began from.
+    pub address: String,
+}
+
 /// The answer to checking a one-time code (验证码).
 pub enum OtpCheck {
     /// The right code; it is now used up.
@@ -168,12 +181,55 @@ impl Store {
         session::ActiveModel {
             token_hash: Set(token_hash),
             user_id: Set(user.0),
-            created_at: Set(self.now()),
-            expires_at: Set(self.now() + ttl),
+            created_at: Set(w.now),
+            expires_at: Set(w.now + ttl),
+            address: Set(w.origin.address.clone()),
         }
         .insert(&w.tx)
         .await?;
         w.commit().await
+    }
+
+    /// A person's live sessions, newest first: when each began, from where,
+    /// until when, and whether it is the one asking (`current`, a token hash).
+    pub async fn sessions_of(&self, user: UserId, current: &str) -> Result<Vec<SessionInfo>> {
+        let rows = session::Entity::find()
+            .filter(session::Column::UserId.eq(user.0))
+            .filter(session::Column::ExpiresAt.gt(self.now()))
+            .order_by_desc(session::Column::CreatedAt)
+            .all(self.conn())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|s| SessionInfo {
+                this_one: s.token_hash == current,
+                started: s.created_at,
+                until: s.expires_at,
+                address: s.address,
+            })
+            .collect())
+    }
+
+    /// Ends every session of a person but the one asking (`current`);
+    /// returns how many ended.
+    pub async fn end_other_sessions(&self, user: UserId, current: &str) -> Result<u64> {
+        let w = self.write().await?;
+        let gone = session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(user.0))
+            .filter(session::Column::TokenHash.ne(current))
+            .exec(&w.tx)
+            .await?
+            .rows_affected;
+        if gone > 0 {
+            w.audit(
+                AuditWhat::Other(AuditAction::SignOut),
+                format!("user:{}", user.0),
+                None,
+                serde_json::json!({ "other_sessions": gone }),
+            );
+        }
+        w.commit().await?;
+        Ok(gone)
     }
 
     /// The user of a live session, or None when unknown or expired.

@@ -47,7 +47,7 @@ pub use admin::{
     scope_code,
 };
 pub use audit::{AuditEntry, AuditFilter, Origin};
-pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck};
+pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck, SessionInfo};
 pub use backup::{ContentHashes, Restore, table_names};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;

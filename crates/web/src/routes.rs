@@ -177,6 +177,8 @@ table! {
     post "/admin/import"                   Policy::AnyOf(ADMIN) => pages::admin::files::import;
     get  "/account/password"               Policy::SignedIn => pages::account::password_form;
     post "/account/password"               Policy::SignedIn => pages::account::change_password;
+    get  "/account/sessions"               Policy::SignedIn => pages::account::sessions;
+    post "/account/sessions/others"        Policy::SignedIn => pages::account::end_others;
     get  "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::deadlines_page;
     post "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::set_page;
     post "/admin/approval"                 Policy::AnyOf(ADMIN) => pages::deadlines::approval_page;

@@ -12,6 +12,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     #[sea_orm(indexed)]
     pub expires_at: DateTimeUtc,
+    /// The address it was started from, for its owner's list (`m0029`).
+    #[sea_orm(default_value = "")]
+    pub address: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

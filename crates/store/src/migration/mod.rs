@@ -22,6 +22,7 @@ mod m0025_meeting_day;
 mod m0026_live;
 mod m0027_campaigns;
 mod m0028_admin;
+mod m0029_session_address;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0026_live::M0026Live),
             Box::new(m0027_campaigns::M0027Campaigns),
             Box::new(m0028_admin::M0028Admin),
+            Box::new(m0029_session_address::M0029SessionAddress),
         ]
     }
 }

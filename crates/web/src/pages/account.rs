@@ -92,3 +92,72 @@ pub async fn change_password(
     state.store.set_password_hash(uid, hash).await?;
     Ok(Redirect::to("/desk").into_response())
 }
+
+#[derive(Template)]
+#[template(path = "account_sessions.html")]
+struct SessionsPage {
+    nav: Nav,
+    /// (this one, started, until, address)
+    sessions: Vec<(bool, String, String, String)>,
+    ended: Option<u64>,
+}
+
+fn current_hash(jar: &axum_extra::extract::CookieJar) -> String {
+    jar.get(crate::auth::SESSION_COOKIE)
+        .map(|c| crate::auth::token_hash(c.value()))
+        .unwrap_or_default()
+}
+
+async fn sessions_page(
+    state: &AppState,
+    viewer: &Viewer,
+    jar: &axum_extra::extract::CookieJar,
+    ended: Option<u64>,
+) -> AppResult<Html<String>> {
+    let Some(user) = viewer.user.as_ref() else {
+        return Err(AppError::Unauthorized);
+    };
+    let sessions = state
+        .store
+        .sessions_of(user.id, &current_hash(jar))
+        .await?
+        .into_iter()
+        .map(|s| {
+            let (started, until) = (
+                crate::view::fmt_time(s.started),
+                crate::view::fmt_time(s.until),
+            );
+            (s.this_one, started, until, s.address)
+        })
+        .collect();
+    Ok(Html(render(&SessionsPage {
+        nav: Nav::of(viewer),
+        sessions,
+        ended,
+    })))
+}
+
+/// `GET /account/sessions`: where this account is signed in.
+pub async fn sessions(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    jar: axum_extra::extract::CookieJar,
+) -> AppResult<Html<String>> {
+    sessions_page(&state, &viewer, &jar, None).await
+}
+
+/// `POST /account/sessions/others`: signs out everywhere but here.
+pub async fn end_others(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    jar: axum_extra::extract::CookieJar,
+) -> AppResult<Html<String>> {
+    let Some(user) = viewer.user.as_ref() else {
+        return Err(AppError::Unauthorized);
+    };
+    let ended = state
+        .store
+        .end_other_sessions(user.id, &current_hash(&jar))
+        .await?;
+    sessions_page(&state, &viewer, &jar, Some(ended)).await
+}

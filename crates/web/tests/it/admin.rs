@@ -406,3 +406,27 @@ async fn export_and_import_through_the_console(backend: Backend) {
     assert_eq!(r.headers()["location"], "/account/password");
 }
 both!(export_and_import_through_the_console);
+
+/// Someone signed in on two devices sees both, from where, and signs the
+/// other out from this one.
+async fn one_signs_out_ones_other_devices(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let here = app.login("leader-a").await;
+    let there = app.login("leader-a").await;
+    let (s, page) = app.page(&here, "/account/sessions").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(page.matches("127.0.0.1").count(), 2, "{page}");
+    assert!(page.contains("（本设备）"));
+    let (s, _, page) = form(&app, &here, "/account/sessions/others", &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("已退出其他 1 处登录"), "{page}");
+    let (s, _) = app.get(&there, "/api/session").await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "the other device is signed out"
+    );
+    let (s, _) = app.get(&here, "/api/session").await;
+    assert_eq!(s, StatusCode::OK, "this one is not");
+}
+both!(one_signs_out_ones_other_devices);

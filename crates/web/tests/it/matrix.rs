@@ -156,6 +156,8 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/admin/import"), ("", &["admin"])),
         (("get", "/account/password"), ("", signed)),
         (("post", "/account/password"), ("", signed)),
+        (("get", "/account/sessions"), ("", signed)),
+        (("post", "/account/sessions/others"), ("", signed)),
         (("get", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/approval"), ("", &["admin"])),
