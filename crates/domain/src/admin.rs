@@ -68,6 +68,20 @@ pub fn check_move_region(
     Ok(())
 }
 
+/// The holiday calendar is the State Council's, the same for every region:
+/// only an administrator of a top region (one with nothing above it)
+/// enters a year's notice; everyone else reads it.
+pub fn may_edit_calendar(actor: &Actor) -> Result<(), DomainError> {
+    if actor
+        .regions_as(Role::Administrator)
+        .any(|p| p.0.len() == 1)
+    {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden)
+    }
+}
+
 /// What still works under a region that is to be retired.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LiveBelow {
@@ -232,6 +246,15 @@ mod tests {
             Err(DomainError::Precondition(
                 "请先撤销或停用其下的议事室2个、部门1个".into()
             ))
+        );
+    }
+
+    #[test]
+    fn only_a_top_administrator_enters_the_calendar() {
+        assert_eq!(may_edit_calendar(&admin_of(&[1])), Ok(()));
+        assert_eq!(
+            may_edit_calendar(&admin_of(&[1, 2, 3])),
+            Err(DomainError::Forbidden)
         );
     }
 

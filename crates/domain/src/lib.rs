@@ -43,7 +43,7 @@ mod tests;
 
 pub use admin::{
     LiveBelow, check_move_region, check_new_region, check_retire_region, may_administer,
-    may_change_region, may_grant, may_manage_person,
+    may_change_region, may_edit_calendar, may_grant, may_manage_person,
 };
 pub use audit::{
     AuditAction, AuditRecord, AuditWhat, ChainBreak, Checkpoint, GENESIS, Verdict, Verifier,

@@ -115,6 +115,18 @@ impl Store {
     pub async fn save_schedules(&self, schedules: &[YearSchedule]) -> Result<()> {
         let w = self.write().await?;
         save_on(&w.tx, schedules).await?;
+        for s in schedules {
+            w.audit(
+                domain::AuditWhat::Other(domain::AuditAction::SettingChanged),
+                format!("calendar:{}", s.year),
+                None,
+                serde_json::json!({
+                    "source": s.source,
+                    "days_off": s.days_off.len(),
+                    "working_weekends": s.working_weekends.len(),
+                }),
+            );
+        }
         w.commit().await
     }
 }

@@ -172,6 +172,8 @@ table! {
     post "/admin/people/{id}/grants"       Policy::AnyOf(ADMIN) => pages::admin::people::grant;
     post "/admin/people/{id}/revoke"       Policy::AnyOf(ADMIN) => pages::admin::people::revoke;
     get  "/admin/audit"                    Policy::AnyOf(ADMIN) => pages::admin::audit::audit;
+    get  "/admin/calendar"                 Policy::AnyOf(ADMIN) => pages::admin::calendar::calendar;
+    post "/admin/calendar"                 Policy::AnyOf(ADMIN) => pages::admin::calendar::enter_year;
     get  "/admin/export.xlsx"              Policy::AnyOf(ADMIN) => pages::admin::files::export;
     get  "/admin/import"                   Policy::AnyOf(ADMIN) => pages::admin::files::import_form;
     post "/admin/import"                   Policy::AnyOf(ADMIN) => pages::admin::files::import;

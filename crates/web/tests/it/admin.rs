@@ -430,3 +430,60 @@ async fn one_signs_out_ones_other_devices(backend: Backend) {
     assert_eq!(s, StatusCode::OK, "this one is not");
 }
 both!(one_signs_out_ones_other_devices);
+
+/// A new year's holiday notice entered in the console by an administrator
+/// of the top region; a subdistrict's administrator only reads it.
+async fn a_new_years_holidays_are_entered(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let province = app.store.region_chain(app.world.county).await.unwrap()[0]
+        .path
+        .clone();
+    let top = app.world.user("leader-county");
+    let g =
+        domain::Grant::new(domain::Role::Administrator, domain::Scope::Region(province)).unwrap();
+    app.store.grant(top, &g).await.unwrap();
+    let top = app.login("leader-county").await;
+    let (s, page) = app.page(&top, "/admin/calendar").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("2026 年") && page.contains("录入一年的安排"));
+    let (s, _, page) = form(
+        &app,
+        &top,
+        "/admin/calendar",
+        &[
+            ("year", "2027"),
+            ("source", "国务院办公厅关于2027年部分节假日安排的通知"),
+            ("days", "2027-01-01,off,元旦\n2027-13-40,off,坏日子"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("无法识别") || page.contains("2027-13-40"),
+        "{page}"
+    );
+    let (s, _, _) = form(
+        &app,
+        &top,
+        "/admin/calendar",
+        &[
+            ("year", "2027"),
+            ("source", "国务院办公厅关于2027年部分节假日安排的通知"),
+            ("days", "2027-01-01,off,元旦\n2027-02-06,work,春节"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let calendar = app.store.calendar().await.unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2027, 2, 6).unwrap();
+    assert!(
+        calendar.is_working_day(day).unwrap(),
+        "a 调休 Saturday is worked"
+    );
+    let admin = app.login("admin").await;
+    let (_, page) = app.page(&admin, "/admin/calendar").await;
+    assert!(page.contains("2027 年") && !page.contains("录入一年的安排"));
+    let (_, page) = app.page(&top, "/admin/audit?what=setting_changed").await;
+    assert!(page.contains("calendar:2027"), "{page}");
+}
+both!(a_new_years_holidays_are_entered);

@@ -152,6 +152,9 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/admin/people/{id}/revoke"), ("", &["admin"])),
         (("get", "/admin/audit"), ("", &["admin"])),
         (("get", "/admin/export.xlsx"), ("", &["admin"])),
+        (("get", "/admin/calendar"), ("", &["admin"])),
+        // The calendar is national: no subdistrict's administrator enters it.
+        (("post", "/admin/calendar"), ("", nobody)),
         (("get", "/admin/import"), ("", &["admin"])),
         (("post", "/admin/import"), ("", &["admin"])),
         (("get", "/account/password"), ("", signed)),

@@ -3,6 +3,7 @@
 //! lies in the regions the viewer administers; every change goes through
 //! the store's `admin_*` calls, which ask the domain the same question.
 pub mod audit;
+pub mod calendar;
 pub mod files;
 pub mod people;
 pub mod regions;
