@@ -11,14 +11,8 @@ pub fn may_administer(actor: &Actor, place: &RegionPath) -> Result<(), DomainErr
     }
 }
 
-/// A new region goes one level below its parent, inside the actor's regions.
-pub fn check_new_region(
-    actor: &Actor,
-    parent: &RegionPath,
-    parent_level: RegionLevel,
-    level: RegionLevel,
-) -> Result<(), DomainError> {
-    may_administer(actor, parent)?;
+/// A new region goes one level below its parent.
+pub fn new_region_fits(parent_level: RegionLevel, level: RegionLevel) -> Result<(), DomainError> {
     if parent_level.child_level() != Some(level) {
         return Err(DomainError::invalid(
             "level",
@@ -45,17 +39,15 @@ pub fn may_change_region(actor: &Actor, region: &RegionPath) -> Result<(), Domai
     }
 }
 
-/// Moving a region under another parent of the level above it, inside the
-/// actor's regions, and never under itself.
-pub fn check_move_region(
-    actor: &Actor,
+/// Moving a region goes under a parent of the level above it, never
+/// under itself or below. (Who may: [`may_change_region`] for the region
+/// and [`may_administer`] for its new parent.)
+pub fn move_fits(
     region: &RegionPath,
     level: RegionLevel,
     new_parent: &RegionPath,
     parent_level: RegionLevel,
 ) -> Result<(), DomainError> {
-    may_change_region(actor, region)?;
-    may_administer(actor, new_parent)?;
     if region.covers(new_parent) {
         return Err(DomainError::invalid("parent", "不能调整到自身或其下级之下"));
     }
@@ -94,13 +86,9 @@ pub struct LiveBelow {
 }
 
 /// A region is retired only once nothing below it still works, so no room
-/// is left taking topics in a region that no longer exists.
-pub fn check_retire_region(
-    actor: &Actor,
-    region: &RegionPath,
-    below: LiveBelow,
-) -> Result<(), DomainError> {
-    may_change_region(actor, region)?;
+/// is left taking topics in a region that no longer exists. (Who may:
+/// [`may_change_region`].)
+pub fn retire_fits(below: LiveBelow) -> Result<(), DomainError> {
     let mut left = Vec::new();
     if below.regions > 0 {
         left.push(format!("下级地区{}个", below.regions));
@@ -160,6 +148,35 @@ mod tests {
                 scope: Scope::Region(path(ids)),
             }],
         )
+    }
+
+    fn check_new_region(
+        a: &Actor,
+        parent: &RegionPath,
+        parent_level: RegionLevel,
+        level: RegionLevel,
+    ) -> Result<(), DomainError> {
+        may_administer(a, parent).and(new_region_fits(parent_level, level))
+    }
+
+    fn check_move_region(
+        a: &Actor,
+        region: &RegionPath,
+        level: RegionLevel,
+        parent: &RegionPath,
+        parent_level: RegionLevel,
+    ) -> Result<(), DomainError> {
+        may_change_region(a, region)
+            .and(may_administer(a, parent))
+            .and(move_fits(region, level, parent, parent_level))
+    }
+
+    fn check_retire_region(
+        a: &Actor,
+        region: &RegionPath,
+        below: LiveBelow,
+    ) -> Result<(), DomainError> {
+        may_change_region(a, region).and(retire_fits(below))
     }
 
     #[test]

@@ -42,8 +42,8 @@ mod testkit;
 mod tests;
 
 pub use admin::{
-    LiveBelow, check_move_region, check_new_region, check_retire_region, may_administer,
-    may_change_region, may_edit_calendar, may_grant, may_manage_person,
+    LiveBelow, may_administer, may_change_region, may_edit_calendar, may_grant, may_manage_person,
+    move_fits, new_region_fits, retire_fits,
 };
 pub use audit::{
     AuditAction, AuditRecord, AuditWhat, ChainBreak, Checkpoint, GENESIS, Verdict, Verifier,

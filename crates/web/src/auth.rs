@@ -126,6 +126,12 @@ pub async fn identify(
             actor = Some(a);
         }
     }
+    let ip = crate::limits::client_ip(
+        req.headers(),
+        req.extensions(),
+        state.config.trust_forwarded_for,
+    )
+    .0;
     let key = device_key(&state).await;
     let cookie = jar.get(DEVICE_COOKIE).map(|c| c.value().to_owned());
     let signed = match (&key, &cookie) {
@@ -141,17 +147,7 @@ pub async fn identify(
         && key.is_some()
         && state
             .limits
-            .check(
-                crate::limits::Act::NewDevice,
-                "",
-                None,
-                crate::limits::client_ip(
-                    req.headers(),
-                    req.extensions(),
-                    state.config.trust_forwarded_for,
-                )
-                .0,
-            )
+            .check(crate::limits::Act::NewDevice, "", None, ip)
             .is_ok();
     let mut actor = actor.unwrap_or_else(|| Actor::anonymous(None));
     actor.device = Some(device.clone());
@@ -179,14 +175,7 @@ pub async fn identify(
         name: user
             .as_ref()
             .map_or_else(|| domain::ANONYMOUS.to_owned(), |u| u.display_name.clone()),
-        address: crate::limits::client_ip(
-            req.headers(),
-            req.extensions(),
-            state.config.trust_forwarded_for,
-        )
-        .0
-        .map(|a| a.to_string())
-        .unwrap_or_default(),
+        address: ip.map(|a| a.to_string()).unwrap_or_default(),
     };
     req.extensions_mut().insert(Viewer {
         user,

@@ -82,6 +82,14 @@ impl Ctx<'_> {
         }
     }
 
+    /// Whether the region with this id lies in reach (an existing row's).
+    fn region_in_reach(&self, id: i64) -> bool {
+        self.regions
+            .iter()
+            .find(|r| r.id.0 == id)
+            .is_some_and(|r| self.in_reach(&r.path))
+    }
+
     /// A region named as in the file: its name if unique in reach, else
     /// names from the top separated by /.
     fn region(&mut self, sheet: &str, row: usize, column: &str, written: &str) -> Option<Region> {
@@ -214,12 +222,7 @@ async fn import_room(w: &WriteTx, cx: &mut Ctx<'_>, l: &RoomLine) -> Result<()> 
         cx.planned(SHEET, l.row, code, Change::Create);
         return Ok(());
     };
-    let old_path = cx
-        .regions
-        .iter()
-        .find(|r| r.id.0 == old.region_id)
-        .map(|r| r.path.clone());
-    if !old_path.is_some_and(|p| cx.in_reach(&p)) {
+    if !cx.region_in_reach(old.region_id) {
         cx.fail(SHEET, l.row, "代码", "该代码已被其他地区的议事室使用");
         return Ok(());
     }
@@ -291,12 +294,7 @@ async fn import_department(w: &WriteTx, cx: &mut Ctx<'_>, l: &DepartmentLine) ->
         cx.planned(SHEET, l.row, &l.code, Change::Create);
         return Ok(());
     };
-    let old_path = cx
-        .regions
-        .iter()
-        .find(|r| r.id.0 == old.region_id)
-        .map(|r| r.path.clone());
-    if !old_path.is_some_and(|p| cx.in_reach(&p)) {
+    if !cx.region_in_reach(old.region_id) {
         cx.fail(SHEET, l.row, "代码", "该代码已被其他地区的部门使用");
         return Ok(());
     }

@@ -80,7 +80,8 @@ impl Store {
         level: domain::RegionLevel,
     ) -> Result<RegionId> {
         let p = self.region(parent).await?;
-        by.check(|a| domain::check_new_region(a, &p.path, p.level, level))?;
+        by.check(|a| domain::may_administer(a, &p.path))?;
+        domain::new_region_fits(p.level, level)?;
         if p.retired {
             return Err(DomainError::Precondition("上级地区已撤销".into()).into());
         }
@@ -136,10 +137,11 @@ impl Store {
     ) -> Result<()> {
         let r = self.region(id).await?;
         let p = self.region(new_parent).await?;
-        by.check(|a| domain::check_move_region(a, &r.path, r.level, &p.path, p.level))?;
-        if p.level.child_level() != Some(r.level) || r.path.covers(&p.path) {
-            return Err(DomainError::Precondition("不能调整到该地区之下".into()).into());
-        }
+        by.check(|a| {
+            domain::may_change_region(a, &r.path)?;
+            domain::may_administer(a, &p.path)
+        })?;
+        domain::move_fits(&r.path, r.level, &p.path, p.level)?;
         let old = r.path.encode();
         let new = format!("{}{}/", p.path.encode(), id.0);
         let w = self.write().await?;
@@ -185,12 +187,8 @@ impl Store {
                     .await?,
             ),
         };
-        by.check(|a| domain::check_retire_region(a, &r.path, below))?;
-        if below != LiveBelow::default() {
-            return Err(
-                DomainError::Precondition("其下仍有在用的地区、议事室或部门".into()).into(),
-            );
-        }
+        by.check(|a| domain::may_change_region(a, &r.path))?;
+        domain::retire_fits(below)?;
         let w = self.write().await?;
         region::Entity::update_many()
             .col_expr(region::Column::RetiredAt, Expr::value(Some(w.now)))

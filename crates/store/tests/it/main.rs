@@ -3,3 +3,4 @@
 mod admin;
 mod auth;
 mod conformance;
+mod import;
