@@ -112,8 +112,9 @@ pub struct Services {
     /// Photos decoded at once (each may take a few hundred MB while it is made safe).
     pub photo_slots: Arc<tokio::sync::Semaphore>,
     /// Submissions with photos read at once: as many as `upload_memory`
-    /// holds at twice `upload_limit` each (a body read chunk by chunk may
-    /// briefly take twice its size), at least one; the rest wait their turn.
+    /// holds at three times `upload_limit` each (a body read chunk by chunk
+    /// grows by doubling, and the allocator keeps some freed pages resident),
+    /// at least one; the rest wait their turn.
     pub upload_slots: Arc<tokio::sync::Semaphore>,
     pub posters: Arc<share::PosterCache>,
     pub docs: Arc<similar::DocCache>,
@@ -131,7 +132,7 @@ pub struct Services {
 
 /// How many bodies with photos fit the configured memory at once.
 fn upload_slots(config: &WebConfig) -> usize {
-    (config.upload_memory / config.upload_limit.max(1).saturating_mul(2)).max(1)
+    (config.upload_memory / config.upload_limit.max(1).saturating_mul(3)).max(1)
 }
 
 impl AppState {
