@@ -68,6 +68,12 @@ pub enum Admin {
         #[arg(long)]
         username: String,
     },
+    /// Clear an official's second factor (a lost phone): they are signed
+    /// out and set it up again at their next sign-in.
+    ResetSecondFactor {
+        #[arg(long)]
+        username: String,
+    },
     /// Import rooms, departments and people from an XLSX workbook (sheets
     /// 议事室, 部门, 人员, as `export` writes them) or a CSV of one sheet: every
     /// row's outcome and every error is printed; nothing is written when
@@ -248,6 +254,11 @@ pub async fn admin(store: &Store, a: Admin) -> anyhow::Result<()> {
             let hash = web::hash_password(Password::parse(&temporary)?).await?;
             store.admin_reset_password(by, user.id, hash).await?;
             println!("已重置 {username} 的密码，临时密码：{temporary}（首次登录须修改）");
+        }
+        Admin::ResetSecondFactor { username } => {
+            let user = user_by(store, &username).await?;
+            store.admin_reset_second_factor(by, user.id).await?;
+            println!("已重置 {username} 的动态验证码，下次登录时重新开启");
         }
         Admin::Import { file, dry_run } => {
             let bytes = std::fs::read(&file)?;

@@ -42,6 +42,11 @@ labelled!(
         PhoneRevealed => "phone_revealed", "查看群众电话";
         PersonalDataExported => "personal_data_exported", "导出个人信息";
         SettingChanged => "setting_changed", "修改设置";
+        SecondFactorOn => "second_factor_on", "开启动态验证码";
+        SecondFactorOff => "second_factor_off", "关闭动态验证码";
+        SecondFactorReset => "second_factor_reset", "重置动态验证码";
+        RecoveryCodesIssued => "recovery_codes_issued", "生成恢复码";
+        RecoveryCodeUsed => "recovery_code_used", "使用恢复码登录";
     }
 );
 

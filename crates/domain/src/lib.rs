@@ -29,6 +29,7 @@ mod people;
 mod region;
 mod research;
 mod review;
+mod second_factor;
 mod supervision;
 mod task;
 mod timeline;
@@ -95,6 +96,11 @@ pub use research::{
     ResearchVisit,
 };
 pub use review::{ReviewSessionRef, Ruling, dispatchable, overall_decision, plan_review_session};
+pub use second_factor::{
+    ISSUER, KEY_BYTES, RECOVERY_ALPHABET, RECOVERY_CODES, RECOVERY_LENGTH, TotpKey, is_app_code,
+    may_turn_off_second_factor, recovery_code, recovery_code_hash, recovery_code_shown,
+    second_factor_required,
+};
 pub use supervision::{Audience, Card, Notice, Supervised, Thresholds, card, notices};
 pub use task::{
     Share, ShareState, TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task,

@@ -170,24 +170,15 @@ impl Store {
         w.commit().await
     }
 
-    /// Stores a session under the hash of its token, live for `ttl`.
+    /// Stores a signed-in session under the hash of its token, live for `ttl`.
     pub async fn create_session(
         &self,
         token_hash: String,
         user: UserId,
         ttl: Duration,
     ) -> Result<()> {
-        let w = self.write().await?;
-        session::ActiveModel {
-            token_hash: Set(token_hash),
-            user_id: Set(user.0),
-            created_at: Set(w.now),
-            expires_at: Set(w.now + ttl),
-            address: Set(w.origin.address.clone()),
-        }
-        .insert(&w.tx)
-        .await?;
-        w.commit().await
+        self.create_session_at(token_hash, user, ttl, crate::SessionStage::Full)
+            .await
     }
 
     /// A person's live sessions, newest first: when each began, from where,
@@ -232,13 +223,14 @@ impl Store {
         Ok(gone)
     }
 
-    /// The user of a live session, or None when unknown or expired.
+    /// The user of a live, signed-in session, or None when unknown,
+    /// expired or still waiting for a second factor.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<UserId>> {
-        let s = session::Entity::find_by_id(token_hash.to_owned())
-            .one(self.conn())
-            .await?;
-        Ok(s.filter(|s| s.expires_at > self.now())
-            .map(|s| UserId(s.user_id)))
+        Ok(self
+            .session(token_hash)
+            .await?
+            .filter(|(_, stage)| *stage == crate::SessionStage::Full)
+            .map(|(u, _)| u))
     }
 
     /// Ends a session (signing out); an unknown token is not an error.

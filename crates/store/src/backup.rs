@@ -106,7 +106,9 @@ macro_rules! every_table {
             campaign,
             campaign_room,
             audit_entry,
-            audit_head
+            audit_head,
+            second_factor,
+            recovery_code
         )
     };
 }

@@ -22,6 +22,7 @@ mod kpi;
 mod like_queue;
 mod likes;
 mod rules;
+mod second_factor;
 mod seed;
 mod stage;
 pub mod testing;
@@ -57,6 +58,7 @@ pub use model::{
     Deliberation, DeliberationResult, Department, Meeting, Notification, Opinion, Photo, Rating,
     Region, ReviewSession, Room, Statement, Task, Topic, TopicEvent, User,
 };
+pub use second_factor::{FactorUse, SecondFactor, SessionStage};
 pub use stage::campaign::{Campaign, RoomProgress};
 pub use stage::deliberation::{OpenDeliberation, STATEMENT_MAX, parse_statement};
 pub use stage::duty::{DutyMeeting, DutyRecord, DutyTopic};

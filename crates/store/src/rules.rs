@@ -1,16 +1,18 @@
 //! A region's rules for its departments' work, set by its administrator:
 //! whether a completion needs the department head's approval before it goes
-//! to the convener (the rule itself is `domain::head_approval`).
-use domain::{RegionId, RegionPath};
+//! to the convener (the rule itself is `domain::head_approval`), and whether
+//! its officials must use a second factor (`crate::second_factor`).
+use domain::{AuditAction, AuditWhat, RegionId, RegionPath};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::entity::{department, region, region_rule};
 use crate::model::parsed;
 use crate::{Result, Store, StoreError, Who};
 
-/// Every region's head-approval setting.
-pub(crate) async fn approval_settings<C: ConnectionTrait>(
+/// One rule of every region that set its rules.
+pub(crate) async fn rule_settings<C: ConnectionTrait>(
     conn: &C,
+    rule: fn(&region_rule::Model) -> bool,
 ) -> Result<Vec<(RegionPath, bool)>> {
     region_rule::Entity::find()
         .all(conn)
@@ -22,9 +24,16 @@ pub(crate) async fn approval_settings<C: ConnectionTrait>(
                 RegionPath::decode,
                 "region_rules.region_path",
             )?;
-            Ok((path, r.head_approval))
+            Ok((path, rule(&r)))
         })
         .collect()
+}
+
+/// Every region's head-approval setting.
+pub(crate) async fn approval_settings<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Vec<(RegionPath, bool)>> {
+    rule_settings(conn, |r| r.head_approval).await
 }
 
 /// Whether a department's completions wait for its head.
@@ -55,25 +64,57 @@ impl Store {
     pub async fn set_head_approval(&self, who: &Who, region: RegionId, on: bool) -> Result<()> {
         let path = self.region_path(region).await?;
         domain::set_head_approval(&who.actor, &path)?;
-        let by = who.actor.user.ok_or(domain::DomainError::Forbidden)?;
-        let w = self.write().await?;
-        let existing = region_rule::Entity::find()
-            .filter(region_rule::Column::RegionId.eq(region.0))
-            .one(&w.tx)
-            .await?;
-        let mut am: region_rule::ActiveModel = match existing {
-            Some(row) => row.into(),
-            None => region_rule::ActiveModel {
-                region_id: Set(region.0),
-                region_path: Set(path.encode()),
-                ..Default::default()
-            },
-        };
-        am.head_approval = Set(on);
-        am.updated_by = Set(by.0);
-        am.updated_at = Set(w.now);
-        am.save(&w.tx).await?;
-        w.commit().await?;
-        Ok(())
+        save_rule(
+            self,
+            who,
+            region,
+            &path,
+            |am| am.head_approval = Set(on),
+            serde_json::json!({ "head_approval": on }),
+        )
+        .await
     }
+}
+
+/// Writes one of a region's rules (`apply`) into its row, audited. A row
+/// made for the first time keeps the head-approval setting the region had
+/// from above, so writing another rule changes nothing else.
+pub(crate) async fn save_rule(
+    store: &Store,
+    who: &Who,
+    region: RegionId,
+    path: &RegionPath,
+    apply: impl FnOnce(&mut region_rule::ActiveModel),
+    detail: serde_json::Value,
+) -> Result<()> {
+    let by = who.actor.user.ok_or(domain::DomainError::Forbidden)?;
+    let w = store.write().await?;
+    let existing = region_rule::Entity::find()
+        .filter(region_rule::Column::RegionId.eq(region.0))
+        .one(&w.tx)
+        .await?;
+    let mut am: region_rule::ActiveModel = match existing {
+        Some(row) => row.into(),
+        None => region_rule::ActiveModel {
+            region_id: Set(region.0),
+            region_path: Set(path.encode()),
+            head_approval: Set(domain::head_approval(
+                &approval_settings(&w.tx).await?,
+                path,
+            )),
+            second_factor: Set(false),
+            ..Default::default()
+        },
+    };
+    apply(&mut am);
+    am.updated_by = Set(by.0);
+    am.updated_at = Set(w.now);
+    am.save(&w.tx).await?;
+    w.audit(
+        AuditWhat::Other(AuditAction::SettingChanged),
+        format!("region:{}", region.0),
+        Some(path),
+        detail,
+    );
+    w.commit().await
 }

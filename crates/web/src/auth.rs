@@ -12,6 +12,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use domain::{Actor, Role};
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
+use store::SessionStage;
 
 use crate::AppState;
 use crate::error::{AppError, AppResult};
@@ -20,6 +21,12 @@ pub const SESSION_COOKIE: &str = "sl_session";
 pub const DEVICE_COOKIE: &str = "sl_device";
 /// Where someone whose password was reset chooses their own.
 pub const CHANGE_PASSWORD: &str = "/account/password";
+/// Where an official sets up a second factor (and must, when a region requires it).
+pub const ENROL_PAGE: &str = "/account/second-factor";
+/// Where a right password is followed by the second factor.
+pub const SECOND_STEP_PAGE: &str = "/login/second-factor";
+/// How long a right password waits for its second factor.
+const SECOND_STEP_MINUTES: i64 = 5;
 /// Remembers 适老化 (elderly) mode on this phone.
 pub const CARE_COOKIE: &str = "sl_care";
 
@@ -116,12 +123,16 @@ pub async fn identify(
 ) -> Response {
     let mut user = None;
     let mut actor = None;
+    let mut enrolling = false;
     if let Some(c) = jar.get(SESSION_COOKIE) {
         let hash = token_hash(c.value());
-        if let Ok(Some(uid)) = state.store.session_user(&hash).await
+        // A session still waiting for its second factor signs no one in.
+        if let Ok(Some((uid, stage))) = state.store.session(&hash).await
+            && stage != SessionStage::AwaitingCode
             && let (Ok(u), Ok(a)) = (state.store.user(uid).await, state.store.actor(uid).await)
             && !u.disabled
         {
+            enrolling = stage == SessionStage::AwaitingEnrolment;
             user = Some(u);
             actor = Some(a);
         }
@@ -153,21 +164,25 @@ pub async fn identify(
     actor.device = Some(device.clone());
     let care = jar.get(CARE_COOKIE).is_some_and(|c| c.value() == "1");
     let user_signed_in = user.is_some();
-    // After a reset, nothing but choosing a new password (or leaving).
-    if user.as_ref().is_some_and(|u| u.must_change_password)
-        && !matches!(
-            req.uri().path(),
-            CHANGE_PASSWORD | "/logout" | "/api/session/logout"
-        )
-        && !req.uri().path().starts_with("/static/")
+    // After a reset, nothing but choosing a new password (or leaving); where
+    // a region requires a second factor, nothing but setting it up.
+    let path = req.uri().path();
+    let leaving = matches!(path, "/logout" | "/api/session/logout") || path.starts_with("/static/");
+    let detour = if user.as_ref().is_some_and(|u| u.must_change_password) {
+        Some((CHANGE_PASSWORD, "请先修改初始密码后再继续"))
+    } else if enrolling {
+        Some((ENROL_PAGE, "所在地区要求使用动态验证码，请先开启后再继续"))
+    } else {
+        None
+    };
+    if let Some((to, why)) = detour
+        && !leaving
+        && !path.starts_with(to)
     {
-        return if req.uri().path().starts_with("/api/") {
-            AppError::from(domain::DomainError::Precondition(
-                "请先修改初始密码后再继续".into(),
-            ))
-            .into_response()
+        return if path.starts_with("/api/") {
+            AppError::from(domain::DomainError::Precondition(why.into())).into_response()
         } else {
-            axum::response::Redirect::to(CHANGE_PASSWORD).into_response()
+            axum::response::Redirect::to(to).into_response()
         };
     }
     let origin = store::Origin {
@@ -303,24 +318,118 @@ pub async fn verify_password(password: String, hash: String) -> bool {
     .unwrap_or(false)
 }
 
-/// Starts a session for `user` and returns the cookie to set.
+/// Starts a signed-in session for `user` and returns the cookie to set.
 pub async fn start_session(state: &AppState, user: domain::UserId) -> AppResult<Cookie<'static>> {
+    session_at(state, user, SessionStage::Full).await
+}
+
+async fn session_at(
+    state: &AppState,
+    user: domain::UserId,
+    stage: SessionStage,
+) -> AppResult<Cookie<'static>> {
+    let ttl = match stage {
+        SessionStage::AwaitingCode => chrono::Duration::minutes(SECOND_STEP_MINUTES),
+        _ => chrono::Duration::hours(state.config.session_hours),
+    };
     let token = new_token();
     state
         .store
-        .create_session(
-            token_hash(&token),
-            user,
-            chrono::Duration::hours(state.config.session_hours),
-        )
+        .create_session_at(token_hash(&token), user, ttl, stage)
         .await?;
-    Ok(Cookie::build((SESSION_COOKIE, token))
+    Ok(session_cookie(state, token, ttl))
+}
+
+/// After a right password: a session that waits for the second factor
+/// when the person set one up, one that waits for its setup when a region
+/// requires it, else a signed-in session. Returns its cookie and stage.
+pub async fn sign_in(
+    state: &AppState,
+    user: domain::UserId,
+) -> AppResult<(Cookie<'static>, SessionStage)> {
+    let stage = match state.store.second_factor(user).await? {
+        Some(f) if f.confirmed => SessionStage::AwaitingCode,
+        _ if state.store.second_factor_required(user).await? => SessionStage::AwaitingEnrolment,
+        _ => SessionStage::Full,
+    };
+    if stage != SessionStage::AwaitingCode {
+        state.store.record_login_success(user).await?;
+    }
+    Ok((session_at(state, user, stage).await?, stage))
+}
+
+/// Finishes a sign-in whose second factor was just given: the waiting
+/// session gives way to a signed-in one; returns its cookie.
+pub async fn finish_second_step(state: &AppState, jar: &CookieJar) -> AppResult<Cookie<'static>> {
+    let waiting = jar
+        .get(SESSION_COOKIE)
+        .map(|c| token_hash(c.value()))
+        .ok_or(AppError::Unauthorized)?;
+    let ttl = chrono::Duration::hours(state.config.session_hours);
+    let token = new_token();
+    state
+        .store
+        .complete_second_step(&waiting, token_hash(&token), ttl)
+        .await?;
+    Ok(session_cookie(state, token, ttl))
+}
+
+fn session_cookie(state: &AppState, token: String, ttl: chrono::Duration) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.config.secure_cookies)
-        .max_age(cookie::time::Duration::hours(state.config.session_hours))
-        .build())
+        .max_age(cookie::time::Duration::seconds(ttl.num_seconds()))
+        .build()
+}
+
+/// The person whose right password waits for a second factor in this browser.
+pub async fn awaiting_code(state: &AppState, jar: &CookieJar) -> AppResult<Option<domain::UserId>> {
+    let Some(c) = jar.get(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    Ok(match state.store.session(&token_hash(c.value())).await? {
+        Some((uid, SessionStage::AwaitingCode)) => Some(uid),
+        _ => None,
+    })
+}
+
+/// The second step of a sign-in: a code from the app (or a recovery code)
+/// of `user`, throttled like passwords. Returns how it was given.
+pub async fn second_step(
+    state: &AppState,
+    user: domain::UserId,
+    code: &str,
+    ip: crate::limits::ClientIp,
+) -> AppResult<store::FactorUse> {
+    state.limits.check(
+        crate::limits::Act::Login,
+        &format!(
+            "user:{}@{}",
+            user.0,
+            ip.0.map(|a| a.to_string()).unwrap_or_default()
+        ),
+        None,
+        ip.0,
+    )?;
+    if !state.store.count_login_attempt(user).await? {
+        return Err(AppError::TooMany(crate::limits::Act::Login.message(1)));
+    }
+    match state.store.check_second_factor(user, code).await {
+        Ok(used) => {
+            state.store.record_login_success(user).await?;
+            Ok(used)
+        }
+        Err(store::StoreError::Domain(e)) => {
+            state
+                .store
+                .record_login_failure(Some(user), "", "动态验证码不正确")
+                .await?;
+            Err(AppError::BadRequest(e.message_zh()))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn end_session(state: &AppState, jar: CookieJar) -> AppResult<CookieJar> {
@@ -330,7 +439,8 @@ pub async fn end_session(state: &AppState, jar: CookieJar) -> AppResult<CookieJa
     Ok(jar.remove(Cookie::build(SESSION_COOKIE).path("/")))
 }
 
-/// Checks a username and password. Attempts are throttled per address and
+/// Checks a username and password ([`sign_in`] then starts the session).
+/// Attempts are throttled per address and
 /// per (name, address) before anything is looked up, with the same answer
 /// for real and unknown names, and counted on the account before the
 /// password is checked, so parallel guesses cannot slip past the count.
@@ -375,7 +485,6 @@ pub async fn password_login(
         failed(Some(uid), "账号已停用").await?;
         return Err(AppError::BadRequest("账号已停用，请联系管理员".into()));
     }
-    state.store.record_login_success(uid).await?;
     Ok(uid)
 }
 

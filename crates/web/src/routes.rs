@@ -171,6 +171,7 @@ table! {
     post "/admin/people/{id}/reset"        Policy::AnyOf(ADMIN) => pages::admin::people::reset_password;
     post "/admin/people/{id}/grants"       Policy::AnyOf(ADMIN) => pages::admin::people::grant;
     post "/admin/people/{id}/revoke"       Policy::AnyOf(ADMIN) => pages::admin::people::revoke;
+    post "/admin/people/{id}/second-factor" Policy::AnyOf(ADMIN) => pages::admin::people::reset_second_factor;
     get  "/admin/audit"                    Policy::AnyOf(ADMIN) => pages::admin::audit::audit;
     get  "/admin/calendar"                 Policy::AnyOf(ADMIN) => pages::admin::calendar::calendar;
     post "/admin/calendar"                 Policy::AnyOf(ADMIN) => pages::admin::calendar::enter_year;
@@ -181,9 +182,15 @@ table! {
     post "/account/password"               Policy::SignedIn => pages::account::change_password;
     get  "/account/sessions"               Policy::SignedIn => pages::account::sessions;
     post "/account/sessions/others"        Policy::SignedIn => pages::account::end_others;
+    get  "/account/second-factor"          Policy::SignedIn => pages::second_factor::factor_form;
+    post "/account/second-factor/start"    Policy::SignedIn => pages::second_factor::start;
+    post "/account/second-factor/confirm"  Policy::SignedIn => pages::second_factor::confirm;
+    post "/account/second-factor/recovery" Policy::SignedIn => pages::second_factor::renew;
+    post "/account/second-factor/off"      Policy::SignedIn => pages::second_factor::turn_off;
     get  "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::deadlines_page;
     post "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::set_page;
     post "/admin/approval"                 Policy::AnyOf(ADMIN) => pages::deadlines::approval_page;
+    post "/admin/regions/{id}/second-factor" Policy::AnyOf(ADMIN) => pages::admin::regions::second_factor_rule;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
     get  "/members"                        Policy::Public   => pages::duty::members;
     get  "/campaigns"                      Policy::Public   => pages::campaign::campaigns;
@@ -201,6 +208,8 @@ table! {
     post "/login"                          Policy::Anyone   => pages::login::login;
     post "/login/code"                     Policy::Anyone   => pages::login::request_code;
     post "/login/phone"                    Policy::Anyone   => pages::login::phone_login;
+    get  "/login/second-factor"            Policy::Public   => pages::second_factor::step_form;
+    post "/login/second-factor"            Policy::Anyone   => pages::second_factor::step;
     post "/logout"                         Policy::SignedIn => pages::login::logout;
     get  "/static/{file}"                  Policy::Public   => assets::file;
     get  "/healthz"                        Policy::Public   => ops::healthz;

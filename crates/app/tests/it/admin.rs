@@ -160,6 +160,12 @@ async fn a_new_region_from_an_empty_database(backend: Backend) {
         None,
     ));
     assert!(reset.contains("临时密码"), "{reset}");
+    let cleared = ok(&shangliang(
+        &url,
+        &["admin", "reset-second-factor", "--username", "li-sq"],
+        None,
+    ));
+    assert!(cleared.contains("动态验证码"), "{cleared}");
     ok(&shangliang(
         &url,
         &["admin", "disable", "--username", "li-sq"],

@@ -17,6 +17,7 @@ mod people;
 mod rooms;
 
 pub use import::{Change, ImportMode, ImportPlan, PlannedRow};
+pub(crate) use people::end_sessions;
 pub use people::scope_code;
 pub use people::{GRANTABLE, Person, PersonEdit};
 pub use rooms::RoomEdit;

@@ -183,6 +183,15 @@ impl Store {
         w.commit().await
     }
 
+    /// Clears the second factor of a person who lost their phone, where the
+    /// administrator may; they sign in with their password and set it up again.
+    pub async fn admin_reset_second_factor(&self, by: Authority<'_>, id: UserId) -> Result<()> {
+        self.person_for(by, id).await?;
+        let w = self.write().await?;
+        crate::second_factor::reset_factor(&w, id).await?;
+        w.commit().await
+    }
+
     /// Gives a person a role where the administrator may; a role held
     /// already is a [`StoreError::Conflict`].
     pub async fn admin_grant(&self, by: Authority<'_>, id: UserId, g: &Grant) -> Result<()> {
@@ -253,7 +262,7 @@ pub fn scope_code(scope: &Scope) -> (&'static str, i64) {
     }
 }
 
-async fn end_sessions(w: &WriteTx, id: UserId) -> Result<()> {
+pub(crate) async fn end_sessions(w: &WriteTx, id: UserId) -> Result<()> {
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(id.0))
         .exec(&w.tx)

@@ -1,5 +1,6 @@
 //! A region's own rules for its departments' work (migration `m0022`):
-//! whether a completion needs the department head's approval.
+//! whether a completion needs the department head's approval, and whether
+//! its officials must use a second factor.
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -12,6 +13,9 @@ pub struct Model {
     pub region_id: i64,
     pub region_path: String,
     pub head_approval: bool,
+    /// Officials working here must use a second factor (`m0030`).
+    #[sea_orm(default_value = false)]
+    pub second_factor: bool,
     pub updated_by: i64,
     pub updated_at: DateTimeUtc,
 }

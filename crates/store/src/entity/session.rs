@@ -15,6 +15,11 @@ pub struct Model {
     /// The address it was started from, for its owner's list (`m0029`).
     #[sea_orm(default_value = "")]
     pub address: String,
+    /// Empty for a session in use; `code` while the password was right and
+    /// the second factor is still to come; `enrolment` while a region's
+    /// rule waits for the official to set one up (`m0030`).
+    #[sea_orm(default_value = "")]
+    pub awaiting: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

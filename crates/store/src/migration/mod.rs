@@ -23,6 +23,7 @@ mod m0026_live;
 mod m0027_campaigns;
 mod m0028_admin;
 mod m0029_session_address;
+mod m0030_second_factor;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_campaigns::M0027Campaigns),
             Box::new(m0028_admin::M0028Admin),
             Box::new(m0029_session_address::M0029SessionAddress),
+            Box::new(m0030_second_factor::M0030SecondFactor),
         ]
     }
 }

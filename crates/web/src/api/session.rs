@@ -17,9 +17,12 @@ use crate::forms::ApiJson;
 pub struct LoginInput {
     pub username: String,
     pub password: String,
+    /// The code from the authenticator app (or a recovery code), for an
+    /// official who set up a second factor.
+    pub code: Option<String>,
 }
 
-/// Signs in with a password; the session cookie comes back in `Set-Cookie`.
+/// Signs in with a password (and a second factor's code); the cookie comes in `Set-Cookie`.
 #[utoipa::path(post, path = "/api/session", tag = "session", request_body = LoginInput, responses((status = 200, body = MeJson)))]
 pub async fn login(
     State(state): State<AppState>,
@@ -28,7 +31,19 @@ pub async fn login(
     ApiJson(input): ApiJson<LoginInput>,
 ) -> AppResult<Response> {
     let uid = auth::password_login(&state, &input.username, &input.password, ip).await?;
-    let cookie = auth::start_session(&state, uid).await?;
+    let factor = state.store.second_factor(uid).await?;
+    let cookie = if factor.is_some_and(|f| f.confirmed) {
+        let code = input.code.as_deref().unwrap_or("").trim();
+        if code.is_empty() {
+            return Err(AppError::BadRequest(
+                "此账号已开启动态验证码，请同时提供 code".into(),
+            ));
+        }
+        auth::second_step(&state, uid, code, ip).await?;
+        auth::start_session(&state, uid).await?
+    } else {
+        auth::sign_in(&state, uid).await?.0
+    };
     let user = state.store.user(uid).await?;
     Ok((jar.add(cookie), Json(me_json(&state, &user).await?)).into_response())
 }

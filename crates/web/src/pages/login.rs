@@ -34,7 +34,7 @@ pub struct LoginQuery {
 }
 
 /// Only local paths are followed after login, never another site.
-fn safe_next(next: Option<&str>) -> String {
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n)
             if n.starts_with('/')
@@ -99,8 +99,17 @@ pub async fn login(
     .await
     {
         Ok(uid) => {
-            let cookie = auth::start_session(&state, uid).await?;
-            Ok((jar.add(cookie), Redirect::to(&next)).into_response())
+            let (cookie, stage) = auth::sign_in(&state, uid).await?;
+            let to = match stage {
+                store::SessionStage::Full => next,
+                store::SessionStage::AwaitingCode => format!(
+                    "{}?next={}",
+                    auth::SECOND_STEP_PAGE,
+                    crate::view::urlencode(&next)
+                ),
+                store::SessionStage::AwaitingEnrolment => auth::ENROL_PAGE.to_owned(),
+            };
+            Ok((jar.add(cookie), Redirect::to(&to)).into_response())
         }
         Err(AppError::BadRequest(m) | AppError::TooMany(m)) => Ok((
             axum::http::StatusCode::UNAUTHORIZED,

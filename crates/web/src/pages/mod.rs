@@ -15,6 +15,7 @@ pub mod mine;
 pub mod minutes;
 pub mod public;
 pub mod research;
+pub mod second_factor;
 pub mod supervision;
 pub mod topic;
 pub mod triage;

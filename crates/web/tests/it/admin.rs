@@ -8,13 +8,17 @@ use store::testing::Backend;
 use crate::helpers::TestApp;
 use store::both_backends as both;
 
-async fn form(
+pub(crate) async fn form(
     app: &TestApp,
     c: &Client,
     path: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, String, String) {
-    let r = c.post(app.url(path)).form(fields).send().await.unwrap();
+    answer(c.post(app.url(path)).form(fields).send().await.unwrap()).await
+}
+
+/// A response's status, where it redirects to, and its body.
+pub(crate) async fn answer(r: reqwest::Response) -> (StatusCode, String, String) {
     let status = r.status();
     let to = r
         .headers()

@@ -27,4 +27,5 @@ mod reopen;
 mod research;
 mod residents;
 mod review;
+mod second_factor;
 mod session;

@@ -161,6 +161,19 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/account/password"), ("", signed)),
         (("get", "/account/sessions"), ("", signed)),
         (("post", "/account/sessions/others"), ("", signed)),
+        (("get", "/account/second-factor"), ("", signed)),
+        (("post", "/account/second-factor/start"), ("", signed)),
+        (("post", "/account/second-factor/confirm"), ("", signed)),
+        (("post", "/account/second-factor/recovery"), ("", signed)),
+        (("post", "/account/second-factor/off"), ("", signed)),
+        (
+            ("post", "/admin/people/{id}/second-factor"),
+            ("", &["admin"]),
+        ),
+        (
+            ("post", "/admin/regions/{id}/second-factor"),
+            ("", &["admin"]),
+        ),
         (("get", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/approval"), ("", &["admin"])),
@@ -178,6 +191,8 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/login"), ("", all)),
         (("post", "/login/code"), ("", all)),
         (("post", "/login/phone"), ("", all)),
+        (("get", "/login/second-factor"), ("", all)),
+        (("post", "/login/second-factor"), ("", all)),
         (("post", "/logout"), ("", signed)),
         (("get", "/static/{file}"), ("", all)),
         (("get", "/healthz"), ("", all)),
@@ -471,7 +486,11 @@ async fn authorization_matrix(backend: Backend) {
             // A sign-in route answering 401 means "wrong password", not "not allowed".
             let sign_in = matches!(
                 r.path,
-                "/login" | "/login/phone" | "/api/session" | "/api/otp/verify"
+                "/login"
+                    | "/login/phone"
+                    | "/login/second-factor"
+                    | "/api/session"
+                    | "/api/otp/verify"
             ) && r.method == "post";
             let denied = status == StatusCode::FORBIDDEN
                 || to_login

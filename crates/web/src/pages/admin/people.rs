@@ -188,6 +188,8 @@ struct PersonPage {
     roles: Vec<(&'static str, &'static str)>,
     /// Places a role can be held in: (scope, what it is).
     scopes: Vec<(String, String)>,
+    /// They set up a second factor (an administrator can clear it).
+    second_factor: bool,
 }
 
 async fn person_view(
@@ -258,6 +260,11 @@ async fn person_view(
             .map(|r| (r.code(), r.label_zh()))
             .collect(),
         scopes,
+        second_factor: state
+            .store
+            .second_factor(id)
+            .await?
+            .is_some_and(|f| f.confirmed),
     })))
 }
 
@@ -339,6 +346,20 @@ pub async fn reset_password(
         .admin_reset_password(by(&viewer), id, hash)
         .await?;
     person_view(&state, &viewer, id, Some(temporary)).await
+}
+
+/// `POST /admin/people/{id}/second-factor`: clears the second factor of
+/// someone who lost their phone; they set it up again at the next sign-in.
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    ApiPath(id): ApiPath<UserId>,
+) -> AppResult<Redirect> {
+    state
+        .store
+        .admin_reset_second_factor(by(&viewer), id)
+        .await?;
+    Ok(back(id))
 }
 
 /// A role and its place from the grant form.

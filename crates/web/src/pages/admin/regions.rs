@@ -103,6 +103,8 @@ pub struct AdminInput {
     pub retired: Option<String>,
     /// A person's id.
     pub person: Option<String>,
+    /// `on` or `off`.
+    pub second_factor: Option<String>,
 }
 
 fn name_of(i: &AdminInput, label: &str, max: usize) -> AppResult<String> {
@@ -148,6 +150,10 @@ struct RegionPage {
     changeable: bool,
     /// Where it may move: regions of the level above, in reach.
     parents: Vec<(i64, String)>,
+    /// This region requires its officials to use a second factor.
+    factor_here: bool,
+    /// A region above requires it already.
+    factor_above: bool,
 }
 
 /// `GET /admin/regions/{id}`.
@@ -166,6 +172,13 @@ pub async fn region_page(
         })
         .map(|p| (p.id.0, long_name(p, &all)))
         .collect();
+    let rules = state.store.second_factor_rules().await?;
+    let on = |here: bool| {
+        rules
+            .iter()
+            .any(|(p, on)| *on && p.covers(&region.path) && (*p == region.path) == here)
+    };
+    let (factor_here, factor_above) = (on(true), on(false));
     Ok(Html(render(&RegionPage {
         nav: Nav::of(&viewer),
         id: id.0,
@@ -175,7 +188,30 @@ pub async fn region_page(
         changeable: domain::may_change_region(&viewer.actor, &region.path).is_ok(),
         name: region.name,
         parents,
+        factor_here,
+        factor_above,
     })))
+}
+
+/// `POST /admin/regions/{id}/second-factor`: `second_factor=on` requires a
+/// second factor of the region's officials, `off` stops requiring it.
+pub async fn second_factor_rule(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    ApiPath(id): ApiPath<RegionId>,
+    PageForm(i): PageForm<AdminInput>,
+) -> AppResult<Redirect> {
+    domain::may_administer(&viewer.actor, &state.store.region_path(id).await?)?;
+    let on = match i.second_factor.as_deref() {
+        Some("on") => true,
+        Some("off") => false,
+        _ => return Err(invalid("second_factor", "请选择是否要求使用动态验证码")),
+    };
+    state
+        .store
+        .set_second_factor_rule(&viewer.who(), id, on)
+        .await?;
+    Ok(back_to_region(id))
 }
 
 fn back_to_region(id: RegionId) -> Redirect {
