@@ -11,6 +11,7 @@ mod audit;
 mod burst;
 mod calendar;
 mod campaign;
+mod categories;
 mod channel;
 mod deliberation;
 mod error;
@@ -55,6 +56,10 @@ pub use calendar::{
     deadline_classes, deadline_text, parse_schedules, set_deadline_class,
 };
 pub use campaign::{CampaignPlan, may_join_campaign, may_run_campaign, progress};
+pub use categories::{
+    CATEGORIES, MAX_CATEGORIES, OTHER, categories_for, category_in, category_list,
+    default_categories,
+};
 pub use channel::Channel;
 pub use deliberation::{
     DeliberationCtx, DeliberationMove, DeliberationState, Moderation, StatementState,
@@ -72,8 +77,8 @@ pub use import::{
     ROOM_SHEET, RoomLine, Sheet, read_sheets,
 };
 pub use intake::{
-    ANONYMOUS, CATEGORIES, PhotoCtx, category, check_support, check_supporter_rating,
-    photos_visible, publish_photos, reveal_phone, shown_submitter,
+    ANONYMOUS, PhotoCtx, check_support, check_supporter_rating, photos_visible, publish_photos,
+    reveal_phone, shown_submitter,
 };
 pub use live::{
     SpeakerState, VoteChoice, VoteMode, check_hands, may_ask_to_speak, may_run, passed,

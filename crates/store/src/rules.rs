@@ -10,10 +10,10 @@ use crate::model::parsed;
 use crate::{Result, Store, StoreError, Who};
 
 /// One rule of every region that set its rules.
-pub(crate) async fn rule_settings<C: ConnectionTrait>(
+pub(crate) async fn rule_settings<C: ConnectionTrait, T>(
     conn: &C,
-    rule: fn(&region_rule::Model) -> bool,
-) -> Result<Vec<(RegionPath, bool)>> {
+    rule: fn(&region_rule::Model) -> T,
+) -> Result<Vec<(RegionPath, T)>> {
     region_rule::Entity::find()
         .all(conn)
         .await?
@@ -34,6 +34,18 @@ pub(crate) async fn approval_settings<C: ConnectionTrait>(
     conn: &C,
 ) -> Result<Vec<(RegionPath, bool)>> {
     rule_settings(conn, |r| r.head_approval).await
+}
+
+/// Every region's own list of topic categories (regions that set none are left out).
+pub(crate) async fn category_settings<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Vec<(RegionPath, Vec<String>)>> {
+    let mut lists = rule_settings(conn, |r| {
+        r.categories.lines().map(str::to_owned).collect::<Vec<_>>()
+    })
+    .await?;
+    lists.retain(|(_, list)| !list.is_empty());
+    Ok(lists)
 }
 
 /// Whether a department's completions wait for its head.
@@ -76,6 +88,47 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every region's own list of topic categories.
+    pub async fn category_settings(&self) -> Result<Vec<(RegionPath, Vec<String>)>> {
+        category_settings(self.conn()).await
+    }
+
+    /// The categories topics in a room are filed under.
+    pub async fn room_categories(&self, room: domain::RoomId) -> Result<Vec<String>> {
+        let region = self.room(room).await?.region;
+        let path = self.region_path(region).await?;
+        Ok(domain::categories_for(
+            &self.category_settings().await?,
+            &path,
+        ))
+    }
+
+    /// An administrator sets the region's own categories (checked by
+    /// `domain::category_list`), or with `None` goes back to the list from
+    /// above. Topics filed before keep their category.
+    pub async fn set_categories(
+        &self,
+        who: &Who,
+        region: RegionId,
+        list: Option<&[String]>,
+    ) -> Result<()> {
+        let path = self.region_path(region).await?;
+        domain::may_administer(&who.actor, &path)?;
+        let text = list.map(|l| l.join("\n")).unwrap_or_default();
+        let detail = serde_json::json!({ "categories": list });
+        save_rule(
+            self,
+            who,
+            region,
+            &path,
+            |am| am.categories = Set(text),
+            detail,
+        )
+        .await
+    }
+}
+
 /// Writes one of a region's rules (`apply`) into its row, audited. A row
 /// made for the first time keeps the head-approval setting the region had
 /// from above, so writing another rule changes nothing else.
@@ -103,6 +156,7 @@ pub(crate) async fn save_rule(
                 path,
             )),
             second_factor: Set(false),
+            categories: Set(String::new()),
             ..Default::default()
         },
     };

@@ -191,6 +191,7 @@ table! {
     post "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::set_page;
     post "/admin/approval"                 Policy::AnyOf(ADMIN) => pages::deadlines::approval_page;
     post "/admin/regions/{id}/second-factor" Policy::AnyOf(ADMIN) => pages::admin::regions::second_factor_rule;
+    post "/admin/regions/{id}/categories"  Policy::AnyOf(ADMIN) => pages::admin::regions::set_categories;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
     get  "/members"                        Policy::Public   => pages::duty::members;
     get  "/campaigns"                      Policy::Public   => pages::campaign::campaigns;

@@ -24,6 +24,7 @@ mod m0027_campaigns;
 mod m0028_admin;
 mod m0029_session_address;
 mod m0030_second_factor;
+mod m0031_region_categories;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0028_admin::M0028Admin),
             Box::new(m0029_session_address::M0029SessionAddress),
             Box::new(m0030_second_factor::M0030SecondFactor),
+            Box::new(m0031_region_categories::M0031RegionCategories),
         ]
     }
 }

@@ -17,6 +17,10 @@ pub struct RoomJson {
     pub allow_anonymous: bool,
     /// The region path in Chinese, e.g. "江苏省 / 淮安市 / 涟水县 / 陈师街道 / 陈师村".
     pub region: Option<String>,
+    /// The categories a topic here is filed under (its region's list; one
+    /// room's answer only): a `category` not among them is filed as 其他.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<String>>,
 }
 
 impl RoomJson {
@@ -28,6 +32,7 @@ impl RoomJson {
             description: r.description.clone(),
             allow_anonymous: r.allow_anonymous,
             region,
+            categories: None,
         }
     }
 }

@@ -38,7 +38,11 @@ pub async fn room(
         .map(|r| r.name.as_str())
         .collect::<Vec<_>>()
         .join(" / ");
-    Ok(Json(RoomJson::new(&room, Some(region))))
+    let categories = state.store.room_categories(room.id).await?;
+    Ok(Json(RoomJson {
+        categories: Some(categories),
+        ..RoomJson::new(&room, Some(region))
+    }))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -148,7 +148,7 @@ struct DeskPage {
     meetings: Vec<RoomMeetings>,
     proposal_rooms: Vec<(String, String)>,
     can_propose_leadership: bool,
-    categories: &'static [&'static str],
+    categories: Vec<String>,
 }
 
 struct RoomMeetings {
@@ -342,7 +342,7 @@ pub async fn desk(
             .map(|r| (r.code.as_str().to_owned(), r.name.clone()))
             .collect(),
         can_propose_leadership: viewer.actor.has_role(Role::Leader),
-        categories: &domain::CATEGORIES,
+        categories: super::categories_of(&state, &d.proposal_rooms).await?,
     };
     Ok(Html(render(&page)))
 }

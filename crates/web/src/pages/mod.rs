@@ -19,3 +19,30 @@ pub mod second_factor;
 pub mod supervision;
 pub mod topic;
 pub mod triage;
+
+/// The categories topics in these rooms are filed under (each room's
+/// region's list, `domain::categories_for`), in order and without repeats:
+/// what a form or a filter offers for them.
+pub(crate) async fn categories_of(
+    state: &crate::AppState,
+    rooms: impl IntoIterator<Item = &store::Room>,
+) -> crate::error::AppResult<Vec<String>> {
+    let settings = state.store.category_settings().await?;
+    let mut all: Vec<String> = Vec::new();
+    let mut rooms = rooms.into_iter().peekable();
+    if rooms.peek().is_none() {
+        return Ok(domain::default_categories());
+    }
+    for room in rooms {
+        let path = state.store.region_path(room.region).await?;
+        for c in domain::categories_for(&settings, &path) {
+            if !all.contains(&c) {
+                all.push(c);
+            }
+        }
+    }
+    // 其他 closes the merged list too.
+    all.retain(|c| c != domain::OTHER);
+    all.push(domain::OTHER.to_owned());
+    Ok(all)
+}

@@ -9,7 +9,6 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::view::{Nav, TopicRow, fmt_time, render};
-use domain::CATEGORIES;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -105,7 +104,7 @@ struct RoomPage {
     retired: bool,
     signed_in: bool,
     is_convener: bool,
-    categories: &'static [&'static str],
+    categories: Vec<String>,
     topics: Vec<TopicRow>,
     meetings: Vec<MeetingRow>,
     /// Online deliberations a visitor can join now.
@@ -171,6 +170,7 @@ async fn render_room(
     let conveners = state.store.conveners_of_room(room.id).await?;
     let meetings = state.store.meetings_of_room(room.id).await?;
     let deliberations = state.store.open_deliberations_of_room(room.id).await?;
+    let categories = super::categories_of(state, [&room]).await?;
     let rooms = vec![room.clone()];
     let page = RoomPage {
         nav: Nav::of(viewer),
@@ -187,7 +187,7 @@ async fn render_room(
         description: room.description,
         allow_anonymous: room.allow_anonymous,
         retired: room.retired,
-        categories: &CATEGORIES,
+        categories,
         topics: TopicRow::list(&topics, &rooms),
         meetings: meeting_rows(&meetings),
         deliberations,

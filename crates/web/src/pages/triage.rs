@@ -16,7 +16,6 @@ use crate::auth::SignedIn;
 use crate::error::AppResult;
 use crate::similar::{Candidates, Similar};
 use crate::view::{Nav, fmt_time, render};
-use domain::CATEGORIES;
 
 /// Rows with duplicate suggestions computed (the rest link to their page).
 const WITH_SIMILAR: usize = 50;
@@ -36,7 +35,7 @@ struct TriagePage {
     room: String,
     channel: String,
     category: String,
-    categories: &'static [&'static str],
+    categories: Vec<String>,
     channels: Vec<(String, String, u64)>,
     total: u64,
     rows: Vec<Row>,
@@ -86,10 +85,11 @@ pub async fn triage(
         })
         .collect();
     let channel = q.channel.as_deref().and_then(Channel::parse);
+    let categories = super::categories_of(&state, mine.iter()).await?;
     let category = q
         .category
         .as_deref()
-        .filter(|c| CATEGORIES.contains(c))
+        .filter(|c| categories.iter().any(|k| k == c))
         .map(str::to_owned);
     let mut topics = Vec::new();
     let mut counts = vec![0u64; Channel::ALL.len()];
@@ -166,7 +166,7 @@ pub async fn triage(
         room: q.room.clone().unwrap_or_default(),
         channel: channel.map(|c| c.code().to_owned()).unwrap_or_default(),
         category: category.unwrap_or_default(),
-        categories: &CATEGORIES,
+        categories,
         total: counts.iter().sum(),
         channels: Channel::ALL
             .iter()

@@ -146,7 +146,10 @@ async fn submit(
     let room = state.store.room_by_code(code).await?;
     let title = TopicTitle::parse(input.title.as_deref().unwrap_or(""))?;
     let body = TopicBody::parse(input.body.as_deref().unwrap_or(""))?;
-    let category = domain::category(input.category.as_deref().unwrap_or(""))?;
+    let category = domain::category_in(
+        input.category.as_deref().unwrap_or(""),
+        &state.store.room_categories(room.id).await?,
+    )?;
     let place = forms::plain(input.place.as_deref(), "place", "地点", 100)?;
     let point = input.point()?;
     let phone = forms::optional_phone(&input.phone)?;
@@ -179,7 +182,7 @@ async fn submit(
         channel,
         title: &title,
         body: &body,
-        category,
+        category: &category,
         place: &place,
         phone: phone.as_ref(),
         anonymous: input.anonymous,

@@ -5,6 +5,7 @@ mod admin;
 mod authz;
 mod cache;
 mod campaign;
+mod categories;
 mod chain;
 mod deadlines;
 mod deliberation;

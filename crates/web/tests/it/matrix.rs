@@ -174,6 +174,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
             ("post", "/admin/regions/{id}/second-factor"),
             ("", &["admin"]),
         ),
+        (("post", "/admin/regions/{id}/categories"), ("", &["admin"])),
         (("get", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/deadlines"), ("", &["admin"])),
         (("post", "/admin/approval"), ("", &["admin"])),

@@ -105,6 +105,10 @@ pub struct AdminInput {
     pub person: Option<String>,
     /// `on` or `off`.
     pub second_factor: Option<String>,
+    /// Topic categories, one per line.
+    pub categories: Option<String>,
+    /// `on` to take the categories from the region above.
+    pub inherit: Option<String>,
 }
 
 fn name_of(i: &AdminInput, label: &str, max: usize) -> AppResult<String> {
@@ -154,6 +158,10 @@ struct RegionPage {
     factor_here: bool,
     /// A region above requires it already.
     factor_above: bool,
+    /// The categories its rooms file topics under, one per line.
+    categories: String,
+    /// The region set that list itself (else it comes from above).
+    own_categories: bool,
 }
 
 /// `GET /admin/regions/{id}`.
@@ -179,6 +187,9 @@ pub async fn region_page(
             .any(|(p, on)| *on && p.covers(&region.path) && (*p == region.path) == here)
     };
     let (factor_here, factor_above) = (on(true), on(false));
+    let lists = state.store.category_settings().await?;
+    let own_categories = lists.iter().any(|(p, _)| *p == region.path);
+    let categories = domain::categories_for(&lists, &region.path).join("\n");
     Ok(Html(render(&RegionPage {
         nav: Nav::of(&viewer),
         id: id.0,
@@ -190,7 +201,32 @@ pub async fn region_page(
         parents,
         factor_here,
         factor_above,
+        categories,
+        own_categories,
     })))
+}
+
+/// `POST /admin/regions/{id}/categories`: the region's own topic
+/// categories, one per line; `inherit=on` goes back to the list from above.
+pub async fn set_categories(
+    State(state): State<AppState>,
+    SignedIn(viewer): SignedIn,
+    ApiPath(id): ApiPath<RegionId>,
+    PageForm(i): PageForm<AdminInput>,
+) -> AppResult<Redirect> {
+    domain::may_administer(&viewer.actor, &state.store.region_path(id).await?)?;
+    let list = if i.inherit.as_deref() == Some("on") {
+        None
+    } else {
+        Some(domain::category_list(
+            i.categories.as_deref().unwrap_or(""),
+        )?)
+    };
+    state
+        .store
+        .set_categories(&viewer.who(), id, list.as_deref())
+        .await?;
+    Ok(back_to_region(id))
 }
 
 /// `POST /admin/regions/{id}/second-factor`: `second_factor=on` requires a
