@@ -130,11 +130,30 @@ step('people are imported from a CSV: previewed, refused while wrong, then writt
   assert.deepEqual(pageErrors(page).filter((e) => !e.startsWith('422 POST')), []);
 }, { chain: true });
 
+step('a community names its own topic categories, and its rooms offer them', async (t) => {
+  const page = s.admin;
+  await goto(page, '/admin');
+  const region = await clickAndLoad(page, page.getByRole('link', { name: '陈师社区', exact: true }).first());
+  const form = page.locator('form[action$="/categories"]').first();
+  await form.getByLabel(/每行一个/).fill('停车秩序整治\n破损井盖修缮\n移风易俗');
+  await clickAndLoad(page, form.getByRole('button', { name: '保存类别' }));
+  await assertVisible(page.getByText('本地区自定的类别'));
+  await assertNoHorizontalScroll(page, 'a region page');
+  await checkA11y(t, page, 'a region page');
+  await goto(page, '/r/sanli-zu');
+  const offered = await page.getByLabel('类别', { exact: true }).locator('option').allTextContents();
+  assert.deepEqual(offered, ['停车秩序整治', '破损井盖修缮', '移风易俗', '其他']);
+  // Back to the subdistrict's list, so other walks see the usual one.
+  await goto(page, region);
+  await clickAndLoad(page, page.getByRole('button', { name: '改为沿用上级的类别' }));
+  await assertVisible(page.getByText('沿用上级地区'));
+}, { chain: true });
+
 step('the audit log tells what happened, and its chain checks out', async (t) => {
   const page = s.admin;
   await goto(page, '/admin/audit');
   const rows = page.locator('table.audit tbody tr');
-  for (const what of ['新增议事室', '新增人员', '授予角色', '修改密码']) {
+  for (const what of ['新增议事室', '新增人员', '授予角色', '修改密码', '修改设置']) {
     await assertVisible(rows.filter({ hasText: what }).first(), `${what} is in the log`);
   }
   await clickAndLoad(page, page.getByRole('link', { name: '核验日志链' }));
