@@ -59,6 +59,14 @@ after(async () => {
 step('a member turns on 动态验证码 from the desk', async (t) => {
   const page = (s.page = await openPage('phone', 'member'));
   await staffLogin(page, MEMBER);
+  // The header's links and 退出 share one line at phone width.
+  const bar = page.getByRole('navigation', { name: '账户' });
+  const tops = await Promise.all(
+    [bar.getByRole('link', { name: '我的消息' }), bar.getByRole('button', { name: '退出' })].map(
+      async (l) => Math.round((await l.boundingBox()).y),
+    ),
+  );
+  assert.equal(tops[0], tops[1], '退出 stays on the line of the other links');
   await clickAndLoad(page, page.getByRole('link', { name: '动态验证码' }));
   await assertVisible(page.getByRole('heading', { name: '动态验证码', level: 1 }));
   await clickAndLoad(page, page.getByRole('button', { name: '开启动态验证码' }));
