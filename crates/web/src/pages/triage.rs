@@ -73,7 +73,7 @@ fn median_days(mut secs: Vec<i64>) -> String {
     }
     secs.sort_unstable();
     let mid = secs.len() / 2;
-    let median = if secs.len() % 2 == 0 {
+    let median = if secs.len().is_multiple_of(2) {
         (secs[mid - 1] + secs[mid]) / 2
     } else {
         secs[mid]
