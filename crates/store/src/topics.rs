@@ -1,6 +1,6 @@
 //! Topics: reading them, their rules' context, the timeline, and every move
 //! along the chain (each stage's own writes are in [`crate::stage`]).
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
     Actor, Channel, EventDetail, EventKind, MeetingState, RegionPath, ResearchProgress, Role,
     RoomId, TopicCommand, TopicCtx, TopicId, TopicMove, TopicState, TrackingNo, beijing_date,
@@ -41,6 +41,10 @@ pub struct TopicFilter {
     pub channel: Option<Channel>,
     /// Only topics of this category.
     pub category: Option<String>,
+    /// Only topics submitted at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    /// Only topics submitted before this instant.
+    pub until: Option<DateTime<Utc>>,
     /// Page size for [`Store::topics`]: 0 means 50, and at most 500.
     pub limit: u64,
     /// How many topics to skip, for later pages.
@@ -407,6 +411,12 @@ fn filtered(f: &TopicFilter) -> sea_orm::Select<topic::Entity> {
     }
     if let Some(c) = &f.category {
         q = q.filter(topic::Column::Category.eq(c.as_str()));
+    }
+    if let Some(t) = f.since {
+        q = q.filter(topic::Column::CreatedAt.gte(t));
+    }
+    if let Some(t) = f.until {
+        q = q.filter(topic::Column::CreatedAt.lt(t));
     }
     q
 }

@@ -129,6 +129,28 @@ pub(crate) fn date(v: &Option<String>, field: &'static str, label: &str) -> AppR
         .map_err(|_| invalid(field, &format!("{label}格式应为 2026-01-31")))
 }
 
+/// A date field that may be left empty.
+pub(crate) fn optional_date(
+    v: &Option<String>,
+    field: &'static str,
+    label: &str,
+) -> AppResult<Option<NaiveDate>> {
+    match filled(v) {
+        Some(_) => date(v, field, label).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The first instant of a day in Beijing, where every date people type lives.
+pub(crate) fn beijing_start(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    domain::BEIJING
+        .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default()
+}
+
 pub(crate) fn id(v: &Option<String>, field: &'static str, label: &str) -> AppResult<i64> {
     required(v, field, label)?
         .parse()

@@ -54,6 +54,15 @@ pub struct ListQuery {
     pub state: Option<String>,
     /// Only topics from this channel: leadership, resident, committee.
     pub channel: Option<String>,
+    /// Only topics filed under this category (as `/api/rooms/{code}` lists them).
+    #[param(max_length = 20)]
+    pub category: Option<String>,
+    /// Only topics submitted on or after this day (Beijing), e.g. 2026-11-01.
+    #[param(format = Date)]
+    pub from: Option<String>,
+    /// Only topics submitted on or before this day (Beijing).
+    #[param(format = Date)]
+    pub to: Option<String>,
     /// At most this many (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i32>,
@@ -86,12 +95,21 @@ pub async fn topics(
         f.channel =
             Some(Channel::parse(c).ok_or_else(|| AppError::BadRequest("来源不正确".into()))?);
     }
+    let category = crate::forms::plain(q.category.as_deref(), "category", "类别", 20)?;
+    f.category = Some(category).filter(|c| !c.is_empty());
+    let from = crate::forms::optional_date(&q.from, "from", "起始日期")?;
+    let to = crate::forms::optional_date(&q.to, "to", "截止日期")?;
+    f.since = from.map(crate::forms::beijing_start);
+    f.until = to.map(|d| crate::forms::beijing_start(d + chrono::Days::new(1)));
     let room = q.room.filter(|s| !s.is_empty());
     let key = format!(
-        "/api/topics?room={}&state={}&channel={}&limit={limit}&offset={offset}",
+        "/api/topics?room={}&state={}&channel={}&category={}&from={}&to={}&limit={limit}&offset={offset}",
         room.as_deref().unwrap_or(""),
         f.states.first().map_or("", |s| s.code()),
         f.channel.map_or("", |c| c.code()),
+        crate::view::urlencode(f.category.as_deref().unwrap_or("")),
+        from.map(|d| d.to_string()).unwrap_or_default(),
+        to.map(|d| d.to_string()).unwrap_or_default(),
     );
     let list = async {
         if let Some(code) = room.as_deref() {

@@ -1,6 +1,7 @@
 //! A region's own topic categories: set by its administrator, offered by
 //! its rooms' forms and the API, used to file new topics (anything else is
-//! 其他), while rooms elsewhere keep theirs; going back takes the list from above.
+//! 其他), while rooms elsewhere keep theirs; going back takes the list from
+//! above. The API's list of topics filters by category and by day.
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::testing::Backend;
@@ -60,6 +61,34 @@ async fn a_region_files_topics_under_its_own_categories(backend: Backend) {
     assert!(room.contains(">停车秩序整治</option>") && !room.contains(">交通出行</option>"));
     assert_eq!(filed_under(&app, "停车秩序整治").await, "停车秩序整治");
     assert_eq!(filed_under(&app, "交通出行").await, "其他");
+    // The list of topics filters by category and by the day they came in.
+    let anon = app.client();
+    let listed = |q: String| {
+        let (app, anon) = (&app, &anon);
+        async move {
+            let (s, v) = app.get(anon, &format!("/api/topics?{q}")).await;
+            assert_eq!(s, StatusCode::OK, "{q}: {v}");
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["category"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let today = app.today();
+    assert_eq!(
+        listed(format!("category=停车秩序整治&from={today}&to={today}")).await,
+        ["停车秩序整治"]
+    );
+    let tomorrow = app.store.clock().today() + chrono::Days::new(1);
+    assert!(
+        listed(format!("category=停车秩序整治&from={tomorrow}"))
+            .await
+            .is_empty()
+    );
+    let (s, _) = app.get(&anon, "/api/topics?from=2026-13-01").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, triage) = app
         .page(&app.login("convener-a").await, "/desk/triage")
         .await;

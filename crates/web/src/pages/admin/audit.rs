@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
-use chrono::{NaiveDate, TimeZone};
 use domain::{AuditAction, AuditWhat, EventKind, UserId};
 use serde::Deserialize;
 
@@ -11,7 +10,7 @@ use super::administered;
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::AppResult;
-use crate::forms::{filled, invalid};
+use crate::forms::{beijing_start, filled, invalid, optional_date};
 use crate::view::{Nav, fmt_time, render, urlencode};
 
 /// Entries a page shows.
@@ -56,24 +55,6 @@ struct AuditPage {
     verdict: Option<(u64, Vec<String>, String)>,
 }
 
-fn day(v: &Option<String>, field: &'static str) -> AppResult<Option<NaiveDate>> {
-    filled(v)
-        .map(|d| {
-            NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| invalid(field, "日期格式应为 2026-01-31"))
-        })
-        .transpose()
-}
-
-/// The start of a Beijing day, as an instant.
-fn start_of(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    domain::BEIJING
-        .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-        .single()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_default()
-}
-
 /// `GET /admin/audit`.
 pub async fn audit(
     State(state): State<AppState>,
@@ -109,8 +90,9 @@ pub async fn audit(
         what,
         actor: filled(&q.actor).map(str::to_owned),
         target: filled(&q.target).map(str::to_owned),
-        since: day(&q.from, "from")?.map(start_of),
-        until: day(&q.to, "to")?.map(|d| start_of(d + chrono::Days::new(1))),
+        since: optional_date(&q.from, "from", "起始日期")?.map(beijing_start),
+        until: optional_date(&q.to, "to", "截止日期")?
+            .map(|d| beijing_start(d + chrono::Days::new(1))),
         before,
     };
     let entries = state.store.audit_entries(&filter, PAGE).await?;
