@@ -53,6 +53,7 @@ GOALS = {
     "burst_seconds": 60.0,      # ... drains in <= 60 s
     "lost": 0,
     "doubled": 0,
+    "first_visit_kb": 100,      # a phone's first visit to a room page transfers <= 100 KB
 }
 
 MODES = {
@@ -192,6 +193,27 @@ def path_files(db: Db, tmp: Path) -> dict:
     return files
 
 
+# WeChat's browser on an Android phone, as the browser tests use it.
+PHONE_HEADERS = {
+    "User-Agent": "Mozilla/5.0 (Linux; Android 10; M2006C3LC) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 MicroMessenger/8.0.47",
+    "Accept-Encoding": "gzip, deflate, br",
+}
+
+
+def first_visit(base: str, path: str) -> dict:
+    """What a phone's first visit to a page transfers: the page and every
+    stylesheet and script it links, as sent (compressed where the server
+    compresses; headers not counted)."""
+    def fetch(p: str, headers: dict) -> bytes:
+        with urllib.request.urlopen(urllib.request.Request(base + p, headers=headers), timeout=10) as r:
+            return r.read()
+    html = fetch(path, {"User-Agent": PHONE_HEADERS["User-Agent"]}).decode("utf-8", "replace")
+    linked = sorted(set(re.findall(r'(?:href|src)="(/static/[^"]+)"', html)))
+    sizes = {p: len(fetch(p, PHONE_HEADERS)) for p in [path] + linked}
+    return {"path": path, "bytes": sum(sizes.values()), "uncompressed_page": len(html.encode()), "files": sizes}
+
+
 def scan_log(path: Path) -> dict:
     """Warnings, errors and 5xx answers the server logged; warnings and errors
     grouped by message (timestamps, request spans and numbers taken out)."""
@@ -252,6 +274,11 @@ def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
             g["pages"][key] = r
             log(f"  {label:<28} {r['rps']:>9,.0f} req/s p50 {r['p50_ms']:.2f} ms p99 {r['p99_ms']:.2f} ms"
                 f" errors {r['non_2xx_or_errors']}")
+
+        room = open(files["room"]).readline().strip()
+        g["first_visit"] = first_visit(srv.url, room)
+        log(f"  first visit to {room} from a phone: {g['first_visit']['bytes'] / 1024:.1f} KB "
+            f"({len(g['first_visit']['files'])} files)")
 
         g["likes"] = {}
         for conns in (8, 64):
@@ -407,6 +434,12 @@ def table(groups: list[dict], cfg) -> str:
         lost_runs = ", ".join(f"{k}: {v['acknowledged']:,} acked / {v['stored']:,} stored"
                               for k, v in c.items() if isinstance(v, dict) and k in ("c8", "c64"))
         out.append(f"    likes runs: {lost_runs} (stored may exceed acked by requests in flight when wrk stopped)")
+        fv = g.get("first_visit")
+        if fv:
+            kb = fv["bytes"] / 1024
+            out.append(f"  first visit to {fv['path']} from a phone: {kb:.1f} KB in {len(fv['files'])} files "
+                       f"(page {fv['uncompressed_page'] / 1024:.1f} KB before compression)   "
+                       f"goal ≤{GOALS['first_visit_kb']} KB — {verdict(kb <= GOALS['first_visit_kb'])}")
         s = g["submissions"]
         out.append(f"  {'submissions, ' + str(SUBMIT_CONNS) + ' conn':<27}{fmt_n(s['acked_per_s']):>9}{s['p50_ms']:>9.2f}"
                    f"{s['p99_ms']:>9.2f}{100 * s['acked_per_s'] / h['rps']:>8.1f}%{'':>10}"

@@ -137,3 +137,49 @@ async fn bad_input_changes_nothing(backend: Backend) {
     assert!(!html.contains("<script>alert(1)") && html.contains("&#60;script&#62;alert(1)"));
 }
 both!(bad_input_changes_nothing);
+
+/// Pages go out compressed to a phone that asks (brotli first, else gzip),
+/// and whole; a PDF and a browser that does not ask get them as they are.
+async fn pages_are_compressed_for_phones_that_ask(backend: Backend) {
+    use std::io::Read;
+    let app = TestApp::start(backend).await;
+    let c = app.client();
+    let plain = c.get(app.url("/r/room-a")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.text().await.unwrap();
+    for (asked, expected) in [("gzip, deflate, br", "br"), ("gzip, deflate", "gzip")] {
+        let r = c
+            .get(app.url("/r/room-a"))
+            .header("accept-encoding", asked)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["content-encoding"], expected, "asked {asked}");
+        let body = r.bytes().await.unwrap();
+        assert!(
+            body.len() * 2 < plain.len(),
+            "{expected}: {} bytes for a {}-byte page",
+            body.len(),
+            plain.len()
+        );
+        if expected == "gzip" {
+            let mut page = String::new();
+            flate2::read::GzDecoder::new(&body[..])
+                .read_to_string(&mut page)
+                .unwrap();
+            assert!(page.contains("我要提议题") && page.len() == plain.len());
+        }
+    }
+    let pdf = c
+        .get(app.url("/r/room-a/poster.pdf"))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert!(
+        pdf.headers().get("content-encoding").is_none(),
+        "a PDF is compressed already"
+    );
+}
+both!(pages_are_compressed_for_phones_that_ask);
