@@ -3,8 +3,9 @@
 //! Each is linked with a content hash in its URL (`/static/app.css?v=…`), so
 //! WeChat's in-app browser, which caches hard, can keep it forever and still
 //! picks up a new release at once. Four files do not justify an asset
-//! pipeline. Each is gzipped once, on first use, and sent gzipped to every
-//! browser that accepts it (weui.min.css goes from 188 KB to about a sixth).
+//! pipeline. Each is compressed once, on first use, with brotli and with
+//! gzip, and sent in the best encoding the browser accepts (weui.min.css
+//! goes from 188 KB to about a sixth).
 use std::sync::LazyLock;
 
 use axum::extract::{Path, Query};
@@ -64,6 +65,21 @@ static GZIPPED: LazyLock<[Vec<u8>; FILES.len()]> = LazyLock::new(|| {
     })
 });
 
+/// Each file in brotli, once (quality 9: nearly the best, in a fraction of
+/// the time of 11).
+static BROTLI: LazyLock<[Vec<u8>; FILES.len()]> = LazyLock::new(|| {
+    FILES.each_ref().map(|a| {
+        use std::io::Write;
+        let mut out = Vec::new();
+        {
+            let mut br = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+            // Writing to memory cannot fail; an empty result would only be sent otherwise.
+            let _ = br.write_all(a.bytes);
+        }
+        out
+    })
+});
+
 /// Each file's content hash, computed once.
 static VERSIONS: LazyLock<[String; FILES.len()]> = LazyLock::new(|| {
     FILES
@@ -101,25 +117,34 @@ pub async fn file(
     } else {
         "public, max-age=300"
     };
-    let gzip = headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split(',').any(|e| e.trim().starts_with("gzip")))
-        && !GZIPPED[i].is_empty();
+    let accepts = |coding: &str| {
+        headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|v| v.split(',').any(|e| e.trim().starts_with(coding)))
+    };
     let head = [
         (header::CONTENT_TYPE, a.content_type),
         (header::CACHE_CONTROL, cache),
         (header::VARY, "Accept-Encoding"),
     ];
-    if gzip {
-        let mut r = (head, GZIPPED[i].as_slice()).into_response();
-        r.headers_mut().insert(
-            header::CONTENT_ENCODING,
-            axum::http::HeaderValue::from_static("gzip"),
-        );
-        r
+    let encoded = if accepts("br") && !BROTLI[i].is_empty() {
+        Some(("br", BROTLI[i].as_slice()))
+    } else if accepts("gzip") && !GZIPPED[i].is_empty() {
+        Some(("gzip", GZIPPED[i].as_slice()))
     } else {
-        (head, a.bytes).into_response()
+        None
+    };
+    match encoded {
+        Some((coding, bytes)) => {
+            let mut r = (head, bytes).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_ENCODING,
+                axum::http::HeaderValue::from_static(coding),
+            );
+            r
+        }
+        None => (head, a.bytes).into_response(),
     }
 }

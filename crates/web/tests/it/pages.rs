@@ -170,6 +170,30 @@ async fn pages_are_compressed_for_phones_that_ask(backend: Backend) {
             assert!(page.contains("我要提议题") && page.len() == plain.len());
         }
     }
+    // The static files were compressed ahead, brotli smaller than gzip.
+    let mut sizes = Vec::new();
+    for (asked, expected) in [
+        ("gzip, deflate, br", Some("br")),
+        ("gzip", Some("gzip")),
+        ("", None),
+    ] {
+        let r = c
+            .get(app.url("/static/weui.min.css"))
+            .header("accept-encoding", asked)
+            .send()
+            .await
+            .unwrap();
+        let coding = r
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(coding.as_deref(), expected, "asked {asked:?}");
+        sizes.push(r.bytes().await.unwrap().len());
+    }
+    assert!(
+        sizes[0] < sizes[1] && sizes[1] * 4 < sizes[2],
+        "br, gzip, plain: {sizes:?}"
+    );
     let pdf = c
         .get(app.url("/r/room-a/poster.pdf"))
         .header("accept-encoding", "gzip, br")
