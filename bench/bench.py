@@ -71,6 +71,7 @@ PAGES = [
     ("api_list", "GET /api/topics?limit=50", "api"),
     ("detail", "GET /t/{no}", "detail"),
     ("room", "GET /r/{code}", "room"),
+    ("results", "GET /d/{id}/results", "results"),
 ]
 
 
@@ -184,6 +185,9 @@ def path_files(db: Db, tmp: Path) -> dict:
     write("api", ["/api/topics?limit=50"])
     write("detail", [f"/t/{r[0]}" for r in db.rows(f"SELECT tracking_no FROM topics ORDER BY {order} LIMIT 2000")])
     write("room", [f"/r/{r[0]}" for r in db.rows("SELECT code FROM rooms ORDER BY id")])
+    # Opinion maps as a phone that did not vote reads them (the demo saves each one).
+    write("results", [f"/d/{r[0]}/results" for r in db.rows(
+        "SELECT deliberation_id FROM deliberation_results ORDER BY deliberation_id")] or ["/d/1/results"])
     write("warmup", ["/", "/api/topics?limit=50"] + [f"/r/{r[0]}" for r in db.rows("SELECT code FROM rooms")]
           + [f"/t/{r[0]}" for r in db.rows(f"SELECT tracking_no FROM topics ORDER BY {order} LIMIT 200")])
     write("resolved", [r[0] for r in db.rows(

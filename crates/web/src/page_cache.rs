@@ -83,6 +83,22 @@ impl<V: Clone + Weigh> Kept<V> {
         self.0.get_or_insert_async(&key, read).await
     }
 
+    /// The value named `name`, which carries its own version (so it is kept
+    /// across writes until the cache needs the room): for pages that change
+    /// only with what the name says, such as an opinion map per map.
+    pub async fn get_versioned(
+        &self,
+        name: String,
+        read: impl Future<Output = AppResult<V>>,
+    ) -> AppResult<V> {
+        let key = Key {
+            name,
+            changes: 0,
+            second: 0,
+        };
+        self.0.get_or_insert_async(&key, read).await
+    }
+
     /// [`Kept::get`] for a visitor without a sign-in; a signed-in viewer,
     /// who must see their own moves at once on any node, always reads afresh.
     pub async fn get_for(
@@ -119,10 +135,36 @@ impl PageCache {
         key: String,
         render: impl Future<Output = AppResult<String>>,
     ) -> AppResult<Response> {
+        self.page(viewer, key, Some(state), render).await
+    }
+
+    /// [`PageCache::html`] for a page whose `key` names its version: kept
+    /// across writes (see [`Kept::get_versioned`]); the caller serves only
+    /// visitors who all see the same page from here.
+    pub async fn versioned_html(
+        &self,
+        viewer: &Viewer,
+        key: String,
+        render: impl Future<Output = AppResult<String>>,
+    ) -> AppResult<Response> {
+        self.page(viewer, key, None, render).await
+    }
+
+    /// A page kept while current (`current`: the app whose writes make it
+    /// stale) or per its version (`None`), in 适老化 mode apart.
+    async fn page(
+        &self,
+        viewer: &Viewer,
+        key: String,
+        current: Option<&AppState>,
+        render: impl Future<Output = AppResult<String>>,
+    ) -> AppResult<Response> {
         let key = if viewer.care { key + "#care" } else { key };
-        let html = self
-            .get_for(state, viewer, key, async { Ok(render.await?.into()) })
-            .await?;
+        let read = async { Ok(render.await?.into()) };
+        let html = match current {
+            Some(state) => self.get_for(state, viewer, key, read).await?,
+            None => self.get_versioned(key, read).await?,
+        };
         Ok(Html(html).into_response())
     }
 

@@ -200,6 +200,32 @@ impl Store {
             .map(DeliberationResult::from))
     }
 
+    /// Which map is saved (the votes it counted, when it was made), without
+    /// reading the map itself: what a page kept per map asks first.
+    pub async fn map_version(
+        &self,
+        id: DeliberationId,
+    ) -> Result<Option<(i64, chrono::DateTime<chrono::Utc>)>> {
+        Ok(deliberation_result::Entity::find_by_id(id.0)
+            .select_only()
+            .column(deliberation_result::Column::VotesCounted)
+            .column(deliberation_result::Column::ComputedAt)
+            .into_tuple()
+            .one(self.conn())
+            .await?)
+    }
+
+    /// Whether this phone (`d:` key) has voted in the deliberation: its
+    /// first vote is recorded once, under a unique key.
+    pub async fn phone_took_part(&self, id: DeliberationId, key: &str) -> Result<bool> {
+        Ok(crate::entity::deliberation_participant::Entity::find()
+            .filter(crate::entity::deliberation_participant::Column::DeliberationId.eq(id.0))
+            .filter(crate::entity::deliberation_participant::Column::Participant.eq(key))
+            .one(self.conn())
+            .await?
+            .is_some())
+    }
+
     /// Saves (replacing) the latest opinion map and, in the same
     /// transaction, what the next run continues from. `read_at` is when its
     /// votes were read ([`AnalysisInput::read_at`]).

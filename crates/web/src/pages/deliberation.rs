@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use domain::{DeliberationId, DeliberationMove, DeliberationState, StatementState};
 use opinion::Report;
 use serde::Deserialize;
@@ -338,11 +338,43 @@ fn legend_shape(i: usize) -> String {
     )
 }
 
+/// `GET /d/{id}/results`. Most who open a published map are phones without
+/// an account that have not voted (a link in the news, a poster): they all
+/// see the same page, so it is rendered once per map (and per the
+/// deliberation's state), not per view, and kept across the votes that
+/// keep coming in until the worker saves the next map.
 pub async fn results(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<DeliberationId>,
     Query(q): Query<DeliberationQuery>,
+) -> AppResult<Response> {
+    if viewer.user.is_none() && q.attached.is_none() && q.imported.is_none() {
+        let d = state.store.deliberation(id).await?;
+        if let Some((votes, at)) = state.store.map_version(id).await?
+            && !state.store.phone_took_part(id, &viewer.liker_key()).await?
+        {
+            let key = format!(
+                "/d/{}/results@{votes}@{}@{}@{}",
+                id.0,
+                at.timestamp_micros(),
+                d.state.code(),
+                d.verified_only
+            );
+            let page = async { Ok(render_results(&state, &viewer, id, &q).await?.0) };
+            return state.pages.versioned_html(&viewer, key, page).await;
+        }
+    }
+    Ok(render_results(&state, &viewer, id, &q)
+        .await?
+        .into_response())
+}
+
+async fn render_results(
+    state: &AppState,
+    viewer: &Viewer,
+    id: DeliberationId,
+    q: &DeliberationQuery,
 ) -> AppResult<Html<String>> {
     let d = state.store.deliberation(id).await?;
     let topic = state.store.topic(d.topic).await?;
@@ -352,7 +384,7 @@ pub async fn results(
         // Votes the map has not seen (e.g. from before a restart): ask the worker, do not wait.
         state.recompute.mark(id);
     }
-    let convener = may(&state, &d, &viewer.actor, DeliberationMove::Attach).await?;
+    let convener = may(state, &d, &viewer.actor, DeliberationMove::Attach).await?;
     let bursts = match convener {
         true => domain::find_bursts(&state.store.arrivals(id).await?)
             .into_iter()
@@ -361,7 +393,7 @@ pub async fn results(
         false => Vec::new(),
     };
     let mut page = ResultsPage {
-        nav: Nav::of(&viewer),
+        nav: Nav::of(viewer),
         id,
         topic_title: topic.title,
         tracking_no: topic.tracking_no,

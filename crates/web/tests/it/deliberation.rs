@@ -21,7 +21,7 @@ const SEEDS: [&str; 8] = [
     "这件事要开会听取全体村民意见",
 ];
 
-async fn form(c: &Client, url: String, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn form(c: &Client, url: String, fields: &[(&str, &str)]) -> reqwest::Response {
     c.post(url).form(fields).send().await.unwrap()
 }
 
@@ -33,7 +33,7 @@ fn section<'a>(html: &'a str, id: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-fn location(r: &reqwest::Response) -> String {
+pub(crate) fn location(r: &reqwest::Response) -> String {
     r.headers()
         .get("location")
         .map(|l| l.to_str().unwrap().to_owned())
@@ -333,7 +333,7 @@ both!(results_wait_for_voters);
 
 /// A resident's topic on which room A's convener opens a deliberation with
 /// the first four seeds; its id.
-async fn opened_with_four_seeds(app: &TestApp, title: &str) -> domain::DeliberationId {
+pub(crate) async fn opened_with_four_seeds(app: &TestApp, title: &str) -> domain::DeliberationId {
     let no = app.submit(&app.client(), title).await;
     let convener = app.login("convener-a").await;
     let r = form(
@@ -345,8 +345,19 @@ async fn opened_with_four_seeds(app: &TestApp, title: &str) -> domain::Deliberat
     domain::DeliberationId(location(&r).trim_start_matches("/d/").parse().unwrap())
 }
 
+/// The ids of a deliberation's statements, as its vote form sends them.
+pub(crate) async fn statement_ids(app: &TestApp, id: domain::DeliberationId) -> Vec<String> {
+    app.store
+        .statements(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id.to_string())
+        .collect()
+}
+
 /// Waits until the background worker has saved a map counting `votes` votes.
-async fn map_with(app: &TestApp, id: domain::DeliberationId, votes: i64) {
+pub(crate) async fn map_with(app: &TestApp, id: domain::DeliberationId, votes: i64) {
     let started = Instant::now();
     loop {
         let r = app.store.deliberation_result(id).await.unwrap();
@@ -373,14 +384,7 @@ async fn smoother(app: &TestApp, id: domain::DeliberationId) -> opinion::cluster
 async fn warm_start_survives_restart(backend: Backend) {
     let app = TestApp::start(backend).await;
     let id = opened_with_four_seeds(&app, "村口停车难问题").await;
-    let ids: Vec<String> = app
-        .store
-        .statements(id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.id.to_string())
-        .collect();
+    let ids = statement_ids(&app, id).await;
     // Two camps: phones of camp A agree with the first two statements, B with the last two.
     let vote_as = |node: &TestApp, i: usize| {
         let c = node.client();

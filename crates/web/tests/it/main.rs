@@ -21,6 +21,7 @@ mod live;
 mod matrix;
 mod meeting_day;
 mod openapi;
+mod opinion_page;
 mod orders;
 mod pages;
 mod participation;
