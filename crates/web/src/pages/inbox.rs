@@ -17,7 +17,7 @@ use crate::view::{Nav, fmt_time, render};
 #[template(path = "inbox.html")]
 struct InboxPage {
     nav: Nav,
-    items: Vec<Item>,
+    threads: Vec<Thread>,
     unread: u64,
 }
 
@@ -27,6 +27,40 @@ struct Item {
     unread: bool,
     /// Where the line leads: its topic's page, or (an invitation) its own link.
     href: String,
+}
+
+/// The messages about one topic, newest first: a topic that went through
+/// triage, a meeting and a task is one line with its latest news, not a
+/// dozen; a message about no topic (an invitation) stands alone.
+struct Thread {
+    topic: Option<domain::TopicId>,
+    latest: Item,
+    earlier: Vec<Item>,
+}
+
+impl Thread {
+    fn unread(&self) -> usize {
+        usize::from(self.latest.unread) + self.earlier.iter().filter(|i| i.unread).count()
+    }
+}
+
+/// Newest-first messages into threads, each placed where its newest is.
+fn threads(items: Vec<(Option<domain::TopicId>, Item)>) -> Vec<Thread> {
+    let mut threads: Vec<Thread> = Vec::new();
+    for (topic, item) in items {
+        match threads
+            .iter_mut()
+            .find(|t| topic.is_some() && t.topic == topic)
+        {
+            Some(t) => t.earlier.push(item),
+            None => threads.push(Thread {
+                topic,
+                latest: item,
+                earlier: Vec::new(),
+            }),
+        }
+    }
+    threads
 }
 
 pub async fn inbox(State(state): State<AppState>, viewer: Viewer) -> AppResult<Html<String>> {
@@ -39,15 +73,18 @@ pub async fn inbox(State(state): State<AppState>, viewer: Viewer) -> AppResult<H
         .await?;
     let items = rows
         .into_iter()
-        .map(|n| Item {
-            href: match (&n.link, n.topic.and_then(|t| numbers.get(&t))) {
-                (Some(link), _) => link.clone(),
-                (None, Some(no)) => format!("/t/{no}"),
-                (None, None) => "/inbox".to_owned(),
-            },
-            text: n.text,
-            when: fmt_time(n.created_at),
-            unread: n.read_at.is_none(),
+        .map(|n| {
+            let item = Item {
+                href: match (&n.link, n.topic.and_then(|t| numbers.get(&t))) {
+                    (Some(link), _) => link.clone(),
+                    (None, Some(no)) => format!("/t/{no}"),
+                    (None, None) => "/inbox".to_owned(),
+                },
+                text: n.text,
+                when: fmt_time(n.created_at),
+                unread: n.read_at.is_none(),
+            };
+            (n.topic.filter(|_| n.link.is_none()), item)
         })
         .collect();
     if unread > 0 {
@@ -55,7 +92,7 @@ pub async fn inbox(State(state): State<AppState>, viewer: Viewer) -> AppResult<H
     }
     Ok(Html(render(&InboxPage {
         nav: Nav::of(&viewer),
-        items,
+        threads: threads(items),
         unread,
     })))
 }
@@ -102,4 +139,37 @@ fn same_site_path(referer: &str) -> Option<String> {
         && !path.contains('\\')
         && !path.chars().any(char::is_control);
     ok.then(|| path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Item, threads};
+    use domain::TopicId;
+
+    fn item(text: &str, unread: bool) -> Item {
+        Item {
+            text: text.into(),
+            when: String::new(),
+            unread,
+            href: String::new(),
+        }
+    }
+
+    #[test]
+    fn messages_about_one_topic_are_one_thread_where_the_newest_is() {
+        let (a, b) = (Some(TopicId(1)), Some(TopicId(2)));
+        let t = threads(vec![
+            (a, item("a3", true)),
+            (None, item("invitation", true)),
+            (b, item("b2", false)),
+            (a, item("a2", true)),
+            (None, item("invitation 2", false)),
+            (a, item("a1", false)),
+        ]);
+        let latest: Vec<&str> = t.iter().map(|t| t.latest.text.as_str()).collect();
+        assert_eq!(latest, ["a3", "invitation", "b2", "invitation 2"]);
+        assert_eq!(t[0].earlier.len(), 2);
+        assert_eq!(t[0].unread(), 2);
+        assert_eq!(t[2].unread(), 0);
+    }
 }

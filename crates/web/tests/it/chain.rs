@@ -141,6 +141,18 @@ async fn chain_walk(backend: Backend) {
         )),
         "{inbox}"
     );
+    // Every step of the topic is one line in 我的消息, its news on top.
+    let threads = inbox.matches("<ul class=\"messages\">").count();
+    let lines = inbox.split("<ul class=\"messages\">").nth(1).unwrap_or("");
+    let topic_lines = lines
+        .split("\n    <li")
+        .filter(|l| l.contains(&format!("/t/{no}")))
+        .count();
+    assert_eq!((threads, topic_lines), (1, 1), "{inbox}");
+    assert!(
+        inbox.contains("此前") && inbox.contains("受理立项"),
+        "earlier steps folded under it: {inbox}"
+    );
 
     let v = act(
         &resident,
