@@ -97,8 +97,13 @@ pub async fn topics(
     }
     let category = crate::forms::plain(q.category.as_deref(), "category", "类别", 20)?;
     f.category = Some(category).filter(|c| !c.is_empty());
-    let from = crate::forms::optional_date(&q.from, "from", "起始日期")?;
-    let to = crate::forms::optional_date(&q.to, "to", "截止日期")?;
+    // As the document says: a date when given (an empty one is not a date).
+    let day = |v: &Option<String>, field, label| match v {
+        Some(_) => crate::forms::date(v, field, label).map(Some),
+        None => Ok(None),
+    };
+    let from = day(&q.from, "from", "起始日期")?;
+    let to = day(&q.to, "to", "截止日期")?;
     f.since = from.map(crate::forms::beijing_start);
     f.until = to.map(|d| crate::forms::beijing_start(d + chrono::Days::new(1)));
     let room = q.room.filter(|s| !s.is_empty());

@@ -87,8 +87,10 @@ async fn a_region_files_topics_under_its_own_categories(backend: Backend) {
             .await
             .is_empty()
     );
-    let (s, _) = app.get(&anon, "/api/topics?from=2026-13-01").await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    for bad in ["from=2026-13-01", "to="] {
+        let (s, _) = app.get(&anon, &format!("/api/topics?{bad}")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
     let (_, triage) = app
         .page(&app.login("convener-a").await, "/desk/triage")
         .await;
