@@ -230,10 +230,15 @@ pub async fn admin(store: &Store, a: Admin) -> anyhow::Result<()> {
                     })
                     .collect();
                 println!(
-                    "{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}",
                     p.user.username.as_ref().map_or("-", |u| u.as_str()),
                     p.user.display_name,
                     if p.user.disabled { "停用" } else { "正常" },
+                    if p.second_factor {
+                        "动态验证码"
+                    } else {
+                        "-"
+                    },
                     grants.join(" ")
                 );
             }

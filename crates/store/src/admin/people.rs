@@ -291,6 +291,8 @@ pub struct Person {
     /// Their home region and the place of each role, as
     /// [`domain::may_manage_person`] weighs them.
     pub places: Vec<RegionPath>,
+    /// They confirmed a second factor (动态验证码).
+    pub second_factor: bool,
 }
 
 impl Store {
@@ -358,6 +360,13 @@ impl Store {
             )
             .all(self.conn())
             .await?;
+        let factors: std::collections::BTreeSet<i64> = crate::entity::second_factor::Entity::find()
+            .filter(crate::entity::second_factor::Column::ConfirmedAt.is_not_null())
+            .all(self.conn())
+            .await?
+            .into_iter()
+            .map(|f| f.user_id)
+            .collect();
         let mut people = Vec::new();
         for row in rows {
             let id = row.id;
@@ -372,6 +381,7 @@ impl Store {
                 people.push(Person {
                     grants: by_user.remove(&id).unwrap_or_default(),
                     places: at,
+                    second_factor: factors.contains(&id),
                     user,
                 });
             }

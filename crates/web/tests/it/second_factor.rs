@@ -200,6 +200,10 @@ async fn officials_sign_in_with_a_second_factor(backend: Backend) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("要求"), "{html}");
 
+    // The administrator's list of people says who uses it.
+    let (_, _, people) = page(&app, &admin, "/admin/people").await;
+    assert!(people.contains("正常 · 动态验证码"), "{people}");
+
     // A lost phone: the administrator clears it; the convener is signed out
     // everywhere and, the region requiring it, sets up a new one.
     let convener_id = app.world.user("convener-a").0;

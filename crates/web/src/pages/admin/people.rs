@@ -26,6 +26,8 @@ struct PersonLine {
     username: String,
     roles: String,
     disabled: bool,
+    /// Signs in with a second factor.
+    second_factor: bool,
 }
 
 #[derive(Template)]
@@ -82,6 +84,7 @@ pub async fn people(
             username,
             roles: roles.join("、"),
             disabled: p.user.disabled,
+            second_factor: p.second_factor,
         });
     }
     let regions = regions_in_reach(&state, &viewer).await?;
