@@ -94,9 +94,8 @@ impl Store {
         category_settings(self.conn()).await
     }
 
-    /// The categories topics in a room are filed under.
-    pub async fn room_categories(&self, room: domain::RoomId) -> Result<Vec<String>> {
-        let region = self.room(room).await?.region;
+    /// The categories topics in a room of `region` are filed under.
+    pub async fn region_categories(&self, region: RegionId) -> Result<Vec<String>> {
         let path = self.region_path(region).await?;
         Ok(domain::categories_for(
             &self.category_settings().await?,

@@ -80,6 +80,16 @@ static BROTLI: LazyLock<[Vec<u8>; FILES.len()]> = LazyLock::new(|| {
     })
 });
 
+/// Compresses every file ahead, on the blocking pool (brotli at quality 9
+/// takes a while), so no request waits for it on the async runtime.
+/// Called when the app starts; a request that comes first waits for it.
+pub fn compress_ahead() {
+    tokio::task::spawn_blocking(|| {
+        LazyLock::force(&GZIPPED);
+        LazyLock::force(&BROTLI);
+    });
+}
+
 /// Each file's content hash, computed once.
 static VERSIONS: LazyLock<[String; FILES.len()]> = LazyLock::new(|| {
     FILES

@@ -146,6 +146,7 @@ impl AppState {
         let likes = store.like_queue();
         let recompute = Recompute::start(store.clone());
         let photos = Arc::new(media::LocalDisk::new(&config.photo_dir)?);
+        assets::compress_ahead();
         Ok(AppState(Arc::new(Services {
             store,
             likes,

@@ -38,7 +38,7 @@ pub async fn room(
         .map(|r| r.name.as_str())
         .collect::<Vec<_>>()
         .join(" / ");
-    let categories = state.store.room_categories(room.id).await?;
+    let categories = state.store.region_categories(room.region).await?;
     Ok(Json(RoomJson {
         categories: Some(categories),
         ..RoomJson::new(&room, Some(region))

@@ -361,11 +361,15 @@ pub async fn results(
                 d.state.code(),
                 d.verified_only
             );
-            let page = async { Ok(render_results(&state, &viewer, id, &q).await?.0) };
+            let page = async { Ok(render_results(&state, &viewer, d, &q).await?.0) };
             return state.pages.versioned_html(&viewer, key, page).await;
         }
+        return Ok(render_results(&state, &viewer, d, &q)
+            .await?
+            .into_response());
     }
-    Ok(render_results(&state, &viewer, id, &q)
+    let d = state.store.deliberation(id).await?;
+    Ok(render_results(&state, &viewer, d, &q)
         .await?
         .into_response())
 }
@@ -373,10 +377,10 @@ pub async fn results(
 async fn render_results(
     state: &AppState,
     viewer: &Viewer,
-    id: DeliberationId,
+    d: store::Deliberation,
     q: &DeliberationQuery,
 ) -> AppResult<Html<String>> {
-    let d = state.store.deliberation(id).await?;
+    let id = d.id;
     let topic = state.store.topic(d.topic).await?;
     let saved = state.store.deliberation_result(id).await?;
     let counted = i64::try_from(state.store.count_opinion_votes(id).await?).unwrap_or(i64::MAX);

@@ -27,15 +27,25 @@ pub(crate) async fn categories_of(
     state: &crate::AppState,
     rooms: impl IntoIterator<Item = &store::Room>,
 ) -> crate::error::AppResult<Vec<String>> {
-    let settings = state.store.category_settings().await?;
-    let mut all: Vec<String> = Vec::new();
     let mut rooms = rooms.into_iter().peekable();
     if rooms.peek().is_none() {
         return Ok(domain::default_categories());
     }
+    let settings = state.store.category_settings().await?;
+    // Every region's path in one read, however many rooms.
+    let paths: std::collections::HashMap<domain::RegionId, domain::RegionPath> = state
+        .store
+        .regions()
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.path))
+        .collect();
+    let mut all: Vec<String> = Vec::new();
     for room in rooms {
-        let path = state.store.region_path(room.region).await?;
-        for c in domain::categories_for(&settings, &path) {
+        let path = paths
+            .get(&room.region)
+            .ok_or(store::StoreError::NotFound("地区"))?;
+        for c in domain::categories_for(&settings, path) {
             if !all.contains(&c) {
                 all.push(c);
             }

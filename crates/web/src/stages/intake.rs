@@ -148,7 +148,7 @@ async fn submit(
     let body = TopicBody::parse(input.body.as_deref().unwrap_or(""))?;
     let category = domain::category_in(
         input.category.as_deref().unwrap_or(""),
-        &state.store.room_categories(room.id).await?,
+        &state.store.region_categories(room.region).await?,
     )?;
     let place = forms::plain(input.place.as_deref(), "place", "地点", 100)?;
     let point = input.point()?;
