@@ -1,6 +1,8 @@
 //! Configuration: built once at start from defaults, an optional TOML file,
 //! `SHANGLIANG_*` environment variables and command-line flags (in that
 //! order of precedence, last wins), then passed to whatever needs it.
+use std::sync::Arc;
+
 use serde::Deserialize;
 
 #[derive(Clone, Debug, Deserialize)]
@@ -42,6 +44,36 @@ pub struct Config {
     /// This many working days past the due date: 黄牌, then 红牌.
     pub overdue_yellow_days: i64,
     pub overdue_red_days: i64,
+    /// Who sends texts: `log` (the server log only), `aliyun`, `tencent` or `http`.
+    pub sms_provider: String,
+    /// The approved signature texts carry, without 【】.
+    pub sms_sign_name: String,
+    /// Texts one number may receive a day.
+    pub sms_daily_cap: u32,
+    /// The provider's address (required for `http`; the public one otherwise).
+    #[serde(default)]
+    pub sms_endpoint: Option<String>,
+    /// AccessKey ID (Alibaba Cloud) or SecretId (Tencent Cloud).
+    #[serde(default)]
+    pub sms_key_id: Option<String>,
+    /// AccessKey secret (Alibaba Cloud) or SecretKey (Tencent Cloud).
+    #[serde(default)]
+    pub sms_key_secret: Option<String>,
+    /// Tencent Cloud's SmsSdkAppId.
+    #[serde(default)]
+    pub sms_app_id: Option<String>,
+    /// Tencent Cloud's region.
+    pub sms_region: String,
+    /// The bearer token of an `http` gateway.
+    #[serde(default)]
+    pub sms_token: Option<String>,
+    /// The provider's template ids for ours.
+    #[serde(default)]
+    pub sms_template_login_code: Option<String>,
+    #[serde(default)]
+    pub sms_template_topic_progress: Option<String>,
+    #[serde(default)]
+    pub sms_template_notice: Option<String>,
 }
 
 /// Values given on the command line, which override every other source.
@@ -76,7 +108,11 @@ impl Config {
             .set_default("unsigned_yellow_days", CARDS.unsigned_yellow)?
             .set_default("unsigned_red_days", CARDS.unsigned_red)?
             .set_default("overdue_yellow_days", CARDS.overdue_yellow)?
-            .set_default("overdue_red_days", CARDS.overdue_red)?;
+            .set_default("overdue_red_days", CARDS.overdue_red)?
+            .set_default("sms_provider", "log")?
+            .set_default("sms_sign_name", "商量")?
+            .set_default("sms_daily_cap", domain::SMS_DAILY_CAP)?
+            .set_default("sms_region", "ap-guangzhou")?;
         b = match file {
             Some(path) => b.add_source(config::File::with_name(path).required(true)),
             None => b.add_source(config::File::with_name("shangliang").required(false)),
@@ -118,8 +154,81 @@ impl Config {
             photo_dir: self.photo_dir.clone().into(),
             metrics_token: self.metrics_token.clone().filter(|t| !t.trim().is_empty()),
             thresholds: self.thresholds(),
+            sms_daily_cap: self.sms_daily_cap,
         }
     }
+
+    /// The text sender `sms_provider` names, with its settings checked.
+    pub fn sms_sender(&self) -> anyhow::Result<Arc<dyn courier::SmsSender>> {
+        use courier::sms::{aliyun::Aliyun, http::HttpSms, tencent::Tencent};
+        let client = courier::http_client();
+        let sign_name = self.sms_sign_name.clone();
+        let templates = || {
+            let ids = [
+                (
+                    domain::SmsTemplate::LoginCode,
+                    &self.sms_template_login_code,
+                ),
+                (
+                    domain::SmsTemplate::TopicProgress,
+                    &self.sms_template_topic_progress,
+                ),
+                (domain::SmsTemplate::Notice, &self.sms_template_notice),
+            ];
+            courier::sms::TemplateIds(
+                ids.into_iter()
+                    .filter_map(|(t, id)| Some((t.code(), id.clone()?)))
+                    .collect(),
+            )
+        };
+        let endpoint = |default: &str| {
+            self.sms_endpoint
+                .clone()
+                .unwrap_or_else(|| default.to_owned())
+        };
+        Ok(match self.sms_provider.as_str() {
+            "log" => Arc::new(courier::LogSmsSender {
+                sign_name,
+                public_url: self.public_url.clone(),
+            }),
+            "aliyun" => Arc::new(Aliyun {
+                endpoint: endpoint("https://dysmsapi.aliyuncs.com"),
+                access_key_id: required(&self.sms_key_id, "sms_key_id")?,
+                access_key_secret: required(&self.sms_key_secret, "sms_key_secret")?,
+                sign_name,
+                templates: templates(),
+                client,
+            }),
+            "tencent" => Arc::new(Tencent {
+                endpoint: endpoint("https://sms.tencentcloudapi.com"),
+                secret_id: required(&self.sms_key_id, "sms_key_id")?,
+                secret_key: required(&self.sms_key_secret, "sms_key_secret")?,
+                app_id: required(&self.sms_app_id, "sms_app_id")?,
+                region: self.sms_region.clone(),
+                sign_name,
+                templates: templates(),
+                client,
+            }),
+            "http" => Arc::new(HttpSms {
+                url: required(&self.sms_endpoint, "sms_endpoint")?,
+                token: self.sms_token.clone(),
+                sign_name,
+                public_url: self.public_url.clone(),
+                client,
+            }),
+            other => {
+                anyhow::bail!("sms_provider 应为 log、aliyun、tencent 或 http，而不是「{other}」")
+            }
+        })
+    }
+}
+
+/// A setting the chosen provider cannot do without.
+fn required(value: &Option<String>, name: &str) -> anyhow::Result<String> {
+    value
+        .clone()
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| anyhow::anyhow!("sms_provider 需要设置 {name}"))
 }
 
 fn with_param(url: &str, param: &str) -> String {

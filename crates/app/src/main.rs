@@ -7,8 +7,6 @@ mod demo;
 mod opinion_cli;
 mod worker;
 
-use std::sync::Arc;
-
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
@@ -142,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
             };
             worker::run(
                 store,
-                Arc::new(web::LogSmsSender),
+                cfg.sms_sender()?,
                 cfg.worker_interval_secs,
                 &cfg.web(),
                 shutdown_signal(),
@@ -190,7 +188,7 @@ async fn serve(
     println!("商量已启动，请打开 http://{addr}/ (Shangliang is running at http://{addr}/)");
     tracing::info!(%addr, "listening");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let sms: Arc<dyn web::SmsSender> = Arc::new(web::LogSmsSender);
+    let sms = cfg.sms_sender()?;
     let worker = (!no_worker).then(|| {
         let store = store.clone();
         let sms = sms.clone();

@@ -1,12 +1,12 @@
 //! Background jobs: housekeeping of expired sessions and codes, supervision
-//! of tasks (催办, 黄牌, 红牌: each notice once, see `Store::supervise`), and the SMS
-//! outbox (texts for inbox lines, sent after the move that wrote them has
-//! committed, so a crash in between delays a text but never loses it).
+//! of tasks (催办, 黄牌, 红牌: each notice once, see `Store::supervise`), and the
+//! outbox (texts and webhook deliveries, sent by `courier` after the move that
+//! wrote them has committed, so a crash in between delays one but never loses it).
 //! Runs inside `serve` unless `--no-worker`, or alone as `shangliang worker`.
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How often the SMS outbox is emptied.
+/// How often the outbox is emptied.
 const SMS_EVERY: Duration = Duration::from_secs(5);
 
 /// Runs the jobs until `stop`; texts link to their topic under `public_url`
@@ -31,7 +31,8 @@ async fn rounds(
     web: &web::WebConfig,
     stop: impl std::future::Future<Output = ()>,
 ) {
-    let (public_url, thresholds) = (web.public_url.clone(), web.thresholds);
+    let thresholds = web.thresholds;
+    let courier = courier::Courier::new(store.clone(), sms, web.sms_daily_cap);
     let mut checkpoint = None;
     let mut tick = tokio::time::interval(Duration::from_secs(interval_secs.max(1)));
     let mut sms_tick = tokio::time::interval(SMS_EVERY);
@@ -48,7 +49,7 @@ async fn rounds(
                 supervise(&store, &thresholds).await;
                 print_checkpoint(&store, &mut checkpoint).await;
             }
-            _ = sms_tick.tick() => send_texts(&store, sms.as_ref(), public_url.as_deref()).await,
+            _ = sms_tick.tick() => send_messages(&courier).await,
         }
     }
 }
@@ -80,71 +81,18 @@ async fn supervise(store: &store::Store, thresholds: &domain::Thresholds) {
     }
 }
 
-/// Sends every pending text; one that fails stays pending for the next round.
-async fn send_texts(store: &store::Store, sms: &dyn web::SmsSender, public_url: Option<&str>) {
-    let read = async {
-        let pending = store.pending_sms(100).await?;
-        let numbers = store
-            .tracking_numbers(pending.iter().filter_map(|n| n.topic))
-            .await?;
-        Ok::<_, store::StoreError>((pending, numbers))
-    };
-    let (pending, numbers) = match read.await {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot read the SMS outbox; will retry");
-            return;
+/// Sends what the outbox holds; what fails is tried again later.
+async fn send_messages(courier: &courier::Courier) {
+    match courier.send_due().await {
+        Ok(r) if r.sent + r.retrying + r.failed > 0 => {
+            tracing::info!(
+                sent = r.sent,
+                retrying = r.retrying,
+                failed = r.failed,
+                "outbox round"
+            );
         }
-    };
-    for n in pending {
-        let Some(phone) = n.sms_to.as_deref() else {
-            continue;
-        };
-        let path = match (&n.link, n.topic.and_then(|t| numbers.get(&t))) {
-            (Some(link), _) => Some(link.clone()),
-            (None, Some(no)) => Some(format!("/t/{no}")),
-            (None, None) => None,
-        };
-        let text = sms_text(&n.text, path.as_deref(), public_url);
-        match sms.send(phone, &text).await {
-            Ok(()) => {
-                if let Err(e) = store.sms_sent(n.id).await {
-                    tracing::warn!(error = %e, "SMS sent but not marked; it may go twice");
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "SMS failed; will retry"),
-        }
-    }
-}
-
-/// A text as it goes out: signed 【商量】 and, with a public address, a link
-/// to its topic (or, for an invitation, to its answer page).
-fn sms_text(line: &str, path: Option<&str>, public_url: Option<&str>) -> String {
-    match (public_url, path) {
-        (Some(base), Some(path)) => {
-            format!("【商量】{line} 详情：{}{path}", base.trim_end_matches('/'))
-        }
-        _ => format!("【商量】{line}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sms_text;
-
-    #[test]
-    fn texts_link_to_their_topic_when_the_site_has_an_address() {
-        assert_eq!(
-            sms_text(
-                "议题已办结",
-                Some("/t/2026000001"),
-                Some("https://yishi.example.gov.cn/")
-            ),
-            "【商量】议题已办结 详情：https://yishi.example.gov.cn/t/2026000001"
-        );
-        assert_eq!(
-            sms_text("议题已办结", Some("/t/2026000001"), None),
-            "【商量】议题已办结"
-        );
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot read the outbox; will retry"),
     }
 }

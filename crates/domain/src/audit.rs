@@ -47,6 +47,10 @@ labelled!(
         SecondFactorReset => "second_factor_reset", "重置动态验证码";
         RecoveryCodesIssued => "recovery_codes_issued", "生成恢复码";
         RecoveryCodeUsed => "recovery_code_used", "使用恢复码登录";
+        WebhookAdded => "webhook_added", "新增Webhook";
+        WebhookResumed => "webhook_resumed", "恢复Webhook";
+        WebhookPaused => "webhook_paused", "暂停Webhook";
+        WebhookRetired => "webhook_retired", "删除Webhook";
     }
 );
 

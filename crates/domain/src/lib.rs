@@ -25,6 +25,7 @@ mod meeting;
 mod meeting_day;
 mod minutes;
 mod order;
+mod outbound;
 mod password;
 mod people;
 mod region;
@@ -93,6 +94,11 @@ pub use meeting_day::{
 };
 pub use minutes::{may_publish_minutes, may_write_minutes};
 pub use order::{answer_order, issue_order, order_overdue};
+pub use outbound::{
+    MAX_ATTEMPTS, OutChannel, SMS_DAILY_CAP, SMS_VARIABLE_MAX, SmsTemplate, SmsText,
+    WEBHOOK_PAUSE_AFTER, WEBHOOK_REPLAY_WINDOW_SECS, fit, retry_after, webhook_paused,
+    within_daily_cap,
+};
 pub use password::choose_password;
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
 pub use region::{RegionLevel, RegionPath};

@@ -252,12 +252,15 @@ impl Store {
     }
 
     /// Stores a new code's hash for a phone, live for `ttl`; older codes for it stop working.
+    /// Keeps a sign-in code's hash and queues its text in the same write;
+    /// returns the text's place in the outbox, to send it at once.
     pub async fn store_otp(
         &self,
         phone: &domain::PhoneNumber,
         code_hash: String,
         ttl: Duration,
-    ) -> Result<()> {
+        text: &domain::SmsText,
+    ) -> Result<crate::OutboxId> {
         let w = self.write().await?;
         // A new code voids the older ones, so only the latest SMS works.
         otp_code::Entity::update_many()
@@ -276,7 +279,10 @@ impl Store {
         }
         .insert(&w.tx)
         .await?;
-        w.commit().await
+        let sms = crate::outbox::Outgoing::sms(phone.as_str(), text)?;
+        let id = crate::outbox::enqueue(&w, vec![sms]).await?.pop();
+        w.commit().await?;
+        id.ok_or(StoreError::NotFound("待发消息"))
     }
 
     /// How many codes were sent to this phone since `since` (for rate limits).

@@ -108,7 +108,9 @@ macro_rules! every_table {
             audit_entry,
             audit_head,
             second_factor,
-            recovery_code
+            recovery_code,
+            webhook,
+            outbox
         )
     };
 }

@@ -21,12 +21,14 @@ mod directory;
 mod kpi;
 mod like_queue;
 mod likes;
+mod outbox;
 mod rules;
 mod second_factor;
 mod seed;
 mod stage;
 pub mod testing;
 mod topics;
+mod webhooks;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -58,6 +60,7 @@ pub use model::{
     Deliberation, DeliberationResult, Department, Meeting, Notification, Opinion, Photo, Rating,
     Region, ReviewSession, Room, Statement, Task, Topic, TopicEvent, User,
 };
+pub use outbox::{OutState, OutboxId, OutboxItem};
 pub use second_factor::{FactorUse, SecondFactor, SessionStage};
 pub use stage::campaign::{Campaign, RoomProgress};
 pub use stage::deliberation::{OpenDeliberation, STATEMENT_MAX, parse_statement};
@@ -78,6 +81,7 @@ pub use stage::submit::NewTopic;
 pub use stage::task::TaskAction;
 pub(crate) use stage::{deliberation, intake};
 pub use topics::{TopicFilter, Who};
+pub use webhooks::{WEBHOOK_SCHEMA, Webhook, WebhookEvent, WebhookId, WebhookTopic};
 
 /// Days after completion a follow-up check falls due unless configured.
 pub const DEFAULT_FOLLOW_UP_DAYS: i64 = 30;

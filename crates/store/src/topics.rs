@@ -482,7 +482,7 @@ pub(crate) async fn add_event(
         detail: serde_json::json!({ "task": task_id, "facts": facts }),
         actor: Some((who.actor.user, who.name.clone())),
     });
-    topic_event::ActiveModel {
+    let event = topic_event::ActiveModel {
         topic_id: Set(topic_id),
         task_id: Set(task_id),
         kind: Set(kind.code().to_owned()),
@@ -496,6 +496,7 @@ pub(crate) async fn add_event(
     }
     .insert(&w.tx)
     .await?;
+    crate::webhooks::queue_event(w, event.id, topic_id, task_id, kind, &detail).await?;
     let actor: Vec<String> = intake::person_key(&who.actor).into_iter().collect();
     intake::notify_followers(w, topic_id, kind, &actor, &detail).await
 }

@@ -20,7 +20,6 @@ mod recompute;
 mod routes;
 mod share;
 mod similar;
-mod sms;
 mod stages;
 mod view;
 
@@ -28,12 +27,12 @@ use std::sync::Arc;
 
 pub use api::openapi::ApiDoc;
 pub use auth::{hash_password, temporary_password};
+pub use courier::{LogSmsSender, SmsSender};
 pub use device::DeviceKey;
 pub use door::rsvp_path;
 pub use pages::admin::files::{export_xlsx, import_file};
 pub use recompute::Recompute;
 pub use routes::{Policy, RouteInfo, route_table};
-pub use sms::{LogSmsSender, SmsSender};
 
 /// Settings the web layer needs; built once by the binary and passed in.
 #[derive(Clone, Debug)]
@@ -64,6 +63,8 @@ pub struct WebConfig {
     /// When supervision reminds and cards, in working days (the worker
     /// sends by the same).
     pub thresholds: domain::Thresholds,
+    /// Texts one number may receive a day (`sms_daily_cap`).
+    pub sms_daily_cap: u32,
 }
 
 impl Default for WebConfig {
@@ -81,6 +82,7 @@ impl Default for WebConfig {
             photo_dir: "photos".into(),
             metrics_token: None,
             thresholds: domain::Thresholds::default(),
+            sms_daily_cap: domain::SMS_DAILY_CAP,
         }
     }
 }
@@ -105,7 +107,8 @@ pub struct Services {
     /// Recomputes opinion maps in the background after votes.
     pub recompute: Recompute,
     pub config: Arc<WebConfig>,
-    pub sms: Arc<dyn SmsSender>,
+    /// Sends what the outbox holds (a sign-in code at once).
+    pub courier: courier::Courier,
     /// Residents' photos (local disk; any other store behind the same interface).
     pub photos: Arc<dyn media::PhotoStore>,
     pub limits: Arc<limits::RateLimits>,
@@ -147,13 +150,14 @@ impl AppState {
         let recompute = Recompute::start(store.clone());
         let photos = Arc::new(media::LocalDisk::new(&config.photo_dir)?);
         assets::compress_ahead();
+        let courier = courier::Courier::new(store.clone(), sms, config.sms_daily_cap);
         Ok(AppState(Arc::new(Services {
             store,
             likes,
             recompute,
             limits: Arc::new(limits::RateLimits::new(config.rate_limits)),
+            courier,
             config: Arc::new(config),
-            sms,
             photos,
             photo_slots: Arc::new(tokio::sync::Semaphore::new(2)),
             upload_slots: Arc::new(tokio::sync::Semaphore::new(slots)),

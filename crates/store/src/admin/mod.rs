@@ -33,21 +33,30 @@ pub enum Authority<'a> {
 
 impl Authority<'_> {
     /// Runs a domain check for an administrator; the command line passes.
-    fn check(&self, rule: impl FnOnce(&Actor) -> Result<(), DomainError>) -> Result<()> {
+    pub(crate) fn check(&self, rule: impl FnOnce(&Actor) -> Result<(), DomainError>) -> Result<()> {
         match self {
             Authority::Administrator(actor) => Ok(rule(actor)?),
             Authority::CommandLine => Ok(()),
         }
     }
+
+    /// The administrator's account (none for the command line).
+    pub(crate) fn user_id(&self) -> Option<i64> {
+        match self {
+            Authority::Administrator(actor) => actor.user.map(|u| u.0),
+            Authority::CommandLine => None,
+        }
+    }
 }
 
 /// Every table that copies a region's path, and the column it keeps it in.
-const PATH_COPIES: [(&str, &str); 5] = [
+const PATH_COPIES: [(&str, &str); 6] = [
     ("regions", "path"),
     ("topics", "region_path"),
     ("deadline_settings", "region_path"),
     ("region_rules", "region_path"),
     ("review_sessions", "region_path"),
+    ("webhooks", "region_path"),
 ];
 
 /// Rewrites the start of every copied path from `old` to `new`.

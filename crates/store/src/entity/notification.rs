@@ -1,6 +1,6 @@
 //! 消息: one line in a person's or device's inbox, written in the same
-//! transaction as the move it reports; SMS for it is sent afterwards from
-//! here (an outbox), so a crash between commit and sending loses nothing.
+//! transaction as the move it reports (its text, if any, is queued in the
+//! `outbox` by the same write).
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -16,7 +16,7 @@ pub struct Model {
     pub text: String,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
-    /// Where to send an SMS; cleared once sent.
+    /// The number the line was also texted to (the text itself is in `outbox`).
     #[sea_orm(indexed)]
     pub sms_to: Option<String>,
     /// Where a line not about a topic leads (a meeting's invitation; `m0025`); `topic_id` is 0 then.

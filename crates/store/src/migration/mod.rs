@@ -25,6 +25,7 @@ mod m0028_admin;
 mod m0029_session_address;
 mod m0030_second_factor;
 mod m0031_region_categories;
+mod m0032_outbox;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_session_address::M0029SessionAddress),
             Box::new(m0030_second_factor::M0030SecondFactor),
             Box::new(m0031_region_categories::M0031RegionCategories),
+            Box::new(m0032_outbox::M0032Outbox),
         ]
     }
 }

@@ -191,7 +191,7 @@ pub struct Notification {
     pub created_at: DateTime<Utc>,
     /// When its reader opened the inbox after it arrived.
     pub read_at: Option<DateTime<Utc>>,
-    /// The phone number still to be texted, until the text goes out.
+    /// The number the line was also texted to.
     pub sms_to: Option<String>,
 }
 

@@ -1,7 +1,7 @@
 //! 码上议 intake around a topic: supports (附议), followers, the inbox and
 //! its SMS outbox, photos, and submission keys that make a resent draft
 //! land once.
-use domain::{EventKind, NotificationId, TopicId, UserId};
+use domain::{EventKind, TopicId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -146,30 +146,6 @@ impl Store {
             .exec(&w.tx)
             .await?;
         w.commit().await
-    }
-
-    /// Inbox lines whose SMS has not gone out yet, oldest first.
-    pub async fn pending_sms(&self, limit: u64) -> Result<Vec<Notification>> {
-        let rows = notification::Entity::find()
-            .filter(notification::Column::SmsTo.is_not_null())
-            .order_by_asc(notification::Column::Id)
-            .limit(limit)
-            .all(self.conn())
-            .await?;
-        Ok(rows.into_iter().map(Notification::from).collect())
-    }
-
-    /// Marks an inbox line's SMS as sent, so it is not sent again.
-    pub async fn sms_sent(&self, id: NotificationId) -> Result<()> {
-        notification::Entity::update_many()
-            .col_expr(
-                notification::Column::SmsTo,
-                Expr::value(Option::<String>::None),
-            )
-            .filter(notification::Column::Id.eq(id.0))
-            .exec(self.conn())
-            .await?;
-        Ok(())
     }
 
     /// A topic's photos, in the order the resident chose them.
@@ -370,9 +346,35 @@ pub(crate) async fn notify_followers(
         )
     };
     let at = w.now;
-    let rows: Vec<notification::ActiveModel> = followers
+    let followers: Vec<_> = followers
         .into_iter()
         .filter(|f| !actor_keys.contains(&f.follower))
+        .collect();
+    if worth_sms(kind) {
+        let said = if detail.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", domain::fit(&detail, 33))
+        };
+        let sms = domain::SmsText::new(
+            domain::SmsTemplate::TopicProgress,
+            &[&t.title, kind.label_zh(), &said, &t.tracking_no],
+        )
+        .with_link(format!("/t/{}", t.tracking_no));
+        let mut phones: Vec<&str> = followers
+            .iter()
+            .filter_map(|f| f.phone.as_deref())
+            .collect();
+        phones.sort_unstable();
+        phones.dedup();
+        let texts = phones
+            .into_iter()
+            .map(|p| crate::outbox::Outgoing::sms(p, &sms))
+            .collect::<Result<Vec<_>>>()?;
+        crate::outbox::enqueue(w, texts).await?;
+    }
+    let rows: Vec<notification::ActiveModel> = followers
+        .into_iter()
         .map(|f| notification::ActiveModel {
             recipient: Set(f.follower),
             topic_id: Set(topic_id),

@@ -222,15 +222,21 @@ impl Store {
             notification::ActiveModel {
                 recipient: Set(recipient),
                 topic_id: Set(0),
-                text: Set(text),
+                text: Set(text.clone()),
                 created_at: Set(w.now),
                 read_at: Set(None),
-                sms_to: Set(phone),
-                link: Set(Some(link)),
+                sms_to: Set(phone.clone()),
+                link: Set(Some(link.clone())),
                 ..Default::default()
             }
             .insert(&w.tx)
             .await?;
+            if let Some(phone) = &phone {
+                let sms =
+                    domain::SmsText::new(domain::SmsTemplate::Notice, &[&text]).with_link(link);
+                crate::outbox::enqueue(&w, vec![crate::outbox::Outgoing::sms(phone, &sms)?])
+                    .await?;
+            }
             added.push(row);
         }
         w.commit().await?;

@@ -5,6 +5,7 @@ use domain::Role;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::entity::{department, grant, notification, user};
+use crate::outbox::{Outgoing, enqueue};
 use crate::{Result, WriteTx};
 
 /// The conveners of a room.
@@ -71,9 +72,28 @@ async fn holders(w: &WriteTx, kind: &str, scopes: &[i64], roles: &[Role]) -> Res
     Ok(ids)
 }
 
+/// The administrators whose region covers a place (its encoded path).
+pub(crate) async fn admins_over(w: &WriteTx, region_path: &str) -> Result<Vec<i64>> {
+    let regions: Vec<i64> = domain::RegionPath::decode(region_path)
+        .map(|p| p.0.iter().map(|r| r.0).collect())
+        .unwrap_or_default();
+    holders(w, "region", &regions, &[Role::Administrator]).await
+}
+
 /// One inbox line about a topic to each of these people, texted to those
 /// with a phone on file.
 pub(crate) async fn tell(w: &WriteTx, topic_id: i64, people: &[i64], text: &str) -> Result<()> {
+    tell_linked(w, topic_id, None, people, text).await
+}
+
+/// [`tell`], for a line that leads to a page of its own (`topic_id` 0).
+pub(crate) async fn tell_linked(
+    w: &WriteTx,
+    topic_id: i64,
+    link: Option<&str>,
+    people: &[i64],
+    text: &str,
+) -> Result<()> {
     if people.is_empty() {
         return Ok(());
     }
@@ -93,11 +113,21 @@ pub(crate) async fn tell(w: &WriteTx, topic_id: i64, people: &[i64], text: &str)
             created_at: Set(w.now),
             read_at: Set(None),
             sms_to: Set(phones.iter().find(|(u, _)| u == id).map(|(_, p)| p.clone())),
+            link: Set(link.map(str::to_owned)),
             ..Default::default()
         })
         .collect();
     notification::Entity::insert_many(rows)
         .exec_without_returning(&w.tx)
         .await?;
-    Ok(())
+    let sms = domain::SmsText::new(domain::SmsTemplate::Notice, &[text]);
+    let sms = match link {
+        Some(path) => sms.with_link(path),
+        None => sms,
+    };
+    let texts = phones
+        .iter()
+        .map(|(_, phone)| Outgoing::sms(phone, &sms))
+        .collect::<Result<Vec<_>>>()?;
+    enqueue(w, texts).await.map(drop)
 }

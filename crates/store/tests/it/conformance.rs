@@ -28,6 +28,11 @@ fn anonymous(device: &str) -> Who {
     }
 }
 
+/// A sign-in code's text, as the sign-in page queues it.
+fn code_text() -> domain::SmsText {
+    domain::SmsText::new(domain::SmsTemplate::LoginCode, &["123456", "5"])
+}
+
 async fn submit(store: &Store, room: RoomId, who: &Who, title: &str) -> store::Topic {
     let title = TopicTitle::parse(title).unwrap();
     let body = TopicBody::parse("具体情况说明").unwrap();
@@ -239,7 +244,7 @@ async fn sessions_and_codes(backend: Backend) {
 
     let phone = domain::PhoneNumber::parse("13912345678").unwrap();
     store
-        .store_otp(&phone, "right".into(), Duration::minutes(5))
+        .store_otp(&phone, "right".into(), Duration::minutes(5), &code_text())
         .await
         .unwrap();
     for _ in 0..5 {
@@ -254,7 +259,7 @@ async fn sessions_and_codes(backend: Backend) {
         store::OtpCheck::Expired
     ));
     store
-        .store_otp(&phone, "again".into(), Duration::minutes(5))
+        .store_otp(&phone, "again".into(), Duration::minutes(5), &code_text())
         .await
         .unwrap();
     assert!(matches!(

@@ -151,21 +151,26 @@ pub async fn send_code(
         return Err(AppError::TooMany("验证码发送太频繁，请一小时后再试".into()));
     }
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
-    state
+    let text = domain::SmsText::new(
+        domain::SmsTemplate::LoginCode,
+        &[&code, &CODE_MINUTES.to_string()],
+    );
+    let queued = state
         .store
         .store_otp(
             phone,
             token_hash(&format!("{}:{code}", phone.as_str())),
             Duration::minutes(CODE_MINUTES),
+            &text,
         )
         .await?;
-    let text =
-        format!("【商量】您的验证码是{code}，{CODE_MINUTES}分钟内有效。如非本人操作请忽略。");
-    state
-        .sms
-        .send(phone.as_str(), &text)
-        .await
-        .map_err(AppError::Internal)?;
+    // Sent now, not on the worker's next round; a provider that is busy
+    // leaves it queued for the worker's retries.
+    if state.courier.send_now(queued).await? == Some(store::OutState::Failed) {
+        return Err(AppError::BadRequest(
+            "验证码短信发送失败，请核对手机号或稍后再试".into(),
+        ));
+    }
     Ok(())
 }
 

@@ -10,16 +10,12 @@ use store::testing::{Backend, WORLD_PASSWORD, World, fresh_database};
 pub struct SmsOutbox(pub std::sync::Mutex<Vec<(String, String)>>);
 
 impl web::SmsSender for SmsOutbox {
-    fn send<'a>(
-        &'a self,
-        phone: &'a str,
-        text: &'a str,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send + 'a>> {
+    fn send<'a>(&'a self, msg: courier::sms::Outgoing<'a>) -> courier::sms::SendFuture<'a> {
         self.0
             .lock()
             .unwrap()
-            .push((phone.to_owned(), text.to_owned()));
-        Box::pin(async { Ok(()) })
+            .push((msg.phone.to_owned(), msg.text.signed("商量", None)));
+        Box::pin(async { Ok(None) })
     }
 }
 
@@ -289,6 +285,21 @@ impl TestApp {
                 .await;
             assert_eq!(s, StatusCode::OK, "{action}: {v}");
         }
+    }
+
+    /// Texts in the outbox (to one phone), newest first: the phone, the
+    /// sentence as a free-text sender sends it, and its link.
+    pub async fn texts(&self, phone: Option<&str>) -> Vec<(String, String, Option<String>)> {
+        self.store
+            .outbox_to(domain::OutChannel::Sms, phone, 500)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|item| {
+                let text = item.sms().unwrap();
+                (item.recipient, text.sentence(), text.link)
+            })
+            .collect()
     }
 
     /// The texts of a world user's inbox, newest first.

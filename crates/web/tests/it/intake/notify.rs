@@ -16,7 +16,6 @@ async fn inbox_and_sms(backend: Backend) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let no = v["tracking_no"].as_str().unwrap().to_owned();
-    let topic_id = app.store.topic_by_tracking(&no).await.unwrap().id;
 
     let supporter = app.phone().await;
     assert_eq!(support(&app, &supporter, &no).await.0, StatusCode::OK);
@@ -89,17 +88,18 @@ async fn inbox_and_sms(backend: Backend) {
     );
 
     // Texts wait in the outbox: one to the phone left with the topic, one to the follower.
-    let outbox = app.store.pending_sms(100).await.unwrap();
+    let outbox = app.texts(None).await;
     let to = |p: &str| {
         outbox
             .iter()
-            .filter(|n| n.sms_to.as_deref() == Some(p))
+            .filter(|(phone, ..)| phone == p)
+            .map(|(_, text, link)| (text.clone(), link.clone()))
             .collect::<Vec<_>>()
     };
     let texts = to(phone_no);
     assert_eq!(texts.len(), 1, "{outbox:?}");
-    assert_eq!(texts[0].topic, Some(topic_id));
-    assert!(texts[0].text.contains("受理立项"), "{:?}", texts[0]);
+    assert!(texts[0].0.contains("受理立项"), "{:?}", texts[0]);
+    assert_eq!(texts[0].1.as_deref(), Some(format!("/t/{no}").as_str()));
     assert_eq!(to(follower_phone).len(), 1, "{outbox:?}");
     // The room's convener heard of the submission when it came in.
     let convener_phone = app
@@ -111,7 +111,7 @@ async fn inbox_and_sms(backend: Backend) {
         .unwrap();
     let texts = to(convener_phone.as_str());
     assert_eq!(texts.len(), 1, "{outbox:?}");
-    assert!(texts[0].text.starts_with("新议题待受理"), "{:?}", texts[0]);
+    assert!(texts[0].0.contains("新议题待受理"), "{:?}", texts[0]);
     assert_eq!(
         outbox.len(),
         3,
