@@ -182,7 +182,7 @@ mod tests {
         let t = SmsText::new(
             SmsTemplate::TopicProgress,
             &[
-                "府前路停车秩序整治及周边破损井盖修缮问题",
+                "府前路停车秩序整治及周边破损井盖修缮问题反映",
                 "办结",
                 "",
                 "2026000001",
@@ -192,7 +192,7 @@ mod tests {
         assert!(t.params["title"].ends_with('…'));
         assert_eq!(
             t.sentence(),
-            "您关注的议题「府前路停车秩序整治及周边破损井盖修缮…」有新进展：办结。凭查询码2026000001可查看详情。"
+            "您关注的议题「府前路停车秩序整治及周边破损井盖修缮问…」有新进展：办结。凭查询码2026000001可查看详情。"
         );
         let code = SmsText::new(SmsTemplate::LoginCode, &["042137", "5"]);
         assert_eq!(
