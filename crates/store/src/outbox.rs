@@ -38,7 +38,8 @@ pub enum OutState {
 }
 
 impl OutState {
-    fn code(self) -> &'static str {
+    /// The stored code.
+    pub(crate) fn code(self) -> &'static str {
         match self {
             OutState::Pending => "pending",
             OutState::Sent => "sent",

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::admin::Authority;
-use crate::entity::{room, topic, webhook};
-use crate::outbox::{Outgoing, enqueue};
+use crate::entity::{outbox, room, topic, webhook};
+use crate::outbox::{OutState, Outgoing, enqueue};
 use crate::{Result, Store, StoreError, WriteTx};
 
 /// A webhook's id.
@@ -320,15 +320,15 @@ impl Store {
             .col_expr(webhook::Column::Paused, Expr::value(false));
         if action == AuditAction::WebhookRetired {
             update = update.col_expr(webhook::Column::Retired, Expr::value(true));
-            crate::entity::outbox::Entity::update_many()
-                .col_expr(crate::entity::outbox::Column::State, Expr::value("failed"))
+            outbox::Entity::update_many()
+                .col_expr(outbox::Column::State, Expr::value(OutState::Failed.code()))
                 .col_expr(
-                    crate::entity::outbox::Column::LastError,
+                    outbox::Column::LastError,
                     Expr::value(Some("Webhook 已删除")),
                 )
-                .filter(crate::entity::outbox::Column::Channel.eq(OutChannel::Webhook.code()))
-                .filter(crate::entity::outbox::Column::Recipient.eq(id.0.to_string()))
-                .filter(crate::entity::outbox::Column::State.eq("pending"))
+                .filter(outbox::Column::Channel.eq(OutChannel::Webhook.code()))
+                .filter(outbox::Column::Recipient.eq(id.0.to_string()))
+                .filter(outbox::Column::State.eq(OutState::Pending.code()))
                 .exec(&w.tx)
                 .await?;
         }

@@ -6,7 +6,7 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::{Outgoing, SendError, SendFuture, SmsSender, TemplateIds, refusal, unreachable};
+use super::{Outgoing, SendError, SendFuture, SmsSender, TemplateIds, exchange, refusal};
 
 /// Everything but RFC 3986's unreserved characters is encoded.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -104,15 +104,7 @@ impl SmsSender for Aliyun {
         Box::pin(async move {
             let query = signed_query(&self.params(&msg)?, &self.access_key_secret);
             let url = format!("{}/?{query}", self.endpoint.trim_end_matches('/'));
-            let reply = self
-                .client
-                .get(url)
-                .send()
-                .await
-                .map_err(|e| unreachable(&e))?;
-            let status = reply.status();
-            let body = reply.text().await.map_err(|e| unreachable(&e))?;
-            let answer: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            let (status, body, answer) = exchange(self.client.get(url)).await?;
             let code = answer["Code"].as_str().unwrap_or_default();
             if status.is_success() && code == "OK" {
                 return Ok(answer["BizId"].as_str().map(str::to_owned));

@@ -3,7 +3,7 @@
 //! bearer token, and the key again as `Idempotency-Key`, so a gateway that
 //! keeps keys drops a repeat. 2xx is sent (an `id` in the answer is kept);
 //! 408, 429 and 5xx are tried again; any other answer is given up.
-use super::{Outgoing, SendError, SendFuture, SmsSender, excerpt, unreachable};
+use super::{Outgoing, SendError, SendFuture, SmsSender, excerpt, exchange};
 
 /// The gateway's address and token.
 pub struct HttpSms {
@@ -37,11 +37,8 @@ impl SmsSender for HttpSms {
             if let Some(token) = &self.token {
                 request = request.bearer_auth(token);
             }
-            let reply = request.send().await.map_err(|e| unreachable(&e))?;
-            let status = reply.status();
-            let text = reply.text().await.map_err(|e| unreachable(&e))?;
+            let (status, text, answer) = exchange(request).await?;
             if status.is_success() {
-                let answer: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
                 return Ok(answer["id"].as_str().map(str::to_owned));
             }
             let why = format!("短信网关 {status}：{}", excerpt(&text));

@@ -117,6 +117,18 @@ pub(crate) fn refusal(
 }
 
 /// A transport error (no answer, timeout) is worth another try.
-pub(crate) fn unreachable(e: &reqwest::Error) -> SendError {
+fn unreachable(e: &reqwest::Error) -> SendError {
     SendError::Retry(format!("无法连接短信服务：{e}"))
+}
+
+/// Sends a provider request and reads its answer: the status, the body,
+/// and the body as JSON (null when it is not JSON).
+pub(crate) async fn exchange(
+    request: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, String, serde_json::Value), SendError> {
+    let reply = request.send().await.map_err(|e| unreachable(&e))?;
+    let status = reply.status();
+    let body = reply.text().await.map_err(|e| unreachable(&e))?;
+    let answer = serde_json::from_str(&body).unwrap_or_default();
+    Ok((status, body, answer))
 }

@@ -5,7 +5,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::{Outgoing, SendError, SendFuture, SmsSender, TemplateIds, refusal, unreachable};
+use super::{Outgoing, SendError, SendFuture, SmsSender, TemplateIds, exchange, refusal};
 
 /// The account and templates Tencent Cloud sends with.
 pub struct Tencent {
@@ -122,7 +122,7 @@ impl SmsSender for Tencent {
                 &payload,
                 timestamp,
             );
-            let reply = self
+            let request = self
                 .client
                 .post(&self.endpoint)
                 .header("Authorization", auth)
@@ -132,13 +132,8 @@ impl SmsSender for Tencent {
                 .header("X-TC-Timestamp", timestamp.to_string())
                 .header("X-TC-Version", "2021-01-11")
                 .header("X-TC-Region", &self.region)
-                .body(payload)
-                .send()
-                .await
-                .map_err(|e| unreachable(&e))?;
-            let status = reply.status();
-            let body = reply.text().await.map_err(|e| unreachable(&e))?;
-            let answer: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+                .body(payload);
+            let (status, body, answer) = exchange(request).await?;
             let response = &answer["Response"];
             let code = response["Error"]["Code"]
                 .as_str()
