@@ -5,16 +5,18 @@
 //! `domain::WEBHOOK_PAUSE_AFTER` times in a row is paused and the region's
 //! administrators are told.
 use chrono::{DateTime, Utc};
-use domain::{AuditAction, AuditWhat, DomainError, EventKind, OutChannel, RegionId, RegionPath};
+use domain::{
+    AuditAction, AuditWhat, DomainError, EventKind, OutChannel, RegionId, RegionPath, Role,
+};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::admin::Authority;
 use crate::entity::{outbox, room, topic, webhook};
-use crate::outbox::{OutState, Outgoing, enqueue};
+use crate::outbox::{OutState, OutboxItem, Outgoing, enqueue};
 use crate::{Result, Store, StoreError, WriteTx};
 
 /// A webhook's id.
@@ -206,10 +208,9 @@ pub(crate) async fn failed(w: &WriteTx, recipient: &str) -> Result<()> {
             json!({ "url": h.url, "failures": failures }),
         );
         let admins = crate::stage::notify::admins_over(w, &h.region_path).await?;
-        let text = format!(
-            "Webhook {} 连续{failures}次推送失败，已暂停；排除故障后请在管理后台恢复",
-            h.url
-        );
+        // The point first: a text keeps only the start of a notice.
+        let text =
+            format!("{id}号对接推送连续{failures}次失败，已暂停，排除故障后请在管理后台恢复");
         let link = format!("/admin/webhooks/{id}");
         crate::stage::notify::tell_linked(w, 0, Some(&link), &admins, &text).await?;
     }
@@ -268,23 +269,36 @@ impl Store {
         Ok((WebhookId(id), secret))
     }
 
-    /// The webhooks registered for a region (not those below it).
-    pub async fn admin_webhooks(
-        &self,
-        by: Authority<'_>,
-        region: RegionId,
-    ) -> Result<Vec<Webhook>> {
-        let r = self.region(region).await?;
-        by.check(|a| domain::may_administer(a, &r.path))?;
-        webhook::Entity::find()
-            .filter(webhook::Column::RegionId.eq(region.0))
-            .filter(webhook::Column::Retired.eq(false))
-            .order_by_asc(webhook::Column::Id)
+    /// The webhooks in the regions the administrator covers (every one
+    /// for the command line), in the order they were registered.
+    pub async fn admin_webhooks(&self, by: Authority<'_>) -> Result<Vec<Webhook>> {
+        let mut q = webhook::Entity::find().filter(webhook::Column::Retired.eq(false));
+        if let Authority::Administrator(actor) = by {
+            let mut within = Condition::any();
+            for region in actor.regions_as(Role::Administrator) {
+                within = within.add(webhook::Column::RegionPath.starts_with(region.encode()));
+            }
+            q = q.filter(within);
+        }
+        q.order_by_asc(webhook::Column::Id)
             .all(self.conn())
             .await?
             .into_iter()
             .map(Webhook::from_row)
             .collect()
+    }
+
+    /// A webhook's latest deliveries, newest first, for an administrator
+    /// covering its region.
+    pub async fn admin_webhook_deliveries(
+        &self,
+        by: Authority<'_>,
+        id: WebhookId,
+        limit: u64,
+    ) -> Result<Vec<OutboxItem>> {
+        self.admin_webhook(by, id).await?;
+        self.outbox_to(OutChannel::Webhook, Some(&id.0.to_string()), limit)
+            .await
     }
 
     /// One webhook, for an administrator covering its region.

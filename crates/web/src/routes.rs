@@ -188,6 +188,11 @@ table! {
     post "/account/second-factor/confirm"  Policy::SignedIn => pages::second_factor::confirm;
     post "/account/second-factor/recovery" Policy::SignedIn => pages::second_factor::renew;
     post "/account/second-factor/off"      Policy::SignedIn => pages::second_factor::turn_off;
+    get  "/admin/webhooks"                 Policy::AnyOf(ADMIN) => pages::admin::webhooks::webhooks;
+    post "/admin/webhooks"                 Policy::AnyOf(ADMIN) => pages::admin::webhooks::add_webhook;
+    get  "/admin/webhooks/{id}"            Policy::AnyOf(ADMIN) => pages::admin::webhooks::webhook_page;
+    post "/admin/webhooks/{id}/resume"     Policy::AnyOf(ADMIN) => pages::admin::webhooks::resume_webhook;
+    post "/admin/webhooks/{id}/retire"     Policy::AnyOf(ADMIN) => pages::admin::webhooks::retire_webhook;
     get  "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::deadlines_page;
     post "/admin/deadlines"                Policy::AnyOf(ADMIN) => pages::deadlines::set_page;
     post "/admin/approval"                 Policy::AnyOf(ADMIN) => pages::deadlines::approval_page;

@@ -149,11 +149,31 @@ step('a community names its own topic categories, and its rooms offer them', asy
   await assertVisible(page.getByText('沿用上级地区'));
 }, { chain: true });
 
+step('a hotline\'s address is registered for webhooks, its key shown once', async (t) => {
+  const page = s.admin;
+  await goto(page, '/admin/webhooks');
+  await assertVisible(page.getByText('尚未登记推送地址'));
+  await page.getByLabel('推送地址').fill('https://12345.example.gov.cn/hook');
+  await page.getByLabel('提交议题').check();
+  await page.getByLabel('部门办结').check();
+  await clickAndLoad(page, page.getByRole('button', { name: '登记' }));
+  const key = (await page.locator('#webhook-secret').textContent()).trim();
+  assert.match(key, /^[0-9a-f]{64}$/);
+  await assertVisible(page.getByRole('cell', { name: '提交议题、部门办结' }));
+  await assertNoHorizontalScroll(page, 'the webhooks page');
+  await checkA11y(t, page, 'the webhooks page');
+  await clickAndLoad(page, page.getByRole('link', { name: /^\d+$/ }).first());
+  await assertVisible(page.getByText('还没有推送'));
+  assert.equal(await page.getByText(key).count(), 0, 'the key is not shown again');
+  await assertNoHorizontalScroll(page, 'a webhook page');
+  await checkA11y(t, page, 'a webhook page');
+}, { chain: true });
+
 step('the audit log tells what happened, and its chain checks out', async (t) => {
   const page = s.admin;
   await goto(page, '/admin/audit');
   const rows = page.locator('table.audit tbody tr');
-  for (const what of ['新增议事室', '新增人员', '授予角色', '修改密码', '修改设置']) {
+  for (const what of ['新增议事室', '新增人员', '授予角色', '修改密码', '修改设置', '新增Webhook']) {
     await assertVisible(rows.filter({ hasText: what }).first(), `${what} is in the log`);
   }
   await clickAndLoad(page, page.getByRole('link', { name: '核验日志链' }));

@@ -31,3 +31,4 @@ mod residents;
 mod review;
 mod second_factor;
 mod session;
+mod webhooks;

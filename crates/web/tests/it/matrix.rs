@@ -155,6 +155,11 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/admin/calendar"), ("", &["admin"])),
         // The calendar is national: no subdistrict's administrator enters it.
         (("post", "/admin/calendar"), ("", nobody)),
+        (("get", "/admin/webhooks"), ("", &["admin"])),
+        (("post", "/admin/webhooks"), ("", &["admin"])),
+        (("get", "/admin/webhooks/{id}"), ("", &["admin"])),
+        (("post", "/admin/webhooks/{id}/resume"), ("", &["admin"])),
+        (("post", "/admin/webhooks/{id}/retire"), ("", &["admin"])),
         (("get", "/admin/import"), ("", &["admin"])),
         (("post", "/admin/import"), ("", &["admin"])),
         (("get", "/account/password"), ("", signed)),

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod files;
 pub mod people;
 pub mod regions;
+pub mod webhooks;
 
 use domain::{RegionPath, Role};
 use store::{Authority, Region};
