@@ -74,6 +74,22 @@ pub struct Config {
     pub sms_template_topic_progress: Option<String>,
     #[serde(default)]
     pub sms_template_notice: Option<String>,
+    /// The SMTP server for notices by e-mail (none: e-mail is off).
+    #[serde(default)]
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    /// `starttls` (port 587), `tls` (port 465) or `none` (a local relay).
+    pub smtp_security: String,
+    #[serde(default)]
+    pub smtp_username: Option<String>,
+    #[serde(default)]
+    pub smtp_password: Option<String>,
+    /// The sender, e.g. `商量协商议事平台 <noreply@example.gov.cn>`.
+    #[serde(default)]
+    pub smtp_from: Option<String>,
+    /// A PEM file of a certificate authority to trust besides the system's.
+    #[serde(default)]
+    pub smtp_ca_file: Option<String>,
 }
 
 /// Values given on the command line, which override every other source.
@@ -112,7 +128,9 @@ impl Config {
             .set_default("sms_provider", "log")?
             .set_default("sms_sign_name", "商量")?
             .set_default("sms_daily_cap", domain::SMS_DAILY_CAP)?
-            .set_default("sms_region", "ap-guangzhou")?;
+            .set_default("sms_region", "ap-guangzhou")?
+            .set_default("smtp_port", 587)?
+            .set_default("smtp_security", "starttls")?;
         b = match file {
             Some(path) => b.add_source(config::File::with_name(path).required(true)),
             None => b.add_source(config::File::with_name("shangliang").required(false)),
@@ -220,6 +238,50 @@ impl Config {
                 anyhow::bail!("sms_provider 应为 log、aliyun、tencent 或 http，而不是「{other}」")
             }
         })
+    }
+}
+
+impl Config {
+    /// The courier for the outbox: texts through `sms_provider`, letters
+    /// through `smtp_host` when one is set.
+    pub fn courier(&self, store: store::Store) -> anyhow::Result<courier::Courier> {
+        let courier = courier::Courier::new(store, self.sms_sender()?, self.sms_daily_cap);
+        let Some(host) = self.smtp_host.clone().filter(|h| !h.trim().is_empty()) else {
+            return Ok(courier);
+        };
+        let security = courier::mail::Security::parse(&self.smtp_security).ok_or_else(|| {
+            anyhow::anyhow!(
+                "smtp_security 应为 starttls、tls 或 none，而不是「{}」",
+                self.smtp_security
+            )
+        })?;
+        let from = self
+            .smtp_from
+            .clone()
+            .filter(|f| !f.trim().is_empty())
+            .ok_or_else(|| anyhow::anyhow!("smtp_host 需要设置 smtp_from（发件人）"))?;
+        let extra_root = match &self.smtp_ca_file {
+            Some(path) => {
+                Some(std::fs::read(path).map_err(|e| anyhow::anyhow!("smtp_ca_file {path}：{e}"))?)
+            }
+            None => None,
+        };
+        let credentials = match (&self.smtp_username, &self.smtp_password) {
+            (Some(u), Some(p)) => Some((u.clone(), p.clone())),
+            (None, None) => None,
+            _ => anyhow::bail!("smtp_username 与 smtp_password 需同时设置"),
+        };
+        let mailer = courier::Mailer::new(courier::MailSettings {
+            host,
+            port: self.smtp_port,
+            security,
+            credentials,
+            from,
+            extra_root,
+            sign_name: self.sms_sign_name.clone(),
+            public_url: self.public_url.clone(),
+        })?;
+        Ok(courier.with_mail(mailer))
     }
 }
 

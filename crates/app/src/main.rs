@@ -138,9 +138,10 @@ async fn main() -> anyhow::Result<()> {
                 Some(t) => store.with_clock(store::Clock::at(t.to_utc())),
                 None => store,
             };
+            let courier = cfg.courier(store.clone())?;
             worker::run(
                 store,
-                cfg.sms_sender()?,
+                courier,
                 cfg.worker_interval_secs,
                 &cfg.web(),
                 shutdown_signal(),
@@ -189,14 +190,14 @@ async fn serve(
     tracing::info!(%addr, "listening");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let sms = cfg.sms_sender()?;
+    let courier = cfg.courier(store.clone())?;
     let worker = (!no_worker).then(|| {
         let store = store.clone();
-        let sms = sms.clone();
         let interval = cfg.worker_interval_secs;
         let web = cfg.web();
         let mut rx = stop_rx.clone();
         tokio::spawn(async move {
-            worker::run(store, sms, interval, &web, async move {
+            worker::run(store, courier, interval, &web, async move {
                 let _ = rx.changed().await;
             })
             .await

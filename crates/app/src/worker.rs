@@ -3,7 +3,6 @@
 //! outbox (texts and webhook deliveries, sent by `courier` after the move that
 //! wrote them has committed, so a crash in between delays one but never loses it).
 //! Runs inside `serve` unless `--no-worker`, or alone as `shangliang worker`.
-use std::sync::Arc;
 use std::time::Duration;
 
 /// How often the outbox is emptied.
@@ -13,26 +12,25 @@ const SMS_EVERY: Duration = Duration::from_secs(5);
 /// when one is configured.
 pub async fn run(
     store: store::Store,
-    sms: Arc<dyn web::SmsSender>,
+    courier: courier::Courier,
     interval_secs: u64,
     web: &web::WebConfig,
     stop: impl std::future::Future<Output = ()>,
 ) {
     store::Origin::worker()
-        .scope(rounds(store, sms, interval_secs, web, stop))
+        .scope(rounds(store, courier, interval_secs, web, stop))
         .await
 }
 
 /// The worker's loop, its writes audited as 后台任务.
 async fn rounds(
     store: store::Store,
-    sms: Arc<dyn web::SmsSender>,
+    courier: courier::Courier,
     interval_secs: u64,
     web: &web::WebConfig,
     stop: impl std::future::Future<Output = ()>,
 ) {
     let thresholds = web.thresholds;
-    let courier = courier::Courier::new(store.clone(), sms, web.sms_daily_cap);
     let mut checkpoint = None;
     let mut tick = tokio::time::interval(Duration::from_secs(interval_secs.max(1)));
     let mut sms_tick = tokio::time::interval(SMS_EVERY);

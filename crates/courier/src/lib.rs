@@ -1,7 +1,7 @@
 //! Messages that leave the building. The store queues each message in its
 //! outbox with the move it reports; the [`Courier`] claims what is due and
-//! sends it — texts through the configured [`SmsSender`], webhook
-//! deliveries signed with HMAC-SHA256 — and marks each sent, to be tried
+//! sends it — texts through the configured [`SmsSender`], letters through
+//! the [`Mailer`], webhook deliveries signed with HMAC-SHA256 — and marks each sent, to be tried
 //! again (with backoff), or given up. Delivery is at least once: a sender
 //! that dies between sending and marking leaves the message to be claimed
 //! again when its lease runs out, and every try carries the same key.
@@ -12,9 +12,11 @@ use chrono::{DateTime, NaiveTime, Utc};
 use domain::OutChannel;
 use store::{OutState, OutboxId, OutboxItem, Store, StoreError, WebhookId};
 
+pub mod mail;
 pub mod sms;
 pub mod webhook;
 
+pub use mail::{MailSettings, Mailer};
 pub use sms::{LogSmsSender, SendError, SmsSender};
 
 /// How long a claimed message is held for its sender before another may
@@ -33,6 +35,8 @@ struct Inner {
     sms: Arc<dyn SmsSender>,
     client: reqwest::Client,
     daily_cap: u32,
+    /// Letters' SMTP server, when one is configured.
+    mail: Option<Arc<Mailer>>,
 }
 
 /// What one round did.
@@ -66,6 +70,19 @@ impl Courier {
             sms,
             client: http_client(),
             daily_cap,
+            mail: None,
+        }))
+    }
+
+    /// The same courier, sending letters through `mail`.
+    pub fn with_mail(self, mail: Mailer) -> Courier {
+        let i = &self.0;
+        Courier(Arc::new(Inner {
+            store: i.store.clone(),
+            sms: i.sms.clone(),
+            client: i.client.clone(),
+            daily_cap: i.daily_cap,
+            mail: Some(Arc::new(mail)),
         }))
     }
 
@@ -105,7 +122,7 @@ impl Courier {
         let outcome = match item.channel {
             OutChannel::Sms => self.text(&item, now).await?,
             OutChannel::Webhook => self.post(&item, now).await?,
-            OutChannel::Email => Err(SendError::GiveUp("未配置邮件发送".into())),
+            OutChannel::Email => self.letter(&item).await?,
         };
         match outcome {
             Ok(reference) => {
@@ -150,6 +167,18 @@ impl Courier {
             now,
         };
         Ok(self.0.sms.send(msg).await)
+    }
+
+    /// A letter, when an SMTP server is configured.
+    async fn letter(
+        &self,
+        item: &OutboxItem,
+    ) -> Result<Result<Option<String>, SendError>, StoreError> {
+        let Some(mail) = &self.0.mail else {
+            return Ok(Err(SendError::GiveUp("未配置邮件发送（smtp_host）".into())));
+        };
+        let letter = item.letter()?;
+        Ok(mail.send(&item.id.key(), &item.recipient, &letter).await)
     }
 
     /// A webhook delivery, signed.

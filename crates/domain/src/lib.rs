@@ -21,6 +21,7 @@ mod import;
 mod intake;
 mod labels;
 mod live;
+mod mail;
 mod meeting;
 mod meeting_day;
 mod minutes;
@@ -84,6 +85,7 @@ pub use intake::{
 pub use live::{
     SpeakerState, VoteChoice, VoteMode, check_hands, may_ask_to_speak, may_run, passed,
 };
+pub use mail::{EmailAddress, Letter, NoticeBy};
 pub use meeting::{
     MeetingCommand, MeetingCtx, MeetingState, MeetingTransition, allowed_meeting, decide_meeting,
     plan_meeting,

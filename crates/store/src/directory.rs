@@ -2,6 +2,7 @@
 use domain::{
     Actor, DepartmentId, Grant, RegionId, RegionLevel, RegionPath, Role, RoomId, Scope, UserId,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::entity::{department, grant, region, room, room_person, user};
@@ -212,6 +213,27 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("用户"))?
             .try_into()
+    }
+
+    /// Where a person's notices go: by text, or by e-mail to `email`.
+    pub async fn set_notice_channel(
+        &self,
+        id: UserId,
+        email: Option<&domain::EmailAddress>,
+        by: domain::NoticeBy,
+    ) -> Result<()> {
+        by.check(email)?;
+        let w = self.write().await?;
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::Email,
+                Expr::value(email.map(|e| e.as_str().to_owned())),
+            )
+            .col_expr(user::Column::NoticeBy, Expr::value(by.code()))
+            .filter(user::Column::Id.eq(id.0))
+            .exec(&w.tx)
+            .await?;
+        w.commit().await
     }
 
     /// A user by login name; a string that cannot be a login name finds nobody.
@@ -467,6 +489,7 @@ pub(crate) async fn insert_user(w: &WriteTx, new: NewUser<'_>) -> Result<UserId>
         locked_until: Set(None),
         created_at: Set(w.now),
         must_change_password: Set(false),
+        notice_by: Set(domain::NoticeBy::Sms.code().to_owned()),
         ..Default::default()
     }
     .insert(&w.tx)

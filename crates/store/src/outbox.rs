@@ -5,7 +5,7 @@
 //! claimed again once the lease runs out, so a message goes at least once,
 //! each try under the row's id as its idempotency key.
 use chrono::{DateTime, Duration, Utc};
-use domain::{OutChannel, SmsText};
+use domain::{Letter, OutChannel, SmsText};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -108,6 +108,12 @@ impl OutboxItem {
         })
     }
 
+    /// The letter this item carries, when it is one.
+    pub fn letter(&self) -> Result<Letter> {
+        serde_json::from_str(&self.payload)
+            .map_err(|e| StoreError::Corrupt(format!("outbox {}: {e}", self.id.0)))
+    }
+
     /// The text this item carries, when it is one.
     pub fn sms(&self) -> Result<SmsText> {
         serde_json::from_str(&self.payload)
@@ -130,6 +136,16 @@ impl Outgoing {
             recipient: phone.to_owned(),
             payload: serde_json::to_string(text)
                 .map_err(|e| StoreError::Corrupt(format!("text: {e}")))?,
+        })
+    }
+
+    /// A letter to `address`.
+    pub fn email(address: &str, letter: &Letter) -> Result<Outgoing> {
+        Ok(Outgoing {
+            channel: OutChannel::Email,
+            recipient: address.to_owned(),
+            payload: serde_json::to_string(letter)
+                .map_err(|e| StoreError::Corrupt(format!("letter: {e}")))?,
         })
     }
 }

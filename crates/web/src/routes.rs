@@ -181,6 +181,8 @@ table! {
     post "/admin/import"                   Policy::AnyOf(ADMIN) => pages::admin::files::import;
     get  "/account/password"               Policy::SignedIn => pages::account::password_form;
     post "/account/password"               Policy::SignedIn => pages::account::change_password;
+    get  "/account/notices"                Policy::SignedIn => pages::notice_channel::notices_form;
+    post "/account/notices"                Policy::SignedIn => pages::notice_channel::set_notices;
     get  "/account/sessions"               Policy::SignedIn => pages::account::sessions;
     post "/account/sessions/others"        Policy::SignedIn => pages::account::end_others;
     get  "/account/second-factor"          Policy::SignedIn => pages::second_factor::factor_form;

@@ -169,6 +169,24 @@ step('a hotline\'s address is registered for webhooks, its key shown once', asyn
   await checkA11y(t, page, 'a webhook page');
 }, { chain: true });
 
+step('the administrator chooses e-mail for notices beyond the inbox', async (t) => {
+  const page = s.admin;
+  await goto(page, '/desk');
+  await clickAndLoad(page, page.getByRole('link', { name: '提醒方式' }));
+  await page.getByLabel('电子邮件').check();
+  await clickAndLoad(page, page.getByRole('button', { name: '保存' }), { allowError: true });
+  await assertVisible(page.getByText('请先填写电子邮箱'));
+  await goto(page, '/account/notices');
+  await page.getByLabel('电子邮件').check();
+  await page.getByLabel('电子邮箱').fill('tian.xiaoyu@lianshui.gov.cn');
+  await clickAndLoad(page, page.getByRole('button', { name: '保存' }));
+  assert.equal(await page.getByLabel('电子邮箱').inputValue(), 'tian.xiaoyu@lianshui.gov.cn');
+  assert.ok(await page.getByLabel('电子邮件').isChecked());
+  await assertNoHorizontalScroll(page, 'the notices page');
+  await checkA11y(t, page, 'the notices page');
+  assert.deepEqual(pageErrors(page).filter((e) => !e.startsWith('422 POST')), []);
+}, { chain: true });
+
 step('the audit log tells what happened, and its chain checks out', async (t) => {
   const page = s.admin;
   await goto(page, '/admin/audit');

@@ -2,6 +2,8 @@
 //! local fakes (`fake_providers.py`) that check every request as the
 //! provider documents it, signature included, with their own code.
 #![allow(clippy::unwrap_used)]
+mod mail;
+
 use std::sync::Arc;
 
 use chrono::TimeDelta;

@@ -26,6 +26,11 @@ pub struct Model {
     pub must_change_password: bool,
     /// The region whose administrators look after this person (`m0028`).
     pub region_id: Option<i64>,
+    /// Where notices go by e-mail, when the person chose it (`m0033`).
+    pub email: Option<String>,
+    /// `domain::NoticeBy`: notices by text or by e-mail.
+    #[sea_orm(default_value = "sms")]
+    pub notice_by: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -26,6 +26,7 @@ mod m0029_session_address;
 mod m0030_second_factor;
 mod m0031_region_categories;
 mod m0032_outbox;
+mod m0033_notice_email;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_second_factor::M0030SecondFactor),
             Box::new(m0031_region_categories::M0031RegionCategories),
             Box::new(m0032_outbox::M0032Outbox),
+            Box::new(m0033_notice_email::M0033NoticeEmail),
         ]
     }
 }

@@ -1,7 +1,7 @@
 //! The directory as pages read it: regions, rooms, departments and people.
 use domain::{
-    DepartmentId, ParticipantCategory, PhoneNumber, RegionId, RegionLevel, RegionPath, RoomCode,
-    RoomId, UserId, Username,
+    DepartmentId, EmailAddress, NoticeBy, ParticipantCategory, PhoneNumber, RegionId, RegionLevel,
+    RegionPath, RoomCode, RoomId, UserId, Username,
 };
 
 use super::parsed;
@@ -129,6 +129,10 @@ pub struct User {
     pub must_change_password: bool,
     /// The region whose administrators look after this person.
     pub home: Option<RegionId>,
+    /// Their e-mail address for notices, if they gave one.
+    pub email: Option<EmailAddress>,
+    /// Whether notices reach them by text or by e-mail.
+    pub notice_by: NoticeBy,
 }
 
 impl TryFrom<user::Model> for User {
@@ -159,6 +163,11 @@ impl TryFrom<user::Model> for User {
             disabled: row.disabled_at.is_some(),
             must_change_password: row.must_change_password,
             home: row.region_id.map(RegionId),
+            email: match row.email.as_deref() {
+                Some(e) => Some(parsed(e, |e| EmailAddress::parse(e).ok(), "users.email")?),
+                None => None,
+            },
+            notice_by: parsed(&row.notice_by, NoticeBy::parse, "users.notice_by")?,
         })
     }
 }

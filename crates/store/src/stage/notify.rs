@@ -1,10 +1,10 @@
-//! Officials hear about their work: inbox lines (and texts, where a phone
-//! is on file) to the people who hold a role over a room, a department or
+//! Officials hear about their work: inbox lines (and a text or an e-mail,
+//! as each chose) to the people who hold a role over a room, a department or
 //! a region, written in the same transaction as the move they report.
 use domain::Role;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::entity::{department, grant, notification, user};
+use crate::entity::{department, grant, notification, topic, user};
 use crate::outbox::{Outgoing, enqueue};
 use crate::{Result, WriteTx};
 
@@ -97,13 +97,39 @@ pub(crate) async fn tell_linked(
     if people.is_empty() {
         return Ok(());
     }
-    let phones: Vec<(i64, String)> = user::Entity::find()
+    let people_rows = user::Entity::find()
         .filter(user::Column::Id.is_in(people.iter().copied()))
         .all(&w.tx)
-        .await?
-        .into_iter()
-        .filter_map(|u| Some((u.id, u.phone?)))
-        .collect();
+        .await?;
+    let sms = domain::SmsText::new(domain::SmsTemplate::Notice, &[text]);
+    let sms = match link {
+        Some(path) => sms.with_link(path),
+        None => sms,
+    };
+    // A letter has room for the link: the topic's page when none is given.
+    let topic_page = match (link, topic_id) {
+        (None, id) if id > 0 => topic::Entity::find_by_id(id)
+            .one(&w.tx)
+            .await?
+            .map(|t| format!("/t/{}", t.tracking_no)),
+        _ => None,
+    };
+    let letter = domain::Letter::notice(text, link.or(topic_page.as_deref()));
+    // Each person by the channel they chose: e-mail where they gave an
+    // address and asked for it, else a text where a phone is on file.
+    let mut out = Vec::new();
+    let mut texted = Vec::new();
+    for u in &people_rows {
+        let by_email = domain::NoticeBy::parse(&u.notice_by) == Some(domain::NoticeBy::Email);
+        match (&u.email, &u.phone) {
+            (Some(address), _) if by_email => out.push(Outgoing::email(address, &letter)?),
+            (_, Some(phone)) => {
+                out.push(Outgoing::sms(phone, &sms)?);
+                texted.push((u.id, phone.clone()));
+            }
+            _ => {}
+        }
+    }
     let rows: Vec<notification::ActiveModel> = people
         .iter()
         .map(|id| notification::ActiveModel {
@@ -112,7 +138,7 @@ pub(crate) async fn tell_linked(
             text: Set(text.to_owned()),
             created_at: Set(w.now),
             read_at: Set(None),
-            sms_to: Set(phones.iter().find(|(u, _)| u == id).map(|(_, p)| p.clone())),
+            sms_to: Set(texted.iter().find(|(u, _)| u == id).map(|(_, p)| p.clone())),
             link: Set(link.map(str::to_owned)),
             ..Default::default()
         })
@@ -120,14 +146,5 @@ pub(crate) async fn tell_linked(
     notification::Entity::insert_many(rows)
         .exec_without_returning(&w.tx)
         .await?;
-    let sms = domain::SmsText::new(domain::SmsTemplate::Notice, &[text]);
-    let sms = match link {
-        Some(path) => sms.with_link(path),
-        None => sms,
-    };
-    let texts = phones
-        .iter()
-        .map(|(_, phone)| Outgoing::sms(phone, &sms))
-        .collect::<Result<Vec<_>>>()?;
-    enqueue(w, texts).await.map(drop)
+    enqueue(w, out).await.map(drop)
 }

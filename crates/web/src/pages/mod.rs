@@ -13,6 +13,7 @@ pub mod meeting;
 pub mod meeting_day;
 pub mod mine;
 pub mod minutes;
+pub mod notice_channel;
 pub mod public;
 pub mod research;
 pub mod second_factor;

@@ -164,6 +164,8 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("post", "/admin/import"), ("", &["admin"])),
         (("get", "/account/password"), ("", signed)),
         (("post", "/account/password"), ("", signed)),
+        (("get", "/account/notices"), ("", signed)),
+        (("post", "/account/notices"), ("", signed)),
         (("get", "/account/sessions"), ("", signed)),
         (("post", "/account/sessions/others"), ("", signed)),
         (("get", "/account/second-factor"), ("", signed)),

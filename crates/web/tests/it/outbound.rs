@@ -1,7 +1,7 @@
-//! Webhooks through the administrator's console: registered with its key
-//! shown once, its deliveries listed as they went, paused after failing
-//! and the administrator told, resumed, removed; another region's webhook
-//! out of reach.
+//! Messages out, through the pages: webhooks in the administrator's
+//! console (registered with the key shown once, deliveries listed, paused
+//! after failing and the administrator told, resumed, removed, another
+//! region's out of reach), and an official choosing e-mail for notices.
 use std::sync::Arc;
 
 use reqwest::StatusCode;
@@ -203,3 +203,76 @@ async fn a_webhook_is_kept_from_the_console(backend: Backend) {
     }
 }
 both!(a_webhook_is_kept_from_the_console);
+
+async fn an_official_chooses_email_for_notices(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let convener = app.login("convener-a").await;
+    let (s, page) = app.page(&convener, "/account/notices").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("13900000") && page.contains("value=\"sms\" checked"),
+        "{page}"
+    );
+
+    for (fields, message) in [
+        (vec![("by", "email"), ("email", "")], "请先填写电子邮箱"),
+        (
+            vec![("by", "email"), ("email", "张三@")],
+            "电子邮箱格式不正确",
+        ),
+        (vec![("by", "fax"), ("email", "")], "请选择提醒方式"),
+    ] {
+        let (s, _, page) = form(&app, &convener, "/account/notices", &fields).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(page.contains(message), "{message}: {page}");
+    }
+    let me = app.store.user(app.world.user("convener-a")).await.unwrap();
+    assert_eq!((me.email, me.notice_by), (None, domain::NoticeBy::Sms));
+
+    let (s, to, _) = form(
+        &app,
+        &convener,
+        "/account/notices",
+        &[("by", "email"), ("email", "chen.yumei@lianshui.gov.cn")],
+    )
+    .await;
+    assert_eq!(
+        (s, to.as_str()),
+        (StatusCode::SEE_OTHER, "/account/notices")
+    );
+    let (_, page) = app.page(&convener, "/account/notices").await;
+    assert!(
+        page.contains("value=\"email\" checked") && page.contains("chen.yumei@lianshui.gov.cn")
+    );
+
+    // The next new topic reaches the convener by letter, not by text; the
+    // inbox line is there as always.
+    let phone = app
+        .store
+        .user(app.world.user("convener-a"))
+        .await
+        .unwrap()
+        .phone
+        .unwrap();
+    let texts_before = app.texts(Some(phone.as_str())).await.len();
+    app.submit(&app.client(), "三里组农路改造").await;
+    let letters = app
+        .store
+        .outbox_to(
+            domain::OutChannel::Email,
+            Some("chen.yumei@lianshui.gov.cn"),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(letters.len(), 1);
+    assert!(letters[0].letter().unwrap().body.contains("三里组农路改造"));
+    assert_eq!(app.texts(Some(phone.as_str())).await.len(), texts_before);
+    assert!(
+        app.inbox("convener-a")
+            .await
+            .iter()
+            .any(|t| t.contains("三里组农路改造"))
+    );
+}
+both!(an_official_chooses_email_for_notices);
