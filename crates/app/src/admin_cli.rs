@@ -106,6 +106,16 @@ pub enum Admin {
     /// Print each day of a year as the calendar counts it: `date 1` for a
     /// working day, `date 0` for a day off.
     CalendarDays { year: i32 },
+    /// Issue a key another system (Open311 client, 12345 hotline) posts
+    /// topics with into --region's rooms; prints the key, shown once.
+    ApiKey {
+        /// Region id or exact name.
+        #[arg(long)]
+        region: String,
+        /// Who uses it, e.g. 涟水县12345热线.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 /// Whose role, which role, where.
@@ -315,6 +325,13 @@ pub async fn admin(store: &Store, a: Admin) -> anyhow::Result<()> {
             );
             store.save_schedules(&schedules).await?;
             println!("已录入 {year} 年的节假日安排（{source}）");
+        }
+        Admin::ApiKey { region, name } => {
+            let r = region_by(store, &region).await?;
+            let (_, key) = store
+                .admin_add_api_key(store::Authority::CommandLine, r.id, &name)
+                .await?;
+            println!("{key}");
         }
         Admin::CalendarDays { year } => {
             let calendar = store.calendar().await?;

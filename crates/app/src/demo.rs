@@ -58,6 +58,9 @@ struct DemoRoom {
     convener_login: String,
     description: String,
     allow_anonymous: bool,
+    /// Where the room is: latitude, longitude in degrees.
+    #[serde(default)]
+    point: Option<[f64; 2]>,
 }
 
 #[derive(Deserialize)]
@@ -256,6 +259,10 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
                 description: &r.description,
                 allow_anonymous: r.allow_anonymous,
             })
+            .await?;
+        let degrees = |d: f64| (d * 1e6).round() as i64;
+        store
+            .set_room_point(room, r.point.map(|[lat, lng]| (degrees(lat), degrees(lng))))
             .await?;
         let uid = user(
             store,

@@ -51,6 +51,8 @@ labelled!(
         WebhookResumed => "webhook_resumed", "恢复Webhook";
         WebhookPaused => "webhook_paused", "暂停Webhook";
         WebhookRetired => "webhook_retired", "删除Webhook";
+        ApiKeyIssued => "api_key_issued", "发放接口密钥";
+        ApiKeyRetired => "api_key_retired", "停用接口密钥";
     }
 );
 

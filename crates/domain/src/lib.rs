@@ -25,6 +25,7 @@ mod mail;
 mod meeting;
 mod meeting_day;
 mod minutes;
+mod open311;
 mod order;
 mod outbound;
 mod password;
@@ -95,6 +96,10 @@ pub use meeting_day::{
     may_answer, may_invite, may_sign_in, may_vote, mix,
 };
 pub use minutes::{may_publish_minutes, may_write_minutes};
+pub use open311::{
+    OPEN311_MAX_DAYS, OPEN311_MAX_REQUESTS, degrees_e6, nearest, open311_span, open311_states,
+    open311_status, title_from,
+};
 pub use order::{answer_order, issue_order, order_overdue};
 pub use outbound::{
     MAX_ATTEMPTS, OutChannel, SMS_DAILY_CAP, SMS_VARIABLE_MAX, SmsTemplate, SmsText,

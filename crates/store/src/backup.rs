@@ -110,7 +110,8 @@ macro_rules! every_table {
             second_factor,
             recovery_code,
             webhook,
-            outbox
+            outbox,
+            api_key
         )
     };
 }

@@ -215,6 +215,19 @@ impl Store {
             .try_into()
     }
 
+    /// Marks where a room is (millionths of a degree), or clears it: a
+    /// request that brings only a point goes to the nearest room.
+    pub async fn set_room_point(&self, room: RoomId, point: Option<(i64, i64)>) -> Result<()> {
+        let w = self.write().await?;
+        room::Entity::update_many()
+            .col_expr(room::Column::LatE6, Expr::value(point.map(|p| p.0)))
+            .col_expr(room::Column::LngE6, Expr::value(point.map(|p| p.1)))
+            .filter(room::Column::Id.eq(room.0))
+            .exec(&w.tx)
+            .await?;
+        w.commit().await
+    }
+
     /// Where a person's notices go: by text, or by e-mail to `email`.
     pub async fn set_notice_channel(
         &self,

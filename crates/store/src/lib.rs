@@ -13,6 +13,7 @@ mod model;
 
 mod action;
 mod admin;
+mod api_keys;
 mod audit;
 mod auth;
 mod backup;
@@ -49,6 +50,7 @@ pub use admin::{
     Authority, Change, GRANTABLE, ImportMode, ImportPlan, Person, PersonEdit, PlannedRow, RoomEdit,
     scope_code,
 };
+pub use api_keys::{ApiKey, ApiKeyId};
 pub use audit::{AuditEntry, AuditFilter, Origin};
 pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck, SessionInfo};
 pub use backup::{ContentHashes, Restore, table_names};

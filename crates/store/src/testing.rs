@@ -64,6 +64,7 @@ pub fn plain_submission<'a>(
         client_key: None,
         photos: &[],
         reason: None,
+        external_ref: None,
     }
 }
 

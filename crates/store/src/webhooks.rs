@@ -5,12 +5,10 @@
 //! `domain::WEBHOOK_PAUSE_AFTER` times in a row is paused and the region's
 //! administrators are told.
 use chrono::{DateTime, Utc};
-use domain::{
-    AuditAction, AuditWhat, DomainError, EventKind, OutChannel, RegionId, RegionPath, Role,
-};
+use domain::{AuditAction, AuditWhat, DomainError, EventKind, OutChannel, RegionId, RegionPath};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -101,6 +99,10 @@ pub struct WebhookTopic {
     pub room_name: String,
     /// Its public page, a path (`/t/{tracking_no}`).
     pub path: String,
+    /// Its number in the system it came from (`12345:` and the work
+    /// order's), so that system can match the event to its own record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_ref: Option<String>,
 }
 
 /// The body schema's name.
@@ -153,6 +155,7 @@ pub(crate) async fn queue_event(
             category: t.category,
             room: room_code,
             room_name,
+            external_ref: t.external_ref,
         },
         task_id,
         detail: detail.text_zh(),
@@ -272,15 +275,10 @@ impl Store {
     /// The webhooks in the regions the administrator covers (every one
     /// for the command line), in the order they were registered.
     pub async fn admin_webhooks(&self, by: Authority<'_>) -> Result<Vec<Webhook>> {
-        let mut q = webhook::Entity::find().filter(webhook::Column::Retired.eq(false));
-        if let Authority::Administrator(actor) = by {
-            let mut within = Condition::any();
-            for region in actor.regions_as(Role::Administrator) {
-                within = within.add(webhook::Column::RegionPath.starts_with(region.encode()));
-            }
-            q = q.filter(within);
-        }
-        q.order_by_asc(webhook::Column::Id)
+        webhook::Entity::find()
+            .filter(webhook::Column::Retired.eq(false))
+            .filter(by.covering(webhook::Column::RegionPath))
+            .order_by_asc(webhook::Column::Id)
             .all(self.conn())
             .await?
             .into_iter()

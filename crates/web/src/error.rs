@@ -22,6 +22,9 @@ pub enum AppError {
     LikeToken,
     #[error("{0}")]
     BadRequest(String),
+    /// Another system's key is missing, wrong or retired.
+    #[error("{0}")]
+    KeyRefused(String),
     #[error("{0}")]
     TooMany(String),
     #[error("{0}")]
@@ -48,7 +51,8 @@ pub struct ErrorInfo {
 }
 
 impl AppError {
-    fn parts(&self) -> (StatusCode, String, Option<&'static str>) {
+    /// The status, the Chinese message and the field at fault, if any.
+    pub(crate) fn parts(&self) -> (StatusCode, String, Option<&'static str>) {
         match self {
             AppError::Store(StoreError::Domain(d)) => {
                 let status = match d {
@@ -93,6 +97,7 @@ impl AppError {
             ),
             AppError::LikeToken => (StatusCode::FORBIDDEN, self.to_string(), None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), None),
+            AppError::KeyRefused(m) => (StatusCode::FORBIDDEN, m.clone(), None),
             AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone(), None),
             AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone(), None),
             AppError::UnsupportedMediaType(m) => {
@@ -140,6 +145,10 @@ pub fn problem(status: StatusCode, message: String, field: Option<&'static str>)
 /// sent to a page that needs a login is taken to the login page instead.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
+    // Open311 answers its errors in the specification's own shape.
+    if path.starts_with("/open311/") {
+        return next.run(req).await;
+    }
     let api = path.starts_with("/api/");
     let resp = next.run(req).await;
     if api {

@@ -12,6 +12,7 @@ mod door;
 mod error;
 mod forms;
 mod limits;
+mod open311;
 mod ops;
 mod page_cache;
 mod pages;

@@ -26,7 +26,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::auth::Viewer;
 use crate::error::{AppError, problem};
-use crate::{AppState, api, assets, ops, pages, photos, share, similar, stages};
+use crate::{AppState, api, assets, open311, ops, pages, photos, share, similar, stages};
 
 /// Who may call a route at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +95,12 @@ table! {
     get  "/t/{no}/research/report.pdf"     Policy::Public   => pages::research::research_report_pdf;
     post "/t/{no}/support"                 Policy::Anyone   => stages::intake::support_page;
     post "/t/{no}/follow"                  Policy::SignedIn => stages::intake::follow_page;
+    get  "/open311/v2/{file}"              Policy::Public   => open311::resource;
+    post "/open311/v2/{file}"              Policy::Anyone   => open311::post_request;
+    get  "/open311/v2/services/{file}"     Policy::Public   => open311::service_definition;
+    get  "/open311/v2/requests/{file}"     Policy::Public   => open311::one_request;
+    get  "/open311/v2/tokens/{file}"       Policy::Public   => open311::token;
+    post "/api/hotline/orders"             Policy::Anyone   => open311::hotline::take_order;
     get  "/media/{*key}"                   Policy::Public   => photos::photo;
     get  "/inbox"                          Policy::Public   => pages::inbox::inbox;
     get  "/mine"                           Policy::SignedIn => pages::mine::mine;
@@ -190,6 +196,9 @@ table! {
     post "/account/second-factor/confirm"  Policy::SignedIn => pages::second_factor::confirm;
     post "/account/second-factor/recovery" Policy::SignedIn => pages::second_factor::renew;
     post "/account/second-factor/off"      Policy::SignedIn => pages::second_factor::turn_off;
+    get  "/admin/api-keys"                 Policy::AnyOf(ADMIN) => pages::admin::api_keys::api_keys;
+    post "/admin/api-keys"                 Policy::AnyOf(ADMIN) => pages::admin::api_keys::issue;
+    post "/admin/api-keys/{id}/retire"     Policy::AnyOf(ADMIN) => pages::admin::api_keys::retire;
     get  "/admin/webhooks"                 Policy::AnyOf(ADMIN) => pages::admin::webhooks::webhooks;
     post "/admin/webhooks"                 Policy::AnyOf(ADMIN) => pages::admin::webhooks::add_webhook;
     get  "/admin/webhooks/{id}"            Policy::AnyOf(ADMIN) => pages::admin::webhooks::webhook_page;

@@ -182,6 +182,7 @@ pub async fn walk_topics(
                         client_key: None,
                         photos: &[],
                         reason: None,
+                        external_ref: None,
                     },
                     &submitter,
                 )

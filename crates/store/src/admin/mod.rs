@@ -40,6 +40,19 @@ impl Authority<'_> {
         }
     }
 
+    /// Rows whose region path (`column`) lies in a region the administrator
+    /// covers; every row for the command line.
+    pub(crate) fn covering(&self, column: impl sea_orm::ColumnTrait) -> sea_orm::Condition {
+        match self {
+            Authority::Administrator(actor) => actor
+                .regions_as(domain::Role::Administrator)
+                .fold(sea_orm::Condition::any(), |c, r| {
+                    c.add(column.starts_with(r.encode()))
+                }),
+            Authority::CommandLine => sea_orm::Condition::all(),
+        }
+    }
+
     /// The administrator's account (none for the command line).
     pub(crate) fn user_id(&self) -> Option<i64> {
         match self {
@@ -50,13 +63,14 @@ impl Authority<'_> {
 }
 
 /// Every table that copies a region's path, and the column it keeps it in.
-const PATH_COPIES: [(&str, &str); 6] = [
+const PATH_COPIES: [(&str, &str); 7] = [
     ("regions", "path"),
     ("topics", "region_path"),
     ("deadline_settings", "region_path"),
     ("region_rules", "region_path"),
     ("review_sessions", "region_path"),
     ("webhooks", "region_path"),
+    ("api_keys", "region_path"),
 ];
 
 /// Rewrites the start of every copied path from `old` to `new`.

@@ -6,6 +6,7 @@
 #![allow(missing_docs)]
 pub mod agenda_item;
 pub mod analysis_state;
+pub mod api_key;
 pub mod audit_entry;
 pub mod audit_head;
 pub mod calendar_day;

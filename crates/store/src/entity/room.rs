@@ -19,6 +19,9 @@ pub struct Model {
     pub allow_anonymous: bool,
     /// When it was retired (停用); its page says so and takes no topics (`m0028`).
     pub retired_at: Option<DateTimeUtc>,
+    /// Where it is, millionths of a degree (`m0034`).
+    pub lat_e6: Option<i64>,
+    pub lng_e6: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

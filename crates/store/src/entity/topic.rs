@@ -48,6 +48,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// The campaign (专题活动) it counts in (`m0027`).
     pub campaign_id: Option<i64>,
+    /// Its number in the system it came from, e.g. `12345:HL2026120600017`
+    /// (`m0034`).
+    pub external_ref: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

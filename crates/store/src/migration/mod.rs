@@ -27,6 +27,7 @@ mod m0030_second_factor;
 mod m0031_region_categories;
 mod m0032_outbox;
 mod m0033_notice_email;
+mod m0034_api_keys;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031_region_categories::M0031RegionCategories),
             Box::new(m0032_outbox::M0032Outbox),
             Box::new(m0033_notice_email::M0033NoticeEmail),
+            Box::new(m0034_api_keys::M0034ApiKeys),
         ]
     }
 }

@@ -59,6 +59,8 @@ pub struct Room {
     pub allow_anonymous: bool,
     /// Retired (停用): its page says so and it takes no topics.
     pub retired: bool,
+    /// Where it is, millionths of a degree (latitude, longitude).
+    pub point: Option<(i64, i64)>,
 }
 
 impl TryFrom<room::Model> for Room {
@@ -74,6 +76,7 @@ impl TryFrom<room::Model> for Room {
             description: row.description,
             allow_anonymous: row.allow_anonymous,
             retired: row.retired_at.is_some(),
+            point: row.lat_e6.zip(row.lng_e6),
         })
     }
 }

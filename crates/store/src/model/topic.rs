@@ -54,6 +54,8 @@ pub struct Topic {
     pub created_at: DateTime<Utc>,
     /// When it last moved; lists show the latest first.
     pub updated_at: DateTime<Utc>,
+    /// Its number in the system it came from (`12345:` and the work order's).
+    pub external_ref: Option<String>,
 }
 
 impl Topic {
@@ -114,6 +116,7 @@ impl TryFrom<topic::Model> for Topic {
             photos_published: row.photos_published,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            external_ref: row.external_ref,
         })
     }
 }

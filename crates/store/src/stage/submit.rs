@@ -37,6 +37,8 @@ pub struct NewTopic<'a> {
     pub photos: &'a [crate::NewPhoto],
     /// 委员荐题: why the member recommends it, kept on the public timeline.
     pub reason: Option<&'a domain::Reason>,
+    /// Its number in the system it came from (a 12345 work order's).
+    pub external_ref: Option<&'a str>,
 }
 
 impl Store {
@@ -87,6 +89,7 @@ impl Store {
             anonymous: Set(new.anonymous),
             lat_e6: Set(new.point.map(|p| p.0)),
             lng_e6: Set(new.point.map(|p| p.1)),
+            external_ref: Set(new.external_ref.map(str::to_owned)),
             created_at: Set(at),
             updated_at: Set(at),
             ..Default::default()

@@ -29,11 +29,13 @@ use crate::stages::meeting::MeetingInput;
         crate::stages::order::issue_api, crate::stages::order::answer_api,
         crate::pages::mine::mine_api, crate::pages::mine::reveal_api,
         crate::pages::deadlines::classes_api, crate::pages::deadlines::set_api,
+        crate::open311::hotline::take_order,
     ),
     components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput)),
     modifiers(&Common),
     tags((name = "rooms", description = "议事室"), (name = "topics", description = "议题"), (name = "tasks", description = "工单"),
-         (name = "meetings", description = "协商议事会"), (name = "session", description = "登录"))
+         (name = "meetings", description = "协商议事会"), (name = "session", description = "登录"),
+         (name = "interop", description = "系统对接（12345热线）"))
 )]
 pub struct ApiDoc;
 
@@ -47,6 +49,12 @@ impl Modify for Common {
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sl_session"))),
+        );
+        components.add_security_scheme(
+            "hotline_key",
+            SecurityScheme::Http(utoipa::openapi::security::Http::new(
+                utoipa::openapi::security::HttpAuthScheme::Bearer,
+            )),
         );
         let errors = [
             (400, "请求格式不正确"),

@@ -190,6 +190,7 @@ async fn submit(
         client_key,
         photos: &photos,
         reason: reason.as_ref(),
+        external_ref: None,
     };
     Ok(state.store.submit_topic(new, &who).await?)
 }

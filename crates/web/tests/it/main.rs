@@ -13,6 +13,7 @@ mod duty;
 mod follow_up;
 mod helpers;
 mod hostile;
+mod hotline;
 mod intake;
 mod integrity;
 mod interop;

@@ -2,6 +2,7 @@
 //! people and grants, and reads the audit log. Every page shows only what
 //! lies in the regions the viewer administers; every change goes through
 //! the store's `admin_*` calls, which ask the domain the same question.
+pub mod api_keys;
 pub mod audit;
 pub mod calendar;
 pub mod files;
