@@ -97,7 +97,7 @@ impl AppError {
             ),
             AppError::LikeToken => (StatusCode::FORBIDDEN, self.to_string(), None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), None),
-            AppError::KeyRefused(m) => (StatusCode::FORBIDDEN, m.clone(), None),
+            AppError::KeyRefused(m) => (StatusCode::UNAUTHORIZED, m.clone(), None),
             AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone(), None),
             AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone(), None),
             AppError::UnsupportedMediaType(m) => {

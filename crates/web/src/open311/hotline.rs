@@ -77,7 +77,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     responses(
         (status = 201, description = "已生成议题", body = OrderTaken),
         (status = 200, description = "该工单号此前已生成议题", body = OrderTaken),
-        (status = 403, description = "密钥缺失、无效或不含该议事室"),
+        (status = 401, description = "密钥缺失、无效或已停用"),
         (status = 422, description = "内容不符合要求"),
     )
 )]

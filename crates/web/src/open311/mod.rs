@@ -116,6 +116,8 @@ fn failed(format: Format, e: AppError) -> Response {
     let (status, text, _) = e.parts();
     let status = match status {
         StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => StatusCode::BAD_REQUEST,
+        // The specification answers a missing or wrong api_key with 403.
+        StatusCode::UNAUTHORIZED => StatusCode::FORBIDDEN,
         s => s,
     };
     error(format, status, &text)

@@ -48,10 +48,13 @@ async fn a_work_order_is_taken_once_and_heard_back(backend: Backend) {
         "phone": "13900000555",
     });
 
-    assert_eq!(order(&app, "", wo.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        order(&app, "", wo.clone()).await.0,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(
         order(&app, "slk_nope", wo.clone()).await.0,
-        StatusCode::FORBIDDEN
+        StatusCode::UNAUTHORIZED
     );
     let (s, _) = order(
         &app,
@@ -107,6 +110,6 @@ async fn a_work_order_is_taken_once_and_heard_back(backend: Backend) {
         json!({"order_no": "HL2", "content": "路灯不亮", "room": room.as_str()}),
     )
     .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 both!(a_work_order_is_taken_once_and_heard_back);
