@@ -242,10 +242,14 @@ impl Config {
 }
 
 impl Config {
-    /// The courier for the outbox: texts through `sms_provider`, letters
-    /// through `smtp_host` when one is set.
-    pub fn courier(&self, store: store::Store) -> anyhow::Result<courier::Courier> {
-        let courier = courier::Courier::new(store, self.sms_sender()?, self.sms_daily_cap);
+    /// The courier for the outbox: texts through `sms` (the sender
+    /// `sms_provider` names), letters through `smtp_host` when one is set.
+    pub fn courier(
+        &self,
+        store: store::Store,
+        sms: Arc<dyn courier::SmsSender>,
+    ) -> anyhow::Result<courier::Courier> {
+        let courier = courier::Courier::new(store, sms, self.sms_daily_cap);
         let Some(host) = self.smtp_host.clone().filter(|h| !h.trim().is_empty()) else {
             return Ok(courier);
         };

@@ -138,7 +138,7 @@ async fn main() -> anyhow::Result<()> {
                 Some(t) => store.with_clock(store::Clock::at(t.to_utc())),
                 None => store,
             };
-            let courier = cfg.courier(store.clone())?;
+            let courier = cfg.courier(store.clone(), cfg.sms_sender()?)?;
             worker::run(
                 store,
                 courier,
@@ -190,7 +190,7 @@ async fn serve(
     tracing::info!(%addr, "listening");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let sms = cfg.sms_sender()?;
-    let courier = cfg.courier(store.clone())?;
+    let courier = cfg.courier(store.clone(), sms.clone())?;
     let worker = (!no_worker).then(|| {
         let store = store.clone();
         let interval = cfg.worker_interval_secs;

@@ -106,28 +106,34 @@ pub(crate) async fn tell_linked(
         Some(path) => sms.with_link(path),
         None => sms,
     };
-    // A letter has room for the link: the topic's page when none is given.
-    let topic_page = match (link, topic_id) {
-        (None, id) if id > 0 => topic::Entity::find_by_id(id)
-            .one(&w.tx)
-            .await?
-            .map(|t| format!("/t/{}", t.tracking_no)),
-        _ => None,
-    };
-    let letter = domain::Letter::notice(text, link.or(topic_page.as_deref()));
     // Each person by the channel they chose: e-mail where they gave an
     // address and asked for it, else a text where a phone is on file.
     let mut out = Vec::new();
     let mut texted = Vec::new();
+    let mut emailed = Vec::new();
     for u in &people_rows {
         let by_email = domain::NoticeBy::parse(&u.notice_by) == Some(domain::NoticeBy::Email);
         match (&u.email, &u.phone) {
-            (Some(address), _) if by_email => out.push(Outgoing::email(address, &letter)?),
+            (Some(address), _) if by_email => emailed.push(address.as_str()),
             (_, Some(phone)) => {
                 out.push(Outgoing::sms(phone, &sms)?);
                 texted.push((u.id, phone.clone()));
             }
             _ => {}
+        }
+    }
+    if !emailed.is_empty() {
+        // A letter has room for the link: the topic's page when none is given.
+        let topic_page = match (link, topic_id) {
+            (None, id) if id > 0 => topic::Entity::find_by_id(id)
+                .one(&w.tx)
+                .await?
+                .map(|t| format!("/t/{}", t.tracking_no)),
+            _ => None,
+        };
+        let letter = domain::Letter::notice(text, link.or(topic_page.as_deref()));
+        for address in emailed {
+            out.push(Outgoing::email(address, &letter)?);
         }
     }
     let rows: Vec<notification::ActiveModel> = people

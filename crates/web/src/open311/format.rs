@@ -64,7 +64,7 @@ fn reply<T: Serialize>(
     match format {
         Format::Json => (status, axum::Json(items)).into_response(),
         Format::Xml => {
-            let mut out = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?><{root}>");
+            let mut out = format!("<{root}>");
             for it in items {
                 match quick_xml::se::to_string_with_root(item, it) {
                     Ok(one) => out.push_str(&one),
@@ -77,14 +77,11 @@ fn reply<T: Serialize>(
     }
 }
 
+/// An XML document: the prolog, then `body`.
 fn xml(status: StatusCode, body: Result<String, quick_xml::SeError>) -> Response {
     match body {
         Ok(body) => {
-            let body = if body.starts_with("<?xml") {
-                body
-            } else {
-                format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>{body}")
-            };
+            let body = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>{body}");
             (
                 status,
                 [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],

@@ -451,14 +451,19 @@ pub(crate) async fn room_for(
     code: Option<&str>,
     point: Option<(i64, i64)>,
 ) -> Result<Room, AppError> {
-    let rooms = state.store.rooms().await?;
-    let mut within = Vec::new();
-    for r in rooms.into_iter().filter(|r| !r.retired) {
-        let path = state.store.region_path(r.region).await?;
-        if key.region_path.covers(&path) {
-            within.push(r);
-        }
-    }
+    let regions = state.store.regions().await?;
+    let in_reach = |r: &Room| {
+        regions
+            .iter()
+            .any(|g| g.id == r.region && key.region_path.covers(&g.path))
+    };
+    let mut within: Vec<Room> = state
+        .store
+        .rooms()
+        .await?
+        .into_iter()
+        .filter(|r| !r.retired && in_reach(r))
+        .collect();
     let room = match (code.map(str::trim).filter(|c| !c.is_empty()), point) {
         (Some(code), _) => within
             .into_iter()
