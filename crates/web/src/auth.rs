@@ -451,7 +451,7 @@ pub async fn password_login(
     password: &str,
     ip: crate::limits::ClientIp,
 ) -> AppResult<domain::UserId> {
-    let wrong = || AppError::BadRequest("用户名或密码不正确".into());
+    let wrong = || AppError::Refused("用户名或密码不正确".into());
     let name = username.trim().to_lowercase();
     state.limits.check(
         crate::limits::Act::Login,

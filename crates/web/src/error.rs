@@ -22,9 +22,10 @@ pub enum AppError {
     LikeToken,
     #[error("{0}")]
     BadRequest(String),
-    /// Another system's key is missing, wrong or retired.
+    /// Credentials that do not match: a password, a code sent by text, or
+    /// another system's key (missing, wrong or retired).
     #[error("{0}")]
-    KeyRefused(String),
+    Refused(String),
     #[error("{0}")]
     TooMany(String),
     #[error("{0}")]
@@ -97,7 +98,7 @@ impl AppError {
             ),
             AppError::LikeToken => (StatusCode::FORBIDDEN, self.to_string(), None),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), None),
-            AppError::KeyRefused(m) => (StatusCode::UNAUTHORIZED, m.clone(), None),
+            AppError::Refused(m) => (StatusCode::UNAUTHORIZED, m.clone(), None),
             AppError::TooMany(m) => (StatusCode::TOO_MANY_REQUESTS, m.clone(), None),
             AppError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, m.clone(), None),
             AppError::UnsupportedMediaType(m) => {

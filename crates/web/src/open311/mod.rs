@@ -419,13 +419,13 @@ pub async fn post_request(
 pub(crate) async fn api_key(state: &AppState, raw: Option<&str>) -> Result<ApiKey, AppError> {
     let raw = raw.map(str::trim).filter(|k| !k.is_empty());
     let Some(raw) = raw else {
-        return Err(AppError::KeyRefused("缺少 api_key".into()));
+        return Err(AppError::Refused("缺少 api_key".into()));
     };
     state
         .store
         .api_key(raw)
         .await?
-        .ok_or_else(|| AppError::KeyRefused("api_key 无效或已停用".into()))
+        .ok_or_else(|| AppError::Refused("api_key 无效或已停用".into()))
 }
 
 /// `lat` and `long` together, or neither.

@@ -111,7 +111,7 @@ pub async fn login(
             };
             Ok((jar.add(cookie), Redirect::to(&to)).into_response())
         }
-        Err(AppError::BadRequest(m) | AppError::TooMany(m)) => Ok((
+        Err(AppError::Refused(m) | AppError::BadRequest(m) | AppError::TooMany(m)) => Ok((
             axum::http::StatusCode::UNAUTHORIZED,
             page(&viewer, next, m, String::new(), false),
         )
@@ -196,8 +196,8 @@ pub async fn check_code(
             state.store.record_login_success(uid).await?;
             Ok(uid)
         }
-        store::OtpCheck::Wrong => Err(AppError::BadRequest("验证码不正确".into())),
-        store::OtpCheck::Expired => Err(AppError::BadRequest("验证码已失效，请重新获取".into())),
+        store::OtpCheck::Wrong => Err(AppError::Refused("验证码不正确".into())),
+        store::OtpCheck::Expired => Err(AppError::Refused("验证码已失效，请重新获取".into())),
     }
 }
 
@@ -255,7 +255,7 @@ pub async fn phone_login(
             let cookie = auth::start_session(&state, uid).await?;
             Ok((jar.add(cookie), Redirect::to(&next)).into_response())
         }
-        Err(AppError::BadRequest(m)) => Ok((
+        Err(AppError::Refused(m) | AppError::BadRequest(m)) => Ok((
             axum::http::StatusCode::UNAUTHORIZED,
             page(&viewer, next, m, raw, true),
         )

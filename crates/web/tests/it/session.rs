@@ -25,7 +25,7 @@ async fn password_lockout_and_logout(backend: Backend) {
                 json!({ "username": "leader-a", "password": "wrong-password" }),
             )
             .await;
-        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
     }
     let (s, v) = app
         .post(
@@ -98,7 +98,7 @@ async fn phone_code_sign_in(backend: Backend) {
             json!({ "phone": "13800138000", "code": "000000" }),
         )
         .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
     let code = app.sms.last_code("13800138000");
     let (s, v) = app
         .post(
@@ -117,7 +117,7 @@ async fn phone_code_sign_in(backend: Backend) {
             json!({ "phone": "13800138000", "code": code }),
         )
         .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
     for _ in 0..4 {
         app.post(&c, "/api/otp", json!({ "phone": "13800138000" }))
             .await;
