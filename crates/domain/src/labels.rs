@@ -12,6 +12,9 @@ macro_rules! labelled {
             /// Every value, in display order (for forms, filters and exhaustive tests).
             pub const ALL: [$name; [$(stringify!($variant)),*].len()] = [$($name::$variant),*];
 
+            /// Every code, in display order (for the API document's enums).
+            pub const CODES: [&'static str; [$(stringify!($variant)),*].len()] = [$($code),*];
+
             /// The stable code stored in the database and used by the API.
             pub fn code(&self) -> &'static str {
                 match self { $($name::$variant => $code),* }

@@ -29,6 +29,7 @@ mod open311;
 mod order;
 mod outbound;
 mod password;
+pub mod patterns;
 mod people;
 mod region;
 mod research;
@@ -131,7 +132,7 @@ pub use topic::{
 };
 pub use triage::takes_merges;
 pub use values::{
-    AdoptedPart, Decision, FollowUpOutcome, Instructions, MeetingTitle, Note, Participants,
+    AdoptedPart, Decision, FollowUpOutcome, Instructions, Limits, MeetingTitle, Note, Participants,
     Password, PersonName, PhoneNumber, RatingComment, Reason, RoomCode, Satisfaction, TaskTitle,
     TopicBody, TopicTitle, TrackingNo, Username, has_hidden_chars,
 };

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::labels::labelled;
-use crate::values::text;
+use crate::values::{Limits, limited};
 use crate::{DomainError, Note, ParticipantCategory, PersonName, UserId};
 
 labelled!(
@@ -44,6 +44,15 @@ pub struct ResearchPlan {
 }
 
 impl ResearchPlan {
+    /// What to find out: required, several lines.
+    pub const QUESTIONS: Limits = (2, 2000, true);
+    /// Where: may be left empty.
+    pub const PLACES: Limits = (0, 200, false);
+    /// When: may be left empty.
+    pub const PERIOD: Limits = (0, 60, false);
+    /// Who leads: required.
+    pub const LEAD: Limits = (1, 60, false);
+
     /// Checks each field (errors name it, in Chinese); no method is refused.
     pub fn parse(
         questions: &str,
@@ -62,10 +71,10 @@ impl ResearchPlan {
             }
         }
         Ok(ResearchPlan {
-            questions: text("questions", "调研内容", questions, 2, 2000, true)?,
-            places: text("places", "调研地点", places, 0, 200, false)?,
-            period: text("period", "调研时间", period, 0, 60, false)?,
-            lead: text("lead", "牵头人", lead, 1, 60, false)?,
+            questions: limited("questions", "调研内容", questions, Self::QUESTIONS)?,
+            places: limited("places", "调研地点", places, Self::PLACES)?,
+            period: limited("period", "调研时间", period, Self::PERIOD)?,
+            lead: limited("lead", "牵头人", lead, Self::LEAD)?,
             methods: unique,
         })
     }
@@ -145,6 +154,9 @@ pub struct ResearchVisit {
 }
 
 impl ResearchVisit {
+    /// Where the visit took place: required, one line.
+    pub const PLACE: Limits = (1, 100, false);
+
     /// Checks the place; the day is checked against today when the record is
     /// made (research records what happened, not plans).
     pub fn new(
@@ -156,7 +168,7 @@ impl ResearchVisit {
     ) -> Result<Self, DomainError> {
         Ok(ResearchVisit {
             on,
-            place: text("place", "调研地点", place, 1, 100, false)?,
+            place: limited("place", "调研地点", place, Self::PLACE)?,
             method,
             participants,
             findings,
@@ -186,6 +198,9 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// Each section's limits.
+    pub const SECTION: Limits = (0, 5000, true);
+
     /// Checks each section's text (each may be empty while being written).
     pub fn parse(
         feasibility: &str,
@@ -194,7 +209,7 @@ impl Analysis {
         recommendation: &str,
     ) -> Result<Self, DomainError> {
         let section =
-            |s: AnalysisSection, raw: &str| text(s.code(), s.label_zh(), raw, 0, 5000, true);
+            |s: AnalysisSection, raw: &str| limited(s.code(), s.label_zh(), raw, Self::SECTION);
         Ok(Analysis {
             feasibility: section(AnalysisSection::Feasibility, feasibility)?,
             measures: section(AnalysisSection::Measures, measures)?,

@@ -92,6 +92,20 @@ pub fn has_hidden_chars(s: &str, multiline: bool) -> bool {
     })
 }
 
+/// A text field's fewest and most characters once trimmed, and whether it
+/// takes line breaks.
+pub type Limits = (usize, usize, bool);
+
+/// [`text`] with the field's [`Limits`].
+pub(crate) fn limited(
+    field: &'static str,
+    label: &str,
+    raw: &str,
+    (min, max, multiline): Limits,
+) -> Result<String, DomainError> {
+    text(field, label, raw, min, max, multiline)
+}
+
 pub(crate) fn text(
     field: &'static str,
     label: &str,
@@ -128,6 +142,9 @@ macro_rules! text_type {
         pub struct $name(String);
 
         impl $name {
+            /// The fewest and most characters once trimmed, and whether line breaks are allowed.
+            pub const LIMITS: $crate::values::Limits = ($min, $max, $multi);
+
             /// Trims the text, then checks its length and characters (errors in Chinese).
             pub fn parse(raw: &str) -> Result<Self, DomainError> {
                 text($field, $label, raw, $min, $max, $multi).map($name)

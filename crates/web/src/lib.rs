@@ -26,7 +26,7 @@ mod view;
 
 use std::sync::Arc;
 
-pub use api::openapi::ApiDoc;
+pub use api::openapi::{ApiDoc, document as api_document};
 pub use auth::{hash_password, temporary_password};
 pub use courier::{LogSmsSender, SmsSender};
 pub use device::DeviceKey;

@@ -1,7 +1,9 @@
 //! The JSON API's read side, its sign-in endpoints, the JSON shapes and the
 //! OpenAPI document generated from them.
+pub(crate) mod bodies;
 mod json;
 pub mod openapi;
+mod refine;
 mod session;
 
 pub use json::*;

@@ -95,12 +95,18 @@ impl Modify for Common {
     }
 }
 
-fn document() -> &'static utoipa::openapi::OpenApi {
-    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    DOC.get_or_init(ApiDoc::openapi)
+/// The document as served: the generated one refined with each move as its
+/// own operation, the domain's limits in the bodies and the chain's links.
+pub fn document() -> &'static serde_json::Value {
+    static DOC: OnceLock<serde_json::Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document is JSON");
+        super::refine::refine(&mut doc);
+        doc
+    })
 }
 
-pub async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
+pub async fn openapi_json() -> Json<&'static serde_json::Value> {
     Json(document())
 }
 

@@ -66,8 +66,9 @@ pub async fn rate_api(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(no): ApiPath<String>,
-    ApiJson(input): ApiJson<ActionInput>,
+    ApiJson(body): ApiJson<serde_json::Map<String, serde_json::Value>>,
 ) -> AppResult<Json<TopicJson>> {
+    let input = crate::api::bodies::read_one(&crate::api::bodies::RATE, body)?;
     let topic = rate(&state, &viewer, &no, &input).await?;
     let room = state.store.room(topic.room).await?;
     Ok(Json(TopicJson::new(&topic, &room)))

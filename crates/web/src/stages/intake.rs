@@ -94,7 +94,11 @@ fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(match Option::<F>::deserialize(d)? {
         None => false,
         Some(F::B(b)) => b,
-        Some(F::S(s)) => matches!(s.as_str(), "on" | "true" | "1" | "yes"),
+        Some(F::S(s)) => match s.as_str() {
+            "on" | "true" | "1" | "yes" => true,
+            "" | "off" | "false" | "0" | "no" => false,
+            _ => return Err(serde::de::Error::custom("勾选项的值不正确")),
+        },
     })
 }
 

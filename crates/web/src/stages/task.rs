@@ -92,8 +92,9 @@ pub async fn task_action_api(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     ApiPath((id, action)): ApiPath<(TaskId, String)>,
-    ApiJson(input): ApiJson<ActionInput>,
+    ApiJson(body): ApiJson<serde_json::Map<String, serde_json::Value>>,
 ) -> AppResult<Json<TaskJson>> {
+    let input = crate::api::bodies::read(crate::api::bodies::TASK_MOVES, &action, body)?;
     let task = task_action(&state, &viewer, id, &action, &input, Vec::new()).await?;
     let dept = state.store.department(task.department).await?;
     let when = crate::calendar::Deadlines::now(&state).await?;

@@ -111,15 +111,16 @@ pub async fn topic_action_page(
 }
 
 /// Moves a topic along the chain: accept, reject, merge, refer, research, schedule, opinion,
-/// review, dispatch, complete, resume, uphold, follow_up. The fields each action reads are in `ActionInput`.
+/// review, dispatch, complete, resume, uphold, follow_up; the document lists each with its own body.
 #[utoipa::path(post, path = "/api/topics/{no}/actions/{action}", tag = "topics", security(("session" = [])),
     params(("no" = String, Path), ("action" = String, Path)), request_body = ActionInput, responses((status = 200, body = TopicJson)))]
 pub async fn topic_action_api(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
     ApiPath((no, action)): ApiPath<(String, String)>,
-    ApiJson(mut input): ApiJson<ActionInput>,
+    ApiJson(body): ApiJson<serde_json::Map<String, serde_json::Value>>,
 ) -> AppResult<Json<TopicJson>> {
+    let mut input = crate::api::bodies::read(crate::api::bodies::TOPIC_MOVES, &action, body)?;
     crate::calendar::resolve_due(&state, &no, &mut input).await?;
     let action = parse_move(&action, &input)?;
     let topic = topic_action(&state, &viewer, &no, action).await?;
