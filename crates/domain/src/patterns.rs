@@ -22,7 +22,7 @@ const HIDDEN: &str = concat!(
 const CONTROLS_ONE_LINE: &str = r"\u0000-\u001f";
 const CONTROLS_MULTILINE: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f";
 
-/// Text as [`crate::values`] checks it: between `min` and `max` characters
+/// Text as the value types ([`crate::Reason`] and the rest) check it: between `min` and `max` characters
 /// once the blanks around it are trimmed, none of them hidden; tabs and
 /// line breaks only when `multiline`.
 pub fn text_pattern(min: usize, max: usize, multiline: bool) -> String {
