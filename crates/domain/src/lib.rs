@@ -99,7 +99,7 @@ pub use meeting_day::{
 pub use minutes::{may_publish_minutes, may_write_minutes};
 pub use open311::{
     OPEN311_MAX_DAYS, OPEN311_MAX_REQUESTS, degrees_e6, nearest, open311_span, open311_states,
-    open311_status, title_from,
+    open311_status, point_e6, title_from,
 };
 pub use order::{answer_order, issue_order, order_overdue};
 pub use outbound::{

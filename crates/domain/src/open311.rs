@@ -81,6 +81,20 @@ pub fn degrees_e6(raw: &str, field: &'static str, limit: f64) -> Result<i64, Dom
     Ok((v * 1e6).round() as i64)
 }
 
+/// A map point typed as two fields in degrees: both empty is no point,
+/// one without the other is refused.
+pub fn point_e6(lat: &str, lng: &str) -> Result<Option<(i64, i64)>, DomainError> {
+    match (lat.trim().is_empty(), lng.trim().is_empty()) {
+        (true, true) => Ok(None),
+        (false, false) => Ok(Some((
+            degrees_e6(lat, "lat", 90.0)?,
+            degrees_e6(lng, "lng", 180.0)?,
+        ))),
+        (false, true) => Err(DomainError::invalid("lng", "请同时填写经度")),
+        (true, false) => Err(DomainError::invalid("lat", "请同时填写纬度")),
+    }
+}
+
 /// The item of `places` nearest `point` (millionths of a degree), by the
 /// distance on the sphere; `None` when no place has a point.
 pub fn nearest<T: Copy>(point: (i64, i64), places: &[(T, (i64, i64))]) -> Option<T> {
@@ -141,6 +155,17 @@ mod tests {
             open311_span(Some(start), Some(now), now).is_err(),
             "more than 90 days"
         );
+    }
+
+    #[test]
+    fn typed_points() {
+        assert_eq!(point_e6(" ", ""), Ok(None));
+        assert_eq!(
+            point_e6("33.7961", "119.2613"),
+            Ok(Some((33_796_100, 119_261_300)))
+        );
+        assert!(point_e6("33.7961", "").is_err() && point_e6("", "119.2613").is_err());
+        assert!(point_e6("91", "119").is_err() && point_e6("33", "东经119").is_err());
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct RoomEdit<'a> {
     pub description: &'a str,
     /// Whether residents may submit without a name.
     pub allow_anonymous: bool,
+    /// Where it is on the map (millionths of a degree), for finding the
+    /// room nearest a place another system reports.
+    pub point: Option<(i64, i64)>,
 }
 
 impl Store {
@@ -67,6 +70,8 @@ impl Store {
                 room::Column::AllowAnonymous,
                 Expr::value(edit.allow_anonymous),
             )
+            .col_expr(room::Column::LatE6, Expr::value(edit.point.map(|p| p.0)))
+            .col_expr(room::Column::LngE6, Expr::value(edit.point.map(|p| p.1)))
             .filter(room::Column::Id.eq(id.0))
             .exec(&w.tx)
             .await?;
@@ -78,6 +83,7 @@ impl Store {
                 "name": [room.name, edit.name],
                 "place": [room.place, edit.place],
                 "allow_anonymous": [room.allow_anonymous, edit.allow_anonymous],
+                "point": [room.point, edit.point],
             }),
         );
         w.commit().await

@@ -86,6 +86,36 @@ async fn a_region_sets_up_a_room_and_its_convener(backend: Backend) {
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("三里组议事点") && page.contains("/r/sanli/poster.pdf"));
 
+    // Its point on the map: a latitude without a longitude is refused and
+    // changes nothing; both are kept and shown again.
+    let fields = |lat: &'static str, lng: &'static str| {
+        [
+            ("name", "三里组议事点"),
+            ("place", "三里组文化广场"),
+            ("lat", lat),
+            ("lng", lng),
+        ]
+    };
+    let (s, _, page) = form(&app, &admin, &to, &fields("33.7961", "")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("请同时填写经度"), "{page}");
+    let (s, _, page) = form(&app, &admin, &to, &fields("133.7961", "119.2613")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("坐标格式不正确"), "{page}");
+    let room = domain::RoomId(room_id.parse().unwrap());
+    assert_eq!(app.store.room(room).await.unwrap().point, None);
+    let (s, _, _) = form(&app, &admin, &to, &fields("33.7961", "119.2613")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store.room(room).await.unwrap().point,
+        Some((33_796_100, 119_261_300))
+    );
+    let (_, page) = app.page(&admin, &to).await;
+    assert!(
+        page.contains("value=\"33.796100\"") && page.contains("value=\"119.261300\""),
+        "{page}"
+    );
+
     // A person, with a temporary password shown once.
     let (s, _, page) = form(
         &app,

@@ -109,6 +109,9 @@ pub struct AdminInput {
     pub categories: Option<String>,
     /// `on` to take the categories from the region above.
     pub inherit: Option<String>,
+    /// A room's point on the map, in degrees (both or neither).
+    pub lat: Option<String>,
+    pub lng: Option<String>,
 }
 
 fn name_of(i: &AdminInput, label: &str, max: usize) -> AppResult<String> {
@@ -329,6 +332,9 @@ struct RoomPage {
     conveners: Vec<(i64, String)>,
     /// People in reach who could convene it: (id, name and post).
     candidates: Vec<(i64, String)>,
+    /// Its map point in degrees, as the form shows it (empty when unset).
+    lat: String,
+    lng: String,
 }
 
 /// A room in one of the viewer's regions; anyone else's is refused before
@@ -376,16 +382,23 @@ pub async fn room_page(
             )
         })
         .collect();
+    let degrees = |e6: i64| format!("{:.6}", e6 as f64 / 1e6);
+    let (lat, lng) = room
+        .point
+        .map(|(lat, lng)| (degrees(lat), degrees(lng)))
+        .unwrap_or_default();
     Ok(Html(render(&RoomPage {
         nav: Nav::of(&viewer),
         room,
         region,
         conveners,
         candidates,
+        lat,
+        lng,
     })))
 }
 
-/// `POST /admin/rooms/{id}`: name, place, description, anonymity.
+/// `POST /admin/rooms/{id}`: name, place, description, anonymity, map point.
 pub async fn edit_room(
     State(state): State<AppState>,
     SignedIn(viewer): SignedIn,
@@ -401,6 +414,10 @@ pub async fn edit_room(
         place: &place,
         description: &description,
         allow_anonymous: i.allow_anonymous.as_deref() == Some("on"),
+        point: domain::point_e6(
+            i.lat.as_deref().unwrap_or(""),
+            i.lng.as_deref().unwrap_or(""),
+        )?,
     };
     state.store.admin_edit_room(by(&viewer), id, edit).await?;
     Ok(Redirect::to(&format!("/admin/rooms/{}", id.0)))
