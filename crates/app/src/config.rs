@@ -29,6 +29,8 @@ pub struct Config {
     pub rate_limits: bool,
     /// Behind a reverse proxy: take the client address from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// The longest a kept public page is served without hearing of a write.
+    pub page_fresh_secs: u64,
     /// Where residents' photos are kept.
     pub photo_dir: String,
     /// The bearer token `/metrics` requires; unset, metrics are not served.
@@ -118,6 +120,7 @@ impl Config {
             .set_default("upload_memory_bytes", 512 << 20)?
             .set_default("rate_limits", true)?
             .set_default("trust_forwarded_for", false)?
+            .set_default("page_fresh_secs", 1)?
             .set_default("photo_dir", "photos")?
             .set_default("follow_up_days", store::DEFAULT_FOLLOW_UP_DAYS)?
             .set_default("remind_before_days", CARDS.remind_before)?
@@ -173,6 +176,7 @@ impl Config {
             metrics_token: self.metrics_token.clone().filter(|t| !t.trim().is_empty()),
             thresholds: self.thresholds(),
             sms_daily_cap: self.sms_daily_cap,
+            page_fresh: std::time::Duration::from_secs(self.page_fresh_secs.max(1)),
         }
     }
 

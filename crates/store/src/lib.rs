@@ -10,6 +10,7 @@ pub mod entity;
 mod error;
 mod migration;
 mod model;
+mod nodes;
 
 mod action;
 mod admin;
@@ -105,6 +106,9 @@ pub struct Store {
     write_gate: Option<Arc<Mutex<()>>>,
     /// Write transactions this process has committed (see [`Store::changes`]).
     changes: Arc<AtomicU64>,
+    /// This store's name among the nodes sharing a PostgreSQL database,
+    /// which its commits announce (see [`nodes`]); `None` on SQLite.
+    node: Option<Arc<str>>,
     clock: Clock,
     /// Days after completion a follow-up check (跟踪问效) falls due.
     follow_up_days: i64,
@@ -172,6 +176,8 @@ pub(crate) struct WriteTx {
     pub now: DateTime<Utc>,
     _turn: Option<OwnedMutexGuard<()>>,
     changes: Arc<AtomicU64>,
+    /// The node to announce on commit (PostgreSQL only).
+    node: Option<Arc<str>>,
     /// Who is writing and from where, as the audit log records it.
     pub origin: audit::Origin,
     /// Audit entries appended when (and only if) the write commits.
@@ -205,6 +211,7 @@ impl Store {
             db,
             write_gate: sqlite.then(|| Arc::new(Mutex::new(()))),
             changes: Arc::default(),
+            node: (!sqlite).then(|| Arc::from(nodes::node_name())),
             clock: Clock::system(),
             follow_up_days: DEFAULT_FOLLOW_UP_DAYS,
         })
@@ -274,14 +281,16 @@ impl Store {
             now: self.clock.now(),
             _turn: turn,
             changes: self.changes.clone(),
+            node: self.node.clone(),
             origin: audit::Origin::current(),
             audit: std::sync::Mutex::default(),
         })
     }
 
-    /// How many write transactions this process has committed so far. Anything
-    /// read before the count moved may be stale; caches of rendered pages
-    /// compare it (writes by other processes they must bound by time).
+    /// How many write transactions this process has committed so far, and,
+    /// on PostgreSQL while [`Store::follow_other_nodes`] runs, those other
+    /// nodes have. Anything read before the count moved may be stale; caches
+    /// of rendered pages compare it (and bound by time what they may miss).
     pub fn changes(&self) -> u64 {
         self.changes.load(Ordering::Acquire)
     }
@@ -307,6 +316,9 @@ impl WriteTx {
         let entries = self.take_audit();
         tokio::spawn(async move {
             audit::append(&self.tx, self.now, &self.origin, entries).await?;
+            if let Some(node) = &self.node {
+                nodes::announce(&self.tx, node).await?;
+            }
             self.tx.commit().await?;
             self.changes.fetch_add(1, Ordering::Release);
             Ok::<(), StoreError>(())

@@ -66,6 +66,10 @@ pub struct WebConfig {
     pub thresholds: domain::Thresholds,
     /// Texts one number may receive a day (`sms_daily_cap`).
     pub sms_daily_cap: u32,
+    /// The longest a kept public page is served without this node hearing
+    /// of a write: it bounds what another node's writes can leave unseen
+    /// should the notice of them be lost (PostgreSQL tells at once).
+    pub page_fresh: std::time::Duration,
 }
 
 impl Default for WebConfig {
@@ -84,6 +88,7 @@ impl Default for WebConfig {
             metrics_token: None,
             thresholds: domain::Thresholds::default(),
             sms_daily_cap: domain::SMS_DAILY_CAP,
+            page_fresh: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -185,11 +190,20 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Other nodes' writes (on PostgreSQL) move this node's page caches on.
+    let store = state.store.clone();
+    let following = tokio::spawn(async move {
+        if let Err(e) = store.follow_other_nodes().await {
+            tracing::warn!(error = %e, "not hearing other nodes' writes; pages keep for at most page_fresh");
+        }
+    });
     let app = app(state);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    following.abort();
+    served
 }

@@ -4,9 +4,10 @@
 //! A poster on a notice board or a result in the news sends many phones to
 //! the same page within minutes. What they are shown is the same for all of
 //! them, so it is read once and served from memory until this process
-//! commits a write ([`store::Store::changes`]) — so a resident always sees
-//! the latest topics and counts — and for at most [`FRESH`], which bounds
-//! what another app node's writes can leave unseen. Signed-in viewers, whose
+//! commits a write, or hears of another node's ([`store::Store::changes`]) —
+//! so a resident always sees the latest topics and counts — and for at most
+//! `page_fresh` (one second), which bounds what another node's writes can
+//! leave unseen should the notice of them be lost. Signed-in viewers, whose
 //! pages carry their own actions, are always read afresh.
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
@@ -21,18 +22,15 @@ use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 
-/// A page or a page's data as read at one count of this node's writes,
-/// within one second (by the clock of this process) — so never older than
-/// [`FRESH`].
+/// A page or a page's data as read at one count of the writes this node
+/// knows of, within one period of `page_fresh` (by the clock of this
+/// process) — so never older than that.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
     name: String,
     changes: u64,
-    second: u64,
+    period: u64,
 }
-
-/// The longest a kept page is served (bounds other app nodes' writes).
-const FRESH: Duration = Duration::from_secs(1);
 
 /// What a kept value costs the cache, roughly in bytes.
 pub trait Weigh {
@@ -78,7 +76,7 @@ impl<V: Clone + Weigh> Kept<V> {
         let key = Key {
             name,
             changes: state.store.changes(),
-            second: EPOCH.elapsed().as_secs() / FRESH.as_secs(),
+            period: period(EPOCH.elapsed(), state.config.page_fresh),
         };
         self.0.get_or_insert_async(&key, read).await
     }
@@ -94,7 +92,7 @@ impl<V: Clone + Weigh> Kept<V> {
         let key = Key {
             name,
             changes: 0,
-            second: 0,
+            period: 0,
         };
         self.0.get_or_insert_async(&key, read).await
     }
@@ -113,6 +111,11 @@ impl<V: Clone + Weigh> Kept<V> {
         }
         self.get(state, name, read).await
     }
+}
+
+/// Which period of length `fresh` the time `since` falls in.
+fn period(since: Duration, fresh: Duration) -> u64 {
+    u64::try_from(since.as_millis() / fresh.as_millis().max(1)).unwrap_or(u64::MAX)
 }
 
 /// Rendered pages and documents.

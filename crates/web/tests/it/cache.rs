@@ -75,3 +75,40 @@ async fn public_pages_follow_writes(backend: Backend) {
     }
 }
 both!(public_pages_follow_writes);
+
+/// On PostgreSQL a node hears of another node's write as it commits and
+/// drops what it kept, without waiting for its time bound (here an hour).
+/// On SQLite, served by one process, the bound is all there is: a page is
+/// kept until it runs out.
+async fn another_nodes_write_is_heard(backend: Backend) {
+    let postgres = matches!(backend, Backend::Postgres);
+    let app = TestApp::init(backend)
+        .with_config(|c| c.page_fresh = Duration::from_secs(3600))
+        .start()
+        .await;
+    let anon = app.client();
+    let (_, page) = app.page(&anon, "/r/room-a").await;
+    assert!(!page.contains("破损井盖修缮"));
+    let other = app.second_node().await;
+    other.submit(&other.client(), "破损井盖修缮").await;
+    let started = Instant::now();
+    let heard = loop {
+        let (_, page) = app.page(&anon, "/r/room-a").await;
+        if page.contains("破损井盖修缮") {
+            break true;
+        }
+        if started.elapsed() > Duration::from_secs(3) {
+            break false;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(
+        heard, postgres,
+        "the other node's topic shown while kept for an hour"
+    );
+    // Its own writes still show at once, on either database.
+    app.submit(&app.client(), "停车秩序整治").await;
+    let (_, page) = app.page(&anon, "/r/room-a").await;
+    assert!(page.contains("停车秩序整治"));
+}
+both!(another_nodes_write_is_heard);
