@@ -442,7 +442,9 @@ fn redacted(mut v: serde_json::Value) -> serde_json::Value {
 /// The main API answers keep their shape and their words: a topic through
 /// triage and research, as the public reads it, and the convener's desk.
 async fn api_responses_keep_their_shape(backend: Backend) {
-    let app = TestApp::start(backend).await;
+    // A fixed day: the timeline's entries name it.
+    let clock = store::Clock::at(crate::helpers::beijing("2026-12-01T09:00:00+08:00"));
+    let app = TestApp::init(backend).with_clock(clock).start().await;
     let resident = app.client();
     let no = app.submit(&resident, "陈师村三组农路改造").await;
     let convener = app.login("convener-a").await;
