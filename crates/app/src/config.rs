@@ -31,6 +31,11 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// The longest a kept public page is served without hearing of a write.
     pub page_fresh_secs: u64,
+    /// Redis for rate limits shared by every node (`redis://127.0.0.1:6379`).
+    #[serde(default)]
+    pub redis_url: Option<String>,
+    /// Prefixes this deployment's keys in Redis.
+    pub redis_namespace: String,
     /// Where residents' photos are kept.
     pub photo_dir: String,
     /// The bearer token `/metrics` requires; unset, metrics are not served.
@@ -121,6 +126,7 @@ impl Config {
             .set_default("rate_limits", true)?
             .set_default("trust_forwarded_for", false)?
             .set_default("page_fresh_secs", 1)?
+            .set_default("redis_namespace", "shangliang")?
             .set_default("photo_dir", "photos")?
             .set_default("follow_up_days", store::DEFAULT_FOLLOW_UP_DAYS)?
             .set_default("remind_before_days", CARDS.remind_before)?
@@ -177,6 +183,8 @@ impl Config {
             thresholds: self.thresholds(),
             sms_daily_cap: self.sms_daily_cap,
             page_fresh: std::time::Duration::from_secs(self.page_fresh_secs.max(1)),
+            redis_url: self.redis_url.clone().filter(|u| !u.trim().is_empty()),
+            redis_namespace: self.redis_namespace.clone(),
         }
     }
 

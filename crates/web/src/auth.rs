@@ -159,6 +159,7 @@ pub async fn identify(
         && state
             .limits
             .check(crate::limits::Act::NewDevice, "", None, ip)
+            .await
             .is_ok();
     let mut actor = actor.unwrap_or_else(|| Actor::anonymous(None));
     actor.device = Some(device.clone());
@@ -403,16 +404,19 @@ pub async fn second_step(
     code: &str,
     ip: crate::limits::ClientIp,
 ) -> AppResult<store::FactorUse> {
-    state.limits.check(
-        crate::limits::Act::Login,
-        &format!(
-            "user:{}@{}",
-            user.0,
-            ip.0.map(|a| a.to_string()).unwrap_or_default()
-        ),
-        None,
-        ip.0,
-    )?;
+    state
+        .limits
+        .check(
+            crate::limits::Act::Login,
+            &format!(
+                "user:{}@{}",
+                user.0,
+                ip.0.map(|a| a.to_string()).unwrap_or_default()
+            ),
+            None,
+            ip.0,
+        )
+        .await?;
     if !state.store.count_login_attempt(user).await? {
         return Err(AppError::TooMany(crate::limits::Act::Login.message(1)));
     }
@@ -453,12 +457,15 @@ pub async fn password_login(
 ) -> AppResult<domain::UserId> {
     let wrong = || AppError::Refused("用户名或密码不正确".into());
     let name = username.trim().to_lowercase();
-    state.limits.check(
-        crate::limits::Act::Login,
-        &format!("{name}@{}", ip.0.map(|a| a.to_string()).unwrap_or_default()),
-        None,
-        ip.0,
-    )?;
+    state
+        .limits
+        .check(
+            crate::limits::Act::Login,
+            &format!("{name}@{}", ip.0.map(|a| a.to_string()).unwrap_or_default()),
+            None,
+            ip.0,
+        )
+        .await?;
     let failed = |uid: Option<domain::UserId>, why: &'static str| async move {
         state.store.record_login_failure(uid, &name, why).await
     };

@@ -70,6 +70,11 @@ pub struct WebConfig {
     /// of a write: it bounds what another node's writes can leave unseen
     /// should the notice of them be lost (PostgreSQL tells at once).
     pub page_fresh: std::time::Duration,
+    /// Count rate limits in this Redis (`redis://…`), shared by every node;
+    /// without it each node counts its own.
+    pub redis_url: Option<String>,
+    /// Prefixes the keys this deployment writes in Redis.
+    pub redis_namespace: String,
 }
 
 impl Default for WebConfig {
@@ -89,6 +94,8 @@ impl Default for WebConfig {
             thresholds: domain::Thresholds::default(),
             sms_daily_cap: domain::SMS_DAILY_CAP,
             page_fresh: std::time::Duration::from_secs(1),
+            redis_url: None,
+            redis_namespace: "shangliang".to_owned(),
         }
     }
 }
@@ -157,11 +164,18 @@ impl AppState {
         let photos = Arc::new(media::LocalDisk::new(&config.photo_dir)?);
         assets::compress_ahead();
         let courier = courier::Courier::new(store.clone(), sms, config.sms_daily_cap);
+        let shared = match &config.redis_url {
+            Some(url) => Some(
+                limits::Shared::new(url, &config.redis_namespace)
+                    .map_err(|e| std::io::Error::other(format!("redis_url: {e}")))?,
+            ),
+            None => None,
+        };
         Ok(AppState(Arc::new(Services {
             store,
             likes,
             recompute,
-            limits: Arc::new(limits::RateLimits::new(config.rate_limits)),
+            limits: Arc::new(limits::RateLimits::new(config.rate_limits, shared)),
             courier,
             config: Arc::new(config),
             photos,

@@ -4,9 +4,9 @@
 //! message saying when to try again.
 //!
 //! Addresses are generous on purpose: mobile networks in China put many
-//! residents behind one address. Limits live in this process; with several
-//! app nodes each node counts its own share, which is enough to stop a
-//! script without a shared store.
+//! residents behind one address. Limits live in this process, or, with
+//! `redis_url` set, in Redis where every app node counts together
+//! ([`shared`]); without it each node counts its own share.
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +18,10 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::AppState;
 use crate::error::{AppError, AppResult};
+
+mod shared;
+pub use shared::Shared;
+use shared::{Counted, Window};
 
 /// What is being limited.
 #[derive(Clone, Copy, Debug)]
@@ -63,10 +67,19 @@ struct Limit {
     device: DefaultKeyedRateLimiter<String>,
     phone: DefaultKeyedRateLimiter<String>,
     ip: DefaultKeyedRateLimiter<IpAddr>,
+    /// The same allowances as windows, for counting in Redis: device, phone, address.
+    windows: [Window; 3],
 }
 
 fn per_hour(n: u32) -> Quota {
     Quota::per_hour(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
+}
+
+fn hourly(allowed: u32) -> Window {
+    Window {
+        allowed,
+        seconds: 3600,
+    }
 }
 
 /// `n` a day, all of them available at once.
@@ -83,13 +96,15 @@ impl Limit {
             device: RateLimiter::keyed(per_hour(device)),
             phone: RateLimiter::keyed(per_hour(phone)),
             ip: RateLimiter::keyed(per_hour(ip)),
+            windows: [hourly(device), hourly(phone), hourly(ip)],
         }
     }
 }
 
-/// The limits of one app process.
+/// The limits of one app process (counted here, or in Redis for all).
 pub struct RateLimits {
     enabled: bool,
+    shared: Option<Shared>,
     submit: Limit,
     support: Limit,
     code: Limit,
@@ -103,9 +118,10 @@ pub struct RateLimits {
 }
 
 impl RateLimits {
-    pub fn new(enabled: bool) -> RateLimits {
+    pub fn new(enabled: bool, shared: Option<Shared>) -> RateLimits {
         RateLimits {
             enabled,
+            shared,
             submit: Limit::new(10, 10, 300),
             support: Limit::new(120, 120, 3000),
             code: Limit::new(10, 5, 200),
@@ -122,13 +138,17 @@ impl RateLimits {
                 device: RateLimiter::keyed(per_day(20)),
                 phone: RateLimiter::keyed(per_day(50)),
                 ip: RateLimiter::keyed(per_day(60)),
+                windows: [20, 50, 60].map(|allowed| Window {
+                    allowed,
+                    seconds: 86_400,
+                }),
             },
             checks: AtomicU64::new(0),
         }
     }
 
     /// Counts one attempt; refuses it when any of its keys is over its limit.
-    pub fn check(
+    pub async fn check(
         &self,
         act: Act,
         device: &str,
@@ -138,7 +158,31 @@ impl RateLimits {
         if !self.enabled {
             return Ok(());
         }
-        let l = match act {
+        let l = self.limit(act);
+        if let Some(shared) = &self.shared {
+            let [d, p, a] = l.windows;
+            let keys: Vec<(String, Window)> = [
+                Some((format!("device:{device}"), d)),
+                phone.map(|n| (format!("phone:{n}"), p)),
+                ip.map(|i| (format!("ip:{i}"), a)),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|(_, w)| w.allowed != u32::MAX)
+            .collect();
+            match shared.count(&format!("{act:?}"), &keys).await {
+                Counted::Allowed => return Ok(()),
+                Counted::Over(seconds) => {
+                    return Err(AppError::TooMany(act.message(seconds.div_ceil(60).max(1))));
+                }
+                Counted::Unavailable => {}
+            }
+        }
+        self.check_here(l, act, device, phone, ip)
+    }
+
+    fn limit(&self, act: Act) -> &Limit {
+        match act {
             Act::Submit => &self.submit,
             Act::Support => &self.support,
             Act::Code => &self.code,
@@ -148,7 +192,18 @@ impl RateLimits {
             Act::Statement => &self.statement,
             Act::Login => &self.login,
             Act::CodeDaily => &self.code_daily,
-        };
+        }
+    }
+
+    /// Counts one attempt in this process.
+    fn check_here(
+        &self,
+        l: &Limit,
+        act: Act,
+        device: &str,
+        phone: Option<&str>,
+        ip: Option<IpAddr>,
+    ) -> AppResult<()> {
         if self
             .checks
             .fetch_add(1, Ordering::Relaxed)

@@ -136,16 +136,20 @@ pub async fn send_code(
 ) -> AppResult<()> {
     state
         .limits
-        .check(crate::limits::Act::Code, &viewer.device, None, ip.0)?;
+        .check(crate::limits::Act::Code, &viewer.device, None, ip.0)
+        .await?;
     // Strangers' numbers texted at our expense: a daily cap per address and
     // per number prefix (the first seven digits), whatever the phone says.
     let prefix = &phone.as_str()[..7];
-    state.limits.check(
-        crate::limits::Act::CodeDaily,
-        &viewer.device,
-        Some(prefix),
-        ip.0,
-    )?;
+    state
+        .limits
+        .check(
+            crate::limits::Act::CodeDaily,
+            &viewer.device,
+            Some(prefix),
+            ip.0,
+        )
+        .await?;
     let since = state.store.clock().now() - Duration::hours(1);
     if state.store.otp_sent_since(phone, since).await? >= CODES_PER_HOUR {
         return Err(AppError::TooMany("验证码发送太频繁，请一小时后再试".into()));

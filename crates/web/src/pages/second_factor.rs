@@ -176,18 +176,21 @@ pub async fn factor_form(
 
 /// Someone with a password; codes they type here are throttled like sign-ins,
 /// so a borrowed session cannot guess its way to turning the factor off.
-fn signed_in<'v>(
+async fn signed_in<'v>(
     state: &AppState,
     viewer: &'v Viewer,
     ip: crate::limits::ClientIp,
 ) -> AppResult<&'v store::User> {
     let user = viewer.user.as_ref().ok_or(AppError::Unauthorized)?;
-    state.limits.check(
-        crate::limits::Act::Login,
-        &format!("factor:{}", user.id.0),
-        None,
-        ip.0,
-    )?;
+    state
+        .limits
+        .check(
+            crate::limits::Act::Login,
+            &format!("factor:{}", user.id.0),
+            None,
+            ip.0,
+        )
+        .await?;
     if user.username.is_none() {
         return Err(AppError::BadRequest(
             "您的账号用手机验证码登录，无需动态验证码".into(),
@@ -202,7 +205,7 @@ pub async fn start(
     SignedIn(viewer): SignedIn,
     ip: crate::limits::ClientIp,
 ) -> AppResult<Response> {
-    let user = signed_in(&state, &viewer, ip)?;
+    let user = signed_in(&state, &viewer, ip).await?;
     let mut bytes = [0u8; domain::KEY_BYTES];
     rand::rng().fill_bytes(&mut bytes);
     let key = domain::TotpKey::from_bytes(bytes);
@@ -248,7 +251,7 @@ async fn with_codes(
     code: Option<String>,
     what: WithCodes,
 ) -> AppResult<Response> {
-    let user = signed_in(state, viewer, ip)?;
+    let user = signed_in(state, viewer, ip).await?;
     let (shown, hashes) = recovery_codes();
     let code = code.unwrap_or_default();
     let done = match what {
@@ -301,7 +304,7 @@ pub async fn turn_off(
     ip: crate::limits::ClientIp,
     PageForm(i): PageForm<CodeInput>,
 ) -> AppResult<Response> {
-    let user = signed_in(&state, &viewer, ip)?;
+    let user = signed_in(&state, &viewer, ip).await?;
     let code = i.code.unwrap_or_default();
     match state.store.turn_off_second_factor(user.id, &code).await {
         Ok(()) => Ok(Redirect::to(auth::ENROL_PAGE).into_response()),

@@ -94,7 +94,10 @@ pub async fn vote_page(
     let statement = input.statement_id()?;
     let vote = input.vote()?;
     let voter = viewer.participant_key()?;
-    state.limits.check(Act::Vote, &viewer.device, None, ip.0)?;
+    state
+        .limits
+        .check(Act::Vote, &viewer.device, None, ip.0)
+        .await?;
     let origin = crate::auth::origin_of(&state, ip.0).await;
     state
         .store
@@ -115,7 +118,8 @@ pub async fn add_statement_page(
     viewer.participant_key()?;
     state
         .limits
-        .check(Act::Statement, &viewer.device, None, ip.0)?;
+        .check(Act::Statement, &viewer.device, None, ip.0)
+        .await?;
     let s = state
         .store
         .add_statement(id, &viewer.who(), input.text.as_deref().unwrap_or(""))

@@ -93,7 +93,10 @@ async fn like(
     input: &LikeInput,
 ) -> AppResult<store::LikeOutcome> {
     let liker = viewer.participant_key()?;
-    state.limits.check(Act::Like, &viewer.device, None, ip.0)?;
+    state
+        .limits
+        .check(Act::Like, &viewer.device, None, ip.0)
+        .await?;
     if let Err(refused) = crate::auth::check_like_token(state, viewer, no, &input.token).await {
         // A topic that cannot be liked at all says so, whatever the token.
         state

@@ -167,12 +167,15 @@ async fn submit(
         _ => None,
     };
     if channel == Channel::Resident {
-        state.limits.check(
-            Act::Submit,
-            &viewer.device,
-            phone.as_ref().map(PhoneNumber::as_str),
-            ip.0,
-        )?;
+        state
+            .limits
+            .check(
+                Act::Submit,
+                &viewer.device,
+                phone.as_ref().map(PhoneNumber::as_str),
+                ip.0,
+            )
+            .await?;
     }
     let mut who = viewer.who();
     if viewer.user.is_none()
@@ -268,7 +271,8 @@ async fn support(
     let supporter = viewer.participant_key()?;
     state
         .limits
-        .check(Act::Support, &viewer.device, None, ip.0)?;
+        .check(Act::Support, &viewer.device, None, ip.0)
+        .await?;
     let phone = viewer.user.as_ref().and_then(|u| u.phone.clone());
     Ok(state
         .store

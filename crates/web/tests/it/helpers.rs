@@ -150,14 +150,20 @@ impl TestApp {
 
     /// Another app process on the same database, as behind a load balancer.
     pub async fn second_node(&self) -> TestApp {
+        self.second_node_with(|_| {}).await
+    }
+
+    /// [`TestApp::second_node`] with its settings changed.
+    pub async fn second_node_with(&self, change: impl FnOnce(&mut web::WebConfig)) -> TestApp {
         let store = store::Store::connect(&self.database_url)
             .await
             .expect("connect");
-        let config = web::WebConfig {
+        let mut config = web::WebConfig {
             photo_dir: photo_dir(),
             rate_limits: false,
             ..web::WebConfig::default()
         };
+        change(&mut config);
         TestApp::serve(self.database_url.clone(), store, self.world.clone(), config).await
     }
 

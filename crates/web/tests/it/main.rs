@@ -33,3 +33,4 @@ mod residents;
 mod review;
 mod second_factor;
 mod session;
+mod shared_limits;
