@@ -73,7 +73,7 @@ def chain():
     resident = Client()
     t = resident.ok("POST", f"/api/rooms/{ROOM}/topics", {
         "title": "府前路破损井盖修缮", "body": "府前路与建设路交叉口的井盖破损，夜里行人容易踩空。",
-        "category": "市政设施", "place": "府前路与建设路交叉口"})
+        "category": "市政设施", "place": "府前路与建设路交叉口", "phone": "13900001111"})
     no = t["tracking_no"]
     anon = Client()
     for _ in range(4):  # kept on both nodes
@@ -93,7 +93,8 @@ def chain():
     print(f"kept pages followed the accept on both nodes in {time.monotonic() - started:.2f} s")
     # A second topic goes straight to a department (转办) and is resolved there.
     no = resident.ok("POST", f"/api/rooms/{ROOM}/topics", {
-        "title": "建设路路灯不亮", "body": "建设路东段三盏路灯连续一周不亮。", "place": "建设路东段"})["tracking_no"]
+        "title": "建设路路灯不亮", "body": "建设路东段三盏路灯连续一周不亮。", "place": "建设路东段",
+        "phone": "13900002222"})["tracking_no"]
     dept = sql("SELECT id FROM departments WHERE name LIKE '%城市管理%' ORDER BY id LIMIT 1")
     convener.ok("POST", f"/api/topics/{no}/actions/refer", {"department": dept, "deadline": "normal"})
     task = convener.ok("GET", f"/api/topics/{no}")["tasks"][0]["id"]
