@@ -132,14 +132,10 @@ impl Move {
             "required": self.required,
             "additionalProperties": false,
         });
-        if let Some(rule) = self.rule {
-            let Value::Object(extra) = rule() else {
-                unreachable!("a rule is a schema object")
-            };
-            schema
-                .as_object_mut()
-                .into_iter()
-                .for_each(|s| s.extend(extra.clone()));
+        if let (Some(rule), Value::Object(fields)) = (self.rule, &mut schema)
+            && let Value::Object(extra) = rule()
+        {
+            fields.extend(extra);
         }
         schema
     }
@@ -331,11 +327,11 @@ pub const TASK_MOVES: &[Move] = &[
     Move::new("share-done", "协办完成", &[NOTE]).needs(&["note"]),
 ];
 
-/// The moves on a meeting; they carry no body.
-pub const MEETING_MOVES: &[(&str, &str)] = &[
-    ("notify", "发出会议通知"),
-    ("start", "开始会议"),
-    ("close", "结束会议"),
+/// The moves on a meeting; their route reads no body.
+pub const MEETING_MOVES: &[Move] = &[
+    Move::new("notify", "发出会议通知", &[]),
+    Move::new("start", "开始会议", &[]),
+    Move::new("close", "结束会议", &[]),
 ];
 
 /// The body of the move called `name` among `moves` (an unknown name is

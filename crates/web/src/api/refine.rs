@@ -18,7 +18,12 @@ pub fn refine(doc: &mut Value) {
         TOPIC_MOVES,
     );
     expand(doc, "/api/tasks/{id}/actions/{action}", "task", TASK_MOVES);
-    expand_meeting_moves(doc);
+    expand(
+        doc,
+        "/api/meetings/{id}/actions/{action}",
+        "meeting",
+        MEETING_MOVES,
+    );
     state_bodies(doc);
     state_list_filters(doc);
     link(doc);
@@ -37,7 +42,8 @@ fn body(schema: Value) -> Value {
 }
 
 /// Replaces the template `path` (ending in `{action}`) with one operation
-/// per move, each with its own body and an `operationId` of `{prefix}_{name}`.
+/// per move, each with an `operationId` of `{prefix}_{name}` and, where
+/// the route reads a body, its own.
 fn expand(doc: &mut Value, path: &str, prefix: &str, moves: &[Move]) {
     let Some(template) = take_template(doc, path) else {
         return;
@@ -48,7 +54,9 @@ fn expand(doc: &mut Value, path: &str, prefix: &str, moves: &[Move]) {
         op["summary"] = json!(m.summary);
         op["description"] = json!(format!("{}（{}）", m.summary, m.name));
         drop_action_parameter(&mut op);
-        op["requestBody"] = body(m.schema());
+        if template.get("requestBody").is_some() {
+            op["requestBody"] = body(m.schema());
+        }
         let concrete = path.replace("{action}", m.name);
         doc["paths"][concrete] = json!({"post": op});
     }
@@ -66,20 +74,6 @@ fn take_template(doc: &mut Value, path: &str) -> Option<Value> {
 fn drop_action_parameter(op: &mut Value) {
     if let Some(params) = op["parameters"].as_array_mut() {
         params.retain(|p| p["name"] != "action");
-    }
-}
-
-fn expand_meeting_moves(doc: &mut Value) {
-    let path = "/api/meetings/{id}/actions/{action}";
-    let Some(template) = take_template(doc, path) else {
-        return;
-    };
-    for (name, summary) in MEETING_MOVES {
-        let mut op = template.clone();
-        op["operationId"] = json!(format!("meeting_{name}"));
-        op["summary"] = json!(summary);
-        drop_action_parameter(&mut op);
-        doc["paths"][path.replace("{action}", name)] = json!({"post": op});
     }
 }
 
@@ -244,8 +238,8 @@ fn link(doc: &mut Value) {
     add_links(doc, "/api/desk", "get", "200", from_desk);
     let mut from_meeting = Map::new();
     from_meeting.insert("meeting".into(), to("meeting", "id", "/id"));
-    for (name, _) in MEETING_MOVES {
-        let op = format!("meeting_{name}");
+    for m in MEETING_MOVES {
+        let op = format!("meeting_{}", m.name);
         from_meeting.insert(op.clone(), to(&op, "id", "/id"));
     }
     add_links(
@@ -255,8 +249,8 @@ fn link(doc: &mut Value) {
         "201",
         from_meeting.clone(),
     );
-    for (name, _) in MEETING_MOVES {
-        let path = format!("/api/meetings/{{id}}/actions/{name}");
+    for m in MEETING_MOVES {
+        let path = format!("/api/meetings/{{id}}/actions/{}", m.name);
         add_links(doc, &path, "post", "200", from_meeting.clone());
     }
     let mut review = Map::new();
