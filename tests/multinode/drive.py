@@ -10,12 +10,17 @@ usage: drive.py BASE_URL NODE1_PID DATABASE_URL
 2. A kept page follows a write on the other node at once: the topic page,
    read through both nodes, shows 已立项 right after the accept, although
    the nodes keep pages for an hour unless told of a write.
-3. A node is killed (SIGKILL) in the middle of a burst of submissions:
+3. A photo sent through one node is shown by the other, from the bucket
+   both keep photos in.
+4. A node is killed (SIGKILL) in the middle of a burst of submissions:
    every submission acknowledged (201) must be there afterwards, once, and
    the survivor must serve every page.
 """
 import http.cookiejar
 import json
+import re
+import struct
+import zlib
 import os
 import signal
 import subprocess
@@ -52,6 +57,17 @@ class Client:
             return status, json.loads(raw)
         except ValueError:
             return status, raw.decode("utf-8", "replace")
+
+    def raw(self, method, path, data=None, content_type=None):
+        """Status, body bytes and the node that answered."""
+        req = urllib.request.Request(BASE + path, data=data, method=method)
+        if content_type:
+            req.add_header("content-type", content_type)
+        try:
+            with self.opener.open(req, timeout=30) as r:
+                return r.status, r.read(), r.headers.get("x-upstream")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), e.headers.get("x-upstream")
 
     def ok(self, method, path, body=None, want=(200, 201)):
         status, v = self.call(method, path, body)
@@ -108,6 +124,42 @@ def chain():
     print(f"chain through the balancer: {no} completed, answered by both nodes {sorted(seen_nodes)}")
 
 
+def png(width, height, rgb):
+    """A plain PNG of one colour, as a phone's screenshot."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
+def photos():
+    phone = Client()
+    phone.raw("GET", f"/r/{ROOM}")  # the device cookie every submission needs
+    boundary = "----shangliang-multinode"
+    fields = {"title": "新村路井盖缺失", "body": "新村路中段井盖缺失，已用树枝临时围挡。",
+              "category": "市政设施", "place": "新村路中段", "anonymous": "on"}
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="photos"; filename="IMG_0001.png"'
+                 f'\r\nContent-Type: image/png\r\n\r\n'.encode() + png(80, 60, (200, 120, 40)) + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    status, page, _ = phone.raw("POST", f"/r/{ROOM}/topics", body, f"multipart/form-data; boundary={boundary}")
+    links = re.findall(r'<a href="(/media/[^"]+)"', page.decode())
+    if status != 200 or len(links) != 1:
+        sys.exit(f"submission with a photo → {status}, links {links}")
+    by_node = {}
+    for _ in range(6):
+        status, data, upstream = phone.raw("GET", links[0])
+        if status != 200:
+            sys.exit(f"GET {links[0]} from {upstream} → {status}")
+        by_node.setdefault(upstream, set()).add(data)
+    if len(by_node) != 2 or len({d for ds in by_node.values() for d in ds}) != 1:
+        sys.exit(f"the photo must come from both nodes, the same: {[(n, len(d)) for n, d in by_node.items()]}")
+    print(f"a photo sent through the balancer is shown by both nodes ({len(next(iter(by_node.values())).pop())} bytes)")
+
+
 def burst():
     acked, failed, lock, stop = [], [], threading.Lock(), threading.Event()
 
@@ -148,4 +200,5 @@ def burst():
 
 
 chain()
+photos()
 burst()

@@ -3,12 +3,14 @@
 //! runs) and the residents' photos in one ZIP file, restorable into an empty
 //! database of either kind. Inside: `manifest.json` (format, tables with
 //! their row counts and content hashes), `tables/NAME.jsonl` (one row a
-//! line) and `photos/…` (the photo store's files as they lie).
+//! line) and `photos/KEY` (every object of the photo store, folder or
+//! bucket).
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, bail, ensure};
+use media::PhotoStore;
 use serde::{Deserialize, Serialize};
 use zip::write::SimpleFileOptions;
 
@@ -23,31 +25,11 @@ struct Manifest {
     photos: u64,
 }
 
-/// Every file under `dir`, as paths relative to it.
-fn files_under(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        let entries = match std::fs::read_dir(&d) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", d.display())),
-        };
-        for entry in entries {
-            let entry = entry?;
-            let path = entry.path();
-            if entry.file_type()?.is_dir() {
-                todo.push(path);
-            } else if !entry.file_name().to_string_lossy().starts_with('.') {
-                out.push(path.strip_prefix(dir)?.to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-pub async fn backup(store: &store::Store, photo_dir: &Path, file: &Path) -> anyhow::Result<()> {
+pub async fn backup(
+    store: &store::Store,
+    photos: &dyn PhotoStore,
+    file: &Path,
+) -> anyhow::Result<()> {
     let partial = file.with_extension("partial");
     let out = std::fs::File::create(&partial)
         .with_context(|| format!("cannot write {}", partial.display()))?;
@@ -83,13 +65,17 @@ pub async fn backup(store: &store::Store, photo_dir: &Path, file: &Path) -> anyh
     let counts = counts?;
     let hashes = hashes.finish();
     // Photos stored after the snapshot come along too; none it names is missing.
-    let photos = files_under(photo_dir)?;
-    for rel in &photos {
-        let bytes = std::fs::read(photo_dir.join(rel))?;
-        zip.start_file(
-            format!("photos/{}", rel.to_string_lossy()),
-            SimpleFileOptions::default(),
-        )?;
+    let keys = photos.keys().await.context("cannot list the photos")?;
+    for key in &keys {
+        // One deleted since it was listed is not in the snapshot's rows.
+        let Some(bytes) = photos
+            .get(key)
+            .await
+            .with_context(|| format!("cannot read photo {key}"))?
+        else {
+            continue;
+        };
+        zip.start_file(format!("photos/{key}"), SimpleFileOptions::default())?;
         zip.write_all(&bytes)?;
     }
     let manifest = Manifest {
@@ -104,7 +90,7 @@ pub async fn backup(store: &store::Store, photo_dir: &Path, file: &Path) -> anyh
                 )
             })
             .collect(),
-        photos: photos.len() as u64,
+        photos: keys.len() as u64,
     };
     zip.start_file("manifest.json", options)?;
     zip.write_all(serde_json::to_string_pretty(&manifest)?.as_bytes())?;
@@ -116,13 +102,17 @@ pub async fn backup(store: &store::Store, photo_dir: &Path, file: &Path) -> anyh
     println!(
         "已备份 {} 张表共 {rows} 行、{} 张照片到 {}",
         counts.len(),
-        photos.len(),
+        keys.len(),
         file.display()
     );
     Ok(())
 }
 
-pub async fn restore(store: &store::Store, photo_dir: &Path, file: &Path) -> anyhow::Result<()> {
+pub async fn restore(
+    store: &store::Store,
+    photos: &dyn PhotoStore,
+    file: &Path,
+) -> anyhow::Result<()> {
     let f = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
     let mut zip = zip::ZipArchive::new(BufReader::new(f)).context("not a backup file")?;
     let manifest: Manifest = {
@@ -155,25 +145,33 @@ pub async fn restore(store: &store::Store, photo_dir: &Path, file: &Path) -> any
     }
     restore.finish().await?;
     // Photos: content-addressed, so one already there is the same photo.
-    let mut photos = 0;
+    let present: std::collections::HashSet<String> = photos
+        .keys()
+        .await
+        .context("cannot list the photos")?
+        .into_iter()
+        .collect();
+    let mut restored = 0;
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i)?;
-        let Some(rel) = entry.enclosed_name() else {
-            bail!("a file in the backup points outside it: {:?}", entry.name());
-        };
-        let Ok(rel) = rel.strip_prefix("photos") else {
+        let name = entry.name()?.into_owned();
+        if entry.enclosed_name().is_none() {
+            bail!("a file in the backup points outside it: {name:?}");
+        }
+        // Names in a ZIP are `/`-separated, as photo keys are; a name that
+        // is not a valid key is refused by the store.
+        let Some(key) = name.strip_prefix("photos/") else {
             continue;
         };
-        let target = photo_dir.join(rel);
-        if !target.exists() {
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
+        if !present.contains(key) {
             let mut bytes = Vec::new();
             entry.read_to_end(&mut bytes)?;
-            std::fs::write(&target, bytes)?;
+            photos
+                .put(key, bytes)
+                .await
+                .with_context(|| format!("cannot store photo {key}"))?;
         }
-        photos += 1;
+        restored += 1;
     }
     // The restored content, table by table, as the backup says it was.
     let now = store.table_hashes().await?;
@@ -199,7 +197,7 @@ pub async fn restore(store: &store::Store, photo_dir: &Path, file: &Path) -> any
         verdict.breaks
     );
     println!(
-        "已恢复 {} 张表、{photos} 张照片；各表内容与备份一致，操作日志链完好（{} 条）",
+        "已恢复 {} 张表、{restored} 张照片；各表内容与备份一致，操作日志链完好（{} 条）",
         manifest.tables.len(),
         verdict.checked
     );

@@ -36,8 +36,26 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Prefixes this deployment's keys in Redis.
     pub redis_namespace: String,
-    /// Where residents' photos are kept.
+    /// Where residents' photos are kept, unless `photo_s3_bucket` is set.
     pub photo_dir: String,
+    /// An S3-compatible bucket for the photos instead (what several nodes
+    /// share); the other `photo_s3_*` settings say where and how.
+    #[serde(default)]
+    pub photo_s3_bucket: Option<String>,
+    /// The service's address when it is not AWS (MinIO, OSS, COS).
+    #[serde(default)]
+    pub photo_s3_endpoint: Option<String>,
+    #[serde(default)]
+    pub photo_s3_region: Option<String>,
+    /// Without these two, the usual `AWS_ACCESS_KEY_ID` and
+    /// `AWS_SECRET_ACCESS_KEY` are used.
+    #[serde(default)]
+    pub photo_s3_access_key: Option<String>,
+    #[serde(default)]
+    pub photo_s3_secret_key: Option<String>,
+    /// A folder of the bucket the photos go under.
+    #[serde(default)]
+    pub photo_s3_prefix: Option<String>,
     /// The bearer token `/metrics` requires; unset, metrics are not served.
     #[serde(default)]
     pub metrics_token: Option<String>,
@@ -167,6 +185,19 @@ impl Config {
         }
     }
 
+    /// The photo bucket, when `photo_s3_bucket` names one.
+    fn photo_bucket(&self) -> Option<media::BucketConfig> {
+        let set = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+        Some(media::BucketConfig {
+            bucket: set(&self.photo_s3_bucket)?,
+            endpoint: set(&self.photo_s3_endpoint),
+            region: set(&self.photo_s3_region),
+            access_key: set(&self.photo_s3_access_key),
+            secret_key: set(&self.photo_s3_secret_key),
+            prefix: set(&self.photo_s3_prefix).unwrap_or_default(),
+        })
+    }
+
     pub fn web(&self) -> web::WebConfig {
         web::WebConfig {
             secure_cookies: self.secure_cookies,
@@ -179,6 +210,7 @@ impl Config {
             rate_limits: self.rate_limits,
             trust_forwarded_for: self.trust_forwarded_for,
             photo_dir: self.photo_dir.clone().into(),
+            photo_bucket: self.photo_bucket(),
             metrics_token: self.metrics_token.clone().filter(|t| !t.trim().is_empty()),
             thresholds: self.thresholds(),
             sms_daily_cap: self.sms_daily_cap,

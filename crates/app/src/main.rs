@@ -157,15 +157,29 @@ async fn main() -> anyhow::Result<()> {
                 .await?
         }
         Command::Audit(a) => admin_cli::audit(&store, a).await?,
-        Command::Backup { file } => {
-            backup::backup(&store, std::path::Path::new(&cfg.photo_dir), &file).await?
-        }
-        Command::Restore { file } => {
-            backup::restore(&store, std::path::Path::new(&cfg.photo_dir), &file).await?
-        }
+        Command::Backup { file } => backup::backup(&store, &*photo_store(&cfg)?, &file).await?,
+        Command::Restore { file } => backup::restore(&store, &*photo_store(&cfg)?, &file).await?,
         Command::Opinion(_) => unreachable!("handled before the database is opened"),
     }
     Ok(())
+}
+
+fn photo_store(cfg: &Config) -> anyhow::Result<std::sync::Arc<dyn media::PhotoStore>> {
+    cfg.web()
+        .photo_store()
+        .with_context(|| format!("cannot use the photo store ({})", photo_place(cfg)))
+}
+
+/// Where the photos are, for messages.
+fn photo_place(cfg: &Config) -> String {
+    match cfg
+        .photo_s3_bucket
+        .as_deref()
+        .filter(|b| !b.trim().is_empty())
+    {
+        Some(bucket) => format!("bucket {bucket}"),
+        None => format!("folder {}", cfg.photo_dir),
+    }
 }
 
 async fn serve(
@@ -204,7 +218,7 @@ async fn serve(
         })
     });
     let state = web::AppState::new(store.clone(), cfg.web(), sms)
-        .with_context(|| format!("cannot use the photo folder {}", cfg.photo_dir))?;
+        .with_context(|| format!("cannot use the photo store ({})", photo_place(cfg)))?;
     let shutdown = async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");

@@ -14,11 +14,13 @@
 //! ([`SafePhoto::full_key`], [`SafePhoto::thumb_key`]), so a retried upload
 //! writes the same objects again.
 
+mod bucket;
 mod jpeg;
 mod process;
 mod sniff;
 mod store;
 
+pub use bucket::{Bucket, BucketConfig};
 pub use process::process;
 pub use store::{LocalDisk, MemoryStore, PhotoStore, StoreFuture, validate_key};
 

@@ -28,6 +28,8 @@ pub trait PhotoStore: Send + Sync {
     fn get<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<Vec<u8>>>;
     /// Remove `key`. Removing a missing key succeeds, so a retry is harmless.
     fn delete<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()>;
+    /// Every stored key, sorted (for backups).
+    fn keys(&self) -> StoreFuture<'_, Vec<String>>;
 }
 
 /// Longest key accepted; well under any file system's path limit.
@@ -124,6 +126,46 @@ impl PhotoStore for LocalDisk {
             .await
         })
     }
+
+    fn keys(&self) -> StoreFuture<'_, Vec<String>> {
+        let root = self.root.clone();
+        Box::pin(blocking(move || keys_under(&root)))
+    }
+}
+
+/// Every file under `root` that is a valid key (temporary files start with
+/// `.` and are left out), as `/`-separated keys.
+fn keys_under(root: &Path) -> io::Result<Vec<String>> {
+    let mut keys = Vec::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                todo.push(path);
+                continue;
+            }
+            let Ok(rel) = path.strip_prefix(root) else {
+                continue;
+            };
+            let key = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if validate_key(&key).is_ok() {
+                keys.push(key);
+            }
+        }
+    }
+    keys.sort();
+    Ok(keys)
 }
 
 async fn blocking<T: Send + 'static>(
@@ -223,6 +265,12 @@ impl PhotoStore for MemoryStore {
             self.lock().remove(key);
             Ok(())
         })
+    }
+
+    fn keys(&self) -> StoreFuture<'_, Vec<String>> {
+        let mut keys: Vec<String> = self.lock().keys().cloned().collect();
+        keys.sort();
+        Box::pin(async move { Ok(keys) })
     }
 }
 

@@ -56,8 +56,10 @@ pub struct WebConfig {
     pub rate_limits: bool,
     /// Take the client's address from `X-Forwarded-For` (behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
-    /// Where photos are kept on local disk.
+    /// Where photos are kept on local disk, unless `photo_bucket` is set.
     pub photo_dir: std::path::PathBuf,
+    /// Photos in this S3-compatible bucket instead: what several nodes share.
+    pub photo_bucket: Option<media::BucketConfig>,
     /// `/metrics` answers only requests bearing this token
     /// (`Authorization: Bearer …`); without one it is not served at all.
     pub metrics_token: Option<String>,
@@ -77,6 +79,17 @@ pub struct WebConfig {
     pub redis_namespace: String,
 }
 
+impl WebConfig {
+    /// The photo store these settings name: the bucket when one is set,
+    /// the photo folder otherwise.
+    pub fn photo_store(&self) -> std::io::Result<Arc<dyn media::PhotoStore>> {
+        Ok(match &self.photo_bucket {
+            Some(bucket) => Arc::new(media::Bucket::new(bucket)?),
+            None => Arc::new(media::LocalDisk::new(&self.photo_dir)?),
+        })
+    }
+}
+
 impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
@@ -90,6 +103,7 @@ impl Default for WebConfig {
             rate_limits: true,
             trust_forwarded_for: false,
             photo_dir: "photos".into(),
+            photo_bucket: None,
             metrics_token: None,
             thresholds: domain::Thresholds::default(),
             sms_daily_cap: domain::SMS_DAILY_CAP,
@@ -122,7 +136,7 @@ pub struct Services {
     pub config: Arc<WebConfig>,
     /// Sends what the outbox holds (a sign-in code at once).
     pub courier: courier::Courier,
-    /// Residents' photos (local disk; any other store behind the same interface).
+    /// Residents' photos (local disk, or the bucket every node shares).
     pub photos: Arc<dyn media::PhotoStore>,
     pub limits: Arc<limits::RateLimits>,
     /// Photos decoded at once (each may take a few hundred MB while it is made safe).
@@ -161,7 +175,7 @@ impl AppState {
         let slots = upload_slots(&config);
         let likes = store.like_queue();
         let recompute = Recompute::start(store.clone());
-        let photos = Arc::new(media::LocalDisk::new(&config.photo_dir)?);
+        let photos = config.photo_store()?;
         assets::compress_ahead();
         let courier = courier::Courier::new(store.clone(), sms, config.sms_daily_cap);
         let shared = match &config.redis_url {

@@ -102,3 +102,50 @@ async fn backups_restore_equal(backend: Backend) {
     }
 }
 both!(backups_restore_equal);
+
+/// A county moving to several nodes: the backup of a photo folder restores
+/// into a bucket, and the bucket backs up again with the photo in it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs SHANGLIANG_TEST_S3_URL"]
+async fn a_folder_backup_restores_into_a_bucket() {
+    let endpoint = std::env::var("SHANGLIANG_TEST_S3_URL").expect("SHANGLIANG_TEST_S3_URL");
+    let (_, file) = demo_backup(Backend::Sqlite, "bucket").await;
+    let url = fresh_database(Backend::Sqlite).await;
+    let prefix = format!("restored-{}-{}", std::process::id(), rand_suffix());
+    let unused = temp_dir("unused").join("photos");
+    let in_bucket = |args: &[&str]| {
+        cli(
+            &url,
+            args,
+            &[
+                ("SHANGLIANG_PHOTO_DIR", unused.as_os_str()),
+                ("SHANGLIANG_PHOTO_S3_BUCKET", "shangliang-test".as_ref()),
+                ("SHANGLIANG_PHOTO_S3_ENDPOINT", endpoint.as_ref()),
+                ("SHANGLIANG_PHOTO_S3_REGION", "us-east-1".as_ref()),
+                ("SHANGLIANG_PHOTO_S3_ACCESS_KEY", "test".as_ref()),
+                ("SHANGLIANG_PHOTO_S3_SECRET_KEY", "test".as_ref()),
+                ("SHANGLIANG_PHOTO_S3_PREFIX", prefix.as_ref()),
+            ],
+        )
+    };
+    let said = ok(&in_bucket(&["restore", file.to_str().unwrap()]));
+    assert!(said.contains("1 张照片"), "{said}");
+    assert!(!unused.exists(), "nothing went to the folder");
+    let again = temp_dir("bucket-again").join("backup.zip");
+    let said = ok(&in_bucket(&["backup", again.to_str().unwrap()]));
+    assert!(said.contains("1 张照片"), "{said}");
+    let bucket = media::Bucket::new(&media::BucketConfig {
+        bucket: "shangliang-test".into(),
+        endpoint: Some(endpoint.clone()),
+        region: Some("us-east-1".into()),
+        access_key: Some("test".into()),
+        secret_key: Some("test".into()),
+        prefix,
+    })
+    .unwrap();
+    use media::PhotoStore as _;
+    assert_eq!(
+        bucket.get("ab/abcdef.jpg").await.unwrap().unwrap(),
+        b"\xff\xd8\xff photo"
+    );
+}

@@ -368,3 +368,78 @@ async fn draft_resent_while_storing(backend: Backend) {
     }
 }
 both!(draft_resent_while_storing);
+
+// ---------------------------------------------------------------- photos in a shared bucket
+
+/// The settings of a bucket on the test's S3-compatible server, under a
+/// folder of this run's own.
+fn test_bucket() -> media::BucketConfig {
+    let endpoint = std::env::var("SHANGLIANG_TEST_S3_URL").expect("SHANGLIANG_TEST_S3_URL");
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    media::BucketConfig {
+        bucket: "shangliang-test".into(),
+        endpoint: Some(endpoint),
+        region: Some("us-east-1".into()),
+        access_key: Some("test".into()),
+        secret_key: Some("test".into()),
+        prefix: format!("photos-{run}"),
+    }
+}
+
+/// Two nodes behind a load balancer: a photo sent to one is shown by the
+/// other, because both keep photos in the same bucket, not on their disks.
+async fn photos_in_a_bucket_are_shown_by_every_node(backend: Backend) {
+    let bucket = test_bucket();
+    let node1 = TestApp::init(backend)
+        .with_config(|c| c.photo_bucket = Some(bucket.clone()))
+        .start()
+        .await;
+    let node2 = node1
+        .second_node_with(|c| c.photo_bucket = Some(bucket.clone()))
+        .await;
+    let on_its_disk = node1.second_node().await;
+    let phone = node1.client();
+    assert_eq!(node1.page(&phone, "/r/room-a").await.0, StatusCode::OK);
+    let r = Multipart::new()
+        .topic("府前路井盖破损需要修缮")
+        .text("anonymous", "on")
+        .file("photos", "IMG_0001.jpg", "image/jpeg", &camera_jpeg())
+        .send(&phone, node1.url("/r/room-a/topics"))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = location(&r);
+    let (_, html) = node1.page(&phone, &at).await;
+    let full = media_links(&html, "<a href=\"");
+    assert_eq!(full.len(), 1, "{full:?}");
+
+    // The submitter sees the photo through the other node too.
+    let from1 = phone.get(node1.url(&full[0])).send().await.unwrap();
+    assert_eq!(from1.status(), StatusCode::OK);
+    let bytes = from1.bytes().await.unwrap();
+    let from2 = phone.get(node2.url(&full[0])).send().await.unwrap();
+    assert_eq!(from2.status(), StatusCode::OK);
+    assert_eq!(from2.bytes().await.unwrap(), bytes);
+    // A node keeping photos on its own disk does not have it: the bucket,
+    // not a shared folder, carried it.
+    let local = phone.get(on_its_disk.url(&full[0])).send().await.unwrap();
+    assert_eq!(local.status(), StatusCode::NOT_FOUND);
+    let stored = media::Bucket::new(&bucket).unwrap();
+    use media::PhotoStore as _;
+    assert_eq!(stored.keys().await.unwrap().len(), 2, "photo and thumbnail");
+}
+
+mod photos_in_a_bucket_are_shown_by_every_node {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs SHANGLIANG_TEST_S3_URL"]
+    async fn sqlite() {
+        super::photos_in_a_bucket_are_shown_by_every_node(super::Backend::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs SHANGLIANG_TEST_POSTGRES_URL and SHANGLIANG_TEST_S3_URL"]
+    async fn postgres() {
+        super::photos_in_a_bucket_are_shown_by_every_node(super::Backend::Postgres).await
+    }
+}
