@@ -37,6 +37,8 @@ import urllib.request
 from pathlib import Path
 
 import bulk
+import nodes
+from report import GOALS, PAGES, SUBMIT_CONNS, costs, table
 from harness import (  # noqa: F401 (re-exported for the run)
     HERE, LUA, PAGE_CONNS, THREADS, log, free_port, clean_env, wait_http, stop, proc_cpu,
     postgres_cpu, postgres_cpu_since, host_busy, children_cpu, measured, Server, wrk_cmd,
@@ -44,35 +46,17 @@ from harness import (  # noqa: F401 (re-exported for the run)
 )
 
 
-GOALS = {
-    "page_pct_hello": 25.0,     # pages: req/s >= 25 % of hello-world req/s
-    "page_p99_x_hello": 3.0,    # pages: p99 <= 3 x hello-world p99
-    "likes_pct_hello": 50.0,    # likes: acknowledged/s >= 50 % of hello-world req/s
-    "likes_per_fsync": 20.0,    # likes: >= 20 acknowledged likes per fsync
-    "burst_likes": 300_000,     # a burst of 300,000 likes ...
-    "burst_seconds": 60.0,      # ... drains in <= 60 s
-    "lost": 0,
-    "doubled": 0,
-    "first_visit_kb": 100,      # a phone's first visit to a room page transfers <= 100 KB
-}
-
 MODES = {
     "full": dict(duration=10, warmup=2, burst=300_000, burst_cap=180, fsync_n=200,
-                 sizes=["demo", "large"], backends=["sqlite", "postgres"]),
+                 sizes=["demo", "large", "city"], backends=["sqlite", "postgres"]),
     "short": dict(duration=2, warmup=1, burst=10_000, burst_cap=15, fsync_n=50,
                   sizes=["demo"], backends=["sqlite", "postgres"]),
 }
 LARGE_TOPICS = 100_000
 LARGE_LIKES = 1_000_000
-SUBMIT_CONNS = 8
-
-PAGES = [
-    ("list", "GET /", "home"),
-    ("api_list", "GET /api/topics?limit=50", "api"),
-    ("detail", "GET /t/{no}", "detail"),
-    ("room", "GET /r/{code}", "room"),
-    ("results", "GET /d/{id}/results", "results"),
-]
+# A city's year and more: the size the memory and start-up goals are set at.
+CITY_TOPICS = 1_000_000
+CITY_LIKES = 10_000_000
 
 
 # ---------------------------------------------------------------- databases
@@ -108,7 +92,7 @@ def run_cli(binary: str, args: list[str], cwd: Path, logfile: Path, timeout: int
 
 
 def prepare(backend: str, size: str, cfg, data: Path, logs: Path) -> tuple[Db, dict]:
-    """A fresh database with the demo subdistrict (and for "large" the bulk rows)."""
+    """A fresh database with the demo subdistrict (and for "large" and "city" the bulk rows)."""
     t0 = time.monotonic()
     if backend == "sqlite":
         path = data / f"{size}.db"
@@ -125,11 +109,12 @@ def prepare(backend: str, size: str, cfg, data: Path, logs: Path) -> tuple[Db, d
     run_cli(cfg.bin, ["--database-url", db.url, "demo"], data, logfile)
     info = {"demo_seconds": round(time.monotonic() - t0, 1)}
     log(f"  demo loaded in {info['demo_seconds']} s")
-    if size == "large":
+    if size in ("large", "city"):
+        topics, likes = (cfg.large_topics, cfg.large_likes) if size == "large" else (CITY_TOPICS, CITY_LIKES)
         if backend == "sqlite":
-            info["bulk"] = bulk.bulk_sqlite(str(db.sqlite_path), cfg.large_topics, cfg.large_likes, log=log)
+            info["bulk"] = bulk.bulk_sqlite(str(db.sqlite_path), topics, likes, log=log)
         else:
-            info["bulk"] = bulk.bulk_pg(db.url, cfg.large_topics, cfg.large_likes, log=log)
+            info["bulk"] = bulk.bulk_pg(db.url, topics, likes, log=log)
     info["topics"] = db.scalar("SELECT COUNT(*) FROM topics")
     info["likes"] = db.scalar("SELECT COUNT(*) FROM likes")
     info["seconds"] = round(time.monotonic() - t0, 1)
@@ -184,7 +169,13 @@ def path_files(db: Db, tmp: Path) -> dict:
     write("home", ["/"])
     write("api", ["/api/topics?limit=50"])
     write("detail", [f"/t/{r[0]}" for r in db.rows(f"SELECT tracking_no FROM topics ORDER BY {order} LIMIT 2000")])
+    write("hot", [f"/t/{r[0]}" for r in db.rows("SELECT tracking_no FROM topics ORDER BY like_count DESC LIMIT 1")])
     write("room", [f"/r/{r[0]}" for r in db.rows("SELECT code FROM rooms ORDER BY id")])
+    write("lookup", [f"/lookup?no={r[0]}" for r in db.rows(f"SELECT tracking_no FROM topics ORDER BY {order} LIMIT 2000")])
+    write("meeting", [f"/m/{r[0]}" for r in db.rows("SELECT id FROM meetings ORDER BY id")] or ["/m/1"])
+    write("vote", [f"/d/{r[0]}" for r in db.rows("SELECT id FROM deliberations ORDER BY id")] or ["/d/1"])
+    write("campaign", [f"/campaigns/{r[0]}" for r in db.rows("SELECT id FROM campaigns ORDER BY id")]
+          or ["/campaigns/1"])
     # Opinion maps as a phone that did not vote reads them (the demo saves each one).
     write("results", [f"/d/{r[0]}/results" for r in db.rows(
         "SELECT deliberation_id FROM deliberation_results ORDER BY deliberation_id")] or ["/d/1/results"])
@@ -279,26 +270,33 @@ def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
             log(f"  {label:<28} {r['rps']:>9,.0f} req/s p50 {r['p50_ms']:.2f} ms p99 {r['p99_ms']:.2f} ms"
                 f" errors {r['non_2xx_or_errors']}")
 
+        g["rss_mb"] = srv.rss_mb()
+        g["ready_seconds"] = srv.ready_seconds
+        log(f"  resident set after the page mix {g['rss_mb']:.0f} MB; ready {g['ready_seconds']:.2f} s after start")
+
         room = open(files["room"]).readline().strip()
         g["first_visit"] = first_visit(srv.url, room)
         log(f"  first visit to {room} from a phone: {g['first_visit']['bytes'] / 1024:.1f} KB "
             f"({len(g['first_visit']['files'])} files)")
 
-        g["likes"] = {}
-        for conns in (8, 64):
+        def likes_run(url, pids, conns, label):
             before = fsync_probe(cfg.data, cfg.fsync_n)
             salt = secrets.token_hex(4)
             devices = device_file(sign, salt, per_thread, tmp, files["resolved"])
-            r = srv.measure(backend, wrk, srv.url, "likes.lua",
-                            [files["resolved"], salt, 0, devices, per_thread], conns, cfg.duration)
+            r = measured(pids, backend, wrk, url, "likes.lua",
+                         [files["resolved"], salt, 0, devices, per_thread], conns, cfg.duration)
             fs = fsync_around(before, fsync_probe(cfg.data, cfg.fsync_n))
-            r.update(salt=salt, fsync=fs, label=f"likes, {conns} conn")
+            r.update(salt=salt, fsync=fs, label=label)
             r["acked_per_s"] = r["new"] / r["seconds"]
             r["likes_per_fsync"] = r["acked_per_s"] * fs["p50_ms"] / 1000
-            g["likes"][f"c{conns}"] = r
-            log(f"  likes at {conns:>2} connections: {r['acked_per_s']:,.0f} acknowledged/s "
+            log(f"  {label}: {r['acked_per_s']:,.0f} acknowledged/s "
                 f"(dup {r['dup']}, failed {r['failed']}), p50 {r['p50_ms']:.2f} ms, "
                 f"{r['likes_per_fsync']:.1f} likes/fsync (fdatasync p50 {fs['p50_ms']:.3f} ms)")
+            return r
+
+        g["likes"] = {}
+        for conns in (8, 64):
+            g["likes"][f"c{conns}"] = likes_run(srv.url, srv.proc.pid, conns, f"likes, {conns} conn")
 
         before = fsync_probe(cfg.data, cfg.fsync_n)
         salt = secrets.token_hex(4)
@@ -334,9 +332,17 @@ def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
         g["submissions"] = r
         log(f"  submissions: {r['acked_per_s']:,.0f}/s p50 {r['p50_ms']:.2f} ms failed {r['failed']}")
 
+        if backend == "postgres" and nodes.available():
+            g["two_nodes"] = nodes.two_nodes(
+                cfg, db, size, srv, files, cookie,
+                lambda url, pids: likes_run(url, pids, 64, "likes, 64 conn, 2 nodes"), logs, tmp)
+
     # Checks, with the server stopped (every acknowledged write must be there).
     checks = {}
-    for key, r in list(g["likes"].items()) + [("burst", g["burst"])]:
+    runs = list(g["likes"].items()) + [("burst", g["burst"])]
+    if "two_nodes" in g:
+        runs.append(("two_nodes", g["two_nodes"]["likes"]))
+    for key, r in runs:
         stored = db.scalar(f"SELECT COUNT(*) FROM likes WHERE liker LIKE 'd:{r['salt']}%'")
         r["stored"] = stored
         r["lost"] = max(0, r["new"] - stored)
@@ -353,108 +359,13 @@ def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
         "SELECT COUNT(*) FROM topics t LEFT JOIN (SELECT topic_id, COUNT(*) AS n FROM likes GROUP BY topic_id) l "
         "ON l.topic_id = t.id WHERE t.like_count <> COALESCE(l.n, 0)")
     g["checks"] = checks
+    if backend == "postgres":
+        g["cpu_ms_per_request"] = dict(costs(g))
     g["server_log"] = scan_log(server_log)
     g["server_log"]["path"] = str(server_log)
     log(f"  checks: {json.dumps(checks)}; server log: {g['server_log']['warnings']} warnings, "
         f"{g['server_log']['errors']} errors, {g['server_log']['status_5xx']} 5xx")
     return g
-
-
-# ---------------------------------------------------------------- table
-
-
-def fmt_n(x, nd=0) -> str:
-    if x is None:
-        return "—"
-    return f"{x:,.{nd}f}"
-
-
-def cpu(r: dict) -> str:
-    c = r.get("cpu_cores")
-    if not c:
-        return ""
-    pg = "-" if c["postgres"] is None else f"{c['postgres']:.1f}"
-    return f"{c['app']:.1f}/{pg}/{c['wrk']:.1f}/{c['rest']:.1f}"
-
-
-def verdict(ok: bool) -> str:
-    return "met" if ok else "MISSED"
-
-
-def table(groups: list[dict], cfg) -> str:
-    out = []
-    w = 110
-    out.append("=" * w)
-    out.append(f"Shangliang benchmark — {cfg.mode} mode, {cfg.duration} s runs, wrk {THREADS} threads, "
-               f"binary {cfg.profile}")
-    out.append("Ratios are to baselines measured in the same run, before each group: "
-               "hello = axum hello-world (64 conn), fsync = 4 KiB pwrite+fdatasync p50.")
-    out.append("CPU app/pg/wrk/rest = cores used during the run by the server, PostgreSQL, wrk and everything "
-               "else on the machine (2 cores in all).")
-    for g in groups:
-        out.append("=" * w)
-        if "error" in g:
-            out.append(f"{g['backend']} / {g['size']}: FAILED — {g['error']}")
-            continue
-        h, fs, d = g["hello"], g["fsync"], g["data"]
-        out.append(f"{g['backend']} / {g['size']}  ({d['topics']:,} topics, {d['likes']:,} likes, "
-                   f"{g['resolved_topics']:,} resolved topics liked)")
-        out.append(f"  baselines: hello {fmt_n(h['rps'])} req/s, p99 {h['p99_ms']:.2f} ms (CPU app/-/wrk/rest "
-                   f"{cpu(h)});  fdatasync p50 {fs['p50_ms']:.3f} ms;  load average {g.get('loadavg', '?')}")
-        out.append(f"  {'measure':<27}{'rate/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'% hello':>9}{'p99×hello':>10}"
-                   f"{'per fsync':>10}{'errors':>7}{'CPU app/pg/wrk/rest':>20}   goal")
-        for key, label, _ in PAGES:
-            r = g["pages"][key]
-            pct = 100 * r["rps"] / h["rps"]
-            px = r["p99_ms"] / h["p99_ms"] if h["p99_ms"] else float("inf")
-            ok = pct >= GOALS["page_pct_hello"] and px <= GOALS["page_p99_x_hello"]
-            out.append(f"  {label:<27}{fmt_n(r['rps']):>9}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{pct:>8.1f}%"
-                       f"{px:>9.1f}×{'':>10}{r['non_2xx_or_errors']:>7}{cpu(r):>20}   ≥25%, ≤3× — {verdict(ok)}")
-        for key in ("c8", "c64"):
-            r = g["likes"][key]
-            pct = 100 * r["acked_per_s"] / h["rps"]
-            ok = pct >= GOALS["likes_pct_hello"] and r["likes_per_fsync"] >= GOALS["likes_per_fsync"]
-            out.append(f"  {r['label'] + ' (acked)':<27}{fmt_n(r['acked_per_s']):>9}{r['p50_ms']:>9.2f}"
-                       f"{r['p99_ms']:>9.2f}{pct:>8.1f}%{'':>10}{r['likes_per_fsync']:>10.1f}"
-                       f"{r['failed'] + r['non_2xx_or_errors'] - r['errors']['status']:>7}{cpu(r):>20}"
-                       f"   ≥50%, ≥20/fsync — {verdict(ok)}")
-        b = g["burst"]
-        pct = 100 * b["acked_per_s"] / h["rps"]
-        out.append(f"  {'burst ' + fmt_n(b['sent']) + ' likes':<27}{fmt_n(b['acked_per_s']):>9}{b['p50_ms']:>9.2f}"
-                   f"{b['p99_ms']:>9.2f}{pct:>8.1f}%{'':>10}{b['likes_per_fsync']:>10.1f}{b['failed']:>7}{cpu(b):>20}")
-        c = g["checks"]
-        proj = b["projected_300k_seconds"] or float("inf")
-        if b["finished"]:
-            drain_txt = f"drained in {b['drain_seconds']:.1f} s" + (
-                "" if b["sent"] == GOALS["burst_likes"] else f" (≈ {proj:.0f} s for 300,000 at this rate)")
-        else:
-            proj = max(proj, cfg.burst_cap)
-            drain_txt = (f"NOT drained in {cfg.burst_cap} s: {b['answered']:,} of {b['sent']:,} answered "
-                         f"(≈ {proj:.0f} s for 300,000 at this rate)")
-        ok = proj <= GOALS["burst_seconds"] and c["burst"]["lost"] == 0 and c["doubled"] == 0
-        out.append(f"    {drain_txt}; lost {c['burst']['lost']}, doubled {c['doubled']}, "
-                   f"like_count ≠ likes on {c['like_count_mismatch']} topics   "
-                   f"goal 300,000 in ≤60 s, 0 lost, 0 doubled — {verdict(ok)}")
-        lost_runs = ", ".join(f"{k}: {v['acknowledged']:,} acked / {v['stored']:,} stored"
-                              for k, v in c.items() if isinstance(v, dict) and k in ("c8", "c64"))
-        out.append(f"    likes runs: {lost_runs} (stored may exceed acked by requests in flight when wrk stopped)")
-        fv = g.get("first_visit")
-        if fv:
-            kb = fv["bytes"] / 1024
-            out.append(f"  first visit to {fv['path']} from a phone: {kb:.1f} KB in {len(fv['files'])} files "
-                       f"(page {fv['uncompressed_page'] / 1024:.1f} KB before compression)   "
-                       f"goal ≤{GOALS['first_visit_kb']} KB — {verdict(kb <= GOALS['first_visit_kb'])}")
-        s = g["submissions"]
-        out.append(f"  {'submissions, ' + str(SUBMIT_CONNS) + ' conn':<27}{fmt_n(s['acked_per_s']):>9}{s['p50_ms']:>9.2f}"
-                   f"{s['p99_ms']:>9.2f}{100 * s['acked_per_s'] / h['rps']:>8.1f}%{'':>10}"
-                   f"{s['per_fsync']:>10.2f}{s['failed']:>7}{cpu(s):>20}   "
-                   f"(acked {s['created']:,}, stored {s['stored']:,}, lost {s['lost']})")
-        sl = g["server_log"]
-        out.append(f"  server log: {sl['warnings']} warnings, {sl['errors']} errors, {sl['status_5xx']} 5xx responses")
-        for line in sl["samples"][:3]:
-            out.append(f"    | {line[:240]}")
-    out.append("=" * w)
-    return "\n".join(out)
 
 
 # ---------------------------------------------------------------- main
@@ -467,7 +378,7 @@ def main() -> int:
     ap.add_argument("--hello", required=True, help="the hello example binary")
     ap.add_argument("--profile", default="release")
     ap.add_argument("--backends", help="comma-separated: sqlite,postgres")
-    ap.add_argument("--sizes", help="comma-separated: demo,large")
+    ap.add_argument("--sizes", help="comma-separated: demo,large,city")
     ap.add_argument("--duration", type=int, help="seconds per measurement")
     ap.add_argument("--burst", type=int, help="likes in the burst")
     ap.add_argument("--burst-cap", type=int, help="give the burst at most this many seconds")

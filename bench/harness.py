@@ -66,7 +66,7 @@ def wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None) ->
                     return True
         except Exception:
             pass
-        time.sleep(0.1)
+        time.sleep(0.02)
     return False
 
 
@@ -127,15 +127,18 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def measured(app_pid: int, backend: str | None, fn, *args):
+def measured(app_pid: int | list[int], backend: str | None, fn, *args):
     """Runs fn (a wrk run) and adds where the CPU went meanwhile, in cores:
-    the server, PostgreSQL, wrk, and everything else on the machine."""
-    t0, a0, h0, w0 = time.monotonic(), proc_cpu(app_pid), host_busy(), children_cpu()
+    the server (every process in `app_pid` when it is a list: nodes and
+    their balancer), PostgreSQL, wrk, and everything else on the machine."""
+    pids = app_pid if isinstance(app_pid, list) else [app_pid]
+    app_cpu = lambda: sum(proc_cpu(p) for p in pids)  # noqa: E731
+    t0, a0, h0, w0 = time.monotonic(), app_cpu(), host_busy(), children_cpu()
     p0 = postgres_cpu() if backend == "postgres" else {}
     r = fn(*args)
     secs = max(time.monotonic() - t0, 1e-6)
     res = r[0] if isinstance(r, tuple) else r
-    app = (proc_cpu(app_pid) - a0) / secs
+    app = (app_cpu() - a0) / secs
     pg = postgres_cpu_since(p0) / secs if backend == "postgres" else 0.0
     wrk_ = (children_cpu() - w0) / secs
     host = (host_busy() - h0) / secs
@@ -156,6 +159,7 @@ class Server:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self._log = open(self.logfile, "ab")
+        started = time.monotonic()
         self.proc = subprocess.Popen(
             [self.binary, "--database-url", self.db_url, "serve", "--no-worker",
              "--listen", f"127.0.0.1:{port}"],
@@ -163,7 +167,15 @@ class Server:
         if not wait_http(self.url + "/readyz", 60, self.proc):
             stop(self.proc)
             raise RuntimeError(f"server did not become ready; see {self.logfile}")
+        self.ready_seconds = time.monotonic() - started
         return self
+
+    def rss_mb(self) -> float:
+        """The server's resident set now."""
+        for line in open(f"/proc/{self.proc.pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
 
     def __exit__(self, *exc):
         stop(self.proc)

@@ -1,4 +1,5 @@
--- GET a rotating list of paths (one per line in the file given as first argument).
+-- GET a rotating list of paths (one per line in the file given as first argument),
+-- asking for compressed answers as every phone's browser does.
 -- Usage: wrk ... -s get.lua URL -- PATHS_FILE [COOKIE]
 local C = dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 local threads = {}
@@ -11,7 +12,7 @@ end
 
 function init(args)
   paths = C.read_lines(args[1])
-  headers = {}
+  headers = { ["Accept-Encoding"] = "gzip, deflate, br" }
   if args[2] and #args[2] > 0 then headers["Cookie"] = args[2] end
   -- Start each thread at a different place in the list.
   i = (tid * 7919) % #paths
