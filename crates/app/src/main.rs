@@ -86,16 +86,40 @@ enum OpinionCmd {
     },
 }
 
-fn init_tracing(format: &str) {
+/// Logs go to standard output through a writer thread: a request never
+/// waits on the terminal or the log file, nor on another request's line
+/// (one line per request under load was the larger part of a kept page's
+/// cost). Lines are never dropped; the returned guard flushes them at exit.
+/// Colours only on a terminal.
+fn init_tracing(format: &str) -> tracing_appender::non_blocking::WorkerGuard {
+    use std::io::IsTerminal;
+    use std::os::fd::AsFd;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter);
+    // The log thread writes what has queued up in one go and flushes when
+    // the queue is empty, so it writes to standard output's descriptor
+    // through a buffer of its own rather than line by line.
+    let out: Box<dyn std::io::Write + Send> = match std::io::stdout().as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(std::io::BufWriter::with_capacity(
+            64 << 10,
+            std::fs::File::from(fd),
+        )),
+        Err(_) => Box::new(std::io::stdout()),
+    };
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(out);
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(std::io::stdout().is_terminal());
     if format == "json" {
         b.json().init();
     } else {
         b.init();
     }
+    guard
 }
 
 #[tokio::main]
@@ -117,7 +141,7 @@ async fn main() -> anyhow::Result<()> {
             log_format: cli.log_format.clone(),
         },
     )?;
-    init_tracing(&cfg.log_format);
+    let _flush_logs_at_exit = init_tracing(&cfg.log_format);
     let store = store::Store::connect(&cfg.database_url)
         .await
         .context("cannot open the database")?
