@@ -55,29 +55,15 @@ pub struct Urls {
 }
 
 /// Each file gzipped, once.
-static GZIPPED: LazyLock<[Vec<u8>; FILES.len()]> = LazyLock::new(|| {
-    FILES.each_ref().map(|a| {
-        use std::io::Write;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        // Writing to memory cannot fail; an empty result would only be sent plain.
-        let _ = gz.write_all(a.bytes);
-        gz.finish().unwrap_or_default()
-    })
-});
+static GZIPPED: LazyLock<[Vec<u8>; FILES.len()]> =
+    LazyLock::new(|| FILES.each_ref().map(|a| crate::encoding::gzip(a.bytes, 9)));
 
 /// Each file in brotli, once (quality 9: nearly the best, in a fraction of
 /// the time of 11).
 static BROTLI: LazyLock<[Vec<u8>; FILES.len()]> = LazyLock::new(|| {
-    FILES.each_ref().map(|a| {
-        use std::io::Write;
-        let mut out = Vec::new();
-        {
-            let mut br = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
-            // Writing to memory cannot fail; an empty result would only be sent otherwise.
-            let _ = br.write_all(a.bytes);
-        }
-        out
-    })
+    FILES
+        .each_ref()
+        .map(|a| crate::encoding::brotli(a.bytes, 9))
 });
 
 /// Compresses every file ahead, on the blocking pool (brotli at quality 9
@@ -127,24 +113,15 @@ pub async fn file(
     } else {
         "public, max-age=300"
     };
-    let accepts = |coding: &str| {
-        headers
-            .get_all(header::ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .any(|v| v.split(',').any(|e| e.trim().starts_with(coding)))
-    };
     let head = [
         (header::CONTENT_TYPE, a.content_type),
         (header::CACHE_CONTROL, cache),
         (header::VARY, "Accept-Encoding"),
     ];
-    let encoded = if accepts("br") && !BROTLI[i].is_empty() {
-        Some(("br", BROTLI[i].as_slice()))
-    } else if accepts("gzip") && !GZIPPED[i].is_empty() {
-        Some(("gzip", GZIPPED[i].as_slice()))
-    } else {
-        None
+    let encoded = match crate::encoding::preferred(&headers) {
+        Some("br") if !BROTLI[i].is_empty() => Some(("br", BROTLI[i].as_slice())),
+        Some(_) if !GZIPPED[i].is_empty() => Some(("gzip", GZIPPED[i].as_slice())),
+        _ => None,
     };
     match encoded {
         Some((coding, bytes)) => {

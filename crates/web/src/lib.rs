@@ -9,6 +9,7 @@ mod calendar;
 pub mod device;
 mod documents;
 mod door;
+mod encoding;
 mod error;
 mod forms;
 mod limits;

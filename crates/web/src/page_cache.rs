@@ -9,18 +9,20 @@
 //! `page_fresh` (one second), which bounds what another node's writes can
 //! leave unseen should the notice of them be lost. Signed-in viewers, whose
 //! pages carry their own actions, are always read afresh.
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
-use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::{AppState, encoding};
 
 /// A page or a page's data as read at one count of the writes this node
 /// knows of, within one period of `page_fresh` (by the clock of this
@@ -35,12 +37,6 @@ struct Key {
 /// What a kept value costs the cache, roughly in bytes.
 pub trait Weigh {
     fn weigh(&self) -> u64;
-}
-
-impl Weigh for Bytes {
-    fn weigh(&self) -> u64 {
-        self.len() as u64
-    }
 }
 
 #[derive(Clone)]
@@ -118,8 +114,78 @@ fn period(since: Duration, fresh: Duration) -> u64 {
     u64::try_from(since.as_millis() / fresh.as_millis().max(1)).unwrap_or(u64::MAX)
 }
 
+/// A kept page or document, with its compressed forms made once, when a
+/// browser first asks for each: a phone on a slow connection gets a kept
+/// page compressed without the server compressing it again per visit.
+pub struct KeptBody {
+    raw: Bytes,
+    brotli: OnceLock<Bytes>,
+    gzip: OnceLock<Bytes>,
+}
+
+impl KeptBody {
+    fn new(raw: Bytes) -> Arc<Self> {
+        Arc::new(KeptBody {
+            raw,
+            brotli: OnceLock::new(),
+            gzip: OnceLock::new(),
+        })
+    }
+
+    /// The body in `coding` (`br` or `gzip`), made on first use.
+    fn encoded(&self, coding: &str) -> Bytes {
+        match coding {
+            "br" => self
+                .brotli
+                .get_or_init(|| encoding::brotli(&self.raw, 5).into()),
+            _ => self
+                .gzip
+                .get_or_init(|| encoding::gzip(&self.raw, 6).into()),
+        }
+        .clone()
+    }
+
+    /// The plain body, marked so that [`send_compressed`] may swap in a
+    /// compressed form the browser takes.
+    fn response(self: Arc<Self>, content_type: &'static str) -> Response {
+        let mut r = ([(header::CONTENT_TYPE, content_type)], self.raw.clone()).into_response();
+        r.extensions_mut().insert(Compressible(self));
+        r
+    }
+}
+
+impl Weigh for Arc<KeptBody> {
+    /// The plain body, and room for its compressed forms.
+    fn weigh(&self) -> u64 {
+        self.raw.len() as u64 * 3 / 2
+    }
+}
+
+#[derive(Clone)]
+struct Compressible(Arc<KeptBody>);
+
+/// Sends a kept body in the best encoding the browser takes, compressed
+/// once for every visitor; other responses pass on to the compression
+/// layer, which leaves these alone (they carry `Content-Encoding`).
+pub async fn send_compressed(req: Request, next: Next) -> Response {
+    let coding = encoding::preferred(req.headers());
+    let mut res = next.run(req).await;
+    let Some(Compressible(body)) = res.extensions_mut().remove::<Compressible>() else {
+        return res;
+    };
+    let Some(coding) = coding else {
+        return res;
+    };
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.remove(header::CONTENT_LENGTH);
+    *res.body_mut() = Body::from(body.encoded(coding));
+    res
+}
+
 /// Rendered pages and documents.
-pub type PageCache = Kept<Bytes>;
+pub type PageCache = Kept<Arc<KeptBody>>;
 
 impl Default for PageCache {
     fn default() -> Self {
@@ -163,12 +229,12 @@ impl PageCache {
         render: impl Future<Output = AppResult<String>>,
     ) -> AppResult<Response> {
         let key = if viewer.care { key + "#care" } else { key };
-        let read = async { Ok(render.await?.into()) };
+        let read = async { Ok(KeptBody::new(render.await?.into())) };
         let html = match current {
             Some(state) => self.get_for(state, viewer, key, read).await?,
             None => self.get_versioned(key, read).await?,
         };
-        Ok(Html(html).into_response())
+        Ok(html.response("text/html; charset=utf-8"))
     }
 
     /// A public JSON document that is the same for every viewer.
@@ -182,10 +248,10 @@ impl PageCache {
             .get(state, key, async {
                 let value = render.await?;
                 serde_json::to_vec(&value)
-                    .map(Bytes::from)
+                    .map(|v| KeptBody::new(v.into()))
                     .map_err(|e| AppError::Internal(e.into()))
             })
             .await?;
-        Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+        Ok(body.response("application/json"))
     }
 }

@@ -381,6 +381,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(RequestBodyLimitLayer::new(cfg.body_limit.max(cfg.upload_limit))),
         )
         .layer(middleware::from_fn(crate::error::render_errors))
+        .layer(middleware::from_fn(crate::page_cache::send_compressed))
         .layer(compression())
 }
 
