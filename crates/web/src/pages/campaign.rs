@@ -3,7 +3,7 @@
 //! conveners' forms that count a topic or a meeting in.
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, Redirect};
+use axum::response::{Html, Redirect, Response};
 use domain::{CampaignPlan, MeetingId, RegionId, RoomId};
 use serde::Deserialize;
 
@@ -110,7 +110,16 @@ pub async fn campaign(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-) -> AppResult<Html<String>> {
+) -> AppResult<Response> {
+    // The same for every visitor without a sign-in: kept for all of them.
+    let page = render_campaign(&state, &viewer, id);
+    state
+        .pages
+        .html(&state, &viewer, format!("/campaigns/{id}"), page)
+        .await
+}
+
+async fn render_campaign(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<String> {
     let c = state.store.campaign(id).await?;
     let progress = state.store.campaign_progress(id).await?;
     let mut totals = [0; 4];
@@ -119,12 +128,12 @@ pub async fn campaign(
             *t += n;
         }
     }
-    Ok(Html(render(&CampaignPage {
-        nav: Nav::of(&viewer),
+    Ok(render(&CampaignPage {
+        nav: Nav::of(viewer),
         c,
         progress,
         totals,
-    })))
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]

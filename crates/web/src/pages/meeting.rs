@@ -1,7 +1,7 @@
 //! A meeting's page: when and where, its agenda, and the convener's controls.
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::response::Response;
 use domain::{MeetingCtx, MeetingId};
 
 use crate::AppState;
@@ -47,7 +47,15 @@ pub async fn meeting(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<MeetingId>,
-) -> AppResult<Html<String>> {
+) -> AppResult<Response> {
+    // What differs between viewers is what their roles let them do, so a
+    // visitor without a sign-in is served the page kept for all of them.
+    let key = format!("/m/{}", id.0);
+    let page = render_meeting(&state, &viewer, id);
+    state.pages.html(&state, &viewer, key, page).await
+}
+
+async fn render_meeting(state: &AppState, viewer: &Viewer, id: MeetingId) -> AppResult<String> {
     let m = state.store.meeting(id).await?;
     let room = state.store.room(m.room).await?;
     let agenda = state.store.agenda(id).await?;
@@ -59,20 +67,20 @@ pub async fn meeting(
         .iter()
         .map(|c| c.code())
         .collect();
-    let attendance = super::meeting_day::attendance(&state, &viewer, &m).await?;
-    let minutes = super::minutes::form_for(&state, &viewer, &m).await?;
+    let attendance = super::meeting_day::attendance(state, viewer, &m).await?;
+    let minutes = super::minutes::form_for(state, viewer, &m).await?;
     let campaign = state
         .store
         .campaign_of_meeting(id)
         .await?
         .map(|c| (c.id, c.name));
     let campaigns_to_join =
-        super::campaign::campaigns_to_join(&state, &viewer, m.room, campaign.as_ref().map(|c| c.0))
+        super::campaign::campaigns_to_join(state, viewer, m.room, campaign.as_ref().map(|c| c.0))
             .await?;
     let minutes_published = state.store.minutes(id).await?.published_at.is_some();
     let rooms = vec![room.clone()];
     let page = MeetingPage {
-        nav: Nav::of(&viewer),
+        nav: Nav::of(viewer),
         id: m.id.0,
         title: m.title,
         place: m.place,
@@ -90,5 +98,5 @@ pub async fn meeting(
         campaign,
         campaigns_to_join,
     };
-    Ok(Html(render(&page)))
+    Ok(render(&page))
 }
