@@ -175,6 +175,10 @@ pub struct TopicData {
     photos: Vec<store::Photo>,
     /// Likes from accounts, counted for results only.
     verified_likes: u64,
+    /// Each task's named clerk (承办人).
+    clerks: Vec<(domain::TaskId, String)>,
+    /// The last rating, which says why a reopened topic came back.
+    last_rating: Option<String>,
 }
 
 impl crate::page_cache::Weigh for std::sync::Arc<TopicData> {
@@ -200,11 +204,29 @@ async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<Topi
         Some(m) => Some(state.store.topic(m).await?.tracking_no),
         None => None,
     };
+    let tasks = state.store.tasks_of_topic(id).await?;
+    let mut clerks = Vec::new();
+    for k in &tasks {
+        if let Some(a) = k.assignee {
+            clerks.push((k.id, state.store.user(a).await?.display_name));
+        }
+    }
+    let last_rating = match t.state {
+        TopicState::Reopened => state
+            .store
+            .ratings(id)
+            .await?
+            .pop()
+            .map(|r| format!("{}。{}", r.satisfaction.label_zh(), r.comment)),
+        _ => None,
+    };
     Ok(std::sync::Arc::new(TopicData {
+        clerks,
+        last_rating,
         room: state.store.room(t.room).await?,
         ctx: state.store.topic_context(&t).await?,
         depts: state.store.departments_serving(&t.region).await?,
-        tasks: state.store.tasks_of_topic(id).await?,
+        tasks,
         opinions: state.store.opinions(id).await?,
         orders: state.store.orders_of_topic(id).await?,
         shares: state.store.shares_of_topic(id).await?,
@@ -262,6 +284,8 @@ pub async fn topic(
         campaign,
         photos,
         verified_likes,
+        clerks,
+        last_rating,
     } = TopicData::clone(&data);
     if let Some(target) = &merged_into
         && q.stay.is_none()
@@ -279,12 +303,7 @@ pub async fn topic(
         (TopicState::Reopened, Some(e)) if e.kind == EventKind::FollowUpFailed => {
             Some(format!("跟踪回访：{}", e.detail.text_zh()))
         }
-        (TopicState::Reopened, _) => state
-            .store
-            .ratings(id)
-            .await?
-            .pop()
-            .map(|r| format!("{}。{}", r.satisfaction.label_zh(), r.comment)),
+        (TopicState::Reopened, _) => last_rating,
         _ => None,
     };
     let when = crate::calendar::Deadlines::now(&state).await?;
@@ -297,12 +316,9 @@ pub async fn topic(
     };
     let region = t.region.clone();
     // 承办人: each task's named clerk, and whom a department's head may name.
-    let mut clerk_of = Vec::new();
+    let clerk_of = clerks;
     let mut staff_of = Vec::new();
     for k in &tasks {
-        if let Some(a) = k.assignee {
-            clerk_of.push((k.id, state.store.user(a).await?.display_name));
-        }
         if viewer.actor.is_head_of(k.department) {
             let staff = state.store.department_staff(k.department).await?;
             let staff: Vec<(i64, String)> = staff
