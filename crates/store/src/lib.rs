@@ -66,7 +66,7 @@ pub use model::{
 pub use outbox::{OutState, OutboxId, OutboxItem};
 pub use second_factor::{FactorUse, SecondFactor, SessionStage};
 pub use stage::campaign::{Campaign, RoomProgress};
-pub use stage::deliberation::{OpenDeliberation, STATEMENT_MAX, parse_statement};
+pub use stage::deliberation::{Ballot, OpenDeliberation, STATEMENT_MAX, parse_statement};
 pub use stage::duty::{DutyMeeting, DutyRecord, DutyTopic};
 pub use stage::follow_up::FollowUp;
 pub use stage::intake::{NewPhoto, SupportOutcome, device_key, key_of, person_key, user_key};

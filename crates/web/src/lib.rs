@@ -153,6 +153,8 @@ pub struct Services {
     pub pages: Arc<page_cache::PageCache>,
     /// What every viewer sees of a topic's page, for those without a sign-in.
     pub topics: Arc<page_cache::Kept<Arc<pages::topic::TopicData>>>,
+    /// What deliberations' voting pages show every voter alike.
+    pub ballots: Arc<page_cache::Kept<Arc<pages::deliberation::VoteShared>>>,
     /// The official calendar, re-read once a minute.
     pub calendar: calendar::KeptCalendar,
     /// The key that signs device cookies, read from the store on first use.
@@ -200,6 +202,7 @@ impl AppState {
             docs: Arc::default(),
             pages: Arc::default(),
             topics: Arc::new(page_cache::Kept::new(5_000, 32 << 20)),
+            ballots: Arc::new(page_cache::Kept::new(500, 16 << 20)),
             home_counts: Arc::default(),
             calendar: calendar::KeptCalendar::default(),
             device_key: tokio::sync::OnceCell::new(),

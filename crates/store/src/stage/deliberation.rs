@@ -393,33 +393,22 @@ impl Store {
         Ok(rows.into_iter().map(StatementId).collect())
     }
 
-    /// The next statement for this voter: approved, not yet voted on, the highest
-    /// priority of the latest result (ties and statements without one by tid).
+    /// The next statement for this voter: see [`Ballot::next_for`].
     pub async fn next_statement(
         &self,
         id: DeliberationId,
         voter: &str,
     ) -> Result<Option<Statement>> {
         let voted = self.voted_by(id, voter).await?;
-        let priorities = self.priorities(id).await?;
-        let mut open: Vec<Statement> = self
-            .statements(id)
-            .await?
-            .into_iter()
-            .filter(|s| s.state == StatementState::Approved && !voted.contains(&s.id))
-            .collect();
-        let prio = |s: &Statement| {
-            u64::try_from(s.tid)
-                .ok()
-                .and_then(|t| priorities.get(&t).copied())
-                // New statements have no priority yet: show them early, as Pol.is does.
-                .unwrap_or(f64::INFINITY)
-        };
-        if priorities.is_empty() {
-            return Ok(open.into_iter().next());
-        }
-        open.sort_by(|a, b| prio(b).total_cmp(&prio(a)).then(a.tid.cmp(&b.tid)));
-        Ok(open.into_iter().next())
+        Ok(self.ballot(id).await?.next_for(&voted))
+    }
+
+    /// What every voter's next statement is chosen from.
+    pub async fn ballot(&self, id: DeliberationId) -> Result<Ballot> {
+        Ok(Ballot {
+            statements: self.statements(id).await?,
+            priorities: self.priorities(id).await?,
+        })
     }
 
     async fn priorities(&self, id: DeliberationId) -> Result<BTreeMap<u64, f64>> {
@@ -526,5 +515,39 @@ impl Store {
         .await?;
         w.commit().await?;
         d.try_into()
+    }
+}
+
+/// A deliberation's statements and the latest opinion map's priorities:
+/// the same for every voter, so a page may keep it and pick each voter's
+/// next statement from it with only that voter's votes read.
+#[derive(Debug, Clone)]
+pub struct Ballot {
+    /// Every statement, by tid.
+    pub statements: Vec<Statement>,
+    priorities: BTreeMap<u64, f64>,
+}
+
+impl Ballot {
+    /// The next statement for a voter who has voted on `voted`: approved,
+    /// not yet voted on, the highest priority of the latest result (ties
+    /// and statements without one by tid).
+    pub fn next_for(&self, voted: &BTreeSet<StatementId>) -> Option<Statement> {
+        let mut open = self
+            .statements
+            .iter()
+            .filter(|s| s.state == StatementState::Approved && !voted.contains(&s.id));
+        let prio = |s: &Statement| {
+            u64::try_from(s.tid)
+                .ok()
+                .and_then(|t| self.priorities.get(&t).copied())
+                // New statements have no priority yet: show them early, as Pol.is does.
+                .unwrap_or(f64::INFINITY)
+        };
+        if self.priorities.is_empty() {
+            return open.next().cloned();
+        }
+        open.min_by(|a, b| prio(b).total_cmp(&prio(a)).then(a.tid.cmp(&b.tid)))
+            .cloned()
     }
 }

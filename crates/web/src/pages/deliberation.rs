@@ -53,36 +53,84 @@ async fn may(
     Ok(domain::allowed_deliberation(&ctx, actor).contains(&mv))
 }
 
+/// What a deliberation's voting page shows every voter alike. Kept
+/// (`AppState::ballots`) until the next write, so a view reads only the
+/// viewer's own votes; a vote is a write, so the next view sees it.
+pub struct VoteShared {
+    d: store::Deliberation,
+    topic_title: String,
+    tracking_no: String,
+    ballot: store::Ballot,
+}
+
+impl crate::page_cache::Weigh for std::sync::Arc<VoteShared> {
+    /// Roughly: the statements' text and a little for each.
+    fn weigh(&self) -> u64 {
+        let text: usize = self
+            .ballot
+            .statements
+            .iter()
+            .map(|s| s.text.len() + 128)
+            .sum();
+        (self.topic_title.len() + 512 + text) as u64
+    }
+}
+
+async fn vote_shared(
+    state: &AppState,
+    id: DeliberationId,
+) -> AppResult<std::sync::Arc<VoteShared>> {
+    let d = state.store.deliberation(id).await?;
+    let topic = state.store.topic(d.topic).await?;
+    Ok(std::sync::Arc::new(VoteShared {
+        ballot: state.store.ballot(id).await?,
+        topic_title: topic.title,
+        tracking_no: topic.tracking_no,
+        d,
+    }))
+}
+
 pub async fn vote_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<DeliberationId>,
     Query(q): Query<DeliberationQuery>,
 ) -> AppResult<Html<String>> {
-    let d = state.store.deliberation(id).await?;
-    let topic = state.store.topic(d.topic).await?;
-    let voter = viewer.liker_key();
-    let statements = state.store.statements(id).await?;
-    let voted_ids = state.store.voted_by(id, &voter).await?;
-    let approved: Vec<&store::Statement> = statements
+    let shared = state
+        .ballots
+        .get_for(&state, &viewer, id.0.to_string(), vote_shared(&state, id))
+        .await?;
+    let VoteShared {
+        d,
+        topic_title,
+        tracking_no,
+        ballot,
+    } = &*shared;
+    let voted_ids = state.store.voted_by(id, &viewer.liker_key()).await?;
+    let approved: Vec<&store::Statement> = ballot
+        .statements
         .iter()
         .filter(|s| s.state == StatementState::Approved)
         .collect();
+    // Moderating needs a sign-in: a visitor without one is spared the read.
+    let convener =
+        viewer.user.is_some() && may(&state, d, &viewer.actor, DeliberationMove::Moderate).await?;
     let page = VotePage {
         nav: Nav::of(&viewer),
         id,
-        topic_title: topic.title,
-        tracking_no: topic.tracking_no,
+        topic_title: topic_title.clone(),
+        tracking_no: tracking_no.clone(),
         open: d.state == DeliberationState::Open,
-        next: state.store.next_statement(id, &voter).await?,
+        next: ballot.next_for(&voted_ids),
         voted: approved
             .iter()
             .filter(|s| voted_ids.contains(&s.id))
             .count(),
         total: approved.len(),
         added: q.added.unwrap_or_default(),
-        convener: may(&state, &d, &viewer.actor, DeliberationMove::Moderate).await?,
-        pending: statements
+        convener,
+        pending: ballot
+            .statements
             .iter()
             .filter(|s| s.state == StatementState::Pending)
             .count(),
