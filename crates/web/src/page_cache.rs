@@ -9,7 +9,7 @@
 //! `page_fresh` (one second), which bounds what another node's writes can
 //! leave unseen should the notice of them be lost. Signed-in viewers, whose
 //! pages carry their own actions, are always read afresh.
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -19,6 +19,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
+use tokio::sync::OnceCell;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
@@ -119,30 +120,39 @@ fn period(since: Duration, fresh: Duration) -> u64 {
 /// page compressed without the server compressing it again per visit.
 pub struct KeptBody {
     raw: Bytes,
-    brotli: OnceLock<Bytes>,
-    gzip: OnceLock<Bytes>,
+    brotli: OnceCell<Bytes>,
+    gzip: OnceCell<Bytes>,
 }
 
 impl KeptBody {
     fn new(raw: Bytes) -> Arc<Self> {
         Arc::new(KeptBody {
             raw,
-            brotli: OnceLock::new(),
-            gzip: OnceLock::new(),
+            brotli: OnceCell::new(),
+            gzip: OnceCell::new(),
         })
     }
 
-    /// The body in `coding` (`br` or `gzip`), made on first use.
-    fn encoded(&self, coding: &str) -> Bytes {
-        match coding {
-            "br" => self
-                .brotli
-                .get_or_init(|| encoding::brotli(&self.raw, 5).into()),
-            _ => self
-                .gzip
-                .get_or_init(|| encoding::gzip(&self.raw, 6).into()),
-        }
-        .clone()
+    /// The body in `coding` (`br` or `gzip`), compressed on the blocking
+    /// pool on first use while other visitors wait without holding a
+    /// thread; `None` if that failed (the plain body is sent).
+    async fn encoded(&self, coding: &'static str) -> Option<Bytes> {
+        let cell = if coding == "br" {
+            &self.brotli
+        } else {
+            &self.gzip
+        };
+        let raw = self.raw.clone();
+        cell.get_or_try_init(|| async move {
+            tokio::task::spawn_blocking(move || match coding {
+                "br" => Bytes::from(encoding::brotli(&raw, 5)),
+                _ => Bytes::from(encoding::gzip(&raw, 6)),
+            })
+            .await
+        })
+        .await
+        .ok()
+        .cloned()
     }
 
     /// The plain body, marked so that [`send_compressed`] may swap in a
@@ -176,11 +186,14 @@ pub async fn send_compressed(req: Request, next: Next) -> Response {
     let Some(coding) = coding else {
         return res;
     };
+    let Some(encoded) = body.encoded(coding).await else {
+        return res;
+    };
     let headers = res.headers_mut();
     headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
     headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.remove(header::CONTENT_LENGTH);
-    *res.body_mut() = Body::from(body.encoded(coding));
+    *res.body_mut() = Body::from(encoded);
     res
 }
 

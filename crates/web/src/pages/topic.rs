@@ -284,7 +284,7 @@ pub async fn topic(
         campaign,
         photos,
         verified_likes,
-        clerks,
+        clerks: clerk_of,
         last_rating,
     } = TopicData::clone(&data);
     if let Some(target) = &merged_into
@@ -316,7 +316,6 @@ pub async fn topic(
     };
     let region = t.region.clone();
     // 承办人: each task's named clerk, and whom a department's head may name.
-    let clerk_of = clerks;
     let mut staff_of = Vec::new();
     for k in &tasks {
         if viewer.actor.is_head_of(k.department) {
