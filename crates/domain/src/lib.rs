@@ -16,9 +16,11 @@ mod channel;
 mod deliberation;
 mod error;
 mod event;
+mod figures;
 mod ids;
 mod import;
 mod intake;
+mod kpi;
 mod labels;
 mod live;
 mod mail;
@@ -31,6 +33,7 @@ mod outbound;
 mod password;
 pub mod patterns;
 mod people;
+mod period;
 mod region;
 mod research;
 mod review;
@@ -72,6 +75,9 @@ pub use deliberation::{
 };
 pub use error::DomainError;
 pub use event::EventKind;
+pub use figures::{
+    Counter, EventFacts, Key, Reading, TRIAGE_DAYS_CAP, Tally, TaskTiming, counts_for,
+};
 pub use ids::{
     DeliberationId, DepartmentId, MeetingId, NotificationId, OpinionId, OrderId, RegionId,
     ReviewSessionId, RoomId, StatementId, TaskId, TopicId, UserId,
@@ -84,6 +90,7 @@ pub use intake::{
     ANONYMOUS, PhotoCtx, check_support, check_supporter_rating, photos_visible, publish_photos,
     reveal_phone, shown_submitter,
 };
+pub use kpi::{Behind, Kpi};
 pub use live::{
     SpeakerState, VoteChoice, VoteMode, check_hands, may_ask_to_speak, may_run, passed,
 };
@@ -109,6 +116,7 @@ pub use outbound::{
 };
 pub use password::choose_password;
 pub use people::{Actor, Grant, ParticipantCategory, Role, Scope, ScopeKind};
+pub use period::{Month, Period};
 pub use region::{RegionLevel, RegionPath};
 pub use research::{
     Analysis, AnalysisSection, Participant, ResearchMethod, ResearchPlan, ResearchProgress,
