@@ -223,6 +223,11 @@ def _ctx_sqlite(con: sqlite3.Connection) -> Context:
                    [r[0] for r in q("tracking")], m[0], m[1], m[2])
 
 
+# Rows written around the store: its figures (工作指标) are counted again from
+# the timeline the next time `shangliang migrate` runs.
+PENDING_FIGURES = "INSERT INTO settings (key, value) VALUES ('figures_pending', '1') ON CONFLICT DO NOTHING"
+
+
 def bulk_sqlite(path: str, n_topics: int, n_likes: int, log=print) -> dict:
     t0 = time.monotonic()
     con = sqlite3.connect(path, isolation_level=None)
@@ -240,6 +245,7 @@ def bulk_sqlite(path: str, n_topics: int, n_likes: int, log=print) -> dict:
     ins("topics", TOPIC_COLS, topics)
     ins("topic_events", EVENT_COLS, events)
     ins("likes", LIKE_COLS, likes)
+    con.execute(PENDING_FIGURES)
     con.execute("COMMIT")
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
@@ -298,6 +304,7 @@ def bulk_pg(url: str, n_topics: int, n_likes: int, log=print) -> dict:
         buf.write("\\.\n")
     for table in ("topics", "topic_events", "likes"):
         buf.write(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM \"{table}\"));\n")
+    buf.write(PENDING_FIGURES + ";\n")
     buf.write("COMMIT;\nVACUUM ANALYZE;\n")
     psql(url, "", stdin=buf.getvalue())
     t2 = time.monotonic()

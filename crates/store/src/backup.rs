@@ -111,7 +111,8 @@ macro_rules! every_table {
             recovery_code,
             webhook,
             outbox,
-            api_key
+            api_key,
+            figure_count
         )
     };
 }

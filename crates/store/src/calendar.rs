@@ -83,31 +83,7 @@ impl Store {
 
     /// Every schedule entered, as the domain counts working days with it.
     pub async fn calendar(&self) -> Result<Calendar> {
-        let years = calendar_year::Entity::find().all(self.conn()).await?;
-        let days = calendar_day::Entity::find().all(self.conn()).await?;
-        let mut schedules: BTreeMap<i32, YearSchedule> = years
-            .into_iter()
-            .map(|y| {
-                let schedule = YearSchedule {
-                    year: y.year,
-                    days_off: BTreeMap::new(),
-                    working_weekends: BTreeSet::new(),
-                    source: y.source,
-                };
-                (y.year, schedule)
-            })
-            .collect();
-        for d in days {
-            let Some(year) = schedules.get_mut(&d.day.year()) else {
-                continue;
-            };
-            if d.off {
-                year.days_off.insert(d.day, d.name);
-            } else {
-                year.working_weekends.insert(d.day);
-            }
-        }
-        Ok(Calendar::new(schedules.into_values()))
+        calendar_on(self.conn()).await
     }
 
     /// Enters (or replaces) these years' schedules, each whole, in one
@@ -175,6 +151,35 @@ pub(crate) async fn save_on(
         }
     }
     Ok(())
+}
+
+/// Every schedule entered, read on a connection or inside a write.
+pub(crate) async fn calendar_on(conn: &impl sea_orm::ConnectionTrait) -> Result<Calendar> {
+    let years = calendar_year::Entity::find().all(conn).await?;
+    let days = calendar_day::Entity::find().all(conn).await?;
+    let mut schedules: BTreeMap<i32, YearSchedule> = years
+        .into_iter()
+        .map(|y| {
+            let schedule = YearSchedule {
+                year: y.year,
+                days_off: BTreeMap::new(),
+                working_weekends: BTreeSet::new(),
+                source: y.source,
+            };
+            (y.year, schedule)
+        })
+        .collect();
+    for d in days {
+        let Some(year) = schedules.get_mut(&d.day.year()) else {
+            continue;
+        };
+        if d.off {
+            year.days_off.insert(d.day, d.name);
+        } else {
+            year.working_weekends.insert(d.day);
+        }
+    }
+    Ok(Calendar::new(schedules.into_values()))
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod auth;
 mod backup;
 mod calendar;
 mod directory;
+mod figures;
 mod kpi;
 mod like_queue;
 mod likes;
@@ -57,6 +58,7 @@ pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck,
 pub use backup::{ContentHashes, Restore, table_names};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
+pub use figures::{FigureTopic, Ranked};
 pub use like_queue::LikeQueue;
 pub use likes::{LikeOutcome, VisitorMarks};
 pub use model::{
@@ -241,7 +243,7 @@ impl Store {
     /// Applies every pending migration.
     pub async fn migrate(&self) -> Result<()> {
         migration::Migrator::up(&self.db, None).await?;
-        Ok(())
+        self.fill_figures_once().await
     }
 
     /// True when the schema has never been created (used to decide whether demo data may be loaded).

@@ -182,6 +182,13 @@ impl Store {
                 .filter(topic::Column::Id.is_in(added.keys().copied()))
                 .exec_with_returning(&w.tx)
                 .await?;
+            crate::figures::count_likes(
+                &w,
+                updated
+                    .iter()
+                    .map(|r| (r.room_id, r.region_path.clone(), added[&r.id])),
+            )
+            .await?;
             let now: HashMap<i64, i64> =
                 updated.into_iter().map(|r| (r.id, r.like_count)).collect();
             for t in topics.values_mut() {

@@ -471,13 +471,19 @@ pub(crate) async fn add_event(
     let facts = serde_json::to_value(&detail)
         .map_err(|e| StoreError::Corrupt(format!("event facts: {e}")))?;
     let data = facts.to_string();
-    let (tracking_no, region_path): (String, String) = topic::Entity::find_by_id(topic_id)
-        .select_only()
-        .columns([topic::Column::TrackingNo, topic::Column::RegionPath])
-        .into_tuple()
+    let row = topic::Entity::find_by_id(topic_id)
         .one(&w.tx)
         .await?
         .ok_or(StoreError::NotFound("议题"))?;
+    crate::figures::count_event(
+        w,
+        &crate::figures::TopicFacts::of(&row)?,
+        task_id,
+        kind,
+        &detail,
+    )
+    .await?;
+    let (tracking_no, region_path) = (row.tracking_no, row.region_path);
     w.push_audit(crate::audit::PendingEntry {
         what: domain::AuditWhat::Topic(kind),
         target: tracking_no,

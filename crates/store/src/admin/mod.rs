@@ -175,6 +175,7 @@ impl Store {
             .exec(&w.tx)
             .await?;
         move_paths(&w, &old, &new).await?;
+        crate::figures::rebuild_in(&w).await?;
         w.audit(
             AuditWhat::Other(AuditAction::RegionMoved),
             format!("region:{}", id.0),

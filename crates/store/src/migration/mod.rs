@@ -28,6 +28,7 @@ mod m0031_region_categories;
 mod m0032_outbox;
 mod m0033_notice_email;
 mod m0034_api_keys;
+mod m0035_figures;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_outbox::M0032Outbox),
             Box::new(m0033_notice_email::M0033NoticeEmail),
             Box::new(m0034_api_keys::M0034ApiKeys),
+            Box::new(m0035_figures::M0035Figures),
         ]
     }
 }

@@ -127,6 +127,9 @@ impl Store {
         let mut am: meeting::ActiveModel = row.clone().into();
         am.state = Set(t.to.code().to_owned());
         let updated = am.update(&w.tx).await?;
+        if t.to == MeetingState::Closed {
+            crate::figures::count_meeting_closed(&w, &row).await?;
+        }
         if let Some(event) = t.event {
             let topic_ids: Vec<i64> = agenda_item::Entity::find()
                 .select_only()
