@@ -317,8 +317,8 @@ impl Reading {
     pub fn text_zh(&self) -> String {
         match self {
             Reading::Count(n) => n.to_string(),
-            Reading::Percent(Some(p)) => format!("{}%", trim(*p)),
-            Reading::Days(Some(d)) => format!("{} 天", trim(*d)),
+            Reading::Percent(Some(p)) => format!("{}%", one_decimal(*p)),
+            Reading::Days(Some(d)) => format!("{} 天", one_decimal(*d)),
             Reading::Percent(None) | Reading::Days(None) => "—".to_owned(),
         }
     }
@@ -332,8 +332,8 @@ impl Reading {
     }
 }
 
-/// One decimal at most, none when it is whole.
-fn trim(x: f64) -> String {
+/// One decimal at most, none when it is whole: 2.5, 3.
+pub fn one_decimal(x: f64) -> String {
     let r = (x * 10.0).round() / 10.0;
     if r.fract() == 0.0 {
         format!("{r:.0}")

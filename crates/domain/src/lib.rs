@@ -76,7 +76,7 @@ pub use deliberation::{
 pub use error::DomainError;
 pub use event::EventKind;
 pub use figures::{
-    Counter, EventFacts, Key, Reading, TRIAGE_DAYS_CAP, Tally, TaskTiming, counts_for,
+    Counter, EventFacts, Key, Reading, TRIAGE_DAYS_CAP, Tally, TaskTiming, counts_for, one_decimal,
 };
 pub use ids::{
     DeliberationId, DepartmentId, MeetingId, NotificationId, OpinionId, OrderId, RegionId,

@@ -211,6 +211,9 @@ table! {
     post "/admin/regions/{id}/categories"  Policy::AnyOf(ADMIN) => pages::admin::regions::set_categories;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
     get  "/members"                        Policy::Public   => pages::duty::members;
+    get  "/figures"                        Policy::Public   => pages::figures::top;
+    get  "/figures/{id}"                   Policy::Public   => pages::figures::region;
+    get  "/figures/{id}/{kpi}"             Policy::Public   => pages::figures::behind;
     get  "/campaigns"                      Policy::Public   => pages::campaign::campaigns;
     post "/campaigns"                      Policy::AnyOf(LEADER) => pages::campaign::create_page;
     get  "/campaigns/{id}"                 Policy::Public   => pages::campaign::campaign;
@@ -239,6 +242,7 @@ table! {
     get  "/api/docs/"                      Policy::Public   => api::openapi::docs_index;
     get  "/api/docs/{*file}"               Policy::Public   => api::openapi::docs_file;
     get  "/api/rooms"                      Policy::Public   => api::rooms;
+    get  "/api/regions/{id}/figures"       Policy::Public   => api::figures::figures;
     get  "/api/rooms/{code}"               Policy::Public   => api::room;
     get  "/api/rooms/{code}/similar"       Policy::Public   => similar::draft_api;
     post "/api/rooms/{code}/topics"        Policy::Anyone   => stages::intake::submit_api;

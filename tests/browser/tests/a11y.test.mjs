@@ -52,6 +52,20 @@ step('a meeting page (public)', async (t) => {
   await checkA11y(t, page, 'meeting');
 });
 
+step('工作指标 from the home page: figures with the demo\'s numbers, a figure\'s list', async (t) => {
+  await goto(page, '/');
+  await clickAndLoad(page, page.getByRole('link', { name: '工作指标' }));
+  await assertVisible(page.getByRole('heading', { level: 1, name: /工作指标/ }));
+  const total = page.locator('ul.kpis a').filter({ hasText: '议题总数' });
+  const value = Number(await total.locator('.kpi-value').innerText());
+  assert.ok(value > 0, `the demo's topics are counted: ${value}`);
+  await checkA11y(t, page, 'figures');
+  await clickAndLoad(page, total);
+  await assertVisible(page.getByRole('heading', { level: 1, name: /议题总数/ }));
+  assert.ok((await page.locator('table.list tbody tr').count()) > 0, 'the topics behind the figure are listed');
+  await checkA11y(t, page, 'a figure\'s topics');
+});
+
 step('/login, and its phone-code step', async (t) => {
   await goto(page, '/login');
   await checkA11y(t, page, '/login');

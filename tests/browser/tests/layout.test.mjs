@@ -35,6 +35,10 @@ for (const w of WIDTHS) {
     await goto(pages[w], '/');
     await assertNoHorizontalScroll(pages[w], 'home /');
   });
+  step(`${w}px: 工作指标`, async () => {
+    await goto(pages[w], '/figures');
+    await assertNoHorizontalScroll(pages[w], '/figures');
+  });
   step(`${w}px: room page`, async () => {
     await goto(pages[w], `/r/${ROOM}`);
     await assertNoHorizontalScroll(pages[w], `room /r/${ROOM}`);

@@ -1,6 +1,7 @@
 //! The JSON API's read side, its sign-in endpoints, the JSON shapes and the
 //! OpenAPI document generated from them.
 pub(crate) mod bodies;
+pub mod figures;
 mod json;
 pub mod openapi;
 mod refine;

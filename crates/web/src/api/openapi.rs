@@ -29,13 +29,13 @@ use crate::stages::meeting::MeetingInput;
         crate::stages::order::issue_api, crate::stages::order::answer_api,
         crate::pages::mine::mine_api, crate::pages::mine::reveal_api,
         crate::pages::deadlines::classes_api, crate::pages::deadlines::set_api,
-        crate::open311::hotline::take_order,
+        crate::open311::hotline::take_order, super::figures::figures,
     ),
     components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput)),
     modifiers(&Common),
     tags((name = "rooms", description = "议事室"), (name = "topics", description = "议题"), (name = "tasks", description = "工单"),
          (name = "meetings", description = "协商议事会"), (name = "session", description = "登录"),
-         (name = "interop", description = "系统对接（12345热线）"))
+         (name = "interop", description = "系统对接（12345热线）"), (name = "figures", description = "工作指标"))
 )]
 pub struct ApiDoc;
 

@@ -10,6 +10,7 @@ mod chain;
 mod deadlines;
 mod deliberation;
 mod duty;
+mod figures;
 mod follow_up;
 mod helpers;
 mod hostile;

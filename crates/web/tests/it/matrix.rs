@@ -106,6 +106,9 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/m/{id}/checkin"), ("", all)),
         (("post", "/m/{id}/checkin"), ("", all)),
         (("get", "/members"), ("", all)),
+        (("get", "/figures"), ("", all)),
+        (("get", "/figures/{id}"), ("", all)),
+        (("get", "/figures/{id}/{kpi}"), ("", all)),
         (("get", "/campaigns"), ("", all)),
         (("post", "/campaigns"), ("", any_leader)),
         (("get", "/campaigns/{id}"), ("", all)),
@@ -220,6 +223,7 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/api/docs/"), ("", all)),
         (("get", "/api/docs/{*file}"), ("", all)),
         (("get", "/api/rooms"), ("", all)),
+        (("get", "/api/regions/{id}/figures"), ("", all)),
         (("get", "/api/rooms/{code}"), ("", all)),
         (("post", "/api/rooms/{code}/topics"), ("", all)),
         (("post", "/api/rooms/{code}/meetings"), ("", conv)),
@@ -408,6 +412,8 @@ async fn authorization_matrix(backend: Backend) {
         ("/admin/rooms/", app.world.room_a.0),
         ("/admin/departments/", app.world.dept_a.0),
         ("/admin/people/", app.world.user("convener-a").0),
+        ("/figures/", app.world.subdistrict_a.0),
+        ("/api/regions/", app.world.subdistrict_a.0),
     ];
     let mut failures = Vec::new();
     // Sign-outs last, so each person's session lives through the rest.
@@ -453,7 +459,8 @@ async fn authorization_matrix(backend: Backend) {
                 .replace("{token}", "1.forged")
                 .replace("{*file}", "index.html")
                 .replace("{*key}", "photos/00/none.jpg")
-                .replace("{file}", "app.css");
+                .replace("{file}", "app.css")
+                .replace("{kpi}", "satisfaction");
             let path = if r.path == "/lookup" {
                 format!("/lookup?no={no}")
             } else {
