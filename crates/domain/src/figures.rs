@@ -220,7 +220,13 @@ pub fn counts_for(e: &EventFacts<'_>) -> Vec<(Key, i64)> {
                 out.push(one(C::Satisfied));
             }
         }
-        EventKind::Reopened => out.push(one(C::Reopened)),
+        EventKind::Reopened => {
+            out.push(one(C::Reopened));
+            // A rating short of satisfied reopens the topic: it is this entry.
+            if let EventDetail::Rated { .. } = e.detail {
+                out.push(one(C::Ratings));
+            }
+        }
         EventKind::FollowedUp | EventKind::FollowUpFailed => {
             out.push(one(C::FollowUps));
             if e.kind == EventKind::FollowUpFailed

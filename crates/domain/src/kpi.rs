@@ -188,7 +188,7 @@ impl Kpi {
             Kpi::YellowCards | Kpi::RedCards => events(&[E::Carded]),
             Kpi::Extensions => events(&[E::ExtensionGranted]),
             Kpi::Completed => events(&[E::Completed]),
-            Kpi::Satisfaction => events(&[E::Rated]),
+            Kpi::Satisfaction => events(&[E::Rated, E::Reopened]),
             Kpi::ReopenRate => events(&[E::Reopened]),
             Kpi::FollowUpsFailed => events(&[E::FollowUpFailed]),
             Kpi::Likes => Behind::Liked,

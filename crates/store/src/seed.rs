@@ -38,6 +38,7 @@ impl Store {
             .filter(topic::Column::Id.eq(row.id))
             .exec(&w.tx)
             .await?;
+        crate::figures::count_likes(&w, std::iter::once((row.room_id, row.region_path, n))).await?;
         w.commit().await
     }
 }

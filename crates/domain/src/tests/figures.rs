@@ -79,7 +79,8 @@ fn task(kind: EventKind, timing: TaskTiming, on: u32) -> Vec<(Key, i64)> {
 /// - four tasks signed: three on the day (0 working days), one after 2;
 ///   two verified: one done before its due date, one after it;
 /// - a yellow and a red card, one extension;
-/// - two completed; ratings: satisfied, basic, unsatisfied (reopened once);
+/// - two completed; ratings: satisfied, basic, and unsatisfied, which is
+///   the entry that reopens its topic;
 /// - two follow-ups, one failed.
 fn november() -> Tally {
     use EventKind as E;
@@ -114,8 +115,7 @@ fn november() -> Tally {
         entry(E::Completed, none(), r, 26),
         entry(E::Rated, rated(Satisfaction::Satisfied), r, 26),
         entry(E::Rated, rated(Satisfaction::Basic), r, 27),
-        entry(E::Rated, rated(Satisfaction::Unsatisfied), r, 27),
-        entry(E::Reopened, none(), r, 27),
+        entry(E::Reopened, rated(Satisfaction::Unsatisfied), r, 27),
         entry(E::FollowedUp, none(), r, 28),
         entry(E::FollowUpFailed, none(), r, 29),
         task(E::TaskSigned, timing(Some(0), None), 11),
