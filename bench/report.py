@@ -31,6 +31,7 @@ PAGES = [
     ("vote", "GET /d/{id}", "vote"),
     ("results", "GET /d/{id}/results", "results"),
     ("campaign", "GET /campaigns/{id}", "campaign"),
+    ("figures", "GET /figures/{county}", "figures"),
 ]
 
 
@@ -96,6 +97,11 @@ def table(groups: list[dict], cfg) -> str:
             ok = pct >= GOALS["page_pct_hello"] and px <= GOALS["page_p99_x_hello"]
             out.append(f"  {label:<27}{fmt_n(r['rps']):>9}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{pct:>8.1f}%"
                        f"{px:>9.1f}×{'':>10}{r['non_2xx_or_errors']:>7}{cpu(r):>20}   ≥25%, ≤3× — {verdict(ok)}")
+        f, t = g["pages"].get("figures"), g["pages"].get("detail")
+        if f and t:
+            ok = f["p50_ms"] <= t["p50_ms"]
+            out.append(f"  {'a county 工作指标, p50':<27}{f['p50_ms']:>27.2f} ms against a topic page's "
+                       f"{t['p50_ms']:.2f} ms   within one topic page's latency — {verdict(ok)}")
         tn = g.get("two_nodes")
         if tn:
             for key, r in tn["pages"].items():
