@@ -184,6 +184,8 @@ pub(crate) struct WriteTx {
     pub origin: audit::Origin,
     /// Audit entries appended when (and only if) the write commits.
     audit: std::sync::Mutex<Vec<audit::PendingEntry>>,
+    /// Additions to the kept figures, written just before `COMMIT`.
+    figures: std::sync::Mutex<figures::Cells>,
 }
 
 impl Store {
@@ -286,6 +288,7 @@ impl Store {
             node: self.node.clone(),
             origin: audit::Origin::current(),
             audit: std::sync::Mutex::default(),
+            figures: std::sync::Mutex::default(),
         })
     }
 
@@ -316,7 +319,9 @@ impl WriteTx {
     /// write out of [`Store::changes`], which the page caches read.
     pub async fn commit(self) -> Result<()> {
         let entries = self.take_audit();
+        let cells = self.take_figures();
         tokio::spawn(async move {
+            cells.write(&self.tx).await?;
             audit::append(&self.tx, self.now, &self.origin, entries).await?;
             if let Some(node) = &self.node {
                 nodes::announce(&self.tx, node).await?;

@@ -3,7 +3,7 @@
 //! the room and (for tasks) its department, for the month it happened in,
 //! in its own transaction. Reading a county's year is then a sum over a
 //! few hundred rows (`read.rs`).
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use domain::{
@@ -28,7 +28,7 @@ mod read;
 pub use read::{FigureTopic, Ranked};
 
 /// Where a kept number belongs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Scope {
     Room,
     Region,
@@ -46,14 +46,50 @@ impl Scope {
 }
 
 /// Additions to kept numbers, summed per cell before they are written (one
-/// statement cannot update the same row twice on PostgreSQL).
+/// statement cannot update the same row twice on PostgreSQL). A write
+/// gathers them and writes them just before `COMMIT`, in one statement in
+/// one order, so concurrent writes lock the cells they share in the same
+/// order (no deadlock) and for the least time.
 #[derive(Default)]
-pub(crate) struct Cells(HashMap<(Scope, i64, String, Month, String), i64>);
+pub(crate) struct Cells(BTreeMap<(Scope, i64, String, Month, String), i64>);
+
+impl Cells {
+    /// Adds another write's cells to these.
+    fn merge(&mut self, other: Cells) {
+        for (cell, n) in other.0 {
+            *self.0.entry(cell).or_default() += n;
+        }
+    }
+}
+
+impl WriteTx {
+    /// Adds cells to those this write will write at commit.
+    fn add_figures(&self, cells: Cells) {
+        self.figures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .merge(cells);
+    }
+
+    /// The cells gathered, taken for writing.
+    pub(crate) fn take_figures(&self) -> Cells {
+        std::mem::take(
+            &mut *self
+                .figures
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+}
 
 impl Cells {
     /// Adds `n` under `key` for a room and every region above it.
     fn room(&mut self, room_id: i64, path: &str, month: Month, key: Key, n: i64) {
-        let code = key.code();
+        self.room_code(room_id, path, month, key.code(), n);
+    }
+
+    /// The same under a stored code (a [`Key`]'s, or a category's).
+    fn room_code(&mut self, room_id: i64, path: &str, month: Month, code: String, n: i64) {
         *self
             .0
             .entry((Scope::Room, room_id, path.to_owned(), month, code.clone()))
@@ -124,6 +160,7 @@ pub(crate) struct TopicFacts {
     pub room_id: i64,
     pub region_path: String,
     pub channel: Channel,
+    pub category: String,
     pub raised: DateTime<Utc>,
 }
 
@@ -134,6 +171,7 @@ impl TopicFacts {
             room_id: row.room_id,
             region_path: row.region_path.clone(),
             channel: parsed(&row.channel, Channel::parse, "topics.channel")?,
+            category: row.category.clone(),
             raised: row.created_at,
         })
     }
@@ -149,8 +187,12 @@ pub(crate) async fn count_event(
 ) -> Result<()> {
     let mut cells = Cells::default();
     entry_cells(&w.tx, &mut cells, t, task_id, kind, detail, w.now).await?;
-    cells.write(&w.tx).await
+    w.add_figures(cells);
+    Ok(())
 }
+
+/// The code prefix of topics raised in a category (`category:交通出行`).
+pub(crate) const CATEGORY: &str = "category:";
 
 /// Entries that add to a department's figures.
 const TASK_KINDS: [EventKind; 5] = [
@@ -200,6 +242,11 @@ async fn entry_cells(
         task: timing,
     });
     let month = Month::at(at);
+    if kind == EventKind::Submitted {
+        // Categories are a region's own list, so they are kept by name.
+        let code = format!("{CATEGORY}{}", t.category);
+        cells.room_code(t.room_id, &t.region_path, month, code, 1);
+    }
     for (key, n) in counts {
         cells.room(t.room_id, &t.region_path, month, key, n);
         if let (Some(row), Key::Count(c)) = (&task_row, key)
@@ -248,7 +295,8 @@ pub(crate) async fn count_meeting_closed(
 ) -> Result<()> {
     let mut cells = Cells::default();
     meeting_cells(&w.tx, &mut cells, meeting.id, meeting.room_id, w.now).await?;
-    cells.write(&w.tx).await
+    w.add_figures(cells);
+    Ok(())
 }
 
 async fn meeting_cells(
@@ -307,7 +355,8 @@ pub(crate) async fn count_likes(
     for (room_id, path, n) in liked {
         cells.room(room_id, &path, month, Key::Count(Counter::Likes), n);
     }
-    cells.write(&w.tx).await
+    w.add_figures(cells);
+    Ok(())
 }
 
 /// The settings row that asks for the counters to be filled from the
