@@ -2,7 +2,7 @@
 //!
 //! Each is linked with a content hash in its URL (`/static/app.css?v=…`), so
 //! WeChat's in-app browser, which caches hard, can keep it forever and still
-//! picks up a new release at once. Four files do not justify an asset
+//! picks up a new release at once. Seven files do not justify an asset
 //! pipeline. Each is compressed once, on first use, with brotli and with
 //! gzip, and sent in the best encoding the browser accepts (weui.min.css
 //! goes from 188 KB to about a sixth).
@@ -22,7 +22,7 @@ struct Asset {
     bytes: &'static [u8],
 }
 
-const FILES: [Asset; 4] = [
+const FILES: [Asset; 7] = [
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
@@ -43,6 +43,21 @@ const FILES: [Asset; 4] = [
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../static/vendor/htmx.min.js"),
     },
+    Asset {
+        name: "screen.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../static/screen.css"),
+    },
+    Asset {
+        name: "screen.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/screen.js"),
+    },
+    Asset {
+        name: "echarts.min.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/vendor/echarts.min.js"),
+    },
 ];
 
 /// Versioned URLs of the assets, for templates.
@@ -52,6 +67,10 @@ pub struct Urls {
     pub js: String,
     pub weui: String,
     pub htmx: String,
+    /// The big screen's (数据大屏) own stylesheet, script and ECharts.
+    pub screen_css: String,
+    pub screen_js: String,
+    pub echarts: String,
 }
 
 /// Each file gzipped, once.
@@ -90,6 +109,9 @@ pub static URLS: LazyLock<Urls> = LazyLock::new(|| {
         js: url(1),
         weui: url(2),
         htmx: url(3),
+        screen_css: url(4),
+        screen_js: url(5),
+        echarts: url(6),
     }
 });
 

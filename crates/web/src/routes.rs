@@ -213,6 +213,8 @@ table! {
     get  "/members"                        Policy::Public   => pages::duty::members;
     get  "/figures"                        Policy::Public   => pages::figures::top;
     get  "/figures/{id}"                   Policy::Public   => pages::figures::region;
+    get  "/figures/{id}/screen"            Policy::Public   => pages::screen::screen;
+    get  "/figures/{id}/screen.json"       Policy::Public   => pages::screen::screen_data;
     get  "/figures/{id}/{kpi}"             Policy::Public   => pages::figures::behind;
     get  "/campaigns"                      Policy::Public   => pages::campaign::campaigns;
     post "/campaigns"                      Policy::AnyOf(LEADER) => pages::campaign::create_page;

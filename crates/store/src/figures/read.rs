@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use domain::{
-    Behind, DepartmentId, Key, MeetingId, MeetingState, Period, RegionPath, RoomId, Tally,
+    Behind, DepartmentId, Key, MeetingId, MeetingState, Month, Period, RegionPath, RoomId, Tally,
     TaskState, TopicState, beijing_date,
 };
 use sea_orm::sea_query::Expr;
@@ -47,6 +47,11 @@ pub struct FigureTopic {
     pub at: DateTime<Utc>,
 }
 
+/// The cells' sum; PostgreSQL sums bigints as numeric, so it is cast back on both.
+fn sum() -> Expr {
+    Expr::cust("CAST(SUM(figure_counts.value) AS BIGINT)")
+}
+
 /// Sums of one scope's cells, per owner.
 type Sums = HashMap<i64, Tally>;
 
@@ -62,11 +67,7 @@ impl Store {
             .select_only()
             .column(cell::Column::ScopeId)
             .column(cell::Column::Figure)
-            // PostgreSQL sums bigints as numeric: cast back on both.
-            .column_as(
-                Expr::cust("CAST(SUM(figure_counts.value) AS BIGINT)"),
-                "total",
-            )
+            .column_as(sum(), "total")
             .filter(cell::Column::Scope.eq(scope.code()))
             .filter(cell::Column::Month.between(period.first.0, period.last.0))
             .group_by(cell::Column::ScopeId)
@@ -115,6 +116,62 @@ impl Store {
         let mut t = sums.remove(&id.0).unwrap_or_default();
         t.overdue_now = crate::count(self.overdue_now(path).await?.len()).into();
         Ok(t)
+    }
+
+    /// A region's figures month by month through the period (months with
+    /// nothing are there, empty).
+    pub async fn figures_by_month(
+        &self,
+        path: &RegionPath,
+        period: &Period,
+    ) -> Result<Vec<(Month, Tally)>> {
+        let Some(id) = path.id() else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<(i32, String, Option<i64>)> = region_cells(id.0, period, cell::Column::Month)
+            .group_by(cell::Column::Month)
+            .group_by(cell::Column::Figure)
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        let mut months: Vec<(Month, Tally)> = (0..period.months())
+            .map(|k| (period.first.plus(k), Tally::default()))
+            .collect();
+        for (month, figure, total) in rows {
+            let slot = months.iter_mut().find(|(m, _)| m.0 == month);
+            if let (Some((_, t)), Some(key)) = (slot, Key::parse(&figure)) {
+                t.add(key, total.unwrap_or(0));
+            }
+        }
+        Ok(months)
+    }
+
+    /// Topics raised under a region in the period by category, most first.
+    pub async fn figures_by_category(
+        &self,
+        path: &RegionPath,
+        period: &Period,
+    ) -> Result<Vec<(String, i64)>> {
+        let Some(id) = path.id() else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<(String, Option<i64>)> = region_cells(id.0, period, None)
+            .filter(cell::Column::Figure.starts_with(super::CATEGORY))
+            .group_by(cell::Column::Figure)
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        let mut out: Vec<(String, i64)> = rows
+            .into_iter()
+            .map(|(f, n)| {
+                (
+                    f.trim_start_matches(super::CATEGORY).to_owned(),
+                    n.unwrap_or(0),
+                )
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(out)
     }
 
     /// The regions directly below, each with its figures for the period and
@@ -301,6 +358,24 @@ impl Store {
             }
         }
     }
+}
+
+/// A region's cells in a period: `by` (if any), the figure and the sum.
+fn region_cells(
+    region: i64,
+    period: &Period,
+    by: impl Into<Option<cell::Column>>,
+) -> sea_orm::Select<cell::Entity> {
+    let q = cell::Entity::find().select_only();
+    let q = match by.into() {
+        Some(c) => q.column(c),
+        None => q,
+    };
+    q.column(cell::Column::Figure)
+        .column_as(sum(), "total")
+        .filter(cell::Column::Scope.eq(Scope::Region.code()))
+        .filter(cell::Column::ScopeId.eq(region))
+        .filter(cell::Column::Month.between(period.first.0, period.last.0))
 }
 
 /// Tasks joined to their topics.

@@ -112,7 +112,7 @@ struct FiguresPage {
 }
 
 /// The period asked for, or this year.
-fn period_of(state: &AppState, q: Option<&str>) -> AppResult<Period> {
+pub(super) fn period_of(state: &AppState, q: Option<&str>) -> AppResult<Period> {
     match q.map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Ok(Period::parse(s)?),
         None => Ok(Period::this_year(state.store.clock().today())),

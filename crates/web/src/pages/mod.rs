@@ -17,6 +17,7 @@ pub mod minutes;
 pub mod notice_channel;
 pub mod public;
 pub mod research;
+pub mod screen;
 pub mod second_factor;
 pub mod supervision;
 pub mod topic;

@@ -111,6 +111,41 @@ async fn writes_move_the_figures_at_once(backend: Backend) {
             .unwrap()
             .contains("点赞")
     );
+    // The big screen's data: the chain as a funnel, the year month by
+    // month, the categories raised.
+    let (s, v) = app.get(&public, &format!("/figures/{a}/screen.json")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (
+            v["funnel"][0]["name"].as_str(),
+            v["funnel"][0]["value"].as_f64()
+        ),
+        (Some("提出议题"), Some(3.0))
+    );
+    assert_eq!(v["months"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        v["raised"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_i64().unwrap())
+            .sum::<i64>(),
+        3
+    );
+    assert_eq!(
+        (
+            v["categories"][0]["name"].as_str(),
+            v["categories"][0]["value"].as_f64()
+        ),
+        (Some("交通出行"), Some(3.0))
+    );
+    assert_eq!(v["satisfaction"], 100.0);
+    let (s, screen) = app.page(&public, &format!("/figures/{a}/screen")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        screen.contains(&format!("data-source=\"/figures/{a}/screen.json?period=")),
+        "{screen}"
+    );
     // The department that did the work heads its ranking.
     let dept = app.store.department(w.dept_a).await.unwrap().name;
     let league = page.split("职能部门排名").nth(1).unwrap();

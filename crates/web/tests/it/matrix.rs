@@ -109,6 +109,8 @@ fn expectations() -> BTreeMap<(&'static str, &'static str), (&'static str, &'sta
         (("get", "/figures"), ("", all)),
         (("get", "/figures/{id}"), ("", all)),
         (("get", "/figures/{id}/{kpi}"), ("", all)),
+        (("get", "/figures/{id}/screen"), ("", all)),
+        (("get", "/figures/{id}/screen.json"), ("", all)),
         (("get", "/campaigns"), ("", all)),
         (("post", "/campaigns"), ("", any_leader)),
         (("get", "/campaigns/{id}"), ("", all)),
