@@ -78,6 +78,11 @@ pub const PHONE_PATTERN: &str = "^(?:\\+86)?1[3-9][0-9]{9}$";
 /// A record's id as forms send it: digits.
 pub const ID_PATTERN: &str = "^[1-9][0-9]{0,14}$";
 
+/// A statistics period as [`crate::Period::parse`] reads it: a year, a
+/// quarter, a month or a run of months, in 2000–2099.
+pub const PERIOD_PATTERN: &str =
+    "^20[0-9]{2}(?:-Q[1-4]|-(?:0[1-9]|1[0-2])(?:~20[0-9]{2}-(?:0[1-9]|1[0-2]))?)?$";
+
 /// Ids separated by commas, as checkboxes send them.
 pub fn ids_pattern(most: usize) -> String {
     format!(

@@ -63,7 +63,7 @@ impl Month {
     fn parse(s: &str) -> Option<Month> {
         let (y, m) = s.split_once('-')?;
         let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
-        ((1900..=9999).contains(&y) && (1..=12).contains(&m)).then_some(Month(y * 100 + m as i32))
+        (YEARS.contains(&y) && (1..=12).contains(&m)).then_some(Month(y * 100 + m as i32))
     }
 
     fn code(self) -> String {
@@ -90,8 +90,8 @@ pub struct Period {
     span: Span,
 }
 
-/// The longest custom period, in months (ten years).
-const MAX_MONTHS: i32 = 120;
+/// The years figures are kept for.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 impl Period {
     /// A calendar year.
@@ -127,13 +127,14 @@ impl Period {
         Period::year(today.year())
     }
 
-    /// Reads `2026`, `2026-Q4`, `2026-11` or `2026-03~2026-08`; anything
+    /// Reads `2026`, `2026-Q4`, `2026-11` or `2026-03~2026-08` (years
+    /// 2000–2099, as [`crate::patterns::PERIOD_PATTERN`] says); anything
     /// else is an error that says what is accepted.
     pub fn parse(s: &str) -> Result<Period, DomainError> {
         let bad = || {
             DomainError::invalid(
                 "period",
-                "统计期应写作 2026、2026-Q4、2026-11 或 2026-03~2026-08",
+                "统计期应写作 2026、2026-Q4、2026-11 或 2026-03~2026-08（2000—2099年）",
             )
         };
         let s = s.trim();
@@ -142,25 +143,17 @@ impl Period {
                 Month::parse(a.trim()).ok_or_else(bad)?,
                 Month::parse(b.trim()).ok_or_else(bad)?,
             );
-            if last < first {
-                return Err(DomainError::invalid(
-                    "period",
-                    "统计期的结束月份早于开始月份",
-                ));
-            }
-            if last.serial() - first.serial() >= MAX_MONTHS {
-                return Err(DomainError::invalid("period", "统计期最长十年"));
-            }
+            // Either order reads the same stretch.
             return Ok(Period {
-                first,
-                last,
+                first: first.min(last),
+                last: first.max(last),
                 span: Span::Months,
             });
         }
         if let Some((y, q)) = s.split_once(['Q', 'q']) {
             let y: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
             let q: u32 = q.parse().map_err(|_| bad())?;
-            if !(1900..=9999).contains(&y) || !(1..=4).contains(&q) {
+            if !YEARS.contains(&y) || !(1..=4).contains(&q) {
                 return Err(bad());
             }
             return Ok(Period::quarter(y, q));
@@ -169,7 +162,7 @@ impl Period {
             return Ok(Period::month(m));
         }
         match s.parse::<i32>() {
-            Ok(y) if (1900..=9999).contains(&y) => Ok(Period::year(y)),
+            Ok(y) if YEARS.contains(&y) => Ok(Period::year(y)),
             _ => Err(bad()),
         }
     }
@@ -263,19 +256,34 @@ mod tests {
             assert_eq!(Period::parse(&p.code()).unwrap(), p);
         }
         assert_eq!(Period::parse("2026q2").unwrap().first, Month(202604));
+        // A run written backwards is the same run.
+        assert_eq!(
+            Period::parse("2026-08~2026-03").unwrap(),
+            Period::parse("2026-03~2026-08").unwrap()
+        );
+    }
+
+    #[test]
+    fn what_the_pattern_admits_reads() {
+        let re = regex::Regex::new(crate::patterns::PERIOD_PATTERN).unwrap();
+        for s in [
+            "2000",
+            "2099-Q4",
+            "2026-01",
+            "2099-12~2000-01",
+            "2026-03~2026-03",
+        ] {
+            assert!(re.is_match(s), "{s}");
+            assert!(Period::parse(s).is_ok(), "{s}");
+        }
+        for s in ["1999", "2026-13", "2026-Q5", "2026~2027", "2026-1"] {
+            assert!(!re.is_match(s), "{s}");
+        }
     }
 
     #[test]
     fn refuses_what_is_not_a_period() {
-        for s in [
-            "",
-            "26",
-            "2026-13",
-            "2026-Q5",
-            "2026-08~2026-03",
-            "2000-01~2026-01",
-            "明年",
-        ] {
+        for s in ["", "26", "2026-13", "2026-Q5", "1999", "2100-01", "明年"] {
             let e = Period::parse(s).unwrap_err();
             assert!(e.to_string().contains("统计期"), "{s}: {e}");
         }
