@@ -60,10 +60,11 @@ impl Month {
             .unwrap_or_default()
     }
 
+    /// `2026-11`: four digits, a dash, two digits.
     fn parse(s: &str) -> Option<Month> {
         let (y, m) = s.split_once('-')?;
-        let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
-        (YEARS.contains(&y) && (1..=12).contains(&m)).then_some(Month(y * 100 + m as i32))
+        let m = digits(m, 2)?;
+        (1..=12).contains(&m).then_some(Month(year(y)? * 100 + m))
     }
 
     fn code(self) -> String {
@@ -92,6 +93,16 @@ pub struct Period {
 
 /// The years figures are kept for.
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
+/// Exactly `n` ASCII digits, as a number.
+fn digits(s: &str, n: usize) -> Option<i32> {
+    (s.len() == n && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+}
+
+/// A year of [`YEARS`], written with four digits.
+fn year(s: &str) -> Option<i32> {
+    digits(s, 4).filter(|y| YEARS.contains(y))
+}
 
 impl Period {
     /// A calendar year.
@@ -137,11 +148,10 @@ impl Period {
                 "统计期应写作 2026、2026-Q4、2026-11 或 2026-03~2026-08（2000—2099年）",
             )
         };
-        let s = s.trim();
         if let Some((a, b)) = s.split_once('~') {
             let (first, last) = (
-                Month::parse(a.trim()).ok_or_else(bad)?,
-                Month::parse(b.trim()).ok_or_else(bad)?,
+                Month::parse(a).ok_or_else(bad)?,
+                Month::parse(b).ok_or_else(bad)?,
             );
             // Either order reads the same stretch.
             return Ok(Period {
@@ -150,21 +160,17 @@ impl Period {
                 span: Span::Months,
             });
         }
-        if let Some((y, q)) = s.split_once(['Q', 'q']) {
-            let y: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
-            let q: u32 = q.parse().map_err(|_| bad())?;
-            if !YEARS.contains(&y) || !(1..=4).contains(&q) {
+        if let Some((y, q)) = s.split_once("-Q") {
+            let (y, q) = (year(y).ok_or_else(bad)?, digits(q, 1).ok_or_else(bad)?);
+            if !(1..=4).contains(&q) {
                 return Err(bad());
             }
-            return Ok(Period::quarter(y, q));
+            return Ok(Period::quarter(y, q as u32));
         }
         if let Some(m) = Month::parse(s) {
             return Ok(Period::month(m));
         }
-        match s.parse::<i32>() {
-            Ok(y) if YEARS.contains(&y) => Ok(Period::year(y)),
-            _ => Err(bad()),
-        }
+        year(s).map(Period::year).ok_or_else(bad)
     }
 
     /// The code `parse` reads back (in links).
@@ -255,7 +261,7 @@ mod tests {
             assert_eq!(p.months(), months);
             assert_eq!(Period::parse(&p.code()).unwrap(), p);
         }
-        assert_eq!(Period::parse("2026q2").unwrap().first, Month(202604));
+        assert_eq!(Period::parse("2026-Q2").unwrap().first, Month(202604));
         // A run written backwards is the same run.
         assert_eq!(
             Period::parse("2026-08~2026-03").unwrap(),
@@ -283,7 +289,10 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_period() {
-        for s in ["", "26", "2026-13", "2026-Q5", "1999", "2100-01", "明年"] {
+        for s in [
+            "", " 2026", "+2026", "2026-1", "2026q2", "26", "2026-13", "2026-Q5", "1999",
+            "2100-01", "明年",
+        ] {
             let e = Period::parse(s).unwrap_err();
             assert!(e.to_string().contains("统计期"), "{s}: {e}");
         }

@@ -60,7 +60,8 @@ pub async fn figures(
     ApiPath(id): ApiPath<RegionId>,
     ApiQuery(q): ApiQuery<FiguresQuery>,
 ) -> AppResult<Json<FiguresJson>> {
-    let period = match q.period.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    // Exactly as the document says: an empty or padded period is refused.
+    let period = match q.period.as_deref() {
         Some(s) => Period::parse(s)?,
         None => Period::this_year(state.store.clock().today()),
     };

@@ -114,7 +114,8 @@ struct FiguresPage {
 /// The period asked for, or this year.
 pub(super) fn period_of(state: &AppState, q: Option<&str>) -> AppResult<Period> {
     match q.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Ok(Period::parse(s)?),
+        // People type 2026q2 or a full-width tilde; the page forgives both.
+        Some(s) => Ok(Period::parse(&s.to_uppercase().replace('～', "~"))?),
         None => Ok(Period::this_year(state.store.clock().today())),
     }
 }
