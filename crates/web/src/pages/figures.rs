@@ -5,7 +5,7 @@
 //! here is about a person.
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Redirect};
+use axum::response::{Html, Redirect, Response};
 use domain::{Behind, Kpi, Period, Reading, RegionId, RegionLevel, Tally, one_decimal};
 use serde::Deserialize;
 use store::{Ranked, Region};
@@ -137,13 +137,32 @@ pub async fn region(
     viewer: Viewer,
     Path(id): Path<RegionId>,
     Query(q): Query<FiguresQuery>,
-) -> AppResult<Html<String>> {
+) -> AppResult<Response> {
     let period = period_of(&state, q.period.as_deref())?;
     let rank = match q.rank.as_deref() {
         Some(code) => Kpi::parse(code)
             .ok_or_else(|| AppError::BadRequest(format!("没有「{code}」这项指标")))?,
         None => Kpi::Raised,
     };
+    // The same for every visitor without a sign-in: kept for all of them,
+    // under what was parsed (so only pages that rendered are kept).
+    let key = format!(
+        "/figures/{}?period={}&rank={}",
+        id.0,
+        period.code(),
+        rank.code()
+    );
+    let page = render_region(&state, &viewer, id, period, rank);
+    state.pages.html(&state, &viewer, key, page).await
+}
+
+async fn render_region(
+    state: &AppState,
+    viewer: &Viewer,
+    id: RegionId,
+    period: Period,
+    rank: Kpi,
+) -> AppResult<String> {
     let store = &state.store;
     let region = store.region(id).await?;
     let tally = store.figures(&region.path, &period).await?;
@@ -218,8 +237,8 @@ pub async fn region(
     if !choices.iter().any(|c| c.2) {
         choices.push((period.code(), period.label_zh(), true));
     }
-    Ok(Html(render(&FiguresPage {
-        nav: Nav::of(&viewer),
+    Ok(render(&FiguresPage {
+        nav: Nav::of(viewer),
         summary: summary(&region.name, &period, &tally),
         above,
         period: period.code(),
@@ -236,7 +255,7 @@ pub async fn region(
         departments,
         department_rank,
         region,
-    })))
+    }))
 }
 
 /// Owners ordered best first on `kpi` (ties by name), with the change.
