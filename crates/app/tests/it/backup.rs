@@ -32,6 +32,9 @@ fn rand_suffix() -> u64 {
         .into()
 }
 
+/// SHA-256 of nothing: an empty table's hash.
+const EMPTY: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
 /// A demo database on `backend`, backed up while its server answers.
 async fn demo_backup(backend: Backend, name: &str) -> (String, std::path::PathBuf) {
     let url = fresh_database(backend).await;
@@ -42,6 +45,19 @@ async fn demo_backup(backend: Backend, name: &str) -> (String, std::path::PathBu
     std::fs::create_dir_all(photos.join("ab")).unwrap();
     std::fs::write(photos.join("ab").join("abcdef.jpg"), b"\xff\xd8\xff photo").unwrap();
     let server = Server::start(&url).await;
+    // The server saves the demo's opinion maps as it starts; the backup is
+    // compared with the database after it, so it waits for them.
+    let store = store::Store::connect(&url).await.unwrap();
+    let mut last = store.table_hashes().await.unwrap();
+    for _ in 0..60 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let now = store.table_hashes().await.unwrap();
+        let settled = now == last && now["deliberation_results"] != EMPTY;
+        last = now;
+        if settled {
+            break;
+        }
+    }
     let file = dir.join("backup.zip");
     let said = ok(&run(&url, &photos, &["backup", file.to_str().unwrap()]));
     assert!(
