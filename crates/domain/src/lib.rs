@@ -133,7 +133,7 @@ pub use task::{
     Share, ShareState, TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task,
     check_co_departments, decide_task, head_approval, may_task, own_share, set_head_approval,
 };
-pub use timeline::{BEIJING, EventDetail, beijing_date, beijing_time};
+pub use timeline::{BEIJING, EventDetail, beijing_date, beijing_midnight, beijing_time};
 pub use topic::{
     DepartmentRef, MeetingRef, MergeTarget, OpinionRef, Submitter, TopicCommand, TopicCtx,
     TopicMove, TopicState, TopicTransition, allowed, decide, may, submit,

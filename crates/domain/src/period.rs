@@ -1,9 +1,9 @@
 //! 统计期: the stretch of time a region's figures cover — a year, a quarter,
 //! a month, or a run of whole months — in Beijing time. Figures are kept per
 //! month, so every period is whole months.
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
-use crate::{BEIJING, DomainError};
+use crate::DomainError;
 
 /// A calendar month, `year * 100 + month` (202612 is December 2026): the
 /// key figures are kept under.
@@ -52,12 +52,7 @@ impl Month {
 
     /// Its first instant, midnight in Beijing.
     pub fn start(self) -> DateTime<Utc> {
-        let midnight = self.first_day().and_hms_opt(0, 0, 0).unwrap_or_default();
-        BEIJING
-            .from_local_datetime(&midnight)
-            .single()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_default()
+        crate::beijing_midnight(self.first_day())
     }
 
     /// `2026-11`: four digits, a dash, two digits.

@@ -25,6 +25,12 @@ pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&BEIJING).date_naive()
 }
 
+/// The instant a Beijing day begins (midnight there, 16:00 UTC the day before).
+pub fn beijing_midnight(day: NaiveDate) -> DateTime<Utc> {
+    let offset = chrono::Duration::seconds(i64::from(BEIJING.local_minus_utc()));
+    (day.and_time(chrono::NaiveTime::MIN) - offset).and_utc()
+}
+
 /// The facts of one timeline entry. Each variant carries what its sentence
 /// needs; names (departments, meetings) are copied as they were at the time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use domain::{
-    Channel, Counter, EventDetail, EventFacts, EventKind, Key, Month, ParticipantCategory,
-    RegionPath, TaskTiming, beijing_date,
+    Calendar, Channel, Counter, EventDetail, EventFacts, EventKind, Key, Month,
+    ParticipantCategory, RegionPath, TaskTiming, beijing_date,
 };
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -53,15 +53,6 @@ impl Scope {
 #[derive(Default)]
 pub(crate) struct Cells(BTreeMap<(Scope, i64, String, Month, String), i64>);
 
-impl Cells {
-    /// Adds another write's cells to these.
-    fn merge(&mut self, other: Cells) {
-        for (cell, n) in other.0 {
-            *self.0.entry(cell).or_default() += n;
-        }
-    }
-}
-
 impl WriteTx {
     /// Adds cells to those this write will write at commit.
     fn add_figures(&self, cells: Cells) {
@@ -83,6 +74,13 @@ impl WriteTx {
 }
 
 impl Cells {
+    /// Adds another write's cells to these.
+    fn merge(&mut self, other: Cells) {
+        for (cell, n) in other.0 {
+            *self.0.entry(cell).or_default() += n;
+        }
+    }
+
     /// Adds `n` under `key` for a room and every region above it.
     fn room(&mut self, room_id: i64, path: &str, month: Month, key: Key, n: i64) {
         self.room_code(room_id, path, month, key.code(), n);
@@ -186,7 +184,14 @@ pub(crate) async fn count_event(
     detail: &EventDetail,
 ) -> Result<()> {
     let mut cells = Cells::default();
-    entry_cells(&w.tx, &mut cells, t, task_id, kind, detail, w.now).await?;
+    let mut calendar = None;
+    let entry = Entry {
+        task_id,
+        kind,
+        detail,
+        at: w.now,
+    };
+    entry_cells(&w.tx, &mut cells, &mut calendar, t, entry).await?;
     w.add_figures(cells);
     Ok(())
 }
@@ -203,16 +208,28 @@ const TASK_KINDS: [EventKind; 5] = [
     EventKind::ExtensionGranted,
 ];
 
+/// A timeline entry as counting sees it.
+struct Entry<'a> {
+    task_id: Option<i64>,
+    kind: EventKind,
+    detail: &'a EventDetail,
+    at: DateTime<Utc>,
+}
+
 /// The cells one entry adds to, reading what its counting needs (research
-/// before scheduling; a task's timing) from `conn`.
+/// before scheduling; a task's timing) from `conn`. The holiday calendar is
+/// read the first time a task's timing needs it and kept in `calendar`.
 async fn entry_cells(
     conn: &impl ConnectionTrait,
     cells: &mut Cells,
+    calendar: &mut Option<Calendar>,
     t: &TopicFacts,
-    task_id: Option<i64>,
-    kind: EventKind,
-    detail: &EventDetail,
-    at: DateTime<Utc>,
+    Entry {
+        task_id,
+        kind,
+        detail,
+        at,
+    }: Entry<'_>,
 ) -> Result<()> {
     let researched = kind == EventKind::Scheduled
         && research_record::Entity::find()
@@ -228,7 +245,11 @@ async fn entry_cells(
     };
     let timing = match (&task_row, kind) {
         (Some(row), EventKind::TaskSigned | EventKind::TaskVerified) => {
-            Some(task_timing(conn, row, at).await?)
+            let calendar = match calendar {
+                Some(c) => c,
+                empty => empty.insert(crate::calendar::calendar_on(conn).await?),
+            };
+            Some(task_timing(conn, calendar, row, at).await?)
         }
         _ => None,
     };
@@ -261,10 +282,10 @@ async fn entry_cells(
 /// When a task was signed (working days after dispatch) and last reported done.
 async fn task_timing(
     conn: &impl ConnectionTrait,
+    calendar: &Calendar,
     row: &task::Model,
     at: DateTime<Utc>,
 ) -> Result<TaskTiming> {
-    let calendar = crate::calendar::calendar_on(conn).await?;
     let signed_after = calendar
         .working_days_between(beijing_date(row.created_at), beijing_date(at))
         .ok();
@@ -392,12 +413,36 @@ impl Store {
 pub(crate) async fn rebuild_in(w: &WriteTx) -> Result<()> {
     cell::Entity::delete_many().exec(&w.tx).await?;
     let mut cells = Cells::default();
-    let topics: HashMap<i64, TopicFacts> = topic::Entity::find()
+    // Only the columns counting needs: at city size the bodies would be gigabytes.
+    let rows: Vec<(i64, i64, String, String, String, DateTime<Utc>)> = topic::Entity::find()
+        .select_only()
+        .columns([
+            topic::Column::Id,
+            topic::Column::RoomId,
+            topic::Column::RegionPath,
+            topic::Column::Channel,
+            topic::Column::Category,
+            topic::Column::CreatedAt,
+        ])
+        .into_tuple()
         .all(&w.tx)
-        .await?
-        .iter()
-        .map(|row| Ok((row.id, TopicFacts::of(row)?)))
+        .await?;
+    let topics: HashMap<i64, TopicFacts> = rows
+        .into_iter()
+        .map(|(id, room_id, region_path, channel, category, raised)| {
+            let channel = parsed(&channel, Channel::parse, "topics.channel")?;
+            let t = TopicFacts {
+                id,
+                room_id,
+                region_path,
+                channel,
+                category,
+                raised,
+            };
+            Ok((id, t))
+        })
         .collect::<Result<_>>()?;
+    let mut calendar = None;
     let mut last = 0;
     loop {
         let events = topic_event::Entity::find()
@@ -411,8 +456,13 @@ pub(crate) async fn rebuild_in(w: &WriteTx) -> Result<()> {
         for row in events {
             let e = crate::TopicEvent::try_from(row)?;
             if let Some(t) = topics.get(&e.topic.0) {
-                let task = e.task.map(|t| t.0);
-                entry_cells(&w.tx, &mut cells, t, task, e.kind, &e.detail, e.at).await?;
+                let entry = Entry {
+                    task_id: e.task.map(|t| t.0),
+                    kind: e.kind,
+                    detail: &e.detail,
+                    at: e.at,
+                };
+                entry_cells(&w.tx, &mut cells, &mut calendar, t, entry).await?;
             }
         }
     }

@@ -91,18 +91,24 @@ impl Store {
     /// Tasks with their department past their due date today, under a
     /// region: (room, department) of each.
     async fn overdue_now(&self, path: &RegionPath) -> Result<Vec<(i64, i64)>> {
-        let today = beijing_date(self.now());
-        Ok(task::Entity::find()
-            .select_only()
+        Ok(self
+            .overdue_tasks(path)
             .column(topic::Column::RoomId)
             .column(task::Column::DepartmentId)
-            .join(JoinType::InnerJoin, task_topic())
-            .filter(task::Column::State.is_in(TaskState::WITH_DEPARTMENT.iter().map(|s| s.code())))
-            .filter(task::Column::DueDate.lt(today))
-            .filter(topic::Column::RegionPath.starts_with(path.encode()))
             .into_tuple()
             .all(self.conn())
             .await?)
+    }
+
+    /// Tasks still with their department past their due date today, under
+    /// a region, joined to their topics; the caller picks the columns.
+    fn overdue_tasks(&self, path: &RegionPath) -> sea_orm::Select<task::Entity> {
+        task::Entity::find()
+            .select_only()
+            .join(JoinType::InnerJoin, task_topic())
+            .filter(task::Column::State.is_in(TaskState::WITH_DEPARTMENT.iter().map(|s| s.code())))
+            .filter(task::Column::DueDate.lt(beijing_date(self.now())))
+            .filter(topic::Column::RegionPath.starts_with(path.encode()))
     }
 
     /// A region's figures for a period: every room below it.
@@ -298,29 +304,20 @@ impl Store {
                 rows.into_iter().map(topic_item).collect()
             }
             Behind::Overdue => {
-                let today = beijing_date(self.now());
-                let rows: Vec<(String, String, String, i64, chrono::NaiveDate)> =
-                    task::Entity::find()
-                        .select_only()
-                        .columns([topic::Column::TrackingNo, topic::Column::Title])
-                        .column(topic::Column::State)
-                        .column(topic::Column::RoomId)
-                        .column(task::Column::DueDate)
-                        .join(JoinType::InnerJoin, task_topic())
-                        .filter(
-                            task::Column::State
-                                .is_in(TaskState::WITH_DEPARTMENT.iter().map(|s| s.code())),
-                        )
-                        .filter(task::Column::DueDate.lt(today))
-                        .filter(topic::Column::RegionPath.starts_with(&prefix))
-                        .order_by_asc(task::Column::DueDate)
-                        .limit(limit)
-                        .into_tuple()
-                        .all(self.conn())
-                        .await?;
+                let rows: Vec<(String, String, String, i64, chrono::NaiveDate)> = self
+                    .overdue_tasks(path)
+                    .columns([topic::Column::TrackingNo, topic::Column::Title])
+                    .column(topic::Column::State)
+                    .column(topic::Column::RoomId)
+                    .column(task::Column::DueDate)
+                    .order_by_asc(task::Column::DueDate)
+                    .limit(limit)
+                    .into_tuple()
+                    .all(self.conn())
+                    .await?;
                 rows.into_iter()
                     .map(|(no, title, state, room, due)| {
-                        topic_item((no, title, state, room, day_start(due)))
+                        topic_item((no, title, state, room, domain::beijing_midnight(due)))
                     })
                     .collect()
             }
@@ -392,17 +389,6 @@ fn event_topic() -> RelationDef {
         .from(topic_event::Column::TopicId)
         .to(topic::Column::Id)
         .into()
-}
-
-/// Midnight in Beijing at the start of a day.
-fn day_start(d: chrono::NaiveDate) -> DateTime<Utc> {
-    use chrono::TimeZone;
-    let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    domain::BEIJING
-        .from_local_datetime(&midnight)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
 }
 
 fn topic_item(
