@@ -329,12 +329,26 @@ impl Reading {
         }
     }
 
+    /// The number, if there is one to show (a share or median of nothing has none).
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Reading::Count(n) => Some(*n as f64),
+            Reading::Percent(p) | Reading::Days(p) => *p,
+        }
+    }
+
+    /// What the number counts: `count`, `percent` or `days`.
+    pub fn unit(&self) -> &'static str {
+        match self {
+            Reading::Count(_) => "count",
+            Reading::Percent(_) => "percent",
+            Reading::Days(_) => "days",
+        }
+    }
+
     /// A number to rank and chart by (nothing counts as zero).
     pub fn value(&self) -> f64 {
-        match self {
-            Reading::Count(n) => *n as f64,
-            Reading::Percent(p) | Reading::Days(p) => p.unwrap_or(0.0),
-        }
+        self.number().unwrap_or(0.0)
     }
 }
 

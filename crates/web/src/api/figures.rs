@@ -2,7 +2,7 @@
 //! the figures page shows them, for other systems and open data.
 use axum::Json;
 use axum::extract::State;
-use domain::{Kpi, Period, Reading, RegionId};
+use domain::{Kpi, Period, RegionId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -71,16 +71,11 @@ pub async fn figures(
         .iter()
         .map(|k| {
             let reading = k.reading(&tally);
-            let (unit, value) = match reading {
-                Reading::Count(n) => ("count", Some(n as f64)),
-                Reading::Percent(p) => ("percent", p),
-                Reading::Days(d) => ("days", d),
-            };
             FigureJson {
                 code: k.code(),
                 label: k.label_zh(),
-                unit,
-                value,
+                unit: reading.unit(),
+                value: reading.number(),
                 text: reading.text_zh(),
                 how_counted: k.how_counted(),
             }

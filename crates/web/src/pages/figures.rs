@@ -366,6 +366,7 @@ pub async fn behind(
         .store
         .figure_topics(&region.path, &period, kpi.behind(), LIST_LIMIT)
         .await?;
+    let tally = state.store.figures(&region.path, &period).await?;
     let rooms = state.store.rooms().await?;
     let rows = items
         .into_iter()
@@ -396,13 +397,7 @@ pub async fn behind(
         period_label: period.label_zh(),
         label: kpi.label_zh(),
         how: kpi.how_counted(),
-        value: {
-            let t = state
-                .store
-                .figures(&state.store.region(id).await?.path, &period)
-                .await?;
-            kpi.reading(&t).text_zh()
-        },
+        value: kpi.reading(&tally).text_zh(),
         liked: kpi.behind() == Behind::Liked,
         rows,
         limit: LIST_LIMIT,

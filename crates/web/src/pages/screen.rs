@@ -142,10 +142,7 @@ pub async fn screen_data(
             Some(Department {
                 name: dept.short_name.clone(),
                 dispatched: Kpi::TasksDispatched.reading(&d.now).value(),
-                done_on_time: match Kpi::DoneOnTime.reading(&d.now) {
-                    domain::Reading::Percent(p) => p,
-                    _ => None,
-                },
+                done_on_time: Kpi::DoneOnTime.reading(&d.now).number(),
                 overdue: Kpi::OverdueNow.reading(&d.now).value(),
             })
         })
@@ -224,10 +221,7 @@ pub async fn screen_data(
             .collect(),
         departments: league,
         overdue,
-        satisfaction: match Kpi::Satisfaction.reading(&t) {
-            domain::Reading::Percent(p) => p,
-            _ => None,
-        },
+        satisfaction: Kpi::Satisfaction.reading(&t).number(),
         rooms: points,
     }))
 }
