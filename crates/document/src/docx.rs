@@ -5,8 +5,8 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, SpecialIndentType, Table, TableCell, TableRow,
+    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Pic,
+    Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow,
 };
 
 use crate::{Block, Document, DocumentError, numbered};
@@ -63,6 +63,25 @@ fn table(header: &[String], rows: &[Vec<String>]) -> Table {
     Table::new(all)
 }
 
+/// The text block's width in points (156 mm).
+const TEXT_W_PT: f32 = 156.0 * 72.0 / 25.4;
+/// English Metric Units to the point.
+const EMU_PER_PT: f32 = 12700.0;
+
+/// A chart as a picture across the text block, drawn at 200 dpi.
+fn chart(c: &crate::Chart) -> Result<Paragraph, DocumentError> {
+    let svg = c.svg(TEXT_W_PT, crate::pdf::FONT);
+    let png = poster::svg_png(&svg, 200.0).map_err(|e| DocumentError::Docx(e.to_string()))?;
+    let (w, h) = (TEXT_W_PT, c.height());
+    // usvg reads points as CSS pixels; 200 dpi is 200/96 pixels to each.
+    let px = |pt: f32| (pt * 200.0 / 96.0).round() as u32;
+    let pic = Pic::new_with_dimensions(png, px(w), px(h))
+        .size((w * EMU_PER_PT) as u32, (h * EMU_PER_PT) as u32);
+    Ok(Paragraph::new()
+        .add_run(Run::new().add_image(pic))
+        .align(AlignmentType::Center))
+}
+
 /// The document as a DOCX file.
 pub fn docx(doc: &Document) -> Result<Vec<u8>, DocumentError> {
     let mut d = Docx::new()
@@ -99,6 +118,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, DocumentError> {
                 .fold(d, |d, line| d.add_paragraph(body(line, "仿宋", true))),
             Block::Line(t) => d.add_paragraph(body(&t, "仿宋", false)),
             Block::Table { header, rows } => d.add_table(table(&header, &rows)),
+            Block::Chart(c) => d.add_paragraph(chart(&c)?),
         };
     }
     d = d.add_paragraph(body("", "仿宋", false));

@@ -45,6 +45,11 @@ pub(crate) fn cells(c: char) -> f32 {
     }
 }
 
+/// A text's width in cells.
+pub(crate) fn cells_of(text: &str) -> f32 {
+    text.chars().map(cells).sum()
+}
+
 /// Opening punctuation that may not end a line: it moves to the next (避尾点).
 fn opens(c: char) -> bool {
     "（《「『“‘【〔(".contains(c)
@@ -57,7 +62,7 @@ pub(crate) fn wrap_even(text: &str, width: f32) -> Vec<String> {
     if lines < 2 {
         return wrap(text, width, 0.0);
     }
-    let total: f32 = text.chars().map(cells).sum();
+    let total = cells_of(text);
     let even = (total / lines as f32).ceil() + 0.5;
     let balanced = wrap(text, even.min(width), 0.0);
     if balanced.len() == lines {

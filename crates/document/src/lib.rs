@@ -4,22 +4,25 @@
 //! issuing body and the date, right-aligned. One model, two outputs:
 //! [`docx`] for people who will edit it in Word or WPS, [`pdf`] for printing
 //! and the record (CJK text stays text, so it can be searched and copied);
-//! and [`xlsx`] for records people sort and filter.
+//! and [`xlsx`] for records people sort and filter. Reports carry bar
+//! charts ([`Chart`]) drawn as SVG on the server.
 #![warn(missing_docs)]
 
+mod chart;
 mod docx;
 mod layout;
 mod pdf;
 mod read;
 mod sheet;
 
+pub use chart::Chart;
 pub use docx::docx;
 pub use pdf::pdf;
 pub use read::{ReadError, ReadSheet, read_tables};
 pub use sheet::{Cell, Sheet, xlsx};
 
 /// A document to lay out.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Document {
     /// The title, e.g. 关于农路改造的调研报告.
     pub title: String,
@@ -34,7 +37,7 @@ pub struct Document {
 }
 
 /// One piece of a document's body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// A first-level heading; numbered 一、二、… in order.
     Heading(String),
@@ -51,6 +54,8 @@ pub enum Block {
         /// The rows.
         rows: Vec<Vec<String>>,
     },
+    /// A bar chart, drawn across the text block.
+    Chart(Chart),
 }
 
 impl Block {

@@ -14,7 +14,8 @@ use crate::{Block, Document, DocumentError, numbered};
 
 /// Noto Sans CJK (Debian's fonts-noto-cjk) stands in for the 仿宋 and 黑体
 /// of a printed paper; any CJK font the system has will do.
-const FONT: &str = "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif";
+pub(crate) const FONT: &str =
+    "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, sans-serif";
 const TITLE_SIZE: f32 = 22.0;
 const TABLE_SIZE: f32 = 12.0;
 
@@ -54,7 +55,7 @@ impl Page {
     }
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -100,6 +101,19 @@ impl Writer {
             let x = LEFT + if i == 0 { indent * BODY_SIZE } else { 0.0 };
             self.line(l, BODY_SIZE, bold, Anchor::Start, x);
         }
+    }
+
+    /// A chart across the text block, on one page.
+    fn chart(&mut self, chart: &crate::Chart) {
+        let height = chart.height();
+        self.room(height);
+        let y = self.y;
+        let _ = write!(
+            self.page().svg,
+            r#"<g transform="translate({LEFT:.2} {y:.2})">{}</g>"#,
+            chart.elements(TEXT_W)
+        );
+        self.y += height + LINE_PITCH * 0.5;
     }
 
     fn table(&mut self, header: &[String], rows: &[Vec<String>]) {
@@ -175,6 +189,7 @@ pub fn pdf(doc: &Document) -> Result<Vec<u8>, DocumentError> {
             Block::Paragraph(t) => w.wrapped(&t, false, 2.0),
             Block::Line(t) => w.wrapped(&t, false, 0.0),
             Block::Table { header, rows } => w.table(&header, &rows),
+            Block::Chart(chart) => w.chart(&chart),
         }
     }
     // 署名 and 成文日期, right-aligned four characters in.

@@ -8,7 +8,7 @@ mod qr;
 mod render;
 
 pub use qr::{QrError, qr_svg};
-pub use render::{RenderError, pdf, png, raster, system_fonts};
+pub use render::{RenderError, pdf, png, raster, svg_png, system_fonts};
 
 /// What a room poster says.
 #[derive(Clone, Debug)]

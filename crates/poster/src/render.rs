@@ -9,9 +9,9 @@ use crate::{Paper, PosterInfo, poster_svg};
 pub enum RenderError {
     #[error(transparent)]
     Qr(#[from] crate::QrError),
-    #[error("cannot read the poster drawing: {0}")]
+    #[error("cannot read the drawing: {0}")]
     Svg(String),
-    #[error("cannot draw the poster: {0}")]
+    #[error("cannot draw: {0}")]
     Draw(String),
 }
 
@@ -28,19 +28,32 @@ pub fn system_fonts() -> Arc<usvg::fontdb::Database> {
 }
 
 fn tree(info: &PosterInfo, paper: Paper) -> Result<usvg::Tree, RenderError> {
-    let svg = poster_svg(info, paper)?;
+    parse(&poster_svg(info, paper)?)
+}
+
+fn parse(svg: &str) -> Result<usvg::Tree, RenderError> {
     let opts = usvg::Options {
         fontdb: system_fonts(),
         ..Default::default()
     };
-    usvg::Tree::from_str(&svg, &opts).map_err(|e| RenderError::Svg(e.to_string()))
+    usvg::Tree::from_str(svg, &opts).map_err(|e| RenderError::Svg(e.to_string()))
 }
 
 /// usvg measures in CSS pixels: 96 to the inch.
 const CSS_DPI: f32 = 96.0;
 
 fn pixmap(info: &PosterInfo, paper: Paper, dpi: f32) -> Result<tiny_skia::Pixmap, RenderError> {
-    let tree = tree(info, paper)?;
+    draw(&tree(info, paper)?, dpi)
+}
+
+/// Any drawing (a report's chart, say) as PNG at `dpi`, on white.
+pub fn svg_png(svg: &str, dpi: f32) -> Result<Vec<u8>, RenderError> {
+    draw(&parse(svg)?, dpi)?
+        .encode_png()
+        .map_err(|e| RenderError::Draw(e.to_string()))
+}
+
+fn draw(tree: &usvg::Tree, dpi: f32) -> Result<tiny_skia::Pixmap, RenderError> {
     let scale = dpi / CSS_DPI;
     let size = tree
         .size()
@@ -51,7 +64,7 @@ fn pixmap(info: &PosterInfo, paper: Paper, dpi: f32) -> Result<tiny_skia::Pixmap
         .ok_or_else(|| RenderError::Draw("too large".into()))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
-        &tree,
+        tree,
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
