@@ -193,8 +193,10 @@ pub fn counts_for(e: &EventFacts<'_>) -> Vec<(Key, i64)> {
         }
         EventKind::TaskVerified => {
             out.push(one(C::TasksDone));
-            let done = e.task.map(|t| (t.done_on.unwrap_or(e.on), t.due));
-            if done.is_some_and(|(on, due)| on <= due) {
+            let done = e
+                .task
+                .map(|t| crate::Punctuality::of(t.due, Some(t.done_on.unwrap_or(e.on)), e.on));
+            if done == Some(crate::Punctuality::DoneOnTime) {
                 out.push(one(C::TasksDoneOnTime));
             }
         }

@@ -130,8 +130,9 @@ pub use second_factor::{
 };
 pub use supervision::{Audience, Card, Notice, Supervised, Thresholds, card, notices};
 pub use task::{
-    Share, ShareState, TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition, allowed_task,
-    check_co_departments, decide_task, head_approval, may_task, own_share, set_head_approval,
+    Punctuality, Share, ShareState, TaskCommand, TaskCtx, TaskMove, TaskState, TaskTransition,
+    allowed_task, check_co_departments, decide_task, head_approval, may_task, own_share,
+    set_head_approval,
 };
 pub use timeline::{BEIJING, EventDetail, beijing_date, beijing_midnight, beijing_time};
 pub use topic::{

@@ -128,6 +128,15 @@ impl Period {
         }
     }
 
+    /// Every month figures are kept for: open data without a period.
+    pub fn whole() -> Period {
+        Period {
+            first: Month(YEARS.start() * 100 + 1),
+            last: Month(YEARS.end() * 100 + 12),
+            span: Span::Months,
+        }
+    }
+
     /// The year `today` falls in: the default.
     pub fn this_year(today: NaiveDate) -> Period {
         Period::year(today.year())

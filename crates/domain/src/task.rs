@@ -43,6 +43,29 @@ impl TaskState {
 }
 
 labelled!(
+    /// A task against its due date, as a 台账 reports it.
+    Punctuality {
+        DoneOnTime => "done_on_time", "按期办结";
+        DoneLate => "done_late", "逾期办结";
+        Pending => "pending", "办理中";
+        Overdue => "overdue", "已逾期";
+    }
+);
+
+impl Punctuality {
+    /// Done by its due date (the day the department last reported it
+    /// done, Beijing), late, or still open before or after it on `today`.
+    pub fn of(due: NaiveDate, done_on: Option<NaiveDate>, today: NaiveDate) -> Punctuality {
+        match done_on {
+            Some(on) if on <= due => Punctuality::DoneOnTime,
+            Some(_) => Punctuality::DoneLate,
+            None if today > due => Punctuality::Overdue,
+            None => Punctuality::Pending,
+        }
+    }
+}
+
+labelled!(
     /// Where a co-handling department's share of a task (协办) stands.
     ShareState {
         Assigned => "assigned", "协办待签收";

@@ -58,7 +58,7 @@ pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck,
 pub use backup::{ContentHashes, Restore, table_names};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
-pub use figures::{FigureTopic, Ranked};
+pub use figures::{FigureTopic, LedgerRow, Ranked};
 pub use like_queue::LikeQueue;
 pub use likes::{LikeOutcome, VisitorMarks};
 pub use model::{

@@ -56,6 +56,15 @@ const ADMIN: &[Role] = &[Role::Administrator];
 const DEPARTMENT: &[Role] = &[Role::DepartmentStaff, Role::DepartmentHead];
 /// Who moves topics: conveners and leaders, and committee members for 跟踪问效.
 const OFFICIAL: &[Role] = &[Role::Convener, Role::Leader, Role::CommitteeMember];
+/// Everyone who works in the chain (every role but a resident's): the 工作台账.
+const STAFF: &[Role] = &[
+    Role::CommitteeMember,
+    Role::Convener,
+    Role::DepartmentStaff,
+    Role::DepartmentHead,
+    Role::Leader,
+    Role::Administrator,
+];
 const TASK_ACTORS: &[Role] = &[
     Role::DepartmentStaff,
     Role::DepartmentHead,
@@ -215,6 +224,9 @@ table! {
     get  "/figures/{id}"                   Policy::Public   => pages::figures::region;
     get  "/figures/{id}/screen"            Policy::Public   => pages::screen::screen;
     get  "/figures/{id}/screen.json"       Policy::Public   => pages::screen::screen_data;
+    get  "/figures/{id}/report.docx"       Policy::Public   => pages::report::docx;
+    get  "/figures/{id}/report.pdf"        Policy::Public   => pages::report::pdf;
+    get  "/figures/{id}/ledger.xlsx"       Policy::AnyOf(STAFF) => pages::ledger::xlsx;
     get  "/figures/{id}/{kpi}"             Policy::Public   => pages::figures::behind;
     get  "/campaigns"                      Policy::Public   => pages::campaign::campaigns;
     post "/campaigns"                      Policy::AnyOf(LEADER) => pages::campaign::create_page;
@@ -245,6 +257,11 @@ table! {
     get  "/api/docs/{*file}"               Policy::Public   => api::openapi::docs_file;
     get  "/api/rooms"                      Policy::Public   => api::rooms;
     get  "/api/regions/{id}/figures"       Policy::Public   => api::figures::figures;
+    get  "/api/regions/{id}/open-data/topics" Policy::Public => api::open_data::topics;
+    get  "/api/regions/{id}/open-data/meetings" Policy::Public => api::open_data::meetings;
+    get  "/api/regions/{id}/open-data/opinions" Policy::Public => api::open_data::opinions;
+    get  "/api/regions/{id}/open-data/tasks" Policy::Public => api::open_data::tasks;
+    get  "/api/open-data"                  Policy::Public   => api::open_data::dictionary_json;
     get  "/api/rooms/{code}"               Policy::Public   => api::room;
     get  "/api/rooms/{code}/similar"       Policy::Public   => similar::draft_api;
     post "/api/rooms/{code}/topics"        Policy::Anyone   => stages::intake::submit_api;

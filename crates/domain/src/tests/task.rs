@@ -225,3 +225,14 @@ fn overdue_means_open_past_due() {
     assert!(!TaskState::Verified.is_overdue(due, later));
     assert!(!TaskState::Done.is_overdue(due, later));
 }
+
+#[test]
+fn a_task_is_on_time_when_reported_done_by_its_due_date() {
+    use crate::Punctuality as P;
+    let d = |n: u32| chrono::NaiveDate::from_ymd_opt(2026, 5, n).expect("a day");
+    assert_eq!(P::of(d(10), Some(d(10)), d(20)), P::DoneOnTime);
+    assert_eq!(P::of(d(10), Some(d(11)), d(20)), P::DoneLate);
+    assert_eq!(P::of(d(10), None, d(10)), P::Pending);
+    assert_eq!(P::of(d(10), None, d(11)), P::Overdue);
+    assert_eq!(P::DoneLate.label_zh(), "逾期办结");
+}

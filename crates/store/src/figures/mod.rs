@@ -23,8 +23,10 @@ use crate::entity::{
 use crate::model::parsed;
 use crate::{Result, Store, StoreError, WriteTx};
 
+mod ledger;
 mod read;
 
+pub use ledger::LedgerRow;
 pub use read::{FigureTopic, Ranked};
 
 /// Where a kept number belongs.

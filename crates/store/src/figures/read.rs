@@ -250,6 +250,34 @@ impl Store {
         Ok(ranked(now, before, overdue, id))
     }
 
+    /// The topics completed under a region in the period that residents
+    /// liked most, for a report's 典型议题.
+    pub async fn notable_resolved(
+        &self,
+        path: &RegionPath,
+        period: &Period,
+        limit: u64,
+    ) -> Result<Vec<crate::Topic>> {
+        let (from, to) = period.bounds();
+        let completed = topic_event::Entity::find()
+            .select_only()
+            .column(topic_event::Column::TopicId)
+            .filter(topic_event::Column::Kind.eq(domain::EventKind::Completed.code()))
+            .filter(topic_event::Column::CreatedAt.gte(from))
+            .filter(topic_event::Column::CreatedAt.lt(to))
+            .into_query();
+        crate::model::all(
+            topic::Entity::find()
+                .filter(topic::Column::RegionPath.starts_with(path.encode()))
+                .filter(topic::Column::Id.in_subquery(completed))
+                .order_by_desc(topic::Column::LikeCount)
+                .order_by_asc(topic::Column::Id)
+                .limit(limit)
+                .all(self.conn())
+                .await?,
+        )
+    }
+
     /// What a figure counts under a region in a period, latest first, at
     /// most `limit`.
     pub async fn figure_topics(
@@ -322,18 +350,7 @@ impl Store {
                     .collect()
             }
             Behind::Meetings => {
-                let regions = region::Entity::find()
-                    .select_only()
-                    .column(region::Column::Id)
-                    .filter(region::Column::Path.starts_with(&prefix))
-                    .into_query();
-                let rooms = room::Entity::find()
-                    .select_only()
-                    .column(room::Column::Id)
-                    .filter(room::Column::RegionId.in_subquery(regions))
-                    .into_query();
-                let rows = meeting::Entity::find()
-                    .filter(meeting::Column::RoomId.in_subquery(rooms))
+                let rows = meetings_under(path)
                     .filter(meeting::Column::State.eq(MeetingState::Closed.code()))
                     .filter(meeting::Column::StartsAt.gte(from))
                     .filter(meeting::Column::StartsAt.lt(to))
@@ -381,6 +398,21 @@ fn task_topic() -> RelationDef {
         .from(task::Column::TopicId)
         .to(topic::Column::Id)
         .into()
+}
+
+/// Meetings of the rooms under a region.
+pub(super) fn meetings_under(path: &RegionPath) -> sea_orm::Select<meeting::Entity> {
+    let regions = region::Entity::find()
+        .select_only()
+        .column(region::Column::Id)
+        .filter(region::Column::Path.starts_with(path.encode()))
+        .into_query();
+    let rooms = room::Entity::find()
+        .select_only()
+        .column(room::Column::Id)
+        .filter(room::Column::RegionId.in_subquery(regions))
+        .into_query();
+    meeting::Entity::find().filter(meeting::Column::RoomId.in_subquery(rooms))
 }
 
 /// Timeline entries joined to their topics.

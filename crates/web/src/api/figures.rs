@@ -67,6 +67,10 @@ pub async fn figures(
     };
     let region = state.store.region(id).await?;
     let tally = state.store.figures(&region.path, &period).await?;
+    let notable = state
+        .store
+        .notable_resolved(&region.path, &period, 3)
+        .await?;
     let figures = Kpi::ALL
         .iter()
         .map(|k| {
@@ -83,7 +87,7 @@ pub async fn figures(
         .collect();
     Ok(Json(FiguresJson {
         region: id.0,
-        summary: crate::pages::figures::summary(&region.name, &period, &tally),
+        summary: crate::pages::figures::summary(&region.name, &period, &tally, &notable),
         region_name: region.name,
         period: period.code(),
         period_label: period.label_zh(),

@@ -3,6 +3,7 @@
 pub(crate) mod bodies;
 pub mod figures;
 mod json;
+pub mod open_data;
 pub mod openapi;
 mod refine;
 mod session;

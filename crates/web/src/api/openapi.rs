@@ -30,12 +30,15 @@ use crate::stages::meeting::MeetingInput;
         crate::pages::mine::mine_api, crate::pages::mine::reveal_api,
         crate::pages::deadlines::classes_api, crate::pages::deadlines::set_api,
         crate::open311::hotline::take_order, super::figures::figures,
+        super::open_data::topics, super::open_data::meetings, super::open_data::opinions,
+        super::open_data::tasks, super::open_data::dictionary_json,
     ),
     components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput)),
     modifiers(&Common),
     tags((name = "rooms", description = "议事室"), (name = "topics", description = "议题"), (name = "tasks", description = "工单"),
          (name = "meetings", description = "协商议事会"), (name = "session", description = "登录"),
-         (name = "interop", description = "系统对接（12345热线）"), (name = "figures", description = "工作指标"))
+         (name = "interop", description = "系统对接（12345热线）"), (name = "figures", description = "工作指标"),
+         (name = "open-data", description = "开放数据"))
 )]
 pub struct ApiDoc;
 

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Redirect, Response};
 use domain::{Behind, Kpi, Period, Reading, RegionId, RegionLevel, Tally, one_decimal};
 use serde::Deserialize;
-use store::{Ranked, Region};
+use store::Region;
 
 use crate::AppState;
 use crate::auth::Viewer;
@@ -109,6 +109,8 @@ struct FiguresPage {
     places: Vec<Line>,
     departments: Vec<Line>,
     department_rank: Kpi,
+    /// Open data's datasets: (name, label).
+    datasets: [(&'static str, &'static str); 4],
 }
 
 /// The period asked for, or this year.
@@ -172,49 +174,15 @@ async fn render_region(
         .filter(|r| r.id != id)
         .map(|r| (r.id.0, r.name.clone()))
         .collect();
-    let regions = store.regions().await?;
-    let below: Vec<&Region> = regions
-        .iter()
-        .filter(|r| r.parent == Some(id) && !r.retired)
-        .collect();
-    // A county ranks its subdistricts; a subdistrict or village, its rooms.
-    let (places_title, places) = if below.iter().any(|r| r.level != RegionLevel::Village) {
-        let ids: Vec<RegionId> = below.iter().map(|r| r.id).collect();
-        let ranked = store.figures_below(&ids, &period).await?;
-        let name = |r: RegionId| below.iter().find(|b| b.id == r).map(|b| b.name.clone());
-        let lines = ranking(ranked, rank, |r| {
-            (
-                name(r).unwrap_or_default(),
-                Some(format!("/figures/{}?period={}", r.0, period.code())),
-            )
-        });
-        ("下级地区", lines)
-    } else {
-        let rooms = store.rooms().await?;
-        let ranked = store.room_figures(&region.path, &period).await?;
-        let lines = ranking(ranked, rank, |r| {
-            let room = rooms.iter().find(|x| x.id == r);
-            (
-                room.map(|x| x.name.clone()).unwrap_or_default(),
-                room.map(|x| format!("/r/{}", x.code.as_str())),
-            )
-        });
-        ("议事室", lines)
-    };
+    let (places_title, places) = places(state, &region, &period).await?;
+    let places = ranking(places, rank);
     let department_rank = if Kpi::FOR_DEPARTMENTS.contains(&rank) {
         rank
     } else {
         Kpi::DoneOnTime
     };
-    let departments = store.departments().await?;
-    let ranked = store.department_figures(&region.path, &period).await?;
-    let departments = ranking(ranked, department_rank, |d| {
-        let name = departments
-            .iter()
-            .find(|x| x.id == d)
-            .map(|x| x.name.clone());
-        (name.unwrap_or_default(), None)
-    });
+    let departments = ranking(departments(state, &region, &period).await?, department_rank);
+    let notable = store.notable_resolved(&region.path, &period, 3).await?;
     let groups = GROUPS
         .iter()
         .map(|(title, kpis)| {
@@ -239,7 +207,7 @@ async fn render_region(
     }
     Ok(render(&FiguresPage {
         nav: Nav::of(viewer),
-        summary: summary(&region.name, &period, &tally),
+        summary: summary(&region.name, &period, &tally, &notable),
         above,
         period: period.code(),
         period_label: period.label_zh(),
@@ -254,42 +222,125 @@ async fn render_region(
         places,
         departments,
         department_rank,
+        datasets: [
+            ("topics", "议题"),
+            ("meetings", "会议"),
+            ("opinions", "协商意见"),
+            ("tasks", "交办任务"),
+        ],
         region,
     }))
 }
 
-/// Owners ordered best first on `kpi` (ties by name), with the change.
-fn ranking<Id: Copy>(
-    ranked: Vec<Ranked<Id>>,
-    kpi: Kpi,
-    name: impl Fn(Id) -> (String, Option<String>),
-) -> Vec<Line> {
-    let mut rows: Vec<(Reading, Reading, String, Option<String>)> = ranked
-        .into_iter()
-        .map(|r| {
-            let (n, link) = name(r.id);
-            (kpi.reading(&r.now), kpi.reading(&r.before), n, link)
-        })
-        .filter(|(_, _, n, _)| !n.is_empty())
+/// A region, room or department with its figures for the period and the
+/// one before, as the rankings and the report list them.
+pub(super) struct Place {
+    pub name: String,
+    pub link: Option<String>,
+    pub now: Tally,
+    pub before: Tally,
+}
+
+/// The places a region ranks: a county its subdistricts, a subdistrict or
+/// village its rooms; 下级地区 or 议事室, and each with its figures.
+pub(super) async fn places(
+    state: &AppState,
+    region: &Region,
+    period: &Period,
+) -> AppResult<(&'static str, Vec<Place>)> {
+    let store = &state.store;
+    let regions = store.regions().await?;
+    let below: Vec<&Region> = regions
+        .iter()
+        .filter(|r| r.parent == Some(region.id) && !r.retired)
         .collect();
-    rows.sort_by(|a, b| {
-        let (x, y) = (a.0.value(), b.0.value());
+    if below.iter().any(|r| r.level != RegionLevel::Village) {
+        let ids: Vec<RegionId> = below.iter().map(|r| r.id).collect();
+        let places = store
+            .figures_below(&ids, period)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let name = below.iter().find(|b| b.id == r.id)?.name.clone();
+                Some(Place {
+                    name,
+                    link: Some(format!("/figures/{}?period={}", r.id.0, period.code())),
+                    now: r.now,
+                    before: r.before,
+                })
+            })
+            .collect();
+        return Ok(("下级地区", places));
+    }
+    let rooms = store.rooms().await?;
+    let places = store
+        .room_figures(&region.path, period)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            let room = rooms.iter().find(|x| x.id == r.id)?;
+            Some(Place {
+                name: room.name.clone(),
+                link: Some(format!("/r/{}", room.code.as_str())),
+                now: r.now,
+                before: r.before,
+            })
+        })
+        .collect();
+    Ok(("议事室", places))
+}
+
+/// The departments with tasks for topics under a region, with their figures.
+pub(super) async fn departments(
+    state: &AppState,
+    region: &Region,
+    period: &Period,
+) -> AppResult<Vec<Place>> {
+    let departments = state.store.departments().await?;
+    let ranked = state.store.department_figures(&region.path, period).await?;
+    Ok(ranked
+        .into_iter()
+        .filter_map(|r| {
+            let name = departments.iter().find(|x| x.id == r.id)?.name.clone();
+            Some(Place {
+                name,
+                link: None,
+                now: r.now,
+                before: r.before,
+            })
+        })
+        .collect())
+}
+
+/// Places ordered best first on `kpi` (ties by name).
+pub(super) fn ranked_on(mut places: Vec<Place>, kpi: Kpi) -> Vec<Place> {
+    places.sort_by(|a, b| {
+        let (x, y) = (kpi.reading(&a.now).value(), kpi.reading(&b.now).value());
         let order = if kpi.higher_is_better() {
             y.total_cmp(&x)
         } else {
             x.total_cmp(&y)
         };
-        order.then_with(|| a.2.cmp(&b.2))
+        order.then_with(|| a.name.cmp(&b.name))
     });
-    rows.into_iter()
+    places
+}
+
+/// Places ordered best first on `kpi`, with the change.
+fn ranking(places: Vec<Place>, kpi: Kpi) -> Vec<Line> {
+    ranked_on(places, kpi)
+        .into_iter()
         .enumerate()
-        .map(|(i, (now, before, name, link))| Line {
-            place: i + 1,
-            change: change(now, before),
-            text: now.text_zh(),
-            before: before.text_zh(),
-            name,
-            link,
+        .map(|(i, p)| {
+            let (now, before) = (kpi.reading(&p.now), kpi.reading(&p.before));
+            Line {
+                place: i + 1,
+                change: change(now, before),
+                text: now.text_zh(),
+                before: before.text_zh(),
+                name: p.name,
+                link: p.link,
+            }
         })
         .collect()
 }
@@ -321,8 +372,9 @@ fn change(now: Reading, before: Reading) -> String {
     }
 }
 
-/// The period's summary, as a report upward words it: the numbers first.
-pub fn summary(region: &str, period: &Period, t: &Tally) -> String {
+/// The period's summary, as a report upward words it: the numbers first,
+/// then the topics resolved that residents liked most.
+pub fn summary(region: &str, period: &Period, t: &Tally, notable: &[store::Topic]) -> String {
     let n = |k: Kpi| k.reading(t).text_zh();
     let mut s = format!(
         "{}，{}共收到议题{}个，其中党政点题{}个、群众出题{}个、委员荐题{}个；受理立项{}个，",
@@ -349,6 +401,13 @@ pub fn summary(region: &str, period: &Period, t: &Tally) -> String {
         n(Kpi::Satisfaction),
         n(Kpi::Likes),
     );
+    if !notable.is_empty() {
+        let titles: Vec<String> = notable.iter().map(|t| format!("“{}”", t.title)).collect();
+        s += &format!(
+            "其中，{}等群众关心的问题经协商得到解决。",
+            titles.join("、")
+        );
+    }
     s
 }
 

@@ -101,6 +101,15 @@ pub struct ScreenData {
     rooms: Vec<Point>,
 }
 
+/// The chain as a funnel, on the big screen and in the report.
+pub(super) const FUNNEL: [(&str, Kpi); 5] = [
+    ("提出议题", Kpi::Raised),
+    ("受理立项", Kpi::Accepted),
+    ("形成协商意见", Kpi::Opinions),
+    ("交办任务", Kpi::TasksDispatched),
+    ("议题办结", Kpi::Completed),
+];
+
 /// `GET /figures/{region}/screen.json`.
 pub async fn screen_data(
     State(state): State<AppState>,
@@ -120,16 +129,10 @@ pub async fn screen_data(
         Kpi::Satisfaction,
         Kpi::Likes,
     ];
-    let funnel = [
-        ("提出议题", Kpi::Raised),
-        ("受理立项", Kpi::Accepted),
-        ("形成协商意见", Kpi::Opinions),
-        ("交办任务", Kpi::TasksDispatched),
-        ("议题办结", Kpi::Completed),
-    ]
-    .into_iter()
-    .map(|(name, k)| named(name, count(k)))
-    .collect();
+    let funnel = FUNNEL
+        .into_iter()
+        .map(|(name, k)| named(name, count(k)))
+        .collect();
     let by_month = store.figures_by_month(&region.path, &period).await?;
     let rooms = store.rooms().await?;
     let departments = store.departments().await?;

@@ -29,6 +29,7 @@ mod outbound;
 mod pages;
 mod participation;
 mod reopen;
+mod reports;
 mod research;
 mod residents;
 mod review;
