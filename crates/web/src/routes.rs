@@ -420,7 +420,17 @@ fn compression() -> CompressionLayer<impl tower_http::compression::Predicate> {
     let already = DefaultPredicate::new()
         .and(NotForContentType::const_new("application/pdf"))
         .and(NotForContentType::const_new("application/zip"))
-        .and(NotForContentType::const_new("application/vnd."));
+        .and(NotForContentType::const_new("application/vnd."))
+        // Streamed downloads (open data) go out as they are read: the
+        // compressor cut them short.
+        .and(
+            |_: StatusCode,
+             _: axum::http::Version,
+             h: &axum::http::HeaderMap,
+             _: &axum::http::Extensions| {
+                !h.contains_key(header::CONTENT_DISPOSITION)
+            },
+        );
     CompressionLayer::new()
         .quality(tower_http::CompressionLevel::Fastest)
         .compress_when(already)

@@ -593,10 +593,9 @@ pub struct DatasetJson {
     pub name: &'static str,
     /// 数据集名称.
     pub title: &'static str,
-    /// What one record is.
+    /// What one record is. (A region's records are at
+    /// `/api/regions/{id}/open-data/{name}`.)
     pub description: String,
-    /// Where to get a region's, e.g. `/api/regions/{id}/open-data/topics`.
-    pub url: String,
     pub fields: Vec<FieldJson>,
 }
 
@@ -638,7 +637,6 @@ fn dataset<R: Record>(name: &'static str, title: &'static str) -> DatasetJson {
         name,
         title,
         description: text(&schema["description"]),
-        url: format!("/api/regions/{{id}}/open-data/{name}"),
         fields,
     }
 }

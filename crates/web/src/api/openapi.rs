@@ -33,7 +33,7 @@ use crate::stages::meeting::MeetingInput;
         super::open_data::topics, super::open_data::meetings, super::open_data::opinions,
         super::open_data::tasks, super::open_data::dictionary_json,
     ),
-    components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput)),
+    components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput, super::open_data::DataFormat)),
     modifiers(&Common),
     tags((name = "rooms", description = "议事室"), (name = "topics", description = "议题"), (name = "tasks", description = "工单"),
          (name = "meetings", description = "协商议事会"), (name = "session", description = "登录"),
