@@ -33,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def prepare(backend: str, size: str, cfg, data: Path, logs: Path) -> tuple[Db, d
         t1 = time.monotonic()
         run_cli(cfg.bin, ["--database-url", db.url, "migrate"], data, logfile)
         info["figures_seconds"] = round(time.monotonic() - t1, 1)
-        log(f"  figures counted from the timeline in {info['figures_seconds']} s")
+        log(f"  figures counted and texts indexed for search in {info['figures_seconds']} s")
     info["topics"] = db.scalar("SELECT COUNT(*) FROM topics")
     info["likes"] = db.scalar("SELECT COUNT(*) FROM likes")
     info["seconds"] = round(time.monotonic() - t0, 1)
@@ -161,6 +162,47 @@ def device_file(sign, salt: str, per_thread: int, tmp: Path, topics: Path) -> Pa
     return p
 
 
+# Words looked for by the search benchmark: common ones of the bulk topics'
+# problems and places, and one no topic has (the LIKE scan's worst case).
+SEARCH_TERMS = ["路灯", "井盖", "秸秆", "快递", "敬老院", "地铁"]
+
+
+def search_vs_like(db: Db, runs: int = 5) -> dict:
+    """Each search term's newest 20 hits, through the index (as the server
+    asks it) and by a LIKE '%…%' scan of titles and bodies, timed inside the
+    database: the median of `runs`, in milliseconds."""
+    def timed(sql: str) -> float:
+        times = []
+        if db.backend == "sqlite":
+            con = sqlite3.connect(f"file:{db.sqlite_path}?mode=ro", uri=True, timeout=30)
+            try:
+                for _ in range(runs):
+                    t0 = time.perf_counter()
+                    con.execute(sql).fetchall()
+                    times.append((time.perf_counter() - t0) * 1000)
+            finally:
+                con.close()
+        else:
+            for _ in range(runs):
+                out = bulk.psql(db.url, "EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+                times.append(json.loads(out)[0]["Execution Time"])
+        return statistics.median(times)
+
+    out = {}
+    for term in SEARCH_TERMS:
+        if db.backend == "sqlite":
+            index = ("SELECT e.id FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
+                     f"WHERE search_fts MATCH '\"{term}\"' ORDER BY search_fts.rowid DESC LIMIT 20")
+        else:
+            index = ("SELECT e.id FROM search_entries e WHERE array_to_tsvector(string_to_array(e.terms, ' ')) "
+                     f"@@ '''{term}'''::tsquery ORDER BY e.id DESC LIMIT 20")
+        like = (f"SELECT id FROM topics WHERE title LIKE '%{term}%' OR body LIKE '%{term}%' "
+                "ORDER BY id DESC LIMIT 20")
+        i, l = timed(index), timed(like)
+        out[term] = {"index_ms": round(i, 3), "like_ms": round(l, 3), "times": round(l / i, 1) if i else None}
+    return out
+
+
 def path_files(db: Db, tmp: Path) -> dict:
     order = "RANDOM()"
     files = {}
@@ -179,6 +221,7 @@ def path_files(db: Db, tmp: Path) -> dict:
     write("meeting", [f"/m/{r[0]}" for r in db.rows("SELECT id FROM meetings ORDER BY id")] or ["/m/1"])
     write("vote", [f"/d/{r[0]}" for r in db.rows("SELECT id FROM deliberations ORDER BY id")] or ["/d/1"])
     # A county's 工作指标 (the demo's 涟水县, over every topic of the bench).
+    write("search", [f"/api/search?q={urllib.parse.quote(t)}" for t in SEARCH_TERMS])
     write("figures", [f"/figures/{r[0]}" for r in db.rows("SELECT id FROM regions WHERE level = 'county' ORDER BY id")]
           or ["/figures/1"])
     write("campaign", [f"/campaigns/{r[0]}" for r in db.rows("SELECT id FROM campaigns ORDER BY id")]
@@ -276,6 +319,10 @@ def run_group(backend: str, size: str, cfg, tmp: Path, logs: Path) -> dict:
             g["pages"][key] = r
             log(f"  {label:<28} {r['rps']:>9,.0f} req/s p50 {r['p50_ms']:.2f} ms p99 {r['p99_ms']:.2f} ms"
                 f" errors {r['non_2xx_or_errors']}")
+
+        g["search_vs_like"] = search_vs_like(db)
+        for term, r in g["search_vs_like"].items():
+            log(f"  search {term}: index {r['index_ms']:.2f} ms, LIKE scan {r['like_ms']:.2f} ms ({r['times']}×)")
 
         g["rss_mb"] = srv.rss_mb()
         g["ready_seconds"] = srv.ready_seconds

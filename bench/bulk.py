@@ -224,8 +224,10 @@ def _ctx_sqlite(con: sqlite3.Connection) -> Context:
 
 
 # Rows written around the store: its figures (工作指标) are counted again from
-# the timeline the next time `shangliang migrate` runs.
-PENDING_FIGURES = "INSERT INTO settings (key, value) VALUES ('figures_pending', '1') ON CONFLICT DO NOTHING"
+# the timeline, and its texts indexed for search, the next time `shangliang
+# migrate` runs.
+PENDING_FIGURES = ("INSERT INTO settings (key, value) VALUES ('figures_pending', '1'), ('search_pending', '1') "
+                   "ON CONFLICT DO NOTHING")
 
 
 def bulk_sqlite(path: str, n_topics: int, n_likes: int, log=print) -> dict:

@@ -37,6 +37,7 @@ mod period;
 mod region;
 mod research;
 mod review;
+mod search;
 mod second_factor;
 mod supervision;
 mod task;
@@ -123,6 +124,7 @@ pub use research::{
     ResearchVisit,
 };
 pub use review::{ReviewSessionRef, Ruling, dispatchable, overall_decision, plan_review_session};
+pub use search::SearchKind;
 pub use second_factor::{
     ISSUER, KEY_BYTES, RECOVERY_ALPHABET, RECOVERY_CODES, RECOVERY_LENGTH, TotpKey, is_app_code,
     may_turn_off_second_factor, recovery_code, recovery_code_hash, recovery_code_shown,

@@ -26,6 +26,7 @@ mod like_queue;
 mod likes;
 mod outbox;
 mod rules;
+mod search;
 mod second_factor;
 mod seed;
 mod stage;
@@ -66,6 +67,7 @@ pub use model::{
     Region, ReviewSession, Room, Statement, Task, Topic, TopicEvent, User,
 };
 pub use outbox::{OutState, OutboxId, OutboxItem};
+pub use search::{SearchFilter, SearchHit};
 pub use second_factor::{FactorUse, SecondFactor, SessionStage};
 pub use stage::campaign::{Campaign, RoomProgress};
 pub use stage::deliberation::{Ballot, OpenDeliberation, STATEMENT_MAX, parse_statement};
@@ -245,7 +247,8 @@ impl Store {
     /// Applies every pending migration.
     pub async fn migrate(&self) -> Result<()> {
         migration::Migrator::up(&self.db, None).await?;
-        self.fill_figures_once().await
+        self.fill_figures_once().await?;
+        self.fill_search_once().await
     }
 
     /// True when the schema has never been created (used to decide whether demo data may be loaded).

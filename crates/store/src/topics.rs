@@ -483,6 +483,9 @@ pub(crate) async fn add_event(
         &detail,
     )
     .await?;
+    if kind == EventKind::Submitted {
+        crate::search::index_topic(&w.tx, &row).await?;
+    }
     let (tracking_no, region_path) = (row.tracking_no, row.region_path);
     w.push_audit(crate::audit::PendingEntry {
         what: domain::AuditWhat::Topic(kind),

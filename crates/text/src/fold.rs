@@ -46,6 +46,20 @@ pub fn fold(s: &str) -> String {
     numerals_before_units(&out)
 }
 
+/// The same characters, one for one, as folding compares them (simplified,
+/// half-width, lowercase), when the conversion keeps every character in
+/// its place; otherwise `None`. Snippets mark matches in the original text
+/// by these positions.
+pub(crate) fn folded_chars(s: &str) -> Option<Vec<char>> {
+    let narrow: String = s.chars().map(half_width).collect();
+    let simplified = match T2S.as_ref() {
+        Some(cc) => cc.convert(&narrow),
+        None => narrow,
+    };
+    let out: Vec<char> = simplified.chars().map(|c| c.to_ascii_lowercase()).collect();
+    (out.len() == s.chars().count()).then_some(out)
+}
+
 /// Full-width ASCII forms (Ｆ, ３, ！) and the ideographic space → ASCII.
 fn half_width(c: char) -> char {
     match c {

@@ -1,4 +1,5 @@
-//! Chinese text for near-duplicate detection of residents' topics.
+//! Chinese text for near-duplicate detection of residents' topics, and
+//! for search ([`index_terms`], [`query_terms`]).
 //!
 //! A new topic is compared with the open topics of its subdistrict so that a
 //! resident (or a convener) sees "this looks like topic #123" before two rooms
@@ -17,12 +18,14 @@
 mod doc;
 mod fold;
 mod lexicon;
+mod search;
 mod tokens;
 
 pub use doc::{BODY_CHARS, Doc, rank, similarity};
 #[doc(hidden)]
 pub use doc::{Params, similarity_with};
 pub use fold::fold;
+pub use search::{QUERY_CHARS, QUERY_TERMS, index_terms, query_terms, snippet};
 pub use tokens::tokens;
 
 /// Score at or above which two topics are "likely the same problem".

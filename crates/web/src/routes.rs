@@ -220,6 +220,7 @@ table! {
     post "/admin/regions/{id}/categories"  Policy::AnyOf(ADMIN) => pages::admin::regions::set_categories;
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
     get  "/members"                        Policy::Public   => pages::duty::members;
+    get  "/search"                         Policy::Public   => pages::search::page;
     get  "/figures"                        Policy::Public   => pages::figures::top;
     get  "/figures/{id}"                   Policy::Public   => pages::figures::region;
     get  "/figures/{id}/screen"            Policy::Public   => pages::screen::screen;
@@ -262,6 +263,7 @@ table! {
     get  "/api/regions/{id}/open-data/opinions" Policy::Public => api::open_data::opinions;
     get  "/api/regions/{id}/open-data/tasks" Policy::Public => api::open_data::tasks;
     get  "/api/open-data"                  Policy::Public   => api::open_data::dictionary_json;
+    get  "/api/search"                     Policy::Public   => pages::search::api;
     get  "/api/rooms/{code}"               Policy::Public   => api::room;
     get  "/api/rooms/{code}/similar"       Policy::Public   => similar::draft_api;
     post "/api/rooms/{code}/topics"        Policy::Anyone   => stages::intake::submit_api;

@@ -66,6 +66,25 @@ step('工作指标 from the home page: figures with the demo\'s numbers, a figur
   await checkA11y(t, page, 'a figure\'s topics');
 });
 
+step('搜索 from the home page on a phone: hits with the words marked, then filtered', async (t) => {
+  await goto(page, '/');
+  await page.getByRole('searchbox', { name: '搜索议题' }).fill('停車');
+  await clickAndLoad(page, page.getByRole('button', { name: '搜索', exact: true }));
+  await assertVisible(page.getByRole('heading', { level: 1, name: '搜索' }));
+  const hits = page.locator('ul.hits > li');
+  assert.ok((await hits.count()) > 0, 'traditional 停車 finds the demo\'s 停车 topics');
+  assert.equal(await hits.first().locator('mark').first().innerText(), '停车');
+  await checkA11y(t, page, 'search results');
+  await page.getByText('筛选').click();
+  await page.getByLabel('类型').selectOption('topic');
+  await page.getByLabel('议题状态').selectOption('evaluated');
+  await clickAndLoad(page, page.getByRole('button', { name: '搜索', exact: true }));
+  const states = await page.locator('ul.hits > li .muted').allInnerTexts();
+  assert.ok(states.length > 0 && states.every((s) => s.includes('已评价')), states.join('\n'));
+  await clickAndLoad(page, page.locator('ul.hits > li a').first());
+  assert.match(page.url(), /\/t\/\d+$/);
+});
+
 step('/login, and its phone-code step', async (t) => {
   await goto(page, '/login');
   await checkA11y(t, page, '/login');

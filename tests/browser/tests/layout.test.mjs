@@ -39,6 +39,10 @@ for (const w of WIDTHS) {
     await goto(pages[w], '/figures');
     await assertNoHorizontalScroll(pages[w], '/figures');
   });
+  step(`${w}px: 搜索 with hits`, async () => {
+    await goto(pages[w], '/search?q=%E5%81%9C%E8%BD%A6');
+    await assertNoHorizontalScroll(pages[w], '/search');
+  });
   step(`${w}px: room page`, async () => {
     await goto(pages[w], `/r/${ROOM}`);
     await assertNoHorizontalScroll(pages[w], `room /r/${ROOM}`);

@@ -47,6 +47,7 @@ pub mod research_record;
 pub mod review_session;
 pub mod room;
 pub mod room_person;
+pub mod search_entry;
 pub mod second_factor;
 pub mod session;
 pub mod setting;

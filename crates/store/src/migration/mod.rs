@@ -29,6 +29,7 @@ mod m0032_outbox;
 mod m0033_notice_email;
 mod m0034_api_keys;
 mod m0035_figures;
+mod m0036_search;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0033_notice_email::M0033NoticeEmail),
             Box::new(m0034_api_keys::M0034ApiKeys),
             Box::new(m0035_figures::M0035Figures),
+            Box::new(m0036_search::M0036Search),
         ]
     }
 }

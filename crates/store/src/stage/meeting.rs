@@ -199,7 +199,7 @@ pub(crate) async fn record_opinion(
     let m = current_meeting(&w.tx, row.id)
         .await?
         .ok_or(StoreError::NotFound("会议"))?;
-    opinion::ActiveModel {
+    let o = opinion::ActiveModel {
         topic_id: Set(row.id),
         meeting_id: Set(m.id),
         text: Set(text.to_string()),
@@ -210,6 +210,7 @@ pub(crate) async fn record_opinion(
     }
     .insert(&w.tx)
     .await?;
+    crate::search::index_opinion(&w.tx, &o, row.room_id).await?;
     Ok(EventDetail::Opinion {
         text: text.to_string(),
     })

@@ -102,6 +102,8 @@ impl Store {
                 am.update(&w.tx).await?;
             }
         }
+        // Published minutes that are edited are found by their new words.
+        crate::search::index_minutes(&w.tx, id.0).await?;
         w.commit().await
     }
 
@@ -122,6 +124,7 @@ impl Store {
             am.published_at = Set(Some(w.now));
             am.update(&w.tx).await?;
         }
+        crate::search::index_minutes(&w.tx, id.0).await?;
         w.commit().await
     }
 

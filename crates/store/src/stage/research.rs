@@ -206,6 +206,7 @@ pub(crate) async fn add(
     }
     .insert(&w.tx)
     .await?;
+    crate::search::index_research(&w.tx, &record, row.room_id).await?;
     for p in &participants {
         research_participant::ActiveModel {
             record_id: Set(record.id),

@@ -31,14 +31,15 @@ use crate::stages::meeting::MeetingInput;
         crate::pages::deadlines::classes_api, crate::pages::deadlines::set_api,
         crate::open311::hotline::take_order, super::figures::figures,
         super::open_data::topics, super::open_data::meetings, super::open_data::opinions,
-        super::open_data::tasks, super::open_data::dictionary_json,
+        super::open_data::tasks, super::open_data::dictionary_json, crate::pages::search::api,
     ),
     components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput, super::open_data::DataFormat)),
     modifiers(&Common),
     tags((name = "rooms", description = "议事室"), (name = "topics", description = "议题"), (name = "tasks", description = "工单"),
          (name = "meetings", description = "协商议事会"), (name = "session", description = "登录"),
          (name = "interop", description = "系统对接（12345热线）"), (name = "figures", description = "工作指标"),
-         (name = "open-data", description = "开放数据"))
+         (name = "open-data", description = "开放数据"),
+         (name = "search", description = "搜索"))
 )]
 pub struct ApiDoc;
 

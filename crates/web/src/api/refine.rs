@@ -152,7 +152,7 @@ fn state_bodies(doc: &mut Value) {
     operation(doc, "/api/topics/{no}/rating", "post")["requestBody"] = body(RATE.schema());
 }
 
-/// The list's filters take the codes the domain knows.
+/// The list's and the search's filters take the codes the domain knows.
 fn state_list_filters(doc: &mut Value) {
     let codes = |all: &[&str]| {
         all.iter()
@@ -162,13 +162,18 @@ fn state_list_filters(doc: &mut Value) {
     };
     let state = codes(&TopicState::CODES);
     let channel = codes(&Channel::CODES);
-    if let Some(params) = operation(doc, "/api/topics", "get")["parameters"].as_array_mut() {
+    let kind = codes(&domain::SearchKind::CODES);
+    for path in ["/api/topics", "/api/search"] {
+        let Some(params) = operation(doc, path, "get")["parameters"].as_array_mut() else {
+            continue;
+        };
         for p in params {
             match p["name"].as_str() {
                 Some("state") => p["schema"] = json!({"type": ["string", "null"], "enum": state}),
                 Some("channel") => {
                     p["schema"] = json!({"type": ["string", "null"], "enum": channel})
                 }
+                Some("kind") => p["schema"] = json!({"type": ["string", "null"], "enum": kind}),
                 Some("category") => {
                     p["schema"] =
                         json!({"type": ["string", "null"], "pattern": text_pattern(0, 20, true)})

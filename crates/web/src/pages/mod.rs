@@ -20,6 +20,7 @@ pub mod public;
 pub mod report;
 pub mod research;
 pub mod screen;
+pub mod search;
 pub mod second_factor;
 pub mod supervision;
 pub mod topic;

@@ -33,6 +33,7 @@ mod reports;
 mod research;
 mod residents;
 mod review;
+mod search;
 mod second_factor;
 mod session;
 mod shared_limits;
