@@ -180,6 +180,7 @@ impl AppState {
         let recompute = Recompute::start(store.clone());
         let photos = config.photo_store()?;
         assets::compress_ahead();
+        tokio::task::spawn_blocking(text::warm_up);
         let courier = courier::Courier::new(store.clone(), sms, config.sms_daily_cap);
         let shared = match &config.redis_url {
             Some(url) => Some(

@@ -15,8 +15,12 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers too.
+/// Readiness: the database answers too, and the search's dictionaries are
+/// loaded (so no write that indexes a text waits for them).
 pub async fn readyz(State(state): State<AppState>) -> Response {
+    if !text::is_warm() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "starting").into_response();
+    }
     match state.store.ping().await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
