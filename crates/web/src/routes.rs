@@ -262,7 +262,7 @@ table! {
     get  "/api/regions/{id}/open-data/meetings" Policy::Public => api::open_data::meetings;
     get  "/api/regions/{id}/open-data/opinions" Policy::Public => api::open_data::opinions;
     get  "/api/regions/{id}/open-data/tasks" Policy::Public => api::open_data::tasks;
-    get  "/api/open-data"                  Policy::Public   => api::open_data::dictionary_json;
+    get  "/api/open-data"                  Policy::Public   => api::open_data::dictionary::dictionary_json;
     get  "/api/search"                     Policy::Public   => pages::search::api;
     get  "/api/rooms/{code}"               Policy::Public   => api::room;
     get  "/api/rooms/{code}/similar"       Policy::Public   => similar::draft_api;

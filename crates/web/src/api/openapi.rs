@@ -31,7 +31,7 @@ use crate::stages::meeting::MeetingInput;
         crate::pages::deadlines::classes_api, crate::pages::deadlines::set_api,
         crate::open311::hotline::take_order, super::figures::figures,
         super::open_data::topics, super::open_data::meetings, super::open_data::opinions,
-        super::open_data::tasks, super::open_data::dictionary_json, crate::pages::search::api,
+        super::open_data::tasks, super::open_data::dictionary::dictionary_json, crate::pages::search::api,
     ),
     components(schemas(Problem, SubmitInput, ActionInput, MeetingInput, LikeInput, super::open_data::DataFormat)),
     modifiers(&Common),
