@@ -175,7 +175,8 @@ impl Sql {
         self.values.push(v.into());
         match self.backend {
             DbBackend::Postgres => format!("${}", self.values.len()),
-            _ => "?".to_owned(),
+            // Numbered, as the text need not bind in the order it reads.
+            _ => format!("?{}", self.values.len()),
         }
     }
 }
@@ -249,8 +250,22 @@ impl Store {
             conditions.push(format!("e.at < {}", q.bind(end)));
         }
         let limit = q.bind(f.limit.clamp(1, 100) as i64);
+        // Each hit's own text comes with it, by its kind, in this one
+        // statement: a hit list is at most a hundred lookups by key.
+        let [opinion, research, minutes] = [
+            SearchKind::Opinion,
+            SearchKind::Research,
+            SearchKind::Minutes,
+        ]
+        .map(|k| q.bind(k.code()));
         q.text = format!(
-            "SELECT e.kind, e.ref_id, e.topic_id, e.room_id, e.at, t.tracking_no, t.title, t.state \
+            "SELECT e.kind, e.ref_id, e.topic_id, e.room_id, e.at, t.tracking_no, t.title, t.state, \
+             CASE e.kind \
+               WHEN {opinion} THEN (SELECT o.text FROM opinions o WHERE o.id = e.ref_id) \
+               WHEN {research} THEN (SELECT r.note FROM research_records r WHERE r.id = e.ref_id) \
+               WHEN {minutes} THEN (SELECT m.summary FROM meeting_minutes m WHERE m.meeting_id = e.ref_id) \
+               ELSE t.body END AS text, \
+             CASE WHEN e.kind = {minutes} THEN (SELECT m.title FROM meetings m WHERE m.id = e.ref_id) END AS meeting_title \
              FROM {from} LEFT JOIN topics t ON t.id = e.topic_id WHERE {} ORDER BY {order} LIMIT {limit}",
             conditions.join(" AND ")
         );
@@ -271,60 +286,17 @@ impl Store {
                 }
                 None => None,
             };
-            let (text, meeting_title) = self.text_of(kind, ref_id).await?;
             hits.push(SearchHit {
                 kind,
                 meeting: (kind == SearchKind::Minutes).then_some(MeetingId(ref_id)),
-                meeting_title,
+                meeting_title: r.try_get("", "meeting_title")?,
                 topic,
                 room: RoomId(r.try_get("", "room_id")?),
-                text,
+                text: r.try_get::<Option<String>>("", "text")?.unwrap_or_default(),
                 at: r.try_get("", "at")?,
             });
         }
         Ok(hits)
-    }
-
-    /// A found text's words (and a meeting's title, for minutes).
-    async fn text_of(&self, kind: SearchKind, id: i64) -> Result<(String, Option<String>)> {
-        let conn = self.conn();
-        let one = |v: Option<String>| (v.unwrap_or_default(), None);
-        Ok(match kind {
-            SearchKind::Topic => one(topic::Entity::find_by_id(id)
-                .select_only()
-                .column(topic::Column::Body)
-                .into_tuple()
-                .one(conn)
-                .await?),
-            SearchKind::Opinion => one(opinion::Entity::find_by_id(id)
-                .select_only()
-                .column(opinion::Column::Text)
-                .into_tuple()
-                .one(conn)
-                .await?),
-            SearchKind::Research => one(research_record::Entity::find_by_id(id)
-                .select_only()
-                .column(research_record::Column::Note)
-                .into_tuple()
-                .one(conn)
-                .await?),
-            SearchKind::Minutes => {
-                let summary: Option<String> = meeting_minutes::Entity::find()
-                    .select_only()
-                    .column(meeting_minutes::Column::Summary)
-                    .filter(meeting_minutes::Column::MeetingId.eq(id))
-                    .into_tuple()
-                    .one(conn)
-                    .await?;
-                let title: Option<String> = meeting::Entity::find_by_id(id)
-                    .select_only()
-                    .column(meeting::Column::Title)
-                    .into_tuple()
-                    .one(conn)
-                    .await?;
-                (summary.unwrap_or_default(), title)
-            }
-        })
     }
 
     /// Indexes everything when asked to (see [`PENDING`]), or when there
