@@ -14,10 +14,6 @@ use crate::forms::{ApiPath, ApiQuery};
 #[into_params(parameter_in = Query)]
 pub struct FiguresQuery {
     /// `2026`, `2026-Q4`, `2026-11` or `2026-03~2026-08`; this year when absent.
-    /// (`domain::patterns::PERIOD_PATTERN`; a test holds the two equal.)
-    #[param(
-        pattern = "^20[0-9]{2}(?:-Q[1-4]|-(?:0[1-9]|1[0-2])(?:~20[0-9]{2}-(?:0[1-9]|1[0-2]))?)?$"
-    )]
     pub period: Option<String>,
 }
 

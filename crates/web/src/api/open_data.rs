@@ -47,9 +47,6 @@ pub struct OpenDataQuery {
     /// `2026`, `2026-Q4`, `2026-11` or `2026-03~2026-08`; everything when
     /// absent. Topics (and their opinions and tasks) count by the day they
     /// were raised, meetings by the day they start.
-    #[param(
-        pattern = "^20[0-9]{2}(?:-Q[1-4]|-(?:0[1-9]|1[0-2])(?:~20[0-9]{2}-(?:0[1-9]|1[0-2]))?)?$"
-    )]
     pub period: Option<String>,
 }
 

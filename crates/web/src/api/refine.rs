@@ -3,7 +3,7 @@
 //! and the links that lead from one step of the chain to the next (a
 //! submission to its topic and moves, a topic to its tasks, a meeting to
 //! its moves), so a client — or a test walking the API — can follow it.
-use domain::patterns::{PHONE_PATTERN, minute_pattern, text_pattern};
+use domain::patterns::{PERIOD_PATTERN, PHONE_PATTERN, minute_pattern, text_pattern};
 use domain::{Channel, MeetingTitle, Reason, TopicBody, TopicState, TopicTitle};
 use serde_json::{Map, Value, json};
 
@@ -26,9 +26,38 @@ pub fn refine(doc: &mut Value) {
     );
     state_bodies(doc);
     state_list_filters(doc);
+    period_parameters(doc);
     link(doc);
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
         schemas.remove("ActionInput");
+    }
+}
+
+/// Every `period` parameter with the pattern the domain reads it by; the
+/// search's may also be empty, as its form sends it.
+fn period_parameters(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    let inner = PERIOD_PATTERN.trim_start_matches('^').trim_end_matches('$');
+    for (path, item) in paths.iter_mut() {
+        let pattern = if path == "/api/search" {
+            format!("^(?:{inner})?$")
+        } else {
+            PERIOD_PATTERN.to_owned()
+        };
+        let operations = item
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut());
+        for op in operations {
+            let params = op.get_mut("parameters").and_then(Value::as_array_mut);
+            for p in params.into_iter().flatten() {
+                if p["name"] == "period" {
+                    p["schema"]["pattern"] = json!(pattern);
+                }
+            }
+        }
     }
 }
 

@@ -43,10 +43,7 @@ pub struct SearchQuery {
     /// Only this kind: `topic`, `opinion`, `research` or `minutes`.
     pub kind: Option<String>,
     /// `2026`, `2026-Q4`, `2026-11` or `2026-03~2026-08`: texts written then.
-    /// (`domain::patterns::PERIOD_PATTERN`, or empty for any time.)
-    #[param(
-        pattern = "^(?:20[0-9]{2}(?:-Q[1-4]|-(?:0[1-9]|1[0-2])(?:~20[0-9]{2}-(?:0[1-9]|1[0-2]))?)?)?$"
-    )]
+    /// Empty for any time.
     pub period: Option<String>,
     /// The most hits, 1 to 100 (20 when absent).
     #[param(minimum = 1, maximum = 100)]

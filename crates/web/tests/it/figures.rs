@@ -214,19 +214,32 @@ async fn bad_periods_are_explained(backend: Backend) {
         v["detail"].as_str().unwrap_or_default().contains("统计期"),
         "{v}"
     );
-    // The document states what a period may be, as the domain reads it.
+    // The document states what a period may be, as the domain reads it,
+    // wherever a period is asked for.
     let (_, doc) = app.get(&c, "/api/openapi.json").await;
-    let params = &doc["paths"]["/api/regions/{id}/figures"]["get"]["parameters"];
-    let period = params
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "period")
-        .unwrap();
-    assert_eq!(
-        period["schema"]["pattern"],
-        domain::patterns::PERIOD_PATTERN
-    );
+    let inner = domain::patterns::PERIOD_PATTERN
+        .trim_start_matches('^')
+        .trim_end_matches('$');
+    for (path, pattern) in [
+        (
+            "/api/regions/{id}/figures",
+            domain::patterns::PERIOD_PATTERN.to_owned(),
+        ),
+        (
+            "/api/regions/{id}/open-data/tasks",
+            domain::patterns::PERIOD_PATTERN.to_owned(),
+        ),
+        ("/api/search", format!("^(?:{inner})?$")),
+    ] {
+        let params = &doc["paths"][path]["get"]["parameters"];
+        let period = params
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "period")
+            .unwrap();
+        assert_eq!(period["schema"]["pattern"], pattern, "{path}");
+    }
     let (s, _) = app.get(&c, "/api/regions/999999/figures").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = app.page(&c, &format!("/figures/{a}?rank=nonsense")).await;
