@@ -1,4 +1,6 @@
-//! Every stage action refuses (403) everyone who may not take it, and changes nothing.
+//! Every stage action refuses (403) everyone who may not take it, and
+//! changes nothing; and no desk shows another region's, room's or
+//! department's work.
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use store::testing::Backend;
@@ -457,3 +459,47 @@ async fn photos_and_departments_are_scoped(backend: Backend) {
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
 }
 both!(photos_and_departments_are_scoped);
+
+/// A leader, convener or clerk never sees another region's, room's or department's work on the desk.
+async fn desks_stay_in_their_region(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let phone = app.client();
+    let a = app.submit(&phone, "陈师村河塘清淤").await;
+    let convener = app.login("convener-a").await;
+    app.post(
+        &convener,
+        &format!("/api/topics/{a}/actions/refer"),
+        json!({ "department": app.world.dept_a.0.to_string(), "due": "2030-01-01" }),
+    )
+    .await;
+    let b = app.submit(&phone, "陈师村路灯维修").await;
+    for (login, must_not_see) in [
+        ("convener-b", &b),
+        ("leader-b", &b),
+        ("staff-b", &a),
+        ("member", &b),
+    ] {
+        let c = app.login(login).await;
+        let (s, desk) = app.get(&c, "/api/desk").await;
+        assert_eq!(s, StatusCode::OK);
+        let text = desk.to_string();
+        assert!(
+            !text.contains(must_not_see.as_str()),
+            "{login} sees {must_not_see}: {text}"
+        );
+        let (_, html) = app.page(&c, "/desk").await;
+        assert!(
+            !html.contains("陈师村河塘清淤") && !html.contains("陈师村路灯维修"),
+            "{login}'s desk shows room A's work"
+        );
+    }
+    let (_, desk) = app.get(&convener, "/api/desk").await;
+    assert!(
+        desk.to_string().contains(&b),
+        "the room's own convener does see it"
+    );
+    let staff = app.login("staff-a").await;
+    let (_, desk) = app.get(&staff, "/api/desk").await;
+    assert!(desk["tasks"].as_array().unwrap().len() == 1);
+}
+both!(desks_stay_in_their_region);
