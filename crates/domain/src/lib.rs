@@ -138,7 +138,7 @@ pub use task::{
 };
 pub use timeline::{BEIJING, EventDetail, beijing_date, beijing_midnight, beijing_time};
 pub use topic::{
-    DepartmentRef, MeetingRef, MergeTarget, OpinionRef, Submitter, TopicCommand, TopicCtx,
+    DepartmentRef, MeetingRef, MergeTarget, OpinionRef, Phase, Submitter, TopicCommand, TopicCtx,
     TopicMove, TopicState, TopicTransition, allowed, decide, may, submit,
 };
 pub use triage::takes_merges;

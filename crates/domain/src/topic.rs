@@ -28,7 +28,29 @@ labelled!(
     }
 );
 
+labelled!(
+    /// Where a topic stands as the public reads it at a glance (a map's
+    /// colours, a legend): the thirteen states in four.
+    Phase {
+        Waiting => "waiting", "待受理";
+        Underway => "underway", "办理中";
+        Resolved => "resolved", "已办结";
+        NotTaken => "not-taken", "未立项";
+    }
+);
+
 impl TopicState {
+    /// Its [`Phase`]: merged and rejected topics were not taken up as
+    /// their own; a reopened one is under way again.
+    pub fn phase(&self) -> Phase {
+        match self {
+            TopicState::Submitted => Phase::Waiting,
+            TopicState::Rejected | TopicState::Merged => Phase::NotTaken,
+            s if s.is_public_result() => Phase::Resolved,
+            _ => Phase::Underway,
+        }
+    }
+
     /// A result residents can see, rate and like.
     pub fn is_public_result(&self) -> bool {
         matches!(self, TopicState::Completed | TopicState::Evaluated)
