@@ -178,7 +178,9 @@ pub async fn walk_topics(
                         place: &t.place,
                         phone,
                         anonymous: false,
-                        point: None,
+                        point: (channel == Channel::Resident)
+                            .then(|| super::marked_near(r.point, k))
+                            .flatten(),
                         client_key: None,
                         photos: &[],
                         reason: None,
