@@ -45,6 +45,8 @@ pub struct TopicFilter {
     pub since: Option<DateTime<Utc>>,
     /// Only topics submitted before this instant.
     pub until: Option<DateTime<Utc>>,
+    /// Only topics whose place was marked on a map.
+    pub marked: bool,
     /// Page size for [`Store::topics`]: 0 means 50, and at most 500.
     pub limit: u64,
     /// How many topics to skip, for later pages.
@@ -420,6 +422,9 @@ fn filtered(f: &TopicFilter) -> sea_orm::Select<topic::Entity> {
     }
     if let Some(t) = f.until {
         q = q.filter(topic::Column::CreatedAt.lt(t));
+    }
+    if f.marked {
+        q = q.filter(topic::Column::LatE6.is_not_null());
     }
     q
 }

@@ -18,6 +18,7 @@ mod ops;
 mod page_cache;
 mod pages;
 mod photos;
+mod plane;
 mod recompute;
 mod routes;
 mod share;

@@ -221,6 +221,8 @@ table! {
     get  "/desk"                           Policy::SignedIn => pages::desk::desk;
     get  "/members"                        Policy::Public   => pages::duty::members;
     get  "/search"                         Policy::Public   => pages::search::page;
+    get  "/open"                           Policy::Public   => pages::portal::top;
+    get  "/open/{id}"                      Policy::Public   => pages::portal::portal;
     get  "/figures"                        Policy::Public   => pages::figures::top;
     get  "/figures/{id}"                   Policy::Public   => pages::figures::region;
     get  "/figures/{id}/screen"            Policy::Public   => pages::screen::screen;

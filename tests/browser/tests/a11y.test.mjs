@@ -85,6 +85,36 @@ step('搜索 from the home page on a phone: hits with the words marked, then fil
   assert.match(page.url(), /\/t\/\d+$/);
 });
 
+step('议事公开 from the home page: the map of marked topics, a room\'s square, a filter, a topic', async (t) => {
+  await goto(page, '/');
+  await clickAndLoad(page, page.getByRole('link', { name: '议事公开' }));
+  await assertVisible(page.getByRole('heading', { level: 1, name: /议事公开/ }));
+  const map = page.locator('#map figure > svg');
+  await assertVisible(map);
+  const rooms = map.locator('g.spot.room');
+  const points = map.locator('g.spot:not(.room)');
+  assert.ok((await rooms.count()) > 1, 'the demo\'s rooms are drawn');
+  assert.ok((await points.count()) > 10, 'the places residents marked are drawn');
+  await checkA11y(t, page, 'portal');
+  // A room's square shows only its topics, on the map and in the list.
+  await clickAndLoad(page, map.getByRole('link', { name: /陈师社区有事好商量议事室/ }));
+  assert.equal(await map.locator('g.spot.room').count(), 1, 'only the chosen room');
+  assert.equal(await page.getByLabel('议事室', { exact: true }).inputValue(), 'chenshi-sq');
+  const rows = await page.locator('ul.topics .meta').allInnerTexts();
+  assert.ok(rows.length > 0 && rows.every((r) => r.includes('陈师社区')), rows.join('\n'));
+  const filtered = page.url();
+  // A point opens its topic, which leads back to the map.
+  await clickAndLoad(page, map.locator('a').filter({ has: page.locator('circle') }).first());
+  assert.match(page.url(), /\/t\/\d+$/);
+  await assertVisible(page.getByRole('link', { name: '在地图上看' }));
+  await goto(page, filtered);
+  await page.getByLabel('状态', { exact: true }).selectOption('evaluated');
+  await clickAndLoad(page, page.getByRole('button', { name: '筛选', exact: true }));
+  const states = await page.locator('ul.topics .state').allInnerTexts();
+  assert.ok(states.length > 0 && states.every((s) => s === '已评价'), states.join(','));
+  await checkA11y(t, page, 'portal, filtered');
+});
+
 step('/login, and its phone-code step', async (t) => {
   await goto(page, '/login');
   await checkA11y(t, page, '/login');

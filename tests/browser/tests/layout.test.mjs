@@ -43,6 +43,10 @@ for (const w of WIDTHS) {
     await goto(pages[w], '/search?q=%E5%81%9C%E8%BD%A6');
     await assertNoHorizontalScroll(pages[w], '/search');
   });
+  step(`${w}px: 议事公开 with its map and filters`, async () => {
+    await goto(pages[w], '/open');
+    await assertNoHorizontalScroll(pages[w], '/open');
+  });
   step(`${w}px: room page`, async () => {
     await goto(pages[w], `/r/${ROOM}`);
     await assertNoHorizontalScroll(pages[w], `room /r/${ROOM}`);

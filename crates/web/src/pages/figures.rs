@@ -122,15 +122,21 @@ pub(super) fn period_of(state: &AppState, q: Option<&str>) -> AppResult<Period> 
     }
 }
 
-/// `GET /figures`: the top region's figures.
-pub async fn top(State(state): State<AppState>) -> AppResult<Redirect> {
+/// The region at the top of the tree (the first, if several are).
+pub(super) async fn top_region(state: &AppState) -> AppResult<RegionId> {
     let regions = state.store.regions().await?;
     let top = regions
         .iter()
         .filter(|r| !r.retired)
         .min_by_key(|r| (r.path.0.len(), r.id.0))
         .ok_or(AppError::Store(store::StoreError::NotFound("地区")))?;
-    Ok(Redirect::to(&format!("/figures/{}", top.id.0)))
+    Ok(top.id)
+}
+
+/// `GET /figures`: the top region's figures.
+pub async fn top(State(state): State<AppState>) -> AppResult<Redirect> {
+    let id = top_region(&state).await?;
+    Ok(Redirect::to(&format!("/figures/{}", id.0)))
 }
 
 /// `GET /figures/{region}`.

@@ -16,6 +16,7 @@ pub mod meeting_day;
 pub mod mine;
 pub mod minutes;
 pub mod notice_channel;
+pub mod portal;
 pub mod public;
 pub mod report;
 pub mod research;

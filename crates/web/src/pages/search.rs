@@ -56,12 +56,14 @@ struct Asked {
     filter: SearchFilter,
 }
 
-/// A filter's value, or none when absent or empty.
-fn given(v: &Option<String>) -> Option<&str> {
+/// A filter's value, or none when absent or empty (as forms send an
+/// unchosen one).
+pub(super) fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn bad(what: &str) -> AppError {
+/// A filter that is not one: 「状态不正确」.
+pub(super) fn bad(what: &str) -> AppError {
     AppError::BadRequest(format!("{what}不正确"))
 }
 

@@ -28,6 +28,7 @@ mod orders;
 mod outbound;
 mod pages;
 mod participation;
+mod portal;
 mod reopen;
 mod reports;
 mod research;
