@@ -225,8 +225,13 @@ def path_files(db: Db, tmp: Path) -> dict:
     write("lookup", [f"/lookup?no={r[0]}" for r in db.rows(f"SELECT tracking_no FROM topics ORDER BY {order} LIMIT 2000")])
     write("meeting", [f"/m/{r[0]}" for r in db.rows("SELECT id FROM meetings ORDER BY id")] or ["/m/1"])
     write("vote", [f"/d/{r[0]}" for r in db.rows("SELECT id FROM deliberations ORDER BY id")] or ["/d/1"])
-    # A county's 工作指标 (the demo's 涟水县, over every topic of the bench).
     write("search", [f"/api/search?q={urllib.parse.quote(t)}" for t in SEARCH_TERMS])
+    # 议事公开: each subdistrict's first page, all of it and its resolved
+    # topics, and a county's (each with its map of marked topics).
+    write("portal", [f"/open/{r[0]}{q}" for r in db.rows(
+        "SELECT id FROM regions WHERE level IN ('county', 'township') ORDER BY id")
+        for q in ("", "?state=completed")] or ["/open/1"])
+    # A county's 工作指标 (the demo's 涟水县, over every topic of the bench).
     write("figures", [f"/figures/{r[0]}" for r in db.rows("SELECT id FROM regions WHERE level = 'county' ORDER BY id")]
           or ["/figures/1"])
     write("campaign", [f"/campaigns/{r[0]}" for r in db.rows("SELECT id FROM campaigns ORDER BY id")]

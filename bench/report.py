@@ -35,6 +35,7 @@ PAGES = [
     ("campaign", "GET /campaigns/{id}", "campaign"),
     ("figures", "GET /figures/{county}", "figures"),
     ("search", "GET /api/search?q=…", "search"),
+    ("portal", "GET /open/{region}", "portal"),
 ]
 
 
