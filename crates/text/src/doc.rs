@@ -5,7 +5,7 @@ use std::sync::Arc;
 use pinyin::ToPinyin;
 
 use crate::fold::fold;
-use crate::lexicon::{Places, concepts, places};
+use crate::lexicon::{Places, concepts, places, synonyms};
 use crate::tokens::{is_stop_char, segment};
 
 /// Only the start of a long body is read: the problem is stated early, and
@@ -22,6 +22,8 @@ pub struct Params {
     pub body: f32,
     /// A problem concept (井盖, 照明, 停车, …).
     pub concept: f32,
+    /// A thing's group of names (水渠 and 沟渠, 养猪场 and 养殖场).
+    pub synonym: f32,
     /// A jieba word.
     pub token: f32,
     /// A pair of adjacent characters: catches typos and words jieba splits
@@ -45,12 +47,13 @@ impl Params {
     pub const DEFAULT: Params = Params {
         body: 0.5,
         concept: 3.0,
+        synonym: 0.7,
         token: 1.0,
         bigram: 1.0,
         sound: 0.3,
         place: 0.5,
         place_mismatch: 0.2,
-        unit_mismatch: 0.3,
+        unit_mismatch: 0.2,
         concept_mismatch: 0.5,
     };
 }
@@ -129,6 +132,11 @@ impl Part {
             .iter()
             .map(|&c| (key(b'c', &c.to_le_bytes()), p.concept))
             .collect();
+        f.extend(
+            synonyms(&folded)
+                .iter()
+                .map(|&s| (key(b's', &s.to_le_bytes()), p.synonym)),
+        );
         f.extend(segment(&folded, |w, s, e| {
             (key(b't', w.as_bytes()), p.token * place(s, e))
         }));

@@ -12,95 +12,72 @@ use aho_corasick::AhoCorasick;
 
 use crate::tokens::is_stop_char;
 
-/// Problem concepts of a subdistrict's topics, each named and with the words
-/// residents use for it (simplified, as after [`crate::fold`]); a topic may
-/// hit several. Grow it from real topics: a problem word missing here still
+/// Problem concepts (`data/concepts.txt`): each the ways residents name
+/// one problem, simplified as after [`crate::fold`]; a topic may hit
+/// several. Grow it from real topics: a problem word missing there still
 /// counts through words and character pairs, only less.
-#[rustfmt::skip]
-const CONCEPTS: &[(&str, &[&str])] = &[
-    ("井盖", &["井盖", "窨井", "井口", "井圈", "下水道盖"]),
-    ("照明", &["路灯", "灯不亮", "不亮", "照明", "漆黑", "黑漆漆", "黑乎乎", "太黑", "很黑", "摸黑", "声控灯", "感应灯", "楼道灯", "灯坏", "没有灯", "盏灯", "几盏"]),
-    ("停车", &["停车", "乱停", "违停", "车位", "停放", "停满", "停到", "车库"]),
-    ("路面", &["坑洼", "坑坑洼洼", "泥泞", "土路", "硬化", "水泥路", "路面", "塌陷", "下沉", "拓宽", "太窄", "会车"]),
-    ("垃圾", &["垃圾", "清运", "垃圾桶", "垃圾箱", "垃圾池", "垃圾房", "投放点", "分类亭"]),
-    ("噪音", &["噪音", "噪声", "太吵", "吵得", "吵醒", "吵闹", "音响", "音箱", "喇叭", "声音大", "声音太大", "震天响", "轰隆", "睡不着"]),
-    ("广场舞", &["广场舞", "跳舞"]),
-    ("电梯", &["电梯", "爬楼", "困人", "被困", "关人"]),
-    ("加装", &["加装", "装电梯"]),
-    ("排水", &["下水道", "排水管", "管道", "堵塞", "返水", "反水", "冒水", "化粪池", "粪水", "清掏"]),
-    ("积水", &["积水", "内涝", "进水", "淹", "蹚水", "排水泵"]),
-    ("摊贩", &["摊贩", "摆摊", "小摊", "摊点", "摊子", "摊位", "小贩", "占道", "出店经营", "摆到", "摆在"]),
-    ("拥堵", &["拥堵", "堵车", "堵成", "走不动", "疏导"]),
-    ("车速", &["车速", "超速", "开得很快", "开得飞快", "飞驰", "减速"]),
-    ("过街", &["斑马线", "人行横道", "过马路", "横穿", "红绿灯", "信号灯"]),
-    ("接送", &["接送", "接孩子", "放学", "上学", "等孩子", "等候区"]),
-    ("养老", &["养老", "日间照料", "助餐", "老年食堂", "老年活动", "活动室"]),
-    ("独居", &["独居", "空巢", "孤寡"]),
-    ("快递", &["快递", "包裹", "驿站", "丢件"]),
-    ("充电", &["充电", "飞线", "电瓶", "插线板"]),
-    ("堆物", &["堆物", "杂物", "堆放", "堆满", "堆着"]),
-    ("消防", &["消防通道", "消防车道", "消防车"]),
-    ("河道", &["河道", "河沟", "小河", "河里", "河上", "河面", "水草", "水葫芦", "水花生", "漂浮", "打捞", "黑臭", "清淤", "淤泥"]),
-    ("移风易俗", &["大操大办", "红白喜事", "酒席", "彩礼", "人情", "攀比", "礼金", "移风易俗", "铺张"]),
-    ("水压", &["水压", "没水", "停水", "出水", "接不到水"]),
-    ("水质", &["浑浊", "发黄", "水质", "沉淀", "水垢"]),
-    ("漏雨", &["漏雨", "漏水", "渗水", "防水", "滴水"]),
-    ("油烟", &["油烟", "烧烤"]),
-    ("扬尘", &["扬尘", "尘土", "渣土", "撒漏", "篷布"]),
-    ("秸秆", &["秸秆", "麦秸", "焚烧"]),
-    ("杂草", &["杂草", "野草", "草太高", "割草"]),
-    ("树木", &["修剪", "树枝", "行道树", "树长"]),
-    ("毁绿", &["种菜", "毁绿", "菜地", "草坪"]),
-    ("宠物", &["遛狗", "牵绳", "拴绳", "大狗", "宠物"]),
-    ("流浪猫", &["流浪猫", "野猫"]),
-    ("健身", &["健身器材", "健身设施", "单杠", "漫步机"]),
-    ("违建", &["违章搭建", "私搭乱建", "彩钢房", "铁皮房", "违建"]),
-    ("高空抛物", &["高空抛物", "往下扔", "往下丢", "楼上扔", "楼上乱扔"]),
-    ("门禁", &["门禁", "刷卡"]),
-    ("厕所", &["厕所", "公厕"]),
-    ("候车", &["候车亭", "站牌", "等车"]),
-    ("人行道", &["人行道", "地砖", "道砖"]),
-    ("护栏", &["护栏", "栏杆"]),
-    ("电视信号", &["电视", "信号", "wifi", "网络"]),
-    ("低保", &["低保"]),
-    ("物业费", &["物业费"]),
-    ("收费", &["收费", "保管费", "停车费", "月租"]),
-    ("托管", &["留守", "托管", "看管"]),
-    ("看病", &["卫生室", "医生", "看病", "拿药"]),
-    ("施工", &["施工", "打桩", "工地"]),
-    ("反光镜", &["凸面镜", "反光镜", "转角镜"]),
-    ("小广告", &["小广告", "牛皮癣", "贴广告", "乱贴"]),
-    ("卫生", &["卫生差", "脏乱", "保洁", "打扫", "苍蝇", "脏臭"]),
-    ("被盗", &["被盗", "被偷", "偷走"]),
-    ("危房", &["危房", "裂缝", "修缮", "墙裂"]),
-    ("货车", &["货车", "卡车", "大车"]),
-    ("食品", &["三无食品", "辣条", "炸串", "油炸", "小饭桌", "食品"]),
-];
+static CONCEPTS: LazyLock<Lexicon> =
+    LazyLock::new(|| Lexicon::read(include_str!("../data/concepts.txt")));
 
-static MATCHER: LazyLock<Option<(AhoCorasick, Vec<u16>)>> = LazyLock::new(|| {
-    let mut words = Vec::new();
-    let mut ids = Vec::new();
-    for (id, (_, forms)) in CONCEPTS.iter().enumerate() {
-        for w in *forms {
-            words.push(*w);
-            ids.push(u16::try_from(id).unwrap_or(u16::MAX));
+/// Things residents call by several names (`data/synonyms.txt`): 水渠 and
+/// 沟渠, 养猪场 and 养殖场, 公交站 and 站台. Objects, not problems: two
+/// topics about one object may still be two problems.
+static SYNONYMS: LazyLock<Lexicon> =
+    LazyLock::new(|| Lexicon::read(include_str!("../data/synonyms.txt")));
+
+/// Groups of words, each word found in folded text as its group's id.
+struct Lexicon {
+    matcher: Option<AhoCorasick>,
+    /// The group of each word given to the matcher, in its order.
+    ids: Vec<u16>,
+}
+
+impl Lexicon {
+    /// One group a line, its words separated by spaces, after an optional
+    /// name and a colon (「照明：路灯 不亮 …」); `#` starts a comment.
+    fn read(text: &str) -> Lexicon {
+        let mut words = Vec::new();
+        let mut ids = Vec::new();
+        let lines = text
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or_default().trim())
+            .filter(|l| !l.is_empty());
+        for (id, line) in lines.enumerate() {
+            let forms = line.rsplit(['：', ':']).next().unwrap_or_default();
+            for w in forms.split_whitespace() {
+                words.push(w);
+                ids.push(u16::try_from(id).unwrap_or(u16::MAX));
+            }
+        }
+        Lexicon {
+            matcher: AhoCorasick::new(&words).ok(),
+            ids,
         }
     }
-    AhoCorasick::new(&words).ok().map(|ac| (ac, ids))
-});
+
+    /// Ids of the groups named in `folded` text, sorted, without repeats.
+    fn find(&self, folded: &str) -> Vec<u16> {
+        let Some(ac) = &self.matcher else {
+            return Vec::new();
+        };
+        let mut out: Vec<u16> = ac
+            .find_overlapping_iter(folded)
+            .map(|m| self.ids[m.pattern().as_usize()])
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
 
 /// Concept ids named in `folded` text, sorted, without repeats.
 pub(crate) fn concepts(folded: &str) -> Vec<u16> {
-    let Some((ac, ids)) = MATCHER.as_ref() else {
-        return Vec::new();
-    };
-    let mut out: Vec<u16> = ac
-        .find_overlapping_iter(folded)
-        .map(|m| ids[m.pattern().as_usize()])
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
+    CONCEPTS.find(folded)
+}
+
+/// Synonym groups named in `folded` text, sorted, without repeats.
+pub(crate) fn synonyms(folded: &str) -> Vec<u16> {
+    SYNONYMS.find(folded)
 }
 
 /// Endings of place names, longest first where one ends another.
@@ -197,7 +174,8 @@ fn is_name(a: char, b: char) -> bool {
         && !NOT_PLACE_NAMES.contains(&pair.as_str())
 }
 
-/// Numbered parts: digits then 组, 栋, 幢, 号楼 or 单元.
+/// Numbered parts: a number in digits or Chinese (3组, 三组, 十二组) then
+/// 组, 栋, 幢, 号楼 or 单元.
 fn units(chars: &[char], p: &mut Places) {
     let mut i = 0;
     while i < chars.len() {
@@ -210,8 +188,16 @@ fn units(chars: &[char], p: &mut Places) {
             i += 1;
         }
         if i == start {
-            i += 1;
-            continue;
+            while i < chars.len() && chinese_digit(chars[i]).is_some() {
+                i += 1;
+            }
+            match chinese_number(&chars[start..i]) {
+                Some(v) => n = v,
+                None => {
+                    i = start + 1;
+                    continue;
+                }
+            }
         }
         let next = |k: usize| chars.get(i + k).copied();
         let unit = match (next(0), next(1)) {
@@ -223,6 +209,26 @@ fn units(chars: &[char], p: &mut Places) {
         if let Some(u) = unit {
             p.units.push((n, u));
         }
+    }
+}
+
+/// 一 to 九 as 1 to 9 and 十 as 10 (两 is a count, not a number's name).
+fn chinese_digit(c: char) -> Option<u32> {
+    "一二三四五六七八九十"
+        .chars()
+        .position(|d| d == c)
+        .map(|i| i as u32 + 1)
+}
+
+/// A Chinese number up to 99: 三, 十二, 二十, 二十三.
+fn chinese_number(chars: &[char]) -> Option<u32> {
+    let digits: Vec<u32> = chars.iter().map(|&c| chinese_digit(c)).collect::<Option<_>>()?;
+    match digits.as_slice() {
+        [d] => Some(*d),
+        [10, u] if *u < 10 => Some(10 + u),
+        [t, 10] if *t < 10 => Some(t * 10),
+        [t, 10, u] if *t < 10 && *u < 10 => Some(t * 10 + u),
+        _ => None,
     }
 }
 
@@ -255,6 +261,13 @@ mod tests {
     fn numbered_parts() {
         let chars: Vec<char> = "朱码村3组和6号楼12栋".chars().collect();
         assert_eq!(places(&chars).units, [(3, '组'), (6, '栋'), (12, '栋')]);
+        let chars: Vec<char> = "朱码村三组、十二组、二十三组和九号楼".chars().collect();
+        assert_eq!(
+            places(&chars).units,
+            [(3, '组'), (9, '栋'), (12, '组'), (23, '组')]
+        );
+        let chars: Vec<char> = "组里和楼里".chars().collect();
+        assert!(places(&chars).units.is_empty());
     }
 
     #[test]
