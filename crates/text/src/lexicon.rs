@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::tokens::is_stop_char;
 
@@ -27,9 +27,14 @@ static SYNONYMS: LazyLock<Lexicon> =
 
 /// Groups of words, each word found in folded text as its group's id.
 struct Lexicon {
+    /// Every word, overlapping ones included (公交站牌: 公交站 and 站牌).
     matcher: Option<AhoCorasick>,
+    /// The longest word at each place, for cutting a query into words.
+    longest: Option<AhoCorasick>,
     /// The group of each word given to the matcher, in its order.
     ids: Vec<u16>,
+    /// Each group's words.
+    groups: Vec<Vec<String>>,
 }
 
 impl Lexicon {
@@ -38,6 +43,7 @@ impl Lexicon {
     fn read(text: &str) -> Lexicon {
         let mut words = Vec::new();
         let mut ids = Vec::new();
+        let mut groups = Vec::new();
         let lines = text
             .lines()
             .map(|l| l.split('#').next().unwrap_or_default().trim())
@@ -48,11 +54,32 @@ impl Lexicon {
                 words.push(w);
                 ids.push(u16::try_from(id).unwrap_or(u16::MAX));
             }
+            groups.push(forms.split_whitespace().map(str::to_owned).collect());
         }
         Lexicon {
             matcher: AhoCorasick::new(&words).ok(),
+            longest: AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&words)
+                .ok(),
             ids,
+            groups,
         }
+    }
+
+    /// The longest words in `folded` text, left to right and not
+    /// overlapping: (first character, past the last, group id).
+    fn spans(&self, folded: &str) -> Vec<(usize, usize, u16)> {
+        let Some(ac) = &self.longest else {
+            return Vec::new();
+        };
+        let char_at = |byte: usize| folded[..byte].chars().count();
+        ac.find_iter(folded)
+            .map(|m| {
+                let id = self.ids[m.pattern().as_usize()];
+                (char_at(m.start()), char_at(m.end()), id)
+            })
+            .collect()
     }
 
     /// Ids of the groups named in `folded` text, sorted, without repeats.
@@ -78,6 +105,25 @@ pub(crate) fn concepts(folded: &str) -> Vec<u16> {
 /// Synonym groups named in `folded` text, sorted, without repeats.
 pub(crate) fn synonyms(folded: &str) -> Vec<u16> {
     SYNONYMS.find(folded)
+}
+
+/// The things a query names, longest first where names overlap: (first
+/// character, past the last, group).
+pub(crate) fn synonym_spans(folded: &str) -> Vec<(usize, usize, u16)> {
+    SYNONYMS.spans(folded)
+}
+
+/// Every name of the thing a search term (`同义12`) stands for; `None` for
+/// any other term.
+pub(crate) fn synonym_words(term: &str) -> Option<Vec<String>> {
+    let group: u16 = term.strip_prefix("同义")?.parse().ok()?;
+    SYNONYMS.groups.get(usize::from(group)).cloned()
+}
+
+/// The search term that stands for every name of a thing (`同义12`): one
+/// term for 水渠, 沟渠 and 排水沟 alike.
+pub(crate) fn synonym_term(group: u16) -> String {
+    format!("同义{group}")
 }
 
 /// Endings of place names, longest first where one ends another.
@@ -222,7 +268,10 @@ fn chinese_digit(c: char) -> Option<u32> {
 
 /// A Chinese number up to 99: 三, 十二, 二十, 二十三.
 fn chinese_number(chars: &[char]) -> Option<u32> {
-    let digits: Vec<u32> = chars.iter().map(|&c| chinese_digit(c)).collect::<Option<_>>()?;
+    let digits: Vec<u32> = chars
+        .iter()
+        .map(|&c| chinese_digit(c))
+        .collect::<Option<_>>()?;
     match digits.as_slice() {
         [d] => Some(*d),
         [10, u] if *u < 10 => Some(10 + u),

@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use pinyin::ToPinyin;
 
 use crate::fold::{fold, folded_chars};
+use crate::lexicon::{synonym_spans, synonym_term, synonym_words, synonyms};
 use crate::tokens::{segment, tokens};
 
 /// The longest query read: anything after is ignored.
@@ -24,13 +25,16 @@ const INITIALS: std::ops::RangeInclusive<usize> = 2..=4;
 /// The terms a document is indexed under, space-separated and unique:
 /// the jieba words of every text, every pair of adjacent Chinese
 /// characters in it (so a query matches whatever word boundaries jieba
-/// found around it: 府前路 is 府 + 前路 to jieba, yet 府前 finds it), and
-/// the pinyin initials of its `names` (a title, a place).
+/// found around it: 府前路 is 府 + 前路 to jieba, yet 府前 finds it), the
+/// things it names by any of their names (水渠 is found by 沟渠), and the
+/// pinyin initials of its `names` (a title, a place).
 pub fn index_terms(texts: &[&str], names: &[&str]) -> String {
     let mut terms: BTreeSet<String> = BTreeSet::new();
     for t in texts.iter().chain(names) {
         terms.extend(tokens(t));
-        for run in cjk_runs(&fold(t)) {
+        let folded = fold(t);
+        terms.extend(synonyms(&folded).into_iter().map(synonym_term));
+        for run in cjk_runs(&folded) {
             terms.extend(pairs(&run));
         }
     }
@@ -88,7 +92,9 @@ fn initials(name: &str) -> Vec<String> {
 /// The terms a query looks for: its first [`QUERY_CHARS`] characters,
 /// folded and segmented like the index, stop words dropped; what is left
 /// in Chinese is looked for by its character pairs (one character alone by
-/// itself), letters and digits as words (or pinyin initials). At most
+/// itself) except a thing's name, which is looked for under every name of
+/// the thing (水渠 finds 沟渠), letters and digits as words (or pinyin
+/// initials). At most
 /// [`QUERY_TERMS`]; each is letters and digits only, so no search syntax
 /// can reach the index.
 pub fn query_terms(q: &str) -> Vec<String> {
@@ -107,14 +113,35 @@ pub fn query_terms(q: &str) -> Vec<String> {
             _ => runs.push((start, end)),
         }
     }
+    let named = synonym_spans(&folded.iter().collect::<String>());
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (start, end) in runs {
-        let run: String = folded[start.min(folded.len())..end.min(folded.len())]
+        // A thing named inside the run is looked for by its group, and the
+        // pairs that touch its name are left out: 水渠淤积 looks for the
+        // group of 水渠 and 淤积, so 排水沟淤积 is found.
+        let inside: Vec<&(usize, usize, u16)> = named
             .iter()
+            .filter(|n| start <= n.0 && n.1 <= end)
+            .collect();
+        for n in &inside {
+            let t = synonym_term(n.2);
+            if seen.insert(t.clone()) {
+                out.push(t);
+            }
+        }
+        let covered = |i: usize| inside.iter().any(|n| n.0 <= i && i < n.1);
+        let run: String = (start.min(folded.len())..end.min(folded.len()))
+            .map(|i| if covered(i) { ' ' } else { folded[i] })
             .collect();
         for part in split_scripts(&run) {
-            let terms = if part.chars().all(is_cjk) && part.chars().count() >= 2 {
+            // A character left over beside a name (杆 of 路灯杆) is not a
+            // word of its own.
+            let cjk = part.chars().all(is_cjk);
+            if cjk && !inside.is_empty() && part.chars().count() == 1 {
+                continue;
+            }
+            let terms = if cjk && part.chars().count() >= 2 {
                 pairs(&part)
             } else {
                 vec![part]
@@ -151,14 +178,19 @@ fn split_scripts(run: &str) -> Vec<String> {
 }
 
 /// A short passage of `text` around the first term it contains, cut into
-/// pieces: (piece, whether it is a match). At most `width` characters.
+/// pieces: (piece, whether it is a match). At most `width` characters. A
+/// thing's term marks whichever of its names the text uses.
 pub fn snippet(text: &str, terms: &[String], width: usize) -> Vec<(String, bool)> {
     let chars: Vec<char> = text.chars().collect();
     let folded = folded_chars(text)
         .unwrap_or_else(|| chars.iter().map(|c| c.to_ascii_lowercase()).collect());
+    let words: Vec<String> = terms
+        .iter()
+        .flat_map(|t| synonym_words(t).unwrap_or_else(|| vec![t.clone()]))
+        .collect();
     // Where each character matches a term: the longest term starting there.
     let mut hits: Vec<usize> = vec![0; chars.len()];
-    for t in terms {
+    for t in &words {
         let t: Vec<char> = t.chars().collect();
         if t.is_empty() {
             continue;
@@ -235,6 +267,26 @@ mod tests {
         }
         let doc = index_terms(&["井蓋破損"], &[]);
         assert!(query_terms("井盖").iter().all(|t| has(&doc, t)), "{doc}");
+    }
+
+    #[test]
+    fn a_thing_is_found_by_any_of_its_names() {
+        let doc = index_terms(&["杨口村南边排水沟淤积，庄稼地浇不上水"], &[]);
+        for q in ["水渠淤积", "沟渠", "杨口村水渠"] {
+            let terms = query_terms(q);
+            assert!(terms.iter().all(|t| has(&doc, t)), "{q}: {terms:?} {doc}");
+        }
+        // Other words still count: a canal that is not silted is not found.
+        let terms = query_terms("水渠漏水");
+        assert!(!terms.iter().all(|t| has(&doc, t)), "{terms:?}");
+        // The text's own name of the thing is marked.
+        let pieces = snippet("南边排水沟淤积", &query_terms("水渠淤积"), 30);
+        let marked: Vec<&str> = pieces
+            .iter()
+            .filter(|p| p.1)
+            .map(|p| p.0.as_str())
+            .collect();
+        assert_eq!(marked, ["排水沟", "淤积"]);
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod m0033_notice_email;
 mod m0034_api_keys;
 mod m0035_figures;
 mod m0036_search;
+mod m0037_search_synonyms;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0034_api_keys::M0034ApiKeys),
             Box::new(m0035_figures::M0035Figures),
             Box::new(m0036_search::M0036Search),
+            Box::new(m0037_search_synonyms::M0037SearchSynonyms),
         ]
     }
 }

@@ -235,7 +235,9 @@ pub struct HitJson {
 /// What the search found.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchJson {
-    /// The terms looked for, after folding and segmentation.
+    /// The terms looked for, after folding and segmentation. A thing the
+    /// query names is looked for under all its names as one term, `同义`
+    /// and its group's number (水渠 also finds 沟渠 and 排水沟).
     pub terms: Vec<String>,
     pub items: Vec<HitJson>,
 }

@@ -242,3 +242,34 @@ async fn search_finds_what_people_type(backend: Backend) {
     }
 }
 both!(search_finds_what_people_type);
+
+/// A thing is found by any of its names: 水渠 finds a topic about a 排水沟,
+/// with the text's own name marked, and a word the topic lacks still rules
+/// it out.
+async fn search_finds_a_thing_by_its_other_names(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let c = app.client();
+    let resident = app.phone().await;
+    let ditch = raise(
+        &app,
+        &resident,
+        "杨口村南边排水沟淤积",
+        "杨口村",
+        "排水沟被淤泥堵死了，一下雨庄稼地就泡在水里。",
+    )
+    .await;
+    assert_eq!(found(&app, &c, &q("水渠淤积")).await, vec![ditch.clone()]);
+    assert_eq!(found(&app, &c, &q("沟渠")).await, vec![ditch]);
+    assert!(found(&app, &c, &q("水渠漏水")).await.is_empty());
+    let (_, v) = app.get(&c, &format!("/api/search?{}", q("水渠淤积"))).await;
+    let marked: Vec<&str> = v["items"][0]["snippet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["matched"] == true)
+        .map(|p| p["text"].as_str().unwrap())
+        .collect();
+    // The body's own name of the thing is marked (淤积 is in the title).
+    assert_eq!(marked, ["排水沟"], "{v}");
+}
+both!(search_finds_a_thing_by_its_other_names);
