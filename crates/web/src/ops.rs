@@ -7,12 +7,59 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tower_http::classify::{
+    ClassifiedResponse, ClassifyResponse, MakeClassifier, NeverClassifyEos, ServerErrorsAsFailures,
+    ServerErrorsFailureClass,
+};
 
 use crate::AppState;
 
 /// Liveness: the process answers.
 pub async fn healthz() -> &'static str {
     "ok"
+}
+
+/// Which answers the request log counts as failures: a server error, except
+/// on the probes. `/readyz` answers 503 while a node starts, by design (the
+/// balancer waits), and says itself when the database is down.
+#[derive(Clone, Copy)]
+pub struct ProbesAreNotFailures;
+
+impl MakeClassifier for ProbesAreNotFailures {
+    type Classifier = ServerErrors;
+    type FailureClass = ServerErrorsFailureClass;
+    type ClassifyEos = NeverClassifyEos<ServerErrorsFailureClass>;
+
+    fn make_classifier<B>(&self, req: &axum::http::Request<B>) -> ServerErrors {
+        ServerErrors {
+            probe: matches!(req.uri().path(), "/healthz" | "/readyz"),
+        }
+    }
+}
+
+/// [`ServerErrorsAsFailures`], or nothing for a probe.
+#[derive(Clone, Copy)]
+pub struct ServerErrors {
+    probe: bool,
+}
+
+impl ClassifyResponse for ServerErrors {
+    type FailureClass = ServerErrorsFailureClass;
+    type ClassifyEos = NeverClassifyEos<ServerErrorsFailureClass>;
+
+    fn classify_response<B>(
+        self,
+        res: &axum::http::Response<B>,
+    ) -> ClassifiedResponse<Self::FailureClass, Self::ClassifyEos> {
+        if self.probe {
+            return ClassifiedResponse::Ready(Ok(()));
+        }
+        ServerErrorsAsFailures::new().classify_response(res)
+    }
+
+    fn classify_error<E: std::fmt::Display + 'static>(self, error: &E) -> Self::FailureClass {
+        ServerErrorsAsFailures::new().classify_error(error)
+    }
 }
 
 /// Readiness: the database answers too, and the search's dictionaries are

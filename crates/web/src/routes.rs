@@ -388,7 +388,7 @@ pub fn router(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(x_request_id.clone(), SequentialIds::new()))
-                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                .layer(TraceLayer::new(ops::ProbesAreNotFailures).make_span_with(|req: &Request| {
                     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
                     tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
                 }).on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
