@@ -523,3 +523,24 @@ fn check(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn every_state_has_the_phase_the_public_reads() {
+        use TopicState::*;
+        let phases: Vec<(TopicState, Phase)> =
+            TopicState::ALL.iter().map(|s| (*s, s.phase())).collect();
+        for (s, p) in phases {
+            let expected = match s {
+                Submitted => Phase::Waiting,
+                Rejected | Merged => Phase::NotTaken,
+                Completed | Evaluated => Phase::Resolved,
+                Accepted | Referred | Researching | Scheduled | Deliberated | Reviewed
+                | Implementing | Reopened => Phase::Underway,
+            };
+            assert_eq!(p, expected, "{s:?}");
+        }
+    }
+}
