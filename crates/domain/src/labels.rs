@@ -12,6 +12,11 @@ macro_rules! labelled {
             /// Every value, in display order (for forms, filters and exhaustive tests).
             pub const ALL: [$name; [$(stringify!($variant)),*].len()] = [$($name::$variant),*];
 
+            /// Every value as (code, Chinese label), in display order: a
+            /// filter's options.
+            pub const CHOICES: [(&'static str, &'static str); [$(stringify!($variant)),*].len()] =
+                [$(($code, $zh)),*];
+
             /// Every code, in display order (for the API document's enums).
             pub const CODES: [&'static str; [$(stringify!($variant)),*].len()] = [$($code),*];
 

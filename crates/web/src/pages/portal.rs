@@ -202,8 +202,8 @@ struct PortalPage {
     query: String,
     rooms: Vec<(String, String)>,
     categories: Vec<String>,
-    channels: Vec<(&'static str, &'static str)>,
-    states: Vec<(&'static str, &'static str)>,
+    channels: &'static [(&'static str, &'static str)],
+    states: &'static [(&'static str, &'static str)],
     /// (code, label, chosen) of the periods offered.
     periods: Vec<(String, String, bool)>,
     plane: Option<Plane>,
@@ -290,14 +290,8 @@ async fn render_portal(
             .map(|r| (r.code.as_str().to_owned(), r.name.clone()))
             .collect(),
         categories,
-        channels: Channel::ALL
-            .iter()
-            .map(|c| (c.code(), c.label_zh()))
-            .collect(),
-        states: TopicState::ALL
-            .iter()
-            .map(|s| (s.code(), s.label_zh()))
-            .collect(),
+        channels: &Channel::CHOICES,
+        states: &TopicState::CHOICES,
         periods,
         plane,
         legend,

@@ -155,9 +155,9 @@ struct SearchPage {
     state: String,
     channel: String,
     kind: String,
-    states: Vec<(&'static str, &'static str)>,
-    channels: Vec<(&'static str, &'static str)>,
-    kinds: Vec<(&'static str, &'static str)>,
+    states: &'static [(&'static str, &'static str)],
+    channels: &'static [(&'static str, &'static str)],
+    kinds: &'static [(&'static str, &'static str)],
     searched: bool,
     hits: Vec<Shown>,
 }
@@ -187,18 +187,9 @@ pub async fn page(
         state: keep(&q.state),
         channel: keep(&q.channel),
         kind: keep(&q.kind),
-        states: TopicState::ALL
-            .iter()
-            .map(|s| (s.code(), s.label_zh()))
-            .collect(),
-        channels: Channel::ALL
-            .iter()
-            .map(|c| (c.code(), c.label_zh()))
-            .collect(),
-        kinds: SearchKind::ALL
-            .iter()
-            .map(|k| (k.code(), k.label_zh()))
-            .collect(),
+        states: &TopicState::CHOICES,
+        channels: &Channel::CHOICES,
+        kinds: &SearchKind::CHOICES,
         searched,
         hits,
     })))
