@@ -99,12 +99,10 @@ fn initials(name: &str) -> Vec<String> {
 /// can reach the index.
 pub fn query_terms(q: &str) -> Vec<String> {
     let head: String = q.chars().take(QUERY_CHARS).collect();
-    let folded: Vec<char> = fold(&head).chars().collect();
+    let text = fold(&head);
+    let folded: Vec<char> = text.chars().collect();
     // The stretches the kept words cover, merged where they touch.
-    let mut spans: Vec<(usize, usize)> =
-        segment(&folded.iter().collect::<String>(), |_, start, end| {
-            (start, end)
-        });
+    let mut spans: Vec<(usize, usize)> = segment(&text, |_, start, end| (start, end));
     spans.sort_unstable();
     let mut runs: Vec<(usize, usize)> = Vec::new();
     for (start, end) in spans {
@@ -113,7 +111,7 @@ pub fn query_terms(q: &str) -> Vec<String> {
             _ => runs.push((start, end)),
         }
     }
-    let named = synonym_spans(&folded.iter().collect::<String>());
+    let named = synonym_spans(&text);
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (start, end) in runs {
