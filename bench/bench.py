@@ -199,7 +199,7 @@ def search_vs_like(db: Db, base: str, runs: int = 5) -> dict:
                      f"WHERE search_fts MATCH '{match}' ORDER BY search_fts.rowid DESC LIMIT 20")
         else:
             query = " & ".join(f"''{t}''" for t in terms)
-            index = ("SELECT e.id FROM search_entries e WHERE array_to_tsvector(string_to_array(e.terms, ' ')) "
+            index = ("SELECT e.id FROM search_entries e WHERE e.lexemes "
                      f"@@ '{query}'::tsquery ORDER BY e.id DESC LIMIT 20")
         like = (f"SELECT id FROM topics WHERE title LIKE '%{term}%' OR body LIKE '%{term}%' "
                 "ORDER BY id DESC LIMIT 20")

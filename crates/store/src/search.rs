@@ -206,7 +206,7 @@ impl Store {
                 let p = q.bind(query);
                 (
                     "search_entries e".to_owned(),
-                    format!("array_to_tsvector(string_to_array(e.terms, ' ')) @@ {p}::tsquery"),
+                    format!("e.lexemes @@ {p}::tsquery"),
                     "e.id DESC",
                 )
             }

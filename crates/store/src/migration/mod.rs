@@ -31,6 +31,7 @@ mod m0034_api_keys;
 mod m0035_figures;
 mod m0036_search;
 mod m0037_search_synonyms;
+mod m0038_search_vector;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0035_figures::M0035Figures),
             Box::new(m0036_search::M0036Search),
             Box::new(m0037_search_synonyms::M0037SearchSynonyms),
+            Box::new(m0038_search_vector::M0038SearchVector),
         ]
     }
 }
