@@ -36,6 +36,9 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Prefixes this deployment's keys in Redis.
     pub redis_namespace: String,
+    /// Topics up to which a 工作台账 downloads at once; larger ones are
+    /// made in the background with progress shown.
+    pub ledger_at_once: u64,
     /// Where residents' photos are kept, unless `photo_s3_bucket` is set.
     pub photo_dir: String,
     /// An S3-compatible bucket for the photos instead (what several nodes
@@ -145,6 +148,7 @@ impl Config {
             .set_default("trust_forwarded_for", false)?
             .set_default("page_fresh_secs", 1)?
             .set_default("redis_namespace", "shangliang")?
+            .set_default("ledger_at_once", domain::LEDGER_AT_ONCE)?
             .set_default("photo_dir", "photos")?
             .set_default("follow_up_days", store::DEFAULT_FOLLOW_UP_DAYS)?
             .set_default("remind_before_days", CARDS.remind_before)?
@@ -217,6 +221,7 @@ impl Config {
             page_fresh: std::time::Duration::from_secs(self.page_fresh_secs.max(1)),
             redis_url: self.redis_url.clone().filter(|u| !u.trim().is_empty()),
             redis_namespace: self.redis_namespace.clone(),
+            ledger_at_once: self.ledger_at_once.max(1),
         }
     }
 

@@ -43,4 +43,6 @@ id!(
     OrderId,
     /// One line of someone's inbox (我的消息).
     NotificationId,
+    /// A 工作台账 made in the background (导出).
+    ExportId,
 );

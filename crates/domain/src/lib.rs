@@ -16,6 +16,7 @@ mod channel;
 mod deliberation;
 mod error;
 mod event;
+mod export;
 mod figures;
 mod ids;
 mod import;
@@ -76,12 +77,15 @@ pub use deliberation::{
 };
 pub use error::DomainError;
 pub use event::EventKind;
+pub use export::{
+    EXPORT_KEPT_FOR, EXPORT_REUSED_FOR, EXPORT_STALLED_AFTER, ExportStatus, LEDGER_AT_ONCE,
+};
 pub use figures::{
     Counter, EventFacts, Key, Reading, TRIAGE_DAYS_CAP, Tally, TaskTiming, counts_for, one_decimal,
 };
 pub use ids::{
-    DeliberationId, DepartmentId, MeetingId, NotificationId, OpinionId, OrderId, RegionId,
-    ReviewSessionId, RoomId, StatementId, TaskId, TopicId, UserId,
+    DeliberationId, DepartmentId, ExportId, MeetingId, NotificationId, OpinionId, OrderId,
+    RegionId, ReviewSessionId, RoomId, StatementId, TaskId, TopicId, UserId,
 };
 pub use import::{
     DEPARTMENT_SHEET, DepartmentLine, ImportError, ImportLines, PERSON_SHEET, PersonLine,

@@ -20,6 +20,7 @@ mod auth;
 mod backup;
 mod calendar;
 mod directory;
+mod exports;
 mod figures;
 mod kpi;
 mod like_queue;
@@ -59,6 +60,7 @@ pub use auth::{MAX_FAILED_LOGINS, MAX_OTP_ATTEMPTS, MAX_PAUSE_SECONDS, OtpCheck,
 pub use backup::{ContentHashes, Restore, table_names};
 pub use directory::{NewDepartment, NewRegion, NewRoom, NewUser};
 pub use error::StoreError;
+pub use exports::Export;
 pub use figures::{FigureTopic, LedgerRow, Ranked};
 pub use like_queue::LikeQueue;
 pub use likes::{LikeOutcome, VisitorMarks};

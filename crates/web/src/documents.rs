@@ -49,8 +49,12 @@ pub async fn send(doc: Document, format: Format, name: &str) -> AppResult<Respon
 
 /// Sheets as an XLSX download named `{name}.xlsx`.
 pub async fn send_sheets(sheets: Vec<Sheet>, name: &str) -> AppResult<Response> {
-    let bytes = made(move || document::xlsx(&sheets)).await?;
-    Ok(download(bytes, Format::Xlsx, name))
+    Ok(download(workbook(sheets).await?, Format::Xlsx, name))
+}
+
+/// Sheets as an XLSX file.
+pub async fn workbook(sheets: Vec<Sheet>) -> AppResult<Vec<u8>> {
+    made(move || document::xlsx(&sheets)).await
 }
 
 /// Runs a document writer on the blocking pool.
@@ -63,7 +67,8 @@ async fn made(
         .map_err(|e| AppError::Internal(e.into()))
 }
 
-fn download(bytes: Vec<u8>, format: Format, name: &str) -> Response {
+/// Bytes made already, as a download named `{name}.{ext}`.
+pub fn download(bytes: Vec<u8>, format: Format, name: &str) -> Response {
     let disposition = format!("attachment; filename=\"{name}.{}\"", format.ext());
     (
         [

@@ -79,6 +79,9 @@ pub struct WebConfig {
     pub redis_url: Option<String>,
     /// Prefixes the keys this deployment writes in Redis.
     pub redis_namespace: String,
+    /// Topics up to which a 工作台账 is made while the request waits;
+    /// larger ones are made in the background with progress shown.
+    pub ledger_at_once: u64,
 }
 
 impl WebConfig {
@@ -112,6 +115,7 @@ impl Default for WebConfig {
             page_fresh: std::time::Duration::from_secs(1),
             redis_url: None,
             redis_namespace: "shangliang".to_owned(),
+            ledger_at_once: domain::LEDGER_AT_ONCE,
         }
     }
 }

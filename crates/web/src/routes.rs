@@ -230,6 +230,8 @@ table! {
     get  "/figures/{id}/report.docx"       Policy::Public   => pages::report::docx;
     get  "/figures/{id}/report.pdf"        Policy::Public   => pages::report::pdf;
     get  "/figures/{id}/ledger.xlsx"       Policy::AnyOf(STAFF) => pages::ledger::xlsx;
+    get  "/exports/{id}"                   Policy::AnyOf(STAFF) => pages::export::export;
+    get  "/exports/{id}/ledger.xlsx"       Policy::AnyOf(STAFF) => pages::export::file;
     get  "/figures/{id}/{kpi}"             Policy::Public   => pages::figures::behind;
     get  "/campaigns"                      Policy::Public   => pages::campaign::campaigns;
     post "/campaigns"                      Policy::AnyOf(LEADER) => pages::campaign::create_page;

@@ -18,6 +18,7 @@ pub mod deliberation;
 pub mod deliberation_participant;
 pub mod deliberation_result;
 pub mod department;
+pub mod export;
 pub mod figure_count;
 pub mod follow_up;
 pub mod follower;

@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::{
     EventKind, MeetingId, Period, RegionPath, Satisfaction, TaskState, TopicId, beijing_date,
 };
-use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::entity::{
     agenda_item, meeting, opinion, rating, research_record, task, topic, topic_event,
@@ -51,6 +53,18 @@ const DATED: [EventKind; 7] = [
 ];
 
 impl Store {
+    /// How many topics the 台账 of `path` for `period` has: whether it is
+    /// made while the request waits or in the background with progress.
+    pub async fn ledger_size(&self, path: &RegionPath, period: &Period) -> Result<u64> {
+        let (from, until) = period.bounds();
+        Ok(topic::Entity::find()
+            .filter(topic::Column::RegionPath.starts_with(path.encode()))
+            .filter(topic::Column::CreatedAt.gte(from))
+            .filter(topic::Column::CreatedAt.lt(until))
+            .count(self.conn())
+            .await?)
+    }
+
     /// Up to `limit` topics raised under `path` in `period`, after the
     /// topic `after` (in the order they came), each with its chain.
     pub async fn ledger(

@@ -32,6 +32,7 @@ mod m0035_figures;
 mod m0036_search;
 mod m0037_search_synonyms;
 mod m0038_search_vector;
+mod m0039_exports;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0036_search::M0036Search),
             Box::new(m0037_search_synonyms::M0037SearchSynonyms),
             Box::new(m0038_search_vector::M0038SearchVector),
+            Box::new(m0039_exports::M0039Exports),
         ]
     }
 }

@@ -7,11 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use document::{Cell, Sheet};
-use domain::{EventKind, Punctuality, RegionId, TopicId, beijing_date};
-use store::{Department, LedgerRow, Room};
+use domain::{EventKind, ExportId, Period, Punctuality, RegionId, TopicId, beijing_date};
+use store::{Department, LedgerRow, Region, Room};
 
 use super::figures::{FiguresQuery, period_of};
 use crate::AppState;
+use crate::auth::Viewer;
 use crate::documents::send_sheets;
 use crate::error::AppResult;
 
@@ -68,28 +69,57 @@ struct Totals {
     likes: i64,
 }
 
-/// `GET /figures/{region}/ledger.xlsx`.
+/// `GET /figures/{region}/ledger.xlsx`: sent while the request waits when
+/// it is small; a large region's is made in the background, and the asker
+/// is sent to a page that shows how far it has got (`export`).
 pub async fn xlsx(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<RegionId>,
     Query(q): Query<FiguresQuery>,
 ) -> AppResult<Response> {
     let period = period_of(&state, q.period.as_deref())?;
+    let region = state.store.region(id).await?;
+    let total = state.store.ledger_size(&region.path, &period).await?;
+    if total <= state.config.ledger_at_once {
+        let sheets = sheets(&state, &region, &period, None).await?;
+        return send_sheets(sheets, &file_name(id, &period)).await;
+    }
+    super::export::start(&state, &viewer, region, period, total).await
+}
+
+/// The download's name: `ledger-{region}-{period}.xlsx`.
+pub(super) fn file_name(region: RegionId, period: &Period) -> String {
+    format!("ledger-{}-{}", region.0, period.code())
+}
+
+/// The 台账's sheets: 汇总, then one per room. Made for an export, its
+/// count of topics written moves after each page.
+pub(super) async fn sheets(
+    state: &AppState,
+    region: &Region,
+    period: &Period,
+    export: Option<ExportId>,
+) -> AppResult<Vec<Sheet>> {
     let store = &state.store;
-    let region = store.region(id).await?;
     let rooms = store.rooms().await?;
     let departments = store.departments().await?;
     let today = store.clock().today();
     let mut by_room: BTreeMap<i64, (Vec<Vec<Cell>>, Totals)> = BTreeMap::new();
     let mut after: Option<TopicId> = None;
+    let mut done = 0;
     loop {
-        let page = store.ledger(&region.path, &period, after, PAGE).await?;
+        let page = store.ledger(&region.path, period, after, PAGE).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.topic.id);
         for row in &page {
             let (rows, totals) = by_room.entry(row.topic.room.0).or_default();
             totals.add(row, today);
             rows.push(cells(row, &departments, today));
+        }
+        done += page.len() as u64;
+        if let Some(export) = export {
+            store.export_moved(export, done).await?;
         }
     }
     let name_of = |room: i64| {
@@ -115,7 +145,7 @@ pub async fn xlsx(
         });
     }
     sheets.insert(0, summary);
-    send_sheets(sheets, &format!("ledger-{}-{}", id.0, period.code())).await
+    Ok(sheets)
 }
 
 /// A sheet name Excel takes: at most 31 characters, none of `[]:*?/\`, and

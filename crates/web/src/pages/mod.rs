@@ -6,6 +6,7 @@ pub mod deadlines;
 pub mod deliberation;
 pub mod desk;
 pub mod duty;
+pub mod export;
 pub mod figures;
 pub mod inbox;
 pub mod ledger;

@@ -10,6 +10,7 @@ mod chain;
 mod deadlines;
 mod deliberation;
 mod duty;
+mod exports;
 mod figures;
 mod follow_up;
 mod helpers;

@@ -10,7 +10,7 @@ use crate::helpers::TestApp;
 use crate::research::{rand_suffix, read_back};
 
 /// Runs a Python snippet over a downloaded file; its printed output.
-fn python(code: &str, bytes: &[u8], ext: &str) -> String {
+pub(crate) fn python(code: &str, bytes: &[u8], ext: &str) -> String {
     let path = std::env::temp_dir().join(format!(
         "shangliang-{}-{}.{ext}",
         std::process::id(),
