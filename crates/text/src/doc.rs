@@ -5,7 +5,7 @@ use std::sync::Arc;
 use pinyin::ToPinyin;
 
 use crate::fold::fold;
-use crate::lexicon::{Places, concepts, places, synonyms};
+use crate::lexicon::{Places, concepts, is_generic_concept, places, synonyms};
 use crate::tokens::{is_stop_char, segment};
 
 /// Only the start of a long body is read: the problem is stated early, and
@@ -69,7 +69,10 @@ struct Inner {
     /// (two arrays, so that the comparison loop reads keys densely).
     keys: Box<[u32]>,
     weights: Box<[f32]>,
+    /// The title's problem concepts but the generic ones (坏了, 涨价).
     title_concepts: Box<[u16]>,
+    /// The title names some problem concept, generic or not.
+    names_problem: bool,
     areas: Box<[[char; 2]]>,
     units: Box<[(u32, char)]>,
 }
@@ -99,7 +102,13 @@ impl Doc {
         Doc(Arc::new(Inner {
             keys: keys.into(),
             weights: weights.into(),
-            title_concepts: t.concepts.into(),
+            names_problem: !t.concepts.is_empty(),
+            title_concepts: t
+                .concepts
+                .iter()
+                .copied()
+                .filter(|&c| !is_generic_concept(c))
+                .collect(),
             areas: areas.into(),
             units: units.into(),
         }))
@@ -219,7 +228,12 @@ fn score_at_least(a: &Doc, b: &Doc, p: &Params, floor: f64) -> Option<f64> {
     } else if disjoint(&a.units, &b.units) {
         factor *= p.unit_mismatch;
     }
-    if disjoint(&a.title_concepts, &b.title_concepts) {
+    // Both titles name a problem, and no specific one is shared (路灯坏了
+    // and 电梯坏了 share only 坏了).
+    let shared = !a.title_concepts.is_empty()
+        && !b.title_concepts.is_empty()
+        && !disjoint(&a.title_concepts, &b.title_concepts);
+    if a.names_problem && b.names_problem && !shared {
         factor *= p.concept_mismatch;
     }
     if factor < floor {
@@ -340,6 +354,32 @@ mod tests {
         );
         assert!(
             similarity(&q, &doc("府前路上窨井盖坏了")) > similarity(&q, &doc("安东路井盖破损"))
+        );
+    }
+
+    #[test]
+    fn a_problem_told_by_cause_or_symptom_is_one_and_a_generic_trouble_is_not() {
+        let weak = doc("新河村晚上电压太低");
+        assert!(similarity(&weak, &doc("新河村老是跳闸")) >= crate::DUPLICATE_THRESHOLD);
+        let (lamp, lift) = (doc("东湖小区路灯坏了"), doc("东湖小区电梯坏了"));
+        assert!(
+            similarity(&lamp, &doc("东湖小区路灯不亮")) > similarity(&lamp, &lift),
+            "坏了 is shared by both, 照明 only by the lamps"
+        );
+        // Sharing only 坏了, the two are lowered as naming no common problem.
+        let ignoring = Params {
+            concept_mismatch: 1.0,
+            ..Params::DEFAULT
+        };
+        let (lamp_p, lift_p) = (
+            Doc::with_params("东湖小区路灯坏了", "", &ignoring),
+            Doc::with_params("东湖小区电梯坏了", "", &ignoring),
+        );
+        let lowered = similarity(&lamp, &lift);
+        let unlowered = similarity_with(&lamp_p, &lift_p, &ignoring);
+        assert!(
+            (lowered - unlowered * Params::DEFAULT.concept_mismatch).abs() < 1e-6,
+            "{lowered} against {unlowered}"
         );
     }
 

@@ -35,6 +35,9 @@ struct Lexicon {
     ids: Vec<u16>,
     /// Each group's words.
     groups: Vec<Vec<String>>,
+    /// Groups named 「…（通用）」: kinds of trouble any object can have
+    /// (坏了, 涨价), which say a topic names a problem but not which.
+    generic: Vec<bool>,
 }
 
 impl Lexicon {
@@ -44,12 +47,14 @@ impl Lexicon {
         let mut words = Vec::new();
         let mut ids = Vec::new();
         let mut groups = Vec::new();
+        let mut generic = Vec::new();
         let lines = text
             .lines()
             .map(|l| l.split('#').next().unwrap_or_default().trim())
             .filter(|l| !l.is_empty());
         for (id, line) in lines.enumerate() {
-            let forms = line.rsplit(['：', ':']).next().unwrap_or_default();
+            let (name, forms) = line.split_once(['：', ':']).unwrap_or(("", line));
+            generic.push(name.contains("（通用）"));
             for w in forms.split_whitespace() {
                 words.push(w);
                 ids.push(u16::try_from(id).unwrap_or(u16::MAX));
@@ -64,6 +69,7 @@ impl Lexicon {
                 .ok(),
             ids,
             groups,
+            generic,
         }
     }
 
@@ -95,6 +101,16 @@ impl Lexicon {
         out.dedup();
         out
     }
+}
+
+/// Whether a concept is a kind of trouble any object can have (坏了):
+/// two titles sharing only such a concept are not yet about one problem.
+pub(crate) fn is_generic_concept(id: u16) -> bool {
+    CONCEPTS
+        .generic
+        .get(usize::from(id))
+        .copied()
+        .unwrap_or(false)
 }
 
 /// Concept ids named in `folded` text, sorted, without repeats.

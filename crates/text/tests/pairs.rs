@@ -3,8 +3,8 @@
 //! `DUPLICATE_THRESHOLD`, overall and per kind, on the "test" half (never
 //! used for choosing weights), the "tune" half and all pairs; then on two
 //! later sets with new places and problems, never tuned on: `fresh.toml`,
-//! `blind.toml` and `blind2.toml` (their headers say what changed after
-//! they were read).
+//! `blind.toml`, `blind2.toml` and `blind3.toml` (their headers say what
+//! changed after they were read).
 //!
 //! `cargo test -p text --test pairs -- --nocapture` prints the figures.
 
@@ -101,12 +101,19 @@ fn labelled_pairs() {
     let (fresh, blind) = (score(&fresh_pairs), score(&blind_pairs));
     report("fresh", &fresh, DUPLICATE_THRESHOLD);
     report("blind", &blind, DUPLICATE_THRESHOLD);
-    let blind2_pairs = load("blind2");
-    let blind2 = score(&blind2_pairs);
+    let (blind2_pairs, blind3_pairs) = (load("blind2"), load("blind3"));
+    let (blind2, blind3) = (score(&blind2_pairs), score(&blind3_pairs));
     report("blind2", &blind2, DUPLICATE_THRESHOLD);
+    report("blind3", &blind3, DUPLICATE_THRESHOLD);
 
     println!("pairs labelled wrong:");
-    for (p, s) in scored.iter().chain(&fresh).chain(&blind).chain(&blind2) {
+    for (p, s) in scored
+        .iter()
+        .chain(&fresh)
+        .chain(&blind)
+        .chain(&blind2)
+        .chain(&blind3)
+    {
         if p.same != (*s >= DUPLICATE_THRESHOLD) {
             println!(
                 "  {s:.3} {:<5} {:<30} {} | {}",
