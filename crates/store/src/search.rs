@@ -184,6 +184,10 @@ impl Sql {
 /// The settings row that asks for everything to be indexed again.
 const PENDING: &str = "search_pending";
 
+/// The settings row naming what the index was built from
+/// (`text::index_version`).
+const VERSION: &str = "search_version";
+
 impl Store {
     /// The texts matching every term, newest first, narrowed by `f`.
     pub async fn search(&self, terms: &[String], f: &SearchFilter) -> Result<Vec<SearchHit>> {
@@ -299,16 +303,22 @@ impl Store {
         Ok(hits)
     }
 
-    /// Indexes everything when asked to (see [`PENDING`]), or when there
-    /// are topics and no entries (a restored backup: entries are derived).
+    /// Indexes everything when asked to (see [`PENDING`]), when there
+    /// are topics and no entries (a restored backup: entries are derived),
+    /// or when the index was built from other tables ([`VERSION`]).
     pub(crate) async fn fill_search_once(&self) -> Result<()> {
         let asked = setting::Entity::find_by_id(PENDING)
             .one(self.conn())
             .await?
             .is_some();
+        let built_by = setting::Entity::find_by_id(VERSION)
+            .one(self.conn())
+            .await?
+            .map(|s| s.value);
+        let stale = built_by.as_deref() != Some(text::index_version().as_str());
         let empty = entry::Entity::find().one(self.conn()).await?.is_none()
             && topic::Entity::find().one(self.conn()).await?.is_some();
-        if asked || empty {
+        if asked || empty || stale {
             self.rebuild_search().await?;
         }
         Ok(())
@@ -374,6 +384,13 @@ async fn rebuild_in(w: &WriteTx) -> Result<()> {
         index_minutes(conn, m).await?;
     }
     setting::Entity::delete_by_id(PENDING).exec(conn).await?;
+    setting::Entity::delete_by_id(VERSION).exec(conn).await?;
+    setting::Entity::insert(setting::ActiveModel {
+        key: Set(VERSION.to_owned()),
+        value: Set(text::index_version()),
+    })
+    .exec(conn)
+    .await?;
     Ok(())
 }
 

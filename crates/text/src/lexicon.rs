@@ -22,8 +22,10 @@ static CONCEPTS: LazyLock<Lexicon> =
 /// Things residents call by several names (`data/synonyms.txt`): 水渠 and
 /// 沟渠, 养猪场 and 养殖场, 公交站 and 站台. Objects, not problems: two
 /// topics about one object may still be two problems.
-static SYNONYMS: LazyLock<Lexicon> =
-    LazyLock::new(|| Lexicon::read(include_str!("../data/synonyms.txt")));
+static SYNONYMS: LazyLock<Lexicon> = LazyLock::new(|| Lexicon::read(SYNONYMS_TEXT));
+
+/// The synonym table as shipped: its groups' numbers are search terms.
+pub(crate) const SYNONYMS_TEXT: &str = include_str!("../data/synonyms.txt");
 
 /// Groups of words, each word found in folded text as its group's id.
 struct Lexicon {

@@ -25,7 +25,7 @@ pub use doc::{BODY_CHARS, Doc, rank, similarity};
 #[doc(hidden)]
 pub use doc::{Params, similarity_with};
 pub use fold::fold;
-pub use search::{QUERY_CHARS, QUERY_TERMS, index_terms, query_terms, snippet};
+pub use search::{QUERY_CHARS, QUERY_TERMS, index_terms, index_version, query_terms, snippet};
 pub use tokens::tokens;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use pinyin::ToPinyin;
 
 use crate::fold::{fold, folded_chars};
-use crate::lexicon::{synonym_spans, synonym_term, synonym_words, synonyms};
+use crate::lexicon::{SYNONYMS_TEXT, synonym_spans, synonym_term, synonym_words, synonyms};
 use crate::tokens::{segment, tokens};
 
 /// The longest query read: anything after is ignored.
@@ -21,6 +21,19 @@ pub const QUERY_TERMS: usize = 12;
 const TERM_CHARS: usize = 32;
 /// Initials are indexed for runs of this many characters.
 const INITIALS: std::ops::RangeInclusive<usize> = 2..=4;
+
+/// What the index terms are made from, as a short code: texts indexed
+/// under another code lack terms a query may now look for (a group added
+/// to the synonym table), so a store whose index was built under another
+/// code indexes everything again.
+pub fn index_version() -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in SYNONYMS_TEXT.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
 
 /// The terms a document is indexed under, space-separated and unique:
 /// the jieba words of every text, every pair of adjacent Chinese

@@ -4,3 +4,4 @@ mod admin;
 mod auth;
 mod conformance;
 mod import;
+mod search;
