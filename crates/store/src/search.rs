@@ -181,6 +181,21 @@ impl Sql {
     }
 }
 
+/// Which entries a statement of hits looks among.
+#[derive(Clone, Copy)]
+enum Phase {
+    /// All, through SQLite's FTS5 table (it walks its matches newest first).
+    All,
+    /// PostgreSQL: the entries after this id, walked newest first.
+    Newest(i64),
+    /// PostgreSQL: the matches up to this id, found by the GIN index.
+    Older(i64),
+}
+
+/// The newest entries PostgreSQL walks before asking its GIN index: about
+/// 10 ms of reading lexemes when none matches (at a million entries).
+const WALKED: i64 = 10_000;
+
 /// The settings row that asks for everything to be indexed again.
 const PENDING: &str = "search_pending";
 
@@ -194,25 +209,35 @@ impl Store {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        let backend = self.backend();
-        let mut q = Sql {
-            backend,
-            text: String::new(),
-            values: Vec::new(),
-        };
-        let (from, matches, order) = match backend {
+        let limit = f.limit.clamp(1, 100);
+        let rows = match self.backend() {
             DbBackend::Postgres => {
                 let query = terms
                     .iter()
                     .map(|t| format!("'{t}'"))
                     .collect::<Vec<_>>()
                     .join(" & ");
-                let p = q.bind(query);
-                (
-                    "search_entries e".to_owned(),
-                    format!("e.lexemes @@ {p}::tsquery"),
-                    "e.id DESC",
-                )
+                // Newest first, the planner walks the entries by id and reads
+                // each one's lexemes: quick for a common word, but a rare one
+                // is then looked for in every entry (0.7 s at a million). So
+                // only the newest entries are walked, and if they do not fill
+                // the page the older matches come from the GIN index.
+                let newest: Option<i64> = entry::Entity::find()
+                    .select_only()
+                    .column_as(entry::Column::Id.max(), "id")
+                    .into_tuple::<Option<i64>>()
+                    .one(self.conn())
+                    .await?
+                    .flatten();
+                let floor = newest.unwrap_or(0) - WALKED;
+                let mut rows = self
+                    .hit_rows(Phase::Newest(floor), &query, f, limit)
+                    .await?;
+                let more = limit.saturating_sub(rows.len() as u64);
+                if more > 0 && floor > 0 {
+                    rows.extend(self.hit_rows(Phase::Older(floor), &query, f, more).await?);
+                }
+                rows
             }
             _ => {
                 let query = terms
@@ -220,13 +245,75 @@ impl Store {
                     .map(|t| format!("\"{t}\""))
                     .collect::<Vec<_>>()
                     .join(" ");
-                let p = q.bind(query);
-                (
-                    "search_fts JOIN search_entries e ON e.id = search_fts.rowid".to_owned(),
-                    format!("search_fts MATCH {p}"),
-                    "search_fts.rowid DESC",
-                )
+                self.hit_rows(Phase::All, &query, f, limit).await?
             }
+        };
+        let mut hits = Vec::with_capacity(rows.len());
+        for r in rows {
+            let kind: String = r.try_get("", "kind")?;
+            let kind = parsed(&kind, SearchKind::parse, "search_entries.kind")?;
+            let ref_id: i64 = r.try_get("", "ref_id")?;
+            let topic = match r.try_get::<Option<String>>("", "tracking_no")? {
+                Some(no) => {
+                    let state: String = r.try_get("", "state")?;
+                    let state = parsed(&state, TopicState::parse, "topics.state")?;
+                    Some((no, r.try_get("", "title")?, state))
+                }
+                None => None,
+            };
+            hits.push(SearchHit {
+                kind,
+                meeting: (kind == SearchKind::Minutes).then_some(MeetingId(ref_id)),
+                meeting_title: r.try_get("", "meeting_title")?,
+                topic,
+                room: RoomId(r.try_get("", "room_id")?),
+                text: r.try_get::<Option<String>>("", "text")?.unwrap_or_default(),
+                at: r.try_get("", "at")?,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// One statement's hits, newest first; `query` is in the database's
+    /// own match syntax.
+    async fn hit_rows(
+        &self,
+        phase: Phase,
+        query: &str,
+        f: &SearchFilter,
+        limit: u64,
+    ) -> Result<Vec<sea_orm::QueryResult>> {
+        let backend = self.backend();
+        let mut q = Sql {
+            backend,
+            text: String::new(),
+            values: Vec::new(),
+        };
+        let p = q.bind(query.to_owned());
+        let (with, from, matches, order) = match phase {
+            Phase::All => (
+                String::new(),
+                "search_fts JOIN search_entries e ON e.id = search_fts.rowid",
+                format!("search_fts MATCH {p}"),
+                "search_fts.rowid DESC",
+            ),
+            Phase::Newest(floor) => (
+                String::new(),
+                "search_entries e",
+                format!("e.lexemes @@ {p}::tsquery AND e.id > {}", q.bind(floor)),
+                "e.id DESC",
+            ),
+            // Every older match is read from the index, then ordered.
+            Phase::Older(floor) => (
+                format!(
+                    "WITH matched AS MATERIALIZED (SELECT id FROM search_entries \
+                     WHERE lexemes @@ {p}::tsquery AND id <= {}) ",
+                    q.bind(floor)
+                ),
+                "matched JOIN search_entries e ON e.id = matched.id",
+                "TRUE".to_owned(),
+                "e.id DESC",
+            ),
         };
         let mut conditions = vec![matches];
         if let Some(path) = &f.region {
@@ -253,7 +340,7 @@ impl Store {
             conditions.push(format!("e.at >= {}", q.bind(start)));
             conditions.push(format!("e.at < {}", q.bind(end)));
         }
-        let limit = q.bind(f.limit.clamp(1, 100) as i64);
+        let limit = q.bind(limit as i64);
         // Each hit's own text comes with it, by its kind, in this one
         // statement: a hit list is at most a hundred lookups by key.
         let [opinion, research, minutes] = [
@@ -263,7 +350,7 @@ impl Store {
         ]
         .map(|k| q.bind(k.code()));
         q.text = format!(
-            "SELECT e.kind, e.ref_id, e.topic_id, e.room_id, e.at, t.tracking_no, t.title, t.state, \
+            "{with}SELECT e.kind, e.ref_id, e.topic_id, e.room_id, e.at, t.tracking_no, t.title, t.state, \
              CASE e.kind \
                WHEN {opinion} THEN (SELECT o.text FROM opinions o WHERE o.id = e.ref_id) \
                WHEN {research} THEN (SELECT r.note FROM research_records r WHERE r.id = e.ref_id) \
@@ -273,34 +360,10 @@ impl Store {
              FROM {from} LEFT JOIN topics t ON t.id = e.topic_id WHERE {} ORDER BY {order} LIMIT {limit}",
             conditions.join(" AND ")
         );
-        let rows = self
+        Ok(self
             .conn()
             .query_all_raw(Statement::from_sql_and_values(backend, q.text, q.values))
-            .await?;
-        let mut hits = Vec::with_capacity(rows.len());
-        for r in rows {
-            let kind: String = r.try_get("", "kind")?;
-            let kind = parsed(&kind, SearchKind::parse, "search_entries.kind")?;
-            let ref_id: i64 = r.try_get("", "ref_id")?;
-            let topic = match r.try_get::<Option<String>>("", "tracking_no")? {
-                Some(no) => {
-                    let state: String = r.try_get("", "state")?;
-                    let state = parsed(&state, TopicState::parse, "topics.state")?;
-                    Some((no, r.try_get("", "title")?, state))
-                }
-                None => None,
-            };
-            hits.push(SearchHit {
-                kind,
-                meeting: (kind == SearchKind::Minutes).then_some(MeetingId(ref_id)),
-                meeting_title: r.try_get("", "meeting_title")?,
-                topic,
-                room: RoomId(r.try_get("", "room_id")?),
-                text: r.try_get::<Option<String>>("", "text")?.unwrap_or_default(),
-                at: r.try_get("", "at")?,
-            });
-        }
-        Ok(hits)
+            .await?)
     }
 
     /// Indexes everything when asked to (see [`PENDING`]), when there
