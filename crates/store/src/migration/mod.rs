@@ -33,6 +33,7 @@ mod m0036_search;
 mod m0037_search_synonyms;
 mod m0038_search_vector;
 mod m0039_exports;
+mod m0040_marked_topics;
 
 pub struct Migrator;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0037_search_synonyms::M0037SearchSynonyms),
             Box::new(m0038_search_vector::M0038SearchVector),
             Box::new(m0039_exports::M0039Exports),
+            Box::new(m0040_marked_topics::M0040MarkedTopics),
         ]
     }
 }
