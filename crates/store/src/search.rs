@@ -186,15 +186,19 @@ impl Sql {
 enum Phase {
     /// All, through SQLite's FTS5 table (it walks its matches newest first).
     All,
-    /// PostgreSQL: the entries after this id, walked newest first.
-    Newest(i64),
-    /// PostgreSQL: the matches up to this id, found by the GIN index.
-    Older(i64),
+    /// PostgreSQL: the newest [`WALKED`] entries, walked newest first.
+    Newest,
+    /// PostgreSQL: the matches found by the GIN index below this id (or
+    /// below the walked entries), then ordered.
+    Older(Option<i64>),
 }
 
 /// The newest entries PostgreSQL walks before asking its GIN index: about
 /// 10 ms of reading lexemes when none matches (at a million entries).
 const WALKED: i64 = 10_000;
+
+/// The newest entry's id, inside a statement.
+const NEWEST: &str = "(SELECT COALESCE(MAX(id), 0) FROM search_entries)";
 
 /// The settings row that asks for everything to be indexed again.
 const PENDING: &str = "search_pending";
@@ -222,20 +226,20 @@ impl Store {
                 // is then looked for in every entry (0.7 s at a million). So
                 // only the newest entries are walked, and if they do not fill
                 // the page the older matches come from the GIN index.
-                let newest: Option<i64> = entry::Entity::find()
-                    .select_only()
-                    .column_as(entry::Column::Id.max(), "id")
-                    .into_tuple::<Option<i64>>()
-                    .one(self.conn())
-                    .await?
-                    .flatten();
-                let floor = newest.unwrap_or(0) - WALKED;
-                let mut rows = self
-                    .hit_rows(Phase::Newest(floor), &query, f, limit)
-                    .await?;
+                let mut rows = self.hit_rows(Phase::Newest, &query, f, limit).await?;
                 let more = limit.saturating_sub(rows.len() as u64);
-                if more > 0 && floor > 0 {
-                    rows.extend(self.hit_rows(Phase::Older(floor), &query, f, more).await?);
+                // The walk saw every match among the newest entries, so the
+                // older ones lie below its oldest hit (or, with none, below
+                // what it walked); when it walked them all, there are none.
+                let older = match rows.last() {
+                    None => Some(Phase::Older(None)),
+                    Some(last) => {
+                        let newest: i64 = last.try_get("", "newest")?;
+                        (newest > WALKED).then_some(Phase::Older(Some(last.try_get("", "id")?)))
+                    }
+                };
+                if let Some(phase) = older.filter(|_| more > 0) {
+                    rows.extend(self.hit_rows(phase, &query, f, more).await?);
                 }
                 rows
             }
@@ -297,23 +301,30 @@ impl Store {
                 format!("search_fts MATCH {p}"),
                 "search_fts.rowid DESC",
             ),
-            Phase::Newest(floor) => (
+            Phase::Newest => (
                 String::new(),
                 "search_entries e",
-                format!("e.lexemes @@ {p}::tsquery AND e.id > {}", q.bind(floor)),
+                format!("e.lexemes @@ {p}::tsquery AND e.id > {NEWEST} - {WALKED}"),
                 "e.id DESC",
             ),
-            // Every older match is read from the index, then ordered.
-            Phase::Older(floor) => (
+            Phase::Older(below) => (
                 format!(
                     "WITH matched AS MATERIALIZED (SELECT id FROM search_entries \
-                     WHERE lexemes @@ {p}::tsquery AND id <= {}) ",
-                    q.bind(floor)
+                     WHERE lexemes @@ {p}::tsquery AND {}) ",
+                    match below {
+                        Some(id) => format!("id < {}", q.bind(id)),
+                        None => format!("id <= {NEWEST} - {WALKED}"),
+                    }
                 ),
                 "matched JOIN search_entries e ON e.id = matched.id",
                 "TRUE".to_owned(),
                 "e.id DESC",
             ),
+        };
+        // The walk also says how far the entries reach.
+        let newest = match phase {
+            Phase::Newest => format!(", {NEWEST} AS newest"),
+            _ => String::new(),
         };
         let mut conditions = vec![matches];
         if let Some(path) = &f.region {
@@ -350,7 +361,7 @@ impl Store {
         ]
         .map(|k| q.bind(k.code()));
         q.text = format!(
-            "{with}SELECT e.kind, e.ref_id, e.topic_id, e.room_id, e.at, t.tracking_no, t.title, t.state, \
+            "{with}SELECT e.id{newest}, e.kind, e.ref_id, e.topic_id, e.room_id, e.at, t.tracking_no, t.title, t.state, \
              CASE e.kind \
                WHEN {opinion} THEN (SELECT o.text FROM opinions o WHERE o.id = e.ref_id) \
                WHEN {research} THEN (SELECT r.note FROM research_records r WHERE r.id = e.ref_id) \
