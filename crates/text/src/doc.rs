@@ -177,12 +177,18 @@ impl Part {
 /// (about once per million comparisons of typical topics), which moves that
 /// one score a little.
 fn key(kind: u8, bytes: &[u8]) -> u32 {
+    let h = fnv1a(std::iter::once(&kind).chain(bytes));
+    (h ^ (h >> 32)) as u32
+}
+
+/// 64-bit FNV-1a: fixed across runs and builds, unlike std's hasher.
+pub(crate) fn fnv1a<'a>(bytes: impl IntoIterator<Item = &'a u8>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in std::iter::once(&kind).chain(bytes) {
+    for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    (h ^ (h >> 32)) as u32
+    h
 }
 
 /// Sort by key and combine the weights of equal keys.

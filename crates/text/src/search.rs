@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use pinyin::ToPinyin;
 
+use crate::doc::fnv1a;
 use crate::fold::{fold, folded_chars};
 use crate::lexicon::{SYNONYMS_TEXT, synonym_spans, synonym_term, synonym_words, synonyms};
 use crate::tokens::{segment, tokens};
@@ -27,12 +28,7 @@ const INITIALS: std::ops::RangeInclusive<usize> = 2..=4;
 /// to the synonym table), so a store whose index was built under another
 /// code indexes everything again.
 pub fn index_version() -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in SYNONYMS_TEXT.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    format!("{:016x}", fnv1a(SYNONYMS_TEXT.as_bytes()))
 }
 
 /// The terms a document is indexed under, space-separated and unique:

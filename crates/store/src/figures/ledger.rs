@@ -52,17 +52,20 @@ const DATED: [EventKind; 7] = [
     EventKind::CompletionSubmitted,
 ];
 
+/// The topics of the 台账: raised under `path` in `period`.
+fn raised(path: &RegionPath, period: &Period) -> sea_orm::Select<topic::Entity> {
+    let (from, until) = period.bounds();
+    topic::Entity::find()
+        .filter(topic::Column::RegionPath.starts_with(path.encode()))
+        .filter(topic::Column::CreatedAt.gte(from))
+        .filter(topic::Column::CreatedAt.lt(until))
+}
+
 impl Store {
     /// How many topics the 台账 of `path` for `period` has: whether it is
     /// made while the request waits or in the background with progress.
     pub async fn ledger_size(&self, path: &RegionPath, period: &Period) -> Result<u64> {
-        let (from, until) = period.bounds();
-        Ok(topic::Entity::find()
-            .filter(topic::Column::RegionPath.starts_with(path.encode()))
-            .filter(topic::Column::CreatedAt.gte(from))
-            .filter(topic::Column::CreatedAt.lt(until))
-            .count(self.conn())
-            .await?)
+        Ok(raised(path, period).count(self.conn()).await?)
     }
 
     /// Up to `limit` topics raised under `path` in `period`, after the
@@ -75,12 +78,8 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<LedgerRow>> {
         let conn = self.conn();
-        let (from, until) = period.bounds();
         let topics: Vec<Topic> = model::all(
-            topic::Entity::find()
-                .filter(topic::Column::RegionPath.starts_with(path.encode()))
-                .filter(topic::Column::CreatedAt.gte(from))
-                .filter(topic::Column::CreatedAt.lt(until))
+            raised(path, period)
                 .filter(topic::Column::Id.gt(after.map_or(0, |t| t.0)))
                 .order_by_asc(topic::Column::Id)
                 .limit(limit)

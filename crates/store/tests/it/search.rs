@@ -8,6 +8,30 @@ use store::both_backends as both;
 use store::testing::{Backend, World, fresh_database, plain_submission};
 use store::{SearchFilter, Store, Who};
 
+/// A fresh database with the test world: its URL, for writing under the
+/// store, the store and the world.
+async fn opened(backend: Backend) -> (String, Store, World) {
+    let url = fresh_database(backend).await;
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let world = World::build(&store, "hash").await.unwrap();
+    (url, store, world)
+}
+
+/// A resident's topic in room A.
+async fn raise(store: &Store, world: &World, title: &str) -> store::Topic {
+    let who = Who {
+        actor: Actor::anonymous(Some("phone".into())),
+        name: "匿名群众".into(),
+    };
+    let title = TopicTitle::parse(title).unwrap();
+    let body = TopicBody::parse("一下雨庄稼地就泡在水里").unwrap();
+    store
+        .submit_topic(plain_submission(world.room_a, &title, &body), &who)
+        .await
+        .unwrap()
+}
+
 async fn found(store: &Store, q: &str) -> Vec<String> {
     found_in(
         store,
@@ -31,25 +55,9 @@ async fn found_in(store: &Store, q: &str, filter: SearchFilter) -> Vec<String> {
 }
 
 async fn an_index_built_from_other_tables_is_built_again(backend: Backend) {
-    let url = fresh_database(backend).await;
-    let store = Store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-    let world = World::build(&store, "hash").await.unwrap();
-    let who = Who {
-        actor: Actor::anonymous(Some("phone".into())),
-        name: "匿名群众".into(),
-    };
-    let mut topics = Vec::new();
-    for title in ["杨口村排水沟淤积", "杨口村路灯不亮"] {
-        let title = TopicTitle::parse(title).unwrap();
-        let body = TopicBody::parse("一下雨庄稼地就泡在水里").unwrap();
-        let t = store
-            .submit_topic(plain_submission(world.room_a, &title, &body), &who)
-            .await
-            .unwrap();
-        topics.push(t);
-    }
-    let ditch = &topics[0];
+    let (url, store, world) = opened(backend).await;
+    let ditch = raise(&store, &world, "杨口村排水沟淤积").await;
+    let lamp = raise(&store, &world, "杨口村路灯不亮").await;
     assert_eq!(
         found(&store, "水渠淤积").await,
         vec![ditch.tracking_no.clone()]
@@ -93,10 +101,7 @@ async fn an_index_built_from_other_tables_is_built_again(backend: Backend) {
         found(&store, "水渠淤积").await,
         vec![ditch.tracking_no.clone()]
     );
-    assert_eq!(
-        found(&store, "路灯").await,
-        vec![topics[1].tracking_no.clone()]
-    );
+    assert_eq!(found(&store, "路灯").await, vec![lamp.tracking_no.clone()]);
 }
 both!(an_index_built_from_other_tables_is_built_again);
 
@@ -104,24 +109,8 @@ both!(an_index_built_from_other_tables_is_built_again);
 /// newer ones (PostgreSQL walks only the newest entries and takes older
 /// matches from its index; SQLite's FTS5 walks them all).
 async fn old_texts_are_found_behind_many_new_ones(backend: Backend) {
-    let url = fresh_database(backend).await;
-    let store = Store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
-    let world = World::build(&store, "hash").await.unwrap();
-    let who = Who {
-        actor: Actor::anonymous(Some("phone".into())),
-        name: "匿名群众".into(),
-    };
-    let submit = async |title: &str| {
-        let title = TopicTitle::parse(title).unwrap();
-        let body = TopicBody::parse("请村里尽快安排人处理").unwrap();
-        store
-            .submit_topic(plain_submission(world.room_a, &title, &body), &who)
-            .await
-            .unwrap()
-            .tracking_no
-    };
-    let ditch = submit("杨口村排水沟淤积").await;
+    let (url, store, world) = opened(backend).await;
+    let ditch = raise(&store, &world, "杨口村排水沟淤积").await.tracking_no;
     // 15,000 entries no query finds, as a city's texts in between.
     let raw = Database::connect(&url).await.unwrap();
     let rows = if raw.get_database_backend() == DbBackend::Postgres {
@@ -137,7 +126,7 @@ async fn old_texts_are_found_behind_many_new_ones(backend: Backend) {
     ))
     .await
     .unwrap();
-    let lamp = submit("杨口村路灯不亮").await;
+    let lamp = raise(&store, &world, "杨口村路灯不亮").await.tracking_no;
 
     assert_eq!(found(&store, "排水沟").await, vec![ditch.clone()]);
     assert_eq!(found(&store, "路灯").await, vec![lamp.clone()]);
