@@ -41,6 +41,9 @@ pub struct Viewer {
     pub vouched: bool,
     /// Pages in 适老化 mode.
     pub care: bool,
+    /// A phone that came without a device cookie and was handed one now:
+    /// it has liked, supported and followed nothing yet.
+    pub fresh: bool,
 }
 
 impl Viewer {
@@ -153,6 +156,7 @@ pub async fn identify(
     // A cookie from before devices were signed keeps its token, re-issued
     // signed; it counts against the address's new devices like a new phone.
     let legacy = cookie.filter(|c| !vouched && crate::device::is_token(c));
+    let minted = signed.is_none() && legacy.is_none();
     let device = signed.clone().or(legacy).unwrap_or_else(new_token);
     let issue = !vouched
         && key.is_some()
@@ -194,6 +198,7 @@ pub async fn identify(
         address: ip.map(|a| a.to_string()).unwrap_or_default(),
     };
     req.extensions_mut().insert(Viewer {
+        fresh: minted && user.is_none(),
         user,
         actor,
         device: device.clone(),
@@ -247,6 +252,30 @@ pub(crate) async fn device_key(state: &AppState) -> Option<&crate::device::Devic
 pub(crate) async fn like_token(state: &AppState, viewer: &Viewer, no: &str) -> Option<String> {
     let key = device_key(state).await?;
     Some(key.like_token(&viewer.liker_key(), no, state.store.clock().now()))
+}
+
+/// Carries a topic's like token. It goes beside the page rather than in
+/// it, so the page is the same for every visitor and is rendered and
+/// compressed once; the browser sends it back only with that topic's like
+/// form (`/t/{no}/like`), for as long as the token is good.
+pub(crate) const LIKE_COOKIE: &str = "sl_like";
+
+/// The `Set-Cookie` value handing out topic `no`'s like token.
+pub(crate) fn like_cookie(
+    state: &AppState,
+    no: &str,
+    token: &str,
+) -> Option<axum::http::HeaderValue> {
+    let cookie = Cookie::build((LIKE_COOKIE, token.to_owned()))
+        .path(format!("/t/{no}"))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies)
+        .max_age(cookie::time::Duration::seconds(
+            crate::device::LIKE_TOKEN_SECONDS,
+        ))
+        .build();
+    cookie.to_string().parse().ok()
 }
 
 /// Where a phone votes from, as `DeviceKey::origin` hashes it.

@@ -157,7 +157,7 @@ pub struct Services {
     /// Public pages as residents without a sign-in see them.
     pub pages: Arc<page_cache::PageCache>,
     /// What every viewer sees of a topic's page, for those without a sign-in.
-    pub topics: Arc<page_cache::Kept<Arc<pages::topic::TopicData>>>,
+    pub topics: Arc<page_cache::Kept<Arc<pages::topic_data::TopicData>>>,
     /// What deliberations' voting pages show every voter alike.
     pub ballots: Arc<page_cache::Kept<Arc<pages::deliberation::VoteShared>>>,
     /// The official calendar, re-read once a minute.

@@ -26,6 +26,7 @@ pub mod search;
 pub mod second_factor;
 pub mod supervision;
 pub mod topic;
+pub mod topic_data;
 pub mod triage;
 
 /// The categories topics in these rooms are filed under (each room's

@@ -6,6 +6,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::{DepartmentId, EventKind, MeetingState, TaskCtx, TopicMove, TopicState};
 use serde::Deserialize;
 
+use super::topic_data::{TopicData, topic_data};
 use crate::AppState;
 use crate::api::EventJson;
 use crate::auth::Viewer;
@@ -51,8 +52,6 @@ struct TopicPage {
     own_supporters: Option<i64>,
     /// The deadline classes a dispatch or referral offers.
     deadline_classes: [domain::DeadlineClass; 3],
-    /// Handed out with the page; a like needs it (see `device::DeviceKey::like_token`).
-    like_token: String,
     /// Likes from accounts (phone-verified residents and officials).
     verified_likes: u64,
     departments: Vec<(DepartmentId, String)>,
@@ -144,115 +143,6 @@ pub struct TopicQuery {
     pub stay: Option<String>,
 }
 
-/// Everything on a topic's page that is the same for every viewer, read in
-/// one go. For visitors without a sign-in it is kept (`AppState::topics`,
-/// see `page_cache`), so a view of a popular topic reads only what concerns
-/// the visitor (liked, supported, following: one query).
-#[derive(Clone)]
-pub struct TopicData {
-    t: store::Topic,
-    room: store::Room,
-    ctx: domain::TopicCtx,
-    depts: Vec<store::Department>,
-    tasks: Vec<store::Task>,
-    opinions: Vec<store::Opinion>,
-    orders: Vec<store::SupervisionOrder>,
-    shares: Vec<store::TaskShare>,
-    follow_ups: Vec<store::FollowUp>,
-    /// Evidence of work done and photos of follow-up checks.
-    work_photos: Vec<store::Photo>,
-    meetings: Vec<store::Meeting>,
-    /// The tracking number of the topic this one was merged into.
-    merged_into: Option<String>,
-    deliberation: Option<domain::DeliberationId>,
-    timeline: Vec<store::TopicEvent>,
-    research: store::Research,
-    /// Published minutes of the meetings that heard it.
-    minutes: Vec<(domain::MeetingId, String)>,
-    /// The campaign it counts in: id, name.
-    campaign: Option<(i64, String)>,
-    /// All of the topic's photos; who may see them is decided per viewer.
-    photos: Vec<store::Photo>,
-    /// Likes from accounts, counted for results only.
-    verified_likes: u64,
-    /// Each task's named clerk (承办人).
-    clerks: Vec<(domain::TaskId, String)>,
-    /// The last rating, which says why a reopened topic came back.
-    last_rating: Option<String>,
-}
-
-impl crate::page_cache::Weigh for std::sync::Arc<TopicData> {
-    /// Roughly: the text and a few hundred bytes per listed item.
-    fn weigh(&self) -> u64 {
-        let items = self.timeline.len()
-            + self.tasks.len()
-            + self.opinions.len()
-            + self.orders.len()
-            + self.follow_ups.len()
-            + self.work_photos.len()
-            + self.research.records.len()
-            + self.photos.len()
-            + self.meetings.len();
-        (self.t.title.len() + self.t.body.len() + 2048 + 512 * items) as u64
-    }
-}
-
-async fn topic_data(state: &AppState, no: &str) -> AppResult<std::sync::Arc<TopicData>> {
-    let t = state.store.topic_by_tracking(no).await?;
-    let id = t.id;
-    let merged_into = match t.merged_into {
-        Some(m) => Some(state.store.topic(m).await?.tracking_no),
-        None => None,
-    };
-    let tasks = state.store.tasks_of_topic(id).await?;
-    let mut clerks = Vec::new();
-    for k in &tasks {
-        if let Some(a) = k.assignee {
-            clerks.push((k.id, state.store.user(a).await?.display_name));
-        }
-    }
-    let last_rating = match t.state {
-        TopicState::Reopened => state
-            .store
-            .ratings(id)
-            .await?
-            .pop()
-            .map(|r| format!("{}。{}", r.satisfaction.label_zh(), r.comment)),
-        _ => None,
-    };
-    Ok(std::sync::Arc::new(TopicData {
-        clerks,
-        last_rating,
-        room: state.store.room(t.room).await?,
-        ctx: state.store.topic_context(&t).await?,
-        depts: state.store.departments_serving(&t.region).await?,
-        tasks,
-        opinions: state.store.opinions(id).await?,
-        orders: state.store.orders_of_topic(id).await?,
-        shares: state.store.shares_of_topic(id).await?,
-        follow_ups: state.store.follow_ups(id).await?,
-        work_photos: state.store.work_photos(id).await?,
-        meetings: state.store.meetings_of_room(t.room).await?,
-        merged_into,
-        deliberation: state.store.deliberation_of_topic(id).await?.map(|d| d.id),
-        timeline: state.store.timeline(id).await?,
-        research: state.store.research(id).await?,
-        minutes: state.store.published_minutes_of_topic(id).await?,
-        campaign: state
-            .store
-            .campaign_of_topic(id)
-            .await?
-            .map(|c| (c.id, c.name)),
-        photos: state.store.photos(id).await?,
-        verified_likes: if t.state.is_public_result() {
-            state.store.count_verified_likes(id).await?
-        } else {
-            0
-        },
-        t,
-    }))
-}
-
 pub async fn topic(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -264,6 +154,116 @@ pub async fn topic(
         .topics
         .get_for(&state, &viewer, no.clone(), read)
         .await?;
+    if let Some(target) = &data.merged_into
+        && q.stay.is_none()
+    {
+        return Ok(
+            Redirect::to(&format!("/t/{target}?merged={}", data.t.tracking_no)).into_response(),
+        );
+    }
+    let visit = Visit::of(&state, &viewer, &data).await?;
+    let mut response = if viewer.user.is_none() && q.submitted.is_none() && q.merged.is_none() {
+        // A visitor without a sign-in is shown nothing of their own but
+        // what the visit names: visitors alike share one rendering, kept
+        // and compressed once like the room pages.
+        let key = format!("t:{no}:{}", visit.key());
+        let render = async { Ok(render(&page(&state, &viewer, &data, &q, &visit).await?)) };
+        state.pages.html(&state, &viewer, key, render).await?
+    } else {
+        Html(render(&page(&state, &viewer, &data, &q, &visit).await?)).into_response()
+    };
+    // The like token goes with the page, beside it rather than in it (see
+    // `auth::like_cookie`).
+    if visit.can_like
+        && let Some(token) = crate::auth::like_token(&state, &viewer, &no).await
+        && let Some(cookie) = crate::auth::like_cookie(&state, &no, &token)
+    {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// What a topic's page shows about the one viewing it, beyond their roles.
+struct Visit {
+    marks: store::VisitorMarks,
+    /// What the viewer may do with the topic, as the domain answers it.
+    moves: Vec<TopicMove>,
+    /// A resident who supported it rates the result too, once.
+    supporter_rates: bool,
+    /// They raised it themselves.
+    mine: bool,
+    photos_visible: bool,
+    can_like: bool,
+}
+
+impl Visit {
+    async fn of(state: &AppState, viewer: &Viewer, data: &TopicData) -> AppResult<Visit> {
+        let t = &data.t;
+        // A phone handed its device just now has no marks to look up.
+        let marks = if viewer.fresh {
+            store::VisitorMarks::default()
+        } else {
+            state
+                .store
+                .visitor_marks(t.id, &viewer.liker_key(), &viewer.inbox_keys())
+                .await?
+        };
+        let moves = domain::allowed(&data.ctx, &viewer.actor);
+        let supporter_rates = !moves.contains(&TopicMove::Rate)
+            && marks.supported
+            && match viewer.participant_key() {
+                Ok(key) => {
+                    let rated = state.store.rated_by(t.id, &key).await?;
+                    domain::check_supporter_rating(
+                        data.ctx.state,
+                        &t.submitter,
+                        &viewer.actor,
+                        true,
+                        rated,
+                    )
+                    .is_ok()
+                }
+                Err(_) => false,
+            };
+        Ok(Visit {
+            marks,
+            moves,
+            supporter_rates,
+            mine: t.submitter.is(&viewer.actor),
+            photos_visible: crate::photos::visible(t, viewer),
+            can_like: data.ctx.state.is_public_result(),
+        })
+    }
+
+    /// Everything of the visit the page depends on, for telling renderings apart.
+    fn key(&self) -> String {
+        let bits = [
+            self.marks.liked,
+            self.marks.supported,
+            self.marks.following,
+            self.supporter_rates,
+            self.mine,
+            self.photos_visible,
+        ];
+        let mut key: String = bits.iter().map(|b| if *b { '1' } else { '0' }).collect();
+        for m in &self.moves {
+            key.push(':');
+            key.push_str(m.code());
+        }
+        key
+    }
+}
+
+/// The page as this viewer sees it.
+async fn page(
+    state: &AppState,
+    viewer: &Viewer,
+    data: &TopicData,
+    q: &TopicQuery,
+    visit: &Visit,
+) -> AppResult<TopicPage> {
     let TopicData {
         t,
         room,
@@ -286,13 +286,7 @@ pub async fn topic(
         verified_likes,
         clerks: clerk_of,
         last_rating,
-    } = TopicData::clone(&data);
-    if let Some(target) = &merged_into
-        && q.stay.is_none()
-    {
-        return Ok(Redirect::to(&format!("/t/{target}?merged={}", t.tracking_no)).into_response());
-    }
-    let id = t.id;
+    } = data.clone();
     let today = state.store.clock().today();
     // Why it came back: the resident's 不满意, or a follow-up that found 没有效果.
     let reopened_by = timeline
@@ -306,7 +300,7 @@ pub async fn topic(
         (TopicState::Reopened, _) => last_rating,
         _ => None,
     };
-    let when = crate::calendar::Deadlines::now(&state).await?;
+    let when = crate::calendar::Deadlines::now(state).await?;
     let dept_name = |id: DepartmentId| {
         depts
             .iter()
@@ -443,9 +437,9 @@ pub async fn topic(
         .map(|m| (m.id.0, format!("{}（{}）", m.title, fmt_time(m.starts_at))))
         .collect();
     // What the viewer may do here, as the domain answers it (no probing).
-    let moves = domain::allowed(&ctx, &viewer.actor);
-    let can_rate = moves.contains(&TopicMove::Rate);
-    let actions: Vec<&'static str> = moves
+    let can_rate = visit.moves.contains(&TopicMove::Rate);
+    let actions: Vec<&'static str> = visit
+        .moves
         .iter()
         .filter(|m| **m != TopicMove::Rate)
         .map(|m| m.code())
@@ -461,31 +455,10 @@ pub async fn topic(
     } else {
         Vec::new()
     };
-    let can_like = ctx.state.is_public_result();
-    let marks = state
-        .store
-        .visitor_marks(id, &viewer.liker_key(), &viewer.inbox_keys())
-        .await?;
+    let can_like = visit.can_like;
+    let marks = visit.marks;
     let liked = can_like && marks.liked;
-    // A resident who supported it rates the result too, once.
-    let supporter_rates = !can_rate
-        && marks.supported
-        && match viewer.participant_key() {
-            Ok(key) => {
-                let rated = state.store.rated_by(id, &key).await?;
-                domain::check_supporter_rating(ctx.state, &t.submitter, &viewer.actor, true, rated)
-                    .is_ok()
-            }
-            Err(_) => false,
-        };
-    // Also once liked: a page sent again (a double tap) counts nothing twice.
-    let like_token = if can_like {
-        crate::auth::like_token(&state, &viewer, &t.tracking_no)
-            .await
-            .unwrap_or_default()
-    } else {
-        String::new()
-    };
+    let supporter_rates = visit.supporter_rates;
     let can_open_deliberation =
         domain::open_deliberation(&viewer.actor, t.room, ctx.state, deliberation.is_some()).is_ok();
     let is_convener = viewer.actor.is_convener_of(t.room);
@@ -503,13 +476,13 @@ pub async fn topic(
         };
     let can_publish_photos =
         !photos.is_empty() && domain::publish_photos(&t.photo_ctx(), &viewer.actor).is_ok();
-    let photos = if crate::photos::visible(&t, &viewer) {
+    let photos = if visit.photos_visible {
         photos
     } else {
         Vec::new()
     };
     let similar = if is_convener && ctx.state == TopicState::Submitted {
-        crate::similar::for_topic(&state, &t).await?
+        crate::similar::for_topic(state, &t).await?
     } else {
         Vec::new()
     };
@@ -520,8 +493,7 @@ pub async fn topic(
         .as_deref()
         .and_then(|m| domain::TrackingNo::parse(m).ok())
         .map(|m| m.as_str().to_owned());
-    let own_supporters = (support.is_none() && !can_like && t.submitter.is(&viewer.actor))
-        .then_some(t.support_count);
+    let own_supporters = (support.is_none() && !can_like && visit.mine).then_some(t.support_count);
     // Only those who give work need the region's deadline classes.
     let deadline_classes = if actions.iter().any(|a| *a == "dispatch" || *a == "refer") {
         let overrides = state.store.deadline_overrides().await?;
@@ -539,7 +511,7 @@ pub async fn topic(
     };
     let research = super::research::ResearchView::new(&research, &people);
     let campaigns_to_join =
-        super::campaign::campaigns_to_join(&state, &viewer, t.room, campaign.as_ref().map(|c| c.0))
+        super::campaign::campaigns_to_join(state, viewer, t.room, campaign.as_ref().map(|c| c.0))
             .await?;
     let page = TopicPage {
         can_reveal_phone,
@@ -552,7 +524,7 @@ pub async fn topic(
         similar,
         deliberation,
         can_open_deliberation,
-        nav: Nav::of(&viewer),
+        nav: Nav::of(viewer),
         state_label: t.state.label_zh().to_owned(),
         channel_label: t.channel.label_zh().to_owned(),
         room_code: room.code.as_str().to_owned(),
@@ -578,7 +550,6 @@ pub async fn topic(
         can_publish_photos,
         own_supporters,
         deadline_classes,
-        like_token,
         verified_likes,
         departments: depts.iter().map(|d| (d.id, d.name.clone())).collect(),
         meetings,
@@ -588,5 +559,5 @@ pub async fn topic(
         reopened_because,
         t,
     };
-    Ok(Html(render(&page)).into_response())
+    Ok(page)
 }

@@ -2,6 +2,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
+use axum_extra::extract::cookie::CookieJar;
 use domain::{RatingComment, Satisfaction};
 use store::TopicAction;
 
@@ -110,13 +111,21 @@ async fn like(
     Ok(state.likes.like(no.to_owned(), liker).await?)
 }
 
+/// The page's like form: its token comes with the page's cookie (see
+/// `auth::LIKE_COOKIE`), or in the form from a page of before.
 pub async fn like_page(
     State(state): State<AppState>,
     viewer: Viewer,
     ip: ClientIp,
+    jar: CookieJar,
     Path(no): Path<String>,
-    PageForm(input): PageForm<LikeInput>,
+    PageForm(mut input): PageForm<LikeInput>,
 ) -> AppResult<Redirect> {
+    if input.token.is_empty()
+        && let Some(c) = jar.get(crate::auth::LIKE_COOKIE)
+    {
+        input.token = c.value().to_owned();
+    }
     like(&state, &viewer, ip, &no, &input).await?;
     Ok(Redirect::to(&format!("/t/{no}")))
 }

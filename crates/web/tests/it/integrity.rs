@@ -149,15 +149,48 @@ async fn invented_likes_are_refused(backend: Backend) {
         "at most 3 of the 33"
     );
 
-    // The page form carries the token; a like from an account is counted
-    // apart as phone-verified.
-    let (_, html) = app.page(&script, &format!("/t/{no}")).await;
+    // The page's like form sends the token the page handed out beside it,
+    // as a cookie for that topic only; the page itself is the same for
+    // every phone. A phone that never opened the page is refused.
+    let like_form = |c: &reqwest::Client| {
+        let url = app.url(&format!("/t/{no}/like"));
+        let c = c.clone();
+        async move { c.post(url).form(&[("x", "")]).send().await.unwrap() }
+    };
+    let stranger = app.phone().await;
+    assert_eq!(like_form(&stranger).await.status(), StatusCode::FORBIDDEN);
+    let r = stranger
+        .get(app.url(&format!("/t/{no}")))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("sl_like="))
+        .expect("the page hands out its like token")
+        .to_owned();
+    assert!(cookie.contains(&format!("Path=/t/{no}")), "{cookie}");
+    let stranger_page = r.text().await.unwrap();
+    let (_, script_page) = app.page(&script, &format!("/t/{no}")).await;
+    assert_eq!(stranger_page, script_page, "one page for every phone");
     assert!(
-        html.contains("name=\"token\""),
-        "the like form carries its token"
+        !script_page.contains("name=\"token\""),
+        "no token in the page"
     );
+    let r = like_form(&stranger).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store.count_likes(topic.id).await.unwrap(), 2);
+    let (_, html) = app.page(&stranger, &format!("/t/{no}")).await;
+    assert!(html.contains("已点赞 · 2"), "the phone sees its like");
+    let (_, html) = app.page(&script, &format!("/t/{no}")).await;
+    assert!(html.contains(">点赞 · 2"), "another phone may still like");
+
+    // A like from an account is counted apart as phone-verified.
     let (s, v) = app.like(&convener, &no).await;
-    assert_eq!((s, v["count"].as_i64()), (StatusCode::OK, Some(2)), "{v}");
+    assert_eq!((s, v["count"].as_i64()), (StatusCode::OK, Some(3)), "{v}");
     let (_, page) = app.get(&reader, &format!("/api/topics/{no}")).await;
     assert_eq!(page["verified_likes"], 1);
     let (_, html) = app.page(&reader, &format!("/t/{no}")).await;
