@@ -8,7 +8,9 @@
 //! so a resident always sees the latest topics and counts — and for at most
 //! `page_fresh` (one second), which bounds what another node's writes can
 //! leave unseen should the notice of them be lost. Signed-in viewers, whose
-//! pages carry their own actions, are always read afresh.
+//! pages carry their own actions, are always read afresh. What a write or
+//! the next second has made stale is dropped then, so the memory held is
+//! what visitors can still be shown, not the cache's bound.
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
@@ -33,6 +35,16 @@ struct Key {
     name: String,
     changes: u64,
     period: u64,
+    /// Kept by the version its name carries, not by `changes` and `period`.
+    versioned: bool,
+}
+
+impl Key {
+    /// Whether a value under this key can still be served at `now` (the
+    /// write count and period of a fresh key).
+    fn current_at(&self, now: (u64, u64)) -> bool {
+        self.versioned || (self.changes, self.period) == now
+    }
 }
 
 /// What a kept value costs the cache, roughly in bytes.
@@ -50,11 +62,31 @@ impl<V: Weigh> Weighter<Key, V> for ByWeight {
 }
 
 /// Values kept while current, at most `bytes` of them.
-pub struct Kept<V>(Cache<Key, V, ByWeight>);
+pub struct Kept<V> {
+    cache: Cache<Key, V, ByWeight>,
+    /// The write count and period whose stale values were last dropped.
+    swept: std::sync::Mutex<(u64, u64)>,
+}
 
 impl<V: Clone + Weigh> Kept<V> {
     pub fn new(items: usize, bytes: u64) -> Self {
-        Kept(Cache::with_weighter(items, bytes, ByWeight))
+        Kept {
+            cache: Cache::with_weighter(items, bytes, ByWeight),
+            swept: std::sync::Mutex::new((0, 0)),
+        }
+    }
+
+    /// Drops the values no key can reach any more, once per write or
+    /// period: they would otherwise stay until the bound pushed them out,
+    /// and the process would hold the whole bound all the time.
+    fn sweep(&self, now: (u64, u64)) {
+        let Ok(mut swept) = self.swept.try_lock() else {
+            return; // another visitor is sweeping
+        };
+        if *swept != now {
+            *swept = now;
+            self.cache.retain(|k, _| k.current_at(now));
+        }
     }
 
     /// The value named `name` (built from what the handler parsed; errors
@@ -74,8 +106,10 @@ impl<V: Clone + Weigh> Kept<V> {
             name,
             changes: state.store.changes(),
             period: period(EPOCH.elapsed(), state.config.page_fresh),
+            versioned: false,
         };
-        self.0.get_or_insert_async(&key, read).await
+        self.sweep((key.changes, key.period));
+        self.cache.get_or_insert_async(&key, read).await
     }
 
     /// The value named `name`, which carries its own version (so it is kept
@@ -90,8 +124,9 @@ impl<V: Clone + Weigh> Kept<V> {
             name,
             changes: 0,
             period: 0,
+            versioned: true,
         };
-        self.0.get_or_insert_async(&key, read).await
+        self.cache.get_or_insert_async(&key, read).await
     }
 
     /// [`Kept::get`] for a visitor without a sign-in; a signed-in viewer,
@@ -266,5 +301,51 @@ impl PageCache {
             })
             .await?;
         Ok(body.response("application/json"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone)]
+    struct Page;
+
+    impl Weigh for Page {
+        fn weigh(&self) -> u64 {
+            1
+        }
+    }
+
+    fn key(name: &str, changes: u64, period: u64, versioned: bool) -> Key {
+        Key {
+            name: name.to_owned(),
+            changes,
+            period,
+            versioned,
+        }
+    }
+
+    #[test]
+    fn values_no_visitor_can_reach_are_dropped_after_a_write_or_a_second() {
+        let kept = Kept::<Page>::new(100, 1 << 20);
+        kept.cache.insert(key("/", 1, 5, false), Page);
+        kept.cache.insert(key("/r/chenshi-sq", 1, 5, false), Page);
+        kept.cache.insert(key("/d/1/results#v3", 0, 0, true), Page);
+        kept.sweep((1, 5));
+        assert_eq!(kept.cache.len(), 3, "all current");
+        // A write: the two pages read before it can no longer be served.
+        kept.sweep((2, 5));
+        assert!(kept.cache.get(&key("/", 1, 5, false)).is_none());
+        assert_eq!(kept.cache.len(), 1, "the page kept by version stays");
+        kept.cache.insert(key("/", 2, 5, false), Page);
+        // The next second.
+        kept.sweep((2, 6));
+        assert_eq!(kept.cache.len(), 1);
+        assert!(
+            kept.cache
+                .get(&key("/d/1/results#v3", 0, 0, true))
+                .is_some()
+        );
     }
 }
