@@ -53,6 +53,8 @@ pub struct PortalQuery {
 
 /// The filters as read and checked.
 struct Chosen {
+    /// The room's code as given; the room itself once read ([`Chosen::with_room`]).
+    room_code: Option<String>,
     room: Option<Room>,
     category: Option<String>,
     channel: Option<Channel>,
@@ -65,8 +67,8 @@ impl Chosen {
     /// The filters as a query string, without the page.
     fn query(&self) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();
-        if let Some(r) = &self.room {
-            pairs.push(("room", r.code.as_str().to_owned()));
+        if let Some(r) = &self.room_code {
+            pairs.push(("room", r.clone()));
         }
         if let Some(c) = &self.category {
             pairs.push(("category", c.clone()));
@@ -104,10 +106,10 @@ impl Chosen {
     }
 }
 
-/// Reads the filters; a room must be one of the region's.
-async fn chosen(state: &AppState, region: &Region, q: &PortalQuery) -> AppResult<Chosen> {
-    let room = match given(&q.room) {
-        Some(code) => {
+impl Chosen {
+    /// Reads the room filtered by, which must be one of the region's.
+    async fn with_room(mut self, state: &AppState, region: &Region) -> AppResult<Chosen> {
+        if let Some(code) = &self.room_code {
             let room = state.store.room_by_code(code).await?;
             let path = state.store.region_path(room.region).await?;
             if !region.path.covers(&path) {
@@ -116,8 +118,22 @@ async fn chosen(state: &AppState, region: &Region, q: &PortalQuery) -> AppResult
                     room.name, region.name
                 )));
             }
-            Some(room)
+            self.room = Some(room);
         }
+        Ok(self)
+    }
+}
+
+/// Reads the filters and checks their form, without reading the database:
+/// what they name is read with the page, which is kept under them.
+fn chosen(q: &PortalQuery) -> AppResult<Chosen> {
+    let room_code = match given(&q.room) {
+        Some(c) => Some(
+            domain::RoomCode::parse(c)
+                .map_err(|_| bad("议事室"))?
+                .as_str()
+                .to_owned(),
+        ),
         None => None,
     };
     let category = given(&q.category).map(str::to_owned);
@@ -136,7 +152,8 @@ async fn chosen(state: &AppState, region: &Region, q: &PortalQuery) -> AppResult
         None => 1,
     };
     Ok(Chosen {
-        room,
+        room_code,
+        room: None,
         category,
         channel: match given(&q.channel) {
             Some(c) => Some(Channel::parse(c).ok_or_else(|| bad("来源"))?),
@@ -167,10 +184,15 @@ pub async fn portal(
     Path(id): Path<RegionId>,
     Query(q): Query<PortalQuery>,
 ) -> AppResult<Response> {
-    let region = state.store.region(id).await?;
-    let chosen = chosen(&state, &region, &q).await?;
+    let chosen = chosen(&q)?;
     let key = format!("/open/{}?{}&page={}", id.0, chosen.query(), chosen.page);
-    let page = render_portal(&state, &viewer, region, chosen);
+    // A kept page is served without a query; an unknown region or room
+    // is an error, never kept.
+    let page = async {
+        let region = state.store.region(id).await?;
+        let chosen = chosen.with_room(&state, &region).await?;
+        render_portal(&state, &viewer, region, chosen).await
+    };
     state.pages.html(&state, &viewer, key, page).await
 }
 
