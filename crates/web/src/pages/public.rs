@@ -219,6 +219,11 @@ pub async fn lookup(
     let raw = q.no.unwrap_or_default();
     let no = domain::TrackingNo::parse(raw.trim())
         .map_err(|_| AppError::BadRequest("查询码是10位数字，请检查后再试".into()))?;
-    let topic = state.store.topic_by_tracking(no.as_str()).await?;
-    Ok(Redirect::to(&format!("/t/{}", topic.tracking_no)).into_response())
+    // Read as its page reads it, and kept with it: the visitor goes there next.
+    let read = super::topic_data::topic_data(&state, no.as_str());
+    let topic = state
+        .topics
+        .get(&state, no.as_str().to_owned(), read)
+        .await?;
+    Ok(Redirect::to(&format!("/t/{}", topic.t.tracking_no)).into_response())
 }
