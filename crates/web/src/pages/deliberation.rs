@@ -55,12 +55,15 @@ async fn may(
 
 /// What a deliberation's voting page shows every voter alike. Kept
 /// (`AppState::ballots`) until the next write, so a view reads only the
-/// viewer's own votes; a vote is a write, so the next view sees it.
+/// viewer's own votes; a vote is a write, so the next view sees it. The
+/// results page reads the map's version from here too.
 pub struct VoteShared {
     d: store::Deliberation,
     topic_title: String,
     tracking_no: String,
     ballot: store::Ballot,
+    /// The saved opinion map's version (votes counted, when), if any.
+    map: Option<(i64, chrono::DateTime<chrono::Utc>)>,
 }
 
 impl crate::page_cache::Weigh for std::sync::Arc<VoteShared> {
@@ -84,6 +87,7 @@ async fn vote_shared(
     let topic = state.store.topic(d.topic).await?;
     Ok(std::sync::Arc::new(VoteShared {
         ballot: state.store.ballot(id).await?,
+        map: state.store.map_version(id).await?,
         topic_title: topic.title,
         tracking_no: topic.tracking_no,
         d,
@@ -105,8 +109,14 @@ pub async fn vote_page(
         topic_title,
         tracking_no,
         ballot,
+        map: _,
     } = &*shared;
-    let voted_ids = state.store.voted_by(id, &viewer.liker_key()).await?;
+    // A phone handed its device just now has voted on nothing.
+    let voted_ids = if viewer.fresh {
+        Default::default()
+    } else {
+        state.store.voted_by(id, &viewer.liker_key()).await?
+    };
     let approved: Vec<&store::Statement> = ballot
         .statements
         .iter()
@@ -398,9 +408,14 @@ pub async fn results(
     Query(q): Query<DeliberationQuery>,
 ) -> AppResult<Response> {
     if viewer.user.is_none() && q.attached.is_none() && q.imported.is_none() {
-        let d = state.store.deliberation(id).await?;
-        if let Some((votes, at)) = state.store.map_version(id).await?
-            && !state.store.phone_took_part(id, &viewer.liker_key()).await?
+        // The deliberation and its map's version as its voting page keeps them.
+        let shared = state
+            .ballots
+            .get(&state, id.0.to_string(), vote_shared(&state, id))
+            .await?;
+        let d = shared.d.clone();
+        if let Some((votes, at)) = shared.map
+            && (viewer.fresh || !state.store.phone_took_part(id, &viewer.liker_key()).await?)
         {
             let key = format!(
                 "/d/{}/results@{votes}@{}@{}@{}",
