@@ -3,9 +3,8 @@
 //! and the matched words marked in each snippet. `/search` is the page
 //! (linked from the home page and the desk), `GET /api/search` the JSON.
 use askama::Template;
-use axum::Json;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::{Html, Response};
 use domain::{Channel, Period, RegionId, SearchKind, TopicState};
 use serde::{Deserialize, Serialize};
 use store::{SearchFilter, SearchHit};
@@ -238,14 +237,29 @@ pub struct SearchJson {
 pub async fn api(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<SearchQuery>,
-) -> AppResult<Json<SearchJson>> {
+) -> AppResult<Response> {
     let limit = q.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         return Err(AppError::BadRequest("limit 应在1到100之间".into()));
     }
-    let a = asked(&state, &q, limit as u64).await?;
+    // The answer is the same for everyone: kept under the terms and the
+    // filters as given (a bad filter is an error, never kept), so a word
+    // many are looking for is searched once while nothing is written.
+    let terms = text::query_terms(q.q.as_deref().unwrap_or_default());
+    let filters = [&q.region, &q.room, &q.state, &q.channel, &q.kind, &q.period]
+        .map(|f| given(f).unwrap_or_default());
+    let key = format!("/api/search?{terms:?}{filters:?}{limit}");
+    let answer = async {
+        let a = asked(&state, &q, limit as u64).await?;
+        found(&state, a).await
+    };
+    state.pages.json(&state, key, answer).await
+}
+
+/// The hits for what was asked, as the API answers them.
+async fn found(state: &AppState, a: Asked) -> AppResult<SearchJson> {
     let hits = state.store.search(&a.terms, &a.filter).await?;
-    let items = shown(&state, hits, &a.terms)
+    let items = shown(state, hits, &a.terms)
         .await?
         .into_iter()
         .map(|s| HitJson {
@@ -263,8 +277,8 @@ pub async fn api(
                 .collect(),
         })
         .collect();
-    Ok(Json(SearchJson {
+    Ok(SearchJson {
         terms: a.terms,
         items,
-    }))
+    })
 }

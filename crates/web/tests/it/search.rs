@@ -240,6 +240,26 @@ async fn search_finds_what_people_type(backend: Backend) {
     for (t, before) in terms.iter().zip(kept) {
         assert_eq!(found(&app, &c, &q(t)).await, before, "{t}");
     }
+
+    // An answer is kept for the many asking the same, and the next
+    // search after a write finds what it wrote.
+    let (_, first) = app.get(&c, &format!("/api/search?{}", q("路灯"))).await;
+    let (_, again) = app
+        .get(&app.phone().await, &format!("/api/search?{}", q("路灯")))
+        .await;
+    assert_eq!(first, again, "the same answer for everyone");
+    let square = raise(
+        &app,
+        &resident,
+        "文化广场路灯不亮",
+        "文化广场",
+        "广场路灯坏了。",
+    )
+    .await;
+    assert_eq!(
+        found(&app, &c, &q("路灯")).await,
+        vec![square, lamp.clone()]
+    );
 }
 both!(search_finds_what_people_type);
 
