@@ -4,7 +4,7 @@
 //! (linked from the home page and the desk), `GET /api/search` the JSON.
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{Html, Response};
+use axum::response::Response;
 use domain::{Channel, Period, RegionId, SearchKind, TopicState};
 use serde::{Deserialize, Serialize};
 use store::{SearchFilter, SearchHit};
@@ -161,37 +161,48 @@ struct SearchPage {
     hits: Vec<Shown>,
 }
 
-/// `GET /search`.
+/// `GET /search`: kept for visitors without a sign-in, as the API's answers are.
 pub async fn page(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(q): Query<SearchQuery>,
-) -> AppResult<Html<String>> {
-    let a = asked(&state, &q, PAGE_HITS).await?;
-    let searched = !a.terms.is_empty();
-    let hits = state.store.search(&a.terms, &a.filter).await?;
-    let hits = shown(&state, hits, &a.terms).await?;
-    let keep = |v: &Option<String>| given(v).unwrap_or_default().to_owned();
-    Ok(Html(render(&SearchPage {
-        nav: Nav::of(&viewer),
-        q: q.q
-            .clone()
+) -> AppResult<Response> {
+    let typed: String =
+        q.q.clone()
             .unwrap_or_default()
             .chars()
             .take(text::QUERY_CHARS)
-            .collect(),
-        room: keep(&q.room),
-        period: keep(&q.period),
-        region: keep(&q.region),
-        state: keep(&q.state),
-        channel: keep(&q.channel),
-        kind: keep(&q.kind),
-        states: &TopicState::CHOICES,
-        channels: &Channel::CHOICES,
-        kinds: &SearchKind::CHOICES,
-        searched,
-        hits,
-    })))
+            .collect();
+    let key = format!("/search?{typed:?}{:?}", filters_given(&q));
+    let page = async {
+        let a = asked(&state, &q, PAGE_HITS).await?;
+        let searched = !a.terms.is_empty();
+        let hits = state.store.search(&a.terms, &a.filter).await?;
+        let hits = shown(&state, hits, &a.terms).await?;
+        let keep = |v: &Option<String>| given(v).unwrap_or_default().to_owned();
+        Ok(render(&SearchPage {
+            nav: Nav::of(&viewer),
+            q: typed,
+            room: keep(&q.room),
+            period: keep(&q.period),
+            region: keep(&q.region),
+            state: keep(&q.state),
+            channel: keep(&q.channel),
+            kind: keep(&q.kind),
+            states: &TopicState::CHOICES,
+            channels: &Channel::CHOICES,
+            kinds: &SearchKind::CHOICES,
+            searched,
+            hits,
+        }))
+    };
+    state.pages.html(&state, &viewer, key, page).await
+}
+
+/// The filters as given, which with the query name a kept answer.
+fn filters_given(q: &SearchQuery) -> [&str; 6] {
+    [&q.region, &q.room, &q.state, &q.channel, &q.kind, &q.period]
+        .map(|f| given(f).unwrap_or_default())
 }
 
 /// A piece of a snippet.
@@ -246,9 +257,7 @@ pub async fn api(
     // filters as given (a bad filter is an error, never kept), so a word
     // many are looking for is searched once while nothing is written.
     let terms = text::query_terms(q.q.as_deref().unwrap_or_default());
-    let filters = [&q.region, &q.room, &q.state, &q.channel, &q.kind, &q.period]
-        .map(|f| given(f).unwrap_or_default());
-    let key = format!("/api/search?{terms:?}{filters:?}{limit}");
+    let key = format!("/api/search?{terms:?}{:?}{limit}", filters_given(&q));
     let answer = async {
         let a = asked(&state, &q, limit as u64).await?;
         found(&state, a).await

@@ -248,6 +248,7 @@ async fn search_finds_what_people_type(backend: Backend) {
         .get(&app.phone().await, &format!("/api/search?{}", q("路灯")))
         .await;
     assert_eq!(first, again, "the same answer for everyone");
+    let (_, before) = app.page(&c, &format!("/search?{}", q("路灯"))).await;
     let square = raise(
         &app,
         &resident,
@@ -260,6 +261,9 @@ async fn search_finds_what_people_type(backend: Backend) {
         found(&app, &c, &q("路灯")).await,
         vec![square, lamp.clone()]
     );
+    let (_, after) = app.page(&c, &format!("/search?{}", q("路灯"))).await;
+    assert!(!before.contains("文化广场"), "{before}");
+    assert!(after.contains("文化广场"), "{after}");
 }
 both!(search_finds_what_people_type);
 
