@@ -167,12 +167,7 @@ pub async fn page(
     viewer: Viewer,
     Query(q): Query<SearchQuery>,
 ) -> AppResult<Response> {
-    let typed: String =
-        q.q.clone()
-            .unwrap_or_default()
-            .chars()
-            .take(text::QUERY_CHARS)
-            .collect();
+    let typed = typed(&q);
     let key = format!("/search?{typed:?}{:?}", filters_given(&q));
     let page = async {
         let a = asked(&state, &q, PAGE_HITS).await?;
@@ -197,6 +192,16 @@ pub async fn page(
         }))
     };
     state.pages.html(&state, &viewer, key, page).await
+}
+
+/// The query as read (its first characters), which with the filters
+/// names a kept answer: a hit costs no segmentation.
+fn typed(q: &SearchQuery) -> String {
+    q.q.as_deref()
+        .unwrap_or_default()
+        .chars()
+        .take(text::QUERY_CHARS)
+        .collect()
 }
 
 /// The filters as given, which with the query name a kept answer.
@@ -253,11 +258,10 @@ pub async fn api(
     if !(1..=100).contains(&limit) {
         return Err(AppError::BadRequest("limit 应在1到100之间".into()));
     }
-    // The answer is the same for everyone: kept under the terms and the
+    // The answer is the same for everyone: kept under the query and the
     // filters as given (a bad filter is an error, never kept), so a word
     // many are looking for is searched once while nothing is written.
-    let terms = text::query_terms(q.q.as_deref().unwrap_or_default());
-    let key = format!("/api/search?{terms:?}{:?}{limit}", filters_given(&q));
+    let key = format!("/api/search?{:?}{:?}{limit}", typed(&q), filters_given(&q));
     let answer = async {
         let a = asked(&state, &q, limit as u64).await?;
         found(&state, a).await

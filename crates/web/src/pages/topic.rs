@@ -174,9 +174,12 @@ pub async fn topic(
     };
     // The like token goes with the page, beside it rather than in it (see
     // `auth::like_cookie`).
+    // Bound to the topic's own number, which its like form posts to (the
+    // path may carry it with spaces around).
+    let no = &data.t.tracking_no;
     if visit.can_like
-        && let Some(token) = crate::auth::like_token(&state, &viewer, &no).await
-        && let Some(cookie) = crate::auth::like_cookie(&state, &no, &token)
+        && let Some(token) = crate::auth::like_token(&state, &viewer, no).await
+        && let Some(cookie) = crate::auth::like_cookie(&state, no, &token)
     {
         response
             .headers_mut()

@@ -159,20 +159,35 @@ async fn invented_likes_are_refused(backend: Backend) {
     };
     let stranger = app.phone().await;
     assert_eq!(like_form(&stranger).await.status(), StatusCode::FORBIDDEN);
+    let like_cookie = |r: &reqwest::Response| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("sl_like="))
+            .expect("the page hands out its like token")
+            .to_owned()
+    };
     let r = stranger
         .get(app.url(&format!("/t/{no}")))
         .send()
         .await
         .unwrap();
-    let cookie = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("sl_like="))
-        .expect("the page hands out its like token")
-        .to_owned();
+    let cookie = like_cookie(&r);
     assert!(cookie.contains(&format!("Path=/t/{no}")), "{cookie}");
+    // A number typed with a space around it still gets the token for the
+    // topic's own path, where its like form posts.
+    let spaced = app.phone().await;
+    let r = spaced
+        .get(app.url(&format!("/t/%20{no}")))
+        .send()
+        .await
+        .unwrap();
+    let spaced_cookie = like_cookie(&r);
+    assert!(
+        spaced_cookie.contains(&format!("Path=/t/{no};")),
+        "{spaced_cookie}"
+    );
     let stranger_page = r.text().await.unwrap();
     let (_, script_page) = app.page(&script, &format!("/t/{no}")).await;
     assert_eq!(stranger_page, script_page, "one page for every phone");
