@@ -8,7 +8,9 @@ use std::collections::{HashMap, HashSet};
 
 use domain::TopicState;
 use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::entity::{topic, topic_like};
@@ -96,6 +98,8 @@ struct Liked {
     /// Its state, `None` when the stored code is unreadable.
     state: Option<TopicState>,
     count: i64,
+    room_id: i64,
+    region_path: String,
 }
 
 impl Liked {
@@ -108,11 +112,13 @@ impl Liked {
 }
 
 impl Store {
-    /// Writes a batch of likes in one transaction and a handful of
-    /// statements, whatever its size: the topics are read at once by
-    /// tracking number, the likes go in as one multi-row `INSERT … ON
-    /// CONFLICT DO NOTHING RETURNING`, and each topic's rolled-up count
-    /// grows by the rows that went in (one `UPDATE … RETURNING` for all of them).
+    /// Writes a batch of likes in one transaction and four statements,
+    /// whatever its size: the topics are read at once by tracking number
+    /// (on PostgreSQL with their row locks, taken in one order, so the
+    /// counts read are the counts this batch adds to), the likes go in as
+    /// one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`, each
+    /// topic's rolled-up count grows by the rows that went in (one
+    /// `UPDATE`), and the figures by as many at commit.
     async fn commit_likes(&self, likes: &[(&str, &str)]) -> Result<Vec<Result<LikeOutcome>>> {
         let w = self.write().await?;
         let nos: HashSet<&str> = likes.iter().map(|(no, _)| *no).collect();
@@ -123,15 +129,26 @@ impl Store {
                 topic::Column::Id,
                 topic::Column::State,
                 topic::Column::LikeCount,
+                topic::Column::RoomId,
+                topic::Column::RegionPath,
             ])
             .filter(topic::Column::TrackingNo.is_in(nos.iter().copied()))
-            .into_tuple::<(String, i64, String, i64)>()
+            .order_by_asc(topic::Column::Id)
+            .lock_exclusive()
+            .into_tuple::<(String, i64, String, i64, i64, String)>()
             .all(&w.tx)
             .await?
             .into_iter()
-            .map(|(no, id, state, count)| {
+            .map(|(no, id, state, count, room_id, region_path)| {
                 let state = TopicState::parse(&state);
-                (no, Liked { id, state, count })
+                let liked = Liked {
+                    id,
+                    state,
+                    count,
+                    room_id,
+                    region_path,
+                };
+                (no, liked)
             })
             .collect();
         let at = w.now;
@@ -174,28 +191,23 @@ impl Store {
                     c.case(topic::Column::Id.eq(*id), *n)
                 })
                 .finally(0i64);
-            let updated = topic::Entity::update_many()
+            topic::Entity::update_many()
                 .col_expr(
                     topic::Column::LikeCount,
                     Expr::col(topic::Column::LikeCount).add(by),
                 )
                 .filter(topic::Column::Id.is_in(added.keys().copied()))
-                .exec_with_returning(&w.tx)
+                .exec(&w.tx)
                 .await?;
-            crate::figures::count_likes(
-                &w,
-                updated
-                    .iter()
-                    .map(|r| (r.room_id, r.region_path.clone(), added[&r.id])),
-            )
-            .await?;
-            let now: HashMap<i64, i64> =
-                updated.into_iter().map(|r| (r.id, r.like_count)).collect();
-            for t in topics.values_mut() {
-                if let Some(c) = now.get(&t.id) {
-                    t.count = *c;
-                }
+            let grown = topics
+                .values_mut()
+                .filter_map(|t| Some((added.get(&t.id)?, t)));
+            let mut liked = Vec::with_capacity(added.len());
+            for (n, t) in grown {
+                t.count += n;
+                liked.push((t.room_id, t.region_path.clone(), *n));
             }
+            crate::figures::count_likes(&w, liked.into_iter()).await?;
         }
         w.commit().await?;
         // A liker named twice in one batch: the first is new, the second is not.
