@@ -421,22 +421,12 @@ pub fn router(state: AppState) -> Router {
 /// harder once (`page_cache::send_compressed`). Files compressed already
 /// (pictures, PDF, Office files, the static files this server compresses
 /// ahead) pass untouched.
-fn compression() -> CompressionLayer<impl tower_http::compression::Predicate> {
+pub(crate) fn compression() -> CompressionLayer<impl tower_http::compression::Predicate> {
     use tower_http::compression::predicate::{NotForContentType, Predicate};
     let already = DefaultPredicate::new()
         .and(NotForContentType::const_new("application/pdf"))
         .and(NotForContentType::const_new("application/zip"))
-        .and(NotForContentType::const_new("application/vnd."))
-        // Streamed downloads (open data) go out as they are read: the
-        // compressor cut them short.
-        .and(
-            |_: StatusCode,
-             _: axum::http::Version,
-             h: &axum::http::HeaderMap,
-             _: &axum::http::Extensions| {
-                !h.contains_key(header::CONTENT_DISPOSITION)
-            },
-        );
+        .and(NotForContentType::const_new("application/vnd."));
     CompressionLayer::new()
         .quality(tower_http::CompressionLevel::Fastest)
         .compress_when(already)

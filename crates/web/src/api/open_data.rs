@@ -23,6 +23,8 @@ use crate::error::AppResult;
 use crate::forms::{ApiPath, ApiQuery};
 
 pub mod dictionary;
+#[cfg(test)]
+mod tests;
 
 /// Records read from the store at a time.
 const PAGE: u64 = 500;
@@ -312,9 +314,12 @@ where
         format,
         first: true,
     }));
-    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+    // Fused: the response compressor polls once more after the end, which
+    // an unfused stream answers with a panic (the download cut short).
+    let chunks = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
-    }));
+    });
+    let body = Body::from_stream(futures_util::StreamExt::fuse(chunks));
     let (content_type, ext) = match format {
         DataFormat::Json => ("application/json", "json"),
         DataFormat::Csv => ("text/csv; charset=utf-8", "csv"),
