@@ -308,18 +308,15 @@ where
     F: FnOnce(Sink) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
-    let (tx, rx) = mpsc::channel(4);
+    let (tx, mut rx) = mpsc::channel(4);
     tokio::spawn(produce(Sink {
         tx,
         format,
         first: true,
     }));
-    // Fused: the response compressor polls once more after the end, which
-    // an unfused stream answers with a panic (the download cut short).
-    let chunks = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    });
-    let body = Body::from_stream(futures_util::StreamExt::fuse(chunks));
+    // The receiver itself: the response compressor asks once more after
+    // the end, and a closed channel answers that it ended as often as asked.
+    let body = Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)));
     let (content_type, ext) = match format {
         DataFormat::Json => ("application/json", "json"),
         DataFormat::Csv => ("text/csv; charset=utf-8", "csv"),

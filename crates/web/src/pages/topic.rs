@@ -173,9 +173,8 @@ pub async fn topic(
         Html(render(&page(&state, &viewer, &data, &q, &visit).await?)).into_response()
     };
     // The like token goes with the page, beside it rather than in it (see
-    // `auth::like_cookie`).
-    // Bound to the topic's own number, which its like form posts to (the
-    // path may carry it with spaces around).
+    // `auth::like_cookie`), bound to the topic's own number, which its like
+    // form posts to (the path may carry it with spaces around).
     let no = &data.t.tracking_no;
     if visit.can_like
         && let Some(token) = crate::auth::like_token(&state, &viewer, no).await
