@@ -110,6 +110,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     db: DatabaseConnection,
     write_gate: Option<Arc<Mutex<()>>>,
+    /// The SQLite database's file (`None` on PostgreSQL or in memory): the
+    /// like writer opens a connection of its own to it.
+    sqlite_file: Option<Arc<std::path::Path>>,
     /// Write transactions this process has committed (see [`Store::changes`]).
     changes: Arc<AtomicU64>,
     /// This store's name among the nodes sharing a PostgreSQL database,
@@ -218,6 +221,7 @@ impl Store {
         Ok(Store {
             db,
             write_gate: sqlite.then(|| Arc::new(Mutex::new(()))),
+            sqlite_file: sqlite.then(|| sqlite_file(url)).flatten(),
             changes: Arc::default(),
             node: (!sqlite).then(|| Arc::from(nodes::node_name())),
             clock: Clock::system(),
@@ -305,6 +309,13 @@ impl Store {
         self.changes.load(Ordering::Acquire)
     }
 
+    /// The SQLite database's file, if the store has one.
+    pub(crate) fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        self.sqlite_file
+            .as_deref()
+            .map(std::path::Path::to_path_buf)
+    }
+
     pub(crate) fn conn(&self) -> &DatabaseConnection {
         &self.db
     }
@@ -347,6 +358,19 @@ impl WriteTx {
         self.tx.rollback().await?;
         Ok(())
     }
+}
+
+/// The file a `sqlite:` URL names, as the pool's driver reads it; `None`
+/// for a database in memory, which no second connection can reach.
+fn sqlite_file(url: &str) -> Option<Arc<std::path::Path>> {
+    use sea_orm::sqlx::sqlite::SqliteConnectOptions;
+    use std::str::FromStr;
+    let file = SqliteConnectOptions::from_str(url)
+        .ok()?
+        .get_filename()
+        .to_owned();
+    let in_memory = file.as_os_str() == ":memory:" || url.contains("mode=memory");
+    (!in_memory).then(|| Arc::from(file))
 }
 
 /// A count for a timeline entry or a rule's context, saturating at `u32::MAX`.

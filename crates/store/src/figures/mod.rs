@@ -114,19 +114,46 @@ impl Cells {
         *self.0.entry(cell).or_default() += n;
     }
 
+    /// What likes that went in at `at` add, given per topic as (room,
+    /// region path, likes).
+    pub(crate) fn likes(
+        at: DateTime<Utc>,
+        liked: impl Iterator<Item = (i64, String, i64)>,
+    ) -> Cells {
+        let mut cells = Cells::default();
+        let month = Month::at(at);
+        for (room_id, path, n) in liked {
+            cells.room(room_id, &path, month, Key::Count(Counter::Likes), n);
+        }
+        cells
+    }
+
+    /// The additions as rows to write: every cell that changes and by how much.
+    pub(crate) fn rows(self) -> impl Iterator<Item = CellRow> {
+        self.0
+            .into_iter()
+            .filter(|(_, n)| *n != 0)
+            .map(|((scope, id, path, month, figure), n)| CellRow {
+                scope: scope.code(),
+                scope_id: id,
+                region_path: path,
+                month: month.0,
+                figure,
+                add: n,
+            })
+    }
+
     /// Writes them: `value = value + n`, or a new row.
     pub(crate) async fn write(self, conn: &impl ConnectionTrait) -> Result<()> {
         let rows: Vec<cell::ActiveModel> = self
-            .0
-            .into_iter()
-            .filter(|(_, n)| *n != 0)
-            .map(|((scope, id, path, month, figure), n)| cell::ActiveModel {
-                scope: Set(scope.code().to_owned()),
-                scope_id: Set(id),
-                region_path: Set(path),
-                month: Set(month.0),
-                figure: Set(figure),
-                value: Set(n),
+            .rows()
+            .map(|r| cell::ActiveModel {
+                scope: Set(r.scope.to_owned()),
+                scope_id: Set(r.scope_id),
+                region_path: Set(r.region_path),
+                month: Set(r.month),
+                figure: Set(r.figure),
+                value: Set(r.add),
                 ..Default::default()
             })
             .collect();
@@ -152,6 +179,16 @@ impl Cells {
         }
         Ok(())
     }
+}
+
+/// One cell's addition, in its stored form.
+pub(crate) struct CellRow {
+    pub scope: &'static str,
+    pub scope_id: i64,
+    pub region_path: String,
+    pub month: i32,
+    pub figure: String,
+    pub add: i64,
 }
 
 /// What the figures need to know about the topic an entry is on.
@@ -373,12 +410,7 @@ pub(crate) async fn count_likes(
     w: &WriteTx,
     liked: impl Iterator<Item = (i64, String, i64)>,
 ) -> Result<()> {
-    let mut cells = Cells::default();
-    let month = Month::at(w.now);
-    for (room_id, path, n) in liked {
-        cells.room(room_id, &path, month, Key::Count(Counter::Likes), n);
-    }
-    w.add_figures(cells);
+    w.add_figures(Cells::likes(w.now, liked));
     Ok(())
 }
 

@@ -4,6 +4,9 @@
 //! queue, writes them in one transaction and answers each request only
 //! after that transaction is durable — so no acknowledged like is lost, and
 //! one fsync carries as many likes as arrived while the previous one ran.
+//!
+//! On a SQLite file the writer is a thread with its own connection
+//! (`sqlite.rs`); on PostgreSQL it is a task on the pool.
 use std::collections::{HashMap, HashSet};
 
 use domain::TopicState;
@@ -15,6 +18,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::entity::{topic, topic_like};
 use crate::{LikeOutcome, Result, Store, StoreError};
+
+mod sqlite;
 
 /// The most likes written in one transaction.
 const MAX_BATCH: usize = 1024;
@@ -34,10 +39,17 @@ pub struct LikeQueue {
 }
 
 impl Store {
-    /// Starts the like writer on the current runtime.
+    /// Starts the like writer: on a SQLite file, a thread of its own with a
+    /// connection of its own; otherwise a task on the
+    /// current runtime.
     pub fn like_queue(&self) -> LikeQueue {
         let (tx, rx) = mpsc::channel(8 * MAX_BATCH);
-        tokio::spawn(writer(self.clone(), rx));
+        match self.sqlite_file() {
+            Some(path) => sqlite::start(self.clone(), path, rx),
+            None => {
+                tokio::spawn(writer(self.clone(), rx));
+            }
+        }
         LikeQueue { tx }
     }
 }
@@ -63,30 +75,45 @@ impl LikeQueue {
 async fn writer(store: Store, mut rx: mpsc::Receiver<Request>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(r) => batch.push(r),
-                Err(_) => break,
+        take_waiting(first, &mut rx, &mut batch);
+        let outcomes = store.commit_likes(&wanted(&batch)).await;
+        answer(&mut batch, outcomes);
+    }
+}
+
+/// Fills `batch` with `first` and every like already waiting behind it.
+fn take_waiting(first: Request, rx: &mut mpsc::Receiver<Request>, batch: &mut Vec<Request>) {
+    batch.push(first);
+    while batch.len() < MAX_BATCH {
+        match rx.try_recv() {
+            Ok(r) => batch.push(r),
+            Err(_) => break,
+        }
+    }
+}
+
+/// The batch's likes as the writers take them: (tracking number, liker).
+fn wanted(batch: &[Request]) -> Vec<(&str, &str)> {
+    batch
+        .iter()
+        .map(|r| (r.tracking_no.as_str(), r.liker.as_str()))
+        .collect()
+}
+
+/// Answers every request of the batch, and empties it.
+fn answer(batch: &mut Vec<Request>, outcomes: Result<Vec<Result<LikeOutcome>>>) {
+    match outcomes {
+        Ok(outcomes) => {
+            for (r, o) in batch.drain(..).zip(outcomes) {
+                let _ = r.reply.send(o);
             }
         }
-        let wanted: Vec<(&str, &str)> = batch
-            .iter()
-            .map(|r| (r.tracking_no.as_str(), r.liker.as_str()))
-            .collect();
-        match store.commit_likes(&wanted).await {
-            Ok(outcomes) => {
-                for (r, o) in batch.drain(..).zip(outcomes) {
-                    let _ = r.reply.send(o);
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, likes = batch.len(), "like batch failed; nothing of it was written");
-                for r in batch.drain(..) {
-                    let _ = r
-                        .reply
-                        .send(Err(StoreError::Db(DbErr::Custom(e.to_string()))));
-                }
+        Err(e) => {
+            tracing::warn!(error = %e, likes = batch.len(), "like batch failed; nothing of it was written");
+            for r in batch.drain(..) {
+                let _ = r
+                    .reply
+                    .send(Err(StoreError::Db(DbErr::Custom(e.to_string()))));
             }
         }
     }
@@ -111,6 +138,66 @@ impl Liked {
     }
 }
 
+/// The liked topics of a batch, by tracking number.
+type Topics = HashMap<String, Liked>;
+
+/// The rows a batch tries to insert: one per likeable topic and liker.
+fn rows_to_insert<'a>(likes: &[(&str, &'a str)], topics: &Topics) -> Vec<(i64, &'a str)> {
+    let mut seen: HashSet<(i64, &str)> = HashSet::new();
+    likes
+        .iter()
+        .filter_map(|(no, liker)| {
+            Some((topics.get(*no).filter(|t| t.likeable().is_ok())?.id, *liker))
+        })
+        .filter(|key| seen.insert(*key))
+        .collect()
+}
+
+/// Likes that went in, per topic id.
+fn added(inserted: &HashSet<(i64, String)>) -> HashMap<i64, i64> {
+    let mut added: HashMap<i64, i64> = HashMap::new();
+    for (t, _) in inserted {
+        *added.entry(*t).or_default() += 1;
+    }
+    added
+}
+
+/// Grows the counts read by the likes that went in, and returns what the
+/// figures count of them: (room, region path, likes) per topic.
+fn grow(topics: &mut Topics, added: &HashMap<i64, i64>) -> Vec<(i64, String, i64)> {
+    let mut liked = Vec::with_capacity(added.len());
+    for t in topics.values_mut() {
+        if let Some(n) = added.get(&t.id) {
+            t.count += n;
+            liked.push((t.room_id, t.region_path.clone(), *n));
+        }
+    }
+    liked
+}
+
+/// Each like's answer, in the batch's order. A liker named twice in one
+/// batch: the first is new, the second is not.
+fn outcomes(
+    likes: &[(&str, &str)],
+    topics: &Topics,
+    inserted: &HashSet<(i64, String)>,
+) -> Vec<Result<LikeOutcome>> {
+    let mut answered: HashSet<(i64, &str)> = HashSet::new();
+    likes
+        .iter()
+        .map(|(no, liker)| {
+            let t = topics.get(*no).ok_or(StoreError::NotFound("议题"))?;
+            t.likeable()?;
+            let new =
+                answered.insert((t.id, *liker)) && inserted.contains(&(t.id, (*liker).to_owned()));
+            Ok(LikeOutcome {
+                new,
+                count: t.count,
+            })
+        })
+        .collect()
+}
+
 impl Store {
     /// Writes a batch of likes in one transaction and four statements,
     /// whatever its size: the topics are read at once by tracking number
@@ -122,7 +209,7 @@ impl Store {
     async fn commit_likes(&self, likes: &[(&str, &str)]) -> Result<Vec<Result<LikeOutcome>>> {
         let w = self.write().await?;
         let nos: HashSet<&str> = likes.iter().map(|(no, _)| *no).collect();
-        let mut topics: HashMap<String, Liked> = topic::Entity::find()
+        let mut topics: Topics = topic::Entity::find()
             .select_only()
             .columns([
                 topic::Column::TrackingNo,
@@ -151,18 +238,12 @@ impl Store {
                 (no, liked)
             })
             .collect();
-        let at = w.now;
-        let mut wanted: HashSet<(i64, &str)> = HashSet::new();
-        let rows: Vec<topic_like::ActiveModel> = likes
-            .iter()
-            .filter_map(|(no, liker)| {
-                Some((topics.get(*no).filter(|t| t.likeable().is_ok())?.id, *liker))
-            })
-            .filter(|key| wanted.insert(*key))
+        let rows: Vec<topic_like::ActiveModel> = rows_to_insert(likes, &topics)
+            .into_iter()
             .map(|(id, liker)| topic_like::ActiveModel {
                 topic_id: Set(id),
                 liker: Set(liker.to_owned()),
-                created_at: Set(at),
+                created_at: Set(w.now),
                 ..Default::default()
             })
             .collect();
@@ -178,10 +259,7 @@ impl Store {
                 .await?;
             inserted.extend(written.into_iter().map(|r| (r.topic_id, r.liker)));
         }
-        let mut added: HashMap<i64, i64> = HashMap::new();
-        for (t, _) in &inserted {
-            *added.entry(*t).or_default() += 1;
-        }
+        let added = added(&inserted);
         if !added.is_empty() {
             // One statement for every topic of the batch:
             // like_count = like_count + CASE id WHEN … THEN n … END.
@@ -199,31 +277,10 @@ impl Store {
                 .filter(topic::Column::Id.is_in(added.keys().copied()))
                 .exec(&w.tx)
                 .await?;
-            let grown = topics
-                .values_mut()
-                .filter_map(|t| Some((added.get(&t.id)?, t)));
-            let mut liked = Vec::with_capacity(added.len());
-            for (n, t) in grown {
-                t.count += n;
-                liked.push((t.room_id, t.region_path.clone(), *n));
-            }
+            let liked = grow(&mut topics, &added);
             crate::figures::count_likes(&w, liked.into_iter()).await?;
         }
         w.commit().await?;
-        // A liker named twice in one batch: the first is new, the second is not.
-        let mut answered: HashSet<(i64, &str)> = HashSet::new();
-        Ok(likes
-            .iter()
-            .map(|(no, liker)| {
-                let t = topics.get(*no).ok_or(StoreError::NotFound("议题"))?;
-                t.likeable()?;
-                let new = answered.insert((t.id, *liker))
-                    && inserted.contains(&(t.id, (*liker).to_owned()));
-                Ok(LikeOutcome {
-                    new,
-                    count: t.count,
-                })
-            })
-            .collect())
+        Ok(outcomes(likes, &topics, &inserted))
     }
 }
