@@ -211,7 +211,7 @@ impl Store {
                 o.create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
-                    .busy_timeout(Duration::from_secs(10))
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .foreign_keys(true)
             });
         } else {
@@ -359,6 +359,10 @@ impl WriteTx {
         Ok(())
     }
 }
+
+/// How long a SQLite connection waits for another's lock before failing;
+/// the pool's connections and the like writer's alike.
+pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The file a `sqlite:` URL names, as the pool's driver reads it; `None`
 /// for a database in memory, which no second connection can reach.

@@ -1,6 +1,6 @@
 //! Group commit for likes. Likes arrive in bursts (hundreds of thousands
 //! after a result is published); committing each one alone would cost one
-//! fsync per like. A single writer task takes every like waiting in the
+//! fsync per like. A single writer takes every like waiting in the
 //! queue, writes them in one transaction and answers each request only
 //! after that transaction is durable — so no acknowledged like is lost, and
 //! one fsync carries as many likes as arrived while the previous one ran.
@@ -40,13 +40,12 @@ pub struct LikeQueue {
 
 impl Store {
     /// Starts the like writer: on a SQLite file, a thread of its own with a
-    /// connection of its own; otherwise a task on the
-    /// current runtime.
+    /// connection of its own; otherwise a task on the current runtime.
     pub fn like_queue(&self) -> LikeQueue {
         let (tx, rx) = mpsc::channel(8 * MAX_BATCH);
-        match self.sqlite_file() {
-            Some(path) => sqlite::start(self.clone(), path, rx),
-            None => {
+        match (self.sqlite_file(), self.write_gate.clone()) {
+            (Some(path), Some(gate)) => sqlite::start(self.clone(), path, gate, rx),
+            _ => {
                 tokio::spawn(writer(self.clone(), rx));
             }
         }

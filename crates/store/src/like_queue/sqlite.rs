@@ -11,25 +11,31 @@
 //! the store's writes and these still go one at a time.
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use domain::TopicState;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sea_orm::DbErr;
-use tokio::sync::mpsc;
+use tokio::sync::{Mutex, mpsc};
 
 use super::{Liked, Request, Topics, added, answer, grow, outcomes, rows_to_insert, take_waiting};
 use crate::figures::Cells;
 use crate::{LikeOutcome, Result, Store, StoreError};
 
-/// Starts the writer thread for the database file at `path`.
-pub(super) fn start(store: Store, path: PathBuf, rx: mpsc::Receiver<Request>) {
+/// Starts the writer thread for the database file at `path`, taking
+/// turns with the store's other writes on `gate`.
+pub(super) fn start(
+    store: Store,
+    path: PathBuf,
+    gate: Arc<Mutex<()>>,
+    rx: mpsc::Receiver<Request>,
+) {
     let started = std::thread::Builder::new()
         .name("like-writer".into())
         .spawn(move || match open(&path) {
-            Ok(conn) => run(&store, conn, rx),
+            Ok(conn) => run(&store, &gate, conn, rx),
             // The queue's handles then answer "like writer stopped".
             Err(e) => tracing::error!(error = %e, "the like writer could not open the database"),
         });
@@ -42,16 +48,13 @@ pub(super) fn start(store: Store, path: PathBuf, rx: mpsc::Receiver<Request>) {
 /// (`synchronous=FULL` in WAL mode), foreign keys checked.
 fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
-    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.busy_timeout(crate::SQLITE_BUSY_TIMEOUT)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }
 
-fn run(store: &Store, mut conn: Connection, mut rx: mpsc::Receiver<Request>) {
-    let Some(gate) = store.write_gate.clone() else {
-        return;
-    };
+fn run(store: &Store, gate: &Mutex<()>, mut conn: Connection, mut rx: mpsc::Receiver<Request>) {
     let mut batch = Vec::with_capacity(super::MAX_BATCH);
     while let Some(first) = rx.blocking_recv() {
         take_waiting(first, &mut rx, &mut batch);
