@@ -22,6 +22,7 @@ mod calendar;
 mod directory;
 mod exports;
 mod figures;
+mod in_place;
 mod kpi;
 mod like_queue;
 mod likes;
@@ -113,6 +114,8 @@ pub struct Store {
     /// The SQLite database's file (`None` on PostgreSQL or in memory): the
     /// like writer opens a connection of its own to it.
     sqlite_file: Option<Arc<std::path::Path>>,
+    /// Read-only connections to that file for a visitor's own marks (see [`in_place`]).
+    readers: Option<Arc<in_place::Readers>>,
     /// Write transactions this process has committed (see [`Store::changes`]).
     changes: Arc<AtomicU64>,
     /// This store's name among the nodes sharing a PostgreSQL database,
@@ -218,10 +221,12 @@ impl Store {
             opts.max_connections(16);
         }
         let db = Database::connect(opts).await?;
+        let file = sqlite.then(|| sqlite_file(url)).flatten();
         Ok(Store {
             db,
             write_gate: sqlite.then(|| Arc::new(Mutex::new(()))),
-            sqlite_file: sqlite.then(|| sqlite_file(url)).flatten(),
+            readers: file.clone().map(|f| Arc::new(in_place::Readers::new(f))),
+            sqlite_file: file,
             changes: Arc::default(),
             node: (!sqlite).then(|| Arc::from(nodes::node_name())),
             clock: Clock::system(),
@@ -318,6 +323,11 @@ impl Store {
 
     pub(crate) fn conn(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// Where a visitor's own marks are read in place, on a SQLite file.
+    pub(crate) fn readers(&self) -> Option<&in_place::Readers> {
+        self.readers.as_deref()
     }
 
     /// Closes the pool, waiting for connections in use to be returned.

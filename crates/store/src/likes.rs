@@ -1,7 +1,7 @@
 //! 点赞 on resolved topics: at most one per resident or device.
 //! Writing likes is [`crate::LikeQueue`]'s job; this module reads them.
 use domain::TopicId;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 
 use crate::entity::topic_like;
 use crate::{Result, Store};
@@ -104,14 +104,24 @@ impl Store {
             follower::Column::TopicId.eq(id.0),
             follower::Column::Follower.is_in(inbox_keys.iter().cloned()),
         );
-        let marks = topic::Entity::find_by_id(id.0)
+        let query = topic::Entity::find_by_id(id.0)
             .select_only()
             .expr_as(liked, "liked")
             .expr_as(supported, "supported")
-            .expr_as(following, "following")
-            .into_tuple::<(bool, bool, bool)>()
-            .one(self.conn())
-            .await?;
+            .expr_as(following, "following");
+        let marks = match self.readers() {
+            Some(readers) => readers
+                .rows(&query.build(sea_orm::DbBackend::Sqlite), |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .pop(),
+            None => {
+                query
+                    .into_tuple::<(bool, bool, bool)>()
+                    .one(self.conn())
+                    .await?
+            }
+        };
         Ok(
             marks.map_or_else(VisitorMarks::default, |(liked, supported, following)| {
                 VisitorMarks {

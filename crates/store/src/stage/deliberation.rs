@@ -11,7 +11,7 @@ use opinion::matrix::Vote;
 use sea_orm::sea_query::{ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, QueryTrait, Set,
 };
 
 use crate::entity::{deliberation, deliberation_result, opinion_vote, statement, topic};
@@ -382,14 +382,17 @@ impl Store {
 
     /// Statement ids this voter has voted on.
     pub async fn voted_by(&self, id: DeliberationId, voter: &str) -> Result<BTreeSet<StatementId>> {
-        let rows: Vec<i64> = opinion_vote::Entity::find()
+        let query = opinion_vote::Entity::find()
             .select_only()
             .column(opinion_vote::Column::StatementId)
             .filter(opinion_vote::Column::DeliberationId.eq(id.0))
-            .filter(opinion_vote::Column::Voter.eq(voter))
-            .into_tuple()
-            .all(self.conn())
-            .await?;
+            .filter(opinion_vote::Column::Voter.eq(voter));
+        let rows: Vec<i64> = match self.readers() {
+            Some(readers) => {
+                readers.rows(&query.build(sea_orm::DbBackend::Sqlite), |r| r.get(0))?
+            }
+            None => query.into_tuple().all(self.conn()).await?,
+        };
         Ok(rows.into_iter().map(StatementId).collect())
     }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use domain::{DeliberationId, StatementId, StatementState};
 use opinion::matrix::{Vote, VoteRecord};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
 
 use super::deliberation::voters_counted;
 use crate::entity::{analysis_state, deliberation, deliberation_result, opinion_vote};
@@ -218,12 +218,19 @@ impl Store {
     /// Whether this phone (`d:` key) has voted in the deliberation: its
     /// first vote is recorded once, under a unique key.
     pub async fn phone_took_part(&self, id: DeliberationId, key: &str) -> Result<bool> {
-        Ok(crate::entity::deliberation_participant::Entity::find()
-            .filter(crate::entity::deliberation_participant::Column::DeliberationId.eq(id.0))
-            .filter(crate::entity::deliberation_participant::Column::Participant.eq(key))
-            .one(self.conn())
-            .await?
-            .is_some())
+        use crate::entity::deliberation_participant::{Column, Entity};
+        let query = Entity::find()
+            .select_only()
+            .column(Column::DeliberationId)
+            .filter(Column::DeliberationId.eq(id.0))
+            .filter(Column::Participant.eq(key))
+            .limit(1);
+        Ok(match self.readers() {
+            Some(readers) => !readers
+                .rows(&query.build(sea_orm::DbBackend::Sqlite), |_| Ok(()))?
+                .is_empty(),
+            None => query.into_tuple::<i64>().one(self.conn()).await?.is_some(),
+        })
     }
 
     /// Saves (replacing) the latest opinion map and, in the same
