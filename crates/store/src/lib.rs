@@ -118,6 +118,9 @@ pub struct Store {
     readers: Option<Arc<in_place::Readers>>,
     /// Write transactions this process has committed (see [`Store::changes`]).
     changes: Arc<AtomicU64>,
+    /// Whether every commit, another process's too, moves `changes` now
+    /// (see [`Store::hears_every_write`]).
+    hearing: Arc<std::sync::atomic::AtomicBool>,
     /// This store's name among the nodes sharing a PostgreSQL database,
     /// which its commits announce (see [`nodes`]); `None` on SQLite.
     node: Option<Arc<str>>,
@@ -228,6 +231,7 @@ impl Store {
             readers: file.clone().map(|f| Arc::new(in_place::Readers::new(f))),
             sqlite_file: file,
             changes: Arc::default(),
+            hearing: Arc::default(),
             node: (!sqlite).then(|| Arc::from(nodes::node_name())),
             clock: Clock::system(),
             follow_up_days: DEFAULT_FOLLOW_UP_DAYS,
@@ -307,11 +311,20 @@ impl Store {
     }
 
     /// How many write transactions this process has committed so far, and,
-    /// on PostgreSQL while [`Store::follow_other_nodes`] runs, those other
-    /// nodes have. Anything read before the count moved may be stale; caches
-    /// of rendered pages compare it (and bound by time what they may miss).
+    /// while [`Store::follow_other_writers`] runs, those other nodes (or
+    /// processes) have. Anything read before the count moved may be stale;
+    /// caches of rendered pages compare it (and bound by time what they may
+    /// miss while [`Store::hears_every_write`] is false).
     pub fn changes(&self) -> u64 {
         self.changes.load(Ordering::Acquire)
+    }
+
+    /// Whether every write committed to the database moves
+    /// [`Store::changes`] at the time, those of other processes included
+    /// ([`Store::follow_other_writers`] is running and has missed nothing).
+    /// Caches then need no time bound for what other processes write.
+    pub fn hears_every_write(&self) -> bool {
+        self.hearing.load(Ordering::Acquire)
     }
 
     /// The SQLite database's file, if the store has one.

@@ -228,11 +228,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Other nodes' writes (on PostgreSQL) move this node's page caches on.
+    // Other nodes' (or processes') writes move this node's page caches on.
     let store = state.store.clone();
     let following = tokio::spawn(async move {
-        if let Err(e) = store.follow_other_nodes().await {
-            tracing::warn!(error = %e, "not hearing other nodes' writes; pages keep for at most page_fresh");
+        if let Err(e) = store.follow_other_writers().await {
+            tracing::warn!(error = %e, "not hearing other writers; pages keep for at most page_fresh");
         }
     });
     let app = app(state);

@@ -6,8 +6,9 @@
 //! them, so it is read once and served from memory until this process
 //! commits a write, or hears of another node's ([`store::Store::changes`]) —
 //! so a resident always sees the latest topics and counts — and for at most
-//! `page_fresh` (one second), which bounds what another node's writes can
-//! leave unseen should the notice of them be lost. Signed-in viewers, whose
+//! a minute (pages say how long ago things happened). While the notices of
+//! other nodes' writes may be lost, `page_fresh` (one second) bounds what
+//! those writes can leave unseen. Signed-in viewers, whose
 //! pages carry their own actions, are always read afresh. What a write or
 //! the next second has made stale is dropped then, so the memory held is
 //! what visitors can still be shown, not the cache's bound.
@@ -28,8 +29,7 @@ use crate::error::{AppError, AppResult};
 use crate::{AppState, encoding};
 
 /// A page or a page's data as read at one count of the writes this node
-/// knows of, within one period of `page_fresh` (by the clock of this
-/// process) — so never older than that.
+/// knows of, within one period (see `period_now`) — so never older than that.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
     name: String,
@@ -99,13 +99,12 @@ impl<V: Clone + Weigh> Kept<V> {
         name: String,
         read: impl Future<Output = AppResult<V>>,
     ) -> AppResult<V> {
-        static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
         // Taken before reading: a write committed meanwhile moves the count,
         // and the next visitor reads again.
         let key = Key {
             name,
             changes: state.store.changes(),
-            period: period(EPOCH.elapsed(), state.config.page_fresh),
+            period: period_now(state),
             versioned: false,
         };
         self.sweep((key.changes, key.period));
@@ -142,6 +141,25 @@ impl<V: Clone + Weigh> Kept<V> {
             return read.await;
         }
         self.get(state, name, read).await
+    }
+}
+
+/// The period a value read now is kept for at most. While the store hears
+/// every write (see [`store::Store::hears_every_write`]), no write can leave
+/// it stale unseen, and it is kept until the next write or for the minute
+/// of the store's clock it was read in (pages say how long ago things
+/// happened, and deadlines pass). Otherwise another node's write could be
+/// missed, and it is kept for one period of `page_fresh` by the clock of
+/// this process.
+fn period_now(state: &AppState) -> u64 {
+    static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
+    /// Sets minutes apart from periods, which never reach it.
+    const MINUTES: u64 = 1 << 63;
+    if state.store.hears_every_write() {
+        let minute = state.store.clock().now().timestamp().div_euclid(60);
+        MINUTES | u64::try_from(minute).unwrap_or(0)
+    } else {
+        period(EPOCH.elapsed(), state.config.page_fresh)
     }
 }
 

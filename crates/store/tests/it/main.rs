@@ -5,3 +5,4 @@ mod auth;
 mod conformance;
 mod import;
 mod search;
+mod writers;

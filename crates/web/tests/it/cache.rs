@@ -76,12 +76,11 @@ async fn public_pages_follow_writes(backend: Backend) {
 }
 both!(public_pages_follow_writes);
 
-/// On PostgreSQL a node hears of another node's write as it commits and
-/// drops what it kept, without waiting for its time bound (here an hour).
-/// On SQLite, served by one process, the bound is all there is: a page is
-/// kept until it runs out.
+/// A node hears of another node's write and drops what it kept, without
+/// waiting for its time bound (here an hour): on PostgreSQL as the write
+/// commits, on a SQLite file (another process writing to it) within a
+/// second.
 async fn another_nodes_write_is_heard(backend: Backend) {
-    let postgres = matches!(backend, Backend::Postgres);
     let app = TestApp::init(backend)
         .with_config(|c| c.page_fresh = Duration::from_secs(3600))
         .start()
@@ -102,10 +101,7 @@ async fn another_nodes_write_is_heard(backend: Backend) {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert_eq!(
-        heard, postgres,
-        "the other node's topic shown while kept for an hour"
-    );
+    assert!(heard, "the other node's topic not shown within 3 s");
     // Its own writes still show at once, on either database.
     app.submit(&app.client(), "停车秩序整治").await;
     let (_, page) = app.page(&anon, "/r/room-a").await;
