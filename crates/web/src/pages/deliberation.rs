@@ -99,7 +99,7 @@ pub async fn vote_page(
     viewer: Viewer,
     Path(id): Path<DeliberationId>,
     Query(q): Query<DeliberationQuery>,
-) -> AppResult<Html<String>> {
+) -> AppResult<Response> {
     let shared = state
         .ballots
         .get_for(&state, &viewer, id.0.to_string(), vote_shared(&state, id))
@@ -148,7 +148,16 @@ pub async fn vote_page(
         needs_sign_in: d.verified_only && viewer.user.is_none(),
         verified_only: d.verified_only,
     };
-    Ok(Html(render(&page)))
+    // Visitors without a sign-in who have voted on nothing yet (a poster's
+    // crowd) are all shown the same page: rendered and compressed once.
+    if viewer.user.is_none() && voted_ids.is_empty() && page.added.is_empty() {
+        let key = format!("d:{}:new", id.0);
+        return state
+            .pages
+            .html(&state, &viewer, key, async { Ok(render(&page)) })
+            .await;
+    }
+    Ok(Html(render(&page)).into_response())
 }
 
 #[derive(Template)]
