@@ -292,7 +292,8 @@ def scan_log(path: Path) -> dict:
                 is_warn, is_err = " WARN " in line, " ERROR " in line
                 warn += is_warn
                 err += is_err
-                if re.search(r"status=5\d\d", line):
+                # /readyz answers 503 by design until the server is ready.
+                if re.search(r"status=5\d\d", line) and "path=/readyz" not in line:
                     s5xx += 1
                 if is_warn or is_err:
                     m = span.match(line)
