@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::types::Value as Param;
 use rusqlite::{Connection, OpenFlags, Row};
-use sea_orm::{DbErr, Statement, Value};
+use sea_orm::{DbBackend, DbErr, QueryTrait, Value};
 
 use crate::{Result, StoreError};
 
@@ -38,12 +38,13 @@ impl Readers {
         }
     }
 
-    /// The rows of `statement` (built for SQLite), each made by `row`.
+    /// The rows `query` reads (built here for SQLite), each made by `row`.
     pub(crate) fn rows<T>(
         &self,
-        statement: &Statement,
+        query: &impl QueryTrait,
         mut row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>> {
+        let statement = query.build(DbBackend::Sqlite);
         let params = statement
             .values
             .iter()

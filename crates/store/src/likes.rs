@@ -1,7 +1,7 @@
 //! 点赞 on resolved topics: at most one per resident or device.
 //! Writing likes is [`crate::LikeQueue`]'s job; this module reads them.
 use domain::TopicId;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::entity::topic_like;
 use crate::{Result, Store};
@@ -111,9 +111,7 @@ impl Store {
             .expr_as(following, "following");
         let marks = match self.readers() {
             Some(readers) => readers
-                .rows(&query.build(sea_orm::DbBackend::Sqlite), |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?
+                .rows(&query, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .pop(),
             None => {
                 query

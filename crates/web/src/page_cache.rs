@@ -10,7 +10,7 @@
 //! other nodes' writes may be lost, `page_fresh` (one second) bounds what
 //! those writes can leave unseen. Signed-in viewers, whose
 //! pages carry their own actions, are always read afresh. What a write or
-//! the next second has made stale is dropped then, so the memory held is
+//! the next period has made stale is dropped then, so the memory held is
 //! what visitors can still be shown, not the cache's bound.
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};

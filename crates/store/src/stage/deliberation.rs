@@ -11,7 +11,7 @@ use opinion::matrix::Vote;
 use sea_orm::sea_query::{ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
+    QuerySelect, Set,
 };
 
 use crate::entity::{deliberation, deliberation_result, opinion_vote, statement, topic};
@@ -388,9 +388,7 @@ impl Store {
             .filter(opinion_vote::Column::DeliberationId.eq(id.0))
             .filter(opinion_vote::Column::Voter.eq(voter));
         let rows: Vec<i64> = match self.readers() {
-            Some(readers) => {
-                readers.rows(&query.build(sea_orm::DbBackend::Sqlite), |r| r.get(0))?
-            }
+            Some(readers) => readers.rows(&query, |r| r.get(0))?,
             None => query.into_tuple().all(self.conn()).await?,
         };
         Ok(rows.into_iter().map(StatementId).collect())

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use domain::{DeliberationId, StatementId, StatementState};
 use opinion::matrix::{Vote, VoteRecord};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::deliberation::voters_counted;
 use crate::entity::{analysis_state, deliberation, deliberation_result, opinion_vote};
@@ -226,9 +226,7 @@ impl Store {
             .filter(Column::Participant.eq(key))
             .limit(1);
         Ok(match self.readers() {
-            Some(readers) => !readers
-                .rows(&query.build(sea_orm::DbBackend::Sqlite), |_| Ok(()))?
-                .is_empty(),
+            Some(readers) => !readers.rows(&query, |_| Ok(()))?.is_empty(),
             None => query.into_tuple::<i64>().one(self.conn()).await?.is_some(),
         })
     }

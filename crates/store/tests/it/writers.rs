@@ -55,11 +55,16 @@ async fn another_writers_commit_is_heard(backend: Backend) {
         .await
         .unwrap();
     heard(before).await;
+    // A phone's marks, as its topic page reads them (its own key its inbox).
+    let marks_of = |key: &str| {
+        let (here, key) = (here.clone(), key.to_owned());
+        async move {
+            let inbox = std::slice::from_ref(&key);
+            here.visitor_marks(topic.id, &key, inbox).await.unwrap()
+        }
+    };
     let phone = store::device_key("0123456789abcdef0123456789abcdef");
-    let marks = here
-        .visitor_marks(topic.id, &phone, std::slice::from_ref(&phone))
-        .await
-        .unwrap();
+    let marks = marks_of(&phone).await;
     assert!(!marks.supported && !marks.following);
 
     let before = here.changes();
@@ -67,17 +72,11 @@ async fn another_writers_commit_is_heard(backend: Backend) {
     heard(before).await;
     assert!(here.hears_every_write());
     // Read here as the other store committed it.
-    let marks = here
-        .visitor_marks(topic.id, &phone, std::slice::from_ref(&phone))
-        .await
-        .unwrap();
+    let marks = marks_of(&phone).await;
     assert!(marks.supported && marks.following && !marks.liked);
     // Another phone's marks are its own.
     let other = store::device_key("fedcba9876543210fedcba9876543210");
-    let marks = here
-        .visitor_marks(topic.id, &other, std::slice::from_ref(&other))
-        .await
-        .unwrap();
+    let marks = marks_of(&other).await;
     assert!(!marks.supported && !marks.following);
 
     // Once it stops listening, it says so: caches fall back to their time bound.

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use store::testing::Backend;
 
+use crate::deliberation::{form, opened_with_four_seeds, statement_ids};
 use crate::helpers::TestApp;
 use store::both_backends as both;
 
@@ -108,3 +109,30 @@ async fn another_nodes_write_is_heard(backend: Backend) {
     assert!(page.contains("停车秩序整治"));
 }
 both!(another_nodes_write_is_heard);
+
+/// Phones that have voted on nothing yet share one voting page (a poster's
+/// crowd); a phone that has voted gets its own, and the others still theirs.
+async fn newcomers_share_the_voting_page(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let id = opened_with_four_seeds(&app, "村口停车难问题").await;
+    let ids = statement_ids(&app, id).await;
+    let at = format!("/d/{id}");
+    let (first, second) = (app.phone().await, app.phone().await);
+    let (s, html) = app.page(&first, &at).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("已表态 0 / 4 条"), "{html}");
+    assert_eq!(app.page(&second, &at).await.1, html);
+    let r = form(
+        &first,
+        app.url(&format!("{at}/vote")),
+        &[("statement", &ids[0]), ("vote", "agree")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, mine) = app.page(&first, &at).await;
+    assert!(mine.contains("已表态 1 / 4 条"), "{mine}");
+    let (_, theirs) = app.page(&second, &at).await;
+    assert!(theirs.contains("已表态 0 / 4 条"), "{theirs}");
+    assert_eq!(app.page(&app.phone().await, &at).await.1, theirs);
+}
+both!(newcomers_share_the_voting_page);
