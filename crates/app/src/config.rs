@@ -31,6 +31,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// The longest a kept public page is served without hearing of a write.
     pub page_fresh_secs: u64,
+    /// Memory the kept pages and page data may take together, in MiB.
+    pub cache_mb: u64,
     /// Redis for rate limits shared by every node (`redis://127.0.0.1:6379`).
     #[serde(default)]
     pub redis_url: Option<String>,
@@ -147,6 +149,7 @@ impl Config {
             .set_default("rate_limits", true)?
             .set_default("trust_forwarded_for", false)?
             .set_default("page_fresh_secs", 1)?
+            .set_default("cache_mb", web::DEFAULT_CACHE_MB)?
             .set_default("redis_namespace", "shangliang")?
             .set_default("ledger_at_once", domain::LEDGER_AT_ONCE)?
             .set_default("photo_dir", "photos")?
@@ -219,6 +222,7 @@ impl Config {
             thresholds: self.thresholds(),
             sms_daily_cap: self.sms_daily_cap,
             page_fresh: std::time::Duration::from_secs(self.page_fresh_secs.max(1)),
+            cache_bytes: self.cache_mb.max(1) << 20,
             redis_url: self.redis_url.clone().filter(|u| !u.trim().is_empty()),
             redis_namespace: self.redis_namespace.clone(),
             ledger_at_once: self.ledger_at_once.max(1),

@@ -37,6 +37,9 @@ pub use pages::admin::files::{export_xlsx, import_file};
 pub use recompute::Recompute;
 pub use routes::{Policy, RouteInfo, route_table};
 
+/// Memory the kept pages and page data may take by default, in MiB.
+pub const DEFAULT_CACHE_MB: u64 = 96;
+
 /// Settings the web layer needs; built once by the binary and passed in.
 #[derive(Clone, Debug)]
 pub struct WebConfig {
@@ -74,6 +77,9 @@ pub struct WebConfig {
     /// of a write: it bounds what another node's writes can leave unseen
     /// should the notice of them be lost (PostgreSQL tells at once).
     pub page_fresh: std::time::Duration,
+    /// Memory, in bytes, the kept pages and page data may take together
+    /// (`cache_mb`): most of what the server holds beyond its code.
+    pub cache_bytes: u64,
     /// Count rate limits in this Redis (`redis://…`), shared by every node;
     /// without it each node counts its own.
     pub redis_url: Option<String>,
@@ -113,6 +119,7 @@ impl Default for WebConfig {
             thresholds: domain::Thresholds::default(),
             sms_daily_cap: domain::SMS_DAILY_CAP,
             page_fresh: std::time::Duration::from_secs(1),
+            cache_bytes: DEFAULT_CACHE_MB << 20,
             redis_url: None,
             redis_namespace: "shangliang".to_owned(),
             ledger_at_once: domain::LEDGER_AT_ONCE,
@@ -181,6 +188,7 @@ impl AppState {
         sms: Arc<dyn SmsSender>,
     ) -> std::io::Result<Self> {
         let slots = upload_slots(&config);
+        let cache = config.cache_bytes;
         let likes = store.like_queue();
         let recompute = Recompute::start(store.clone());
         let photos = config.photo_store()?;
@@ -206,9 +214,11 @@ impl AppState {
             upload_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
             posters: Arc::default(),
             docs: Arc::default(),
-            pages: Arc::default(),
-            topics: Arc::new(page_cache::Kept::new(5_000, 32 << 20)),
-            ballots: Arc::new(page_cache::Kept::new(500, 16 << 20)),
+            // Half for pages as sent, a third for topics' data (the most
+            // read), the rest for ballots.
+            pages: Arc::new(page_cache::Kept::new(2_000, cache / 2)),
+            topics: Arc::new(page_cache::Kept::new(5_000, cache / 3)),
+            ballots: Arc::new(page_cache::Kept::new(500, cache / 6)),
             home_counts: Arc::default(),
             calendar: calendar::KeptCalendar::default(),
             device_key: tokio::sync::OnceCell::new(),

@@ -253,12 +253,6 @@ pub async fn send_compressed(req: Request, next: Next) -> Response {
 /// Rendered pages and documents.
 pub type PageCache = Kept<Arc<KeptBody>>;
 
-impl Default for PageCache {
-    fn default() -> Self {
-        Kept::new(2_000, 64 << 20)
-    }
-}
-
 impl PageCache {
     /// The page named `key` (built from what the handler parsed, so only
     /// pages that rendered are kept) for this viewer: from memory while it is
