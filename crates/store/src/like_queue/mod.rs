@@ -6,7 +6,9 @@
 //! one fsync carries as many likes as arrived while the previous one ran.
 //!
 //! On a SQLite file the writer is a thread with its own connection
-//! (`sqlite.rs`); on PostgreSQL it is a task on the pool.
+//! (`sqlite.rs`); on PostgreSQL it is a task on the pool whose statements
+//! take the batch as arrays (`postgres.rs`); in memory (tests) it goes
+//! through the query builder like any other write.
 use std::collections::{HashMap, HashSet};
 
 use domain::TopicState;
@@ -19,6 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::entity::{topic, topic_like};
 use crate::{LikeOutcome, Result, Store, StoreError};
 
+mod postgres;
 mod sqlite;
 
 /// The most likes written in one transaction.
@@ -43,8 +46,16 @@ impl Store {
     /// connection of its own; otherwise a task on the current runtime.
     pub fn like_queue(&self) -> LikeQueue {
         let (tx, rx) = mpsc::channel(8 * MAX_BATCH);
-        match (self.sqlite_file(), self.write_gate.clone()) {
-            (Some(path), Some(gate)) => sqlite::start(self.clone(), path, gate, rx),
+        match (
+            self.sqlite_file(),
+            self.write_gate.clone(),
+            self.node.clone(),
+        ) {
+            (Some(path), Some(gate), _) => sqlite::start(self.clone(), path, gate, rx),
+            (_, None, Some(node)) => {
+                let pool = self.db.get_postgres_connection_pool().clone();
+                tokio::spawn(pg_writer(self.clone(), pool, node, rx));
+            }
             _ => {
                 tokio::spawn(writer(self.clone(), rx));
             }
@@ -77,6 +88,25 @@ async fn writer(store: Store, mut rx: mpsc::Receiver<Request>) {
         take_waiting(first, &mut rx, &mut batch);
         let outcomes = store.commit_likes(&wanted(&batch)).await;
         answer(&mut batch, outcomes);
+    }
+}
+
+async fn pg_writer(
+    store: Store,
+    pool: sea_orm::sqlx::PgPool,
+    node: std::sync::Arc<str>,
+    mut rx: mpsc::Receiver<Request>,
+) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        take_waiting(first, &mut rx, &mut batch);
+        let written = postgres::commit(&pool, &node, &wanted(&batch), store.now()).await;
+        if written.is_ok() {
+            store
+                .changes
+                .fetch_add(1, std::sync::atomic::Ordering::Release);
+        }
+        answer(&mut batch, written);
     }
 }
 
