@@ -229,12 +229,14 @@ fn outcomes(
 
 impl Store {
     /// Writes a batch of likes in one transaction and four statements,
-    /// whatever its size: the topics are read at once by tracking number
-    /// (on PostgreSQL with their row locks, taken in one order, so the
-    /// counts read are the counts this batch adds to), the likes go in as
-    /// one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`, each
-    /// topic's rolled-up count grows by the rows that went in (one
-    /// `UPDATE`), and the figures by as many at commit.
+    /// whatever its size, through the query builder: the topics are read
+    /// at once by tracking number, the likes go in as one multi-row
+    /// `INSERT … ON CONFLICT DO NOTHING RETURNING`, each topic's rolled-up
+    /// count grows by the rows that went in (one `UPDATE`), and the figures
+    /// by as many at commit. Only a SQLite database in memory (tests)
+    /// writes likes this way; the writer's turn keeps other writes out
+    /// meanwhile. A SQLite file and PostgreSQL have writers of their own
+    /// (`sqlite.rs`, `postgres.rs`).
     async fn commit_likes(&self, likes: &[(&str, &str)]) -> Result<Vec<Result<LikeOutcome>>> {
         let w = self.write().await?;
         let nos: HashSet<&str> = likes.iter().map(|(no, _)| *no).collect();
