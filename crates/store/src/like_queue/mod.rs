@@ -54,7 +54,7 @@ impl Store {
             (Some(path), Some(gate), _) => sqlite::start(self.clone(), path, gate, rx),
             (_, None, Some(node)) => {
                 let pool = self.db.get_postgres_connection_pool().clone();
-                tokio::spawn(pg_writer(self.clone(), pool, node, rx));
+                tokio::spawn(postgres::run(self.clone(), pool, node, rx));
             }
             _ => {
                 tokio::spawn(writer(self.clone(), rx));
@@ -88,25 +88,6 @@ async fn writer(store: Store, mut rx: mpsc::Receiver<Request>) {
         take_waiting(first, &mut rx, &mut batch);
         let outcomes = store.commit_likes(&wanted(&batch)).await;
         answer(&mut batch, outcomes);
-    }
-}
-
-async fn pg_writer(
-    store: Store,
-    pool: sea_orm::sqlx::PgPool,
-    node: std::sync::Arc<str>,
-    mut rx: mpsc::Receiver<Request>,
-) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while let Some(first) = rx.recv().await {
-        take_waiting(first, &mut rx, &mut batch);
-        let written = postgres::commit(&pool, &node, &wanted(&batch), store.now()).await;
-        if written.is_ok() {
-            store
-                .changes
-                .fetch_add(1, std::sync::atomic::Ordering::Release);
-        }
-        answer(&mut batch, written);
     }
 }
 

@@ -9,15 +9,18 @@
 //! likes' insert and the counts' growth are one statement; the figures'
 //! growth and the notice to other nodes another.
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Utc};
 use domain::TopicState;
 use sea_orm::DbErr;
 use sea_orm::sqlx::{self, PgPool, Row};
+use tokio::sync::mpsc;
 
-use super::{Liked, Topics, grow, outcomes, rows_to_insert};
+use super::{Liked, Request, Topics, answer, grow, outcomes, rows_to_insert, take_waiting};
 use crate::figures::Cells;
-use crate::{LikeOutcome, Result, StoreError};
+use crate::{LikeOutcome, Result, Store, StoreError};
 
 /// The batch's topics, locked in one order (by id) so that two batches
 /// never wait on each other crosswise, with the counts this batch adds to.
@@ -46,8 +49,26 @@ const FIGURES_AND_NOTICE: &str = "WITH cells AS ( \
        DO UPDATE SET value = figure_counts.value + excluded.value) \
      SELECT pg_notify($7, $8)";
 
+/// The writer: each batch of what is waiting, written and answered in turn.
+pub(super) async fn run(
+    store: Store,
+    pool: PgPool,
+    node: Arc<str>,
+    mut rx: mpsc::Receiver<Request>,
+) {
+    let mut batch = Vec::with_capacity(super::MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        take_waiting(first, &mut rx, &mut batch);
+        let written = commit(&pool, &node, &super::wanted(&batch), store.now()).await;
+        if written.is_ok() {
+            store.changes.fetch_add(1, Ordering::Release);
+        }
+        answer(&mut batch, written);
+    }
+}
+
 /// Writes one batch in one transaction and answers each like of it.
-pub(super) async fn commit(
+async fn commit(
     pool: &PgPool,
     node: &str,
     likes: &[(&str, &str)],
